@@ -1,0 +1,34 @@
+# Thin wrapper over CMake: `make`, `make test`, `make clean`.
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+# CI sets WERROR=ON (warnings are errors); developers get the same by default.
+WERROR ?= ON
+SANITIZE ?=
+CMAKE_FLAGS ?=
+
+.PHONY: all deps configure build test bench clean sanitize
+
+all: build
+
+deps:
+	./scripts/install-deps.sh
+
+configure: deps
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
+	  -DTOWNHALL_WERROR=$(WERROR) -DTOWNHALL_SANITIZE="$(SANITIZE)" $(CMAKE_FLAGS)
+
+build: configure
+	cmake --build $(BUILD_DIR)
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure
+
+# AddressSanitizer + UBSan build in its own directory.
+sanitize:
+	$(MAKE) test BUILD_DIR=build-asan BUILD_TYPE=Debug SANITIZE=address,undefined
+
+bench: build
+	./bench/run.sh $(BUILD_DIR)
+
+clean:
+	rm -rf $(BUILD_DIR) build-asan

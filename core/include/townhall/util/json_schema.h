@@ -1,0 +1,28 @@
+// townhall/util/json_schema.h — validation of JSON documents against the schemas in `schemas/`.
+//
+// The schemas are compiled into the library (see cmake/EmbedFiles.cmake), so the CLI, the server
+// and the bindings validate against exactly the same text. Errors name the offending field as a
+// JSON pointer. Supports JSON Schema draft 7 (valijson).
+// Thread-safety: validate() may be called from many threads; compiled schemas are immutable and
+// cached after first use.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "townhall/error.h"
+
+namespace townhall {
+
+// The embedded text of `schemas/<file_name>` (e.g. "charter-policy.schema.json"); empty if unknown.
+std::string_view embedded_schema(std::string_view file_name);
+
+// Validates `doc` against the embedded schema `schema_file`. The error's field is a JSON pointer,
+// prefixed with `pointer_prefix` (for documents nested inside larger ones).
+Status validate_against_schema(const nlohmann::json& doc, std::string_view schema_file,
+                               std::string_view pointer_prefix = {});
+
+// Parses JSON text strictly (rejects invalid UTF-8); the error names the byte offset.
+Result<nlohmann::json> parse_json(std::string_view text, std::string_view what = "document");
+
+}  // namespace townhall

@@ -1,0 +1,122 @@
+#include "townhall/util/json_schema.h"
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validator.hpp>
+
+namespace townhall {
+namespace embedded::schemas {
+std::string_view lookup(std::string_view name);
+}
+
+std::string_view embedded_schema(std::string_view file_name) {
+  return embedded::schemas::lookup(file_name);
+}
+
+namespace {
+
+// Cross-file "$ref": "other.schema.json#/..." resolves to the embedded copy, never the network.
+const nlohmann::json* fetch_embedded(const std::string& uri) {
+  std::string name = uri;
+  if (auto slash = name.find_last_of('/'); slash != std::string::npos) name = name.substr(slash + 1);
+  std::string_view text = embedded::schemas::lookup(name);
+  if (text.empty()) return nullptr;
+  return new nlohmann::json(nlohmann::json::parse(text));
+}
+void free_embedded(const nlohmann::json* doc) { delete doc; }
+
+struct Compiled {
+  nlohmann::json doc;
+  valijson::Schema schema;
+};
+
+const Compiled& compiled(std::string_view file_name) {
+  static std::mutex mu;
+  static std::map<std::string, std::unique_ptr<Compiled>, std::less<>> cache;
+  std::lock_guard lock(mu);
+  if (auto it = cache.find(file_name); it != cache.end()) return *it->second;
+  auto c = std::make_unique<Compiled>();
+  std::string_view text = embedded::schemas::lookup(file_name);
+  if (text.empty()) throw std::logic_error("no embedded schema " + std::string(file_name));
+  c->doc = nlohmann::json::parse(text);
+  valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
+  valijson::adapters::NlohmannJsonAdapter adapter(c->doc);
+  parser.populateSchema(adapter, c->schema, fetch_embedded, free_embedded);
+  auto& ref = *c;
+  cache.emplace(std::string(file_name), std::move(c));
+  return ref;
+}
+
+std::string escape_pointer_token(const std::string& token) {
+  std::string out;
+  for (char ch : token) {
+    if (ch == '~') out += "~0";
+    else if (ch == '/') out += "~1";
+    else out += ch;
+  }
+  return out;
+}
+
+// valijson context ["<root>", "[consultations]", "[0]"] → "/consultations/0".
+std::string to_pointer(const std::vector<std::string>& context) {
+  std::string out;
+  for (const auto& part : context) {
+    if (part == "<root>") continue;
+    std::string token = part;
+    if (token.size() >= 2 && token.front() == '[' && token.back() == ']') {
+      token = token.substr(1, token.size() - 2);
+    }
+    out += "/" + escape_pointer_token(token);
+  }
+  return out;
+}
+
+}  // namespace
+
+Status validate_against_schema(const nlohmann::json& doc, std::string_view schema_file,
+                               std::string_view pointer_prefix) {
+  const Compiled& c = compiled(schema_file);
+  valijson::Validator validator(valijson::Validator::kStrongTypes);
+  valijson::ValidationResults results;
+  valijson::adapters::NlohmannJsonAdapter target(doc);
+  if (validator.validate(c.schema, target, &results)) return Status::Ok();
+
+  // The deepest error is the most specific one; summaries like "failed anyOf" sit above it.
+  const valijson::ValidationResults::Error* best = nullptr;
+  for (const auto& e : results) {
+    if (best == nullptr || e.context.size() > best->context.size()) best = &e;
+  }
+  std::string pointer = std::string(pointer_prefix) + to_pointer(best->context);
+  std::string message = best->description;
+  // Name an unknown key in the pointer itself: "... constraints: 'colour'."
+  static const std::string kUnknown = "could not be validated using 'properties' or 'additionalProperties'";
+  if (message.find(kUnknown) != std::string::npos) {
+    auto q1 = message.rfind('\'', message.size() - 2);
+    auto q2 = message.rfind('\'');
+    if (q1 != std::string::npos && q2 > q1 + 1) {
+      std::string key = message.substr(q1 + 1, q2 - q1 - 1);
+      pointer += "/" + escape_pointer_token(key);
+      message = "unknown field \"" + key + "\"";
+    }
+  }
+  return Error{ErrorCode::kSchemaViolation, pointer.empty() ? "/" : pointer, message};
+}
+
+Result<nlohmann::json> parse_json(std::string_view text, std::string_view what) {
+  try {
+    return nlohmann::json::parse(text.begin(), text.end());
+  } catch (const nlohmann::json::parse_error& e) {
+    std::string msg = e.what();
+    // nlohmann's message starts "[json.exception.parse_error.101] parse error at line 1, ...".
+    if (auto p = msg.find("] "); p != std::string::npos) msg = msg.substr(p + 2);
+    return Error{ErrorCode::kInvalidJson, "", std::string(what) + " is not valid JSON: " + msg};
+  }
+}
+
+}  // namespace townhall

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Townhall builds against. Idempotent: only missing packages are
+# installed, and `apt-get update` runs only when something is missing. Uses sudo when not root.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libboost-dev libsqlitecpp-dev libsqlite3-dev nlohmann-json3-dev libvalijson-dev
+  libicu-dev libgtest-dev libgmock-dev libssl-dev
+  coinor-libclp-dev coinor-libcbc-dev
+  pybind11-dev python3-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} Debian packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
