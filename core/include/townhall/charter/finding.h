@@ -1,0 +1,58 @@
+// townhall/charter/finding.h — the result of a charter or legal check.
+//
+// Every rule has a stable id ("C-MIN", "KD-2", …), a default severity, a citation and a title in
+// the rule catalogue below. A Finding is one rule's verdict on one subject (a consultation, a key
+// decision, a meeting), with an English message a councillor can read and the dates it computed.
+// Thread-safety: plain values; the catalogue is immutable.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "townhall/date.h"
+#include "townhall/error.h"
+
+namespace townhall {
+
+enum class Severity { kBreach, kWarning, kInfo };
+
+const char* severity_id(Severity s);  // "breach" | "warning" | "info"
+Result<Severity> parse_severity(std::string_view text, std::string_view field = "severity");
+
+struct RuleInfo {
+  std::string_view id;        // "KD-2"
+  Severity default_severity;  // severity of a failed check unless the policy overrides it
+  std::string_view title;     // "28 clear days' notice of a key decision"
+  std::string_view citation;  // "SI 2012/2089 reg 9"
+};
+
+// All rules the engine knows, in catalogue order.
+const std::vector<RuleInfo>& rule_catalogue();
+const RuleInfo* find_rule(std::string_view id);
+
+struct Finding {
+  std::string rule;          // catalogue id
+  Severity severity = Severity::kInfo;
+  std::string subject_kind;  // "consultation" | "key_decision" | "meeting" | "forward_plan"
+  std::string subject_id;
+  std::string message;       // plain English, names the dates
+  std::string citation;
+  std::map<std::string, Date> dates;        // e.g. required_by, published, event
+  std::map<std::string, int64_t> figures;   // e.g. clear_days, required_days, value_pence
+
+  nlohmann::json to_json() const;
+  // One line: "BREACH KD-2 key_decision kd-17: message [SI 2012/2089 reg 9]"
+  std::string to_line() const;
+};
+
+bool has_breach(const std::vector<Finding>& findings);
+
+// {"findings": [...], "summary": {"breach": n, "warning": n, "info": n}}
+nlohmann::json findings_to_json(const std::vector<Finding>& findings);
+
+}  // namespace townhall

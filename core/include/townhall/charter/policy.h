@@ -1,0 +1,81 @@
+// townhall/charter/policy.h — a council's charter settings.
+//
+// Every number in the charter rules is a policy setting whose default is the charter's value.
+// A policy file is JSON validated by schemas/charter-policy.schema.json: unknown keys and wrong
+// types are errors naming the field. Omitted keys keep their defaults.
+// Thread-safety: plain value.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "townhall/calendar/bank_holidays.h"
+#include "townhall/calendar/clear_days.h"
+#include "townhall/charter/finding.h"
+#include "townhall/date.h"
+#include "townhall/error.h"
+
+namespace townhall {
+
+// A notice period: "28 clear calendar days", "5 clear working days".
+struct NoticePeriod {
+  int days = 28;
+  DayCountMode mode = DayCountMode::kCalendar;
+};
+
+// A yearly window in which people are less likely to respond (C-EXT). It starts on a fixed
+// month/day and ends on a fixed month/day or on the New Year's Day bank holiday that follows.
+struct HolidayWindow {
+  std::string name;
+  unsigned from_month = 12, from_day = 24;
+  bool to_new_year_bank_holiday = true;
+  unsigned to_month = 1, to_day = 1;  // used when !to_new_year_bank_holiday
+};
+
+struct ElectionPeriod {
+  std::string name;
+  Date from, to;  // inclusive
+};
+
+struct CharterPolicy {
+  Region region = Region::kEnglandAndWales;
+
+  // Consultations (C-MIN, C-EXT, C-12, C-ELECT, G4).
+  int big_decision_weeks = 6;
+  bool holiday_extension = true;
+  int holiday_extension_days = 14;
+  std::vector<HolidayWindow> holiday_windows;  // defaults: 24 Dec–New Year bank holiday; 1–31 Aug
+  int voluntary_sector_weeks = 12;
+  std::vector<ElectionPeriod> pre_election_periods;
+  NoticePeriod summary_before_decision{10, DayCountMode::kCalendar};
+
+  // Key decisions and meetings (KD-1..KD-6, PM-1/PM-2, MEET-5).
+  int64_t key_decision_threshold_pence = 10'000'000;  // "valued at over £100,000"
+  int key_decision_ward_count = 2;
+  NoticePeriod key_decision_notice{28, DayCountMode::kCalendar};
+  NoticePeriod general_exception_notice{5, DayCountMode::kWorking};
+  NoticePeriod private_meeting_notice{28, DayCountMode::kCalendar};
+  NoticePeriod private_meeting_further_notice{5, DayCountMode::kWorking};
+  NoticePeriod public_meeting_notice{5, DayCountMode::kWorking};
+  int urgency_report_months = 12;  // KD-5: special-urgency decisions reported at least yearly
+
+  std::map<std::string, Severity> severity_overrides;  // rule id → severity
+
+  // The charter's defaults.
+  static CharterPolicy defaults();
+  // Validates against the schema, then applies the settings over the defaults.
+  static Result<CharterPolicy> from_json(const nlohmann::json& doc);
+  static Result<CharterPolicy> from_json_text(std::string_view text);
+  nlohmann::json to_json() const;
+
+  // Severity for a failed check of `rule_id`, after overrides.
+  Severity severity_of(std::string_view rule_id) const;
+  const HolidayCalendar& calendar() const { return HolidayCalendar::for_region(region); }
+};
+
+}  // namespace townhall
