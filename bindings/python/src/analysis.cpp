@@ -1,0 +1,223 @@
+// townhall._townhall analysis functions: raking, tallies, cross-tabulations.
+// Arrays cross the boundary through the buffer protocol (numpy arrays in, Float64Array out), so
+// there is no per-respondent Python object and no dependence on numpy's C ABI.
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common.h"
+#include "townhall/analysis/raking.h"
+#include "townhall/analysis/tally.h"
+
+namespace py = pybind11;
+using namespace townhall;
+using namespace townhall::analysis;
+using townhall::python::throw_error;
+using townhall::python::unwrap;
+
+namespace {
+
+// A contiguous float64 vector owned by C++ and exposed to numpy with np.asarray (zero copy).
+struct Float64Array {
+  std::vector<double> data;
+};
+
+// A 1-d C-contiguous buffer of T, held open for as long as this object lives.
+template <typename T>
+struct BufferView {
+  py::buffer_info info;
+  std::span<const T> span;
+};
+
+template <typename T>
+BufferView<T> view_of(const py::buffer& b, const std::string& field, char kind) {
+  BufferView<T> v{b.request(), {}};
+  if (v.info.ndim != 1)
+    throw_error(invalid_argument(field, "must be a one-dimensional array"));
+  const std::string& f = v.info.format;
+  char last = f.empty() ? '\0' : f.back();
+  bool ok = v.info.itemsize == static_cast<py::ssize_t>(sizeof(T)) &&
+            (f.size() == 1 || (f.size() == 2 && (f[0] == '<' || f[0] == '=' || f[0] == '@'))) &&
+            (kind == 'i' ? (last == 'i' || last == 'l') : last == 'd');
+  if (!ok)
+    throw_error(invalid_argument(field, std::string("must be a contiguous array of ") +
+                                            (kind == 'i' ? "int32" : "float64") + " (got format '" +
+                                            f + "')"));
+  if (v.info.shape[0] > 1 && v.info.strides[0] != static_cast<py::ssize_t>(sizeof(T)))
+    throw_error(invalid_argument(field, "must be C-contiguous"));
+  v.span = std::span<const T>(static_cast<const T*>(v.info.ptr), static_cast<size_t>(v.info.shape[0]));
+  return v;
+}
+
+py::dict cell_lists(const TallyGroup& g) {
+  py::list count, weighted, share, lo, hi, suppressed;
+  for (const auto& c : g.cells) {
+    count.append(c.count);
+    weighted.append(c.weighted);
+    share.append(c.share);
+    lo.append(c.ci_low);
+    hi.append(c.ci_high);
+    suppressed.append(c.suppressed);
+  }
+  py::dict d;
+  d["count"] = count;
+  d["weighted"] = weighted;
+  d["share"] = share;
+  d["ci_low"] = lo;
+  d["ci_high"] = hi;
+  d["suppressed"] = suppressed;
+  d["group_count"] = g.count;
+  d["group_weighted"] = g.weighted;
+  d["effective_n"] = g.effective_n;
+  return d;
+}
+
+TallyOptions tally_options(double confidence, const std::string& method, int64_t suppress_below) {
+  TallyOptions o;
+  o.confidence = confidence;
+  o.method = unwrap(parse_interval_method(method, "method"));
+  o.suppress_below = suppress_below;
+  return o;
+}
+
+}  // namespace
+
+namespace townhall::python {
+
+void register_analysis(py::module_& m) {
+  py::class_<Float64Array>(m, "Float64Array", py::buffer_protocol(),
+                           "A float64 vector owned by the core; np.asarray() views it without copying.")
+      .def_buffer([](Float64Array& a) {
+        return py::buffer_info(a.data.data(), static_cast<py::ssize_t>(sizeof(double)),
+                               py::format_descriptor<double>::format(), 1,
+                               {static_cast<py::ssize_t>(a.data.size())},
+                               {static_cast<py::ssize_t>(sizeof(double))});
+      })
+      .def("__len__", [](const Float64Array& a) { return a.data.size(); });
+
+  m.def(
+      "kish_effective_sample_size",
+      [](const py::buffer& weights) {
+        auto v = view_of<double>(weights, "weights", 'd');
+        py::gil_scoped_release release;
+        return kish_effective_sample_size(v.span);
+      },
+      py::arg("weights"), "Kish effective sample size (Σw)² / Σw² of a float64 array.");
+
+  m.def(
+      "_rake",
+      [](const py::list& margins, size_t n, std::optional<py::buffer> base_weights,
+         int max_iterations, double tolerance, double trim_min, double trim_max, double total) {
+        // margins: [(name, int32 codes, [targets], [labels]), ...]
+        std::vector<BufferView<int32_t>> views;
+        std::vector<RakingMargin> ms;
+        views.reserve(margins.size());
+        for (const auto& item : margins) {
+          auto t = item.cast<py::tuple>();
+          RakingMargin mg;
+          mg.name = t[0].cast<std::string>();
+          views.push_back(view_of<int32_t>(t[1].cast<py::buffer>(), mg.name, 'i'));
+          mg.codes = views.back().span;
+          mg.targets = t[2].cast<std::vector<double>>();
+          mg.labels = t[3].cast<std::vector<std::string>>();
+          ms.push_back(std::move(mg));
+        }
+        std::optional<BufferView<double>> bw;
+        if (base_weights) bw = view_of<double>(*base_weights, "base_weights", 'd');
+        RakingOptions o;
+        o.max_iterations = max_iterations;
+        o.tolerance = tolerance;
+        o.trim_min = trim_min;
+        o.trim_max = trim_max;
+        o.total = total;
+        Result<RakingResult> r = Error{};
+        {
+          py::gil_scoped_release release;
+          r = rake(ms, n, bw ? bw->span : std::span<const double>{}, o);
+        }
+        RakingResult res = unwrap(std::move(r));
+        py::dict d;
+        auto weights = std::make_unique<Float64Array>();
+        weights->data = std::move(res.weights);
+        d["weights"] = py::cast(std::move(weights));
+        d["iterations"] = res.iterations;
+        d["max_margin_error"] = res.max_margin_error;
+        d["converged"] = res.converged;
+        d["effective_sample_size"] = res.effective_sample_size;
+        d["design_effect"] = res.design_effect;
+        d["weight_min"] = res.weight_min;
+        d["weight_max"] = res.weight_max;
+        d["trimmed"] = res.trimmed;
+        py::list fits;
+        for (const auto& f : res.margins) {
+          py::dict fd;
+          fd["name"] = f.name;
+          fd["target_share"] = f.target_share;
+          fd["achieved_share"] = f.achieved_share;
+          fd["max_error"] = f.max_error;
+          fits.append(fd);
+        }
+        d["margins"] = fits;
+        return d;
+      },
+      py::arg("margins"), py::arg("n"), py::arg("base_weights") = py::none(),
+      py::arg("max_iterations") = 100, py::arg("tolerance") = 1e-6, py::arg("trim_min") = 0.0,
+      py::arg("trim_max") = std::numeric_limits<double>::infinity(), py::arg("total") = 0.0,
+      "Raking on category codes; use townhall.rake() with DataFrames.");
+
+  m.def(
+      "_tally",
+      [](const py::buffer& codes, int32_t categories, std::optional<py::buffer> weights,
+         double confidence, const std::string& method, int64_t suppress_below) {
+        auto cv = view_of<int32_t>(codes, "codes", 'i');
+        std::optional<BufferView<double>> wv;
+        if (weights) wv = view_of<double>(*weights, "weights", 'd');
+        TallyOptions o = tally_options(confidence, method, suppress_below);
+        Result<TallyGroup> r = Error{};
+        double z = 0;
+        {
+          py::gil_scoped_release release;
+          r = weighted_tally(cv.span, categories, wv ? wv->span : std::span<const double>{}, o, &z);
+        }
+        py::dict d = cell_lists(unwrap(std::move(r)));
+        d["z"] = z;
+        return d;
+      },
+      py::arg("codes"), py::arg("categories"), py::arg("weights") = py::none(),
+      py::arg("confidence") = 0.95, py::arg("method") = "wilson", py::arg("suppress_below") = 0);
+
+  m.def(
+      "_crosstab",
+      [](const py::buffer& group_codes, int32_t groups, const py::buffer& codes, int32_t categories,
+         std::optional<py::buffer> weights, double confidence, const std::string& method,
+         int64_t suppress_below) {
+        auto gv = view_of<int32_t>(group_codes, "by", 'i');
+        auto cv = view_of<int32_t>(codes, "codes", 'i');
+        std::optional<BufferView<double>> wv;
+        if (weights) wv = view_of<double>(*weights, "weights", 'd');
+        TallyOptions o = tally_options(confidence, method, suppress_below);
+        Result<CrossTab> r = Error{};
+        {
+          py::gil_scoped_release release;
+          r = crosstab(gv.span, groups, cv.span, categories,
+                       wv ? wv->span : std::span<const double>{}, o);
+        }
+        CrossTab ct = unwrap(std::move(r));
+        py::list gl;
+        for (const auto& g : ct.groups) gl.append(cell_lists(g));
+        py::dict d;
+        d["groups"] = gl;
+        d["z"] = ct.z;
+        return d;
+      },
+      py::arg("by"), py::arg("groups"), py::arg("codes"), py::arg("categories"),
+      py::arg("weights") = py::none(), py::arg("confidence") = 0.95, py::arg("method") = "wilson",
+      py::arg("suppress_below") = 0);
+
+  m.def("normal_quantile_two_sided", &normal_quantile_two_sided, py::arg("confidence"),
+        "z such that a two-sided normal interval has this confidence (0.95 → 1.96).");
+}
+
+}  // namespace townhall::python

@@ -1,0 +1,199 @@
+"""townhall — UK councils' public participation: charter rules, calendar and response analysis.
+
+The compiled core (``townhall._townhall``, libtownhall via pybind11) does the work; this package
+adds Python conveniences: dicts and JSON files in, pandas DataFrames out.
+
+Dates are :class:`datetime.date`. Errors are :class:`townhall.Error` subclasses carrying
+``.code``, ``.field`` and ``.rule``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json as _json
+import os as _os
+from typing import Any, Iterable, Mapping
+
+from . import _townhall
+from ._townhall import (BankHoliday, ClosePlan, ComplianceReport, Consultation, Finding,
+                        Policy, Rule, bank_holidays, clear_days, earliest_event,
+                        is_bank_holiday, is_working_day, last_working_day_on_or_before,
+                        latest_publication, parse_date, practical_latest_publication, rule, rules,
+                        today_in_london)
+from .errors import (Conflict, Error, Infeasible, InternalError, InvalidCsv, InvalidInput,
+                     InvalidJson, IoError, NotFound, SchemaError)
+from .analysis import (RakingReport, crosstab, kish_effective_sample_size, rake, tally)
+from .census import census_targets
+
+__version__ = "0.1.0"
+
+# ---- policy and consultations: dict / JSON text / file constructors --------------------------
+
+
+def _policy_from_dict(cls, data: Mapping[str, Any]) -> Policy:
+    """A policy from a dict shaped like charter-policy.schema.json (omitted keys: defaults)."""
+    return Policy._from_json_text(_json.dumps(data))
+
+
+def _policy_from_json(cls, text: str) -> Policy:
+    """A policy from JSON text (charter-policy.schema.json)."""
+    return Policy._from_json_text(text)
+
+
+def _policy_from_file(cls, path: str | _os.PathLike[str]) -> Policy:
+    """A policy from a JSON file (charter-policy.schema.json)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except OSError as e:
+        raise IoError(f"cannot read policy file {path}: {e.strerror}", code="io",
+                      field=str(path)) from e
+    return Policy._from_json_text(text)
+
+
+def _policy_to_dict(self: Policy) -> dict[str, Any]:
+    """The policy as a dict (charter-policy.schema.json), every setting spelled out."""
+    return _json.loads(self._to_json_text())
+
+
+Policy.from_dict = classmethod(_policy_from_dict)  # type: ignore[attr-defined]
+Policy.from_json = classmethod(_policy_from_json)  # type: ignore[attr-defined]
+Policy.from_file = classmethod(_policy_from_file)  # type: ignore[attr-defined]
+Policy.to_dict = _policy_to_dict  # type: ignore[attr-defined]
+
+
+def _consultation_from_dict(cls, data: Mapping[str, Any]) -> Consultation:
+    """A consultation from a dict shaped like consultation.schema.json (dates as YYYY-MM-DD)."""
+    return Consultation._from_json_text(_json.dumps(data, default=_json_default))
+
+
+def _consultation_to_dict(self: Consultation) -> dict[str, Any]:
+    return _json.loads(self._to_json_text())
+
+
+Consultation.from_dict = classmethod(_consultation_from_dict)  # type: ignore[attr-defined]
+Consultation.to_dict = _consultation_to_dict  # type: ignore[attr-defined]
+
+
+def _json_default(value: Any) -> Any:
+    # datetime.date values in dicts become YYYY-MM-DD, as the schemas expect.
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _finding_to_dict(self: Finding) -> dict[str, Any]:
+    return _json.loads(self._to_json_text())
+
+
+Finding.to_dict = _finding_to_dict  # type: ignore[attr-defined]
+
+
+def _report_to_dict(self: ComplianceReport) -> dict[str, Any]:
+    return _json.loads(self._to_json_text())
+
+
+def _report_findings_frame(self: ComplianceReport):
+    """The report's findings as a DataFrame (see :func:`findings_frame`)."""
+    return findings_frame(self.findings)
+
+
+ComplianceReport.to_dict = _report_to_dict  # type: ignore[attr-defined]
+ComplianceReport.findings_frame = _report_findings_frame  # type: ignore[attr-defined]
+
+
+def _policy_or_default(policy: Policy | Mapping[str, Any] | None) -> Policy:
+    if policy is None:
+        return Policy()
+    if isinstance(policy, Policy):
+        return policy
+    return Policy.from_dict(policy)  # type: ignore[attr-defined]
+
+
+# ---- calendar -------------------------------------------------------------------------------
+
+
+def bank_holidays_frame(from_year: int, to_year: int | None = None,
+                        region: str = "england-and-wales"):
+    """Bank holidays as a DataFrame: columns date (datetime.date), name, substitute, provisional."""
+    import pandas as pd
+
+    hs = bank_holidays(from_year, to_year, region)
+    return pd.DataFrame({
+        "date": pd.Series([h.date for h in hs], dtype="object"),
+        "name": pd.Series([h.name for h in hs], dtype="str"),
+        "substitute": pd.Series([h.substitute for h in hs], dtype="bool"),
+        "provisional": pd.Series([h.provisional for h in hs], dtype="bool"),
+    })
+
+
+# ---- consultations and compliance ----------------------------------------------------------
+
+
+def plan_close(opens: _dt.date, weeks: int | None = None,
+               policy: Policy | Mapping[str, Any] | None = None) -> ClosePlan:
+    """The close date a consultation opening on ``opens`` needs (C-MIN with the C-EXT extension).
+
+    ``weeks`` defaults to the policy's big-decision weeks (6 under the charter).
+    """
+    return _townhall.plan_close(opens, weeks, _policy_or_default(policy))
+
+
+def check_consultation(consultation: Consultation | Mapping[str, Any],
+                       policy: Policy | Mapping[str, Any] | None = None,
+                       as_of: _dt.date | None = None) -> list[Finding]:
+    """Every charter finding for one consultation (a :class:`Consultation` or a dict).
+
+    ``as_of`` (default: today in Europe/London) decides "due by" versus "overdue".
+    """
+    if not isinstance(consultation, Consultation):
+        consultation = Consultation.from_dict(consultation)  # type: ignore[attr-defined]
+    return _townhall.check_consultation(consultation, _policy_or_default(policy),
+                                        as_of if as_of is not None else today_in_london())
+
+
+def check_document(document: Mapping[str, Any] | str,
+                   policy: Policy | Mapping[str, Any] | None = None,
+                   as_of: _dt.date | None = None) -> ComplianceReport:
+    """Checks a check file (check-input.schema.json) given as a dict or JSON text.
+
+    The same check as ``townhall check`` and the server. ``as_of`` overrides the document's own.
+    """
+    text = document if isinstance(document, str) else _json.dumps(document, default=_json_default)
+    return _townhall._check_document_text(text, _policy_or_default(policy), as_of)
+
+
+_FINDING_COLUMNS = ["rule", "severity", "subject_kind", "subject_id", "message", "citation"]
+
+
+def findings_frame(findings: Iterable[Finding]):
+    """Findings as a DataFrame: rule, severity (ordered categorical breach > warning > info),
+    subject_kind, subject_id, message, citation, then one column per computed date
+    (datetime.date, None when absent) and per figure (nullable Int64)."""
+    import pandas as pd
+
+    findings = list(findings)
+    data: dict[str, Any] = {c: [getattr(f, c) for f in findings] for c in _FINDING_COLUMNS}
+    date_keys = sorted({k for f in findings for k in f.dates})
+    figure_keys = sorted({k for f in findings for k in f.figures} - set(date_keys))
+    frame = pd.DataFrame({c: pd.Series(data[c], dtype="str") for c in _FINDING_COLUMNS})
+    frame["severity"] = pd.Categorical(data["severity"], categories=["breach", "warning", "info"],
+                                       ordered=True)
+    for k in date_keys:
+        frame[k] = pd.Series([f.dates.get(k) for f in findings], dtype="object")
+    for k in figure_keys:
+        frame[k] = pd.array([f.figures.get(k) for f in findings], dtype="Int64")
+    return frame
+
+
+__all__ = [
+    "BankHoliday", "ClosePlan", "ComplianceReport", "Consultation", "Finding", "Policy", "Rule",
+    "RakingReport",
+    "Error", "InvalidInput", "InvalidJson", "SchemaError", "InvalidCsv", "NotFound", "Conflict",
+    "Infeasible", "IoError", "InternalError",
+    "bank_holidays", "bank_holidays_frame", "clear_days", "earliest_event", "is_bank_holiday",
+    "is_working_day", "last_working_day_on_or_before", "latest_publication", "parse_date",
+    "practical_latest_publication", "rule", "rules", "today_in_london",
+    "plan_close", "check_consultation", "check_document", "findings_frame",
+    "rake", "tally", "crosstab", "kish_effective_sample_size", "census_targets",
+]

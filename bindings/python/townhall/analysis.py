@@ -1,0 +1,242 @@
+"""Weighting and tabulation of responses: raking, weighted tallies, cross-tabulations.
+
+The arithmetic is in the C++ core (townhall/analysis/*.h); these functions turn pandas columns
+into int32 category codes and float64 weights (numpy arrays, no per-cell Python objects), call
+the core with the GIL released, and shape the answers as DataFrames.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from . import _townhall
+from .errors import InvalidInput
+
+Targets = Any  # Mapping[str, Mapping[category, number] | pd.Series] | pd.DataFrame (long form)
+
+
+@dataclasses.dataclass
+class RakingReport:
+    """The result of :func:`rake`.
+
+    weights: one weight per row of the data (a Series with the data's index, named "weight").
+    iterations: full cycles over the margins; converged: whether every margin's worst error is
+    within tolerance; max_margin_error: that worst |achieved share - target share|.
+    effective_sample_size: Kish (sum w)^2 / sum w^2; design_effect: n / effective_sample_size.
+    trimmed: rows whose weight sits at a trimming bound. margins: one row per (variable,
+    category) with target and achieved shares.
+    """
+
+    weights: pd.Series
+    iterations: int
+    converged: bool
+    max_margin_error: float
+    effective_sample_size: float
+    design_effect: float
+    weight_min: float
+    weight_max: float
+    trimmed: int
+    margins: pd.DataFrame
+
+    def __repr__(self) -> str:
+        return (f"RakingReport(n={len(self.weights)}, iterations={self.iterations}, "
+                f"converged={self.converged}, max_margin_error={self.max_margin_error:.3g}, "
+                f"effective_sample_size={self.effective_sample_size:.1f})")
+
+
+def _targets_by_variable(targets: Targets) -> dict[str, pd.Series]:
+    """Normalises the accepted target forms to {variable: Series(category -> value)}."""
+    if isinstance(targets, pd.DataFrame):
+        cols = set(targets.columns)
+        value_col = next((c for c in ("target", "share", "count") if c in cols), None)
+        if "variable" not in cols or "category" not in cols or value_col is None:
+            raise InvalidInput("a targets DataFrame needs columns variable, category and one of "
+                               "target, share or count", code="invalid-argument", field="targets")
+        out: dict[str, pd.Series] = {}
+        for var, part in targets.groupby("variable", sort=False):
+            out[str(var)] = pd.Series(part[value_col].to_numpy(dtype="float64"),
+                                      index=part["category"].tolist())
+        return out
+    if isinstance(targets, Mapping):
+        out = {}
+        for var, spec in targets.items():
+            if isinstance(spec, pd.Series):
+                out[str(var)] = spec.astype("float64")
+            elif isinstance(spec, Mapping):
+                out[str(var)] = pd.Series(list(spec.values()), index=list(spec.keys()),
+                                          dtype="float64")
+            else:
+                raise InvalidInput(f"targets for {var!r} must be a dict or Series of category -> "
+                                   "share or count", code="invalid-argument",
+                                   field=f"targets/{var}")
+        return out
+    raise InvalidInput("targets must be a dict or a long DataFrame (variable, category, target)",
+                       code="invalid-argument", field="targets")
+
+
+def _codes(column: pd.Series, categories: list, field: str, allow_missing: bool) -> np.ndarray:
+    """int32 codes of `column` against `categories` (-1 for missing or unknown values)."""
+    codes = pd.Categorical(column, categories=categories).codes.astype(np.int32, copy=False)
+    if not allow_missing:
+        bad = np.flatnonzero(codes < 0)
+        if bad.size:
+            i = int(bad[0])
+            value = column.iloc[i]
+            what = "is missing" if pd.isna(value) else f"value {value!r} has no target"
+            raise InvalidInput(f"{field} row {column.index[i]!r}: {what} ({bad.size} such rows)",
+                               code="invalid-argument", field=f"{field}[{i}]")
+    return np.ascontiguousarray(codes)
+
+
+def _weights_array(weights: Any, data_len: int, data: pd.DataFrame | None) -> np.ndarray | None:
+    if weights is None:
+        return None
+    if isinstance(weights, str):
+        if data is None or weights not in data.columns:
+            raise InvalidInput(f"no weights column {weights!r}", code="invalid-argument",
+                               field="weights")
+        weights = data[weights]
+    if isinstance(weights, RakingReport):
+        weights = weights.weights
+    arr = np.ascontiguousarray(np.asarray(weights, dtype=np.float64))
+    if arr.ndim != 1 or arr.shape[0] != data_len:
+        raise InvalidInput(f"weights has {arr.shape[0] if arr.ndim else 0} entries for "
+                           f"{data_len} rows", code="invalid-argument", field="weights")
+    return arr
+
+
+def rake(data: pd.DataFrame, targets: Targets, *, weights: Any = None, max_iterations: int = 100,
+         tolerance: float = 1e-6, trim: tuple[float | None, float | None] = (None, None),
+         total: float | None = None) -> RakingReport:
+    """Rakes the rows of ``data`` to target margins (iterative proportional fitting).
+
+    targets: ``{column: {category: value}}`` (or Series values), or a long DataFrame with columns
+      variable, category and target (or share, or count). Values may be shares or counts: each
+      margin is normalised to shares. Every row needs a category with a target.
+    weights: base (design) weights: array, Series or column name; default all 1.
+    trim: (low, high) bounds on each weight as multiples of the mean weight, e.g. (0.2, 5).
+    total: sum of the final weights; default the sum of the base weights (n when unweighted).
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise InvalidInput("data must be a pandas DataFrame", code="invalid-argument", field="data")
+    by_var = _targets_by_variable(targets)
+    if not by_var:
+        raise InvalidInput("no target margins given", code="invalid-argument", field="targets")
+    margins = []
+    for var, t in by_var.items():
+        if var not in data.columns:
+            raise InvalidInput(f"targets name column {var!r} which the data lacks",
+                               code="invalid-argument", field=var)
+        categories = list(t.index)
+        codes = _codes(data[var], categories, var, allow_missing=False)
+        margins.append((var, codes, t.to_numpy(dtype="float64").tolist(),
+                        [str(c) for c in categories]))
+    base = _weights_array(weights, len(data), data)
+    lo, hi = trim
+    r = _townhall._rake(margins, len(data), base, max_iterations, tolerance,
+                        0.0 if lo is None else float(lo), math.inf if hi is None else float(hi),
+                        0.0 if total is None else float(total))
+    w = pd.Series(np.asarray(r["weights"]), index=data.index, name="weight")
+    rows = []
+    for (var, _, _, labels), fit in zip(margins, r["margins"]):
+        for c, label in enumerate(by_var[var].index):
+            rows.append({"variable": var, "category": label,
+                         "target": fit["target_share"][c], "achieved": fit["achieved_share"][c],
+                         "error": fit["achieved_share"][c] - fit["target_share"][c]})
+    return RakingReport(weights=w, iterations=r["iterations"], converged=r["converged"],
+                        max_margin_error=r["max_margin_error"],
+                        effective_sample_size=r["effective_sample_size"],
+                        design_effect=r["design_effect"], weight_min=r["weight_min"],
+                        weight_max=r["weight_max"], trimmed=r["trimmed"],
+                        margins=pd.DataFrame(rows))
+
+
+def kish_effective_sample_size(weights: Any) -> float:
+    """Kish effective sample size (sum w)^2 / sum w^2."""
+    if isinstance(weights, RakingReport):
+        weights = weights.weights
+    return _townhall.kish_effective_sample_size(
+        np.ascontiguousarray(np.asarray(weights, dtype=np.float64)))
+
+
+def _categories_of(column: pd.Series, categories: list | None) -> list:
+    if categories is not None:
+        return list(categories)
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return list(column.cat.categories)
+    return sorted(column.dropna().unique().tolist(), key=str)
+
+
+def _cells_frame(d: dict, categories: list) -> pd.DataFrame:
+    suppressed = np.asarray(d["suppressed"], dtype=bool)
+    frame = pd.DataFrame({
+        "count": pd.array(d["count"], dtype="Int64"),
+        "weighted": np.asarray(d["weighted"], dtype=np.float64),
+        "share": np.asarray(d["share"], dtype=np.float64),
+        "ci_low": np.asarray(d["ci_low"], dtype=np.float64),
+        "ci_high": np.asarray(d["ci_high"], dtype=np.float64),
+        "suppressed": suppressed,
+    }, index=pd.Index(categories, name="category"))
+    # Suppressed cells are blanked: the figures must not leak.
+    frame.loc[suppressed, "count"] = pd.NA
+    frame.loc[suppressed, ["weighted", "share", "ci_low", "ci_high"]] = np.nan
+    return frame
+
+
+def tally(answers: pd.Series, weights: Any = None, *, categories: list | None = None,
+          confidence: float = 0.95, method: str = "wilson", suppress_below: int = 0) -> pd.DataFrame:
+    """Weighted tally of one question with confidence intervals.
+
+    Returns a DataFrame indexed by category: count (unweighted), weighted, share, ci_low,
+    ci_high, suppressed. Intervals use the Kish effective sample size of the respondents who
+    answered (``method`` 'wilson', the default, or 'normal'). Cells with 1 <= count <
+    ``suppress_below`` are blanked. Missing answers are left out. ``attrs`` holds n,
+    effective_n, z, confidence and method.
+    """
+    answers = pd.Series(answers)
+    cats = _categories_of(answers, categories)
+    codes = _codes(answers, cats, "answers", allow_missing=True)
+    w = _weights_array(weights, len(answers), None)
+    d = _townhall._tally(codes, len(cats), w, confidence, method, int(suppress_below))
+    frame = _cells_frame(d, cats)
+    frame.attrs.update(n=d["group_count"], weighted_n=d["group_weighted"],
+                       effective_n=d["effective_n"], z=d["z"], confidence=confidence,
+                       method=method)
+    return frame
+
+
+def crosstab(data: pd.DataFrame, row: str, column: str, weights: Any = None, *,
+             confidence: float = 0.95, method: str = "wilson",
+             suppress_below: int = 0) -> pd.DataFrame:
+    """Cross-tabulation of ``column`` (the answer) within groups of ``row``.
+
+    Returns a long DataFrame indexed by (row group, answer category) with count, weighted, share
+    (of the group's weighted total), ci_low, ci_high, suppressed, and the group's n and
+    effective_n. Intervals use each group's Kish effective sample size. Use
+    ``.share.unstack()`` for the familiar wide table.
+    """
+    group_cats = _categories_of(data[row], None)
+    answer_cats = _categories_of(data[column], None)
+    g = _codes(data[row], group_cats, row, allow_missing=True)
+    c = _codes(data[column], answer_cats, column, allow_missing=True)
+    w = _weights_array(weights, len(data), data)
+    d = _townhall._crosstab(g, len(group_cats), c, len(answer_cats), w, confidence, method,
+                            int(suppress_below))
+    parts = []
+    for gi, gd in enumerate(d["groups"]):
+        part = _cells_frame(gd, answer_cats)
+        part.insert(0, row, group_cats[gi])
+        part["group_n"] = gd["group_count"]
+        part["group_effective_n"] = gd["effective_n"]
+        parts.append(part.reset_index().rename(columns={"category": column}))
+    out = pd.concat(parts, ignore_index=True).set_index([row, column])
+    out.attrs.update(z=d["z"], confidence=confidence, method=method)
+    return out
+
+
+__all__ = ["RakingReport", "rake", "tally", "crosstab", "kish_effective_sample_size"]

@@ -1,0 +1,78 @@
+"""Exceptions raised by townhall: one hierarchy rooted at :class:`Error`.
+
+Every error carries ``code`` (the core's stable code, e.g. ``"invalid-argument"``), ``field``
+(the offending field as a JSON pointer or column name, or ``None``) and ``rule`` (a charter rule
+id when the error is about one, else ``None``).
+"""
+
+from __future__ import annotations
+
+
+class Error(Exception):
+    """Base class of every townhall error."""
+
+    def __init__(self, message: str, *, code: str = "internal", field: str | None = None,
+                 rule: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.field = field or None
+        self.rule = rule or None
+
+
+class InvalidInput(Error, ValueError):
+    """A value is malformed or out of range (code ``invalid-argument``)."""
+
+
+class InvalidJson(InvalidInput):
+    """Text that is not JSON (code ``invalid-json``)."""
+
+
+class SchemaError(InvalidInput):
+    """JSON that does not match its schema (code ``schema-violation``)."""
+
+
+class InvalidCsv(InvalidInput):
+    """CSV with missing columns or bad rows (code ``invalid-csv``)."""
+
+
+class NotFound(Error, LookupError):
+    """An unknown id (code ``not-found``)."""
+
+
+class Conflict(Error):
+    """The operation clashes with the current state (code ``conflict``)."""
+
+
+class Infeasible(Error):
+    """Constraints that cannot all hold, e.g. a raking target with no respondents."""
+
+
+class IoError(Error, OSError):
+    """File or database trouble (code ``io``)."""
+
+
+class InternalError(Error):
+    """A bug in townhall (code ``internal``)."""
+
+
+_BY_CODE: dict[str, type[Error]] = {
+    "invalid-argument": InvalidInput,
+    "invalid-json": InvalidJson,
+    "schema-violation": SchemaError,
+    "invalid-csv": InvalidCsv,
+    "not-found": NotFound,
+    "conflict": Conflict,
+    "infeasible": Infeasible,
+    "io": IoError,
+    "internal": InternalError,
+}
+
+
+def class_for_code(code: str) -> type[Error]:
+    """The exception class for a core error code (used by the compiled module)."""
+    return _BY_CODE.get(code, InternalError)
+
+
+__all__ = ["Error", "InvalidInput", "InvalidJson", "SchemaError", "InvalidCsv", "NotFound",
+           "Conflict", "Infeasible", "IoError", "InternalError", "class_for_code"]
