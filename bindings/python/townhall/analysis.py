@@ -81,7 +81,14 @@ def _targets_by_variable(targets: Targets) -> dict[str, pd.Series]:
 
 def _codes(column: pd.Series, categories: list, field: str, allow_missing: bool) -> np.ndarray:
     """int32 codes of `column` against `categories` (-1 for missing or unknown values)."""
-    codes = pd.Categorical(column, categories=categories).codes.astype(np.int32, copy=False)
+    index = pd.Index(categories)
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        # Map the column's own categories once, then its codes: no per-row hashing.
+        own = index.get_indexer(column.cat.categories).astype(np.int32)
+        col_codes = column.cat.codes.to_numpy()
+        codes = np.where(col_codes >= 0, own[np.maximum(col_codes, 0)], -1).astype(np.int32)
+    else:
+        codes = index.get_indexer(column).astype(np.int32, copy=False)
     if not allow_missing:
         bad = np.flatnonzero(codes < 0)
         if bad.size:

@@ -13,6 +13,30 @@ std::string category_name(const RakingMargin& m, size_t c) {
   return "category " + std::to_string(c);
 }
 
+// Clamps weights into [lo, hi] and spreads the difference over the weights strictly inside the
+// bounds so the total stays `total`; repeats while the rescaling pushes weights past a bound.
+void trim_weights(std::vector<double>& w, double lo, double hi, double total) {
+  for (int rep = 0; rep < 100; ++rep) {
+    double fixed = 0, free = 0;
+    for (double& v : w) {
+      if (v <= lo) {
+        v = lo;
+        fixed += v;
+      } else if (v >= hi) {
+        v = hi;
+        fixed += v;
+      } else {
+        free += v;
+      }
+    }
+    if (!(free > 0) || !(total > fixed)) return;
+    const double scale = (total - fixed) / free;
+    if (std::abs(scale - 1) < 1e-12) return;
+    for (double& v : w)
+      if (v > lo && v < hi) v *= scale;
+  }
+}
+
 }  // namespace
 
 double kish_effective_sample_size(std::span<const double> weights) {
@@ -144,11 +168,14 @@ Result<RakingResult> rake(std::span<const RakingMargin> margins, size_t n,
         }
       } else {
         // Last margin: apply, trim, and take every margin's sums for the convergence check.
+        if (trimming) {
+          for (size_t i = 0; i < n; ++i) w[i] *= f[codes[i]];
+          trim_weights(w, lo, hi, total);
+        }
         for (auto& s : sums) std::fill(s.begin(), s.end(), 0.0);
         for (size_t i = 0; i < n; ++i) {
-          double v = w[i] * f[codes[i]];
-          if (trimming) v = std::clamp(v, lo, hi);
-          w[i] = v;
+          if (!trimming) w[i] *= f[codes[i]];
+          const double v = w[i];
           for (size_t k = 0; k < M; ++k) sums[k][margins[k].codes[i]] += v;
         }
       }
@@ -172,9 +199,8 @@ Result<RakingResult> rake(std::span<const RakingMargin> margins, size_t n,
   out.weight_min = *mn;
   out.weight_max = *mx;
   if (trimming) {
-    const double eps = 1e-12 * mean;
-    for (double v : w)
-      if ((lo > 0 && v <= lo + eps) || v >= hi - eps) ++out.trimmed;
+      for (double v : w)
+      if ((lo > 0 && v <= lo) || v >= hi) ++out.trimmed;
   }
   double current_total = std::accumulate(sums[0].begin(), sums[0].end(), 0.0);
   for (size_t m = 0; m < M; ++m) {

@@ -3,7 +3,8 @@
 // Raking adjusts each respondent's weight so that the weighted distribution of every margin
 // (one categorical variable, e.g. tenure) matches its target shares, one margin at a time, until
 // every margin is within tolerance. Trimming keeps each weight within [trim_min, trim_max] times
-// the mean weight after every full cycle (trim-and-rerake), so a trimmed solution may not meet
+// the mean weight after every full cycle (clamped weights' excess or shortfall is spread over the
+// others so the total is kept, then the next cycle re-rakes), so a trimmed solution may not meet
 // the targets exactly: the report says how close it got. The Kish effective sample size
 // (Σw)² / Σw² measures the precision lost to unequal weights.
 //

@@ -1,0 +1,274 @@
+"""Bindings of the core: dates, calendar, policy, consultations, compliance, error mapping.
+
+Expected values come from published calendars (GOV.UK bank holidays), the charter text in
+DESIGN.md §2 and hand counting of days, not from the code's output.
+"""
+
+import datetime as dt
+import inspect
+import json
+
+import pandas as pd
+import pytest
+
+import townhall
+from townhall import _townhall
+
+D = dt.date
+
+
+# ---- dates and calendar -----------------------------------------------------------------------
+
+def test_bank_holidays_england_2025_are_dates_in_order():
+    # GOV.UK: England and Wales bank holidays 2025.
+    expected = [D(2025, 1, 1), D(2025, 4, 18), D(2025, 4, 21), D(2025, 5, 5), D(2025, 5, 26),
+                D(2025, 8, 25), D(2025, 12, 25), D(2025, 12, 26)]
+    hs = townhall.bank_holidays(2025)
+    assert [h.date for h in hs] == expected
+    assert all(type(h.date) is dt.date for h in hs)
+    assert hs[1].name == "Good Friday"
+
+
+def test_scotland_2025_st_andrews_day_substitute():
+    # St Andrew's Day, Sunday 30 November 2025, is observed on Monday 1 December.
+    hs = townhall.bank_holidays(2025, region="scotland")
+    by_date = {h.date: h for h in hs}
+    assert D(2025, 1, 2) in by_date and D(2025, 8, 4) in by_date
+    assert by_date[D(2025, 12, 1)].substitute
+    assert D(2025, 8, 25) not in by_date
+
+
+def test_2020_early_may_moved_to_ve_day():
+    dates = [h.date for h in townhall.bank_holidays(2020)]
+    assert D(2020, 5, 8) in dates and D(2020, 5, 4) not in dates
+
+
+def test_bank_holidays_frame():
+    f = townhall.bank_holidays_frame(2024, 2025)
+    assert list(f.columns) == ["date", "name", "substitute", "provisional"]
+    assert len(f) == 16
+    assert f["date"].iloc[0] == D(2024, 1, 1)
+    assert f["substitute"].dtype == bool
+
+
+def test_clear_days_calendar_mode():
+    # Published Tue 1 July, meeting Wed 30 July 2025: days 2..29 July are clear = 28.
+    assert townhall.clear_days(D(2025, 7, 1), D(2025, 7, 30)) == 28
+    assert townhall.latest_publication(D(2025, 7, 30), 28) == D(2025, 7, 1)
+    assert townhall.earliest_event(D(2025, 7, 1), 28) == D(2025, 7, 30)
+    assert townhall.clear_days(D(2025, 7, 1), D(2025, 7, 2)) == 0
+
+
+def test_clear_days_working_mode_skips_bank_holiday():
+    # Published Fri 22 Aug 2025; Mon 25 Aug is a bank holiday; clear working days are
+    # Tue 26, Wed 27, Thu 28, Fri 29 Aug and Mon 1 Sep = 5, so the first event day is Tue 2 Sep.
+    assert townhall.earliest_event(D(2025, 8, 22), 5, mode="working") == D(2025, 9, 2)
+    assert townhall.clear_days(D(2025, 8, 22), D(2025, 9, 2), mode="working") == 5
+    assert townhall.clear_days(D(2025, 8, 22), D(2025, 9, 1), mode="working") == 4
+    assert townhall.is_bank_holiday(D(2025, 8, 25))
+    assert not townhall.is_working_day(D(2025, 8, 25))
+    assert townhall.is_working_day(D(2025, 8, 26))
+
+
+def test_practical_latest_publication_moves_back_to_working_day():
+    # Event Mon 30 June 2025, 28 clear days: legal latest is Sun 1 June (30 − 29 days);
+    # the practical latest is Fri 30 May.
+    assert townhall.latest_publication(D(2025, 6, 30), 28) == D(2025, 6, 1)
+    assert townhall.practical_latest_publication(D(2025, 6, 30), 28) == D(2025, 5, 30)
+    # Event Tue 23 Sep 2025: legal latest Mon 25 Aug (bank holiday) -> Fri 22 Aug.
+    assert townhall.practical_latest_publication(D(2025, 9, 23), 28) == D(2025, 8, 22)
+    assert townhall.last_working_day_on_or_before(D(2025, 8, 25)) == D(2025, 8, 22)
+
+
+def test_dates_reject_datetime_and_strings():
+    with pytest.raises(TypeError):
+        townhall.clear_days(dt.datetime(2025, 7, 1, 12, 0), D(2025, 7, 30))
+    with pytest.raises(TypeError):
+        townhall.clear_days("2025-07-01", D(2025, 7, 30))
+
+
+def test_parse_date():
+    assert townhall.parse_date("2024-02-29") == D(2024, 2, 29)
+    with pytest.raises(townhall.InvalidInput) as e:
+        townhall.parse_date("2025-02-29", field="/opens")
+    assert e.value.code == "invalid-argument"
+    assert e.value.field == "/opens"
+    assert isinstance(e.value, ValueError)
+
+
+def test_bad_region_and_mode_name_the_field():
+    with pytest.raises(townhall.InvalidInput) as e:
+        townhall.bank_holidays(2025, region="wales-only")
+    assert e.value.field == "region"
+    with pytest.raises(townhall.InvalidInput) as e:
+        townhall.clear_days(D(2025, 1, 1), D(2025, 2, 1), mode="fortnights")
+    assert e.value.field == "mode"
+    with pytest.raises(townhall.InvalidInput) as e:
+        townhall.bank_holidays(1950)
+    assert e.value.code == "invalid-argument"
+
+
+# ---- errors -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("code,cls,builtin", [
+    ("invalid-argument", townhall.InvalidInput, ValueError),
+    ("invalid-json", townhall.InvalidJson, ValueError),
+    ("schema-violation", townhall.SchemaError, ValueError),
+    ("invalid-csv", townhall.InvalidCsv, ValueError),
+    ("not-found", townhall.NotFound, LookupError),
+    ("conflict", townhall.Conflict, Exception),
+    ("infeasible", townhall.Infeasible, Exception),
+    ("io", townhall.IoError, OSError),
+    ("internal", townhall.InternalError, Exception),
+])
+def test_every_core_error_code_maps_to_its_class(code, cls, builtin):
+    with pytest.raises(cls) as e:
+        _townhall._raise_error(code, "/a/b", "went wrong", "KD-2")
+    err = e.value
+    assert isinstance(err, townhall.Error) and isinstance(err, builtin)
+    assert (err.code, err.field, err.rule) == (code, "/a/b", "KD-2")
+    assert str(err) == "/a/b: went wrong"
+
+
+def test_unknown_rule_is_not_found_with_rule():
+    with pytest.raises(townhall.NotFound) as e:
+        townhall.rule("KD-99")
+    assert e.value.rule == "KD-99"
+    r = townhall.rule("KD-2")
+    assert r.id == "KD-2" and r.default_severity == "breach"
+    assert [x.id for x in townhall.rules()][:2] == ["C-MIN", "C-EXT"]
+
+
+# ---- policy -----------------------------------------------------------------------------------
+
+def test_policy_defaults_and_dict():
+    p = townhall.Policy()
+    assert p.big_decision_weeks == 6 and p.region == "england-and-wales"
+    p8 = townhall.Policy.from_dict({"consultation": {"big_decision_weeks": 8},
+                                    "severities": {"VAR": "info"}})
+    assert p8.big_decision_weeks == 8
+    assert p8.severity_of("VAR") == "info"
+    assert p8.to_dict()["consultation"]["big_decision_weeks"] == 8
+    with pytest.raises(townhall.NotFound):
+        p8.severity_of("NOPE")
+
+
+def test_policy_from_json_and_file(tmp_path):
+    text = json.dumps({"region": "scotland"})
+    assert townhall.Policy.from_json(text).region == "scotland"
+    path = tmp_path / "policy.json"
+    path.write_text(text)
+    assert townhall.Policy.from_file(path).region == "scotland"
+    with pytest.raises(townhall.IoError):
+        townhall.Policy.from_file(tmp_path / "missing.json")
+    with pytest.raises(townhall.InvalidJson):
+        townhall.Policy.from_json("{not json")
+    with pytest.raises(townhall.SchemaError) as e:
+        townhall.Policy.from_dict({"consultation": {"big_decision_weeks": "six"}})
+    assert e.value.field == "/consultation/big_decision_weeks"
+
+
+# ---- consultations ----------------------------------------------------------------------------
+
+def test_plan_close_design_example():
+    # DESIGN.md §2.3: six weeks opening Mon 1 Dec 2025 would close Sun 11 Jan 2026; 9 holiday
+    # days inside (24 Dec – 1 Jan) -> closes Sun 25 Jan 2026 (56 days).
+    plan = townhall.plan_close(D(2025, 12, 1))
+    assert plan.base_close == D(2026, 1, 11)
+    assert plan.close == D(2026, 1, 25)
+    assert plan.holiday_days == 9 and plan.length_days == 56 and plan.extended
+
+
+def test_plan_close_with_policy_weeks():
+    # Eight weeks from Mon 3 Mar 2025: 56 days inclusive -> Sun 27 Apr, no holiday window.
+    p = {"consultation": {"big_decision_weeks": 8}}
+    plan = townhall.plan_close(D(2025, 3, 3), policy=p)
+    assert (plan.base_days, plan.close, plan.extended) == (56, D(2025, 4, 27), False)
+    assert townhall.plan_close(D(2025, 3, 3), weeks=6).close == D(2025, 4, 13)
+
+
+def test_consultation_from_dict():
+    c = townhall.Consultation.from_dict({"id": "c1", "title": "Libraries", "opens": D(2025, 3, 3),
+                                         "channels": ["online", "paper"]})
+    assert c.opens == D(2025, 3, 3) and c.closes is None
+    assert c.channels == ["online", "paper"]
+    assert c.to_dict()["opens"] == "2025-03-03"
+    with pytest.raises(townhall.SchemaError) as e:
+        townhall.Consultation.from_dict({"id": "c1", "title": "T", "channels": ["pigeon"]})
+    assert e.value.field.startswith("/channels")
+
+
+def test_check_consultation_short_big_decision():
+    # Big decision open 1–20 Dec 2025 (20 days): C-MIN needs 42 days -> breach;
+    # online only -> VAR warning.
+    fs = townhall.check_consultation(
+        {"id": "c1", "title": "Libraries", "big_decision": True, "opens": "2025-12-01",
+         "closes": "2025-12-20", "channels": ["online"]},
+        as_of=D(2025, 11, 1))
+    by_rule = {f.rule: f for f in fs}
+    cmin = by_rule["C-MIN"]
+    assert cmin.severity == "breach"
+    assert cmin.figures["length_days"] == 20 and cmin.figures["required_days"] == 42
+    assert cmin.dates["opens"] == D(2025, 12, 1)
+    assert by_rule["VAR"].severity == "warning"
+    assert all(f.subject_id == "c1" and f.subject_kind == "consultation" for f in fs)
+
+
+def test_check_document_and_findings_frame():
+    doc = {"as_of": "2025-11-01", "consultations": [
+        {"id": "ok", "title": "Parks", "big_decision": True, "opens": "2025-03-03",
+         "closes": "2025-04-13", "proposal": "p", "reasons": "r",
+         "options_considered": [{"option": "do nothing", "rejected": True, "reason": "costly"}],
+         "channels": ["online", "paper"]},
+        {"id": "short", "title": "Bins", "big_decision": True, "opens": "2025-03-03",
+         "closes": "2025-03-20", "channels": ["online"]}]}
+    report = townhall.check_document(doc)
+    assert report.as_of == D(2025, 11, 1)
+    assert report.consultations_checked == 2 and report.has_breach
+    breaches = [f for f in report.findings if f.severity == "breach"]
+    assert {f.subject_id for f in breaches if f.rule == "C-MIN"} == {"short"}
+    frame = report.findings_frame()
+    assert list(frame.columns[:6]) == ["rule", "severity", "subject_kind", "subject_id",
+                                       "message", "citation"]
+    assert len(frame) == len(report.findings)
+    assert list(frame["severity"].cat.categories) == ["breach", "warning", "info"]
+    row = frame[(frame.rule == "C-MIN") & (frame.subject_id == "short")].iloc[0]
+    assert row["length_days"] == 18 and row["opens"] == D(2025, 3, 3)
+    assert frame["length_days"].dtype == "Int64"
+    # as_of argument overrides the document's
+    assert townhall.check_document(doc, as_of=D(2025, 5, 1)).as_of == D(2025, 5, 1)
+    assert report.to_dict()["checked"]["consultations"] == 2
+
+
+def test_check_document_bad_input_names_field_and_reports_nothing():
+    doc = {"consultations": [{"id": "a", "title": "A"}, {"id": "b", "title": "B",
+                                                         "opens": "2025-13-01"}]}
+    with pytest.raises(townhall.InvalidInput) as e:
+        townhall.check_document(doc)
+    assert e.value.field == "/consultations/1/opens"
+    doc["consultations"][1] = {"id": "b", "title": "B", "colour": "red"}
+    with pytest.raises(townhall.SchemaError) as e:
+        townhall.check_document(doc)
+    assert e.value.field.startswith("/consultations/1")
+    with pytest.raises(townhall.InvalidJson):
+        townhall.check_document("{")
+
+
+# ---- help() and stubs ------------------------------------------------------------------------
+
+def test_docstrings_and_signatures_for_help():
+    assert "Clear days strictly between" in _townhall.clear_days.__doc__
+    assert "published" in _townhall.clear_days.__doc__
+    for name in ["plan_close", "check_document", "rake", "tally", "crosstab", "census_targets",
+                 "findings_frame", "check_consultation"]:
+        assert inspect.getdoc(getattr(townhall, name)), name
+    assert "datetime.date" in _townhall.latest_publication.__doc__
+
+
+def test_type_stubs_ship_with_the_package():
+    from pathlib import Path
+    pkg = Path(townhall.__file__).parent
+    assert (pkg / "py.typed").exists()
+    stub = (pkg / "__init__.pyi").read_text()
+    for name in ["def rake(", "def plan_close(", "class Policy", "def census_targets("]:
+        assert name in stub

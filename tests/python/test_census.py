@@ -1,0 +1,78 @@
+"""Census targets against sums computed here from the CSV with the csv module."""
+
+import csv
+
+import pytest
+
+import townhall
+
+RBKC = [f"E0500{n}" for n in range(9388, 9406)]
+
+
+def column_sums(path, wards, columns):
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["geography code"] in wards]
+    assert len(rows) == len(wards)
+    return {c: sum(int(r[c]) for r in rows) for c in columns}
+
+
+def test_tenure_rbkc(census_dir):
+    cols = ["Tenure of household: Total: All households", "Tenure of household: Owned",
+            "Tenure of household: Shared ownership", "Tenure of household: Social rented",
+            "Tenure of household: Private rented", "Tenure of household: Lives rent free"]
+    s = column_sums(census_dir / "census2021-ts054-ward-rbkc-hounslow.csv", RBKC, cols)
+    total = s[cols[0]]
+    assert total == 66895  # README: RBKC households
+    t = townhall.census_targets("tenure", data_dir=census_dir).set_index("category")
+    assert list(t.index) == ["Owned", "Shared ownership", "Social rented", "Private rented",
+                             "Lives rent free"]
+    for c in cols[1:]:
+        label = c.split(": ", 1)[1]
+        assert t.loc[label, "count"] == s[c]
+        assert t.loc[label, "share"] == pytest.approx(s[c] / total)
+
+
+def test_ethnicity_rbkc_high_level_and_detailed(census_dir):
+    path = census_dir / "census2021-ts021-ward-rbkc-hounslow.csv"
+    white = "Ethnic group: White"
+    irish = "Ethnic group: White: Irish"
+    s = column_sums(path, RBKC, ["Ethnic group: Total: All usual residents", white, irish])
+    assert s["Ethnic group: Total: All usual residents"] == 143390  # README
+    hi = townhall.census_targets("ethnicity", data_dir=census_dir)
+    assert len(hi) == 5 and hi["count"].sum() == 143390
+    assert hi.set_index("category").loc["White", "count"] == s[white]
+    det = townhall.census_targets("ethnicity", detailed=True, data_dir=census_dir)
+    assert len(det) == 19 and det["count"].sum() == 143390
+    assert det.set_index("category").loc["White: Irish", "count"] == s[irish]
+
+
+def test_religion_and_all_variables_rake_ready(census_dir):
+    t = townhall.census_targets(data_dir=census_dir)
+    assert set(t["variable"]) == {"ethnicity", "tenure", "religion"}
+    rel = t[t.variable == "religion"]
+    assert rel["count"].sum() == 143382  # README: TS030 total differs by perturbation
+    assert rel["share"].sum() == pytest.approx(1.0)
+
+
+def test_hounslow_and_errors(census_dir):
+    t = townhall.census_targets("tenure", borough="E09000018", data_dir=census_dir)
+    assert t["count"].sum() == 102958  # README: Hounslow households
+    with pytest.raises(townhall.NotFound):
+        townhall.census_targets("tenure", borough="E09999999", data_dir=census_dir)
+    with pytest.raises(townhall.NotFound):
+        townhall.census_targets("age", data_dir=census_dir)
+    with pytest.raises(townhall.IoError):
+        townhall.census_targets("tenure", data_dir=census_dir / "nowhere")
+
+
+def test_rake_to_census_targets(census_dir):
+    import numpy as np
+    import pandas as pd
+    targets = townhall.census_targets("tenure", data_dir=census_dir)
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame({"tenure": rng.choice(list(targets["category"]), 5000)})
+    r = townhall.rake(df, targets)
+    assert r.converged
+    got = townhall.tally(df["tenure"], r.weights)["share"]
+    want = targets.set_index("category")["share"]
+    assert got.reindex(want.index).to_numpy() == pytest.approx(want.to_numpy(), abs=1e-6)
