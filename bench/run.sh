@@ -8,3 +8,11 @@ for b in "$build"/bench/bench_*; do
   echo "== $(basename "$b")"
   "$b"
 done
+# Python benchmarks, with the project's venv and the module built in $build.
+if [ -x "$build/venv/bin/python" ] && [ -d "$build/bindings/python/townhall" ]; then
+  for b in bench/bench_*.py; do
+    [ -f "$b" ] || continue
+    echo "== $(basename "$b")"
+    PYTHONPATH="$build/bindings/python" "$build/venv/bin/python" "$b"
+  done
+fi
