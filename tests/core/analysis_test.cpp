@@ -1,0 +1,92 @@
+// Raking and tallies in the core, against values worked by hand (same examples as
+// tests/python/test_analysis.py, where the arithmetic is written out).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "townhall/analysis/raking.h"
+#include "townhall/analysis/tally.h"
+
+using namespace townhall;
+using namespace townhall::analysis;
+
+namespace {
+
+// sex: M M M F F; age: young young old young old.
+const std::vector<int32_t> kSex = {0, 0, 0, 1, 1};
+const std::vector<int32_t> kAge = {0, 0, 1, 0, 1};
+
+std::vector<RakingMargin> margins() {
+  return {RakingMargin{"sex", kSex, {0.5, 0.5}, {"M", "F"}},
+          RakingMargin{"age", kAge, {0.5, 0.5}, {"young", "old"}}};
+}
+
+}  // namespace
+
+TEST(Raking, FirstCycleByHand) {
+  RakingOptions o;
+  o.max_iterations = 1;
+  auto ms = margins();
+  auto r = rake(ms, 5, {}, o);
+  ASSERT_TRUE(r.ok());
+  // Sex step: M × 2.5/3, F × 1.25; age step: young × 0.857143, old × 1.2.
+  const double want[] = {5.0 / 7, 5.0 / 7, 1.0, 15.0 / 14, 1.5};
+  for (size_t i = 0; i < 5; ++i) EXPECT_NEAR(r->weights[i], want[i], 1e-12);
+  EXPECT_FALSE(r->converged);
+  EXPECT_NEAR(r->max_margin_error, 0.5 - 17.0 / 35, 1e-12);
+}
+
+TEST(Raking, ConvergesToOddsRatioSolution) {
+  RakingOptions o;
+  o.tolerance = 1e-12;
+  o.max_iterations = 1000;
+  auto ms = margins();
+  auto r = rake(ms, 5, {}, o);
+  ASSERT_TRUE(r.ok());
+  const double a = 2.5 * std::sqrt(2.0) / (1 + std::sqrt(2.0));  // odds ratio 2 kept
+  const double want[] = {a / 2, a / 2, 2.5 - a, 2.5 - a, a};
+  for (size_t i = 0; i < 5; ++i) EXPECT_NEAR(r->weights[i], want[i], 1e-9);
+  EXPECT_TRUE(r->converged);
+}
+
+TEST(Raking, ErrorsNameTheField) {
+  std::vector<int32_t> bad = {0, 0, 2, 1, 1};
+  std::vector<RakingMargin> ms = {RakingMargin{"sex", bad, {0.5, 0.5}, {}}};
+  auto r = rake(ms, 5);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(r.error().field, "sex[2]");
+  std::vector<RakingMargin> empty_cat = {RakingMargin{"sex", kSex, {0.4, 0.4, 0.2}, {"M", "F", "X"}}};
+  auto r2 = rake(empty_cat, 5);
+  ASSERT_FALSE(r2.ok());
+  EXPECT_EQ(r2.error().code, ErrorCode::kInfeasible);
+  EXPECT_EQ(r2.error().field, "sex/'X'");
+}
+
+TEST(Tally, WeightedWilsonWithEffectiveN) {
+  // yes no yes no, weights 3 1 1 1: n_eff 3, p 2/3, Wilson [0.207660, 0.938509].
+  std::vector<int32_t> codes = {0, 1, 0, 1};
+  std::vector<double> w = {3, 1, 1, 1};
+  auto t = weighted_tally(codes, 2, w, TallyOptions{});
+  ASSERT_TRUE(t.ok());
+  EXPECT_NEAR(t->effective_n, 3.0, 1e-12);
+  EXPECT_NEAR(t->cells[0].share, 2.0 / 3, 1e-12);
+  EXPECT_NEAR(t->cells[0].ci_low, 0.207660, 2e-6);
+  EXPECT_NEAR(t->cells[0].ci_high, 0.938509, 2e-6);
+  EXPECT_NEAR(normal_quantile_two_sided(0.95), 1.959963984540054, 1e-12);
+}
+
+TEST(Tally, SuppressesSmallCells) {
+  std::vector<int32_t> g = {0, 0, 0, 0, 1, 1};
+  std::vector<int32_t> c = {0, 0, 0, 1, 0, -1};
+  TallyOptions o;
+  o.suppress_below = 3;
+  auto ct = crosstab(g, 2, c, 2, {}, o);
+  ASSERT_TRUE(ct.ok());
+  EXPECT_FALSE(ct->groups[0].cells[0].suppressed);  // 3 respondents
+  EXPECT_TRUE(ct->groups[0].cells[1].suppressed);   // 1 respondent
+  EXPECT_TRUE(ct->groups[1].cells[0].suppressed);
+  EXPECT_FALSE(ct->groups[1].cells[1].suppressed);  // 0 respondents: nothing to disclose
+  EXPECT_EQ(ct->groups[1].count, 1);                // the missing answer is left out
+}
