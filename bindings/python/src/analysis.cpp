@@ -9,7 +9,9 @@
 
 #include "common.h"
 #include "townhall/analysis/raking.h"
+#include "townhall/analysis/response_table.h"
 #include "townhall/analysis/tally.h"
+#include "townhall/util/json_schema.h"
 
 namespace py = pybind11;
 using namespace townhall;
@@ -19,10 +21,32 @@ using townhall::python::unwrap;
 
 namespace {
 
-// A contiguous float64 vector owned by C++ and exposed to numpy with np.asarray (zero copy).
-struct Float64Array {
-  std::vector<double> data;
+// A contiguous vector owned by C++ and exposed to numpy with np.asarray (zero copy).
+template <typename T>
+struct OwnedArray {
+  std::vector<T> data;
 };
+using Float64Array = OwnedArray<double>;
+
+template <typename T>
+void register_array(py::module_& m, const char* name) {
+  py::class_<OwnedArray<T>>(m, name, py::buffer_protocol(),
+                            "A vector owned by the core; np.asarray() views it without copying.")
+      .def_buffer([](OwnedArray<T>& a) {
+        return py::buffer_info(a.data.data(), static_cast<py::ssize_t>(sizeof(T)),
+                               py::format_descriptor<T>::format(), 1,
+                               {static_cast<py::ssize_t>(a.data.size())},
+                               {static_cast<py::ssize_t>(sizeof(T))});
+      })
+      .def("__len__", [](const OwnedArray<T>& a) { return a.data.size(); });
+}
+
+template <typename T>
+py::object owned(std::vector<T>&& v) {
+  auto a = std::make_unique<OwnedArray<T>>();
+  a->data = std::move(v);
+  return py::cast(std::move(a));
+}
 
 // A 1-d C-contiguous buffer of T, held open for as long as this object lives.
 template <typename T>
@@ -87,15 +111,88 @@ TallyOptions tally_options(double confidence, const std::string& method, int64_t
 namespace townhall::python {
 
 void register_analysis(py::module_& m) {
-  py::class_<Float64Array>(m, "Float64Array", py::buffer_protocol(),
-                           "A float64 vector owned by the core; np.asarray() views it without copying.")
-      .def_buffer([](Float64Array& a) {
-        return py::buffer_info(a.data.data(), static_cast<py::ssize_t>(sizeof(double)),
-                               py::format_descriptor<double>::format(), 1,
-                               {static_cast<py::ssize_t>(a.data.size())},
-                               {static_cast<py::ssize_t>(sizeof(double))});
-      })
-      .def("__len__", [](const Float64Array& a) { return a.data.size(); });
+  register_array<double>(m, "Float64Array");
+  register_array<int32_t>(m, "Int32Array");
+  register_array<int64_t>(m, "Int64Array");
+  register_array<uint8_t>(m, "UInt8Array");
+
+  m.def(
+      "_response_table",
+      [](const std::string& questions_text, const std::string& responses_text) {
+        Result<ResponseTable> r = Error{};
+        {
+          py::gil_scoped_release release;
+          r = [&]() -> Result<ResponseTable> {
+            auto qs = parse_json(questions_text, "questions");
+            if (!qs) return qs.error();
+            auto rs = parse_json(responses_text, "responses");
+            if (!rs) return rs.error();
+            if (!rs->is_array()) return invalid_argument("responses", "must be an array");
+            std::vector<ResponseInput> in(rs->size());
+            for (size_t i = 0; i < rs->size(); ++i) {
+              const auto& o = (*rs)[i];
+              if (!o.is_object())
+                return invalid_argument("/responses/" + std::to_string(i), "must be an object");
+              auto str = [&](const char* k) {
+                auto it = o.find(k);
+                return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
+              };
+              auto a = o.find("answers");
+              in[i].answers = a != o.end() ? &*a : nullptr;
+              in[i].channel = str("channel");
+              in[i].language = str("language");
+              in[i].submitted_at = o.contains("submitted_at") ? str("submitted_at") : str("created_at");
+            }
+            return build_response_table(*qs, in);
+          }();
+        }
+        ResponseTable t = unwrap(std::move(r));
+        py::list cols;
+        for (auto& c : t.columns) {
+          py::dict d;
+          d["name"] = c.name;
+          d["question_id"] = c.question_id;
+          d["question_type"] = c.question_type;
+          d["ordered"] = c.ordered;
+          d["categories"] = c.categories;
+          switch (c.kind) {
+            case ColumnKind::kCategorical:
+              d["kind"] = "categorical";
+              d["codes"] = owned(std::move(c.codes));
+              break;
+            case ColumnKind::kBoolean:
+              d["kind"] = "boolean";
+              d["values"] = owned(std::move(c.values));
+              d["missing"] = owned(std::move(c.missing));
+              break;
+            case ColumnKind::kInteger:
+              d["kind"] = "integer";
+              d["values"] = owned(std::move(c.integers));
+              d["missing"] = owned(std::move(c.missing));
+              break;
+            case ColumnKind::kText: {
+              d["kind"] = "text";
+              py::list text;
+              for (size_t i = 0; i < c.text.size(); ++i)
+                text.append(c.missing[i] ? py::object(py::none()) : py::object(py::str(c.text[i])));
+              d["values"] = text;
+              break;
+            }
+          }
+          cols.append(d);
+        }
+        py::dict out;
+        out["rows"] = t.rows;
+        out["columns"] = cols;
+        out["channel_codes"] = owned(std::move(t.channel_codes));
+        out["channel_categories"] = t.channel_categories;
+        out["language_codes"] = owned(std::move(t.language_codes));
+        out["language_categories"] = t.language_categories;
+        out["submitted_at_ns"] = owned(std::move(t.submitted_at_ns));
+        return out;
+      },
+      py::arg("questions"), py::arg("responses"),
+      "Responses as typed columns (see townhall.responses_frame).");
 
   m.def(
       "kish_effective_sample_size",
@@ -139,9 +236,7 @@ void register_analysis(py::module_& m) {
         }
         RakingResult res = unwrap(std::move(r));
         py::dict d;
-        auto weights = std::make_unique<Float64Array>();
-        weights->data = std::move(res.weights);
-        d["weights"] = py::cast(std::move(weights));
+        d["weights"] = owned(std::move(res.weights));
         d["iterations"] = res.iterations;
         d["max_margin_error"] = res.max_margin_error;
         d["converged"] = res.converged;

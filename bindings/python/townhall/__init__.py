@@ -24,6 +24,7 @@ from .errors import (Conflict, Error, Infeasible, InternalError, InvalidCsv, Inv
                      InvalidJson, IoError, NotFound, SchemaError)
 from .analysis import (RakingReport, crosstab, kish_effective_sample_size, rake, tally)
 from .census import census_targets
+from .responses import responses_frame
 
 __version__ = "0.1.0"
 
@@ -196,4 +197,5 @@ __all__ = [
     "practical_latest_publication", "rule", "rules", "today_in_london",
     "plan_close", "check_consultation", "check_document", "findings_frame",
     "rake", "tally", "crosstab", "kish_effective_sample_size", "census_targets",
+    "responses_frame",
 ]
