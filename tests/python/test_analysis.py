@@ -189,3 +189,36 @@ def test_rake_large_frame_from_categoricals():
     assert r.converged
     tab = townhall.tally(df["tenure"], r.weights)
     assert tab.loc["social", "share"] == pytest.approx(0.28, abs=1e-6)
+
+
+def test_raking_releases_the_gil():
+    # While the core rakes in a worker thread, the main thread keeps running Python. If the GIL
+    # were held, the main thread would stall for the whole C++ call (one gap ≈ its duration).
+    import threading
+    import time
+    from townhall import _townhall
+
+    rng = np.random.default_rng(5)
+    n = 300_000
+    margins = [(f"v{k}", rng.integers(0, 4, n).astype(np.int32), [0.1, 0.2, 0.3, 0.4],
+                ["a", "b", "c", "d"]) for k in range(4)]
+    done = {}
+
+    def work():
+        t0 = time.perf_counter()
+        done["result"] = _townhall._rake(margins, n, None, 30, 1e-300)
+        done["span"] = (t0, time.perf_counter())
+
+    th = threading.Thread(target=work)
+    ticks = []
+    th.start()
+    while th.is_alive():
+        ticks.append(time.perf_counter())
+        time.sleep(0.001)
+    th.join()
+    t0, t1 = done["span"]
+    inside = [t for t in ticks if t0 <= t <= t1]
+    gaps = np.diff([t0] + inside + [t1])
+    assert done["result"]["iterations"] == 30
+    assert t1 - t0 > 0.05, "the call was too quick to tell"
+    assert gaps.max() < 0.5 * (t1 - t0)
