@@ -202,8 +202,9 @@ def tally(answers: pd.Series, weights: Any = None, *, categories: list | None = 
     Returns a DataFrame indexed by category: count (unweighted), weighted, share, ci_low,
     ci_high, suppressed. Intervals use the Kish effective sample size of the respondents who
     answered (``method`` 'wilson', the default, or 'normal'). Cells with 1 <= count <
-    ``suppress_below`` are blanked. Missing answers are left out. ``attrs`` holds n,
-    effective_n, z, confidence and method.
+    ``suppress_below`` are blanked. Missing answers, and values outside ``categories`` when it
+    is given, are left out. Categories default to the column's categorical order, else the
+    sorted distinct values. ``attrs`` holds n, effective_n, z, confidence and method.
     """
     answers = pd.Series(answers)
     cats = _categories_of(answers, categories)
