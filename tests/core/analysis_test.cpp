@@ -1,11 +1,12 @@
-// Raking and tallies in the core, against values worked by hand (same examples as
-// tests/python/test_analysis.py, where the arithmetic is written out).
+// Raking, tallies and representativeness in the core, against values worked by hand (the same
+// examples as tests/python/, where the arithmetic is written out).
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <vector>
 
 #include "townhall/analysis/raking.h"
+#include "townhall/analysis/representativeness.h"
 #include "townhall/analysis/tally.h"
 
 using namespace townhall;
@@ -89,4 +90,25 @@ TEST(Tally, SuppressesSmallCells) {
   EXPECT_TRUE(ct->groups[1].cells[0].suppressed);
   EXPECT_FALSE(ct->groups[1].cells[1].suppressed);  // 0 respondents: nothing to disclose
   EXPECT_EQ(ct->groups[1].count, 1);                // the missing answer is left out
+}
+
+TEST(Representativeness, ByHand) {
+  // owned 30, social 10, private 60 vs targets .3/.3/.4: chi-square 70/3 on 2 df,
+  // p = exp(−35/3), dissimilarity 0.2, social under-represented.
+  std::vector<int32_t> codes;
+  codes.insert(codes.end(), 30, 0);
+  codes.insert(codes.end(), 10, 1);
+  codes.insert(codes.end(), 60, 2);
+  codes.push_back(-1);
+  std::vector<double> targets = {0.3, 0.3, 0.4};
+  auto r = representativeness(codes, targets);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->n, 100);
+  EXPECT_NEAR(r->chi_square, 70.0 / 3, 1e-12);
+  EXPECT_EQ(r->degrees_of_freedom, 2);
+  EXPECT_NEAR(r->p_value, std::exp(-35.0 / 3), 1e-15);
+  EXPECT_NEAR(r->dissimilarity, 0.2, 1e-12);
+  EXPECT_TRUE(r->categories[1].under_represented);
+  EXPECT_FALSE(r->categories[0].under_represented);
+  EXPECT_NEAR(chi_square_upper_tail(3.841458820694124, 1), 0.05, 1e-12);
 }

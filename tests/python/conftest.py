@@ -3,6 +3,8 @@ from pathlib import Path
 
 import pytest
 
+os.environ.setdefault("MPLBACKEND", "Agg")  # plots are drawn off-screen in tests
+
 
 @pytest.fixture
 def census_dir() -> Path:

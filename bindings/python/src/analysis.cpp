@@ -9,6 +9,7 @@
 
 #include "common.h"
 #include "townhall/analysis/raking.h"
+#include "townhall/analysis/representativeness.h"
 #include "townhall/analysis/response_table.h"
 #include "townhall/analysis/tally.h"
 #include "townhall/util/json_schema.h"
@@ -310,6 +311,50 @@ void register_analysis(py::module_& m) {
       py::arg("by"), py::arg("groups"), py::arg("codes"), py::arg("categories"),
       py::arg("weights") = py::none(), py::arg("confidence") = 0.95, py::arg("method") = "wilson",
       py::arg("suppress_below") = 0);
+
+  m.def(
+      "_representativeness",
+      [](const py::buffer& codes, const std::vector<double>& targets,
+         std::optional<py::buffer> weights, double under_ratio, double min_expected) {
+        auto cv = view_of<int32_t>(codes, "codes", 'i');
+        std::optional<BufferView<double>> wv;
+        if (weights) wv = view_of<double>(*weights, "weights", 'd');
+        RepresentativenessOptions o;
+        o.under_ratio = under_ratio;
+        o.min_expected = min_expected;
+        Result<RepresentativenessReport> r = Error{};
+        {
+          py::gil_scoped_release release;
+          r = representativeness(cv.span, targets, wv ? wv->span : std::span<const double>{}, o);
+        }
+        RepresentativenessReport rep = unwrap(std::move(r));
+        py::list count, sample, target, expected, ratio, under;
+        for (const auto& c : rep.categories) {
+          count.append(c.count);
+          sample.append(c.sample_share);
+          target.append(c.target_share);
+          expected.append(c.expected);
+          ratio.append(c.ratio);
+          under.append(c.under_represented);
+        }
+        py::dict d;
+        d["count"] = count;
+        d["sample_share"] = sample;
+        d["target_share"] = target;
+        d["expected"] = expected;
+        d["ratio"] = ratio;
+        d["under_represented"] = under;
+        d["n"] = rep.n;
+        d["dissimilarity"] = rep.dissimilarity;
+        d["chi_square"] = rep.chi_square;
+        d["degrees_of_freedom"] = rep.degrees_of_freedom;
+        d["p_value"] = rep.p_value;
+        return d;
+      },
+      py::arg("codes"), py::arg("targets"), py::arg("weights") = py::none(),
+      py::arg("under_ratio") = 0.8, py::arg("min_expected") = 5.0);
+  m.def("chi_square_upper_tail", &chi_square_upper_tail, py::arg("x"), py::arg("df"),
+        "P(X >= x) for a chi-square variable with df degrees of freedom.");
 
   m.def("normal_quantile_two_sided", &normal_quantile_two_sided, py::arg("confidence"),
         "z such that a two-sided normal interval has this confidence (0.95 → 1.96).");

@@ -22,7 +22,9 @@ from ._townhall import (BankHoliday, ClosePlan, ComplianceReport, Consultation, 
                         today_in_london)
 from .errors import (Conflict, Error, Infeasible, InternalError, InvalidCsv, InvalidInput,
                      InvalidJson, IoError, NotFound, SchemaError)
-from .analysis import (RakingReport, crosstab, kish_effective_sample_size, rake, tally)
+from .analysis import (RakingReport, crosstab, kish_effective_sample_size, rake,
+                       representativeness, tally)
+from .plots import plot_answers_by_group, plot_representativeness
 from .census import census_targets
 from .responses import responses_frame
 
@@ -197,5 +199,6 @@ __all__ = [
     "practical_latest_publication", "rule", "rules", "today_in_london",
     "plan_close", "check_consultation", "check_document", "findings_frame",
     "rake", "tally", "crosstab", "kish_effective_sample_size", "census_targets",
-    "responses_frame",
+    "responses_frame", "representativeness", "plot_representativeness",
+    "plot_answers_by_group",
 ]

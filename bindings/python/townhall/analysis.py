@@ -247,4 +247,48 @@ def crosstab(data: pd.DataFrame, row: str, column: str, weights: Any = None, *,
     return out
 
 
-__all__ = ["RakingReport", "rake", "tally", "crosstab", "kish_effective_sample_size"]
+def representativeness(data: pd.DataFrame, targets: Targets, weights: Any = None, *,
+                       under_ratio: float = 0.8, min_expected: float = 5) -> pd.DataFrame:
+    """How far the sample is from the targets, per variable and category (DESIGN.md §2.6).
+
+    targets: as for :func:`rake` (shares or counts; e.g. :func:`townhall.census_targets`).
+    Returns a DataFrame indexed by (variable, category): count, sample_share (weighted when
+    ``weights`` are given), target_share, expected (n × target share), ratio (sample/target) and
+    under_represented (ratio < ``under_ratio`` with expected >= ``min_expected``).
+    ``attrs["summary"]`` is a DataFrame per variable: n, dissimilarity (½ Σ|sample − target|),
+    chi_square (unweighted counts), degrees_of_freedom, p_value. Missing answers are left out;
+    values without a target are an error.
+    """
+    by_var = _targets_by_variable(targets)
+    w = _weights_array(weights, len(data), data)
+    parts, summary = [], []
+    for var, t in by_var.items():
+        if var not in data.columns:
+            raise InvalidInput(f"targets name column {var!r} which the data lacks",
+                               code="invalid-argument", field=var)
+        column = data[var]
+        codes = _codes(column, list(t.index), var, allow_missing=True)
+        unknown = np.flatnonzero((codes < 0) & column.notna().to_numpy())
+        if unknown.size:
+            i = int(unknown[0])
+            raise InvalidInput(f"{var} row {column.index[i]!r}: value {column.iloc[i]!r} has no "
+                               f"target ({unknown.size} such rows)", code="invalid-argument",
+                               field=f"{var}[{i}]")
+        d = _townhall._representativeness(codes, t.to_numpy(dtype="float64").tolist(), w,
+                                          under_ratio, min_expected)
+        parts.append(pd.DataFrame({
+            "variable": var, "category": list(t.index),
+            "count": np.asarray(d["count"], dtype=np.int64),
+            "sample_share": d["sample_share"], "target_share": d["target_share"],
+            "expected": d["expected"], "ratio": d["ratio"],
+            "under_represented": np.asarray(d["under_represented"], dtype=bool)}))
+        summary.append({"variable": var, "n": d["n"], "dissimilarity": d["dissimilarity"],
+                        "chi_square": d["chi_square"],
+                        "degrees_of_freedom": d["degrees_of_freedom"], "p_value": d["p_value"]})
+    out = pd.concat(parts, ignore_index=True).set_index(["variable", "category"])
+    out.attrs["summary"] = pd.DataFrame(summary).set_index("variable")
+    return out
+
+
+__all__ = ["RakingReport", "rake", "tally", "crosstab", "kish_effective_sample_size",
+           "representativeness"]
