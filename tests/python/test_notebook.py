@@ -1,0 +1,22 @@
+"""The example notebook runs headless from top to bottom without an error."""
+
+from pathlib import Path
+
+import pytest
+
+
+def test_example_notebook_runs(census_dir, monkeypatch):
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    root = Path(__file__).resolve().parents[2]
+    path = root / "docs" / "notebooks" / "analysing-a-consultation.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    # The kernel inherits the environment: point it at the data, and let it draw inline.
+    monkeypatch.setenv("TOWNHALL_CENSUS_DIR", str(census_dir))
+    monkeypatch.delenv("MPLBACKEND", raising=False)
+    client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
+                                     resources={"metadata": {"path": str(path.parent)}})
+    client.execute()  # raises CellExecutionError on any error
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    assert any("image/png" in o.get("data", {}) for o in outputs)
