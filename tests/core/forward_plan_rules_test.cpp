@@ -40,7 +40,7 @@ TEST(ForwardPlanKd1, ExactlyTheThresholdIsNotOver) {
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].severity, Severity::kInfo);
   EXPECT_TRUE(contains(f[0].message, "Not a key decision")) << f[0].message;
-  EXPECT_TRUE(contains(f[0].message, "£100,000.00 is not over the threshold of £100,000.00")) << f[0].message;
+  EXPECT_TRUE(contains(f[0].message, "spend of £100,000.00 is not over the threshold of £100,000.00")) << f[0].message;
   // Not key: no notice rules apply.
   EXPECT_TRUE(of_rule(check_one(k, D("2025-07-01")), "KD-2").empty());
 }
@@ -54,7 +54,7 @@ TEST(ForwardPlanKd1, OnePennyOverIsKeyAndMustBeTreatedAsKey) {
   auto f = of_rule(all, "KD-1");
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].severity, Severity::kBreach);
-  EXPECT_TRUE(contains(f[0].message, "£100,000.01 is over the threshold of £100,000.00")) << f[0].message;
+  EXPECT_TRUE(contains(f[0].message, "spend of £100,000.01 is over the threshold of £100,000.00")) << f[0].message;
   EXPECT_EQ(f[0].figures.at("value_pence"), 10'000'001);
   EXPECT_EQ(f[0].figures.at("threshold_pence"), 10'000'000);
   EXPECT_EQ(f[0].citation, "SI 2012/2089 reg 8; Charter for Public Participation: Notice of decisions");

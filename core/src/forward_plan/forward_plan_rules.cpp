@@ -132,15 +132,13 @@ class Checker {
     const bool meets = over || wards;
     const std::string noun = d.value_kind == ValueKind::kSavings ? "savings" : "spend";
 
+    const bool savings = d.value_kind == ValueKind::kSavings;
     std::string value_part;
     if (!d.value_pence) {
       value_part = "no " + noun + " figure is recorded";
-    } else if (over) {
-      value_part = "the " + noun + " of " + format_pounds(*d.value_pence) + " is over the threshold of " +
-                   format_pounds(threshold);
     } else {
-      value_part = "the " + noun + " of " + format_pounds(*d.value_pence) + " is not over the threshold of " +
-                   format_pounds(threshold);
+      value_part = "the likely " + noun + " of " + format_pounds(*d.value_pence) + (savings ? " are " : " is ") +
+                   (over ? "over" : "not over") + " the threshold of " + format_pounds(threshold);
     }
     std::string ward_part;
     if (d.significant_effects && ward_count > 0) {
@@ -170,7 +168,8 @@ class Checker {
       f = &info("KD-1", kKeyDecision, d.id,
                 std::string(meets ? "Key decision: " : d.treated_as_key ? "Treated as key although the test is not met: "
                                                                         : "Not a key decision: ") +
-                    reason + ". Recorded reasons: " + d.assessment_reasons);
+                    reason + ". Recorded reasons: " + d.assessment_reasons +
+                    (d.assessment_reasons.back() == '.' ? "" : "."));
     }
     if (d.value_pence) f->figures["value_pence"] = *d.value_pence;
     f->figures["threshold_pence"] = threshold;
@@ -185,7 +184,7 @@ class Checker {
     const Date event = d.decision_day();
     const NoticePeriod p = policy_.key_decision_notice;
     const bool route = d.general_exception || d.special_urgency;
-    const std::string route_name = d.special_urgency ? "special urgency (see KD-4)" : "general exception (see KD-3)";
+    const std::string route_name = d.special_urgency ? "special urgency route (see KD-4)" : "general exception route (see KD-3)";
     const std::optional<Date> published = d.notice ? d.notice->published_on : std::nullopt;
     if (route) {
       const int clear = published ? clear_days(*published, event, p.mode, cal_) : 0;
@@ -193,7 +192,7 @@ class Checker {
         Finding& f = info("KD-2", kKeyDecision, d.id,
                           std::string(published ? "The notice gives only " + days_text(clear, p.mode) + ", "
                                                 : "No notice of this key decision was published; ") +
-                              "the decision relies on the " + route_name + " route instead of " +
+                              "the decision relies on the " + route_name + " instead of " +
                               days_text(p.days, p.mode) + "' notice.");
         f.dates["event"] = event;
         if (published) {
@@ -384,7 +383,6 @@ class Checker {
   }
 
   void meeting(const Meeting& m) {
-    const std::string subject = m.body + " on " + m.date.long_english();
     if (m.is_private) {
       if (m.urgency) {
         urgency("PM-1", kMeeting, m.id, *m.urgency, "holding the meeting in private", m.date, as_of_ >= m.date,
@@ -393,7 +391,7 @@ class Checker {
                           "The urgency route (see PM-1) replaces the notice of intention and the further notice.");
         f.dates["event"] = m.date;
       } else {
-        notice("PM-1", kMeeting, m.id, "The notice of intention to hold the " + subject + " in private",
+        notice("PM-1", kMeeting, m.id, "The notice of intention to hold the " + m.body + " meeting in private",
                "the meeting", m.intention_notice_published_on, m.date, policy_.private_meeting_notice);
         const FurtherNotice* fn = m.further_notice ? &*m.further_notice : nullptr;
         notice("PM-2", kMeeting, m.id, "The further notice of the private meeting", "the meeting",
@@ -410,7 +408,7 @@ class Checker {
         }
       }
     } else {
-      notice("MEET-5", kMeeting, m.id, "The notice of the " + subject, "the meeting", m.notice_published_on, m.date,
+      notice("MEET-5", kMeeting, m.id, "The notice of the " + m.body + " meeting", "the meeting", m.notice_published_on, m.date,
              policy_.public_meeting_notice);
       notice("MEET-5", kMeeting, m.id, "The agenda", "the meeting", m.agenda_published_on, m.date,
              policy_.public_meeting_notice);
