@@ -97,7 +97,6 @@ Status validate_against_schema(const nlohmann::json& doc, std::string_view schem
   // Name an unknown key in the pointer itself: "... constraints: 'colour'."
   static const std::string kUnknown = "could not be validated using 'properties' or 'additionalProperties'";
   if (message.find(kUnknown) != std::string::npos) {
-    // valijson ends the message "... constraints: 'colour'." — the key is between the last two quotes.
     const auto q2 = message.rfind('\'');
     const auto q1 = (q2 == std::string::npos || q2 == 0) ? std::string::npos : message.rfind('\'', q2 - 1);
     if (q1 != std::string::npos && q2 > q1 + 1) {
