@@ -1,5 +1,8 @@
 // Parsing a Forward Plan from JSON (schemas/forward-plan.schema.json) and from CSV
 // (docs/forward-plan-csv.md): the model built, and errors that name the field, row and column.
+#include <fstream>
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 #include "forward_plan_test_util.h"
@@ -363,6 +366,64 @@ TEST(ForwardPlanCsv, SpecialUrgencyAndGeneralExceptionColumns) {
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().field, "su_agreed_by");
   EXPECT_TRUE(contains(bad.error().message, "row 2")) << bad.error().message;
+}
+
+}  // namespace
+}  // namespace townhall
+
+// The documented examples parse and give the findings worked out by hand in the comments.
+namespace townhall {
+namespace {
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in.good()) << path;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> non_info(const std::vector<Finding>& findings) {
+  std::vector<std::string> out;
+  for (const auto& f : findings) {
+    if (f.severity != Severity::kInfo) out.push_back(std::string(severity_id(f.severity)) + " " + f.rule + " " + f.subject_id);
+  }
+  return out;
+}
+
+TEST(ForwardPlanExamples, JsonExample) {
+  auto doc = json::parse(read_text(std::string(TOWNHALL_SOURCE_DIR) + "/docs/examples/forward-plan.json"));
+  auto plan = parse_forward_plan(doc);
+  ASSERT_TRUE(plan.ok()) << plan.error().describe();
+  // As of 1 Dec 2025:
+  // kd-17: notice Wed 18 Jun for Thu 17 Jul = 28 clear days, every reg 9 particular: no breach.
+  // kd-18: special urgency agreed Fri 29 Aug before the 1 Sep decision by the chair of the council
+  //   with a reason recorded; reported to council 20 Nov 2025: no breach or warning.
+  // kd-19: general exception made public Thu 5 Jun; decision Fri 13 Jun has 6, 9, 10, 11, 12 Jun =
+  //   5 clear working days; but no reasons notice although the decision was taken: KD-3 breach.
+  // Private Cabinet 15 Jul: intention 16 Jun (28 clear days), further notice 7 Jul (5 clear working
+  //   days) with a response to the representation: no breach.
+  // Full Council Mon 16 Jun: notice Fri 6 Jun gives 9–13 Jun = 5; agenda Mon 9 Jun gives 4: MEET-5.
+  // Referral reported 28 Oct, due 31 Oct: no breach.
+  auto findings = check_forward_plan(*plan, CharterPolicy::defaults(), fptest::D("2025-12-01"));
+  EXPECT_EQ(non_info(findings),
+            (std::vector<std::string>{"breach KD-3 kd-19", "breach MEET-5 council-2025-06-16"}));
+}
+
+TEST(ForwardPlanExamples, CsvExample) {
+  auto plan = parse_forward_plan_csv(read_text(std::string(TOWNHALL_SOURCE_DIR) + "/docs/examples/forward-plan.csv"));
+  ASSERT_TRUE(plan.ok()) << plan.error().describe();
+  ASSERT_EQ(plan->key_decisions.size(), 3u);
+  // As of 1 Jul 2025:
+  // KD-2025-017: £120,000 is key; notice Thu 19 Jun gives 27 clear days for Thu 17 Jul: KD-2 breach.
+  // KD-2025-018: £30,000 of savings but significant effects in 3 wards: key; period from Mon 1 Sep,
+  //   notice Thu 31 Jul gives 1–31 Aug = 31 clear days: no breach.
+  // KD-2025-019: exactly £100,000 and one ward without significant effects: not key, no KD-2.
+  auto findings = check_forward_plan(*plan, CharterPolicy::defaults(), fptest::D("2025-07-01"));
+  EXPECT_EQ(non_info(findings), (std::vector<std::string>{"breach KD-2 KD-2025-017"}));
+  EXPECT_TRUE(plan->key_decisions[1].decision_maker.is_body());
+  EXPECT_FALSE(meets_key_decision_test(plan->key_decisions[2], CharterPolicy::defaults()));
+  EXPECT_TRUE(fptest::of_rule(findings, "KD-2").size() == 2u);
 }
 
 }  // namespace

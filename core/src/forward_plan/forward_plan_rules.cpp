@@ -74,11 +74,9 @@ class Checker {
               const std::string& verb = "published") {
     const Date required_by = latest_publication(event, p.days, p.mode, cal_);
     const Date practical = last_working_day_on_or_before(required_by, cal_);
+    // When the legal latest day is not a working day, also name the last working day before it.
     const std::string deadline =
-        required_by.long_english() +
-        (practical != required_by ? " (in practice " + practical.long_english() +
-                                        ", the last working day on or before it)"
-                                  : "");
+        required_by.long_english() + (practical != required_by ? ", in practice " + practical.long_english() : "");
     if (!published) {
       Finding& f = fail(rule, kind, id,
                         what + " is not recorded as " + verb + ". It needs " + days_text(p.days, p.mode) + " before " +
