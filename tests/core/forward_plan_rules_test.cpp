@@ -184,6 +184,16 @@ TEST(ForwardPlanKd2, DecidedEarlierThanPlannedCountsToTheActualDay) {
   EXPECT_EQ(f[0].figures.at("clear_days"), 27);
 }
 
+TEST(ForwardPlanKd2, NoNoticeYetIsDueUntilTheLatestDay) {
+  KeyDecision k = compliant_decision();
+  k.notice.reset();
+  auto f = of_rule(check_one(k, D("2025-06-18")), "KD-2");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].severity, Severity::kInfo);
+  EXPECT_TRUE(contains(f[0].message, "Due: the notice of this key decision must be published by Wednesday 18 June 2025"))
+      << f[0].message;
+}
+
 TEST(ForwardPlanKd2, NoNoticeIsABreachNamingTheDeadline) {
   KeyDecision k = compliant_decision();
   k.notice.reset();
@@ -593,13 +603,27 @@ TEST(ForwardPlanMeet5, DesignExample1990) {
   EXPECT_EQ(b[0].figures.at("clear_days"), 2);
 }
 
-TEST(ForwardPlanMeet5, MissingAgendaIsABreach) {
+TEST(ForwardPlanMeet5, MissingAgendaIsDueUntilTheLatestDayThenABreach) {
+  // Meeting Wed 4 Jun 2025: latest day Tue 27 May (see WeekendInsideTheWindow).
   Meeting m = public_meeting("2025-06-04", "2025-05-27", "2025-05-27");
   m.agenda_published_on.reset();
-  auto b = with_severity(check_meeting(m, D("2025-05-20")), "MEET-5", Severity::kBreach);
+  auto due = of_rule(check_meeting(m, D("2025-05-27")), "MEET-5");
+  ASSERT_EQ(due.size(), 2u);
+  EXPECT_EQ(due[1].severity, Severity::kInfo);
+  EXPECT_TRUE(contains(due[1].message, "Due: the agenda must be published by Tuesday 27 May 2025")) << due[1].message;
+  EXPECT_EQ(due[1].dates.at("required_by"), D("2025-05-27"));
+  auto b = with_severity(check_meeting(m, D("2025-05-28")), "MEET-5", Severity::kBreach);
   ASSERT_EQ(b.size(), 1u);
   EXPECT_TRUE(contains(b[0].message, "not recorded as published")) << b[0].message;
   EXPECT_EQ(b[0].dates.at("required_by"), D("2025-05-27"));
+}
+
+TEST(ForwardPlanMeet5, PublishedOnTheDayIsNotBefore) {
+  auto b = with_severity(check_meeting(public_meeting("2025-06-04", "2025-06-04", "2025-06-05"), D("2025-06-10")),
+                         "MEET-5", Severity::kBreach);
+  ASSERT_EQ(b.size(), 2u);
+  EXPECT_EQ(b[0].figures.at("clear_days"), 0);
+  EXPECT_TRUE(contains(b[0].message, "not before the meeting on Wednesday 4 June 2025")) << b[0].message;
 }
 
 TEST(ForwardPlanFindings, JsonShape) {

@@ -34,6 +34,11 @@ std::string days_text(int n, DayCountMode mode) {
          (n == 1 ? "" : "s");
 }
 
+std::string lower_first(std::string s) {
+  if (!s.empty() && s[0] >= 'A' && s[0] <= 'Z') s[0] = static_cast<char>(s[0] - 'A' + 'a');
+  return s;
+}
+
 std::string join_names(const std::vector<std::string>& names) {
   std::string out;
   for (size_t i = 0; i < names.size(); ++i) {
@@ -78,24 +83,36 @@ class Checker {
     const std::string deadline =
         required_by.long_english() + (practical != required_by ? ", in practice " + practical.long_english() : "");
     if (!published) {
-      Finding& f = fail(rule, kind, id,
-                        what + " is not recorded as " + verb + ". It needs " + days_text(p.days, p.mode) + " before " +
-                            event_name + " on " + event.long_english() + ", so it had to be " + verb + " by " +
-                            deadline + ".");
+      // Not published yet: still possible until the latest day has passed.
+      Finding& f = as_of_ <= required_by
+                       ? info(rule, kind, id,
+                              "Due: " + lower_first(what) + " must be " + verb + " by " + deadline + " (" +
+                                  days_text(p.days, p.mode) + " before " + event_name + " on " +
+                                  event.long_english() + ").")
+                       : fail(rule, kind, id,
+                              what + " is not recorded as " + verb + ". It needs " + days_text(p.days, p.mode) +
+                                  " before " + event_name + " on " + event.long_english() + ", so it had to be " +
+                                  verb + " by " + deadline + ".");
       set_dates(f, required_by, practical, event);
       f.figures["required_days"] = p.days;
       return;
     }
     const int clear = clear_days(*published, event, p.mode, cal_);
+    std::string shortfall;
+    if (*published >= event) {
+      shortfall = what + " was " + verb + " on " + published->long_english() + ", not before " + event_name + " on " +
+                  event.long_english() + ". ";
+    } else {
+      shortfall = what + " was " + verb + " on " + published->long_english() + ", only " + days_text(clear, p.mode) +
+                  " before " + event_name + " on " + event.long_english() + ". ";
+    }
     Finding& f = clear >= p.days
                      ? info(rule, kind, id,
                             what + " was " + verb + " on " + published->long_english() + ", " + days_text(clear, p.mode) +
                                 " before " + event_name + " on " + event.long_english() + " (" +
                                 std::to_string(p.days) + " required; the latest day was " + deadline + ").")
                      : fail(rule, kind, id,
-                            what + " was " + verb + " on " + published->long_english() + ", only " +
-                                days_text(clear, p.mode) + " before " + event_name + " on " + event.long_english() +
-                                ". " + std::to_string(p.days) + " are required, so it had to be " + verb + " by " +
+                            shortfall + std::to_string(p.days) + " are required, so it had to be " + verb + " by " +
                                 deadline + ".");
     set_dates(f, required_by, practical, event);
     f.dates["published"] = *published;

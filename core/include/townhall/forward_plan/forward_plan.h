@@ -157,7 +157,9 @@ struct ForwardPlan {
 // Validates `doc` against schemas/forward-plan.schema.json, then builds the model. Errors name the
 // field as a JSON pointer prefixed with `pointer_prefix` (for a plan nested in a larger document):
 // schema violations, impossible dates, a period that ends before it starts, a decision maker with
-// neither name nor body, duplicate ids, and reports or referrals naming unknown decisions.
+// neither name nor body, duplicate ids, urgency reports naming unknown decisions, and a referral
+// due before it was requested. A referral may name a decision not in the plan (one that was not
+// treated as key is usually not on the Forward Plan).
 Result<ForwardPlan> parse_forward_plan(const nlohmann::json& doc, std::string_view pointer_prefix = "");
 
 // One key decision per row; columns in docs/forward-plan-csv.md. RFC 4180 quoting (fields in
