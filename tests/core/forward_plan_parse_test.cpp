@@ -9,6 +9,7 @@
 #include "townhall/forward_plan/forward_plan.h"
 #include "townhall/forward_plan/forward_plan_rules.h"
 #include "townhall/charter/policy.h"
+#include "townhall/util/json_schema.h"
 
 namespace townhall {
 namespace {
@@ -424,6 +425,69 @@ TEST(ForwardPlanExamples, CsvExample) {
   EXPECT_TRUE(plan->key_decisions[1].decision_maker.is_body());
   EXPECT_FALSE(meets_key_decision_test(plan->key_decisions[2], CharterPolicy::defaults()));
   EXPECT_TRUE(fptest::of_rule(findings, "KD-2").size() == 2u);
+}
+
+}  // namespace
+}  // namespace townhall
+
+namespace townhall {
+namespace {
+
+TEST(ForwardPlanJson, RoundTripsThroughToJson) {
+  for (const char* file : {"/docs/examples/forward-plan.json", "/docs/examples/forward-plan.csv"}) {
+    const std::string path = std::string(TOWNHALL_SOURCE_DIR) + file;
+    const std::string text = read_text(path);
+    auto plan = path.ends_with(".csv") ? parse_forward_plan_csv(text) : parse_forward_plan(json::parse(text));
+    ASSERT_TRUE(plan.ok()) << plan.error().describe();
+    const json out = forward_plan_to_json(*plan);
+    EXPECT_TRUE(validate_against_schema(out, "forward-plan.schema.json").ok()) << out.dump(2);
+    auto again = parse_forward_plan(out);
+    ASSERT_TRUE(again.ok()) << again.error().describe();
+    EXPECT_TRUE(*again == *plan) << file;
+  }
+  // Optional parts that the examples do not use.
+  ForwardPlan p;
+  KeyDecision k = fptest::compliant_decision();
+  k.general_exception = GeneralException{std::nullopt, "every member", fptest::D("2025-07-01"), std::nullopt};
+  k.notice->documents = std::vector<std::string>{};
+  p.key_decisions.push_back(k);
+  Meeting m;
+  m.id = "m";
+  m.body = "Cabinet";
+  m.date = fptest::D("2025-07-15");
+  m.is_private = true;
+  m.urgency = UrgencyAgreement{UrgencyRole::kViceChairOfCouncil, "Cllr E", std::nullopt, "", std::nullopt};
+  m.further_notice = FurtherNotice{std::nullopt, std::nullopt, ""};
+  p.meetings.push_back(m);
+  auto again = parse_forward_plan(forward_plan_to_json(p));
+  ASSERT_TRUE(again.ok()) << again.error().describe();
+  EXPECT_TRUE(*again == p);
+}
+
+TEST(ForwardPlanCsv, ArbitraryInputNeverCrashesAndIsAllOrNothing) {
+  // Deterministic pseudo-random text from CSV's special characters after a valid header: each
+  // input either parses completely or fails with an invalid-csv error.
+  const std::string header = "id,matter,decision_maker,decision_date,value_pence,wards,significant_effects,"
+                             "treated_as_key,notice_published_on\n";
+  const char alphabet[] = {',', '"', '\n', '\r', 'a', ';', '1', '-', ' ', 'y'};
+  uint32_t state = 12345;
+  int parsed = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string body;
+    const int len = static_cast<int>(state % 60);
+    for (int c = 0; c < len; ++c) {
+      state = state * 1664525u + 1013904223u;
+      body += alphabet[(state >> 16) % sizeof alphabet];
+    }
+    state = state * 1664525u + 1013904223u;
+    auto r = parse_forward_plan_csv(header + body);
+    if (r.ok()) {
+      ++parsed;
+    } else {
+      EXPECT_EQ(r.error().code, ErrorCode::kInvalidCsv) << r.error().describe();
+    }
+  }
+  EXPECT_GT(parsed, 0);  // blank-only bodies parse to an empty plan
 }
 
 }  // namespace

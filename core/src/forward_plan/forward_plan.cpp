@@ -347,3 +347,126 @@ Result<ForwardPlan> parse_forward_plan(const nlohmann::json& doc, std::string_vi
 }
 
 }  // namespace townhall
+
+namespace townhall {
+
+namespace {
+
+using json = nlohmann::json;
+
+json maker_json(const DecisionMaker& m) {
+  json j = json::object();
+  if (m.is_body()) {
+    j["body"] = m.body;
+    j["members"] = m.members;
+  } else {
+    j["name"] = m.name;
+    if (!m.title.empty()) j["title"] = m.title;
+  }
+  return j;
+}
+
+void put_timing(json& j, const DecisionTiming& t) {
+  if (t.date) {
+    j["decision_date"] = t.date->iso();
+  } else if (t.from && t.to) {
+    j["decision_period"] = {{"from", t.from->iso()}, {"to", t.to->iso()}};
+  }
+}
+
+void put_date(json& j, const char* key, const std::optional<Date>& d) {
+  if (d) j[key] = d->iso();
+}
+
+void put_text(json& j, const char* key, const std::string& s) {
+  if (!s.empty()) j[key] = s;
+}
+
+json urgency_json(const UrgencyAgreement& u) {
+  json j = {{"agreed_by", urgency_role_id(u.agreed_by)}};
+  put_text(j, "name", u.name);
+  put_date(j, "agreed_on", u.agreed_on);
+  put_text(j, "why_higher_roles_could_not_act", u.why_higher_roles_could_not_act);
+  put_date(j, "reasons_notice_published_on", u.reasons_notice_published_on);
+  return j;
+}
+
+}  // namespace
+
+nlohmann::json forward_plan_to_json(const ForwardPlan& plan) {
+  json out = json::object();
+  put_text(out, "authority", plan.authority);
+  json decisions = json::array();
+  for (const auto& k : plan.key_decisions) {
+    json j = {{"id", k.id}, {"matter", k.matter}, {"decision_maker", maker_json(k.decision_maker)}};
+    put_timing(j, k.timing);
+    if (k.value_pence) j["value_pence"] = *k.value_pence;
+    j["value_kind"] = k.value_kind == ValueKind::kSavings ? "savings" : "spend";
+    j["wards_affected"] = k.wards_affected;
+    j["significant_effects"] = k.significant_effects;
+    j["treated_as_key"] = k.treated_as_key;
+    put_text(j, "assessment_reasons", k.assessment_reasons);
+    if (k.notice) {
+      const Reg9Notice& n = *k.notice;
+      json nj = json::object();
+      put_date(nj, "published_on", n.published_on);
+      if (n.states_key_decision) nj["states_key_decision"] = *n.states_key_decision;
+      if (n.matter) nj["matter"] = *n.matter;
+      if (n.decision_maker) nj["decision_maker"] = maker_json(*n.decision_maker);
+      if (n.date_or_period) put_timing(nj, *n.date_or_period);
+      if (n.documents) nj["documents"] = *n.documents;
+      if (n.documents_available_from) nj["documents_available_from"] = *n.documents_available_from;
+      if (n.other_documents_statement) nj["other_documents_statement"] = *n.other_documents_statement;
+      if (n.how_to_request) nj["how_to_request"] = *n.how_to_request;
+      j["notice"] = nj;
+    }
+    if (k.general_exception) {
+      const GeneralException& g = *k.general_exception;
+      json gj = json::object();
+      put_date(gj, "chair_of_scrutiny_notified_on", g.chair_of_scrutiny_notified_on);
+      put_text(gj, "notified", g.notified);
+      put_date(gj, "made_public_on", g.made_public_on);
+      put_date(gj, "reasons_notice_published_on", g.reasons_notice_published_on);
+      j["general_exception"] = gj;
+    }
+    if (k.special_urgency) j["special_urgency"] = urgency_json(*k.special_urgency);
+    put_date(j, "decided_on", k.decided_on);
+    decisions.push_back(std::move(j));
+  }
+  out["key_decisions"] = std::move(decisions);
+  json meetings = json::array();
+  for (const auto& m : plan.meetings) {
+    json j = {{"id", m.id}, {"body", m.body}, {"date", m.date.iso()}, {"private", m.is_private}};
+    put_date(j, "notice_published_on", m.notice_published_on);
+    put_date(j, "agenda_published_on", m.agenda_published_on);
+    put_date(j, "intention_notice_published_on", m.intention_notice_published_on);
+    if (m.further_notice) {
+      json fj = json::object();
+      put_date(fj, "published_on", m.further_notice->published_on);
+      if (m.further_notice->representations_received) {
+        fj["representations_received"] = *m.further_notice->representations_received;
+      }
+      put_text(fj, "response", m.further_notice->response);
+      j["further_notice"] = fj;
+    }
+    if (m.urgency) j["urgency"] = urgency_json(*m.urgency);
+    meetings.push_back(std::move(j));
+  }
+  out["meetings"] = std::move(meetings);
+  json reports = json::array();
+  for (const auto& r : plan.urgency_reports) {
+    reports.push_back({{"id", r.id}, {"date", r.date.iso()}, {"decision_ids", r.decision_ids}});
+  }
+  out["urgency_reports"] = std::move(reports);
+  json referrals = json::array();
+  for (const auto& r : plan.scrutiny_referrals) {
+    json j = {{"decision_id", r.decision_id}, {"requested_on", r.requested_on.iso()},
+              {"report_due_by", r.report_due_by.iso()}};
+    put_date(j, "reported_on", r.reported_on);
+    referrals.push_back(std::move(j));
+  }
+  out["scrutiny_referrals"] = std::move(referrals);
+  return out;
+}
+
+}  // namespace townhall

@@ -35,6 +35,8 @@ struct DecisionMaker {
   bool complete() const;
   // "Cllr Asha Patel, Cabinet Member for Highways" or "Cabinet (5 members)".
   std::string describe() const;
+
+  friend bool operator==(const DecisionMaker&, const DecisionMaker&) = default;
 };
 
 // A decision date, or a period within which the decision is to be taken (inclusive).
@@ -47,6 +49,8 @@ struct DecisionTiming {
   Date first_day() const { return date ? *date : *from; }
   // "Thursday 17 July 2025" or "between Monday 1 September 2025 and Tuesday 30 September 2025".
   std::string describe() const;
+
+  friend bool operator==(const DecisionTiming&, const DecisionTiming&) = default;
 };
 
 // The notice of a key decision under reg 9 (normally its Forward Plan entry). Every field is
@@ -61,6 +65,8 @@ struct Reg9Notice {
   std::optional<std::string> documents_available_from;   // (f) where they are available
   std::optional<bool> other_documents_statement;         // (g) other documents may be submitted
   std::optional<std::string> how_to_request;              // (h) how to request them
+
+  friend bool operator==(const Reg9Notice&, const Reg9Notice&) = default;
 };
 
 // The general exception route (reg 10).
@@ -69,6 +75,8 @@ struct GeneralException {
   std::string notified;  // the chair's name, or "every member" when there is no chair
   std::optional<Date> made_public_on;                // a copy of that notice made public
   std::optional<Date> reasons_notice_published_on;   // why reg 9 notice was impracticable
+
+  friend bool operator==(const GeneralException&, const GeneralException&) = default;
 };
 
 // Who may agree that a matter is urgent (regs 5(6), 11), in order of precedence.
@@ -84,6 +92,8 @@ struct UrgencyAgreement {
   std::optional<Date> agreed_on;
   std::string why_higher_roles_could_not_act;  // needed when a lower role agreed
   std::optional<Date> reasons_notice_published_on;
+
+  friend bool operator==(const UrgencyAgreement&, const UrgencyAgreement&) = default;
 };
 
 enum class ValueKind { kSpend, kSavings };
@@ -107,6 +117,8 @@ struct KeyDecision {
   // The day the decision is (or was) taken for notice purposes: decided_on if recorded, else the
   // planned date or the first day of the planned period.
   Date decision_day() const { return decided_on ? *decided_on : timing.first_day(); }
+
+  friend bool operator==(const KeyDecision&, const KeyDecision&) = default;
 };
 
 // The further notice before a private meeting (reg 5(4)–(5)).
@@ -115,6 +127,8 @@ struct FurtherNotice {
   // Representations received about why the meeting should be open; an empty list records "none".
   std::optional<std::vector<std::string>> representations_received;
   std::string response;  // the council's response; needed when representations were received
+
+  friend bool operator==(const FurtherNotice&, const FurtherNotice&) = default;
 };
 
 struct Meeting {
@@ -127,6 +141,8 @@ struct Meeting {
   std::optional<Date> intention_notice_published_on;  // private: notice of intention (reg 5(2))
   std::optional<FurtherNotice> further_notice;        // private: further notice (reg 5(4))
   std::optional<UrgencyAgreement> urgency;            // private: urgency route (reg 5(6))
+
+  friend bool operator==(const Meeting&, const Meeting&) = default;
 };
 
 // A report to full council listing special-urgency decisions (reg 19).
@@ -134,6 +150,8 @@ struct UrgencyReport {
   std::string id;
   Date date;
   std::vector<std::string> decision_ids;
+
+  friend bool operator==(const UrgencyReport&, const UrgencyReport&) = default;
 };
 
 // Overview and scrutiny asked for a report because a decision should have been key (reg 18).
@@ -142,6 +160,8 @@ struct ScrutinyReferral {
   Date requested_on;
   Date report_due_by;
   std::optional<Date> reported_on;
+
+  friend bool operator==(const ScrutinyReferral&, const ScrutinyReferral&) = default;
 };
 
 struct ForwardPlan {
@@ -152,6 +172,8 @@ struct ForwardPlan {
   std::vector<ScrutinyReferral> scrutiny_referrals;
 
   const KeyDecision* find_decision(std::string_view id) const;
+
+  friend bool operator==(const ForwardPlan&, const ForwardPlan&) = default;
 };
 
 // Validates `doc` against schemas/forward-plan.schema.json, then builds the model. Errors name the
@@ -167,6 +189,10 @@ Result<ForwardPlan> parse_forward_plan(const nlohmann::json& doc, std::string_vi
 // is skipped. Errors have code kInvalidCsv, `field` = the column name, and a message naming the
 // row (the header is row 1, as a spreadsheet shows it).
 Result<ForwardPlan> parse_forward_plan_csv(std::string_view text);
+
+// The plan as JSON valid against schemas/forward-plan.schema.json; parse_forward_plan() of the
+// result gives back an equal plan.
+nlohmann::json forward_plan_to_json(const ForwardPlan& plan);
 
 // "£100,000.00" for 10000000 pence.
 std::string format_pounds(int64_t pence);
