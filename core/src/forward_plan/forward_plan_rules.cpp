@@ -112,7 +112,8 @@ class Checker {
                                 " before " + event_name + " on " + event.long_english() + " (" +
                                 std::to_string(p.days) + " required; the latest day was " + deadline + ").")
                      : fail(rule, kind, id,
-                            shortfall + std::to_string(p.days) + " are required, so it had to be " + verb + " by " +
+                            shortfall + days_text(p.days, p.mode) + (p.days == 1 ? " is" : " are") +
+                                " required, so it had to be " + verb + " by " +
                                 deadline + ".");
     set_dates(f, required_by, practical, event);
     f.dates["published"] = *published;
@@ -205,7 +206,7 @@ class Checker {
       const int clear = published ? clear_days(*published, event, p.mode, cal_) : 0;
       if (!published || clear < p.days) {
         Finding& f = info("KD-2", kKeyDecision, d.id,
-                          std::string(published ? "The notice gives only " + days_text(clear, p.mode) + ", "
+                          std::string(published ? "The notice gives only " + days_text(clear, p.mode) + "; "
                                                 : "No notice of this key decision was published; ") +
                               "the decision relies on the " + route_name + " instead of " +
                               days_text(p.days, p.mode) + "' notice.");
@@ -227,27 +228,27 @@ class Checker {
   void reg9_fields(const KeyDecision& d, const Reg9Notice& n) {
     auto missing = [&](const char* field, const std::string& what) {
       fail("KD-2", kKeyDecision, d.id,
-           "The notice does not state " + what + " (field " + field + "); reg 9 requires it.");
+           "The notice does not " + what + " (field " + field + "), which reg 9 requires.");
     };
-    if (!n.states_key_decision.value_or(false)) missing("states_key_decision", "that a key decision is to be made");
-    if (!n.matter || n.matter->empty()) missing("matter", "the matter in respect of which the decision is to be made");
+    if (!n.states_key_decision.value_or(false)) missing("states_key_decision", "say that a key decision is to be made");
+    if (!n.matter || n.matter->empty()) missing("matter", "say what the matter to be decided is");
     if (!n.decision_maker) {
-      missing("decision_maker", "the decision maker");
+      missing("decision_maker", "name the decision maker");
     } else if (!n.decision_maker->complete()) {
       missing("decision_maker",
-              n.decision_maker->is_body() ? "the members of the decision-making body " + n.decision_maker->body
-                                          : "the title of the decision maker " + n.decision_maker->name);
+              n.decision_maker->is_body() ? "list the members of the decision-making body " + n.decision_maker->body
+                                          : "give the title of the decision maker " + n.decision_maker->name);
     }
-    if (!n.date_or_period) missing("date_or_period", "the date on which, or the period within which, the decision is to be made");
-    if (!n.documents || n.documents->empty()) missing("documents", "a list of the documents submitted to the decision maker");
+    if (!n.date_or_period) missing("date_or_period", "give the date on which, or the period within which, the decision is to be made");
+    if (!n.documents || n.documents->empty()) missing("documents", "list the documents submitted to the decision maker");
     if (!n.documents_available_from || n.documents_available_from->empty()) {
-      missing("documents_available_from", "the address from which those documents are available");
+      missing("documents_available_from", "give the address from which those documents are available");
     }
     if (!n.other_documents_statement.value_or(false)) {
-      missing("other_documents_statement", "that other documents relevant to the matter may be submitted");
+      missing("other_documents_statement", "say that other documents relevant to the matter may be submitted");
     }
     if (!n.how_to_request || n.how_to_request->empty()) {
-      missing("how_to_request", "the procedure for requesting details of those documents");
+      missing("how_to_request", "explain how to request details of those documents");
     }
   }
 
