@@ -626,6 +626,26 @@ TEST(ForwardPlanMeet5, PublishedOnTheDayIsNotBefore) {
   EXPECT_TRUE(contains(b[0].message, "not before the meeting on Wednesday 4 June 2025")) << b[0].message;
 }
 
+TEST(ForwardPlanMeet5, RegionDecidesWhichBankHolidaysCount) {
+  // Meeting Wed 6 Aug 2025, notice and agenda Tue 29 Jul. England and Wales: Wed 30, Thu 31 Jul,
+  // Fri 1, Mon 4, Tue 5 Aug = 5 clear working days. Scotland: Mon 4 Aug is the Summer bank holiday
+  // (first Monday in August), so only 4.
+  ForwardPlan plan;
+  plan.meetings.push_back(public_meeting("2025-08-06", "2025-07-29", "2025-07-29"));
+  CharterPolicy scotland = CharterPolicy::defaults();
+  scotland.region = Region::kScotland;
+  auto ew = of_rule(check_forward_plan(plan, CharterPolicy::defaults(), D("2025-07-01")), "MEET-5");
+  ASSERT_EQ(ew.size(), 2u);
+  EXPECT_EQ(ew[0].severity, Severity::kInfo);
+  EXPECT_EQ(ew[0].figures.at("clear_days"), 5);
+  auto sc = of_rule(check_forward_plan(plan, scotland, D("2025-07-01")), "MEET-5");
+  ASSERT_EQ(sc.size(), 2u);
+  EXPECT_EQ(sc[0].severity, Severity::kBreach);
+  EXPECT_EQ(sc[0].figures.at("clear_days"), 4);
+  // Scotland's latest day: back from 6 Aug over Tue 5, Fri 1, Thu 31, Wed 30, Tue 29 → Mon 28 Jul.
+  EXPECT_EQ(sc[0].dates.at("required_by"), D("2025-07-28"));
+}
+
 TEST(ForwardPlanFindings, JsonShape) {
   KeyDecision k = compliant_decision();
   k.notice->published_on = D("2025-06-19");
