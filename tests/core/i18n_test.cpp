@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "townhall/i18n/catalog.h"
 #include "townhall/i18n/catalog_check.h"
@@ -287,4 +288,27 @@ TEST(I18nText, CollationFollowsTheAlphabet) {
   EXPECT_EQ(pl, (std::vector<std::string>{"lody", "łąka", "maj", "zupa", "żaba"}));
   EXPECT_LT(compare_for_locale("chwarae", "dydd", "cy"), 0);
   EXPECT_GT(compare_for_locale("chwarae", "cyngor", "cy"), 0);
+}
+
+TEST(I18nCatalog, FormatIsSafeFromManyThreads) {
+  // Compiled formatters are cached per thread; every thread must get the single-thread answers.
+  const CatalogSet& set = CatalogSet::builtin();
+  const std::vector<std::string> locales = set.locales();
+  auto render = [&](size_t seed) {
+    std::vector<std::string> out;
+    for (size_t i = 0; i < 300; ++i) {
+      const std::string& tag = locales[(i + seed) % locales.size()];
+      auto m = set.format(tag, "consultation.days_left", {{"count", static_cast<int64_t>(i % 30)}});
+      auto d = set.format(tag, "consultation.closes", {{"date", Date::from_ymd(2026, 3, 29).plus_days(static_cast<int32_t>(i))}});
+      out.push_back((m ? m->text : "ERR") + "|" + (d ? d->text : "ERR"));
+    }
+    return out;
+  };
+  std::vector<std::vector<std::string>> expected;
+  for (size_t t = 0; t < 4; ++t) expected.push_back(render(t));
+  std::vector<std::vector<std::string>> got(4);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < 4; ++t) threads.emplace_back([&, t] { got[t] = render(t); });
+  for (auto& th : threads) th.join();
+  for (size_t t = 0; t < 4; ++t) EXPECT_EQ(got[t], expected[t]) << t;
 }

@@ -2,6 +2,8 @@
 #include "townhall/i18n/catalog.h"
 
 #include <algorithm>
+#include <atomic>
+#include <unordered_map>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -26,6 +28,8 @@ const std::vector<std::string_view>& file_names();
 
 namespace i18n {
 namespace {
+
+std::atomic<uint64_t> g_next_set_id{1};  // ids of loaded CatalogSets
 
 constexpr double kMillisPerDay = 86400000.0;
 
@@ -131,6 +135,7 @@ Result<CatalogSet> CatalogSet::load_directory(const std::string& dir) {
 
 Result<CatalogSet> CatalogSet::from_sources(const std::vector<std::pair<std::string, std::string>>& files) {
   CatalogSet set;
+  set.id_ = g_next_set_id.fetch_add(1);
   for (const auto& [name, text] : files) {
     auto c = Catalog::parse(text, name);
     if (!c) return c.error();
@@ -187,12 +192,32 @@ const Catalog* CatalogSet::resolve(std::string_view locale) const {
   return find(kDefaultLocale);
 }
 
-Result<std::string> format_pattern(std::string_view locale, std::string_view pattern, const MessageArgs& args) {
+namespace {
+
+// A pattern compiled once: ICU's MessageFormat plus its arguments (for checking the caller's).
+struct CompiledMessage {
+  std::unique_ptr<icu::MessageFormat> format;
+  std::vector<PatternArgument> arguments;
+};
+
+Result<CompiledMessage> compile(std::string_view locale, std::string_view pattern) {
   auto analysed = analyse_pattern(pattern);
   if (!analysed) return analysed.error();
-  for (const auto& a : *analysed) {
-    if (!args.count(a.name)) return invalid_argument(a.name, "argument missing for this message");
-    const auto& v = args.find(a.name)->second;
+  const icu::Locale loc = detail::formatting_locale(locale);
+  UErrorCode status = U_ZERO_ERROR;
+  UParseError perr{};
+  auto mf = std::make_unique<icu::MessageFormat>(detail::from_utf8(pattern), loc, perr, status);
+  if (U_FAILURE(status)) {
+    return invalid_argument("pattern", std::string("does not compile: ") + u_errorName(status));
+  }
+  return CompiledMessage{std::move(mf), std::move(*analysed)};
+}
+
+Result<std::string> run(const CompiledMessage& m, const MessageArgs& args) {
+  for (const auto& a : m.arguments) {
+    auto it = args.find(a.name);
+    if (it == args.end()) return invalid_argument(a.name, "argument missing for this message");
+    const auto& v = it->second;
     const bool numeric_kind = a.kind == "plural" || a.kind == "selectordinal" ||
                               (a.kind == "simple" && a.simple_type == "number");
     if (numeric_kind && !std::holds_alternative<int64_t>(v) && !std::holds_alternative<double>(v)) {
@@ -202,15 +227,10 @@ Result<std::string> format_pattern(std::string_view locale, std::string_view pat
       return invalid_argument(a.name, "must be a date for this message");
     }
   }
-  const icu::Locale loc = detail::formatting_locale(locale);
-  UErrorCode status = U_ZERO_ERROR;
-  UParseError perr{};
-  icu::MessageFormat mf(detail::from_utf8(pattern), loc, perr, status);
-  if (U_FAILURE(status)) {
-    return invalid_argument("pattern", std::string("does not compile: ") + u_errorName(status));
-  }
   std::vector<icu::UnicodeString> names;
   std::vector<icu::Formattable> values;
+  names.reserve(args.size());
+  values.reserve(args.size());
   for (const auto& [name, v] : args) {
     names.push_back(detail::from_utf8(name));
     if (const auto* s = std::get_if<std::string>(&v)) {
@@ -225,11 +245,27 @@ Result<std::string> format_pattern(std::string_view locale, std::string_view pat
     }
   }
   icu::UnicodeString out;
-  mf.format(names.data(), values.data(), static_cast<int32_t>(names.size()), out, status);
+  UErrorCode status = U_ZERO_ERROR;
+  m.format->format(names.data(), values.data(), static_cast<int32_t>(names.size()), out, status);
   if (U_FAILURE(status)) {
     return invalid_argument("args", std::string("formatting failed: ") + u_errorName(status));
   }
   return detail::to_utf8(out);
+}
+
+// ICU formatters are not safe to share between threads, and compiling a pattern costs ~20 times
+// as much as formatting with it (bench/bench_i18n.cpp), so each thread keeps its own compiled
+// messages, keyed by catalog set, locale and key. Bounded: cleared when it grows past kMaxCached.
+constexpr size_t kMaxCached = 4096;
+thread_local std::unordered_map<std::string, CompiledMessage> t_compiled;
+
+
+}  // namespace
+
+Result<std::string> format_pattern(std::string_view locale, std::string_view pattern, const MessageArgs& args) {
+  auto compiled = compile(locale, pattern);
+  if (!compiled) return compiled.error();
+  return run(*compiled, args);
 }
 
 Result<FormattedMessage> CatalogSet::format(std::string_view locale, std::string_view key, const MessageArgs& args) const {
@@ -241,7 +277,16 @@ Result<FormattedMessage> CatalogSet::format(std::string_view locale, std::string
     if (cat != nullptr) pattern = cat->pattern(key);
   }
   if (pattern == nullptr) return Error{ErrorCode::kNotFound, std::string(key), "no such message"};
-  auto text = format_pattern(cat->locale(), *pattern, args);
+  std::string cache_key = std::to_string(id_) + '\n' + cat->locale() + '\n';
+  cache_key.append(key);
+  auto it = t_compiled.find(cache_key);
+  if (it == t_compiled.end()) {
+    auto compiled = compile(cat->locale(), *pattern);
+    if (!compiled) return compiled.error();
+    if (t_compiled.size() >= kMaxCached) t_compiled.clear();
+    it = t_compiled.emplace(std::move(cache_key), std::move(*compiled)).first;
+  }
+  auto text = run(it->second, args);
   if (!text) return text.error();
   FormattedMessage m;
   m.text = std::move(*text);

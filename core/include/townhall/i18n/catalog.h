@@ -20,7 +20,8 @@
 // digits. The result says which locale the text is actually in, so a page can mark a fallback
 // passage with its own lang/dir.
 // Thread-safety: a CatalogSet is immutable after loading; format() and friends are const and safe
-// from any thread. builtin() is initialised once, thread-safely.
+// from any thread (compiled ICU formatters are cached per thread, never shared). builtin() is
+// initialised once, thread-safely.
 #pragma once
 
 #include <cstdint>
@@ -95,6 +96,7 @@ class CatalogSet {
 
  private:
   std::map<std::string, Catalog, std::less<>> catalogs_;
+  uint64_t id_ = 0;  // distinguishes sets in the per-thread cache of compiled messages
 };
 
 // Formats a pattern directly (no catalog): used by the check tool and tests.
