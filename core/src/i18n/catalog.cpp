@@ -271,6 +271,7 @@ Result<std::string> format_pattern(std::string_view locale, std::string_view pat
 Result<FormattedMessage> CatalogSet::format(std::string_view locale, std::string_view key, const MessageArgs& args) const {
   const Catalog* cat = resolve(locale);
   if (cat == nullptr) return Error{ErrorCode::kNotFound, std::string(key), "no catalog for " + std::string(locale) + " and no en-GB"};
+  const Catalog* const resolved = cat;
   const std::string* pattern = cat->pattern(key);
   if (pattern == nullptr && cat->locale() != kDefaultLocale) {
     cat = find(kDefaultLocale);
@@ -291,8 +292,12 @@ Result<FormattedMessage> CatalogSet::format(std::string_view locale, std::string
   FormattedMessage m;
   m.text = std::move(*text);
   m.locale = cat->locale();
-  auto requested = canonical_tag(locale);
-  m.fell_back = !requested || (*requested != m.locale && requested->rfind(m.locale + "-", 0) != 0);
+  // A fallback is text not in the requested language: the key came from en-GB instead of the
+  // resolved catalog, or no catalog of the language exists ("fr" → en-GB; "en-US" → en-GB and
+  // "pa-PK" → pa-Arab are matches, not fallbacks).
+  auto requested = detail::parse_locale(locale);
+  const bool english_requested = requested && std::string_view(requested->getLanguage()) == "en";
+  m.fell_back = cat != resolved || (resolved->locale() == kDefaultLocale && !english_requested);
   return m;
 }
 

@@ -72,7 +72,7 @@ class Catalog {
 struct FormattedMessage {
   std::string text;
   std::string locale;     // the catalog the pattern came from (differs from the request on fallback)
-  bool fell_back = false;
+  bool fell_back = false;  // the text is not in the requested language (no catalog, or key missing)
 };
 
 class CatalogSet {
