@@ -4,6 +4,7 @@
 // Flesch–Kincaid grade (English) and the GOV.UK plain-language guidance the text misses. FILE "-"
 // reads standard input. Exit 0 with the report (missing guidance is advice, not a failed check);
 // 2 for bad input (unreadable file, invalid UTF-8, unknown language tag, no words).
+#include <cmath>
 #include <iostream>
 #include <iterator>
 
@@ -46,8 +47,8 @@ int readability_command(const Args& args) {
   if (r.english) {
     std::cout << "Syllables: " << r.syllables << "\n"
               << "Flesch reading ease: " << *r.flesch_reading_ease << "\n"
-              << "Flesch-Kincaid grade: " << *r.flesch_kincaid_grade << " (reading age about " << *r.reading_age
-              << ")\n";
+              << "Flesch-Kincaid grade: " << *r.flesch_kincaid_grade << " (reading age about "
+              << static_cast<long>(std::lround(*r.reading_age)) << ")\n";
   } else {
     std::cout << "Flesch scores: English only\n";
   }
