@@ -96,3 +96,22 @@ TEST(ConsultationCli, PolicyCanSwitchOffTheExtension) {
 
 }  // namespace
 }  // namespace townhall::testing
+
+namespace townhall::testing {
+namespace {
+
+TEST(PolicyCli, ShowsDefaultsAndValidatesFiles) {
+  auto r = run_cli("policy show");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["key_decisions"]["threshold_pence"], 10000000);
+  EXPECT_EQ(j["key_decisions"]["notice"]["days"], 28);
+  EXPECT_EQ(j["consultation"]["big_decision_weeks"], 6);
+  const std::string bad = write_temp(R"({"key_decisions": {"threshold": 25000000}})", ".json");
+  auto b = run_cli("policy show --policy " + bad);
+  EXPECT_EQ(b.exit_code, 2);
+  EXPECT_NE(b.err.find("/key_decisions/threshold"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace townhall::testing

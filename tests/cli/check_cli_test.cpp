@@ -81,3 +81,19 @@ TEST(CheckCli, AsOfOptionOverridesTheFile) {
 
 }  // namespace
 }  // namespace townhall::testing
+
+namespace townhall::testing {
+namespace {
+
+// The example in docs/governance-guide.md behaves as the guide says.
+TEST(CheckCli, GovernanceGuideExample) {
+  auto r = run_cli(std::string("check ") + TOWNHALL_SOURCE_DIR + "/docs/examples/check-example.json --json");
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["summary"]["breach"], 1);
+  EXPECT_EQ(j["findings"][0]["rule"], "C-EXT");
+  EXPECT_EQ(j["findings"][0]["dates"]["required_close"], "2026-01-25");
+}
+
+}  // namespace
+}  // namespace townhall::testing
