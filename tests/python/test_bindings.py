@@ -272,3 +272,44 @@ def test_type_stubs_ship_with_the_package():
     stub = (pkg / "__init__.pyi").read_text()
     for name in ["def rake(", "def plan_close(", "class Policy", "def census_targets("]:
         assert name in stub
+
+
+# ---- Forward Plan CSV and readability ---------------------------------------------------------
+
+FP_HEADER = ("id,matter,decision_maker,decision_maker_title,decision_maker_members,decision_date,"
+             "period_from,period_to,value_pence,value_kind,wards,significant_effects,"
+             "treated_as_key,assessment_reasons,notice_published_on,documents,"
+             "documents_available_from,other_documents_statement,how_to_request")
+
+
+def test_forward_plan_csv_kd2_by_hand(tmp_path):
+    # Decision Thu 17 July 2025, notice Thu 19 June: clear days 20–30 June (11) and 1–16 July
+    # (16) = 27 < 28, so KD-2 is breached; the latest notice day was Wed 18 June.
+    row = ('KD-1,Highways contract,Cllr A Patel,Cabinet Member,,2025-07-17,,,12000000,spend,'
+           'Abbey;Castle,yes,yes,Spend over £100000,2025-06-19,Cabinet report,'
+           '"Town Hall",yes,Email us')
+    text = FP_HEADER + "\n" + row + "\n"
+    report = townhall.check_forward_plan_csv(text, as_of=D(2025, 6, 1))
+    kd2 = [f for f in report.findings if f.rule == "KD-2"]
+    assert len(kd2) == 1 and kd2[0].severity == "breach" and kd2[0].subject_id == "KD-1"
+    assert kd2[0].figures["clear_days"] == 27
+    assert kd2[0].dates["required_by"] == D(2025, 6, 18)
+    assert report.key_decisions_checked == 1
+    path = tmp_path / "plan.csv"
+    path.write_text(text, encoding="utf-8")
+    assert len(townhall.check_forward_plan_csv(path, as_of=D(2025, 6, 1)).findings) == \
+        len(report.findings)
+    with pytest.raises(townhall.IoError):
+        townhall.check_forward_plan_csv(tmp_path / "missing.csv")
+
+
+def test_readability_by_hand():
+    # 2 sentences, 9 words, no word over 6 letters: LIX = 9/2 + 100·0/9 = 4.5.
+    # Syllables: 8 one-syllable words + "hap-py" = 10;
+    # Flesch = 206.835 − 1.015·4.5 − 84.6·10/9 = 108.27.
+    r = townhall.readability("The cat sat on the mat. It was happy.")
+    assert (r["sentences"], r["words"], r["long_words"]) == (2, 9, 0)
+    assert r["lix"] == pytest.approx(4.5)
+    assert r["flesch_reading_ease"] == pytest.approx(108.27, abs=0.01)
+    with pytest.raises(townhall.InvalidInput):
+        townhall.readability("   ")

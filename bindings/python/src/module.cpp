@@ -12,6 +12,7 @@
 #include "townhall/charter/policy.h"
 #include "townhall/consultations/consultation.h"
 #include "townhall/consultations/consultation_rules.h"
+#include "townhall/readability/report.h"
 #include "townhall/util/json_schema.h"
 
 namespace py = pybind11;
@@ -320,6 +321,30 @@ PYBIND11_MODULE(_townhall, m) {
         return unwrap(std::move(r));
       },
       py::arg("text"), py::arg("policy"), py::arg("as_of") = py::none());
+
+  m.def(
+      "_check_forward_plan_csv",
+      [](const std::string& text, const CharterPolicy& policy, std::optional<Date> as_of) {
+        Result<ComplianceReport> r = Error{};
+        {
+          py::gil_scoped_release release;
+          r = check_forward_plan_csv(text, policy, as_of);
+        }
+        return unwrap(std::move(r));
+      },
+      py::arg("text"), py::arg("policy"), py::arg("as_of") = py::none());
+
+  m.def(
+      "_readability_json_text",
+      [](const std::string& text, const std::string& lang) {
+        Result<readability::ReadabilityReport> r = Error{};
+        {
+          py::gil_scoped_release release;
+          r = readability::analyse_readability(text, lang, "text");
+        }
+        return unwrap(std::move(r)).to_json().dump();
+      },
+      py::arg("text"), py::arg("lang"));
 
   townhall::python::register_analysis(m);
 }

@@ -166,6 +166,29 @@ def check_document(document: Mapping[str, Any] | str,
     return _townhall._check_document_text(text, _policy_or_default(policy), as_of)
 
 
+def check_forward_plan_csv(csv: str | _os.PathLike[str],
+                           policy: Policy | Mapping[str, Any] | None = None,
+                           as_of: _dt.date | None = None) -> ComplianceReport:
+    """Checks a Forward Plan kept as CSV (docs/forward-plan-csv.md): the CSV text itself, or a
+    path to the file. Same rules and report as :func:`check_document`."""
+    if isinstance(csv, str) and "\n" in csv:
+        text = csv
+    else:
+        try:
+            with open(csv, encoding="utf-8") as f:
+                text = f.read()
+        except OSError as e:
+            raise IoError(f"cannot read {csv}: {e.strerror}", code="io", field=str(csv)) from e
+    return _townhall._check_forward_plan_csv(text, _policy_or_default(policy), as_of)
+
+
+def readability(text: str, lang: str = "en-GB") -> dict[str, Any]:
+    """Readability of a text (the core's report, as ``townhall readability`` prints it):
+    sentences, words, long words, LIX for any language; Flesch reading ease, Flesch–Kincaid grade
+    and reading age for English; the longest sentences and the GOV.UK guidance the text misses."""
+    return _json.loads(_townhall._readability_json_text(text, lang))
+
+
 _FINDING_COLUMNS = ["rule", "severity", "subject_kind", "subject_id", "message", "citation"]
 
 
@@ -197,7 +220,8 @@ __all__ = [
     "bank_holidays", "bank_holidays_frame", "clear_days", "earliest_event", "is_bank_holiday",
     "is_working_day", "last_working_day_on_or_before", "latest_publication", "parse_date",
     "practical_latest_publication", "rule", "rules", "today_in_london",
-    "plan_close", "check_consultation", "check_document", "findings_frame",
+    "plan_close", "check_consultation", "check_document", "check_forward_plan_csv",
+    "findings_frame", "readability",
     "rake", "tally", "crosstab", "kish_effective_sample_size", "census_targets",
     "responses_frame", "representativeness", "plot_representativeness",
     "plot_answers_by_group",
