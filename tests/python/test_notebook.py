@@ -1,5 +1,6 @@
 """The example notebook runs headless from top to bottom without an error."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,11 @@ def test_example_notebook_runs(census_dir, monkeypatch):
     # The kernel inherits the environment: point it at the data, and let it draw inline.
     monkeypatch.setenv("TOWNHALL_CENSUS_DIR", str(census_dir))
     monkeypatch.delenv("MPLBACKEND", raising=False)
+    # The kernel runs in docs/notebooks: give it the absolute path of the package under test.
+    import townhall
+    package_root = str(Path(townhall.__file__).resolve().parent.parent)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
+        p for p in [package_root, os.environ.get("PYTHONPATH", "")] if p))
     client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
                                      resources={"metadata": {"path": str(path.parent)}})
     client.execute()  # raises CellExecutionError on any error
