@@ -1,0 +1,120 @@
+// COIN-OR implementation of LpModel: OsiClpSolverInterface holds the model; CLP solves LPs,
+// CBC solves models with integer variables.
+#include <CbcModel.hpp>
+#include <CoinMessageHandler.hpp>
+#include <OsiClpSolverInterface.hpp>
+
+#include "townhall/panel/lp_solver.h"
+
+namespace townhall::panel {
+namespace {
+
+class CoinModel final : public LpModel {
+ public:
+  CoinModel() {
+    si_.messageHandler()->setLogLevel(0);
+    si_.getModelPtr()->setLogLevel(0);
+    si_.setHintParam(OsiDoReducePrint, true, OsiHintTry);
+  }
+
+  int add_variable(double lo, double hi, double cost, bool integer) override {
+    si_.addCol(0, nullptr, nullptr, lo, clamp(hi), cost);
+    int idx = si_.getNumCols() - 1;
+    if (integer) {
+      si_.setInteger(idx);
+      has_integer_ = true;
+    }
+    return idx;
+  }
+
+  int add_constraint(const std::vector<int>& vars, const std::vector<double>& vals, double lo,
+                     double hi) override {
+    si_.addRow(static_cast<int>(vars.size()), vars.data(), vals.data(), clamp(lo), clamp(hi));
+    return si_.getNumRows() - 1;
+  }
+
+  void set_cost(int var, double cost) override { si_.setObjCoeff(var, cost); }
+  void set_bounds(int var, double lo, double hi) override {
+    si_.setColLower(var, clamp(lo));
+    si_.setColUpper(var, clamp(hi));
+  }
+  void set_coefficient(int row, int var, double value) override {
+    si_.modifyCoefficient(row, var, value, true);
+  }
+  void set_maximize(bool maximize) override { si_.setObjSense(maximize ? -1.0 : 1.0); }
+
+  LpStatus solve() override {
+    if (has_integer_) return solve_mip();
+    if (!solved_once_) {
+      si_.initialSolve();
+      solved_once_ = true;
+    } else {
+      si_.resolve();
+    }
+    if (si_.isProvenOptimal()) {
+      objective_ = si_.getObjValue();
+      const double* x = si_.getColSolution();
+      values_.assign(x, x + si_.getNumCols());
+      const double* y = si_.getRowPrice();
+      duals_.assign(y, y + si_.getNumRows());
+      return LpStatus::kOptimal;
+    }
+    // A warm start can occasionally stall; retry from scratch once.
+    si_.initialSolve();
+    if (si_.isProvenOptimal()) {
+      objective_ = si_.getObjValue();
+      const double* x = si_.getColSolution();
+      values_.assign(x, x + si_.getNumCols());
+      const double* y = si_.getRowPrice();
+      duals_.assign(y, y + si_.getNumRows());
+      return LpStatus::kOptimal;
+    }
+    if (si_.isProvenPrimalInfeasible()) return LpStatus::kInfeasible;
+    if (si_.isProvenDualInfeasible()) return LpStatus::kUnbounded;
+    return LpStatus::kError;
+  }
+
+  double objective() const override { return objective_; }
+  std::vector<double> values() const override { return values_; }
+  std::vector<double> duals() const override { return duals_; }
+  int num_variables() const override { return si_.getNumCols(); }
+  int num_constraints() const override { return si_.getNumRows(); }
+
+ private:
+  static double clamp(double v) {
+    if (v >= kLpInfinity) return COIN_DBL_MAX;
+    if (v <= -kLpInfinity) return -COIN_DBL_MAX;
+    return v;
+  }
+
+  LpStatus solve_mip() {
+    CbcModel model(si_);
+    model.setLogLevel(0);
+    model.messageHandler()->setLogLevel(0);
+    model.solver()->messageHandler()->setLogLevel(0);
+    model.setNumberThreads(0);
+    model.setIntegerTolerance(1e-7);
+    model.setAllowableGap(1e-9);
+    model.setAllowableFractionGap(1e-9);
+    model.branchAndBound();
+    if (model.isProvenInfeasible()) return LpStatus::kInfeasible;
+    if (!model.isProvenOptimal() || model.bestSolution() == nullptr) return LpStatus::kError;
+    objective_ = model.getObjValue();
+    const double* x = model.bestSolution();
+    values_.assign(x, x + si_.getNumCols());
+    duals_.clear();
+    return LpStatus::kOptimal;
+  }
+
+  OsiClpSolverInterface si_;
+  bool has_integer_ = false;
+  bool solved_once_ = false;
+  double objective_ = 0;
+  std::vector<double> values_, duals_;
+};
+
+}  // namespace
+
+std::unique_ptr<LpModel> make_coin_model() { return std::make_unique<CoinModel>(); }
+
+}  // namespace townhall::panel
