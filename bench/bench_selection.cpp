@@ -23,6 +23,6 @@ int main(int argc, char** argv) {
   if (!d) { std::cerr << d.error().message << "\n"; return 1; }
   double mn = 1, sum = 0;
   for (double x : d->probabilities) { mn = std::min(mn, x); sum += x; }
-  std::printf("types %zu min %.6f sum %.6f panels %zu gen %zu levels %d time %.3f\n", d->types.members.size(), mn, sum, d->panels.size(), d->panels_generated, d->levels, s);
+  std::printf("types %zu min %.6f sum %.6f panels %zu gen %zu mip %zu heur %zu levels %d lp %.2f mip %.2f time %.3f\n", d->types.members.size(), mn, sum, d->panels.size(), d->panels_generated, d->mip_calls, d->heuristic_panels, d->levels, d->lp_seconds, d->mip_seconds, s);
   for (size_t i = 0; i < d->probabilities.size() && argc > 5; ++i) std::printf("%zu,%.6f\n", i, d->probabilities[i]);
 }

@@ -1,6 +1,7 @@
 #include "townhall/panel/leximin.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <memory>
@@ -69,6 +70,89 @@ struct PanelModel {
   }
 };
 
+
+// Cheap pricing heuristic: best-improvement single swaps (one person out, one in) from a start
+// panel, keeping every quota and household rule. The exact MIP is still run whenever this finds no
+// improving panel, so the optimality certificate does not depend on it.
+class SwapSearch {
+ public:
+  SwapSearch(const SelectionProblem& p, const TypeModel& tm) : p_(p), tm_(tm) {
+    const size_t T = tm.members.size();
+    household_of_.assign(T, -1);
+    for (size_t h = 0; h < tm.households.size(); ++h)
+      for (int t : tm.households[h]) household_of_[static_cast<size_t>(t)] = static_cast<int>(h);
+    value_.resize(T);
+    for (size_t t = 0; t < T; ++t) value_[t] = p.people[static_cast<size_t>(tm.members[t][0])];
+  }
+
+  TypePanel improve(TypePanel x, const std::vector<double>& w) const {
+    const size_t T = x.size();
+    const size_t C = p_.categories.size();
+    std::vector<std::vector<int>> cnt(C);
+    for (size_t c = 0; c < C; ++c) cnt[c].assign(p_.categories[c].values.size(), 0);
+    std::vector<int> hh(tm_.households.size(), 0);
+    for (size_t t = 0; t < T; ++t) {
+      if (x[t] == 0) continue;
+      for (size_t c = 0; c < C; ++c) cnt[c][static_cast<size_t>(value_[t][c])] += x[t];
+      if (household_of_[t] >= 0) hh[static_cast<size_t>(household_of_[t])] += x[t];
+    }
+    std::vector<size_t> order(T);
+    for (size_t t = 0; t < T; ++t) order[t] = t;
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return w[a] > w[b]; });
+    for (int step = 0; step < 1000; ++step) {
+      double best_gain = 1e-12;
+      size_t best_a = T, best_b = T;
+      for (size_t a = 0; a < T; ++a) {
+        if (x[a] == 0) continue;
+        for (size_t b : order) {
+          if (w[b] - w[a] <= best_gain) break;
+          if (b == a || x[b] >= static_cast<int>(tm_.members[b].size())) continue;
+          if (household_of_[b] >= 0 && hh[static_cast<size_t>(household_of_[b])] -
+                                               (household_of_[a] == household_of_[b] ? 1 : 0) >= 1)
+            continue;
+          bool ok = true;
+          for (size_t c = 0; c < C && ok; ++c) {
+            int va = value_[a][c], vb = value_[b][c];
+            if (va == vb) continue;
+            const Category& cat = p_.categories[c];
+            if (cnt[c][static_cast<size_t>(va)] - 1 < cat.min[static_cast<size_t>(va)] ||
+                cnt[c][static_cast<size_t>(vb)] + 1 > cat.max[static_cast<size_t>(vb)])
+              ok = false;
+          }
+          if (!ok) continue;
+          best_gain = w[b] - w[a];
+          best_a = a;
+          best_b = b;
+          break;
+        }
+      }
+      if (best_a == T) break;
+      x[best_a]--;
+      x[best_b]++;
+      for (size_t c = 0; c < C; ++c) {
+        cnt[c][static_cast<size_t>(value_[best_a][c])]--;
+        cnt[c][static_cast<size_t>(value_[best_b][c])]++;
+      }
+      if (household_of_[best_a] >= 0) hh[static_cast<size_t>(household_of_[best_a])]--;
+      if (household_of_[best_b] >= 0) hh[static_cast<size_t>(household_of_[best_b])]++;
+    }
+    return x;
+  }
+
+ private:
+  const SelectionProblem& p_;
+  const TypeModel& tm_;
+  std::vector<int> household_of_;
+  std::vector<std::vector<int>> value_;
+};
+
+double panel_value(const TypePanel& x, const std::vector<double>& w) {
+  double v = 0;
+  for (size_t t = 0; t < x.size(); ++t)
+    if (x[t]) v += w[t] * x[t];
+  return v;
+}
+
 }  // namespace
 
 bool quotas_feasible(const SelectionProblem& problem) {
@@ -110,6 +194,9 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
   for (size_t t = 0; t < T; ++t) count[t] = static_cast<double>(tm.members[t].size());
 
   PanelModel pricing(problem, tm);
+  SwapSearch swaps(problem, tm);
+  size_t heuristic_hits = 0, mip_calls = 0;
+  double lp_seconds = 0, mip_seconds = 0;
   std::vector<TypePanel> panels;
 
   // Warm start: cover every type with some panel; types no panel can contain get probability 0.
@@ -153,32 +240,31 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
     std::sort(dist.infeasible_people.begin(), dist.infeasible_people.end());
   }
 
-  // Restricted dual LP. Variables: w_t >= 0 (per-person weight of type t), cap (free).
-  // min cap - sum_fixed fixed_t * count_t * w_t  s.t.  sum_unfixed count_t w_t = 1,
-  //     sum_t x_t(P) w_t - cap <= 0 for every panel P.
-  auto dual = make_coin_model();
-  for (size_t t = 0; t < T; ++t) dual->add_variable(0, kLpInfinity, 0.0);
-  const int cap = dual->add_variable(-kLpInfinity, kLpInfinity, 1.0);
-  std::vector<int> all(T);
-  for (size_t t = 0; t < T; ++t) all[t] = static_cast<int>(t);
-  std::vector<double> norm(T);
-  for (size_t t = 0; t < T; ++t) norm[t] = fixed[t] < 0 ? count[t] : 0.0;
-  const int norm_row = dual->add_constraint(all, norm, 1.0, 1.0);
-  auto add_panel_row = [&](const TypePanel& p) {
-    std::vector<int> vars;
-    std::vector<double> vals;
+  // Restricted primal LP over the panel set (the form whose basis stays small as panels are added):
+  //   min -z  s.t.  sum_j p_j = 1,
+  //   for each type t: sum_j p_j x_t(j) / count_t - [t unfixed] z >= (t fixed ? fixed_t : 0).
+  // The row duals u_t (>= 0, summing to 1 over unfixed types) are the dual weights; a person of
+  // type t weighs w_t = u_t / count_t. For any panel P, value(P) - sum_fixed fixed_t u_t, with
+  // value(P) = sum_t x_t(P) w_t, bounds this level's optimum from above when P maximises value.
+  auto lp = make_coin_model();
+  const int z = lp->add_variable(-kLpInfinity, kLpInfinity, -1.0);
+  const int conv_row = lp->add_constraint({}, {}, 1.0, 1.0);
+  std::vector<int> type_row(T);
+  for (size_t t = 0; t < T; ++t) {
+    if (fixed[t] < 0) type_row[t] = lp->add_constraint({z}, {-1.0}, 0.0, kLpInfinity);
+    else type_row[t] = lp->add_constraint({}, {}, fixed[t], kLpInfinity);
+  }
+  auto add_panel_column = [&](const TypePanel& p) {
+    std::vector<int> rows{conv_row};
+    std::vector<double> vals{1.0};
     for (size_t t = 0; t < T; ++t)
       if (p[t] > 0) {
-        vars.push_back(static_cast<int>(t));
-        vals.push_back(p[t]);
+        rows.push_back(type_row[t]);
+        vals.push_back(p[t] / count[t]);
       }
-    vars.push_back(cap);
-    vals.push_back(-1.0);
-    dual->add_constraint(vars, vals, -kLpInfinity, 0.0);
+    lp->add_column(0, kLpInfinity, 0.0, rows, vals);
   };
-  for (const auto& p : panels) add_panel_row(p);
-  for (size_t t = 0; t < T; ++t)
-    if (fixed[t] >= 0) dual->set_cost(static_cast<int>(t), -fixed[t] * count[t]);
+  for (const auto& p : panels) add_panel_column(p);
 
   size_t people_fixed = dist.infeasible_people.size();
   while (people_fixed < n) {
@@ -189,31 +275,65 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
     }
     const double average = (problem.k - fixed_mass) / unfixed_people;
     double lower = 0, upper = 1;
-    std::vector<double> w;
+    std::vector<double> u(T), w(T);
     while (true) {
-      if (dual->solve() != LpStatus::kOptimal) {
-        return Error{ErrorCode::kInternal, "", "LP solver failed in the LEXIMIN dual"};
+      auto lp_start = std::chrono::steady_clock::now();
+      auto lp_status = lp->solve();
+      lp_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - lp_start).count();
+      if (lp_status != LpStatus::kOptimal) {
+        return Error{ErrorCode::kInternal, "", "LP solver failed in the LEXIMIN restricted LP"};
       }
-      auto vals = dual->values();
-      lower = dual->objective();
-      w.assign(vals.begin(), vals.begin() + static_cast<long>(T));
-      const double cap_value = vals[static_cast<size_t>(cap)];
+      lower = -lp->objective();
       if (lower >= average - kPricingTol) {
         upper = lower;
         // Every unfixed person reaches the average: fix them all.
-        for (size_t t = 0; t < T; ++t) w[t] = fixed[t] < 0 ? 1.0 : 0.0;
+        for (size_t t = 0; t < T; ++t) u[t] = fixed[t] < 0 ? 1.0 : 0.0;
         break;
       }
+      auto duals = lp->duals();
+      double unfixed_sum = 0, fixed_term = 0;
+      for (size_t t = 0; t < T; ++t) {
+        u[t] = std::max(0.0, duals[static_cast<size_t>(type_row[t])]);
+        if (fixed[t] < 0) unfixed_sum += u[t];
+      }
+      if (unfixed_sum <= 0) return Error{ErrorCode::kInternal, "", "LEXIMIN: degenerate dual weights"};
+      for (size_t t = 0; t < T; ++t) {
+        u[t] /= unfixed_sum;
+        w[t] = u[t] / count[t];
+        if (fixed[t] >= 0) fixed_term += fixed[t] * u[t];
+      }
+      // Heuristic first: improve the best existing panel by swaps.
+      {
+        size_t best = 0;
+        double best_v = -1;
+        for (size_t j = 0; j < panels.size(); ++j) {
+          double v = panel_value(panels[j], w);
+          if (v > best_v) {
+            best_v = v;
+            best = j;
+          }
+        }
+        TypePanel cand = swaps.improve(panels[best], w);
+        if (panel_value(cand, w) - fixed_term > lower + kPricingTol) {
+          panels.push_back(cand);
+          add_panel_column(cand);
+          ++heuristic_hits;
+          continue;
+        }
+      }
       double value = 0;
+      auto mip_start = std::chrono::steady_clock::now();
       auto panel = pricing.solve(w, &value);
+      mip_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - mip_start).count();
+      ++mip_calls;
       if (!panel) return Error{ErrorCode::kInternal, "", "MIP solver failed in LEXIMIN pricing"};
-      upper = std::min(average, lower + (value - cap_value));
+      upper = std::min(average, value - fixed_term);
       prog.lower = lower;
       prog.upper = upper;
       prog.panels = panels.size();
-      if (value <= cap_value + kPricingTol) break;
+      if (upper <= lower + kPricingTol) break;
       panels.push_back(*panel);
-      add_panel_row(*panel);
+      add_panel_column(*panel);
       if (options.progress && panels.size() % 50 == 0) options.progress(prog);
     }
     // Fix every unfixed type with positive dual weight at this level's value.
@@ -221,12 +341,12 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
     size_t newly = 0;
     for (size_t t = 0; t < T; ++t) {
       if (fixed[t] >= 0) continue;
-      if (w[t] * count[t] > kFixTol) {
+      if (u[t] > kFixTol) {
         fixed[t] = level_value;
         people_fixed += tm.members[t].size();
         ++newly;
-        dual->set_coefficient(norm_row, static_cast<int>(t), 0.0);
-        dual->set_cost(static_cast<int>(t), -level_value * count[t]);
+        lp->set_coefficient(type_row[t], z, 0.0);
+        lp->set_row_bounds(type_row[t], level_value, kLpInfinity);
       }
     }
     if (newly == 0) return Error{ErrorCode::kInternal, "", "LEXIMIN made no progress at a level"};
@@ -239,6 +359,10 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
     if (options.progress) options.progress(prog);
   }
   dist.panels_generated = panels.size();
+  dist.mip_calls = mip_calls;
+  dist.lp_seconds = lp_seconds;
+  dist.mip_seconds = mip_seconds;
+  dist.heuristic_panels = heuristic_hits;
 
   // Primal: a distribution over the panels giving every type at least its fixed probability
   // (up to a minimised shortfall).

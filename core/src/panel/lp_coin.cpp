@@ -2,6 +2,9 @@
 // CBC solves models with integer variables.
 #include <CbcModel.hpp>
 #include <CoinMessageHandler.hpp>
+#include <ClpSimplex.hpp>
+#include <cstdio>
+#include <cstdlib>
 #include <OsiClpSolverInterface.hpp>
 
 #include "townhall/panel/lp_solver.h"
@@ -39,24 +42,34 @@ class CoinModel final : public LpModel {
     si_.setColUpper(var, clamp(hi));
   }
   void set_coefficient(int row, int var, double value) override {
-    si_.modifyCoefficient(row, var, value, true);
+    si_.modifyCoefficient(row, var, value, false);
+  }
+  void set_row_bounds(int row, double lo, double hi) override {
+    si_.setRowLower(row, clamp(lo));
+    si_.setRowUpper(row, clamp(hi));
+  }
+  int add_column(double lo, double hi, double cost, const std::vector<int>& rows,
+                 const std::vector<double>& values) override {
+    si_.addCol(static_cast<int>(rows.size()), rows.data(), values.data(), clamp(lo), clamp(hi), cost);
+    return si_.getNumCols() - 1;
   }
   void set_maximize(bool maximize) override { si_.setObjSense(maximize ? -1.0 : 1.0); }
 
   LpStatus solve() override {
     if (has_integer_) return solve_mip();
+    ClpSimplex* clp = si_.getModelPtr();
     if (!solved_once_) {
-      si_.initialSolve();
-      solved_once_ = true;
+      clp->dual();
+      clp->primal(0, 1);  // warm start from the current basis
     } else {
-      si_.resolve();
+      clp->primal(0, 1);  // warm start from the current basis
     }
-    if (si_.isProvenOptimal()) {
-      objective_ = si_.getObjValue();
-      const double* x = si_.getColSolution();
-      values_.assign(x, x + si_.getNumCols());
-      const double* y = si_.getRowPrice();
-      duals_.assign(y, y + si_.getNumRows());
+    if (clp->status() == 0) {
+      objective_ = clp->objectiveValue();
+      const double* x = clp->primalColumnSolution();
+      values_.assign(x, x + clp->numberColumns());
+      const double* y = clp->dualRowSolution();
+      duals_.assign(y, y + clp->numberRows());
       return LpStatus::kOptimal;
     }
     // A warm start can occasionally stall; retry from scratch once.

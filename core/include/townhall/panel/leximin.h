@@ -41,6 +41,10 @@ struct PanelDistribution {
   std::vector<int> infeasible_people; // people who fit in no quota-feasible panel (probability 0)
   size_t panels_generated = 0;      // all panels the column generation produced
   int levels = 0;
+  size_t mip_calls = 0;             // exact pricing problems solved
+  size_t heuristic_panels = 0;      // panels found by the swap heuristic instead
+  double lp_seconds = 0;            // time in the restricted dual LP
+  double mip_seconds = 0;           // time in exact pricing
 };
 
 // Fails with kInfeasible when no panel meets the quotas (see diagnose_infeasible).

@@ -27,6 +27,10 @@ class LpModel {
   virtual void set_cost(int var, double cost) = 0;
   virtual void set_bounds(int var, double lo, double hi) = 0;
   virtual void set_coefficient(int row, int var, double value) = 0;
+  virtual void set_row_bounds(int row, double lo, double hi) = 0;
+  // Adds a continuous variable with its entries in existing rows; returns its index.
+  virtual int add_column(double lo, double hi, double cost, const std::vector<int>& rows,
+                         const std::vector<double>& values) = 0;
   virtual void set_maximize(bool maximize) = 0;
   virtual LpStatus solve() = 0;
   virtual double objective() const = 0;
