@@ -59,8 +59,8 @@ class CoinModel final : public LpModel {
     if (has_integer_) return solve_mip();
     ClpSimplex* clp = si_.getModelPtr();
     if (!solved_once_) {
-      clp->dual();
-      clp->primal(0, 1);  // warm start from the current basis
+      clp->primal();
+      solved_once_ = true;
     } else {
       clp->primal(0, 1);  // warm start from the current basis
     }
