@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cmath>
 #include <map>
 #include <memory>
@@ -51,13 +52,20 @@ struct PanelModel {
     for (const auto& h : tm.households) {
       lp->add_constraint(h, std::vector<double>(h.size(), 1.0), 0, 1);
     }
-    lp->set_maximize(!slack);
+    lp->set_maximize(false);
   }
 
   // Solves with the given per-type weights; returns the panel or nothing when infeasible.
-  std::optional<TypePanel> solve(const std::vector<double>& weights, double* value) {
-    for (size_t t = 0; t < types; ++t) lp->set_cost(static_cast<int>(t), weights[t]);
-    if (lp->solve() != LpStatus::kOptimal) return std::nullopt;
+  // Maximises sum weights_t x_t. With `must_exceed`, returns the first panel found whose value
+  // exceeds it, or nothing when no panel does (a proof that the maximum is at most must_exceed).
+  std::optional<TypePanel> solve(const std::vector<double>& weights, double* value,
+                                 double must_exceed = -kLpInfinity, bool* failed = nullptr) {
+    for (size_t t = 0; t < types; ++t) lp->set_cost(static_cast<int>(t), -weights[t]);
+    if (must_exceed > -kLpInfinity) lp->set_mip_cutoff(-must_exceed, true);
+    else lp->set_mip_cutoff(kLpInfinity, false);
+    auto status = lp->solve();
+    if (failed) *failed = status != LpStatus::kOptimal && status != LpStatus::kInfeasible;
+    if (status != LpStatus::kOptimal) return std::nullopt;
     auto x = lp->values();
     TypePanel panel(types);
     for (size_t t = 0; t < types; ++t) panel[t] = static_cast<int>(std::lround(x[t]));
@@ -303,7 +311,7 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
         if (fixed[t] >= 0) fixed_term += fixed[t] * u[t];
       }
       // Heuristic first: improve the best existing panel by swaps.
-      {
+      if (!getenv("TH_NOHEUR")) {
         size_t best = 0;
         double best_v = -1;
         for (size_t j = 0; j < panels.size(); ++j) {
@@ -322,16 +330,21 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
         }
       }
       double value = 0;
+      bool failed = false;
       auto mip_start = std::chrono::steady_clock::now();
-      auto panel = pricing.solve(w, &value);
+      // Any panel worth more than this improves the LP; none means this level is optimal.
+      const double threshold = lower + fixed_term + kPricingTol;
+      auto panel = pricing.solve(w, &value, threshold, &failed);
       mip_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - mip_start).count();
       ++mip_calls;
-      if (!panel) return Error{ErrorCode::kInternal, "", "MIP solver failed in LEXIMIN pricing"};
-      upper = std::min(average, value - fixed_term);
+      if (failed) return Error{ErrorCode::kInternal, "", "MIP solver failed in LEXIMIN pricing"};
       prog.lower = lower;
-      prog.upper = upper;
       prog.panels = panels.size();
-      if (upper <= lower + kPricingTol) break;
+      if (!panel) {
+        upper = lower;  // certified: no panel beats the restricted LP by more than the tolerance
+        prog.upper = upper;
+        break;
+      }
       panels.push_back(*panel);
       add_panel_column(*panel);
       if (options.progress && panels.size() % 50 == 0) options.progress(prog);

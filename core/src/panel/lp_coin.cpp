@@ -55,6 +55,11 @@ class CoinModel final : public LpModel {
   }
   void set_maximize(bool maximize) override { si_.setObjSense(maximize ? -1.0 : 1.0); }
 
+  void set_mip_cutoff(double cutoff, bool stop_at_first) override {
+    cutoff_ = cutoff;
+    stop_at_first_ = stop_at_first;
+  }
+
   LpStatus solve() override {
     if (has_integer_) return solve_mip();
     ClpSimplex* clp = si_.getModelPtr();
@@ -109,9 +114,14 @@ class CoinModel final : public LpModel {
     model.setIntegerTolerance(1e-7);
     model.setAllowableGap(1e-9);
     model.setAllowableFractionGap(1e-9);
+    if (cutoff_ < kLpInfinity) model.setCutoff(cutoff_);
+    if (stop_at_first_) model.setMaximumSolutions(1);
     model.branchAndBound();
-    if (model.isProvenInfeasible()) return LpStatus::kInfeasible;
-    if (!model.isProvenOptimal() || model.bestSolution() == nullptr) return LpStatus::kError;
+    if (model.bestSolution() == nullptr) {
+      if (model.isProvenInfeasible() || model.isProvenOptimal() || cutoff_ < kLpInfinity) return LpStatus::kInfeasible;
+      return LpStatus::kError;
+    }
+    if (!stop_at_first_ && !model.isProvenOptimal()) return LpStatus::kError;
     objective_ = model.getObjValue();
     const double* x = model.bestSolution();
     values_.assign(x, x + si_.getNumCols());
@@ -122,6 +132,8 @@ class CoinModel final : public LpModel {
   OsiClpSolverInterface si_;
   bool has_integer_ = false;
   bool solved_once_ = false;
+  double cutoff_ = kLpInfinity;
+  bool stop_at_first_ = false;
   double objective_ = 0;
   std::vector<double> values_, duals_;
 };

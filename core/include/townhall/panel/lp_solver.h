@@ -32,6 +32,10 @@ class LpModel {
   virtual int add_column(double lo, double hi, double cost, const std::vector<int>& rows,
                          const std::vector<double>& values) = 0;
   virtual void set_maximize(bool maximize) = 0;
+  // For models with integer variables: only accept solutions whose (minimisation) objective is
+  // below `cutoff` (kLpInfinity: none), and optionally stop at the first such solution instead of
+  // proving optimality. solve() then reports kInfeasible when no solution beats the cutoff.
+  virtual void set_mip_cutoff(double cutoff, bool stop_at_first) = 0;
   virtual LpStatus solve() = 0;
   virtual double objective() const = 0;
   virtual std::vector<double> values() const = 0;
