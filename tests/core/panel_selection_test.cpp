@@ -111,6 +111,17 @@ TEST(PanelStats, GiniAndLotteryRounding) {
   EXPECT_EQ(counts, (std::vector<int>{4, 2, 1}));
 }
 
+// OpenDLP's monitoring fixture (n=100, k=30): small enough to draw many times in a unit test.
+Instance opendlp_fixture() {
+  PoolOptions po;
+  po.id_column = "unique_id";
+  auto inst = load_instance(sortition_dir() + "/opendlp/backend/docs/fixtures/monitoring/categories.csv",
+                            sortition_dir() + "/opendlp/backend/docs/fixtures/monitoring/respondents.csv", po);
+  EXPECT_TRUE(inst.ok());
+  return *inst;
+}
+const char* kOpenDlp = "/opendlp/backend/docs/fixtures/monitoring/categories.csv";
+
 Instance sf_fixture() {
   PoolOptions po;
   po.id_column = "nationbuilder_id";
@@ -121,10 +132,10 @@ Instance sf_fixture() {
 }
 
 TEST(PanelSelect, SameSeedSameDrawAndValidPanel) {
-  if (!have(sortition_dir() + "/sortition-algorithms/tests/fixtures/features.csv")) GTEST_SKIP();
-  Instance inst = sf_fixture();
+  if (!have(sortition_dir() + kOpenDlp)) GTEST_SKIP();
+  Instance inst = opendlp_fixture();
   SelectionOptions o;
-  o.k = 22;
+  o.k = 30;
   o.seed = 20261125;
   auto a = select_panel(inst, o);
   auto b = select_panel(inst, o);
@@ -132,13 +143,13 @@ TEST(PanelSelect, SameSeedSameDrawAndValidPanel) {
   ASSERT_TRUE(b.ok());
   EXPECT_EQ(a->selected, b->selected);
   EXPECT_EQ(a->commitment, b->commitment);
-  EXPECT_EQ(a->selected.size(), 22u);
-  EXPECT_NEAR(a->min_probability, 0.09091, 1e-4);
+  EXPECT_EQ(a->selected.size(), 30u);
+  EXPECT_NEAR(a->min_probability, 0.29670, 1e-4);  // README reference
   double sum = 0;
   for (const auto& [id, p] : a->probabilities) sum += p;
-  EXPECT_NEAR(sum, 22.0, 1e-6);
+  EXPECT_NEAR(sum, 30.0, 1e-6);
   // The drawn panel meets the quotas.
-  SelectionProblem problem = testing::to_problem(inst, 22);
+  SelectionProblem problem = testing::to_problem(inst, 30);
   std::vector<int> idx;
   for (size_t i = 0; i < inst.people.size(); ++i)
     if (std::count(a->selected.begin(), a->selected.end(), inst.people[i].id)) idx.push_back(static_cast<int>(i));
@@ -172,27 +183,27 @@ TEST(PanelSelect, CommitmentBindsInputsAndSettingsButNotTheSeed) {
 }
 
 TEST(PanelSelect, TopUpAroundAlreadySelectedAndExclusions) {
-  if (!have(sortition_dir() + "/sortition-algorithms/tests/fixtures/features.csv")) GTEST_SKIP();
-  Instance inst = sf_fixture();
+  if (!have(sortition_dir() + kOpenDlp)) GTEST_SKIP();
+  Instance inst = opendlp_fixture();
   SelectionOptions o;
-  o.k = 22;
+  o.k = 30;
   o.seed = 3;
-  o.already_selected = {"p0", "p1"};
-  o.exclude = {"p2", "p3"};
+  o.already_selected = {"1", "2"};
+  o.exclude = {"3", "4"};
   auto r = select_panel(inst, o);
   ASSERT_TRUE(r.ok()) << r.error().message;
-  ASSERT_EQ(r->selected.size(), 22u);
-  EXPECT_EQ(r->selected[0], "p0");
-  EXPECT_EQ(r->selected[1], "p1");
+  ASSERT_EQ(r->selected.size(), 30u);
+  EXPECT_EQ(r->selected[0], "1");
+  EXPECT_EQ(r->selected[1], "2");
   std::map<std::string, double> prob(r->probabilities.begin(), r->probabilities.end());
-  EXPECT_EQ(prob["p0"], 1.0);
-  EXPECT_EQ(prob["p2"], 0.0);
-  EXPECT_EQ(std::count(r->selected.begin(), r->selected.end(), "p2"), 0);
+  EXPECT_EQ(prob["1"], 1.0);
+  EXPECT_EQ(prob["3"], 0.0);
+  EXPECT_EQ(std::count(r->selected.begin(), r->selected.end(), "3"), 0);
   double sum = 0;
   for (const auto& [id, p] : r->probabilities) sum += p;
-  EXPECT_NEAR(sum, 22.0, 1e-6);
+  EXPECT_NEAR(sum, 30.0, 1e-6);
   // The full panel (already-selected included) meets the original quotas.
-  SelectionProblem problem = testing::to_problem(inst, 22);
+  SelectionProblem problem = testing::to_problem(inst, 30);
   std::vector<int> idx;
   for (size_t i = 0; i < inst.people.size(); ++i)
     if (std::count(r->selected.begin(), r->selected.end(), inst.people[i].id)) idx.push_back(static_cast<int>(i));
@@ -202,10 +213,10 @@ TEST(PanelSelect, TopUpAroundAlreadySelectedAndExclusions) {
 }
 
 TEST(PanelSelect, LotteryReportsHowFarProbabilitiesMoved) {
-  if (!have(sortition_dir() + "/sortition-algorithms/tests/fixtures/features.csv")) GTEST_SKIP();
-  Instance inst = sf_fixture();
+  if (!have(sortition_dir() + kOpenDlp)) GTEST_SKIP();
+  Instance inst = opendlp_fixture();
   SelectionOptions o;
-  o.k = 22;
+  o.k = 30;
   o.seed = 5;
   o.lottery_panels = 1000;
   auto r = select_panel(inst, o);
@@ -215,7 +226,7 @@ TEST(PanelSelect, LotteryReportsHowFarProbabilitiesMoved) {
   EXPECT_GE(r->lottery->max_change, r->lottery->mean_change);
   // Rounding each panel weight moves it by < 1/m; a person sits on at most all support panels.
   EXPECT_LE(r->lottery->max_change, static_cast<double>(r->panels_in_support) / 1000.0 + 1e-9);
-  EXPECT_EQ(r->selected.size(), 22u);
+  EXPECT_EQ(r->selected.size(), 30u);
 }
 
 TEST(PanelLegacy, DrawsMeetQuotasAndEstimatesSumToK) {
