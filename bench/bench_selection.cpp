@@ -3,7 +3,7 @@
 // in the venv that bench/selection.sh creates). Prints wall and CPU seconds, the minimum selection
 // probability of both, the reference minimum from the literature, and the time ratio.
 //
-// usage: bench_selection [--no-baseline] [--only NAME]
+// usage: bench_selection [--no-baseline] [--only NAME] [--progress]
 // Env: TOWNHALL_SF_PYTHON (default build/sf-venv/bin/python), TOWNHALL_SHARED_DATA_DIR
 // (default ../shared/data), TOWNHALL_SF_TIMEOUT seconds per baseline run (default 900).
 #include <chrono>
@@ -93,12 +93,13 @@ nlohmann::json run_baseline(const std::string& python, const std::string& runner
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool baseline = true;
+  bool baseline = true, progress = false;
   std::string only;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--no-baseline") baseline = false;
     else if (a == "--only" && i + 1 < argc) only = argv[++i];
+    else if (a == "--progress") progress = true;
   }
   const char* data_env = std::getenv("TOWNHALL_SHARED_DATA_DIR");
   std::string data = std::string(data_env ? data_env : "../shared/data") + "/sortition";
@@ -137,7 +138,15 @@ int main(int argc, char** argv) {
     }
     auto wall0 = std::chrono::steady_clock::now();
     double cpu0 = cpu_now();
-    auto dist = leximin(p);
+    LeximinOptions lo;
+    if (progress) {
+      lo.progress = [&](const LeximinProgress& pr) {
+        std::fprintf(stderr, "  [%.1f s] level %d, %zu/%zu fixed, bounds [%.6f, %.6f], %zu panels\n",
+                     std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count(), pr.level,
+                     pr.people_fixed, pr.people_total, pr.lower, pr.upper, pr.panels);
+      };
+    }
+    auto dist = leximin(p, lo);
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
     double cpu = cpu_now() - cpu0;
     if (!dist) {

@@ -1,10 +1,11 @@
 #include "townhall/panel/leximin.h"
 
 #include <algorithm>
-#include <chrono>
+#include <ctime>
 #include <cstdlib>
 #include <cmath>
 #include <map>
+#include <set>
 #include <memory>
 
 #include "townhall/panel/lp_solver.h"
@@ -14,6 +15,7 @@ namespace {
 
 constexpr double kPricingTol = 1e-7;   // a panel must beat the LP cap by this to be added
 constexpr double kFixTol = 1e-6;       // a type's total dual weight above this fixes it
+constexpr size_t kHeuristicStarts = 1;  // panels the swap heuristic starts from per round
 
 // Integer model over type counts: sum x = k, quota bounds, at most one per shared household.
 // With `slack`, every bound gets a penalised slack variable (for relaxation diagnosis).
@@ -273,6 +275,7 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
     lp->add_column(0, kLpInfinity, 0.0, rows, vals);
   };
   for (const auto& p : panels) add_panel_column(p);
+  std::set<TypePanel> known(panels.begin(), panels.end());
 
   size_t people_fixed = dist.infeasible_people.size();
   while (people_fixed < n) {
@@ -285,9 +288,9 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
     double lower = 0, upper = 1;
     std::vector<double> u(T), w(T);
     while (true) {
-      auto lp_start = std::chrono::steady_clock::now();
+      const std::clock_t lp_start = std::clock();
       auto lp_status = lp->solve();
-      lp_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - lp_start).count();
+      lp_seconds += static_cast<double>(std::clock() - lp_start) / CLOCKS_PER_SEC;
       if (lp_status != LpStatus::kOptimal) {
         return Error{ErrorCode::kInternal, "", "LP solver failed in the LEXIMIN restricted LP"};
       }
@@ -310,32 +313,36 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
         w[t] = u[t] / count[t];
         if (fixed[t] >= 0) fixed_term += fixed[t] * u[t];
       }
-      // Heuristic first: improve the best existing panel by swaps.
-      if (!getenv("TH_NOHEUR")) {
-        size_t best = 0;
-        double best_v = -1;
-        for (size_t j = 0; j < panels.size(); ++j) {
-          double v = panel_value(panels[j], w);
-          if (v > best_v) {
-            best_v = v;
-            best = j;
+      // Heuristic first: improve the best few existing panels by swaps; add every distinct panel
+      // that beats the LP, so that one LP solve takes several new columns.
+      const double threshold = lower + fixed_term + kPricingTol;
+      {
+        std::vector<std::pair<double, size_t>> ranked;
+        ranked.reserve(panels.size());
+        for (size_t j = 0; j < panels.size(); ++j) ranked.push_back({panel_value(panels[j], w), j});
+        const size_t starts = std::min<size_t>(kHeuristicStarts, ranked.size());
+        std::partial_sort(ranked.begin(), ranked.begin() + static_cast<long>(starts), ranked.end(),
+                          [](const auto& a, const auto& b) { return a.first > b.first; });
+        size_t added = 0;
+        for (size_t s = 0; s < starts; ++s) {
+          TypePanel cand = swaps.improve(panels[ranked[s].second], w);
+          if (panel_value(cand, w) > threshold && known.insert(cand).second) {
+            panels.push_back(cand);
+            add_panel_column(cand);
+            ++added;
           }
         }
-        TypePanel cand = swaps.improve(panels[best], w);
-        if (panel_value(cand, w) - fixed_term > lower + kPricingTol) {
-          panels.push_back(cand);
-          add_panel_column(cand);
-          ++heuristic_hits;
+        if (added > 0) {
+          heuristic_hits += added;
           continue;
         }
       }
       double value = 0;
       bool failed = false;
-      auto mip_start = std::chrono::steady_clock::now();
-      // Any panel worth more than this improves the LP; none means this level is optimal.
-      const double threshold = lower + fixed_term + kPricingTol;
+      const std::clock_t mip_start = std::clock();
+      // Any panel worth more than `threshold` improves the LP; none means this level is optimal.
       auto panel = pricing.solve(w, &value, threshold, &failed);
-      mip_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - mip_start).count();
+      mip_seconds += static_cast<double>(std::clock() - mip_start) / CLOCKS_PER_SEC;
       ++mip_calls;
       if (failed) return Error{ErrorCode::kInternal, "", "MIP solver failed in LEXIMIN pricing"};
       prog.lower = lower;
@@ -345,8 +352,14 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
         prog.upper = upper;
         break;
       }
-      panels.push_back(*panel);
-      add_panel_column(*panel);
+      TypePanel improved = swaps.improve(*panel, w);
+      if (known.insert(improved).second) {
+        panels.push_back(improved);
+        add_panel_column(improved);
+      } else if (known.insert(*panel).second) {
+        panels.push_back(*panel);
+        add_panel_column(*panel);
+      }
       if (options.progress && panels.size() % 50 == 0) options.progress(prog);
     }
     // Fix every unfixed type with positive dual weight at this level's value.

@@ -32,19 +32,23 @@ class CoinModel final : public LpModel {
 
   int add_constraint(const std::vector<int>& vars, const std::vector<double>& vals, double lo,
                      double hi) override {
+    structure_changed_ = true;
     si_.addRow(static_cast<int>(vars.size()), vars.data(), vals.data(), clamp(lo), clamp(hi));
     return si_.getNumRows() - 1;
   }
 
   void set_cost(int var, double cost) override { si_.setObjCoeff(var, cost); }
   void set_bounds(int var, double lo, double hi) override {
+    structure_changed_ = true;
     si_.setColLower(var, clamp(lo));
     si_.setColUpper(var, clamp(hi));
   }
   void set_coefficient(int row, int var, double value) override {
+    structure_changed_ = true;
     si_.modifyCoefficient(row, var, value, false);
   }
   void set_row_bounds(int row, double lo, double hi) override {
+    structure_changed_ = true;
     si_.setRowLower(row, clamp(lo));
     si_.setRowUpper(row, clamp(hi));
   }
@@ -67,8 +71,11 @@ class CoinModel final : public LpModel {
       clp->primal();
       solved_once_ = true;
     } else {
-      clp->primal(0, 1);  // warm start from the current basis
+      // Warm start from the current basis (1: keep work areas); when only columns were added
+      // since the last solve the old factorisation is still valid (2).
+      clp->primal(0, structure_changed_ ? 1 : 3);
     }
+    structure_changed_ = false;
     if (clp->status() == 0) {
       objective_ = clp->objectiveValue();
       const double* x = clp->primalColumnSolution();
@@ -132,6 +139,7 @@ class CoinModel final : public LpModel {
   OsiClpSolverInterface si_;
   bool has_integer_ = false;
   bool solved_once_ = false;
+  bool structure_changed_ = true;
   double cutoff_ = kLpInfinity;
   bool stop_at_first_ = false;
   double objective_ = 0;

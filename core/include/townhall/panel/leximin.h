@@ -43,8 +43,8 @@ struct PanelDistribution {
   int levels = 0;
   size_t mip_calls = 0;             // exact pricing problems solved
   size_t heuristic_panels = 0;      // panels found by the swap heuristic instead
-  double lp_seconds = 0;            // time in the restricted dual LP
-  double mip_seconds = 0;           // time in exact pricing
+  double lp_seconds = 0;            // CPU time in the restricted LP
+  double mip_seconds = 0;           // CPU time in exact pricing
 };
 
 // Fails with kInfeasible when no panel meets the quotas (see diagnose_infeasible).
