@@ -278,6 +278,7 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
   std::set<TypePanel> known(panels.begin(), panels.end());
 
   size_t people_fixed = dist.infeasible_people.size();
+  std::clock_t last_report = std::clock();
   while (people_fixed < n) {
     double fixed_mass = 0, unfixed_people = 0;
     for (size_t t = 0; t < T; ++t) {
@@ -285,7 +286,8 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
       else unfixed_people += count[t];
     }
     const double average = (problem.k - fixed_mass) / unfixed_people;
-    double lower = 0, upper = 1;
+    double lower = 0, upper = average;
+    prog.upper = average;
     std::vector<double> u(T), w(T);
     while (true) {
       const std::clock_t lp_start = std::clock();
@@ -295,6 +297,12 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
         return Error{ErrorCode::kInternal, "", "LP solver failed in the LEXIMIN restricted LP"};
       }
       lower = -lp->objective();
+      if (options.progress && std::clock() - last_report > CLOCKS_PER_SEC) {
+        last_report = std::clock();
+        prog.lower = lower;
+        prog.panels = panels.size();
+        options.progress(prog);
+      }
       if (lower >= average - kPricingTol) {
         upper = lower;
         // Every unfixed person reaches the average: fix them all.
@@ -360,7 +368,6 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
         panels.push_back(*panel);
         add_panel_column(*panel);
       }
-      if (options.progress && panels.size() % 50 == 0) options.progress(prog);
     }
     // Fix every unfixed type with positive dual weight at this level's value.
     const double level_value = std::max(0.0, std::min(lower, average));
