@@ -141,9 +141,9 @@ int main(int argc, char** argv) {
     LeximinOptions lo;
     if (progress) {
       lo.progress = [&](const LeximinProgress& pr) {
-        std::fprintf(stderr, "  [%.1f s] level %d, %zu/%zu fixed, bounds [%.6f, %.6f], %zu panels\n",
+        std::fprintf(stderr, "  [%.1f s] level %d, %zu/%zu fixed, bounds [%.6f, %.6f], %zu panels, LP %.1f s, MIP %.1f s\n",
                      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count(), pr.level,
-                     pr.people_fixed, pr.people_total, pr.lower, pr.upper, pr.panels);
+                     pr.people_fixed, pr.people_total, pr.lower, pr.upper, pr.panels, pr.lp_seconds, pr.mip_seconds);
       };
     }
     auto dist = leximin(p, lo);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <ctime>
-#include <cstdlib>
 #include <cmath>
 #include <map>
 #include <set>
@@ -301,6 +300,8 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
         last_report = std::clock();
         prog.lower = lower;
         prog.panels = panels.size();
+        prog.lp_seconds = lp_seconds;
+        prog.mip_seconds = mip_seconds;
         options.progress(prog);
       }
       if (lower >= average - kPricingTol) {

@@ -3,8 +3,6 @@
 #include <CbcModel.hpp>
 #include <CoinMessageHandler.hpp>
 #include <ClpSimplex.hpp>
-#include <cstdio>
-#include <cstdlib>
 #include <OsiClpSolverInterface.hpp>
 
 #include "townhall/panel/lp_solver.h"

@@ -25,8 +25,10 @@ struct LeximinProgress {
   size_t people_fixed = 0;    // people whose probability is final
   size_t people_total = 0;
   double lower = 0;           // current level: achievable minimum with the panels found so far
-  double upper = 0;           // current level: proven upper bound (1 before the first pricing)
+  double upper = 0;           // current level: upper bound (the unfixed average until pricing proves the level optimal)
   size_t panels = 0;          // panels generated so far
+  double lp_seconds = 0;      // CPU time so far in the restricted LP
+  double mip_seconds = 0;     // CPU time so far in exact pricing
 };
 
 struct LeximinOptions {
