@@ -5,7 +5,8 @@
 //
 // usage: bench_selection [--no-baseline] [--only NAME] [--progress]
 // Env: TOWNHALL_SF_PYTHON (default build/sf-venv/bin/python), TOWNHALL_SHARED_DATA_DIR
-// (default ../shared/data), TOWNHALL_SF_TIMEOUT seconds per baseline run (default 900).
+// (default ../shared/data), TOWNHALL_SF_TIMEOUT seconds per baseline run (default 900),
+// TOWNHALL_BENCH_LIMIT CPU seconds per LEXIMIN run (default 600).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -139,6 +140,8 @@ int main(int argc, char** argv) {
     auto wall0 = std::chrono::steady_clock::now();
     double cpu0 = cpu_now();
     LeximinOptions lo;
+    const char* limit_env = std::getenv("TOWNHALL_BENCH_LIMIT");
+    lo.max_cpu_seconds = limit_env ? std::atof(limit_env) : 600;  // keeps `make bench` finite
     if (progress) {
       lo.progress = [&](const LeximinProgress& pr) {
         std::fprintf(stderr, "  [%.1f s] level %d, %zu/%zu fixed, bounds [%.6f, %.6f], %zu panels, LP %.1f s, MIP %.1f s\n",

@@ -202,6 +202,8 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
   std::vector<double> count(T);
   for (size_t t = 0; t < T; ++t) count[t] = static_cast<double>(tm.members[t].size());
 
+  const std::clock_t cpu_start = std::clock();
+  double first_level = 0;
   PanelModel pricing(problem, tm);
   SwapSearch swaps(problem, tm);
   size_t heuristic_hits = 0, mip_calls = 0;
@@ -296,6 +298,13 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
         return Error{ErrorCode::kInternal, "", "LP solver failed in the LEXIMIN restricted LP"};
       }
       lower = -lp->objective();
+      if (options.max_cpu_seconds > 0 &&
+          static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC > options.max_cpu_seconds) {
+        return Error{ErrorCode::kInternal, "time-limit",
+                     "LEXIMIN stopped at its CPU time limit after " + std::to_string(dist.levels) +
+                         " level(s); " + std::to_string(people_fixed) + " of " + std::to_string(n) +
+                         " people fixed; minimum so far " + std::to_string(dist.levels > 0 ? first_level : lower)};
+      }
       if (options.progress && std::clock() - last_report > CLOCKS_PER_SEC) {
         last_report = std::clock();
         prog.lower = lower;
@@ -384,6 +393,7 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
       }
     }
     if (newly == 0) return Error{ErrorCode::kInternal, "", "LEXIMIN made no progress at a level"};
+    if (dist.levels == 0) first_level = level_value;
     ++dist.levels;
     prog.level = dist.levels;
     prog.people_fixed = people_fixed;

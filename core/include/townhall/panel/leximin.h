@@ -33,6 +33,7 @@ struct LeximinProgress {
 
 struct LeximinOptions {
   std::function<void(const LeximinProgress&)> progress;  // may be empty
+  double max_cpu_seconds = 0;  // > 0: give up (kInternal "time limit") after this much CPU time
 };
 
 struct PanelDistribution {
