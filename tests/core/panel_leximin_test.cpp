@@ -175,3 +175,23 @@ TEST(PanelLeximin, InfeasibleQuotasAreDiagnosedWithAMinimalRelaxation) {
 
 }  // namespace
 }  // namespace townhall::panel
+
+namespace townhall::panel {
+namespace {
+
+TEST(PanelLeximin, CpuTimeLimitStopsWithAClearError) {
+  const std::string dir = testing::sortition_dir() + "/sortition-algorithms/tests/fixtures";
+  if (!testing::have(dir + "/features.csv")) GTEST_SKIP() << "shared data missing";
+  PoolOptions po;
+  po.id_column = "nationbuilder_id";
+  auto inst = load_instance(dir + "/features.csv", dir + "/candidates.csv", po);
+  ASSERT_TRUE(inst.ok());
+  LeximinOptions o;
+  o.max_cpu_seconds = 1e-9;
+  auto dist = leximin(testing::to_problem(*inst, 22), o);
+  ASSERT_FALSE(dist.ok());
+  EXPECT_EQ(dist.error().field, "time-limit");
+}
+
+}  // namespace
+}  // namespace townhall::panel
