@@ -82,7 +82,21 @@ class CoinModel final : public LpModel {
       duals_.assign(y, y + clp->numberRows());
       return LpStatus::kOptimal;
     }
-    // A warm start can occasionally stall; retry from scratch once.
+    // A warm start can occasionally stall; retry from a slack basis with each simplex variant.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      clp->allSlackBasis(true);
+      if (attempt == 0) clp->primal();
+      else clp->dual();
+      if (clp->status() == 0) {
+        structure_changed_ = true;
+        objective_ = clp->objectiveValue();
+        const double* x = clp->primalColumnSolution();
+        values_.assign(x, x + clp->numberColumns());
+        const double* y = clp->dualRowSolution();
+        duals_.assign(y, y + clp->numberRows());
+        return LpStatus::kOptimal;
+      }
+    }
     si_.initialSolve();
     if (si_.isProvenOptimal()) {
       objective_ = si_.getObjValue();
