@@ -1,0 +1,68 @@
+// townhall/panel/leximin.h — LEXIMIN panel selection (Flanigan, Gölz, Gupta, Hennig, Procaccia,
+// "Fair algorithms for selecting citizens' assemblies", Nature 2021).
+//
+// Finds the distribution over quota-feasible panels whose vector of selection probabilities is
+// leximin-optimal: the lowest probability is as high as possible, then the second lowest, and so
+// on. Column generation over panels: a restricted dual LP over the current panel set (people fixed
+// at an earlier level keep their probability; the minimum over the rest is maximised), an integer
+// pricing problem for the panel of maximum dual weight, and fixing of people with positive dual
+// weight once no panel improves the LP. It works on types (problem.h): people with identical
+// features share one probability. A level also stops once its LP value reaches the average of the
+// unfixed people's remaining probability mass, which no minimum can exceed.
+// Thread-safety: leximin() is re-entrant; the callback is called on the caller's thread.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "townhall/error.h"
+#include "townhall/panel/problem.h"
+
+namespace townhall::panel {
+
+struct LeximinProgress {
+  int level = 0;              // levels completed
+  size_t people_fixed = 0;    // people whose probability is final
+  size_t people_total = 0;
+  double lower = 0;           // current level: achievable minimum with the panels found so far
+  double upper = 0;           // current level: upper bound (the unfixed average until pricing proves the level optimal)
+  size_t panels = 0;          // panels generated so far
+  double lp_seconds = 0;      // CPU time so far in the restricted LP
+  double mip_seconds = 0;     // CPU time so far in exact pricing
+};
+
+struct LeximinOptions {
+  std::function<void(const LeximinProgress&)> progress;  // may be empty
+  double max_cpu_seconds = 0;  // > 0: give up (kInternal "time limit") after this much CPU time
+};
+
+struct PanelDistribution {
+  TypeModel types;
+  std::vector<TypePanel> panels;    // panels in the support
+  std::vector<double> weights;      // probability of each panel; sums to 1
+  std::vector<double> probabilities;  // per person
+  std::vector<int> infeasible_people; // people who fit in no quota-feasible panel (probability 0)
+  size_t panels_generated = 0;      // all panels the column generation produced
+  int levels = 0;
+  size_t mip_calls = 0;             // exact pricing problems solved
+  size_t heuristic_panels = 0;      // panels found by the swap heuristic instead
+  double lp_seconds = 0;            // CPU time in the restricted LP
+  double mip_seconds = 0;           // CPU time in exact pricing
+};
+
+// Fails with kInfeasible when no panel meets the quotas (see diagnose_infeasible).
+Result<PanelDistribution> leximin(const SelectionProblem& problem, const LeximinOptions& options = {});
+
+// When the quotas cannot all be met: the smallest total relaxation of min/max bounds that makes
+// a panel of size k possible (integer programme), one line per bound to change.
+struct QuotaRelaxation {
+  std::string category, value;
+  int min = 0, max = 0;          // current bounds
+  int new_min = 0, new_max = 0;  // suggested bounds
+};
+std::vector<QuotaRelaxation> suggest_relaxation(const SelectionProblem& problem);
+
+// Is there any panel meeting all bounds? (integer programme)
+bool quotas_feasible(const SelectionProblem& problem);
+
+}  // namespace townhall::panel

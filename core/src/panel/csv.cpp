@@ -1,0 +1,149 @@
+#include "townhall/panel/csv.h"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <sstream>
+
+namespace townhall::panel {
+namespace {
+
+std::string trim(std::string s) {
+  auto not_space = [](unsigned char c) { return !std::isspace(c); };
+  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
+  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
+  return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<size_t> CsvTable::column(std::string_view name) const {
+  for (size_t i = 0; i < header.size(); ++i)
+    if (header[i] == name) return i;
+  for (size_t i = 0; i < header.size(); ++i)
+    if (iequals(header[i], name)) return i;
+  return std::nullopt;
+}
+
+std::string csv_location(const CsvTable& table, size_t row, std::string_view column) {
+  std::string s = table.source;
+  if (row < table.line_of_row.size()) {
+    s += ", row " + std::to_string(row + 1) + " (line " + std::to_string(table.line_of_row[row]) + ")";
+  }
+  if (!column.empty()) s += ", column '" + std::string(column) + "'";
+  return s;
+}
+
+Result<CsvTable> parse_csv(std::string_view text, const std::string& source) {
+  if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF &&
+      static_cast<unsigned char>(text[1]) == 0xBB && static_cast<unsigned char>(text[2]) == 0xBF) {
+    text.remove_prefix(3);
+  }
+  std::vector<std::vector<std::string>> records;
+  std::vector<size_t> lines;
+  std::vector<std::string> record;
+  std::string field;
+  bool in_quotes = false, field_quoted = false, record_started = false;
+  size_t line = 1, record_line = 1;
+  auto end_field = [&]() {
+    record.push_back(field_quoted ? field : trim(field));
+    field.clear();
+    field_quoted = false;
+  };
+  auto end_record = [&]() {
+    end_field();
+    bool blank = record.size() == 1 && record[0].empty();
+    if (!blank) {
+      records.push_back(std::move(record));
+      lines.push_back(record_line);
+    }
+    record.clear();
+    record_started = false;
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (!record_started) {
+      record_started = true;
+      record_line = line;
+    }
+    if (in_quotes) {
+      if (c == '"') {
+        if (i + 1 < text.size() && text[i + 1] == '"') {
+          field += '"';
+          ++i;
+        } else {
+          in_quotes = false;
+        }
+      } else {
+        if (c == '\n') ++line;
+        field += c;
+      }
+      continue;
+    }
+    if (c == '"') {
+      if (trim(field).empty()) {
+        field.clear();
+        in_quotes = true;
+        field_quoted = true;
+      } else {
+        field += c;  // a stray quote inside an unquoted field is kept literally
+      }
+    } else if (c == ',') {
+      end_field();
+    } else if (c == '\r') {
+      if (i + 1 < text.size() && text[i + 1] == '\n') continue;
+      ++line;
+      end_record();
+    } else if (c == '\n') {
+      ++line;
+      end_record();
+    } else {
+      field += c;
+    }
+  }
+  if (in_quotes) {
+    return Error{ErrorCode::kInvalidCsv, source,
+                 source + ", line " + std::to_string(record_line) + ": unclosed quoted field"};
+  }
+  if (record_started || !field.empty() || !record.empty()) end_record();
+  if (records.empty()) return Error{ErrorCode::kInvalidCsv, source, source + ": file is empty (no header)"};
+
+  CsvTable t;
+  t.source = source;
+  for (auto& h : records[0]) t.header.push_back(trim(h));
+  for (size_t r = 1; r < records.size(); ++r) {
+    auto& rec = records[r];
+    if (rec.size() > t.header.size()) {
+      // Tolerate trailing empty fields (spreadsheets often add them).
+      while (rec.size() > t.header.size() && rec.back().empty()) rec.pop_back();
+      if (rec.size() > t.header.size()) {
+        return Error{ErrorCode::kInvalidCsv, source,
+                     source + ", line " + std::to_string(lines[r]) + ": " + std::to_string(rec.size()) +
+                         " fields but the header has " + std::to_string(t.header.size())};
+      }
+    }
+    rec.resize(t.header.size());
+    t.rows.push_back(std::move(rec));
+    t.line_of_row.push_back(lines[r]);
+  }
+  return t;
+}
+
+Result<CsvTable> read_csv_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{ErrorCode::kIo, path, path + ": cannot open file"};
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return parse_csv(ss.str(), path);
+}
+
+}  // namespace townhall::panel

@@ -1,0 +1,457 @@
+#include "townhall/panel/leximin.h"
+
+#include <algorithm>
+#include <ctime>
+#include <cmath>
+#include <map>
+#include <set>
+#include <memory>
+
+#include "townhall/panel/lp_solver.h"
+
+namespace townhall::panel {
+namespace {
+
+constexpr double kPricingTol = 1e-7;   // a panel must beat the LP cap by this to be added
+constexpr double kFixTol = 1e-6;       // a type's total dual weight above this fixes it
+constexpr size_t kHeuristicStarts = 1;  // panels the swap heuristic starts from per round
+
+// Integer model over type counts: sum x = k, quota bounds, at most one per shared household.
+// With `slack`, every bound gets a penalised slack variable (for relaxation diagnosis).
+struct PanelModel {
+  std::unique_ptr<LpModel> lp;
+  size_t types = 0;
+  struct Slack { size_t cat, value; int lo_var, hi_var; };
+  std::vector<Slack> slacks;
+
+  PanelModel(const SelectionProblem& p, const TypeModel& tm, bool slack = false) : lp(make_coin_model()) {
+    types = tm.members.size();
+    for (size_t t = 0; t < types; ++t)
+      lp->add_variable(0, static_cast<double>(tm.members[t].size()), 0.0, true);
+    std::vector<int> all(types);
+    for (size_t t = 0; t < types; ++t) all[t] = static_cast<int>(t);
+    lp->add_constraint(all, std::vector<double>(types, 1.0), p.k, p.k);
+    for (size_t c = 0; c < p.categories.size(); ++c) {
+      const Category& cat = p.categories[c];
+      for (size_t v = 0; v < cat.values.size(); ++v) {
+        std::vector<int> vars;
+        for (size_t t = 0; t < types; ++t)
+          if (p.people[static_cast<size_t>(tm.members[t][0])][c] == static_cast<int>(v)) vars.push_back(static_cast<int>(t));
+        std::vector<double> ones(vars.size(), 1.0);
+        if (slack) {
+          int lo = lp->add_variable(0, kLpInfinity, 1.0, true);
+          int hi = lp->add_variable(0, kLpInfinity, 1.0, true);
+          vars.push_back(lo);
+          ones.push_back(1.0);
+          vars.push_back(hi);
+          ones.push_back(-1.0);
+          slacks.push_back({c, v, lo, hi});
+        }
+        lp->add_constraint(vars, ones, cat.min[v], cat.max[v]);
+      }
+    }
+    for (const auto& h : tm.households) {
+      lp->add_constraint(h, std::vector<double>(h.size(), 1.0), 0, 1);
+    }
+    lp->set_maximize(false);
+  }
+
+  // Solves with the given per-type weights; returns the panel or nothing when infeasible.
+  // Maximises sum weights_t x_t. With `must_exceed`, returns the first panel found whose value
+  // exceeds it, or nothing when no panel does (a proof that the maximum is at most must_exceed).
+  std::optional<TypePanel> solve(const std::vector<double>& weights, double* value,
+                                 double must_exceed = -kLpInfinity, bool* failed = nullptr) {
+    for (size_t t = 0; t < types; ++t) lp->set_cost(static_cast<int>(t), -weights[t]);
+    if (must_exceed > -kLpInfinity) lp->set_mip_cutoff(-must_exceed, true);
+    else lp->set_mip_cutoff(kLpInfinity, false);
+    auto status = lp->solve();
+    if (failed) *failed = status != LpStatus::kOptimal && status != LpStatus::kInfeasible;
+    if (status != LpStatus::kOptimal) return std::nullopt;
+    auto x = lp->values();
+    TypePanel panel(types);
+    for (size_t t = 0; t < types; ++t) panel[t] = static_cast<int>(std::lround(x[t]));
+    if (value) {
+      double v = 0;
+      for (size_t t = 0; t < types; ++t) v += weights[t] * panel[t];
+      *value = v;
+    }
+    return panel;
+  }
+};
+
+
+// Cheap pricing heuristic: best-improvement single swaps (one person out, one in) from a start
+// panel, keeping every quota and household rule. The exact MIP is still run whenever this finds no
+// improving panel, so the optimality certificate does not depend on it.
+class SwapSearch {
+ public:
+  SwapSearch(const SelectionProblem& p, const TypeModel& tm) : p_(p), tm_(tm) {
+    const size_t T = tm.members.size();
+    household_of_.assign(T, -1);
+    for (size_t h = 0; h < tm.households.size(); ++h)
+      for (int t : tm.households[h]) household_of_[static_cast<size_t>(t)] = static_cast<int>(h);
+    value_.resize(T);
+    for (size_t t = 0; t < T; ++t) value_[t] = p.people[static_cast<size_t>(tm.members[t][0])];
+  }
+
+  TypePanel improve(TypePanel x, const std::vector<double>& w) const {
+    const size_t T = x.size();
+    const size_t C = p_.categories.size();
+    std::vector<std::vector<int>> cnt(C);
+    for (size_t c = 0; c < C; ++c) cnt[c].assign(p_.categories[c].values.size(), 0);
+    std::vector<int> hh(tm_.households.size(), 0);
+    for (size_t t = 0; t < T; ++t) {
+      if (x[t] == 0) continue;
+      for (size_t c = 0; c < C; ++c) cnt[c][static_cast<size_t>(value_[t][c])] += x[t];
+      if (household_of_[t] >= 0) hh[static_cast<size_t>(household_of_[t])] += x[t];
+    }
+    std::vector<size_t> order(T);
+    for (size_t t = 0; t < T; ++t) order[t] = t;
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return w[a] > w[b]; });
+    for (int step = 0; step < 1000; ++step) {
+      double best_gain = 1e-12;
+      size_t best_a = T, best_b = T;
+      for (size_t a = 0; a < T; ++a) {
+        if (x[a] == 0) continue;
+        for (size_t b : order) {
+          if (w[b] - w[a] <= best_gain) break;
+          if (b == a || x[b] >= static_cast<int>(tm_.members[b].size())) continue;
+          if (household_of_[b] >= 0 && hh[static_cast<size_t>(household_of_[b])] -
+                                               (household_of_[a] == household_of_[b] ? 1 : 0) >= 1)
+            continue;
+          bool ok = true;
+          for (size_t c = 0; c < C && ok; ++c) {
+            int va = value_[a][c], vb = value_[b][c];
+            if (va == vb) continue;
+            const Category& cat = p_.categories[c];
+            if (cnt[c][static_cast<size_t>(va)] - 1 < cat.min[static_cast<size_t>(va)] ||
+                cnt[c][static_cast<size_t>(vb)] + 1 > cat.max[static_cast<size_t>(vb)])
+              ok = false;
+          }
+          if (!ok) continue;
+          best_gain = w[b] - w[a];
+          best_a = a;
+          best_b = b;
+          break;
+        }
+      }
+      if (best_a == T) break;
+      x[best_a]--;
+      x[best_b]++;
+      for (size_t c = 0; c < C; ++c) {
+        cnt[c][static_cast<size_t>(value_[best_a][c])]--;
+        cnt[c][static_cast<size_t>(value_[best_b][c])]++;
+      }
+      if (household_of_[best_a] >= 0) hh[static_cast<size_t>(household_of_[best_a])]--;
+      if (household_of_[best_b] >= 0) hh[static_cast<size_t>(household_of_[best_b])]++;
+    }
+    return x;
+  }
+
+ private:
+  const SelectionProblem& p_;
+  const TypeModel& tm_;
+  std::vector<int> household_of_;
+  std::vector<std::vector<int>> value_;
+};
+
+double panel_value(const TypePanel& x, const std::vector<double>& w) {
+  double v = 0;
+  for (size_t t = 0; t < x.size(); ++t)
+    if (x[t]) v += w[t] * x[t];
+  return v;
+}
+
+}  // namespace
+
+bool quotas_feasible(const SelectionProblem& problem) {
+  if (problem.k < 0 || static_cast<size_t>(problem.k) > problem.people.size()) return false;
+  TypeModel tm = build_types(problem);
+  PanelModel pm(problem, tm);
+  return pm.solve(std::vector<double>(tm.members.size(), 0.0), nullptr).has_value();
+}
+
+std::vector<QuotaRelaxation> suggest_relaxation(const SelectionProblem& problem) {
+  std::vector<QuotaRelaxation> out;
+  TypeModel tm = build_types(problem);
+  PanelModel pm(problem, tm, /*slack=*/true);
+  if (pm.lp->solve() != LpStatus::kOptimal) return out;
+  auto x = pm.lp->values();
+  for (const auto& s : pm.slacks) {
+    int lo = static_cast<int>(std::lround(x[static_cast<size_t>(s.lo_var)]));
+    int hi = static_cast<int>(std::lround(x[static_cast<size_t>(s.hi_var)]));
+    if (lo == 0 && hi == 0) continue;
+    const Category& cat = problem.categories[s.cat];
+    QuotaRelaxation r{cat.name, cat.values[s.value], cat.min[s.value], cat.max[s.value],
+                      cat.min[s.value] - lo, cat.max[s.value] + hi};
+    out.push_back(r);
+  }
+  return out;
+}
+
+Result<PanelDistribution> leximin(const SelectionProblem& problem, const LeximinOptions& options) {
+  PanelDistribution dist;
+  dist.types = build_types(problem);
+  const TypeModel& tm = dist.types;
+  const size_t T = tm.members.size();
+  const size_t n = problem.people.size();
+  if (problem.k <= 0 || static_cast<size_t>(problem.k) > n) {
+    return Error{ErrorCode::kInfeasible, "size", "panel size " + std::to_string(problem.k) +
+                 " is not between 1 and the " + std::to_string(n) + " available people"};
+  }
+  std::vector<double> count(T);
+  for (size_t t = 0; t < T; ++t) count[t] = static_cast<double>(tm.members[t].size());
+
+  const std::clock_t cpu_start = std::clock();
+  double first_level = 0;
+  PanelModel pricing(problem, tm);
+  SwapSearch swaps(problem, tm);
+  size_t heuristic_hits = 0, mip_calls = 0;
+  double lp_seconds = 0, mip_seconds = 0;
+  std::vector<TypePanel> panels;
+
+  // Warm start: cover every type with some panel; types no panel can contain get probability 0.
+  std::vector<bool> covered(T, false);
+  std::vector<double> fixed(T, -1.0);
+  LeximinProgress prog;
+  prog.people_total = n;
+  prog.upper = 1;
+  {
+    std::vector<double> w(T);
+    while (true) {
+      size_t uncovered = 0;
+      for (size_t t = 0; t < T; ++t) {
+        w[t] = covered[t] ? 0.0 : 1.0 / count[t];
+        uncovered += covered[t] ? 0 : 1;
+      }
+      if (uncovered == 0) break;
+      double value = 0;
+      auto panel = pricing.solve(w, &value);
+      if (!panel) {
+        if (panels.empty()) return Error{ErrorCode::kInfeasible, "quotas", "no panel meets all the quotas"};
+        return Error{ErrorCode::kInternal, "", "solver failure during the warm start"};
+      }
+      if (panels.empty() && value < 0.5 / static_cast<double>(n)) {
+        // first solve may still be a panel; keep it, then check coverage
+      }
+      bool added = false;
+      for (size_t t = 0; t < T; ++t)
+        if ((*panel)[t] > 0 && !covered[t]) {
+          covered[t] = true;
+          added = true;
+        }
+      panels.push_back(*panel);
+      if (!added) break;
+    }
+    for (size_t t = 0; t < T; ++t)
+      if (!covered[t]) {
+        fixed[t] = 0.0;
+        for (int p : tm.members[t]) dist.infeasible_people.push_back(p);
+      }
+    std::sort(dist.infeasible_people.begin(), dist.infeasible_people.end());
+  }
+
+  // Restricted primal LP over the panel set (the form whose basis stays small as panels are added):
+  //   min -z  s.t.  sum_j p_j = 1,
+  //   for each type t: sum_j p_j x_t(j) / count_t - [t unfixed] z >= (t fixed ? fixed_t : 0).
+  // The row duals u_t (>= 0, summing to 1 over unfixed types) are the dual weights; a person of
+  // type t weighs w_t = u_t / count_t. For any panel P, value(P) - sum_fixed fixed_t u_t, with
+  // value(P) = sum_t x_t(P) w_t, bounds this level's optimum from above when P maximises value.
+  auto lp = make_coin_model();
+  const int z = lp->add_variable(-kLpInfinity, kLpInfinity, -1.0);
+  const int conv_row = lp->add_constraint({}, {}, 1.0, 1.0);
+  std::vector<int> type_row(T);
+  for (size_t t = 0; t < T; ++t) {
+    if (fixed[t] < 0) type_row[t] = lp->add_constraint({z}, {-1.0}, 0.0, kLpInfinity);
+    else type_row[t] = lp->add_constraint({}, {}, fixed[t], kLpInfinity);
+  }
+  auto add_panel_column = [&](const TypePanel& p) {
+    std::vector<int> rows{conv_row};
+    std::vector<double> vals{1.0};
+    for (size_t t = 0; t < T; ++t)
+      if (p[t] > 0) {
+        rows.push_back(type_row[t]);
+        vals.push_back(p[t] / count[t]);
+      }
+    lp->add_column(0, kLpInfinity, 0.0, rows, vals);
+  };
+  for (const auto& p : panels) add_panel_column(p);
+  std::set<TypePanel> known(panels.begin(), panels.end());
+
+  size_t people_fixed = dist.infeasible_people.size();
+  std::clock_t last_report = std::clock();
+  while (people_fixed < n) {
+    double fixed_mass = 0, unfixed_people = 0;
+    for (size_t t = 0; t < T; ++t) {
+      if (fixed[t] >= 0) fixed_mass += fixed[t] * count[t];
+      else unfixed_people += count[t];
+    }
+    const double average = (problem.k - fixed_mass) / unfixed_people;
+    double lower = 0, upper = average;
+    prog.upper = average;
+    std::vector<double> u(T), w(T);
+    while (true) {
+      const std::clock_t lp_start = std::clock();
+      auto lp_status = lp->solve();
+      lp_seconds += static_cast<double>(std::clock() - lp_start) / CLOCKS_PER_SEC;
+      if (lp_status != LpStatus::kOptimal) {
+        return Error{ErrorCode::kInternal, "", "LP solver failed in the LEXIMIN restricted LP"};
+      }
+      lower = -lp->objective();
+      if (options.max_cpu_seconds > 0 &&
+          static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC > options.max_cpu_seconds) {
+        return Error{ErrorCode::kInternal, "time-limit",
+                     "LEXIMIN stopped at its CPU time limit after " + std::to_string(dist.levels) +
+                         " level(s); " + std::to_string(people_fixed) + " of " + std::to_string(n) +
+                         " people fixed; minimum so far " + std::to_string(dist.levels > 0 ? first_level : lower)};
+      }
+      if (options.progress && std::clock() - last_report > CLOCKS_PER_SEC) {
+        last_report = std::clock();
+        prog.lower = lower;
+        prog.panels = panels.size();
+        prog.lp_seconds = lp_seconds;
+        prog.mip_seconds = mip_seconds;
+        options.progress(prog);
+      }
+      if (lower >= average - kPricingTol) {
+        upper = lower;
+        // Every unfixed person reaches the average: fix them all.
+        for (size_t t = 0; t < T; ++t) u[t] = fixed[t] < 0 ? 1.0 : 0.0;
+        break;
+      }
+      auto duals = lp->duals();
+      double unfixed_sum = 0, fixed_term = 0;
+      for (size_t t = 0; t < T; ++t) {
+        u[t] = std::max(0.0, duals[static_cast<size_t>(type_row[t])]);
+        if (fixed[t] < 0) unfixed_sum += u[t];
+      }
+      if (unfixed_sum <= 0) return Error{ErrorCode::kInternal, "", "LEXIMIN: degenerate dual weights"};
+      for (size_t t = 0; t < T; ++t) {
+        u[t] /= unfixed_sum;
+        w[t] = u[t] / count[t];
+        if (fixed[t] >= 0) fixed_term += fixed[t] * u[t];
+      }
+      // Heuristic first: improve the best few existing panels by swaps; add every distinct panel
+      // that beats the LP, so that one LP solve takes several new columns.
+      const double threshold = lower + fixed_term + kPricingTol;
+      {
+        std::vector<std::pair<double, size_t>> ranked;
+        ranked.reserve(panels.size());
+        for (size_t j = 0; j < panels.size(); ++j) ranked.push_back({panel_value(panels[j], w), j});
+        const size_t starts = std::min<size_t>(kHeuristicStarts, ranked.size());
+        std::partial_sort(ranked.begin(), ranked.begin() + static_cast<long>(starts), ranked.end(),
+                          [](const auto& a, const auto& b) { return a.first > b.first; });
+        size_t added = 0;
+        for (size_t s = 0; s < starts; ++s) {
+          TypePanel cand = swaps.improve(panels[ranked[s].second], w);
+          if (panel_value(cand, w) > threshold && known.insert(cand).second) {
+            panels.push_back(cand);
+            add_panel_column(cand);
+            ++added;
+          }
+        }
+        if (added > 0) {
+          heuristic_hits += added;
+          continue;
+        }
+      }
+      double value = 0;
+      bool failed = false;
+      const std::clock_t mip_start = std::clock();
+      // Any panel worth more than `threshold` improves the LP; none means this level is optimal.
+      auto panel = pricing.solve(w, &value, threshold, &failed);
+      mip_seconds += static_cast<double>(std::clock() - mip_start) / CLOCKS_PER_SEC;
+      ++mip_calls;
+      if (failed) return Error{ErrorCode::kInternal, "", "MIP solver failed in LEXIMIN pricing"};
+      prog.lower = lower;
+      prog.panels = panels.size();
+      if (!panel) {
+        upper = lower;  // certified: no panel beats the restricted LP by more than the tolerance
+        prog.upper = upper;
+        break;
+      }
+      TypePanel improved = swaps.improve(*panel, w);
+      if (known.insert(improved).second) {
+        panels.push_back(improved);
+        add_panel_column(improved);
+      } else if (known.insert(*panel).second) {
+        panels.push_back(*panel);
+        add_panel_column(*panel);
+      }
+    }
+    // Fix every unfixed type with positive dual weight at this level's value.
+    const double level_value = std::max(0.0, std::min(lower, average));
+    size_t newly = 0;
+    for (size_t t = 0; t < T; ++t) {
+      if (fixed[t] >= 0) continue;
+      if (u[t] > kFixTol) {
+        fixed[t] = level_value;
+        people_fixed += tm.members[t].size();
+        ++newly;
+        lp->set_coefficient(type_row[t], z, 0.0);
+        lp->set_row_bounds(type_row[t], level_value, kLpInfinity);
+      }
+    }
+    if (newly == 0) return Error{ErrorCode::kInternal, "", "LEXIMIN made no progress at a level"};
+    if (dist.levels == 0) first_level = level_value;
+    ++dist.levels;
+    prog.level = dist.levels;
+    prog.people_fixed = people_fixed;
+    prog.lower = lower;
+    prog.upper = upper;
+    prog.panels = panels.size();
+    if (options.progress) options.progress(prog);
+  }
+  dist.panels_generated = panels.size();
+  dist.mip_calls = mip_calls;
+  dist.lp_seconds = lp_seconds;
+  dist.mip_seconds = mip_seconds;
+  dist.heuristic_panels = heuristic_hits;
+
+  // Primal: a distribution over the panels giving every type at least its fixed probability
+  // (up to a minimised shortfall).
+  auto primal = make_coin_model();
+  for (size_t j = 0; j < panels.size(); ++j) primal->add_variable(0, kLpInfinity, 0.0);
+  const int slack = primal->add_variable(0, kLpInfinity, 1.0);
+  {
+    std::vector<int> vars(panels.size());
+    for (size_t j = 0; j < panels.size(); ++j) vars[j] = static_cast<int>(j);
+    primal->add_constraint(vars, std::vector<double>(panels.size(), 1.0), 1.0, 1.0);
+  }
+  for (size_t t = 0; t < T; ++t) {
+    std::vector<int> vars;
+    std::vector<double> vals;
+    for (size_t j = 0; j < panels.size(); ++j)
+      if (panels[j][t] > 0) {
+        vars.push_back(static_cast<int>(j));
+        vals.push_back(panels[j][t] / count[t]);
+      }
+    vars.push_back(slack);
+    vals.push_back(1.0);
+    primal->add_constraint(vars, vals, fixed[t], kLpInfinity);
+  }
+  if (primal->solve() != LpStatus::kOptimal) {
+    return Error{ErrorCode::kInternal, "", "LP solver failed in the LEXIMIN primal"};
+  }
+  auto p = primal->values();
+  double total = 0;
+  for (size_t j = 0; j < panels.size(); ++j) {
+    if (p[j] > 1e-9) total += p[j];
+  }
+  for (size_t j = 0; j < panels.size(); ++j) {
+    if (p[j] > 1e-9) {
+      dist.panels.push_back(panels[j]);
+      dist.weights.push_back(p[j] / total);
+    }
+  }
+  dist.probabilities.assign(n, 0.0);
+  for (size_t j = 0; j < dist.panels.size(); ++j)
+    for (size_t t = 0; t < T; ++t)
+      if (dist.panels[j][t] > 0) {
+        double share = dist.weights[j] * dist.panels[j][t] / count[t];
+        for (int person : tm.members[t]) dist.probabilities[static_cast<size_t>(person)] += share;
+      }
+  return dist;
+}
+
+}  // namespace townhall::panel

@@ -1,0 +1,139 @@
+// `townhall panel select` run as a user would run it.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli_test_util.h"
+
+namespace townhall::testing {
+namespace {
+
+const std::string kData = std::string(TOWNHALL_SHARED_DATA_DIR) + "/sortition/opendlp/backend/docs/fixtures/monitoring";
+
+std::string args_for(const std::string& outdir, const std::string& extra = "") {
+  return "panel select --categories " + shell_quote(kData + "/categories.csv") + " --respondents " +
+         shell_quote(kData + "/respondents.csv") + " --size 30 --id-column unique_id --output-dir " +
+         shell_quote(outdir) + " " + extra;
+}
+
+std::string temp_dir() {
+  char tmpl[] = "/tmp/townhall-panel-XXXXXX";
+  return mkdtemp(tmpl);
+}
+
+size_t data_lines(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  size_t n = 0;
+  while (std::getline(in, line)) n += !line.empty() && line != "\r";
+  return n - 1;  // header
+}
+
+TEST(PanelSelectCli, JsonReportAndOutputTables) {
+  if (!std::filesystem::exists(kData)) GTEST_SKIP() << "shared data missing";
+  std::string dir = temp_dir();
+  auto r = run_cli(args_for(dir, "--seed 42 --json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["algorithm"], "leximin");
+  EXPECT_EQ(j["selected"].size(), 30u);
+  EXPECT_EQ(j["probabilities"].size(), 100u);
+  double sum = 0;
+  for (auto& [id, p] : j["probabilities"].items()) sum += p.get<double>();
+  EXPECT_NEAR(sum, 30.0, 1e-6);
+  EXPECT_NEAR(j["min_probability"].get<double>(), 0.29670, 1e-4);  // data README reference
+  EXPECT_EQ(j["seed"].get<uint64_t>(), 42u);
+  EXPECT_EQ(j["commitment"].get<std::string>().size(), 64u);
+  EXPECT_GT(j["panels_in_support"].get<int>(), 0);
+  EXPECT_TRUE(j["timing"].contains("seconds"));
+  EXPECT_NE(r.err.find("leximin:"), std::string::npos);  // progress on stderr
+  EXPECT_EQ(data_lines(dir + "/selected.csv"), 30u);
+  EXPECT_EQ(data_lines(dir + "/remaining.csv"), 70u);
+  // Same seed, same draw.
+  auto again = run_cli(args_for(dir, "--seed 42 --json"));
+  ASSERT_EQ(again.exit_code, 0);
+  EXPECT_EQ(nlohmann::json::parse(again.out)["selected"], j["selected"]);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(PanelSelectCli, LegacyAndLottery) {
+  if (!std::filesystem::exists(kData)) GTEST_SKIP() << "shared data missing";
+  std::string dir = temp_dir();
+  auto legacy = run_cli(args_for(dir, "--algorithm legacy --seed 1 --json"));
+  ASSERT_EQ(legacy.exit_code, 0) << legacy.err;
+  auto j = nlohmann::json::parse(legacy.out);
+  EXPECT_EQ(j["algorithm"], "legacy");
+  EXPECT_EQ(j["selected"].size(), 30u);
+  EXPECT_GT(j["legacy_runs"].get<int>(), 0);
+  auto lottery = run_cli(args_for(dir, "--seed 1 --lottery 500 --json"));
+  ASSERT_EQ(lottery.exit_code, 0) << lottery.err;
+  auto l = nlohmann::json::parse(lottery.out);
+  EXPECT_EQ(l["lottery"]["panels"], 500);
+  EXPECT_GE(l["lottery"]["max_probability_change"].get<double>(), l["lottery"]["mean_probability_change"].get<double>());
+  std::filesystem::remove_all(dir);
+}
+
+TEST(PanelSelectCli, BadInputExitsTwoNamingFileRowAndColumn) {
+  std::string quotas = write_temp("category,feature,min,max\nsex,F,1,2\nsex,M,1,2\n", ".csv");
+  std::string pool = write_temp("id,sex\na,F\nb,M\nc,Q\n", ".csv");
+  std::string dir = temp_dir();
+  auto r = run_cli("panel select --categories " + quotas + " --respondents " + pool +
+                   " --size 2 --id-column id --output-dir " + dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(pool + ", row 3 (line 4), column 'sex'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("'Q'"), std::string::npos) << r.err;
+
+  std::string good_pool = write_temp("id,sex\na,F\nb,M\nc,M\n", ".csv");
+  auto too_big = run_cli("panel select --categories " + quotas + " --respondents " + good_pool +
+                         " --size 5 --id-column id --output-dir " + dir);
+  EXPECT_EQ(too_big.exit_code, 2);
+  EXPECT_NE(too_big.err.find("exceeds the pool"), std::string::npos) << too_big.err;
+
+  auto missing = run_cli("panel select --categories " + quotas + " --respondents " + good_pool);
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("--size"), std::string::npos);
+
+  std::string no_col = write_temp("id,gender\na,F\n", ".csv");
+  auto nc = run_cli("panel select --categories " + quotas + " --respondents " + no_col + " --size 1 --id-column id");
+  EXPECT_EQ(nc.exit_code, 2);
+  EXPECT_NE(nc.err.find("missing column 'sex'"), std::string::npos) << nc.err;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(PanelSelectCli, InfeasibleQuotasSuggestARelaxation) {
+  // Two women exist but the quota asks for three.
+  std::string quotas = write_temp("category,feature,min,max\nsex,F,3,4\nsex,M,1,4\n", ".csv");
+  std::string pool = write_temp("id,sex\na,F\nb,F\nc,M\nd,M\ne,M\n", ".csv");
+  std::string dir = temp_dir();
+  auto r = run_cli("panel select --categories " + quotas + " --respondents " + pool +
+                   " --size 4 --id-column id --output-dir " + dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no panel of 4 meets all the quotas"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("sex = F: min 3 -> 2"), std::string::npos) << r.err;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(PanelSelectCli, AlreadySelectedAndExcludeFiles) {
+  if (!std::filesystem::exists(kData)) GTEST_SKIP() << "shared data missing";
+  std::string dir = temp_dir();
+  std::string already = write_temp("unique_id\n1\n2\n", ".csv");
+  std::string exclude = write_temp("unique_id\n3\n", ".csv");
+  auto r = run_cli(args_for(dir, "--seed 9 --json --already-selected " + already + " --exclude " + exclude));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["selected"].size(), 30u);
+  EXPECT_EQ(j["selected"][0], "1");
+  EXPECT_EQ(j["selected"][1], "2");
+  EXPECT_EQ(j["probabilities"]["3"].get<double>(), 0.0);
+  std::string unknown = write_temp("unique_id\n999\n", ".csv");
+  auto bad = run_cli(args_for(dir, "--exclude " + unknown));
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("'999' is not in the pool"), std::string::npos) << bad.err;
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace townhall::testing
