@@ -222,9 +222,12 @@ bool HolidayCalendar::is_working_day(Date date) const {
 }
 
 Date HolidayCalendar::new_year_bank_holiday(int year) const {
-  Date d = Date::from_ymd(year, 1, 1);
-  while (!is_bank_holiday(d) && d.day() < 7) d = d.plus_days(1);
-  return d;
+  // 1 January, or its substitute on 2 or 3 January; outside the supported years, 1 January.
+  for (unsigned day = 1; day <= 3; ++day) {
+    const Date d = Date::from_ymd(year, 1, day);
+    if (is_bank_holiday(d)) return d;
+  }
+  return Date::from_ymd(year, 1, 1);
 }
 
 }  // namespace townhall

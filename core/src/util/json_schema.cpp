@@ -97,8 +97,8 @@ Status validate_against_schema(const nlohmann::json& doc, std::string_view schem
   // Name an unknown key in the pointer itself: "... constraints: 'colour'."
   static const std::string kUnknown = "could not be validated using 'properties' or 'additionalProperties'";
   if (message.find(kUnknown) != std::string::npos) {
-    auto q1 = message.rfind('\'', message.size() - 2);
-    auto q2 = message.rfind('\'');
+    const auto q2 = message.rfind('\'');
+    const auto q1 = (q2 == std::string::npos || q2 == 0) ? std::string::npos : message.rfind('\'', q2 - 1);
     if (q1 != std::string::npos && q2 > q1 + 1) {
       std::string key = message.substr(q1 + 1, q2 - q1 - 1);
       pointer += "/" + escape_pointer_token(key);

@@ -1,0 +1,55 @@
+// townhall check FILE — the compliance report governance staff run before every decision.
+#include <iostream>
+
+#include "cli.h"
+#include "options.h"
+#include "townhall/charter/compliance.h"
+#include "townhall/util/json_schema.h"
+
+namespace townhall::cli {
+namespace {
+
+void print_text(const ComplianceReport& r) {
+  for (const auto& f : r.findings) std::cout << f.to_line() << "\n";
+  int counts[3] = {0, 0, 0};
+  for (const auto& f : r.findings) ++counts[static_cast<int>(f.severity)];
+  std::cout << "Checked " << r.consultations_checked << " consultation(s), " << r.key_decisions_checked
+            << " key decision(s), " << r.meetings_checked << " meeting(s) as of " << r.as_of.long_english() << ": "
+            << counts[0] << " breach(es), " << counts[1] << " warning(s), " << counts[2] << " note(s).\n";
+}
+
+int check(const Args& args) {
+  const std::string path = args.positional[0];
+  auto policy = policy_option(args);
+  if (!policy) return bad_input(policy.error());
+  std::optional<Date> as_of;
+  if (args.option("as-of")) {
+    auto d = date_option(args, "as-of");
+    if (!d) return bad_input(d.error());
+    as_of = *d;
+  }
+  Result<std::string> text = path == "-" ? Result<std::string>(std::string(std::istreambuf_iterator<char>(std::cin), {}))
+                                         : read_file(path);
+  if (!text) return bad_input(text.error());
+  const std::string label = path == "-" ? "standard input" : path;
+  auto doc = parse_json(*text, label);
+  if (!doc) return bad_input(doc.error());
+  auto report = check_document(*doc, *policy, as_of);
+  if (!report) {
+    Error e = report.error();
+    e.message = label + ": " + e.message;
+    return bad_input(e);
+  }
+  if (args.json()) {
+    std::cout << report->to_json().dump(2) << "\n";
+  } else {
+    print_text(*report);
+  }
+  return report->has_breach() ? kExitBreach : kExitOk;
+}
+
+TOWNHALL_COMMAND("check", "check FILE|- [--policy POLICY.json] [--as-of YYYY-MM-DD] [--json]",
+                 OptionSpec{{"policy", "as-of"}, {}, 1, 1}, check);
+
+}  // namespace
+}  // namespace townhall::cli

@@ -1,0 +1,82 @@
+// townhall notice latest-publication | earliest-event
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli.h"
+#include "options.h"
+
+namespace townhall::cli {
+namespace {
+
+std::string period_text(int days, DayCountMode mode) {
+  return std::to_string(days) + " clear " + (mode == DayCountMode::kWorking ? "working " : "") + "days";
+}
+
+int latest(const Args& args) {
+  auto event = date_option(args, "event");
+  if (!event) return bad_input(event.error());
+  auto days = int_option(args, "days", 28, 0, 366);
+  if (!days) return bad_input(days.error());
+  auto mode = mode_option(args, DayCountMode::kCalendar);
+  if (!mode) return bad_input(mode.error());
+  auto region = region_option(args);
+  if (!region) return bad_input(region.error());
+  const auto& cal = HolidayCalendar::for_region(*region);
+  const Date last = latest_publication(*event, *days, *mode, cal);
+  const Date practical = last_working_day_on_or_before(last, cal);
+  if (args.json()) {
+    std::cout << nlohmann::json{{"event", event->iso()},
+                                {"days", *days},
+                                {"mode", mode_id(*mode)},
+                                {"region", region_id(*region)},
+                                {"latest_publication", last.iso()},
+                                {"practical_latest", practical.iso()},
+                                {"latest_is_working_day", cal.is_working_day(last)}}
+                     .dump(2)
+              << "\n";
+    return kExitOk;
+  }
+  std::cout << "For " << period_text(*days, *mode) << "' notice of " << event->long_english()
+            << ", publish no later than " << last.long_english() << ".\n";
+  if (practical != last) {
+    std::cout << "That is not a working day: in practice publish by " << practical.long_english() << ".\n";
+  }
+  return kExitOk;
+}
+
+int earliest(const Args& args) {
+  auto published = date_option(args, "published");
+  if (!published) return bad_input(published.error());
+  auto days = int_option(args, "days", 28, 0, 366);
+  if (!days) return bad_input(days.error());
+  auto mode = mode_option(args, DayCountMode::kCalendar);
+  if (!mode) return bad_input(mode.error());
+  auto region = region_option(args);
+  if (!region) return bad_input(region.error());
+  const auto& cal = HolidayCalendar::for_region(*region);
+  const Date first = earliest_event(*published, *days, *mode, cal);
+  if (args.json()) {
+    std::cout << nlohmann::json{{"published", published->iso()},
+                                {"days", *days},
+                                {"mode", mode_id(*mode)},
+                                {"region", region_id(*region)},
+                                {"earliest_event", first.iso()}}
+                     .dump(2)
+              << "\n";
+    return kExitOk;
+  }
+  std::cout << "A notice published on " << published->long_english() << " gives " << period_text(*days, *mode)
+            << "' notice of an event on or after " << first.long_english() << ".\n";
+  return kExitOk;
+}
+
+TOWNHALL_COMMAND("notice latest-publication",
+                 "notice latest-publication --event YYYY-MM-DD [--days 28] [--mode calendar|working] [--region R] [--json]",
+                 OptionSpec{{"event", "days", "mode", "region"}, {}, 0, 0}, latest);
+TOWNHALL_COMMAND("notice earliest-event",
+                 "notice earliest-event --published YYYY-MM-DD [--days 28] [--mode calendar|working] [--region R] [--json]",
+                 OptionSpec{{"published", "days", "mode", "region"}, {}, 0, 0}, earliest);
+
+}  // namespace
+}  // namespace townhall::cli

@@ -1,0 +1,55 @@
+#include "options.h"
+
+#include <charconv>
+
+namespace townhall::cli {
+
+Result<Region> region_option(const Args& args, Region fallback) {
+  auto v = args.option("region");
+  if (!v) return fallback;
+  return parse_region(*v, "--region");
+}
+
+Result<DayCountMode> mode_option(const Args& args, DayCountMode fallback) {
+  auto v = args.option("mode");
+  if (!v) return fallback;
+  return parse_mode(*v, "--mode");
+}
+
+Result<int> int_option(const Args& args, const std::string& name, int fallback, int min, int max) {
+  auto v = args.option(name);
+  if (!v) return fallback;
+  int out = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+  if (ec != std::errc() || p != v->data() + v->size()) {
+    return invalid_argument("--" + name, "expected a whole number, got \"" + *v + "\"");
+  }
+  if (out < min || out > max) {
+    return invalid_argument("--" + name, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+  }
+  return out;
+}
+
+Result<Date> date_argument(const std::string& text, const std::string& name) { return Date::parse(text, name); }
+
+Result<Date> date_option(const Args& args, const std::string& name) {
+  auto v = args.option(name);
+  if (!v) return invalid_argument("--" + name, "is required (YYYY-MM-DD)");
+  return Date::parse(*v, "--" + name);
+}
+
+Result<CharterPolicy> policy_option(const Args& args) {
+  auto path = args.option("policy");
+  if (!path) return CharterPolicy::defaults();
+  auto text = read_file(*path);
+  if (!text) return text.error();
+  auto p = CharterPolicy::from_json_text(*text);
+  if (!p) {
+    Error e = p.error();
+    e.message = "policy " + *path + ": " + e.message;
+    return e;
+  }
+  return p;
+}
+
+}  // namespace townhall::cli

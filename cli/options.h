@@ -1,0 +1,24 @@
+// cli/options.h — shared parsing of the options several commands take (--region, --mode,
+// --policy, dates), so every command reports bad input the same way.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "cli.h"
+#include "townhall/calendar/bank_holidays.h"
+#include "townhall/calendar/clear_days.h"
+#include "townhall/charter/policy.h"
+#include "townhall/date.h"
+
+namespace townhall::cli {
+
+Result<Region> region_option(const Args& args, Region fallback = Region::kEnglandAndWales);
+Result<DayCountMode> mode_option(const Args& args, DayCountMode fallback);
+Result<int> int_option(const Args& args, const std::string& name, int fallback, int min, int max);
+Result<Date> date_option(const Args& args, const std::string& name);  // required
+Result<Date> date_argument(const std::string& text, const std::string& name);
+// --policy FILE, else the charter's defaults.
+Result<CharterPolicy> policy_option(const Args& args);
+
+}  // namespace townhall::cli

@@ -1,0 +1,38 @@
+// townhall/charter/compliance.h — one compliance check over everything in a check file.
+//
+// A check file holds consultations and/or a Forward Plan (schemas/check-input.schema.json). The
+// report is every finding of every rule, in the order of the file. The CLI, the server and the
+// bindings all call this, so a council gets the same answer from each.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "townhall/charter/finding.h"
+#include "townhall/charter/policy.h"
+#include "townhall/consultations/consultation.h"
+#include "townhall/date.h"
+
+namespace townhall {
+
+struct ComplianceReport {
+  Date as_of;
+  std::vector<Finding> findings;
+  size_t consultations_checked = 0;
+  size_t key_decisions_checked = 0;
+  size_t meetings_checked = 0;
+
+  bool has_breach() const { return townhall::has_breach(findings); }
+  nlohmann::json to_json() const;
+};
+
+// Validates and checks a JSON check file. `as_of` overrides the file's own `as_of`; without
+// either, today in Europe/London.
+Result<ComplianceReport> check_document(const nlohmann::json& doc, const CharterPolicy& policy,
+                                        std::optional<Date> as_of = std::nullopt);
+
+}  // namespace townhall

@@ -1,0 +1,49 @@
+#include "townhall/charter/compliance.h"
+
+#include "townhall/consultations/consultation_rules.h"
+#include "townhall/util/json_schema.h"
+
+namespace townhall {
+
+nlohmann::json ComplianceReport::to_json() const {
+  nlohmann::json j = findings_to_json(findings);
+  j["as_of"] = as_of.iso();
+  j["checked"] = {{"consultations", consultations_checked},
+                  {"key_decisions", key_decisions_checked},
+                  {"meetings", meetings_checked}};
+  return j;
+}
+
+Result<ComplianceReport> check_document(const nlohmann::json& doc, const CharterPolicy& policy,
+                                        std::optional<Date> as_of) {
+  if (auto st = validate_against_schema(doc, "check-input.schema.json"); !st) return st.error();
+  ComplianceReport report;
+  if (as_of) {
+    report.as_of = *as_of;
+  } else if (doc.contains("as_of")) {
+    auto d = Date::parse(doc["as_of"].get<std::string>(), "/as_of");
+    if (!d) return d.error();
+    report.as_of = *d;
+  } else {
+    report.as_of = Date::today_in_london();
+  }
+
+  // Parse everything first so that bad input reports an error and no partial findings.
+  std::vector<Consultation> consultations;
+  if (doc.contains("consultations")) {
+    const auto& arr = doc["consultations"];
+    for (size_t i = 0; i < arr.size(); ++i) {
+      auto c = parse_consultation(arr[i], "/consultations/" + std::to_string(i));
+      if (!c) return c.error();
+      consultations.push_back(std::move(*c));
+    }
+  }
+  for (const auto& c : consultations) {
+    auto fs = check_consultation(c, policy, report.as_of);
+    report.findings.insert(report.findings.end(), fs.begin(), fs.end());
+  }
+  report.consultations_checked = consultations.size();
+  return report;
+}
+
+}  // namespace townhall
