@@ -332,6 +332,10 @@ std::vector<RouteInfo> Api::routes() const {
   return out;
 }
 
+Api::CommitStats Api::commit_stats() const {
+  return CommitStats{impl_->committer.batches(), impl_->committer.submissions()};
+}
+
 void Api::shutdown() { impl_->committer.stop(); }
 
 }  // namespace townhall::server

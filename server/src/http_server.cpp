@@ -12,6 +12,8 @@
 #include <mutex>
 #include <thread>
 
+#include <pthread.h>
+
 namespace townhall::server {
 namespace {
 
@@ -216,7 +218,12 @@ void HttpServer::run(bool handle_signals) {
   });
   s.do_accept();
   std::vector<std::thread> pool;
-  for (int i = 1; i < s.config.threads; ++i) pool.emplace_back([&s] { s.ioc.run(); });
+  for (int i = 1; i < s.config.threads; ++i) {
+    pool.emplace_back([&s] {
+      pthread_setname_np(pthread_self(), "th-io");
+      s.ioc.run();
+    });
+  }
   s.ioc.run();
   for (auto& t : pool) t.join();
   watcher.join();

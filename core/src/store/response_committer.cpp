@@ -1,5 +1,7 @@
 #include "townhall/store/response_committer.h"
 
+#include <pthread.h>
+
 namespace townhall {
 
 ResponseCommitter::ResponseCommitter(Store& store, size_t max_batch)
@@ -11,8 +13,10 @@ void ResponseCommitter::submit(ResponseSubmission submission, Callback done) {
   {
     std::lock_guard lock(mu_);
     if (!stopping_) {
+      bool was_empty = queue_.empty();
       queue_.emplace_back(std::move(submission), std::move(done));
-      cv_.notify_one();
+      // The writer only sleeps on an empty queue, so only the first arrival needs to wake it.
+      if (was_empty) cv_.notify_one();
       return;
     }
   }
@@ -40,6 +44,7 @@ uint64_t ResponseCommitter::submissions() const {
 }
 
 void ResponseCommitter::run() {
+  pthread_setname_np(pthread_self(), "th-writer");
   std::vector<std::pair<ResponseSubmission, Callback>> work;
   std::vector<ResponseSubmission> batch;
   for (;;) {

@@ -50,6 +50,12 @@ class Api {
   // The route table (for documentation and tests).
   std::vector<RouteInfo> routes() const;
 
+  // Group-commit counters: transactions committed and submissions written so far.
+  struct CommitStats {
+    uint64_t batches = 0, submissions = 0;
+  };
+  CommitStats commit_stats() const;
+
   // Stops taking response submissions and commits everything queued. Idempotent.
   void shutdown();
 
