@@ -13,9 +13,12 @@ all: build
 deps:
 	./scripts/install-deps.sh
 
+# The Python venv (pinned packages) is made first so CMake builds the extension and runs pytest
+# with the very interpreter the tests use.
 configure: deps
 	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
-	  -DTOWNHALL_WERROR=$(WERROR) -DTOWNHALL_SANITIZE="$(SANITIZE)" $(CMAKE_FLAGS)
+	  -DTOWNHALL_WERROR=$(WERROR) -DTOWNHALL_SANITIZE="$(SANITIZE)" \
+	  -DPython_EXECUTABLE="$$(./scripts/python-env.sh $(BUILD_DIR)/venv)" $(CMAKE_FLAGS)
 
 build: configure
 	cmake --build $(BUILD_DIR)

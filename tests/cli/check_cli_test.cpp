@@ -1,0 +1,99 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_test_util.h"
+
+namespace townhall::testing {
+namespace {
+
+const char* kCompliant = R"({
+  "as_of": "2025-02-01",
+  "consultations": [{
+    "id": "parks-2025", "title": "Parks strategy", "big_decision": true,
+    "opens": "2025-03-03", "closes": "2025-04-13",
+    "proposal": "A new parks strategy.", "reasons": "The old one has expired.",
+    "options_considered": [{"option": "Keep the old strategy", "rejected": true, "reason": "Out of date"}],
+    "channels": ["online", "paper", "event"], "decision_date": "2025-06-01"
+  }]
+})";
+
+TEST(CheckCli, CompliantFileExitsZero) {
+  const std::string f = write_temp(kCompliant, ".json");
+  auto r = run_cli("check " + f + " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["summary"]["breach"], 0);
+  EXPECT_EQ(j["checked"]["consultations"], 1);
+  EXPECT_EQ(j["as_of"], "2025-02-01");
+}
+
+TEST(CheckCli, BreachExitsOneWithRuleAndDates) {
+  // Five weeks: 35 days, C-MIN breach with the required close Sun 13 Apr 2025.
+  std::string doc = kCompliant;
+  doc.replace(doc.find("2025-04-13"), 10, "2025-04-06");
+  const std::string f = write_temp(doc, ".json");
+  auto r = run_cli("check " + f + " --json");
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_GE(j["findings"].size(), 1u);
+  const auto& f0 = j["findings"][0];
+  EXPECT_EQ(f0["rule"], "C-MIN");
+  EXPECT_EQ(f0["severity"], "breach");
+  EXPECT_EQ(f0["dates"]["required_close"], "2025-04-13");
+  EXPECT_EQ(f0["figures"]["length_days"], 35);
+  EXPECT_FALSE(f0["citation"].get<std::string>().empty());
+  // The text report has one line per finding and a summary.
+  auto t = run_cli("check " + f);
+  EXPECT_EQ(t.exit_code, 1);
+  EXPECT_NE(t.out.find("BREACH C-MIN consultation parks-2025"), std::string::npos);
+}
+
+TEST(CheckCli, BadInputExitsTwoAndNamesTheField) {
+  auto missing = run_cli("check /nonexistent/file.json");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("/nonexistent/file.json"), std::string::npos);
+  auto syntax = run_cli("check -", "{\"consultations\": [");
+  EXPECT_EQ(syntax.exit_code, 2);
+  EXPECT_NE(syntax.err.find("not valid JSON"), std::string::npos);
+  auto field = run_cli("check -", R"({"consultations": [{"id": "a", "title": "t", "opens": "2025-13-01"}]})");
+  EXPECT_EQ(field.exit_code, 2);
+  EXPECT_NE(field.err.find("/consultations/0/opens"), std::string::npos);
+  auto unknown = run_cli("check -", R"({"consultation": []})");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("consultation"), std::string::npos);
+  auto utf8 = run_cli("check -", std::string("{\"consultations\": [{\"id\": \"a\", \"title\": \"\xff\xfe\"}]}"));
+  EXPECT_EQ(utf8.exit_code, 2);
+}
+
+TEST(CheckCli, AsOfOptionOverridesTheFile) {
+  std::string doc = kCompliant;
+  doc.replace(doc.find("\"decision_date\": \"2025-06-01\""), 29,
+              "\"decision_date\": \"2025-06-01\", \"decision_report_date\": \"2025-05-20\"");
+  const std::string f = write_temp(doc, ".json");
+  // Summary due by Fri 9 May (10 clear days before 20 May): a note before, a warning after.
+  auto before = run_cli("check " + f + " --json --as-of 2025-05-01");
+  auto after = run_cli("check " + f + " --json --as-of 2025-05-12");
+  EXPECT_EQ(nlohmann::json::parse(before.out)["summary"]["warning"], 0);
+  EXPECT_EQ(nlohmann::json::parse(after.out)["summary"]["warning"], 1);
+  EXPECT_EQ(after.exit_code, 0);  // warnings do not fail the check
+}
+
+}  // namespace
+}  // namespace townhall::testing
+
+namespace townhall::testing {
+namespace {
+
+// The example in docs/governance-guide.md behaves as the guide says.
+TEST(CheckCli, GovernanceGuideExample) {
+  auto r = run_cli(std::string("check ") + TOWNHALL_SOURCE_DIR + "/docs/examples/check-example.json --json");
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["summary"]["breach"], 1);
+  EXPECT_EQ(j["findings"][0]["rule"], "C-EXT");
+  EXPECT_EQ(j["findings"][0]["dates"]["required_close"], "2026-01-25");
+}
+
+}  // namespace
+}  // namespace townhall::testing
