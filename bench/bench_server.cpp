@@ -4,7 +4,8 @@
 //      acknowledged only after the group-commit transaction holding it has committed.
 // Prints requests/s, p50/p99 latency and the ratio submissions/health. Afterwards it checks that
 // the database holds exactly as many responses as were acknowledged.
-// Usage: bench_server [--seconds S] [--clients N] [--sync normal|full]
+// Usage: bench_server [--seconds S] [--clients N] [--sync normal|full] [--idempotency-keys on|off]
+// (by default every submission carries a distinct Idempotency-Key, as a careful client would send)
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -170,11 +171,13 @@ int main(int argc, char** argv) {
   double seconds = 3;
   int clients = 64;
   std::string sync = "normal";
+  bool idempotency = true;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--seconds") seconds = std::atof(argv[i + 1]);
     else if (a == "--clients") clients = std::atoi(argv[i + 1]);
     else if (a == "--sync") sync = argv[i + 1];
+    else if (a == "--idempotency-keys") idempotency = std::string(argv[i + 1]) != "off";
   }
   char tmpl[] = "/tmp/townhall-bench-XXXXXX";
   std::string dir = mkdtemp(tmpl);
@@ -203,7 +206,8 @@ int main(int argc, char** argv) {
   pthread_setname_np(pthread_self(), "bench-client");
 
   std::cout << "bench_server: " << clients << " keep-alive clients over 127.0.0.1:" << port << ", " << seconds
-            << " s per phase, 2 server threads + 1 writer thread, SQLite WAL synchronous=" << sync << "\n";
+            << " s per phase, 2 server threads + 1 writer thread, SQLite WAL synchronous=" << sync
+            << ", Idempotency-Key " << (idempotency ? "on" : "off") << "\n";
 
   std::string health = "GET /health HTTP/1.1\r\nHost: bench\r\n\r\n";
   auto h = run_phase(port, clients, seconds, 200, [&](size_t, uint64_t) { return health; });
@@ -212,9 +216,9 @@ int main(int argc, char** argv) {
   auto p = run_phase(port, clients, seconds, 201, [&](size_t conn, uint64_t n) {
     std::string body = R"({"answers":{"agree":true,"days":["mon","sat"],"why":"Open later on Saturdays please, response )" +
                        std::to_string(n) + R"("}})";
-    return "POST " + path + " HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\nIdempotency-Key: k-" +
-           std::to_string(conn) + "-" + std::to_string(n) + "\r\nContent-Length: " + std::to_string(body.size()) +
-           "\r\n\r\n" + body;
+    std::string key = idempotency ? "Idempotency-Key: k-" + std::to_string(conn) + "-" + std::to_string(n) + "\r\n" : "";
+    return "POST " + path + " HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n" + key +
+           "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   });
 
   http.stop();
