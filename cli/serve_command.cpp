@@ -1,5 +1,9 @@
 // `townhall serve`: the REST server over an embedded SQLite database.
+#include <chrono>
+#include <condition_variable>
 #include <iostream>
+#include <mutex>
+#include <thread>
 
 #include "cli.h"
 #include "townhall/server/http_server.h"
@@ -46,7 +50,28 @@ TOWNHALL_COMMAND(
       if (!port) return bad_input(port.error());
       std::cout << "townhall: listening on http://" << config.bind << ":" << *port << " (database " << db_path
                 << ", synchronous=" << sync << ")" << std::endl;
+      // Opening and closing happen on their dates (Europe/London) without anyone pressing a button:
+      // the schedule runs at start and then every minute.
+      std::mutex mu;
+      std::condition_variable cv;
+      bool done = false;
+      std::thread scheduler([&] {
+        std::unique_lock lock(mu);
+        do {
+          lock.unlock();
+          for (const auto& line : api.run_schedule(Date::today_in_london())) {
+            std::cout << "townhall: schedule: " << line << std::endl;
+          }
+          lock.lock();
+        } while (!cv.wait_for(lock, std::chrono::seconds(60), [&] { return done; }));
+      });
       http.run();
+      {
+        std::lock_guard lock(mu);
+        done = true;
+      }
+      cv.notify_all();
+      scheduler.join();
       std::cout << "townhall: stopped; all acknowledged responses are committed" << std::endl;
       return kExitOk;
     });

@@ -332,6 +332,8 @@ std::vector<RouteInfo> Api::routes() const {
   return out;
 }
 
+std::vector<std::string> Api::run_schedule(Date today) { return townhall::server::run_schedule(*impl_, today); }
+
 Api::CommitStats Api::commit_stats() const {
   return CommitStats{impl_->committer.batches(), impl_->committer.submissions()};
 }

@@ -55,6 +55,8 @@ struct Api::Impl {
            Handler handler);
   void dispatch(const HttpRequest& req, Respond& respond);
 
+  Date today() const { return options.today ? options.today() : Date::today_in_london(); }
+
   Result<std::shared_ptr<const CachedConsultation>> cached(const std::string& id);
   void invalidate(const std::string& id);
 };
@@ -69,5 +71,6 @@ HttpResponse error_response(const Error& e);
 std::string actor_of(const User& u);
 
 void add_routes(Api::Impl& api);
+std::vector<std::string> run_schedule(Api::Impl& api, Date today);
 
 }  // namespace townhall::server

@@ -1,4 +1,5 @@
 // The /api/v1 routes. Each declares the roles allowed and the schema its body is checked against.
+#include <algorithm>
 #include <set>
 
 #include "api_impl.h"
@@ -98,6 +99,128 @@ const char* next_status(const std::string& from) {
 }
 
 }  // namespace
+
+// One lifecycle step for `id`, as asked in `request` (a transition.schema.json document). The
+// charter checks run first; a breach blocks the step unless the request carries an exception, or
+// an exception recorded at an earlier step already covers every breached rule. Exceptions are kept
+// in the document ("exceptions") and in the audit log.
+HttpResponse run_transition(Api::Impl& api, const std::string& id, const nlohmann::json& request,
+                            const std::string& actor) {
+  auto rec = api.store.get_consultation(id);
+  if (!rec) return error_response(rec.error());
+  const std::string to = request["to"];
+  const std::string next = next_status(rec->status);
+  if (to != next) {
+    return problem(409, "invalid-transition", "Invalid transition",
+                   "consultation " + id + " is " + rec->status + "; it can move only to " +
+                       (next.empty() ? std::string("nothing further") : next) + ", not " + to + ".",
+                   "/to");
+  }
+  nlohmann::json patch = nlohmann::json::object();
+  if (to == "outcome_published") {
+    if (!request.contains("outcome")) {
+      return problem(422, "schema-violation", "Outcome required",
+                     "publishing the outcome needs we_asked, you_said and we_did", "/outcome");
+    }
+    patch["outcome"] = request["outcome"];
+  }
+  nlohmann::json doc = rec->document;
+  for (auto it = patch.begin(); it != patch.end(); ++it) doc[it.key()] = it.value();
+  auto c = charter_view(id, doc);
+  if (!c) return error_response(c.error());
+  if ((to == "scheduled" || to == "open") && (!c->opens || !c->closes)) {
+    return problem(422, "incomplete", "Dates required", "set opens and closes before scheduling",
+                   c->opens ? "/closes" : "/opens");
+  }
+  auto findings = check_consultation(*c, api.options.policy, api.today());
+  std::vector<std::string> breaches;
+  for (const auto& f : findings) {
+    if (f.severity == Severity::kBreach) breaches.push_back(f.rule);
+  }
+  std::set<std::string> excepted;
+  if (auto ex = doc.find("exceptions"); ex != doc.end() && ex->is_array()) {
+    for (const auto& e : *ex) {
+      for (const auto& r : e.value("rules", nlohmann::json::array())) excepted.insert(r.get<std::string>());
+    }
+  }
+  bool covered = std::all_of(breaches.begin(), breaches.end(), [&](const std::string& r) { return excepted.count(r) > 0; });
+  bool new_exception = !breaches.empty() && request.contains("exception");
+  if (!breaches.empty() && !covered && !new_exception) {
+    nlohmann::json pj = {{"type", "urn:townhall:problem:charter-breach"},
+                         {"title", "The charter blocks this transition"},
+                         {"status", 409},
+                         {"detail", "Breaches: " + nlohmann::json(breaches).dump() +
+                                        ". Fix them, or record an exception with a reason and the approving officer."},
+                         {"rules", breaches},
+                         {"findings", findings_to_json(findings)["findings"]}};
+    HttpResponse r;
+    r.status = 409;
+    r.content_type = "application/problem+json";
+    r.body = pj.dump();
+    return r;
+  }
+  TransitionRecord t;
+  t.consultation_id = id;
+  t.from = rec->status;
+  t.to = to;
+  t.expected_version = request.value("version", int64_t{0});
+  nlohmann::json rule_ids = nlohmann::json::array();
+  for (const auto& f : findings) rule_ids.push_back({{"rule", f.rule}, {"severity", severity_id(f.severity)}});
+  t.audit.push_back(AuditEvent{actor, "consultation.transition", "consultation", id,
+                               {{"from", rec->status}, {"to", to}, {"findings", rule_ids}}});
+  if (new_exception) {
+    nlohmann::json exception = {{"rules", breaches},
+                                {"reason", request["exception"]["reason"]},
+                                {"approved_by", request["exception"]["approved_by"]},
+                                {"recorded_by", actor},
+                                {"at_transition", to}};
+    nlohmann::json all = doc.value("exceptions", nlohmann::json::array());
+    all.push_back(exception);
+    patch["exceptions"] = all;
+    t.audit.push_back(AuditEvent{actor, "consultation.exception", "consultation", id, exception});
+  }
+  if (to == "outcome_published") {
+    t.audit.push_back(AuditEvent{actor, "consultation.publish_outcome", "consultation", id, {{"outcome", patch["outcome"]}}});
+  }
+  t.document_patch = patch;
+  auto updated = api.store.transition_consultation(t);
+  api.invalidate(id);
+  if (!updated) return error_response(updated.error());
+  nlohmann::json body = {{"consultation", updated->to_json()},
+                         {"findings", findings_to_json(findings)["findings"]},
+                         {"exception_recorded", new_exception}};
+  return with_etag(json_response(200, body), updated->version);
+}
+
+std::vector<std::string> run_schedule(Api::Impl& api, Date today) {
+  std::vector<std::string> done;
+  auto step = [&](const char* status, const char* to, auto due) {
+    ConsultationQuery q;
+    q.statuses = {status};
+    q.sort = "created";
+    q.limit = 100;
+    std::vector<ConsultationRecord> all;
+    for (q.offset = 0;; q.offset += q.limit) {
+      auto page = api.store.list_consultations(q);
+      if (!page || page->items.empty()) break;
+      for (auto& r : page->items) all.push_back(std::move(r));
+      if (static_cast<int64_t>(all.size()) >= page->total) break;
+    }
+    for (const auto& r : all) {
+      auto c = charter_view(r.id, r.document);
+      if (!c || !due(*c)) continue;
+      auto res = run_transition(api, r.id, {{"to", to}}, "system (schedule)");
+      if (res.status == 200) {
+        done.push_back(r.id + " " + to);
+      } else {
+        done.push_back(r.id + " not " + to + ": " + res.body);
+      }
+    }
+  };
+  step("scheduled", "open", [&](const Consultation& c) { return c.opens && *c.opens <= today; });
+  step("open", "closed", [&](const Consultation& c) { return c.closes && *c.closes < today; });
+  return done;
+}
 
 void add_routes(Api::Impl& api) {
   const std::set<Role> officers = {Role::kOfficer, Role::kAdmin};
@@ -250,88 +373,12 @@ void add_routes(Api::Impl& api) {
             if (!rec) return respond(error_response(rec.error()));
             auto c = charter_view(rec->id, rec->document);
             if (!c) return respond(error_response(c.error()));
-            respond(json_response(200, findings_to_json(check_consultation(*c, api.options.policy, Date::today_in_london()))));
+            respond(json_response(200, findings_to_json(check_consultation(*c, api.options.policy, api.today()))));
           });
 
   api.add("POST", "/api/v1/consultations/{id}/transitions", officers, "transition.schema.json",
           [&api](RequestContext& ctx, Respond& respond) {
-            const std::string id = ctx.params["id"];
-            auto rec = api.store.get_consultation(id);
-            if (!rec) return respond(error_response(rec.error()));
-            const std::string to = ctx.body["to"];
-            if (to != next_status(rec->status)) {
-              return respond(problem(409, "invalid-transition", "Invalid transition",
-                                     "consultation " + id + " is " + rec->status + "; it can move only to " +
-                                         (std::string(next_status(rec->status)).empty() ? std::string("nothing further")
-                                                                                         : next_status(rec->status)) +
-                                         ", not " + to + ".",
-                                     "/to"));
-            }
-            nlohmann::json patch = nlohmann::json::object();
-            if (to == "outcome_published") {
-              if (!ctx.body.contains("outcome")) {
-                return respond(problem(422, "schema-violation", "Outcome required",
-                                       "publishing the outcome needs we_asked, you_said and we_did", "/outcome"));
-              }
-              patch["outcome"] = ctx.body["outcome"];
-            }
-            nlohmann::json doc = rec->document;
-            for (auto it = patch.begin(); it != patch.end(); ++it) doc[it.key()] = it.value();
-            auto c = charter_view(id, doc);
-            if (!c) return respond(error_response(c.error()));
-            if ((to == "scheduled" || to == "open") && (!c->opens || !c->closes)) {
-              return respond(problem(422, "incomplete", "Dates required",
-                                     "set opens and closes before scheduling", c->opens ? "/closes" : "/opens"));
-            }
-            auto findings = check_consultation(*c, api.options.policy, Date::today_in_london());
-            std::vector<std::string> breaches;
-            for (const auto& f : findings) {
-              if (f.severity == Severity::kBreach) breaches.push_back(f.rule);
-            }
-            bool has_exception = ctx.body.contains("exception");
-            if (!breaches.empty() && !has_exception) {
-              nlohmann::json pj = {{"type", "urn:townhall:problem:charter-breach"},
-                                   {"title", "The charter blocks this transition"},
-                                   {"status", 409},
-                                   {"detail", "Breaches: " + nlohmann::json(breaches).dump() +
-                                                  ". Fix them, or record an exception with a reason and the "
-                                                  "approving officer."},
-                                   {"rules", breaches},
-                                   {"findings", findings_to_json(findings)["findings"]}};
-              HttpResponse r;
-              r.status = 409;
-              r.content_type = "application/problem+json";
-              r.body = pj.dump();
-              return respond(std::move(r));
-            }
-            TransitionRecord t;
-            t.consultation_id = id;
-            t.from = rec->status;
-            t.to = to;
-            t.expected_version = ctx.body.value("version", int64_t{0});
-            t.document_patch = patch;
-            nlohmann::json rule_ids = nlohmann::json::array();
-            for (const auto& f : findings) rule_ids.push_back({{"rule", f.rule}, {"severity", severity_id(f.severity)}});
-            t.audit.push_back(AuditEvent{actor_of(ctx.user), "consultation.transition", "consultation", id,
-                                         {{"from", rec->status}, {"to", to}, {"findings", rule_ids}}});
-            if (!breaches.empty()) {
-              t.audit.push_back(AuditEvent{actor_of(ctx.user), "consultation.exception", "consultation", id,
-                                           {{"rules", breaches},
-                                            {"reason", ctx.body["exception"]["reason"]},
-                                            {"approved_by", ctx.body["exception"]["approved_by"]},
-                                            {"to", to}}});
-            }
-            if (to == "outcome_published") {
-              t.audit.push_back(AuditEvent{actor_of(ctx.user), "consultation.publish_outcome", "consultation", id,
-                                           {{"outcome", patch["outcome"]}}});
-            }
-            auto updated = api.store.transition_consultation(t);
-            api.invalidate(id);
-            if (!updated) return respond(error_response(updated.error()));
-            nlohmann::json body = {{"consultation", updated->to_json()},
-                                   {"findings", findings_to_json(findings)["findings"]},
-                                   {"exception_recorded", !breaches.empty()}};
-            respond(with_etag(json_response(200, body), updated->version));
+            respond(run_transition(api, ctx.params["id"], ctx.body, actor_of(ctx.user)));
           });
 
   // ---- responses -------------------------------------------------------------------------------

@@ -258,3 +258,46 @@ TEST(Utf8, AcceptsWellFormedAndRejectsMalformed) {
 
 }  // namespace
 }  // namespace townhall::server
+
+namespace townhall::server {
+namespace {
+
+TEST_F(ApiTest, ScheduleOpensAndClosesOnTheirDatesThroughTheChecks) {
+  nlohmann::json doc = {{"title", "Bus shelters"},
+                        {"opens", "2027-03-01"},
+                        {"closes", "2027-04-11"},
+                        {"proposal", "p"},
+                        {"reasons", "r"},
+                        {"options_considered", {{{"option", "a"}}, {{"option", "b"}, {"rejected", true}}}}};
+  ASSERT_EQ(call("POST", "/api/v1/consultations", Role::kOfficer, doc.dump()).status, 201);
+  ASSERT_EQ(call("POST", "/api/v1/consultations/c-1/transitions", Role::kOfficer, R"({"to":"scheduled"})").status, 200);
+  // A big five-week one, scheduled under a recorded exception: the exception carries to opening.
+  doc["title"] = "Library hours";
+  doc["big_decision"] = true;
+  doc["closes"] = "2027-04-04";
+  ASSERT_EQ(call("POST", "/api/v1/consultations", Role::kOfficer, doc.dump()).status, 201);
+  ASSERT_EQ(call("POST", "/api/v1/consultations/c-2/transitions", Role::kOfficer, R"({"to":"scheduled"})").status, 409);
+  ASSERT_EQ(call("POST", "/api/v1/consultations/c-2/transitions", Role::kOfficer,
+                 R"({"to":"scheduled","exception":{"reason":"Budget deadline","approved_by":"J. Smith"}})").status, 200);
+  // A draft is never opened by the schedule.
+  ASSERT_EQ(call("POST", "/api/v1/consultations", Role::kOfficer, doc.dump()).status, 201);
+
+  EXPECT_TRUE(api->run_schedule(*Date::parse("2027-02-28")).empty());
+  auto opened = api->run_schedule(*Date::parse("2027-03-01"));
+  EXPECT_EQ(opened, (std::vector<std::string>{"c-1 open", "c-2 open"}));
+  EXPECT_EQ(store->get_consultation("c-3")->status, "draft");
+  EXPECT_TRUE(api->run_schedule(*Date::parse("2027-04-04")).empty());  // c-2 is open through its last day
+  EXPECT_EQ(api->run_schedule(*Date::parse("2027-04-05")), (std::vector<std::string>{"c-2 closed"}));
+  EXPECT_EQ(api->run_schedule(*Date::parse("2027-04-12")), (std::vector<std::string>{"c-1 closed"}));
+  EXPECT_EQ(store->get_consultation("c-1")->status, "closed");
+  int system_transitions = 0;
+  auto entries = store->audit_entries();
+  ASSERT_TRUE(entries.ok());
+  for (const auto& e : entries.value()) {
+    if (e.event.actor == "system (schedule)" && e.event.action == "consultation.transition") ++system_transitions;
+  }
+  EXPECT_EQ(system_transitions, 4);
+}
+
+}  // namespace
+}  // namespace townhall::server

@@ -11,6 +11,7 @@
 // Thread-safety: handle() may be called from many threads at once.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -27,6 +28,8 @@ struct ApiOptions {
   size_t body_limit = 1 << 20;  // bytes; larger bodies get 413
   size_t max_batch = 1024;      // group-commit batch limit
   CharterPolicy policy = CharterPolicy::defaults();
+  // Today's local date for the charter checks and the schedule; default Europe/London's today.
+  std::function<Date()> today;
 };
 
 struct RouteInfo {
@@ -49,6 +52,12 @@ class Api {
 
   // The route table (for documentation and tests).
   std::vector<RouteInfo> routes() const;
+
+  // Runs the lifecycle schedule as of `today` (Europe/London): scheduled consultations whose
+  // opening date has come are opened, open ones past their closing date are closed — each through
+  // the same charter checks as a manual transition, as actor "system (schedule)". Returns one line
+  // per consultation acted on ("c-3 open", or why it could not move).
+  std::vector<std::string> run_schedule(Date today);
 
   // Group-commit counters: transactions committed and submissions written so far.
   struct CommitStats {
