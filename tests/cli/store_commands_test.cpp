@@ -73,3 +73,30 @@ TEST(CliStore, AuditVerifyNamesADeletedEntry) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliStore, DemoSeedCreatesConsultationsInEveryStateWithAnIntactAuditLog) {
+  std::string db = temp_db();
+  auto r = run_cli("demo seed --db " + db);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.size(), 65u);
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(h, "SELECT status, COUNT(*) FROM consultations GROUP BY status ORDER BY status", -1, &st, nullptr), SQLITE_OK);
+  std::string seen;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    seen += std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) + "=" +
+            std::to_string(sqlite3_column_int(st, 1)) + " ";
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  EXPECT_EQ(seen, "closed=1 draft=1 open=1 outcome_published=1 scheduled=1 ");
+  EXPECT_EQ(run_cli("audit verify --db " + db).exit_code, 0);
+  // Seeding twice does not duplicate.
+  EXPECT_EQ(run_cli("demo seed --db " + db).exit_code, 0);
+  std::filesystem::remove_all(std::filesystem::path(db).parent_path());
+}
+
+}  // namespace
