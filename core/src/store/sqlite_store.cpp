@@ -3,8 +3,11 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <map>
 #include <mutex>
+#include <thread>
 #include <set>
 
 #include "townhall/store/token.h"
@@ -160,8 +163,23 @@ class SqliteStore final : public Store {
     db_.exec("PRAGMA journal_mode=WAL");
     db_.exec(options.sync == SyncMode::kFull ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
     db_.exec("PRAGMA foreign_keys=ON");
-    // Checkpoint (and fsync the database) every ~16 MiB of WAL rather than every 4 MiB.
-    db_.exec("PRAGMA wal_autocheckpoint=4000");
+    // Checkpoints run on a background connection (see checkpoint_loop), not inside the commits of
+    // this connection: an automatic checkpoint copies thousands of pages and fsyncs while every
+    // request waiting on that commit waits too. After the WAL is reset its file is trimmed to 64 MiB.
+    db_.exec("PRAGMA wal_autocheckpoint=0");
+    db_.exec("PRAGMA journal_size_limit=67108864");
+    sqlite3_wal_hook(db_.getHandle(), &SqliteStore::on_wal_commit, this);
+    checkpointer_ = std::thread([this, path, options] { checkpoint_loop(path, options); });
+  }
+
+  ~SqliteStore() override {
+    {
+      std::lock_guard lock(ckpt_mu_);
+      ckpt_stop_ = true;
+    }
+    ckpt_cv_.notify_all();
+    if (checkpointer_.joinable()) checkpointer_.join();
+    // Closing the last connection checkpoints the rest and removes the WAL file.
   }
 
   Status migrate(int target) {
@@ -893,9 +911,54 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  // Called by SQLite after every commit on db_ with the number of frames in the WAL.
+  static int on_wal_commit(void* self, sqlite3* db, const char*, int frames) {
+    auto* store = static_cast<SqliteStore*>(self);
+    if (frames >= kCheckpointFrames) {
+      {
+        std::lock_guard lock(store->ckpt_mu_);
+        store->ckpt_wanted_ = true;
+      }
+      store->ckpt_cv_.notify_one();
+    }
+    // Backstop if the background checkpoints cannot keep up (~1 GiB of WAL): checkpoint here.
+    if (frames >= kMaxWalFrames) sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    return SQLITE_OK;
+  }
+
+  // A second connection that copies committed WAL frames into the database file (PASSIVE: it never
+  // blocks the writer). The WAL file restarts from its beginning once it is fully copied.
+  void checkpoint_loop(const std::string& path, SqliteOptions options) {
+    std::unique_ptr<SQLite::Database> conn;
+    try {
+      conn = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX,
+                                                options.busy_timeout_ms);
+    } catch (const std::exception&) {
+      return;  // no background checkpoints; SQLite still checkpoints when the store closes
+    }
+    std::unique_lock lock(ckpt_mu_);
+    while (!ckpt_stop_) {
+      ckpt_cv_.wait_for(lock, std::chrono::seconds(1), [&] { return ckpt_stop_ || ckpt_wanted_; });
+      if (ckpt_stop_) break;
+      ckpt_wanted_ = false;
+      lock.unlock();
+      int log = 0, copied = 0;
+      sqlite3_wal_checkpoint_v2(conn->getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+      lock.lock();
+    }
+  }
+
+  static constexpr int kCheckpointFrames = 1000;
+  static constexpr int kMaxWalFrames = 262144;
+
   std::mutex mu_;
   SQLite::Database db_;
   int version_ = 0;
+  std::mutex ckpt_mu_;
+  std::condition_variable ckpt_cv_;
+  bool ckpt_wanted_ = false;
+  bool ckpt_stop_ = false;
+  std::thread checkpointer_;
   std::unique_ptr<SQLite::Statement> insert_response_, insert_key_, find_key_, find_response_, status_of_;
 };
 
