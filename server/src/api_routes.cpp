@@ -442,11 +442,26 @@ void add_routes(Api::Impl& api) {
           });
 
   api.add("GET", "/api/v1/consultations/{id}/responses", officers, "", [&api](RequestContext& ctx, Respond& respond) {
-    auto list = api.store.list_responses(ctx.params["id"]);
-    if (!list) return respond(error_response(list.error()));
+    auto limit = int_param(ctx.query, "limit", 100);
+    if (!limit) return respond(query_problem(limit.error()));
+    auto offset = int_param(ctx.query, "offset", 0);
+    if (!offset) return respond(query_problem(offset.error()));
+    auto list = api.store.list_responses(ctx.params["id"], *limit, *offset);
+    if (!list) {
+      return respond(list.error().code == ErrorCode::kInvalidArgument ? query_problem(list.error())
+                                                                      : error_response(list.error()));
+    }
+    auto total = api.store.count_responses(ctx.params["id"]);
+    if (!total) return respond(error_response(total.error()));
     nlohmann::json items = nlohmann::json::array();
     for (const auto& r : *list) items.push_back(r.to_json());
-    respond(json_response(200, {{"items", items}, {"total", items.size()}}));
+    respond(json_response(200, {{"items", items}, {"total", *total}, {"limit", *limit}, {"offset", *offset}}));
+  });
+
+  api.add("GET", "/api/v1/responses/{reference}", officers, "", [&api](RequestContext& ctx, Respond& respond) {
+    auto r = api.store.response_by_reference(ctx.params["reference"]);
+    if (!r) return respond(error_response(r.error()));
+    respond(json_response(200, r->to_json()));
   });
 
   // ---- audit -----------------------------------------------------------------------------------

@@ -188,6 +188,14 @@ TEST_F(E2E, ConsultationJourneyFromDraftToOutcome) {
     }
   }
   EXPECT_EQ(paper_count, 1);
+  // A resident quoting the reference on the phone: the officer finds that one response.
+  auto quoted = officer.get("/api/v1/responses/" + reference);
+  ASSERT_EQ(quoted.status, 200);
+  EXPECT_EQ(quoted.json()["answers"]["why"], "Children's reading group.");
+  EXPECT_EQ(officer.get("/api/v1/responses/TH-0000-0000").status, 404);
+  auto page = officer.get("/api/v1/consultations/" + id + "/responses?limit=2&offset=2").json();
+  EXPECT_EQ(page["total"], 3);
+  EXPECT_EQ(page["items"].size(), 1u);
   EXPECT_EQ(resident.get("/api/v1/consultations/" + id + "/responses").status, 401);
 
   // It closes; late responses are refused.

@@ -521,18 +521,35 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  Result<std::vector<StoredResponse>> list_responses(const std::string& consultation_id) override {
+  Result<std::vector<StoredResponse>> list_responses(const std::string& consultation_id, int64_t limit,
+                                                     int64_t offset) override {
+    if (limit < 1 || limit > 1000) return invalid_argument("limit", "must be between 1 and 1000");
+    if (offset < 0) return invalid_argument("offset", "must not be negative");
     std::lock_guard lock(mu_);
     try {
       auto cur = get_locked(consultation_id);
       if (!cur) return cur.error();
       std::vector<StoredResponse> out;
-      SQLite::Statement q(db_, std::string(kResponseColumns) + " WHERE consultation_id=? ORDER BY id");
+      SQLite::Statement q(db_, std::string(kResponseColumns) + " WHERE consultation_id=? ORDER BY id LIMIT ? OFFSET ?");
       q.bind(1, consultation_id);
+      q.bind(2, limit);
+      q.bind(3, offset);
       while (q.executeStep()) out.push_back(row_to_response(q));
       return out;
     } catch (const std::exception& e) {
       return io_error("cannot list responses", e);
+    }
+  }
+
+  Result<StoredResponse> response_by_reference(const std::string& reference) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Statement q(db_, std::string(kResponseColumns) + " WHERE reference=?");
+      q.bind(1, reference);
+      if (!q.executeStep()) return not_found("response", reference);
+      return row_to_response(q);
+    } catch (const std::exception& e) {
+      return io_error("cannot read response", e);
     }
   }
 

@@ -125,7 +125,11 @@ class Store {
   // ones are committed in ONE transaction before this returns (group commit).
   virtual std::vector<Result<StoredResponse>> submit_responses(
       const std::vector<ResponseSubmission>& batch) = 0;
-  virtual Result<std::vector<StoredResponse>> list_responses(const std::string& consultation_id) = 0;
+  // One page of a consultation's responses in the order they were stored; `total` counts them all.
+  virtual Result<std::vector<StoredResponse>> list_responses(const std::string& consultation_id,
+                                                             int64_t limit = 100, int64_t offset = 0) = 0;
+  // The response with this quotable reference ("TH-7K2M-Q9XD"), for enquiries by phone or letter.
+  virtual Result<StoredResponse> response_by_reference(const std::string& reference) = 0;
   virtual Result<int64_t> count_responses(const std::string& consultation_id) = 0;
 
   // Forward Plan documents (key decisions, notices), stored as JSON.
