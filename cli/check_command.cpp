@@ -32,9 +32,23 @@ int check(const Args& args) {
                                          : read_file(path);
   if (!text) return bad_input(text.error());
   const std::string label = path == "-" ? "standard input" : path;
-  auto doc = parse_json(*text, label);
-  if (!doc) return bad_input(doc.error());
-  auto report = check_document(*doc, *policy, as_of);
+  std::string format = args.option("format").value_or("");
+  if (format.empty()) {
+    const bool csv = path.size() > 4 && (path.compare(path.size() - 4, 4, ".csv") == 0 ||
+                                         path.compare(path.size() - 4, 4, ".CSV") == 0);
+    format = csv ? "csv" : "json";
+  }
+  if (format != "json" && format != "csv") {
+    return bad_input(invalid_argument("--format", "expected json or csv, got \"" + format + "\""));
+  }
+  Result<ComplianceReport> report = Error{};
+  if (format == "csv") {
+    report = check_forward_plan_csv(*text, *policy, as_of);
+  } else {
+    auto doc = parse_json(*text, label);
+    if (!doc) return bad_input(doc.error());
+    report = check_document(*doc, *policy, as_of);
+  }
   if (!report) {
     Error e = report.error();
     e.message = label + ": " + e.message;
@@ -48,8 +62,10 @@ int check(const Args& args) {
   return report->has_breach() ? kExitBreach : kExitOk;
 }
 
-TOWNHALL_COMMAND("check", "check FILE|- [--policy POLICY.json] [--as-of YYYY-MM-DD] [--json]",
-                 OptionSpec{{"policy", "as-of"}, {}, 1, 1}, check);
+TOWNHALL_COMMAND("check",
+                 "check FILE|- [--format json|csv] [--policy POLICY.json] [--as-of YYYY-MM-DD] [--json]   "
+                 "(a .csv FILE is a Forward Plan)",
+                 OptionSpec{{"policy", "as-of", "format"}, {}, 1, 1}, check);
 
 }  // namespace
 }  // namespace townhall::cli

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include "cli_test_util.h"
@@ -93,6 +95,63 @@ TEST(CheckCli, GovernanceGuideExample) {
   ASSERT_EQ(j["summary"]["breach"], 1);
   EXPECT_EQ(j["findings"][0]["rule"], "C-EXT");
   EXPECT_EQ(j["findings"][0]["dates"]["required_close"], "2026-01-25");
+}
+
+}  // namespace
+}  // namespace townhall::testing
+
+namespace townhall::testing {
+namespace {
+
+const std::string kExamples = std::string(TOWNHALL_SOURCE_DIR) + "/docs/examples/";
+
+TEST(CheckCli, ForwardPlanJsonAloneOrInsideACheckFile) {
+  // docs/examples/forward-plan.json: the agenda for the meeting on Mon 16 Jun 2025 came out on
+  // Mon 9 Jun, 4 clear working days (Tue–Fri); it was due by Sun 8 Jun, in practice Fri 6 Jun, as
+  // the governance guide's MEET-5 example works out.
+  auto bare = run_cli("check " + kExamples + "forward-plan.json --as-of 2025-07-01 --json");
+  ASSERT_EQ(bare.exit_code, 1) << bare.err;
+  auto j = nlohmann::json::parse(bare.out);
+  EXPECT_EQ(j["checked"]["key_decisions"], 3);
+  EXPECT_EQ(j["checked"]["meetings"], 2);
+  bool meet5 = false;
+  for (const auto& f : j["findings"]) {
+    if (f["rule"] == "MEET-5" && f["severity"] == "breach") {
+      meet5 = true;
+      EXPECT_EQ(f["dates"]["required_by"], "2025-06-08");
+      EXPECT_EQ(f["figures"]["clear_days"], 4);
+    }
+  }
+  EXPECT_TRUE(meet5);
+  // The same plan under "forward_plan" with a consultation beside it gives the same findings and more.
+  std::ifstream in(kExamples + "forward-plan.json");
+  nlohmann::json plan = nlohmann::json::parse(in);
+  plan.erase("$schema");
+  nlohmann::json wrapped = {{"as_of", "2025-07-01"}, {"forward_plan", plan}};
+  auto w = run_cli("check - --json", wrapped.dump());
+  ASSERT_EQ(w.exit_code, 1) << w.err;
+  EXPECT_EQ(nlohmann::json::parse(w.out)["findings"], j["findings"]);
+}
+
+TEST(CheckCli, ForwardPlanCsv) {
+  auto r = run_cli("check " + kExamples + "forward-plan.csv --as-of 2025-07-01 --json");
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["checked"]["key_decisions"], 3);
+  EXPECT_EQ(j["summary"]["breach"], 1);
+  // A CSV piped on stdin needs --format csv.
+  auto missing_col = run_cli("check - --format csv", "id,matter\nKD-1,Roads\n");
+  EXPECT_EQ(missing_col.exit_code, 2);
+  EXPECT_NE(missing_col.err.find("decision_maker"), std::string::npos) << missing_col.err;
+  auto bad_format = run_cli("check - --format xml", "x");
+  EXPECT_EQ(bad_format.exit_code, 2);
+  EXPECT_NE(bad_format.err.find("--format"), std::string::npos);
+}
+
+TEST(CheckCli, ForwardPlanErrorsNameTheField) {
+  auto r = run_cli("check -", R"({"forward_plan": {"key_decisions": [{"id": "kd-1", "colour": "red"}]}})");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("/forward_plan/key_decisions/0"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -62,3 +62,21 @@ TEST(CharterPolicy, UnknownKeysAndWrongTypesNameTheField) {
 
 }  // namespace
 }  // namespace townhall
+
+namespace townhall {
+namespace {
+
+TEST(CharterPolicy, UnknownRuleAndImpossibleWindowDayNameTheField) {
+  auto rule = CharterPolicy::from_json_text(R"({"severities": {"KD-9": "info"}})");
+  ASSERT_FALSE(rule.ok());
+  EXPECT_EQ(rule.error().field, "/severities/KD-9");
+  auto window = CharterPolicy::from_json_text(R"({"consultation": {"holiday_windows": [{"from": "02-30", "to": "03-01"}]}})");
+  ASSERT_FALSE(window.ok());
+  EXPECT_EQ(window.error().field, "/consultation/holiday_windows/0/from");
+  auto ok = CharterPolicy::from_json_text(R"({"consultation": {"holiday_windows": [{"from": "07-20", "to": "09-05"}]}})");
+  ASSERT_TRUE(ok.ok()) << ok.error().describe();
+  EXPECT_EQ(ok->holiday_windows.size(), 1u);
+}
+
+}  // namespace
+}  // namespace townhall

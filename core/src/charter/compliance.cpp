@@ -1,6 +1,7 @@
 #include "townhall/charter/compliance.h"
 
 #include "townhall/consultations/consultation_rules.h"
+#include "townhall/forward_plan/forward_plan_rules.h"
 #include "townhall/util/json_schema.h"
 
 namespace townhall {
@@ -14,8 +15,31 @@ nlohmann::json ComplianceReport::to_json() const {
   return j;
 }
 
+namespace {
+
+void add_forward_plan(const ForwardPlan& plan, const CharterPolicy& policy, ComplianceReport& report) {
+  auto fs = check_forward_plan(plan, policy, report.as_of);
+  report.findings.insert(report.findings.end(), fs.begin(), fs.end());
+  report.key_decisions_checked = plan.key_decisions.size();
+  report.meetings_checked = plan.meetings.size();
+}
+
+}  // namespace
+
 Result<ComplianceReport> check_document(const nlohmann::json& doc, const CharterPolicy& policy,
                                         std::optional<Date> as_of) {
+  // A file that is just a Forward Plan (schemas/forward-plan.schema.json) is checked as one, with
+  // error pointers relative to the file itself.
+  const bool bare_plan = doc.is_object() && !doc.contains("consultations") && !doc.contains("forward_plan") &&
+                         (doc.contains("key_decisions") || doc.contains("meetings"));
+  if (bare_plan) {
+    auto plan = parse_forward_plan(doc);
+    if (!plan) return plan.error();
+    ComplianceReport report;
+    report.as_of = as_of ? *as_of : Date::today_in_london();
+    add_forward_plan(*plan, policy, report);
+    return report;
+  }
   if (auto st = validate_against_schema(doc, "check-input.schema.json"); !st) return st.error();
   ComplianceReport report;
   if (as_of) {
@@ -38,11 +62,29 @@ Result<ComplianceReport> check_document(const nlohmann::json& doc, const Charter
       consultations.push_back(std::move(*c));
     }
   }
+  std::optional<ForwardPlan> plan;
+  if (doc.contains("forward_plan")) {
+    auto fp = parse_forward_plan(doc["forward_plan"], "/forward_plan");
+    if (!fp) return fp.error();
+    plan = std::move(*fp);
+  }
+
   for (const auto& c : consultations) {
     auto fs = check_consultation(c, policy, report.as_of);
     report.findings.insert(report.findings.end(), fs.begin(), fs.end());
   }
   report.consultations_checked = consultations.size();
+  if (plan) add_forward_plan(*plan, policy, report);
+  return report;
+}
+
+Result<ComplianceReport> check_forward_plan_csv(std::string_view csv_text, const CharterPolicy& policy,
+                                                std::optional<Date> as_of) {
+  auto plan = parse_forward_plan_csv(csv_text);
+  if (!plan) return plan.error();
+  ComplianceReport report;
+  report.as_of = as_of ? *as_of : Date::today_in_london();
+  add_forward_plan(*plan, policy, report);
   return report;
 }
 

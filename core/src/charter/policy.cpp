@@ -22,9 +22,14 @@ std::vector<HolidayWindow> default_windows() {
   return {christmas, august};
 }
 
-void parse_month_day(const std::string& s, unsigned& month, unsigned& day) {
+// "MM-DD" (shape already checked by the schema); 30 February and the like are refused.
+Status parse_month_day(const std::string& s, const std::string& field, unsigned& month, unsigned& day) {
   month = static_cast<unsigned>(std::stoi(s.substr(0, 2)));
   day = static_cast<unsigned>(std::stoi(s.substr(3, 2)));
+  const std::chrono::year_month_day in_leap_year{std::chrono::year{2024}, std::chrono::month{month},
+                                                 std::chrono::day{day}};
+  if (!in_leap_year.ok()) return invalid_argument(field, "\"" + s + "\" is not a real day of the year");
+  return Status::Ok();
 }
 
 std::string month_day(unsigned month, unsigned day) {
@@ -60,6 +65,12 @@ Result<CharterPolicy> CharterPolicy::from_json_text(std::string_view text) {
 }
 
 Result<CharterPolicy> CharterPolicy::from_json(const nlohmann::json& doc) {
+  // Name an unknown rule id precisely; the schema's propertyNames error only points at the object.
+  if (doc.is_object() && doc.contains("severities") && doc["severities"].is_object()) {
+    for (const auto& [rule, sev] : doc["severities"].items()) {
+      if (find_rule(rule) == nullptr) return invalid_argument("/severities/" + rule, "unknown rule id \"" + rule + "\"");
+    }
+  }
   if (auto st = validate_against_schema(doc, "charter-policy.schema.json"); !st) return st.error();
   CharterPolicy p = defaults();
   if (doc.contains("region")) {
@@ -75,13 +86,19 @@ Result<CharterPolicy> CharterPolicy::from_json(const nlohmann::json& doc) {
     if (c.contains("voluntary_sector_weeks")) p.voluntary_sector_weeks = c["voluntary_sector_weeks"].get<int>();
     if (c.contains("holiday_windows")) {
       p.holiday_windows.clear();
+      size_t i = 0;
       for (const auto& w : c["holiday_windows"]) {
+        const std::string base = "/consultation/holiday_windows/" + std::to_string(i++);
         HolidayWindow hw;
         hw.name = w.value("name", "");
-        parse_month_day(w["from"].get<std::string>(), hw.from_month, hw.from_day);
+        if (auto st = parse_month_day(w["from"].get<std::string>(), base + "/from", hw.from_month, hw.from_day); !st) {
+          return st.error();
+        }
         const auto to = w["to"].get<std::string>();
         hw.to_new_year_bank_holiday = (to == "new-year-bank-holiday");
-        if (!hw.to_new_year_bank_holiday) parse_month_day(to, hw.to_month, hw.to_day);
+        if (!hw.to_new_year_bank_holiday) {
+          if (auto st = parse_month_day(to, base + "/to", hw.to_month, hw.to_day); !st) return st.error();
+        }
         p.holiday_windows.push_back(hw);
       }
     }

@@ -32,7 +32,13 @@ struct ComplianceReport {
 
 // Validates and checks a JSON check file. `as_of` overrides the file's own `as_of`; without
 // either, today in Europe/London.
+// A document that is a bare Forward Plan (it has key_decisions or meetings and no consultations)
+// is accepted too.
 Result<ComplianceReport> check_document(const nlohmann::json& doc, const CharterPolicy& policy,
                                         std::optional<Date> as_of = std::nullopt);
+
+// Checks a Forward Plan kept as CSV (docs/forward-plan-csv.md); `as_of` defaults to today.
+Result<ComplianceReport> check_forward_plan_csv(std::string_view csv_text, const CharterPolicy& policy,
+                                                std::optional<Date> as_of = std::nullopt);
 
 }  // namespace townhall

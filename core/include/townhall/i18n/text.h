@@ -1,0 +1,33 @@
+// townhall/i18n/text.h — text at the boundary: UTF-8 validation, NFC, locale-aware sorting.
+//
+// ICU quietly turns invalid UTF-8 into U+FFFD, so a response with a broken byte would be stored
+// with a replacement character nobody typed. Every text that enters Townhall (request bodies, CSV
+// imports, files) goes through validate_utf8 / normalize_for_storage first, which reject instead,
+// naming the field and the byte offset. Stored text is NFC so "é" typed as e + U+0301 and as U+00E9
+// compare, search and count the same.
+// Thread-safety: pure functions; safe from any thread.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "townhall/error.h"
+
+namespace townhall::i18n {
+
+// Strict UTF-8 (no overlong forms, surrogates or code points above U+10FFFF). The error names
+// `field` and says at which byte the bad sequence starts.
+Status validate_utf8(std::string_view text, std::string_view field);
+
+// validate_utf8 then Unicode Normalization Form C.
+Result<std::string> normalize_for_storage(std::string_view text, std::string_view field);
+
+// Sorts `items` (valid UTF-8) in place by the locale's collation (CLDR tailoring: Welsh "ch"
+// after "c", Polish "ł" after "l", …). Ill-formed tags sort by root collation.
+void sort_for_locale(std::vector<std::string>& items, std::string_view tag);
+
+// <0, 0, >0 like strcmp, by the locale's collation.
+int compare_for_locale(std::string_view a, std::string_view b, std::string_view tag);
+
+}  // namespace townhall::i18n
