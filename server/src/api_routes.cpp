@@ -5,6 +5,8 @@
 #include "api_impl.h"
 #include "townhall/consultations/consultation.h"
 #include "townhall/consultations/consultation_rules.h"
+#include "townhall/forward_plan/forward_plan.h"
+#include "townhall/forward_plan/forward_plan_rules.h"
 #include "townhall/responses/answers.h"
 #include "townhall/store/token.h"
 #include "townhall/util/json_schema.h"
@@ -190,6 +192,33 @@ HttpResponse run_transition(Api::Impl& api, const std::string& id, const nlohman
                          {"findings", findings_to_json(findings)["findings"]},
                          {"exception_recorded", new_exception}};
   return with_etag(json_response(200, body), updated->version);
+}
+
+// The stored key decisions as one Forward Plan document (forward-plan.schema.json), with
+// `replacement` put in place of (or added after) the decision with the same id.
+Result<nlohmann::json> forward_plan_document(Api::Impl& api, const nlohmann::json* replacement = nullptr) {
+  auto stored = api.store.list_key_decisions();
+  if (!stored) return stored.error();
+  nlohmann::json decisions = nlohmann::json::array();
+  bool replaced = false;
+  for (auto& d : *stored) {
+    if (replacement && d.value("id", "") == (*replacement)["id"]) {
+      decisions.push_back(*replacement);
+      replaced = true;
+    } else {
+      decisions.push_back(std::move(d));
+    }
+  }
+  if (replacement && !replaced) decisions.push_back(*replacement);
+  return nlohmann::json{{"key_decisions", decisions}};
+}
+
+nlohmann::json findings_for(const std::vector<Finding>& all, const std::string& id) {
+  std::vector<Finding> mine;
+  for (const auto& f : all) {
+    if (f.subject_id == id) mine.push_back(f);
+  }
+  return findings_to_json(mine)["findings"];
 }
 
 std::vector<std::string> run_schedule(Api::Impl& api, Date today) {
@@ -462,6 +491,63 @@ void add_routes(Api::Impl& api) {
     auto r = api.store.response_by_reference(ctx.params["reference"]);
     if (!r) return respond(error_response(r.error()));
     respond(json_response(200, r->to_json()));
+  });
+
+  // ---- Forward Plan --------------------------------------------------------------------------
+  api.add("PUT", "/api/v1/key-decisions/{id}", governance, "key-decision.schema.json",
+          [&api](RequestContext& ctx, Respond& respond) {
+            const std::string& id = ctx.params["id"];
+            if (ctx.body["id"] != id) {
+              return respond(problem(422, "id-mismatch", "Id mismatch",
+                                     "the body's id must be the id in the path (" + id + ")", "/id"));
+            }
+            auto doc = forward_plan_document(api, &ctx.body);
+            if (!doc) return respond(error_response(doc.error()));
+            // The whole plan is checked so cross-references (urgency reports, referrals) stay valid.
+            auto plan = parse_forward_plan(*doc);
+            if (!plan) {
+              Error e = plan.error();
+              size_t index = (*doc)["key_decisions"].size() - 1;
+              for (size_t i = 0; i < (*doc)["key_decisions"].size(); ++i) {
+                if ((*doc)["key_decisions"][i]["id"] == id) index = i;
+              }
+              std::string prefix = "/key_decisions/" + std::to_string(index);
+              if (e.field.rfind(prefix, 0) == 0) e.field = e.field.substr(prefix.size());
+              if (e.field.empty()) e.field = "/";
+              return respond(error_response(e));
+            }
+            auto stored = api.store.put_key_decision(id, ctx.body,
+                                                     AuditEvent{actor_of(ctx.user), "key_decision.record", "key_decision", id, {}});
+            if (!stored) return respond(error_response(stored.error()));
+            auto findings = check_forward_plan(*plan, api.options.policy, api.today());
+            respond(json_response(200, {{"key_decision", ctx.body}, {"findings", findings_for(findings, id)}}));
+          });
+
+  api.add("GET", "/api/v1/key-decisions/{id}", everyone(), "", [&api](RequestContext& ctx, Respond& respond) {
+    auto one = api.store.get_key_decision(ctx.params["id"]);
+    if (!one) return respond(error_response(one.error()));
+    auto doc = forward_plan_document(api);
+    if (!doc) return respond(error_response(doc.error()));
+    auto plan = parse_forward_plan(*doc);
+    if (!plan) return respond(error_response(plan.error()));
+    auto findings = check_forward_plan(*plan, api.options.policy, api.today());
+    respond(json_response(200, {{"key_decision", *one}, {"findings", findings_for(findings, ctx.params["id"])}}));
+  });
+
+  api.add("GET", "/api/v1/forward-plan", everyone(), "", [&api](RequestContext&, Respond& respond) {
+    auto doc = forward_plan_document(api);
+    if (!doc) return respond(error_response(doc.error()));
+    respond(json_response(200, *doc));
+  });
+
+  api.add("GET", "/api/v1/forward-plan/compliance", staff, "", [&api](RequestContext&, Respond& respond) {
+    auto doc = forward_plan_document(api);
+    if (!doc) return respond(error_response(doc.error()));
+    auto plan = parse_forward_plan(*doc);
+    if (!plan) return respond(error_response(plan.error()));
+    auto report = findings_to_json(check_forward_plan(*plan, api.options.policy, api.today()));
+    report["as_of"] = api.today().iso();
+    respond(json_response(200, report));
   });
 
   // ---- audit -----------------------------------------------------------------------------------

@@ -88,6 +88,10 @@ const std::map<std::string, std::set<std::string>>& expected_matrix() {
       {"POST /api/v1/consultations/{id}/responses", {"public", "panel_member", "officer", "admin"}},
       {"GET /api/v1/consultations/{id}/responses", {"officer", "admin"}},
       {"GET /api/v1/responses/{reference}", {"officer", "admin"}},
+      {"PUT /api/v1/key-decisions/{id}", {"governance", "admin"}},
+      {"GET /api/v1/key-decisions/{id}", {"public", "panel_member", "officer", "governance", "admin"}},
+      {"GET /api/v1/forward-plan", {"public", "panel_member", "officer", "governance", "admin"}},
+      {"GET /api/v1/forward-plan/compliance", {"officer", "governance", "admin"}},
       {"GET /api/v1/audit", {"governance", "admin"}},
       {"GET /api/v1/audit/verify", {"governance", "admin"}},
   };
@@ -118,7 +122,7 @@ TEST_F(ApiTest, EveryRouteTimesEveryRoleMatchesTheMatrix) {
       ++checked;
     }
   }
-  EXPECT_EQ(checked, 17 * 5);
+  EXPECT_EQ(checked, 21 * 5);
   EXPECT_EQ(store->list_consultations({})->total, 0);
 }
 

@@ -353,3 +353,90 @@ TEST_F(E2E, SigtermFinishesRequestsInFlightAndLosesNothingAcknowledged) {
 
 }  // namespace
 }  // namespace townhall::testing
+
+namespace townhall::testing {
+namespace {
+
+nlohmann::json key_decision(const std::string& notice_published_on) {
+  return {{"id", "kd-1"},
+          {"matter", "Award of the highways maintenance contract"},
+          {"decision_maker", {{"name", "Cllr Asha Patel"}, {"title", "Cabinet Member for Highways"}}},
+          {"decision_date", "2025-07-17"},
+          {"value_pence", 12000000},
+          {"treated_as_key", true},
+          {"assessment_reasons", "Spend over £100,000"},
+          {"notice",
+           {{"published_on", notice_published_on},
+            {"states_key_decision", true},
+            {"matter", "Award of the highways maintenance contract"},
+            {"decision_maker", {{"name", "Cllr Asha Patel"}, {"title", "Cabinet Member for Highways"}}},
+            {"decision_date", "2025-07-17"},
+            {"documents", {"Cabinet report: highways contract award"}},
+            {"documents_available_from", "Democratic Services, Town Hall, High Street"},
+            {"other_documents_statement", true},
+            {"how_to_request", "Email democratic.services@example.gov.uk"}}}};
+}
+
+std::vector<nlohmann::json> with_rule(const nlohmann::json& findings, const std::string& rule) {
+  std::vector<nlohmann::json> out;
+  for (const auto& f : findings) {
+    if (f["rule"] == rule) out.push_back(f);
+  }
+  return out;
+}
+
+TEST_F(E2E, GovernanceRecordsAKeyDecisionSeesKd2ThenAGeneralException) {
+  std::string governance_token = add_user("governance");
+  std::string officer_token = add_user("officer");
+  ServerProcess server(db);
+  HttpClient governance(server.port), officer(server.port), resident(server.port);
+  governance.token = governance_token;
+  officer.token = officer_token;
+
+  // Decision Thu 17 Jul 2025; notice Thu 19 Jun 2025 leaves 27 clear days (18 Jun was the latest
+  // publication date for 28 clear days: DESIGN.md §2.1).
+  auto late = governance.put("/api/v1/key-decisions/kd-1", key_decision("2025-06-19"));
+  ASSERT_EQ(late.status, 200) << late.body;
+  auto kd2 = with_rule(late.json()["findings"], "KD-2");
+  ASSERT_FALSE(kd2.empty()) << late.body;
+  EXPECT_EQ(kd2[0]["severity"], "breach");
+  EXPECT_EQ(kd2[0]["figures"]["clear_days"], 27);
+  EXPECT_EQ(officer.put("/api/v1/key-decisions/kd-1", key_decision("2025-06-19")).status, 403);
+
+  // A general exception: the chair of scrutiny told and the notice made public on Wed 9 Jul 2025,
+  // five clear working days before Thu 17 Jul (10, 11, 14, 15, 16 July), reasons published 10 Jul.
+  auto doc = key_decision("2025-06-19");
+  doc["general_exception"] = {{"chair_of_scrutiny_notified_on", "2025-07-09"},
+                              {"notified", "Cllr Ben Okafor, chair of Overview and Scrutiny"},
+                              {"made_public_on", "2025-07-09"},
+                              {"reasons_notice_published_on", "2025-07-10"}};
+  auto excepted = governance.put("/api/v1/key-decisions/kd-1", doc);
+  ASSERT_EQ(excepted.status, 200) << excepted.body;
+  auto findings = excepted.json()["findings"];
+  for (const auto& f : with_rule(findings, "KD-2")) EXPECT_NE(f["severity"], "breach") << f.dump();
+  for (const auto& f : with_rule(findings, "KD-3")) EXPECT_NE(f["severity"], "breach") << f.dump();
+
+  // The public sees the plan; the compliance report and the audit log record it.
+  auto plan = resident.get("/api/v1/forward-plan");
+  ASSERT_EQ(plan.status, 200);
+  EXPECT_EQ(plan.json()["key_decisions"].size(), 1u);
+  EXPECT_EQ(resident.get("/api/v1/key-decisions/kd-1").json()["key_decision"]["general_exception"]["notified"],
+            "Cllr Ben Okafor, chair of Overview and Scrutiny");
+  auto report = officer.get("/api/v1/forward-plan/compliance");
+  ASSERT_EQ(report.status, 200);
+  EXPECT_TRUE(report.json().contains("findings"));
+  auto mismatch = governance.put("/api/v1/key-decisions/kd-2", doc);
+  EXPECT_EQ(mismatch.status, 422);
+  EXPECT_EQ(mismatch.json()["pointer"], "/id");
+  auto bad_date = doc;
+  bad_date["id"] = "kd-3";
+  bad_date["decision_date"] = "2025-02-30";
+  auto refused = governance.put("/api/v1/key-decisions/kd-3", bad_date);
+  EXPECT_EQ(refused.status, 422);
+  EXPECT_EQ(refused.json()["pointer"], "/decision_date");
+  EXPECT_EQ(resident.get("/api/v1/key-decisions/kd-3").status, 404);
+  EXPECT_EQ(server.stop(), 0);
+}
+
+}  // namespace
+}  // namespace townhall::testing
