@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "townhall/forward_plan/forward_plan.h"
 #include "townhall/server/api.h"
 #include "townhall/store/response_committer.h"
 
@@ -71,6 +72,9 @@ HttpResponse error_response(const Error& e);
 std::string actor_of(const User& u);
 
 void add_routes(Api::Impl& api);
+std::string forward_plan_csv(const ForwardPlan& plan);
+std::string forward_plan_atom(const ForwardPlan& plan, const std::string& now_rfc3339);
+std::string forward_plan_ics(const ForwardPlan& plan, const std::string& now_rfc3339);
 std::vector<std::string> run_schedule(Api::Impl& api, Date today);
 
 }  // namespace townhall::server

@@ -540,6 +540,27 @@ void add_routes(Api::Impl& api) {
     respond(json_response(200, *doc));
   });
 
+  auto plan_output = [&api](const char* content_type, auto render) {
+    return [&api, content_type, render](RequestContext&, Respond& respond) {
+      auto doc = forward_plan_document(api);
+      if (!doc) return respond(error_response(doc.error()));
+      auto plan = parse_forward_plan(*doc);
+      if (!plan) return respond(error_response(plan.error()));
+      HttpResponse r;
+      r.content_type = content_type;
+      r.body = render(*plan);
+      respond(std::move(r));
+    };
+  };
+  api.add("GET", "/api/v1/forward-plan.csv", everyone(), "",
+          plan_output("text/csv; charset=utf-8", [](const ForwardPlan& p) { return forward_plan_csv(p); }));
+  api.add("GET", "/api/v1/forward-plan.atom", everyone(), "",
+          plan_output("application/atom+xml; charset=utf-8",
+                      [](const ForwardPlan& p) { return forward_plan_atom(p, now_rfc3339_utc()); }));
+  api.add("GET", "/api/v1/forward-plan.ics", everyone(), "",
+          plan_output("text/calendar; charset=utf-8",
+                      [](const ForwardPlan& p) { return forward_plan_ics(p, now_rfc3339_utc()); }));
+
   api.add("GET", "/api/v1/forward-plan/compliance", staff, "", [&api](RequestContext&, Respond& respond) {
     auto doc = forward_plan_document(api);
     if (!doc) return respond(error_response(doc.error()));

@@ -92,6 +92,9 @@ const std::map<std::string, std::set<std::string>>& expected_matrix() {
       {"GET /api/v1/key-decisions/{id}", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /api/v1/forward-plan", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /api/v1/forward-plan/compliance", {"officer", "governance", "admin"}},
+      {"GET /api/v1/forward-plan.csv", {"public", "panel_member", "officer", "governance", "admin"}},
+      {"GET /api/v1/forward-plan.atom", {"public", "panel_member", "officer", "governance", "admin"}},
+      {"GET /api/v1/forward-plan.ics", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /api/v1/audit", {"governance", "admin"}},
       {"GET /api/v1/audit/verify", {"governance", "admin"}},
   };
@@ -122,7 +125,7 @@ TEST_F(ApiTest, EveryRouteTimesEveryRoleMatchesTheMatrix) {
       ++checked;
     }
   }
-  EXPECT_EQ(checked, 21 * 5);
+  EXPECT_EQ(checked, 24 * 5);
   EXPECT_EQ(store->list_consultations({})->total, 0);
 }
 

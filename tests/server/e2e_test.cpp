@@ -422,6 +422,29 @@ TEST_F(E2E, GovernanceRecordsAKeyDecisionSeesKd2ThenAGeneralException) {
   EXPECT_EQ(plan.json()["key_decisions"].size(), 1u);
   EXPECT_EQ(resident.get("/api/v1/key-decisions/kd-1").json()["key_decision"]["general_exception"]["notified"],
             "Cllr Ben Okafor, chair of Overview and Scrutiny");
+  // The same plan as CSV, Atom and iCalendar.
+  auto csv = resident.get("/api/v1/forward-plan.csv");
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.header("content-type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(csv.body.substr(0, csv.body.find("\r\n")).substr(0, 35), "id,matter,decision_maker,date_or_pe");
+  EXPECT_NE(csv.body.find("\r\nkd-1,Award of the highways maintenance contract,\"Cllr Asha Patel, Cabinet Member for Highways\","),
+            std::string::npos) << csv.body;
+  EXPECT_NE(csv.body.find(",\"£120,000.00\",12000000,"), std::string::npos) << csv.body;  // money quoted, and in pence
+  auto atom = resident.get("/api/v1/forward-plan.atom");
+  ASSERT_EQ(atom.status, 200);
+  EXPECT_NE(atom.body.find("<id>urn:townhall:key-decision:kd-1</id>"), std::string::npos) << atom.body;
+  EXPECT_NE(atom.body.find("<updated>2025-06-19T00:00:00Z</updated>"), std::string::npos);
+  auto ics = resident.get("/api/v1/forward-plan.ics");
+  ASSERT_EQ(ics.status, 200);
+  EXPECT_EQ(ics.body.substr(0, 17), "BEGIN:VCALENDAR\r\n");
+  EXPECT_NE(ics.body.find("DTSTART;VALUE=DATE:20250717\r\n"), std::string::npos) << ics.body;
+  EXPECT_NE(ics.body.find("DTEND;VALUE=DATE:20250718\r\n"), std::string::npos);
+  EXPECT_NE(ics.body.find("SUMMARY:Key decision: Award of the highways maintenance contract\r\n"), std::string::npos);
+  for (size_t start = 0, end; (end = ics.body.find("\r\n", start)) != std::string::npos; start = end + 2) {
+    EXPECT_LE(end - start, 75u) << "unfolded iCalendar line";
+  }
+  EXPECT_EQ(ics.body.substr(ics.body.size() - 15), "END:VCALENDAR\r\n");
+
   auto report = officer.get("/api/v1/forward-plan/compliance");
   ASSERT_EQ(report.status, 200);
   EXPECT_TRUE(report.json().contains("findings"));
