@@ -120,10 +120,37 @@ TOWNHALL_COMMAND("demo seed", "demo seed --db PATH  (demo consultations in every
                    // A draft that breaches C-MIN (five weeks for a big decision), to try the checks on.
                    create(consultation("Closing the Market Street car park", "We propose to close the car park and sell the land.",
                                        today.plus_days(14), today.plus_days(48), true, {"Market"}, {"transport", "parking"}));
+                   // A Forward Plan: one key decision with 28 clear days' notice, one with too little.
+                   std::string gov_token = new_bearer_token();
+                   if (auto u = (*store)->add_user(Role::kGovernance, "Demo governance", hash_token(gov_token)); !u) {
+                     return bad_input(u.error());
+                   }
+                   Caller governance{api, gov_token};
+                   auto decision = [&](const std::string& id, const std::string& matter, Date when, Date notice,
+                                       int64_t pence) {
+                     nlohmann::json maker = {{"name", "Cllr Asha Patel"}, {"title", "Cabinet Member for Highways"}};
+                     nlohmann::json kd = {{"id", id}, {"matter", matter}, {"decision_maker", maker},
+                                          {"decision_date", when.iso()}, {"value_pence", pence}, {"treated_as_key", true},
+                                          {"assessment_reasons", "Spend over £100,000"},
+                                          {"notice", {{"published_on", notice.iso()}, {"states_key_decision", true},
+                                                      {"matter", matter}, {"decision_maker", maker},
+                                                      {"decision_date", when.iso()},
+                                                      {"documents", {"Cabinet report"}},
+                                                      {"documents_available_from", "Democratic Services, Town Hall"},
+                                                      {"other_documents_statement", true},
+                                                      {"how_to_request", "Email democratic.services@example.gov.uk"}}}};
+                     auto r = governance("PUT", "/api/v1/key-decisions/" + id, kd);
+                     if (r.status != 200) throw std::runtime_error("seed: " + id + ": " + r.body);
+                   };
+                   decision("kd-1", "Award of the highways maintenance contract", today.plus_days(40), today.minus_days(1),
+                            12'000'000);
+                   decision("kd-2", "Sale of the Market Street car park", today.plus_days(20), today.minus_days(3),
+                            45'000'000);  // 22 clear days: a KD-2 breach
                    api.shutdown();
                    std::cout << token << "\n";
                    std::cerr << "townhall: seeded " << *db << " with 5 consultations (open, scheduled, closed, "
-                             << "outcome published, draft); the officer token above is shown only once\n";
+                             << "outcome published, draft) and a Forward Plan of 2 key decisions (one short of 28 clear days' "
+                             << "notice); the officer token above is shown only once\n";
                    return kExitOk;
                  });
 

@@ -91,6 +91,10 @@ TEST(CliStore, DemoSeedCreatesConsultationsInEveryStateWithAnIntactAuditLog) {
             std::to_string(sqlite3_column_int(st, 1)) + " ";
   }
   sqlite3_finalize(st);
+  ASSERT_EQ(sqlite3_prepare_v2(h, "SELECT COUNT(*) FROM key_decisions", -1, &st, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(st, 0), 2);
+  sqlite3_finalize(st);
   sqlite3_close(h);
   EXPECT_EQ(seen, "closed=1 draft=1 open=1 outcome_published=1 scheduled=1 ");
   EXPECT_EQ(run_cli("audit verify --db " + db).exit_code, 0);
