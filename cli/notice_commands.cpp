@@ -13,23 +13,38 @@ std::string period_text(int days, DayCountMode mode) {
   return std::to_string(days) + " clear " + (mode == DayCountMode::kWorking ? "working " : "") + "days";
 }
 
-int latest(const Args& args) {
-  auto event = date_option(args, "event");
-  if (!event) return bad_input(event.error());
+// The options both notice commands take: the date, --days, --mode and --region.
+struct NoticeArgs {
+  Date date;
+  int days = 28;
+  DayCountMode mode = DayCountMode::kCalendar;
+  Region region = Region::kEnglandAndWales;
+};
+
+Result<NoticeArgs> notice_args(const Args& args, const std::string& date_name) {
+  auto date = date_option(args, date_name);
+  if (!date) return date.error();
   auto days = int_option(args, "days", 28, 0, 366);
-  if (!days) return bad_input(days.error());
+  if (!days) return days.error();
   auto mode = mode_option(args, DayCountMode::kCalendar);
-  if (!mode) return bad_input(mode.error());
+  if (!mode) return mode.error();
   auto region = region_option(args);
-  if (!region) return bad_input(region.error());
-  const auto& cal = HolidayCalendar::for_region(*region);
-  const Date last = latest_publication(*event, *days, *mode, cal);
+  if (!region) return region.error();
+  return NoticeArgs{*date, *days, *mode, *region};
+}
+
+int latest(const Args& args) {
+  auto n = notice_args(args, "event");
+  if (!n) return bad_input(n.error());
+  const auto [event, days, mode, region] = *n;
+  const auto& cal = HolidayCalendar::for_region(region);
+  const Date last = latest_publication(event, days, mode, cal);
   const Date practical = last_working_day_on_or_before(last, cal);
   if (args.json()) {
-    std::cout << nlohmann::json{{"event", event->iso()},
-                                {"days", *days},
-                                {"mode", mode_id(*mode)},
-                                {"region", region_id(*region)},
+    std::cout << nlohmann::json{{"event", event.iso()},
+                                {"days", days},
+                                {"mode", mode_id(mode)},
+                                {"region", region_id(region)},
                                 {"latest_publication", last.iso()},
                                 {"practical_latest", practical.iso()},
                                 {"latest_is_working_day", cal.is_working_day(last)}}
@@ -37,7 +52,7 @@ int latest(const Args& args) {
               << "\n";
     return kExitOk;
   }
-  std::cout << "For " << period_text(*days, *mode) << "' notice of " << event->long_english()
+  std::cout << "For " << period_text(days, mode) << "' notice of " << event.long_english()
             << ", publish no later than " << last.long_english() << ".\n";
   if (practical != last) {
     std::cout << "That is not a working day: in practice publish by " << practical.long_english() << ".\n";
@@ -46,27 +61,22 @@ int latest(const Args& args) {
 }
 
 int earliest(const Args& args) {
-  auto published = date_option(args, "published");
-  if (!published) return bad_input(published.error());
-  auto days = int_option(args, "days", 28, 0, 366);
-  if (!days) return bad_input(days.error());
-  auto mode = mode_option(args, DayCountMode::kCalendar);
-  if (!mode) return bad_input(mode.error());
-  auto region = region_option(args);
-  if (!region) return bad_input(region.error());
-  const auto& cal = HolidayCalendar::for_region(*region);
-  const Date first = earliest_event(*published, *days, *mode, cal);
+  auto n = notice_args(args, "published");
+  if (!n) return bad_input(n.error());
+  const auto [published, days, mode, region] = *n;
+  const auto& cal = HolidayCalendar::for_region(region);
+  const Date first = earliest_event(published, days, mode, cal);
   if (args.json()) {
-    std::cout << nlohmann::json{{"published", published->iso()},
-                                {"days", *days},
-                                {"mode", mode_id(*mode)},
-                                {"region", region_id(*region)},
+    std::cout << nlohmann::json{{"published", published.iso()},
+                                {"days", days},
+                                {"mode", mode_id(mode)},
+                                {"region", region_id(region)},
                                 {"earliest_event", first.iso()}}
                      .dump(2)
               << "\n";
     return kExitOk;
   }
-  std::cout << "A notice published on " << published->long_english() << " gives " << period_text(*days, *mode)
+  std::cout << "A notice published on " << published.long_english() << " gives " << period_text(days, mode)
             << "' notice of an event on or after " << first.long_english() << ".\n";
   return kExitOk;
 }

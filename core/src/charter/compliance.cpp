@@ -24,6 +24,15 @@ void add_forward_plan(const ForwardPlan& plan, const CharterPolicy& policy, Comp
   report.meetings_checked = plan.meetings.size();
 }
 
+// The report of a file that holds only a Forward Plan (JSON or CSV).
+Result<ComplianceReport> plan_report(Result<ForwardPlan> plan, const CharterPolicy& policy, std::optional<Date> as_of) {
+  if (!plan) return plan.error();
+  ComplianceReport report;
+  report.as_of = as_of ? *as_of : Date::today_in_london();
+  add_forward_plan(*plan, policy, report);
+  return report;
+}
+
 }  // namespace
 
 Result<ComplianceReport> check_document(const nlohmann::json& doc, const CharterPolicy& policy,
@@ -32,14 +41,7 @@ Result<ComplianceReport> check_document(const nlohmann::json& doc, const Charter
   // error pointers relative to the file itself.
   const bool bare_plan = doc.is_object() && !doc.contains("consultations") && !doc.contains("forward_plan") &&
                          (doc.contains("key_decisions") || doc.contains("meetings"));
-  if (bare_plan) {
-    auto plan = parse_forward_plan(doc);
-    if (!plan) return plan.error();
-    ComplianceReport report;
-    report.as_of = as_of ? *as_of : Date::today_in_london();
-    add_forward_plan(*plan, policy, report);
-    return report;
-  }
+  if (bare_plan) return plan_report(parse_forward_plan(doc), policy, as_of);
   if (auto st = validate_against_schema(doc, "check-input.schema.json"); !st) return st.error();
   ComplianceReport report;
   if (as_of) {
@@ -80,12 +82,7 @@ Result<ComplianceReport> check_document(const nlohmann::json& doc, const Charter
 
 Result<ComplianceReport> check_forward_plan_csv(std::string_view csv_text, const CharterPolicy& policy,
                                                 std::optional<Date> as_of) {
-  auto plan = parse_forward_plan_csv(csv_text);
-  if (!plan) return plan.error();
-  ComplianceReport report;
-  report.as_of = as_of ? *as_of : Date::today_in_london();
-  add_forward_plan(*plan, policy, report);
-  return report;
+  return plan_report(parse_forward_plan_csv(csv_text), policy, as_of);
 }
 
 }  // namespace townhall
