@@ -6,7 +6,7 @@ WERROR ?= ON
 SANITIZE ?=
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test bench clean sanitize
+.PHONY: all deps configure build test bench clean sanitize serve
 
 all: build
 
@@ -32,6 +32,10 @@ sanitize:
 
 bench: build
 	./bench/run.sh $(BUILD_DIR)
+
+# Builds and starts the REST server on 127.0.0.1 (PORT=8080) with a seeded demo database.
+serve: build
+	./scripts/serve-demo.sh $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR) build-asan

@@ -1,0 +1,246 @@
+// bench_server — HTTP throughput of `townhall serve` over loopback, in one run:
+//   1. GET /health with 64 concurrent keep-alive clients (the baseline: HTTP + routing only);
+//   2. durable POST response submissions with 64 concurrent keep-alive clients, each
+//      acknowledged only after the group-commit transaction holding it has committed.
+// Prints requests/s, p50/p99 latency and the ratio submissions/health. Afterwards it checks that
+// the database holds exactly as many responses as were acknowledged.
+// Usage: bench_server [--seconds S] [--clients N] [--sync normal|full] [--idempotency-keys on|off]
+// (by default every submission carries a distinct Idempotency-Key, as a careful client would send)
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <pthread.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "townhall/server/http_server.h"
+#include "townhall/store/sqlite_store.h"
+
+using namespace townhall;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Conn {
+  int fd = -1;
+  std::string out;
+  size_t sent = 0;
+  std::string in;
+  Clock::time_point started;
+  uint64_t n = 0;
+};
+
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+struct PhaseResult {
+  double seconds = 0;
+  double cpu = 0;  // process CPU seconds (server + client) during the phase
+  uint64_t ok = 0, failed = 0;
+  std::vector<double> latencies_ms;
+  double rate() const { return static_cast<double>(ok) / seconds; }
+  double percentile(double p) {
+    if (latencies_ms.empty()) return 0;
+    std::sort(latencies_ms.begin(), latencies_ms.end());
+    size_t i = static_cast<size_t>(p * static_cast<double>(latencies_ms.size() - 1));
+    return latencies_ms[i];
+  }
+};
+
+int connect_to(uint16_t port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    perror("connect");
+    std::exit(1);
+  }
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  return fd;
+}
+
+// Returns the length of one complete response at the front of `in` (0 if incomplete) and its status.
+size_t complete_response(const std::string& in, int* status) {
+  size_t hdr_end = in.find("\r\n\r\n");
+  if (hdr_end == std::string::npos) return 0;
+  *status = std::atoi(in.c_str() + 9);
+  size_t cl = 0;
+  // Header names are case-insensitive; Beast writes "Content-Length".
+  for (const char* name : {"Content-Length: ", "content-length: "}) {
+    size_t p = in.find(name);
+    if (p != std::string::npos && p < hdr_end) cl = std::strtoul(in.c_str() + p + std::strlen(name), nullptr, 10);
+  }
+  size_t total = hdr_end + 4 + cl;
+  return in.size() >= total ? total : 0;
+}
+
+// Drives `clients` keep-alive connections for `seconds`, each sending make_request(conn, n) in turn.
+template <typename MakeRequest>
+PhaseResult run_phase(uint16_t port, int clients, double seconds, int expect_status, MakeRequest make_request) {
+  int ep = epoll_create1(0);
+  std::vector<Conn> conns(static_cast<size_t>(clients));
+  auto send_next = [&](size_t i) {
+    Conn& c = conns[i];
+    c.out = make_request(i, c.n++);
+    c.sent = 0;
+    c.started = Clock::now();
+    ssize_t w = write(c.fd, c.out.data(), c.out.size());
+    if (w > 0) c.sent = static_cast<size_t>(w);
+  };
+  for (size_t i = 0; i < conns.size(); ++i) {
+    conns[i].fd = connect_to(port);
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = i;
+    epoll_ctl(ep, EPOLL_CTL_ADD, conns[i].fd, &ev);
+  }
+  PhaseResult r;
+  double cpu0 = cpu_seconds();
+  auto t0 = Clock::now();
+  auto deadline = t0 + std::chrono::duration<double>(seconds);
+  for (size_t i = 0; i < conns.size(); ++i) send_next(i);
+  size_t outstanding = conns.size();
+  std::vector<epoll_event> events(256);
+  char buf[65536];
+  bool stopping = false;
+  while (outstanding > 0) {
+    int n = epoll_wait(ep, events.data(), static_cast<int>(events.size()), 100);
+    auto now = Clock::now();
+    if (now >= deadline) stopping = true;
+    for (int k = 0; k < n; ++k) {
+      size_t i = events[static_cast<size_t>(k)].data.u64;
+      Conn& c = conns[i];
+      if (c.sent < c.out.size()) {  // finish a partial write first (rare: requests are small)
+        ssize_t w = write(c.fd, c.out.data() + c.sent, c.out.size() - c.sent);
+        if (w > 0) c.sent += static_cast<size_t>(w);
+      }
+      for (;;) {
+        ssize_t got = read(c.fd, buf, sizeof buf);
+        if (got <= 0) break;
+        c.in.append(buf, static_cast<size_t>(got));
+      }
+      int status = 0;
+      while (size_t len = complete_response(c.in, &status)) {
+        c.in.erase(0, len);
+        auto done = Clock::now();
+        if (status == expect_status) {
+          ++r.ok;
+          r.latencies_ms.push_back(std::chrono::duration<double, std::milli>(done - c.started).count());
+        } else {
+          ++r.failed;
+        }
+        if (stopping) {
+          --outstanding;
+        } else {
+          send_next(i);
+        }
+      }
+    }
+  }
+  r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  r.cpu = cpu_seconds() - cpu0;
+  for (auto& c : conns) close(c.fd);
+  close(ep);
+  return r;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  double seconds = 3;
+  int clients = 64;
+  std::string sync = "normal";
+  bool idempotency = true;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string a = argv[i];
+    if (a == "--seconds") seconds = std::atof(argv[i + 1]);
+    else if (a == "--clients") clients = std::atoi(argv[i + 1]);
+    else if (a == "--sync") sync = argv[i + 1];
+    else if (a == "--idempotency-keys") idempotency = std::string(argv[i + 1]) != "off";
+  }
+  char tmpl[] = "/tmp/townhall-bench-XXXXXX";
+  std::string dir = mkdtemp(tmpl);
+  SqliteOptions so;
+  so.sync = sync == "full" ? SyncMode::kFull : SyncMode::kNormal;
+  auto store = std::move(open_sqlite_store(dir + "/bench.db", so)).value();
+  nlohmann::json doc = {
+      {"title", "Library opening hours"},
+      {"questions",
+       {{{"id", "agree"}, {"type", "yes_no"}, {"text", "Do you agree?"}, {"required", true}},
+        {{"id", "days"}, {"type", "multiple_choice"}, {"text", "Which days?"}, {"options", {"mon", "tue", "wed", "sat"}}},
+        {{"id", "why"}, {"type", "free_text"}, {"text", "Why?"}}}}};
+  auto c = store->create_consultation(doc, AuditEvent{"bench", "create", "consultation", "", {}});
+  for (auto [from, to] : {std::pair{"draft", "scheduled"}, std::pair{"scheduled", "open"}}) {
+    (void)store->transition_consultation(TransitionRecord{c->id, from, to, 0, {}, {}});
+  }
+  server::Api api(*store);
+  server::ServerConfig config;
+  config.port = 0;
+  server::HttpServer http(api, config);
+  uint16_t port = *http.start();
+  std::thread server_thread([&] {
+    pthread_setname_np(pthread_self(), "th-io");
+    http.run(false);
+  });
+  pthread_setname_np(pthread_self(), "bench-client");
+
+  std::cout << "bench_server: " << clients << " keep-alive clients over 127.0.0.1:" << port << ", " << seconds
+            << " s per phase, 2 server threads + 1 writer thread, SQLite WAL synchronous=" << sync
+            << ", Idempotency-Key " << (idempotency ? "on" : "off") << "\n";
+
+  std::string health = "GET /health HTTP/1.1\r\nHost: bench\r\n\r\n";
+  auto h = run_phase(port, clients, seconds, 200, [&](size_t, uint64_t) { return health; });
+
+  const std::string path = "/api/v1/consultations/" + c->id + "/responses";
+  auto p = run_phase(port, clients, seconds, 201, [&](size_t conn, uint64_t n) {
+    std::string body = R"({"answers":{"agree":true,"days":["mon","sat"],"why":"Open later on Saturdays please, response )" +
+                       std::to_string(n) + R"("}})";
+    std::string key = idempotency ? "Idempotency-Key: k-" + std::to_string(conn) + "-" + std::to_string(n) + "\r\n" : "";
+    return "POST " + path + " HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n" + key +
+           "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  });
+
+  http.stop();
+  server_thread.join();
+  int64_t stored = *store->count_responses(c->id);
+
+  auto print = [](const char* name, PhaseResult& r) {
+    std::printf("%-26s %8.0f req/s  (%llu ok, %llu failed, %.2f s)  p50 %.2f ms  p99 %.2f ms  cpu %.0f%% = %.0f us/req\n",
+                name, r.rate(), static_cast<unsigned long long>(r.ok), static_cast<unsigned long long>(r.failed),
+                r.seconds, r.percentile(0.50), r.percentile(0.99), 100 * r.cpu / r.seconds,
+                1e6 * r.cpu / static_cast<double>(std::max<uint64_t>(r.ok, 1)));
+  };
+  print("GET /health", h);
+  print("POST responses (durable)", p);
+  double ratio = p.rate() / h.rate();
+  std::printf("ratio submissions/health: %.2f   (targets: >= 10000 submissions/s, ratio >= 0.5, p99 < 20 ms)\n", ratio);
+  auto stats = api.commit_stats();
+  std::printf("group commit: %llu submissions in %llu transactions (%.1f per commit)\n",
+              static_cast<unsigned long long>(stats.submissions), static_cast<unsigned long long>(stats.batches),
+              stats.batches ? static_cast<double>(stats.submissions) / static_cast<double>(stats.batches) : 0.0);
+  std::printf("acknowledged %llu, stored %lld: %s\n", static_cast<unsigned long long>(p.ok),
+              static_cast<long long>(stored), static_cast<int64_t>(p.ok) == stored ? "every acknowledged response is committed" : "MISMATCH");
+  std::filesystem::remove_all(dir);
+  return static_cast<int64_t>(p.ok) == stored ? 0 : 1;
+}

@@ -1,0 +1,56 @@
+// townhall/store/response_committer.h — group commit of response submissions.
+//
+// Submitting a response is the hot path when a consultation goes viral. Instead of one
+// transaction per request, callers queue submissions here; a single writer thread takes every
+// queued submission (up to max_batch), writes them in ONE transaction through
+// Store::submit_responses and only then calls each submission's completion callback. A request is
+// therefore acknowledged only after the transaction holding it has committed.
+//
+// stop() refuses new work, commits everything already queued and joins the writer; the destructor
+// calls stop().
+// Thread-safety: submit() may be called from any thread. Callbacks run on the writer thread and
+// must not block (post the result back to your own executor).
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "townhall/store/store.h"
+
+namespace townhall {
+
+class ResponseCommitter {
+ public:
+  using Callback = std::function<void(Result<StoredResponse>)>;
+
+  explicit ResponseCommitter(Store& store, size_t max_batch = 1024);
+  ~ResponseCommitter();
+  ResponseCommitter(const ResponseCommitter&) = delete;
+  ResponseCommitter& operator=(const ResponseCommitter&) = delete;
+
+  // Queues one submission. After stop() the callback is called at once with a kConflict error.
+  void submit(ResponseSubmission submission, Callback done);
+  void stop();
+
+  // Transactions committed and submissions written so far (for diagnostics and benchmarks).
+  uint64_t batches() const;
+  uint64_t submissions() const;
+
+ private:
+  void run();
+
+  Store& store_;
+  size_t max_batch_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::pair<ResponseSubmission, Callback>> queue_;
+  bool stopping_ = false;
+  uint64_t batches_ = 0, submissions_ = 0;
+  std::thread writer_;
+};
+
+}  // namespace townhall

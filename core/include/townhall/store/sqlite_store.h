@@ -1,0 +1,36 @@
+// townhall/store/sqlite_store.h — the embedded Store over SQLite (SQLiteCpp).
+//
+// Opening a file sets WAL journaling, foreign keys ON and a busy timeout, then applies the
+// versioned migrations that the file lacks, in one transaction (table `schema_version`). An older
+// file is upgraded in place; a file written by a newer Townhall (a version above the latest known
+// migration) is refused with an error saying so, and is not touched.
+//
+// Durability: synchronous=NORMAL in WAL mode (the default here) keeps every committed transaction
+// across a crash of the process; a power cut may lose the last commits. synchronous=FULL also
+// survives power loss, at the cost of an fsync per commit.
+// Thread-safety: one connection guarded by a mutex; every method may be called from any thread.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "townhall/store/store.h"
+
+namespace townhall {
+
+enum class SyncMode { kNormal, kFull };
+
+struct SqliteOptions {
+  SyncMode sync = SyncMode::kNormal;
+  int busy_timeout_ms = 5000;
+  // Apply migrations only up to this version (tests and staged upgrades); 0 = latest.
+  int target_version = 0;
+};
+
+// The newest schema version this build knows.
+int sqlite_latest_schema_version();
+
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path,
+                                                 const SqliteOptions& options = {});
+
+}  // namespace townhall

@@ -1,0 +1,147 @@
+// townhall/store/store.h — the one storage interface of the core.
+//
+// Callers (CLI, server, bindings) talk only to Store, so a PostgreSQL store can be added later
+// without touching them; SqliteStore (sqlite_store.h) is the embedded default. Data kinds are kept
+// apart as DESIGN.md §5 requires: people (personal data), equality data and responses live in
+// separate tables and a response refers to a person only by id.
+//
+// Consultations are stored as their validated JSON document plus indexed columns (id, status,
+// opens, closes, title, wards, topics) for the public hub listing; questions are kept in their own
+// table, rewritten whenever the document is saved. Every lifecycle change is written together with
+// its audit entry in one transaction.
+//
+// Errors: kNotFound for unknown ids, kConflict for state clashes (a stale version, a used
+// idempotency key with a different body, a consultation that is not open), kIo for database
+// trouble. A failed call changes nothing.
+// Thread-safety: implementations must be safe to call from many threads at once.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "townhall/error.h"
+#include "townhall/store/audit.h"
+#include "townhall/store/role.h"
+
+namespace townhall {
+
+// Lifecycle states, in order.
+inline constexpr const char* kConsultationStatuses[] = {"draft", "scheduled", "open", "closed",
+                                                        "outcome_published"};
+
+struct ConsultationRecord {
+  std::string id;                  // "c-1", assigned by the store
+  std::string status = "draft";
+  nlohmann::json document;         // the validated consultation document (without id/status)
+  int64_t version = 0;             // incremented by every write; used for optimistic concurrency
+  std::string created_at, updated_at;  // RFC 3339 UTC
+
+  // document + {"id", "status", "version", "created_at", "updated_at"}.
+  nlohmann::json to_json() const;
+};
+
+struct ConsultationQuery {
+  std::vector<std::string> statuses;  // empty = any
+  std::string ward;                   // exact ward name; empty = any
+  std::string topic;                  // exact topic; empty = any
+  std::string search;                 // case-insensitive substring of title or summary
+  std::string sort = "-opens";        // opens | closes | title | created, '-' prefix = descending
+  int64_t limit = 20;                 // 1..100
+  int64_t offset = 0;
+};
+
+struct ConsultationPage {
+  std::vector<ConsultationRecord> items;
+  int64_t total = 0;  // matching rows, ignoring limit/offset
+};
+
+struct ResponseSubmission {
+  std::string consultation_id;
+  std::string channel = "online";  // online | paper | phone | face_to_face | event
+  std::optional<int64_t> person_id;
+  std::optional<int64_t> submitted_by;  // user id of the caller (absent for anonymous)
+  std::optional<int64_t> entered_by;    // officer who keyed in a paper/phone/face-to-face response
+  nlohmann::json answers = nlohmann::json::object();
+  std::string idempotency_key;    // empty = none
+  std::string idempotency_scope;  // whose key it is ("user:3", "public")
+  std::string request_hash;       // SHA-256 of the request body, to spot a reused key
+};
+
+struct StoredResponse {
+  int64_t id = 0;
+  std::string reference;  // "TH-7K2M-Q9XD"
+  std::string consultation_id;
+  std::string channel;
+  std::optional<int64_t> person_id, submitted_by, entered_by;
+  nlohmann::json answers;
+  std::string created_at;
+  bool replayed = false;  // true when an idempotency key matched an earlier submission
+
+  nlohmann::json to_json() const;
+};
+
+struct TransitionRecord {
+  std::string consultation_id;
+  std::string from, to;
+  int64_t expected_version = 0;  // 0 = do not check
+  nlohmann::json document_patch = nlohmann::json::object();  // merged into the document (e.g. outcome)
+  std::vector<AuditEvent> audit;  // written in the same transaction
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual int schema_version() = 0;
+
+  // Users and tokens.
+  virtual Result<User> add_user(Role role, const std::string& name, const std::string& token_hash) = 0;
+  virtual std::optional<User> user_by_token_hash(const std::string& token_hash) = 0;
+
+  // People (personal data) and their equality monitoring answers, kept apart from responses.
+  virtual Result<int64_t> add_person(const nlohmann::json& personal_data) = 0;
+  virtual Status set_equality_data(int64_t person_id, const nlohmann::json& answers) = 0;
+
+  // Consultations.
+  virtual Result<ConsultationRecord> create_consultation(const nlohmann::json& document,
+                                                         const AuditEvent& audit) = 0;
+  virtual Result<ConsultationRecord> get_consultation(const std::string& id) = 0;
+  // Replaces the document of a draft; expected_version 0 skips the check.
+  virtual Result<ConsultationRecord> update_consultation(const std::string& id,
+                                                         const nlohmann::json& document,
+                                                         int64_t expected_version,
+                                                         const AuditEvent& audit) = 0;
+  virtual Status delete_consultation(const std::string& id, const AuditEvent& audit) = 0;
+  virtual Result<ConsultationRecord> transition_consultation(const TransitionRecord& t) = 0;
+  virtual Result<ConsultationPage> list_consultations(const ConsultationQuery& query) = 0;
+  virtual Result<std::vector<nlohmann::json>> questions(const std::string& consultation_id) = 0;
+
+  // Responses. Each submission in the batch succeeds or fails on its own, and all successful
+  // ones are committed in ONE transaction before this returns (group commit).
+  virtual std::vector<Result<StoredResponse>> submit_responses(
+      const std::vector<ResponseSubmission>& batch) = 0;
+  // One page of a consultation's responses in the order they were stored; `total` counts them all.
+  virtual Result<std::vector<StoredResponse>> list_responses(const std::string& consultation_id,
+                                                             int64_t limit = 100, int64_t offset = 0) = 0;
+  // The response with this quotable reference ("TH-7K2M-Q9XD"), for enquiries by phone or letter.
+  virtual Result<StoredResponse> response_by_reference(const std::string& reference) = 0;
+  virtual Result<int64_t> count_responses(const std::string& consultation_id) = 0;
+
+  // Forward Plan documents (key decisions, notices), stored as JSON.
+  virtual Result<nlohmann::json> put_key_decision(const std::string& id, const nlohmann::json& doc,
+                                                  const AuditEvent& audit) = 0;
+  virtual Result<nlohmann::json> get_key_decision(const std::string& id) = 0;
+  virtual Result<std::vector<nlohmann::json>> list_key_decisions() = 0;
+
+  // Audit log.
+  virtual Result<AuditEntry> append_audit(const AuditEvent& event) = 0;
+  virtual Result<std::vector<AuditEntry>> audit_entries() = 0;
+  virtual Result<AuditVerification> verify_audit() = 0;
+};
+
+}  // namespace townhall

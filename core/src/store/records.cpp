@@ -1,0 +1,28 @@
+#include "townhall/store/store.h"
+
+namespace townhall {
+
+nlohmann::json ConsultationRecord::to_json() const {
+  nlohmann::json j = document.is_object() ? document : nlohmann::json::object();
+  j["id"] = id;
+  j["status"] = status;
+  j["version"] = version;
+  j["created_at"] = created_at;
+  j["updated_at"] = updated_at;
+  return j;
+}
+
+nlohmann::json StoredResponse::to_json() const {
+  nlohmann::json j = {{"id", id},
+                      {"reference", reference},
+                      {"consultation_id", consultation_id},
+                      {"channel", channel},
+                      {"answers", answers},
+                      {"created_at", created_at}};
+  if (person_id) j["person_id"] = *person_id;
+  if (submitted_by) j["submitted_by"] = *submitted_by;
+  if (entered_by) j["entered_by"] = *entered_by;
+  return j;
+}
+
+}  // namespace townhall

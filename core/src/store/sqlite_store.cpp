@@ -1,0 +1,1001 @@
+#include "townhall/store/sqlite_store.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <set>
+
+#include "townhall/store/token.h"
+
+namespace townhall {
+namespace {
+
+// Each migration moves the schema from version i to i+1. Never edit a released migration: add one.
+const std::vector<const char*>& migrations() {
+  static const std::vector<const char*> m = {
+      // 1: the original schema.
+      R"SQL(
+CREATE TABLE users(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK(role IN ('panel_member','officer','governance','admin')),
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL);
+CREATE TABLE people(
+  id INTEGER PRIMARY KEY,
+  data TEXT NOT NULL,
+  created_at TEXT NOT NULL);
+CREATE TABLE equality_data(
+  person_id INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,
+  answers TEXT NOT NULL,
+  updated_at TEXT NOT NULL);
+CREATE TABLE consultations(
+  id TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL UNIQUE,
+  status TEXT NOT NULL CHECK(status IN ('draft','scheduled','open','closed','outcome_published')),
+  title TEXT NOT NULL,
+  summary TEXT NOT NULL DEFAULT '',
+  opens TEXT,
+  closes TEXT,
+  document TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL);
+CREATE INDEX consultations_status ON consultations(status, opens);
+CREATE TABLE consultation_wards(
+  consultation_id TEXT NOT NULL REFERENCES consultations(id) ON DELETE CASCADE,
+  ward TEXT NOT NULL,
+  PRIMARY KEY(consultation_id, ward));
+CREATE INDEX consultation_wards_ward ON consultation_wards(ward);
+CREATE TABLE consultation_topics(
+  consultation_id TEXT NOT NULL REFERENCES consultations(id) ON DELETE CASCADE,
+  topic TEXT NOT NULL,
+  PRIMARY KEY(consultation_id, topic));
+CREATE INDEX consultation_topics_topic ON consultation_topics(topic);
+CREATE TABLE questions(
+  consultation_id TEXT NOT NULL REFERENCES consultations(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  question_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  definition TEXT NOT NULL,
+  PRIMARY KEY(consultation_id, question_id));
+CREATE TABLE responses(
+  id INTEGER PRIMARY KEY,
+  reference TEXT NOT NULL UNIQUE,
+  consultation_id TEXT NOT NULL REFERENCES consultations(id),
+  channel TEXT NOT NULL,
+  person_id INTEGER REFERENCES people(id),
+  submitted_by INTEGER REFERENCES users(id),
+  entered_by INTEGER REFERENCES users(id),
+  answers TEXT NOT NULL,
+  created_at TEXT NOT NULL);
+CREATE INDEX responses_consultation ON responses(consultation_id);
+CREATE TABLE idempotency_keys(
+  scope TEXT NOT NULL,
+  key TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  response_id INTEGER NOT NULL REFERENCES responses(id),
+  created_at TEXT NOT NULL,
+  PRIMARY KEY(scope, key));
+CREATE TABLE key_decisions(
+  id TEXT PRIMARY KEY,
+  document TEXT NOT NULL,
+  updated_at TEXT NOT NULL);
+CREATE TABLE notices(
+  id INTEGER PRIMARY KEY,
+  key_decision_id TEXT NOT NULL REFERENCES key_decisions(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  document TEXT NOT NULL,
+  published_on TEXT);
+CREATE TABLE audit_log(
+  seq INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  subject_kind TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+)SQL",
+      // 2: the audit head (detects deletion of the newest entries) and a response listing index.
+      R"SQL(
+CREATE TABLE audit_head(
+  singleton INTEGER PRIMARY KEY CHECK(singleton = 1),
+  seq INTEGER NOT NULL,
+  hash TEXT NOT NULL);
+INSERT INTO audit_head(singleton, seq, hash)
+  SELECT 1, COALESCE(MAX(seq), 0),
+         COALESCE((SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1), '') FROM audit_log;
+CREATE INDEX responses_created ON responses(consultation_id, created_at);
+)SQL",
+      // 3: responses_created (consultation_id, created_at) serves every lookup responses_consultation
+      // did; one index fewer to update on the response hot path.
+      R"SQL(
+DROP INDEX responses_consultation;
+)SQL",
+  };
+  return m;
+}
+
+Error io_error(const std::string& what, const std::exception& e) {
+  return Error{ErrorCode::kIo, "", what + ": " + e.what()};
+}
+
+Error not_found(const std::string& kind, const std::string& id) {
+  return Error{ErrorCode::kNotFound, "", "no " + kind + " \"" + id + "\""};
+}
+
+std::optional<int64_t> opt_int(SQLite::Column c) {
+  if (c.isNull()) return std::nullopt;
+  return c.getInt64();
+}
+
+std::string str_or_empty(const nlohmann::json& doc, const char* key) {
+  auto it = doc.find(key);
+  return (it != doc.end() && it->is_string()) ? it->get<std::string>() : std::string();
+}
+
+std::vector<std::string> strings_of(const nlohmann::json& doc, const char* key) {
+  std::vector<std::string> out;
+  auto it = doc.find(key);
+  if (it == doc.end() || !it->is_array()) return out;
+  for (const auto& v : *it) {
+    if (v.is_string()) out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(const std::string& path, const SqliteOptions& options)
+      : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX,
+            options.busy_timeout_ms) {
+    db_.exec("PRAGMA journal_mode=WAL");
+    db_.exec(options.sync == SyncMode::kFull ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    db_.exec("PRAGMA foreign_keys=ON");
+    // Checkpoints run on a background connection (see checkpoint_loop), not inside the commits of
+    // this connection: an automatic checkpoint copies thousands of pages and fsyncs while every
+    // request waiting on that commit waits too. After the WAL is reset its file is trimmed to 64 MiB.
+    db_.exec("PRAGMA wal_autocheckpoint=0");
+    db_.exec("PRAGMA journal_size_limit=67108864");
+    sqlite3_wal_hook(db_.getHandle(), &SqliteStore::on_wal_commit, this);
+    checkpointer_ = std::thread([this, path, options] { checkpoint_loop(path, options); });
+  }
+
+  ~SqliteStore() override {
+    {
+      std::lock_guard lock(ckpt_mu_);
+      ckpt_stop_ = true;
+    }
+    ckpt_cv_.notify_all();
+    if (checkpointer_.joinable()) checkpointer_.join();
+    // Closing the last connection checkpoints the rest and removes the WAL file.
+  }
+
+  Status migrate(int target) {
+    int latest = static_cast<int>(migrations().size());
+    if (target <= 0 || target > latest) target = latest;
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      db_.exec("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)");
+      int current = 0;
+      {
+        SQLite::Statement q(db_, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
+        if (q.executeStep()) current = q.getColumn(0).getInt();
+      }
+      if (current > latest) {
+        return Error{ErrorCode::kConflict, "",
+                     "database schema version " + std::to_string(current) +
+                         " is newer than this Townhall understands (up to " + std::to_string(latest) +
+                         "); use a newer Townhall — the file was not changed"};
+      }
+      for (int v = current; v < target; ++v) db_.exec(migrations()[static_cast<size_t>(v)]);
+      if (target > current) {
+        db_.exec("DELETE FROM schema_version");
+        SQLite::Statement ins(db_, "INSERT INTO schema_version(version) VALUES (?)");
+        ins.bind(1, target);
+        ins.exec();
+      }
+      tx.commit();
+      version_ = std::max(current, target);
+    } catch (const std::exception& e) {
+      return io_error("cannot migrate the database schema", e);
+    }
+    return Status::Ok();
+  }
+
+  int schema_version() override {
+    std::lock_guard lock(mu_);
+    return version_;
+  }
+
+  // ---- users -------------------------------------------------------------------------------
+  Result<User> add_user(Role role, const std::string& name, const std::string& token_hash) override {
+    if (role == Role::kPublic) return invalid_argument("role", "the public role needs no user or token");
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      SQLite::Statement q(db_, "INSERT INTO users(name, role, token_hash, created_at) VALUES (?,?,?,?)");
+      q.bind(1, name);
+      q.bind(2, role_id(role));
+      q.bind(3, token_hash);
+      q.bind(4, now_rfc3339_utc());
+      q.exec();
+      User u{db_.getLastInsertRowid(), name, role};
+      AuditEvent ev{"system", "user.add", "user", std::to_string(u.id),
+                    {{"name", name}, {"role", role_id(role)}}};
+      append_audit_locked(ev);
+      tx.commit();
+      return u;
+    } catch (const std::exception& e) {
+      return io_error("cannot add user", e);
+    }
+  }
+
+  std::optional<User> user_by_token_hash(const std::string& token_hash) override {
+    std::lock_guard lock(mu_);
+    SQLite::Statement q(db_, "SELECT id, name, role FROM users WHERE token_hash = ?");
+    q.bind(1, token_hash);
+    if (!q.executeStep()) return std::nullopt;
+    auto role = parse_role(q.getColumn(2).getString());
+    if (!role) return std::nullopt;
+    return User{q.getColumn(0).getInt64(), q.getColumn(1).getString(), *role};
+  }
+
+  // ---- people ------------------------------------------------------------------------------
+  Result<int64_t> add_person(const nlohmann::json& personal_data) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Statement q(db_, "INSERT INTO people(data, created_at) VALUES (?, ?)");
+      q.bind(1, personal_data.dump());
+      q.bind(2, now_rfc3339_utc());
+      q.exec();
+      return db_.getLastInsertRowid();
+    } catch (const std::exception& e) {
+      return io_error("cannot add person", e);
+    }
+  }
+
+  Status set_equality_data(int64_t person_id, const nlohmann::json& answers) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Statement q(db_,
+                          "INSERT INTO equality_data(person_id, answers, updated_at) VALUES (?,?,?) "
+                          "ON CONFLICT(person_id) DO UPDATE SET answers=excluded.answers, "
+                          "updated_at=excluded.updated_at");
+      q.bind(1, person_id);
+      q.bind(2, answers.dump());
+      q.bind(3, now_rfc3339_utc());
+      q.exec();
+    } catch (const SQLite::Exception& e) {
+      if (e.getErrorCode() == SQLITE_CONSTRAINT) return not_found("person", std::to_string(person_id));
+      return io_error("cannot store equality data", e);
+    }
+    return Status::Ok();
+  }
+
+  // ---- consultations -----------------------------------------------------------------------
+  Result<ConsultationRecord> create_consultation(const nlohmann::json& document,
+                                                 const AuditEvent& audit) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      int64_t seq = 1;
+      {
+        SQLite::Statement q(db_, "SELECT COALESCE(MAX(seq), 0) + 1 FROM consultations");
+        if (q.executeStep()) seq = q.getColumn(0).getInt64();
+      }
+      std::string id = "c-" + std::to_string(seq);
+      std::string now = now_rfc3339_utc();
+      SQLite::Statement ins(db_,
+                            "INSERT INTO consultations(id, seq, status, title, summary, opens, closes, "
+                            "document, version, created_at, updated_at) VALUES (?,?,'draft',?,?,?,?,?,1,?,?)");
+      ins.bind(1, id);
+      ins.bind(2, seq);
+      bind_indexed(ins, 3, document);
+      ins.bind(7, document.dump());
+      ins.bind(8, now);
+      ins.bind(9, now);
+      ins.exec();
+      write_children(id, document);
+      AuditEvent ev = audit;
+      ev.subject_id = id;
+      append_audit_locked(ev);
+      tx.commit();
+      return ConsultationRecord{id, "draft", document, 1, now, now};
+    } catch (const std::exception& e) {
+      return io_error("cannot create consultation", e);
+    }
+  }
+
+  Result<ConsultationRecord> get_consultation(const std::string& id) override {
+    std::lock_guard lock(mu_);
+    return get_locked(id);
+  }
+
+  Result<ConsultationRecord> update_consultation(const std::string& id, const nlohmann::json& document,
+                                                 int64_t expected_version,
+                                                 const AuditEvent& audit) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      auto cur = get_locked(id);
+      if (!cur) return cur.error();
+      if (cur->status != "draft") {
+        return Error{ErrorCode::kConflict, "/status",
+                     "consultation " + id + " is " + cur->status + "; only a draft can be edited"};
+      }
+      if (expected_version != 0 && expected_version != cur->version) {
+        return Error{ErrorCode::kConflict, "/version",
+                     "consultation " + id + " has changed (version " + std::to_string(cur->version) +
+                         ", you sent " + std::to_string(expected_version) + "); reload and retry"};
+      }
+      std::string now = now_rfc3339_utc();
+      SQLite::Statement up(db_,
+                           "UPDATE consultations SET title=?, summary=?, opens=?, closes=?, document=?, "
+                           "version=version+1, updated_at=? WHERE id=?");
+      bind_indexed(up, 1, document);
+      up.bind(5, document.dump());
+      up.bind(6, now);
+      up.bind(7, id);
+      up.exec();
+      write_children(id, document);
+      AuditEvent ev = audit;
+      ev.subject_id = id;
+      append_audit_locked(ev);
+      tx.commit();
+      return ConsultationRecord{id, "draft", document, cur->version + 1, cur->created_at, now};
+    } catch (const std::exception& e) {
+      return io_error("cannot update consultation", e);
+    }
+  }
+
+  Status delete_consultation(const std::string& id, const AuditEvent& audit) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      auto cur = get_locked(id);
+      if (!cur) return cur.error();
+      if (cur->status != "draft") {
+        return Error{ErrorCode::kConflict, "/status",
+                     "consultation " + id + " is " + cur->status + "; only a draft can be deleted"};
+      }
+      SQLite::Statement del(db_, "DELETE FROM consultations WHERE id=?");
+      del.bind(1, id);
+      del.exec();
+      AuditEvent ev = audit;
+      ev.subject_id = id;
+      append_audit_locked(ev);
+      tx.commit();
+    } catch (const std::exception& e) {
+      return io_error("cannot delete consultation", e);
+    }
+    return Status::Ok();
+  }
+
+  Result<ConsultationRecord> transition_consultation(const TransitionRecord& t) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      auto cur = get_locked(t.consultation_id);
+      if (!cur) return cur.error();
+      if (cur->status != t.from) {
+        return Error{ErrorCode::kConflict, "/status",
+                     "consultation " + t.consultation_id + " is " + cur->status + ", not " + t.from};
+      }
+      if (t.expected_version != 0 && t.expected_version != cur->version) {
+        return Error{ErrorCode::kConflict, "/version",
+                     "consultation " + t.consultation_id + " has changed; reload and retry"};
+      }
+      nlohmann::json doc = cur->document;
+      if (t.document_patch.is_object()) {
+        for (auto it = t.document_patch.begin(); it != t.document_patch.end(); ++it) doc[it.key()] = it.value();
+      }
+      std::string now = now_rfc3339_utc();
+      SQLite::Statement up(db_,
+                           "UPDATE consultations SET status=?, title=?, summary=?, opens=?, closes=?, "
+                           "document=?, version=version+1, updated_at=? WHERE id=?");
+      up.bind(1, t.to);
+      bind_indexed(up, 2, doc);
+      up.bind(6, doc.dump());
+      up.bind(7, now);
+      up.bind(8, t.consultation_id);
+      up.exec();
+      for (const auto& ev : t.audit) append_audit_locked(ev);
+      tx.commit();
+      return ConsultationRecord{t.consultation_id, t.to, doc, cur->version + 1, cur->created_at, now};
+    } catch (const std::exception& e) {
+      return io_error("cannot change consultation status", e);
+    }
+  }
+
+  Result<ConsultationPage> list_consultations(const ConsultationQuery& query) override {
+    static const std::map<std::string, std::string, std::less<>> kSort = {
+        {"opens", "c.opens"}, {"closes", "c.closes"}, {"title", "c.title COLLATE NOCASE"},
+        {"created", "c.seq"}};
+    std::string sort = query.sort.empty() ? "-opens" : query.sort;
+    bool desc = sort[0] == '-';
+    std::string key = desc ? sort.substr(1) : sort;
+    auto sit = kSort.find(key);
+    if (sit == kSort.end()) {
+      return invalid_argument("sort", "cannot sort by \"" + key + "\" (use opens, closes, title or created, "
+                                      "with a leading '-' for descending)");
+    }
+    if (query.limit < 1 || query.limit > 100) return invalid_argument("limit", "must be between 1 and 100");
+    if (query.offset < 0) return invalid_argument("offset", "must not be negative");
+
+    std::string where = " WHERE 1=1";
+    std::vector<std::string> params;
+    if (!query.statuses.empty()) {
+      where += " AND c.status IN (";
+      for (size_t i = 0; i < query.statuses.size(); ++i) {
+        where += i ? ",?" : "?";
+        params.push_back(query.statuses[i]);
+      }
+      where += ")";
+    }
+    if (!query.ward.empty()) {
+      where += " AND EXISTS (SELECT 1 FROM consultation_wards w WHERE w.consultation_id=c.id AND w.ward=?)";
+      params.push_back(query.ward);
+    }
+    if (!query.topic.empty()) {
+      where += " AND EXISTS (SELECT 1 FROM consultation_topics t WHERE t.consultation_id=c.id AND t.topic=?)";
+      params.push_back(query.topic);
+    }
+    if (!query.search.empty()) {
+      std::string pattern = "%";
+      for (char ch : query.search) {
+        if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
+        pattern += ch;
+      }
+      pattern += "%";
+      where += " AND (c.title LIKE ? ESCAPE '\\' OR c.summary LIKE ? ESCAPE '\\')";
+      params.push_back(pattern);
+      params.push_back(pattern);
+    }
+    std::lock_guard lock(mu_);
+    try {
+      ConsultationPage page;
+      {
+        SQLite::Statement q(db_, "SELECT COUNT(*) FROM consultations c" + where);
+        for (size_t i = 0; i < params.size(); ++i) q.bind(static_cast<int>(i + 1), params[i]);
+        if (q.executeStep()) page.total = q.getColumn(0).getInt64();
+      }
+      std::string order = sit->second + (desc ? " DESC" : " ASC") + ", c.seq " + (desc ? "DESC" : "ASC");
+      SQLite::Statement q(db_,
+                          "SELECT c.id, c.status, c.document, c.version, c.created_at, c.updated_at "
+                          "FROM consultations c" + where + " ORDER BY " + order + " LIMIT ? OFFSET ?");
+      int n = 1;
+      for (const auto& p : params) q.bind(n++, p);
+      q.bind(n++, query.limit);
+      q.bind(n, query.offset);
+      while (q.executeStep()) page.items.push_back(row_to_record(q));
+      return page;
+    } catch (const std::exception& e) {
+      return io_error("cannot list consultations", e);
+    }
+  }
+
+  Result<std::vector<nlohmann::json>> questions(const std::string& consultation_id) override {
+    std::lock_guard lock(mu_);
+    try {
+      auto cur = get_locked(consultation_id);
+      if (!cur) return cur.error();
+      std::vector<nlohmann::json> out;
+      SQLite::Statement q(db_, "SELECT definition FROM questions WHERE consultation_id=? ORDER BY position");
+      q.bind(1, consultation_id);
+      while (q.executeStep()) out.push_back(nlohmann::json::parse(q.getColumn(0).getString()));
+      return out;
+    } catch (const std::exception& e) {
+      return io_error("cannot read questions", e);
+    }
+  }
+
+  // ---- responses ---------------------------------------------------------------------------
+  std::vector<Result<StoredResponse>> submit_responses(const std::vector<ResponseSubmission>& batch) override {
+    std::vector<Result<StoredResponse>> out;
+    out.reserve(batch.size());
+    std::lock_guard lock(mu_);
+    try {
+      prepare_hot();
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      std::map<std::string, std::string> status_cache;
+      std::string now = now_rfc3339_utc();
+      for (const auto& s : batch) out.push_back(submit_one(s, now, status_cache));
+      tx.commit();
+    } catch (const std::exception& e) {
+      // The whole transaction rolled back: nothing in this batch was stored.
+      out.clear();
+      for (size_t i = 0; i < batch.size(); ++i) out.push_back(io_error("cannot store response", e));
+    }
+    return out;
+  }
+
+  Result<std::vector<StoredResponse>> list_responses(const std::string& consultation_id, int64_t limit,
+                                                     int64_t offset) override {
+    if (limit < 1 || limit > 1000) return invalid_argument("limit", "must be between 1 and 1000");
+    if (offset < 0) return invalid_argument("offset", "must not be negative");
+    std::lock_guard lock(mu_);
+    try {
+      auto cur = get_locked(consultation_id);
+      if (!cur) return cur.error();
+      std::vector<StoredResponse> out;
+      SQLite::Statement q(db_, std::string(kResponseColumns) + " WHERE consultation_id=? ORDER BY id LIMIT ? OFFSET ?");
+      q.bind(1, consultation_id);
+      q.bind(2, limit);
+      q.bind(3, offset);
+      while (q.executeStep()) out.push_back(row_to_response(q));
+      return out;
+    } catch (const std::exception& e) {
+      return io_error("cannot list responses", e);
+    }
+  }
+
+  Result<StoredResponse> response_by_reference(const std::string& reference) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Statement q(db_, std::string(kResponseColumns) + " WHERE reference=?");
+      q.bind(1, reference);
+      if (!q.executeStep()) return not_found("response", reference);
+      return row_to_response(q);
+    } catch (const std::exception& e) {
+      return io_error("cannot read response", e);
+    }
+  }
+
+  Result<int64_t> count_responses(const std::string& consultation_id) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Statement q(db_, "SELECT COUNT(*) FROM responses WHERE consultation_id=?");
+      q.bind(1, consultation_id);
+      q.executeStep();
+      return q.getColumn(0).getInt64();
+    } catch (const std::exception& e) {
+      return io_error("cannot count responses", e);
+    }
+  }
+
+  // ---- key decisions -----------------------------------------------------------------------
+  Result<nlohmann::json> put_key_decision(const std::string& id, const nlohmann::json& doc,
+                                          const AuditEvent& audit) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      SQLite::Statement q(db_,
+                          "INSERT INTO key_decisions(id, document, updated_at) VALUES (?,?,?) "
+                          "ON CONFLICT(id) DO UPDATE SET document=excluded.document, updated_at=excluded.updated_at");
+      q.bind(1, id);
+      q.bind(2, doc.dump());
+      q.bind(3, now_rfc3339_utc());
+      q.exec();
+      AuditEvent ev = audit;
+      ev.subject_id = id;
+      append_audit_locked(ev);
+      tx.commit();
+      return doc;
+    } catch (const std::exception& e) {
+      return io_error("cannot store key decision", e);
+    }
+  }
+
+  Result<nlohmann::json> get_key_decision(const std::string& id) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Statement q(db_, "SELECT document FROM key_decisions WHERE id=?");
+      q.bind(1, id);
+      if (!q.executeStep()) return not_found("key decision", id);
+      return nlohmann::json::parse(q.getColumn(0).getString());
+    } catch (const std::exception& e) {
+      return io_error("cannot read key decision", e);
+    }
+  }
+
+  Result<std::vector<nlohmann::json>> list_key_decisions() override {
+    std::lock_guard lock(mu_);
+    try {
+      std::vector<nlohmann::json> out;
+      SQLite::Statement q(db_, "SELECT document FROM key_decisions ORDER BY id");
+      while (q.executeStep()) out.push_back(nlohmann::json::parse(q.getColumn(0).getString()));
+      return out;
+    } catch (const std::exception& e) {
+      return io_error("cannot list key decisions", e);
+    }
+  }
+
+  // ---- audit -------------------------------------------------------------------------------
+  Result<AuditEntry> append_audit(const AuditEvent& event) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      AuditEntry e = append_audit_locked(event);
+      tx.commit();
+      return e;
+    } catch (const std::exception& e) {
+      return io_error("cannot append to the audit log", e);
+    }
+  }
+
+  Result<std::vector<AuditEntry>> audit_entries() override {
+    std::lock_guard lock(mu_);
+    try {
+      return read_audit_locked();
+    } catch (const std::exception& e) {
+      return io_error("cannot read the audit log", e);
+    }
+  }
+
+  Result<AuditVerification> verify_audit() override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Transaction tx(db_);  // one consistent snapshot
+      auto entries = read_audit_locked();
+      int64_t head_seq = 0;
+      std::string head_hash;
+      SQLite::Statement h(db_, "SELECT seq, hash FROM audit_head WHERE singleton=1");
+      if (h.executeStep()) {
+        head_seq = h.getColumn(0).getInt64();
+        head_hash = h.getColumn(1).getString();
+      } else {
+        AuditVerification v;
+        v.ok = false;
+        v.first_bad_seq = 1;
+        v.problem = "the audit log's head record is missing";
+        return v;
+      }
+      return verify_audit_chain(entries, head_seq, head_hash);
+    } catch (const std::exception& e) {
+      return io_error("cannot read the audit log", e);
+    }
+  }
+
+ private:
+  static constexpr const char* kResponseColumns =
+      "SELECT id, reference, consultation_id, channel, person_id, submitted_by, entered_by, answers, "
+      "created_at FROM responses";
+
+  // Binds title, summary, opens, closes at positions first..first+3.
+  static void bind_indexed(SQLite::Statement& q, int first, const nlohmann::json& doc) {
+    q.bind(first, str_or_empty(doc, "title"));
+    q.bind(first + 1, str_or_empty(doc, "summary"));
+    std::string opens = str_or_empty(doc, "opens"), closes = str_or_empty(doc, "closes");
+    if (opens.empty()) q.bind(first + 2); else q.bind(first + 2, opens);
+    if (closes.empty()) q.bind(first + 3); else q.bind(first + 3, closes);
+  }
+
+  void write_children(const std::string& id, const nlohmann::json& doc) {
+    for (const char* table : {"consultation_wards", "consultation_topics", "questions"}) {
+      SQLite::Statement del(db_, std::string("DELETE FROM ") + table + " WHERE consultation_id=?");
+      del.bind(1, id);
+      del.exec();
+    }
+    std::set<std::string> wards, topics;
+    for (auto& w : strings_of(doc, "wards")) wards.insert(w);
+    for (auto& t : strings_of(doc, "topics")) topics.insert(t);
+    for (const auto& w : wards) {
+      SQLite::Statement q(db_, "INSERT INTO consultation_wards(consultation_id, ward) VALUES (?,?)");
+      q.bind(1, id);
+      q.bind(2, w);
+      q.exec();
+    }
+    for (const auto& t : topics) {
+      SQLite::Statement q(db_, "INSERT INTO consultation_topics(consultation_id, topic) VALUES (?,?)");
+      q.bind(1, id);
+      q.bind(2, t);
+      q.exec();
+    }
+    auto qs = doc.find("questions");
+    if (qs != doc.end() && qs->is_array()) {
+      int pos = 0;
+      for (const auto& question : *qs) {
+        SQLite::Statement q(db_,
+                            "INSERT INTO questions(consultation_id, position, question_id, type, definition) "
+                            "VALUES (?,?,?,?,?)");
+        q.bind(1, id);
+        q.bind(2, pos++);
+        q.bind(3, str_or_empty(question, "id"));
+        q.bind(4, str_or_empty(question, "type"));
+        q.bind(5, question.dump());
+        q.exec();
+      }
+    }
+  }
+
+  static ConsultationRecord row_to_record(SQLite::Statement& q) {
+    ConsultationRecord r;
+    r.id = q.getColumn(0).getString();
+    r.status = q.getColumn(1).getString();
+    r.document = nlohmann::json::parse(q.getColumn(2).getString());
+    r.version = q.getColumn(3).getInt64();
+    r.created_at = q.getColumn(4).getString();
+    r.updated_at = q.getColumn(5).getString();
+    return r;
+  }
+
+  Result<ConsultationRecord> get_locked(const std::string& id) {
+    try {
+      SQLite::Statement q(db_,
+                          "SELECT id, status, document, version, created_at, updated_at FROM consultations "
+                          "WHERE id=?");
+      q.bind(1, id);
+      if (!q.executeStep()) return not_found("consultation", id);
+      return row_to_record(q);
+    } catch (const std::exception& e) {
+      return io_error("cannot read consultation", e);
+    }
+  }
+
+  static StoredResponse row_to_response(SQLite::Statement& q) {
+    StoredResponse r;
+    r.id = q.getColumn(0).getInt64();
+    r.reference = q.getColumn(1).getString();
+    r.consultation_id = q.getColumn(2).getString();
+    r.channel = q.getColumn(3).getString();
+    r.person_id = opt_int(q.getColumn(4));
+    r.submitted_by = opt_int(q.getColumn(5));
+    r.entered_by = opt_int(q.getColumn(6));
+    r.answers = nlohmann::json::parse(q.getColumn(7).getString());
+    r.created_at = q.getColumn(8).getString();
+    return r;
+  }
+
+  void prepare_hot() {
+    if (insert_response_) return;
+    insert_response_ = std::make_unique<SQLite::Statement>(
+        db_,
+        "INSERT INTO responses(reference, consultation_id, channel, person_id, submitted_by, entered_by, "
+        "answers, created_at) VALUES (?,?,?,?,?,?,?,?)");
+    insert_key_ = std::make_unique<SQLite::Statement>(
+        db_, "INSERT INTO idempotency_keys(scope, key, request_hash, response_id, created_at) VALUES (?,?,?,?,?)");
+    find_key_ = std::make_unique<SQLite::Statement>(
+        db_, "SELECT request_hash, response_id FROM idempotency_keys WHERE scope=? AND key=?");
+    find_response_ = std::make_unique<SQLite::Statement>(db_, std::string(kResponseColumns) + " WHERE id=?");
+    status_of_ = std::make_unique<SQLite::Statement>(db_, "SELECT status FROM consultations WHERE id=?");
+  }
+
+  Result<StoredResponse> submit_one(const ResponseSubmission& s, const std::string& now,
+                                    std::map<std::string, std::string>& status_cache) {
+    // Replays first: a retry after the consultation closed still gets its original answer.
+    if (!s.idempotency_key.empty()) {
+      find_key_->reset();
+      find_key_->clearBindings();
+      find_key_->bind(1, s.idempotency_scope);
+      find_key_->bind(2, s.idempotency_key);
+      if (find_key_->executeStep()) {
+        std::string hash = find_key_->getColumn(0).getString();
+        int64_t rid = find_key_->getColumn(1).getInt64();
+        find_key_->reset();
+        if (hash != s.request_hash) {
+          return Error{ErrorCode::kConflict, "Idempotency-Key",
+                       "this Idempotency-Key was already used for a different response"};
+        }
+        find_response_->reset();
+        find_response_->bind(1, rid);
+        find_response_->executeStep();
+        StoredResponse r = row_to_response(*find_response_);
+        find_response_->reset();
+        r.replayed = true;
+        return r;
+      }
+      find_key_->reset();
+    }
+    auto it = status_cache.find(s.consultation_id);
+    if (it == status_cache.end()) {
+      status_of_->reset();
+      status_of_->bind(1, s.consultation_id);
+      std::string status = status_of_->executeStep() ? status_of_->getColumn(0).getString() : "";
+      status_of_->reset();
+      it = status_cache.emplace(s.consultation_id, status).first;
+    }
+    if (it->second.empty()) return not_found("consultation", s.consultation_id);
+    if (it->second != "open") {
+      return Error{ErrorCode::kConflict, "/status",
+                   "consultation " + s.consultation_id + " is " + it->second + ", not open for responses"};
+    }
+    // Every check that can refuse this submission ran above, so nothing below leaves a partial
+    // write: the response insert either fails whole (then nothing of it is stored) or succeeds,
+    // and the idempotency key cannot clash (it was looked up in this same transaction).
+    bool inserted = false;
+    try {
+      StoredResponse r;
+      for (int attempt = 0;; ++attempt) {
+        r.reference = new_response_reference();
+        auto& q = *insert_response_;
+        q.reset();
+        q.clearBindings();
+        q.bind(1, r.reference);
+        q.bind(2, s.consultation_id);
+        q.bind(3, s.channel);
+        if (s.person_id) q.bind(4, *s.person_id);
+        if (s.submitted_by) q.bind(5, *s.submitted_by);
+        if (s.entered_by) q.bind(6, *s.entered_by);
+        q.bind(7, s.answers.dump());
+        q.bind(8, now);
+        try {
+          q.exec();
+          break;
+        } catch (const SQLite::Exception& e) {
+          q.reset();
+          // A reference collision (1 in 2^40 per pair) gets a fresh reference; anything else fails.
+          if (e.getExtendedErrorCode() != SQLITE_CONSTRAINT_UNIQUE || attempt >= 3) throw;
+        }
+      }
+      r.id = db_.getLastInsertRowid();
+      inserted = true;
+      insert_response_->reset();
+      if (!s.idempotency_key.empty()) {
+        auto& k = *insert_key_;
+        k.reset();
+        k.bind(1, s.idempotency_scope);
+        k.bind(2, s.idempotency_key);
+        k.bind(3, s.request_hash);
+        k.bind(4, r.id);
+        k.bind(5, now);
+        k.exec();
+        k.reset();
+      }
+      r.consultation_id = s.consultation_id;
+      r.channel = s.channel;
+      r.person_id = s.person_id;
+      r.submitted_by = s.submitted_by;
+      r.entered_by = s.entered_by;
+      r.answers = s.answers;
+      r.created_at = now;
+      return r;
+    } catch (const SQLite::Exception& e) {
+      insert_response_->reset();
+      // A refused response row (e.g. an unknown person id) is this submission's own error; any
+      // failure after the row went in aborts the whole batch so nothing partial is committed.
+      if (!inserted && e.getErrorCode() == SQLITE_CONSTRAINT && e.getExtendedErrorCode() != SQLITE_CONSTRAINT_UNIQUE) {
+        return Error{ErrorCode::kInvalidArgument, "", std::string("response refused: ") + e.what()};
+      }
+      throw;
+    }
+  }
+
+  AuditEntry append_audit_locked(const AuditEvent& event) {
+    int64_t seq = 1;
+    std::string prev = kAuditGenesisHash;
+    if (version_ >= 2) {
+      SQLite::Statement h(db_, "SELECT seq, hash FROM audit_head WHERE singleton=1");
+      if (h.executeStep() && h.getColumn(0).getInt64() > 0) {
+        seq = h.getColumn(0).getInt64() + 1;
+        prev = h.getColumn(1).getString();
+      }
+    } else {
+      SQLite::Statement h(db_, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+      if (h.executeStep()) {
+        seq = h.getColumn(0).getInt64() + 1;
+        prev = h.getColumn(1).getString();
+      }
+    }
+    AuditEntry e;
+    e.seq = seq;
+    e.at = now_rfc3339_utc();
+    e.event = event;
+    e.prev_hash = prev;
+    e.hash = audit_hash(prev, seq, e.at, event);
+    SQLite::Statement ins(db_,
+                          "INSERT INTO audit_log(seq, at, actor, action, subject_kind, subject_id, detail, "
+                          "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)");
+    ins.bind(1, e.seq);
+    ins.bind(2, e.at);
+    ins.bind(3, event.actor);
+    ins.bind(4, event.action);
+    ins.bind(5, event.subject_kind);
+    ins.bind(6, event.subject_id);
+    ins.bind(7, event.detail.dump());
+    ins.bind(8, e.prev_hash);
+    ins.bind(9, e.hash);
+    ins.exec();
+    if (version_ >= 2) {
+      SQLite::Statement up(db_, "UPDATE audit_head SET seq=?, hash=? WHERE singleton=1");
+      up.bind(1, e.seq);
+      up.bind(2, e.hash);
+      up.exec();
+    }
+    return e;
+  }
+
+  std::vector<AuditEntry> read_audit_locked() {
+    std::vector<AuditEntry> out;
+    SQLite::Statement q(db_,
+                        "SELECT seq, at, actor, action, subject_kind, subject_id, detail, prev_hash, hash "
+                        "FROM audit_log ORDER BY seq");
+    while (q.executeStep()) {
+      AuditEntry e;
+      e.seq = q.getColumn(0).getInt64();
+      e.at = q.getColumn(1).getString();
+      e.event.actor = q.getColumn(2).getString();
+      e.event.action = q.getColumn(3).getString();
+      e.event.subject_kind = q.getColumn(4).getString();
+      e.event.subject_id = q.getColumn(5).getString();
+      auto detail = nlohmann::json::parse(q.getColumn(6).getString(), nullptr, false);
+      e.event.detail = detail.is_discarded() ? nlohmann::json(q.getColumn(6).getString()) : detail;
+      e.prev_hash = q.getColumn(7).getString();
+      e.hash = q.getColumn(8).getString();
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+
+  // Called by SQLite after every commit on db_ with the number of frames in the WAL.
+  static int on_wal_commit(void* self, sqlite3* db, const char*, int frames) {
+    auto* store = static_cast<SqliteStore*>(self);
+    if (frames >= kCheckpointFrames) {
+      {
+        std::lock_guard lock(store->ckpt_mu_);
+        store->ckpt_wanted_ = true;
+      }
+      store->ckpt_cv_.notify_one();
+    }
+    // Backstop if the background checkpoints cannot keep up (~1 GiB of WAL): checkpoint here.
+    if (frames >= kMaxWalFrames) sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    return SQLITE_OK;
+  }
+
+  // A second connection that copies committed WAL frames into the database file (PASSIVE: it never
+  // blocks the writer). The WAL file restarts from its beginning once it is fully copied.
+  void checkpoint_loop(const std::string& path, SqliteOptions options) {
+    std::unique_ptr<SQLite::Database> conn;
+    try {
+      conn = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX,
+                                                options.busy_timeout_ms);
+    } catch (const std::exception&) {
+      return;  // no background checkpoints; SQLite still checkpoints when the store closes
+    }
+    std::unique_lock lock(ckpt_mu_);
+    while (!ckpt_stop_) {
+      ckpt_cv_.wait_for(lock, std::chrono::seconds(1), [&] { return ckpt_stop_ || ckpt_wanted_; });
+      if (ckpt_stop_) break;
+      ckpt_wanted_ = false;
+      lock.unlock();
+      int log = 0, copied = 0;
+      sqlite3_wal_checkpoint_v2(conn->getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+      lock.lock();
+    }
+  }
+
+  static constexpr int kCheckpointFrames = 1000;
+  static constexpr int kMaxWalFrames = 262144;
+
+  std::mutex mu_;
+  SQLite::Database db_;
+  int version_ = 0;
+  std::mutex ckpt_mu_;
+  std::condition_variable ckpt_cv_;
+  bool ckpt_wanted_ = false;
+  bool ckpt_stop_ = false;
+  std::thread checkpointer_;
+  std::unique_ptr<SQLite::Statement> insert_response_, insert_key_, find_key_, find_response_, status_of_;
+};
+
+}  // namespace
+
+int sqlite_latest_schema_version() { return static_cast<int>(migrations().size()); }
+
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, const SqliteOptions& options) {
+  std::unique_ptr<SqliteStore> store;
+  try {
+    store = std::make_unique<SqliteStore>(path, options);
+  } catch (const std::exception& e) {
+    return Error{ErrorCode::kIo, "", "cannot open database " + path + ": " + e.what()};
+  }
+  if (auto st = store->migrate(options.target_version); !st) {
+    Error err = st.error();
+    err.message = path + ": " + err.message;
+    return err;
+  }
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace townhall

@@ -1,0 +1,85 @@
+// townhall/server/api.h — the REST API of Townhall (/api/v1), independent of the HTTP transport.
+//
+// Api::handle() takes one request and answers it through a callback: immediately for most routes,
+// and after the group commit for response submissions (acknowledged only once committed). Every
+// route declares the roles allowed to call it (routes() lists them; the OpenAPI document at
+// /api/v1/openapi.json must describe each one). The pipeline for every request: match the route
+// (404/405), authenticate the bearer token (401) and check the role (403), then for routes with a
+// body: size (413), Content-Type (415), UTF-8 (400), JSON syntax (400) and the route's JSON Schema
+// (422, naming the field as a JSON pointer) before the core sees it. Errors are
+// application/problem+json (RFC 9457) with members type, title, status, detail and `pointer`.
+// Thread-safety: handle() may be called from many threads at once.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "townhall/charter/policy.h"
+#include "townhall/server/http.h"
+#include "townhall/store/role.h"
+#include "townhall/store/store.h"
+
+namespace townhall::server {
+
+struct ApiOptions {
+  size_t body_limit = 1 << 20;  // bytes; larger bodies get 413
+  size_t max_batch = 1024;      // group-commit batch limit
+  CharterPolicy policy = CharterPolicy::defaults();
+  // Today's local date for the charter checks and the schedule; default Europe/London's today.
+  std::function<Date()> today;
+};
+
+struct RouteInfo {
+  std::string method;    // "GET"
+  std::string pattern;   // "/api/v1/consultations/{id}"
+  std::set<Role> roles;  // who may call it
+  std::string body_schema;  // schema file the body is validated against, empty when no body
+};
+
+class Api {
+ public:
+  Api(Store& store, ApiOptions options = {});
+  ~Api();
+  Api(const Api&) = delete;
+  Api& operator=(const Api&) = delete;
+
+  void handle(const HttpRequest& request, Respond respond);
+
+  size_t body_limit() const;
+
+  // The route table (for documentation and tests).
+  std::vector<RouteInfo> routes() const;
+
+  // Runs the lifecycle schedule as of `today` (Europe/London): scheduled consultations whose
+  // opening date has come are opened, open ones past their closing date are closed — each through
+  // the same charter checks as a manual transition, as actor "system (schedule)". Returns one line
+  // per consultation acted on ("c-3 open", or why it could not move).
+  std::vector<std::string> run_schedule(Date today);
+
+  // Group-commit counters: transactions committed and submissions written so far.
+  struct CommitStats {
+    uint64_t batches = 0, submissions = 0;
+  };
+  CommitStats commit_stats() const;
+
+  // Stops taking response submissions and commits everything queued. Idempotent.
+  void shutdown();
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// An application/problem+json response. `pointer` names the offending field ("" for none).
+HttpResponse problem(int status, const std::string& type, const std::string& title,
+                     const std::string& detail, const std::string& pointer = "");
+
+// True when `text` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF);
+// otherwise `bad_offset` is the byte offset of the first bad sequence.
+bool is_valid_utf8(const std::string& text, size_t* bad_offset = nullptr);
+
+}  // namespace townhall::server

@@ -1,0 +1,35 @@
+// townhall/server/http.h — HTTP requests and responses as plain values, with no Beast in sight.
+//
+// The Beast layer (http_server.cpp) converts to and from these, so route logic compiles quickly
+// and is testable without sockets. Header names the API reads are pulled out into fields.
+// Thread-safety: plain values.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace townhall::server {
+
+struct HttpRequest {
+  std::string method;        // "GET", "POST", ...
+  std::string target;        // path and query, e.g. "/api/v1/consultations?status=open"
+  std::string authorization; // header values, empty when absent
+  std::string content_type;
+  std::string idempotency_key;
+  std::string if_match;
+  std::string body;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Allow, ETag, ...)
+};
+
+// Completes a request; may be called from any thread, exactly once.
+using Respond = std::function<void(HttpResponse)>;
+
+}  // namespace townhall::server

@@ -1,0 +1,343 @@
+// The request pipeline: routing, authentication, roles, body checks, problem+json.
+#include <algorithm>
+#include <cctype>
+
+#include "api_impl.h"
+#include "townhall/store/token.h"
+#include "townhall/util/json_schema.h"
+
+namespace townhall::server {
+
+std::set<Role> everyone() {
+  return {Role::kPublic, Role::kPanelMember, Role::kOfficer, Role::kGovernance, Role::kAdmin};
+}
+std::set<Role> signed_in() { return {Role::kPanelMember, Role::kOfficer, Role::kGovernance, Role::kAdmin}; }
+
+HttpResponse problem(int status, const std::string& type, const std::string& title, const std::string& detail,
+                     const std::string& pointer) {
+  nlohmann::json j = {{"type", "urn:townhall:problem:" + type}, {"title", title}, {"status", status}, {"detail", detail}};
+  if (!pointer.empty()) j["pointer"] = pointer;
+  HttpResponse r;
+  r.status = status;
+  r.content_type = "application/problem+json";
+  r.body = j.dump();
+  return r;
+}
+
+HttpResponse json_response(int status, const nlohmann::json& body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = body.dump();
+  return r;
+}
+
+HttpResponse error_response(const Error& e) {
+  switch (e.code) {
+    case ErrorCode::kNotFound: return problem(404, "not-found", "Not found", e.message, e.field);
+    case ErrorCode::kConflict: return problem(409, "conflict", "Conflict with the current state", e.message, e.field);
+    case ErrorCode::kInvalidJson: return problem(400, "invalid-json", "Malformed JSON", e.message, e.field);
+    case ErrorCode::kInvalidArgument:
+    case ErrorCode::kSchemaViolation:
+    case ErrorCode::kInvalidCsv:
+    case ErrorCode::kInfeasible:
+      return problem(422, error_code_name(e.code), "Invalid request", e.message, e.field.empty() ? "" : e.field);
+    case ErrorCode::kIo:
+    case ErrorCode::kInternal:
+      return problem(500, "internal", "Internal error", e.message);
+  }
+  return problem(500, "internal", "Internal error", e.message);
+}
+
+std::string actor_of(const User& u) {
+  if (u.role == Role::kPublic) return "public";
+  return "user:" + std::to_string(u.id) + " (" + u.name + ", " + role_id(u.role) + ")";
+}
+
+bool is_valid_utf8(const std::string& text, size_t* bad_offset) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  size_t n = text.size(), i = 0;
+  auto fail = [&] {
+    if (bad_offset) *bad_offset = i;
+    return false;
+  };
+  while (i < n) {
+    unsigned char c = s[i];
+    if (c < 0x80) { ++i; continue; }
+    size_t len;
+    uint32_t cp;
+    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
+    else return fail();
+    if (i + len > n) return fail();
+    for (size_t k = 1; k < len; ++k) {
+      if ((s[i + k] & 0xC0) != 0x80) return fail();
+      cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return fail();
+    }
+    i += len;
+  }
+  return true;
+}
+
+namespace {
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') { ++i; continue; }
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    out.emplace_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string percent_decode(std::string_view s, bool plus_is_space) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out += static_cast<char>(hi * 16 + lo);
+        i += 2;
+        continue;
+      }
+    }
+    out += (plus_is_space && s[i] == '+') ? ' ' : s[i];
+  }
+  return out;
+}
+
+std::map<std::string, std::string> parse_query(std::string_view q) {
+  std::map<std::string, std::string> out;
+  size_t i = 0;
+  while (i <= q.size() && !q.empty()) {
+    size_t amp = q.find('&', i);
+    if (amp == std::string_view::npos) amp = q.size();
+    std::string_view part = q.substr(i, amp - i);
+    if (!part.empty()) {
+      size_t eq = part.find('=');
+      std::string k = percent_decode(part.substr(0, eq), true);
+      std::string v = eq == std::string_view::npos ? "" : percent_decode(part.substr(eq + 1), true);
+      out[k] = v;
+    }
+    i = amp + 1;
+  }
+  return out;
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string trim(std::string s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  size_t i = 0;
+  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+  return s.substr(i);
+}
+
+// "application/json" or "application/json; charset=utf-8" (any case) are accepted.
+bool is_json_content_type(const std::string& value) {
+  std::string v = lower(value);
+  size_t semi = v.find(';');
+  if (trim(v.substr(0, semi)) != "application/json") return false;
+  if (semi == std::string::npos) return true;
+  std::string params = v.substr(semi + 1);
+  size_t cs = params.find("charset=");
+  if (cs == std::string::npos) return true;
+  std::string charset = trim(params.substr(cs + 8));
+  if (!charset.empty() && charset.front() == '"') charset = charset.substr(1, charset.find('"', 1) - 1);
+  charset = charset.substr(0, charset.find(';'));
+  return trim(charset) == "utf-8";
+}
+
+}  // namespace
+
+void Api::Impl::add(std::string method, std::string pattern, std::set<Role> roles, std::string body_schema,
+                    Handler handler) {
+  Route r;
+  r.segments = split_path(pattern);
+  r.info = RouteInfo{std::move(method), std::move(pattern), std::move(roles), std::move(body_schema)};
+  r.handler = std::move(handler);
+  routes.push_back(std::move(r));
+}
+
+void Api::Impl::dispatch(const HttpRequest& req, Respond& respond) {
+  std::string_view target = req.target;
+  size_t qpos = target.find('?');
+  std::string_view path = target.substr(0, qpos);
+  auto segs = split_path(path);
+  for (auto& s : segs) s = percent_decode(s, false);
+
+  const Route* match = nullptr;
+  std::map<std::string, std::string> params;
+  std::vector<std::string> allowed;
+  for (const auto& r : routes) {
+    if (r.segments.size() != segs.size()) continue;
+    std::map<std::string, std::string> p;
+    bool ok = true;
+    for (size_t i = 0; i < segs.size() && ok; ++i) {
+      const auto& pat = r.segments[i];
+      if (pat.size() > 2 && pat.front() == '{' && pat.back() == '}') {
+        p[pat.substr(1, pat.size() - 2)] = segs[i];
+      } else {
+        ok = pat == segs[i];
+      }
+    }
+    if (!ok) continue;
+    if (r.info.method == req.method || (req.method == "HEAD" && r.info.method == "GET")) {
+      match = &r;
+      params = std::move(p);
+      break;
+    }
+    allowed.push_back(r.info.method);
+  }
+  if (match == nullptr) {
+    if (!allowed.empty()) {
+      std::string allow;
+      for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
+      auto res = problem(405, "method-not-allowed", "Method not allowed",
+                         req.method + " is not allowed here; use " + allow + ".");
+      res.headers.emplace_back("Allow", allow);
+      return respond(std::move(res));
+    }
+    return respond(problem(404, "not-found", "Not found", "There is no resource at " + std::string(path) + "."));
+  }
+
+  // Authentication, then the route's roles.
+  User user;
+  if (!req.authorization.empty()) {
+    static const std::string kBearer = "bearer ";
+    if (req.authorization.size() <= kBearer.size() || lower(req.authorization.substr(0, kBearer.size())) != kBearer) {
+      auto res = problem(401, "unauthorized", "Unauthorized", "Use Authorization: Bearer <token>.");
+      res.headers.emplace_back("WWW-Authenticate", "Bearer");
+      return respond(std::move(res));
+    }
+    auto found = store.user_by_token_hash(hash_token(trim(req.authorization.substr(kBearer.size()))));
+    if (!found) {
+      auto res = problem(401, "unauthorized", "Unauthorized", "The bearer token is not valid.");
+      res.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+      return respond(std::move(res));
+    }
+    user = *found;
+  }
+  if (!match->info.roles.count(user.role)) {
+    if (user.role == Role::kPublic) {
+      auto res = problem(401, "unauthorized", "Unauthorized", "Sign in: this needs a bearer token.");
+      res.headers.emplace_back("WWW-Authenticate", "Bearer");
+      return respond(std::move(res));
+    }
+    return respond(problem(403, "forbidden", "Forbidden",
+                           std::string("The ") + role_id(user.role) + " role may not " + req.method + " " +
+                               match->info.pattern + "."));
+  }
+
+  RequestContext ctx{req, user, std::move(params), qpos == std::string_view::npos ? std::map<std::string, std::string>{}
+                                                                                   : parse_query(target.substr(qpos + 1)),
+                     nullptr};
+
+  if (!match->info.body_schema.empty()) {
+    if (req.body.size() > options.body_limit) {
+      return respond(problem(413, "body-too-large", "Request body too large",
+                             "The request body is larger than the limit of " + std::to_string(options.body_limit) +
+                                 " bytes."));
+    }
+    if (!is_json_content_type(req.content_type)) {
+      return respond(problem(415, "unsupported-media-type", "Unsupported media type",
+                             "Send the body as application/json (UTF-8)" +
+                                 (req.content_type.empty() ? std::string(".") : ", not " + req.content_type + ".")));
+    }
+    size_t bad = 0;
+    if (!is_valid_utf8(req.body, &bad)) {
+      return respond(problem(400, "invalid-utf8", "Invalid UTF-8",
+                             "The body is not valid UTF-8 (byte offset " + std::to_string(bad) + ")."));
+    }
+    auto parsed = parse_json(req.body, "the request body");
+    if (!parsed) return respond(problem(400, "invalid-json", "Malformed JSON", parsed.error().message));
+    if (auto st = validate_against_schema(*parsed, match->info.body_schema); !st) {
+      return respond(problem(422, "schema-violation", "The body does not match its schema",
+                             st.error().message, st.error().field));
+    }
+    ctx.body = std::move(parsed).value();
+  }
+  match->handler(ctx, respond);
+}
+
+Result<std::shared_ptr<const CachedConsultation>> Api::Impl::cached(const std::string& id) {
+  uint64_t generation = 0;
+  {
+    std::lock_guard lock(cache_mu);
+    if (auto it = cache.find(id); it != cache.end()) return it->second;
+    generation = cache_generation;
+  }
+  auto rec = store.get_consultation(id);
+  if (!rec) return rec.error();
+  auto qs = store.questions(id);
+  if (!qs) return qs.error();
+  auto entry = std::make_shared<CachedConsultation>();
+  entry->status = rec->status;
+  entry->questions = std::move(qs).value();
+  if (auto ch = rec->document.find("channels"); ch != rec->document.end() && ch->is_array()) {
+    for (const auto& c : *ch) {
+      if (c.is_string()) entry->channels.push_back(c.get<std::string>());
+    }
+  }
+  std::lock_guard lock(cache_mu);
+  // Only remember what we read if nothing was invalidated meanwhile (it may be stale otherwise).
+  if (generation == cache_generation) cache[id] = entry;
+  return std::shared_ptr<const CachedConsultation>(entry);
+}
+
+void Api::Impl::invalidate(const std::string& id) {
+  std::lock_guard lock(cache_mu);
+  cache.erase(id);
+  ++cache_generation;
+}
+
+Api::Api(Store& store, ApiOptions options) : impl_(std::make_unique<Impl>(store, std::move(options))) {
+  add_routes(*impl_);
+}
+
+Api::~Api() { shutdown(); }
+
+void Api::handle(const HttpRequest& request, Respond respond) {
+  try {
+    impl_->dispatch(request, respond);
+  } catch (const std::exception& e) {
+    respond(problem(500, "internal", "Internal error", e.what()));
+  }
+}
+
+size_t Api::body_limit() const { return impl_->options.body_limit; }
+
+std::vector<RouteInfo> Api::routes() const {
+  std::vector<RouteInfo> out;
+  for (const auto& r : impl_->routes) out.push_back(r.info);
+  return out;
+}
+
+std::vector<std::string> Api::run_schedule(Date today) { return townhall::server::run_schedule(*impl_, today); }
+
+Api::CommitStats Api::commit_stats() const {
+  return CommitStats{impl_->committer.batches(), impl_->committer.submissions()};
+}
+
+void Api::shutdown() { impl_->committer.stop(); }
+
+}  // namespace townhall::server

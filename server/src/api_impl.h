@@ -1,0 +1,80 @@
+// Internal to townhall_server: the Api's state, route table and request context.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "townhall/forward_plan/forward_plan.h"
+#include "townhall/server/api.h"
+#include "townhall/store/response_committer.h"
+
+namespace townhall::server {
+
+struct RequestContext {
+  const HttpRequest& request;
+  User user;                                  // role kPublic and id 0 when anonymous
+  std::map<std::string, std::string> params;  // path parameters, e.g. {"id": "c-1"}
+  std::map<std::string, std::string> query;   // decoded query parameters
+  nlohmann::json body;                        // validated body (null for routes without one)
+};
+
+using Handler = std::function<void(RequestContext&, Respond&)>;
+
+struct Route {
+  RouteInfo info;
+  std::vector<std::string> segments;  // pattern split at '/'
+  Handler handler;
+};
+
+// What response submission needs of a consultation, cached so the hot path avoids the database.
+struct CachedConsultation {
+  std::string status;
+  std::vector<nlohmann::json> questions;
+  std::vector<std::string> channels;  // empty = not stated
+};
+
+struct Api::Impl {
+  Impl(Store& s, ApiOptions o) : store(s), options(std::move(o)), committer(s, options.max_batch) {}
+
+  Store& store;
+  ApiOptions options;
+  ResponseCommitter committer;
+  std::vector<Route> routes;
+
+  std::mutex cache_mu;
+  std::unordered_map<std::string, std::shared_ptr<const CachedConsultation>> cache;
+  uint64_t cache_generation = 0;  // bumped by every invalidate()
+
+  void add(std::string method, std::string pattern, std::set<Role> roles, std::string body_schema,
+           Handler handler);
+  void dispatch(const HttpRequest& req, Respond& respond);
+
+  Date today() const { return options.today ? options.today() : Date::today_in_london(); }
+
+  Result<std::shared_ptr<const CachedConsultation>> cached(const std::string& id);
+  void invalidate(const std::string& id);
+};
+
+// Roles shorthand for route declarations.
+std::set<Role> everyone();
+std::set<Role> signed_in();
+
+HttpResponse json_response(int status, const nlohmann::json& body);
+// Maps a core Error to problem+json: not found 404, conflict 409, bad input 422, I/O 500.
+HttpResponse error_response(const Error& e);
+std::string actor_of(const User& u);
+
+void add_routes(Api::Impl& api);
+std::string forward_plan_csv(const ForwardPlan& plan);
+std::string forward_plan_atom(const ForwardPlan& plan, const std::string& now_rfc3339);
+std::string forward_plan_ics(const ForwardPlan& plan, const std::string& now_rfc3339);
+std::vector<std::string> run_schedule(Api::Impl& api, Date today);
+
+}  // namespace townhall::server

@@ -1,0 +1,592 @@
+// The /api/v1 routes. Each declares the roles allowed and the schema its body is checked against.
+#include <algorithm>
+#include <set>
+
+#include "api_impl.h"
+#include "townhall/consultations/consultation.h"
+#include "townhall/consultations/consultation_rules.h"
+#include "townhall/forward_plan/forward_plan.h"
+#include "townhall/forward_plan/forward_plan_rules.h"
+#include "townhall/responses/answers.h"
+#include "townhall/store/token.h"
+#include "townhall/util/json_schema.h"
+#include "townhall/util/sha256.h"
+
+namespace townhall::server {
+namespace {
+
+const std::set<std::string> kPublishedStatuses = {"scheduled", "open", "closed", "outcome_published"};
+
+bool sees_drafts(const User& u) {
+  return u.role == Role::kOfficer || u.role == Role::kGovernance || u.role == Role::kAdmin;
+}
+
+std::string etag(int64_t version) { return "\"" + std::to_string(version) + "\""; }
+
+HttpResponse with_etag(HttpResponse r, int64_t version) {
+  r.headers.emplace_back("ETag", etag(version));
+  return r;
+}
+
+// The charter fields of a stored document, as the lead's consultation.schema.json defines them.
+Result<Consultation> charter_view(const std::string& id, const nlohmann::json& document) {
+  static const nlohmann::json kCharterProps = [] {
+    auto schema = nlohmann::json::parse(embedded_schema("consultation.schema.json"));
+    return schema.at("properties");
+  }();
+  nlohmann::json subset = {{"id", id}};
+  for (auto it = document.begin(); it != document.end(); ++it) {
+    if (kCharterProps.contains(it.key())) subset[it.key()] = it.value();
+  }
+  return parse_consultation(subset);
+}
+
+// Checks beyond the schema: real dates, distinct question ids, options where a type needs them.
+Status check_document(const nlohmann::json& doc) {
+  auto c = charter_view("new", doc);
+  if (!c) return c.error();
+  if (c->opens && c->closes && *c->closes < *c->opens) {
+    return invalid_argument("/closes", "closes before it opens");
+  }
+  std::set<std::string> ids;
+  if (auto qs = doc.find("questions"); qs != doc.end()) {
+    for (size_t i = 0; i < qs->size(); ++i) {
+      const auto& q = (*qs)[i];
+      std::string at = "/questions/" + std::to_string(i);
+      if (!ids.insert(q["id"].get<std::string>()).second) {
+        return invalid_argument(at + "/id", "question id \"" + q["id"].get<std::string>() + "\" is used twice");
+      }
+      std::string type = q["type"];
+      bool needs_options = type == "single_choice" || type == "multiple_choice" || type == "ranking";
+      if (needs_options && !q.contains("options")) return invalid_argument(at + "/options", "a " + type + " question needs options");
+      if (type == "scale" && q.value("min", 1) >= q.value("max", 5)) {
+        return invalid_argument(at + "/max", "max must be greater than min");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+nlohmann::json listing_item(const ConsultationRecord& r) {
+  nlohmann::json j = {{"id", r.id}, {"status", r.status}, {"title", r.document.value("title", "")}};
+  for (const char* k : {"summary", "opens", "closes", "wards", "topics", "channels"}) {
+    if (r.document.contains(k)) j[k] = r.document[k];
+  }
+  return j;
+}
+
+Result<int64_t> int_param(const std::map<std::string, std::string>& q, const std::string& name, int64_t fallback) {
+  auto it = q.find(name);
+  if (it == q.end() || it->second.empty()) return fallback;
+  try {
+    size_t used = 0;
+    long long v = std::stoll(it->second, &used);
+    if (used != it->second.size()) throw std::invalid_argument(name);
+    return static_cast<int64_t>(v);
+  } catch (const std::exception&) {
+    return invalid_argument(name, "must be a whole number");
+  }
+}
+
+HttpResponse query_problem(const Error& e) {
+  return problem(400, "invalid-query", "Invalid query parameter", e.message, e.field.empty() ? "" : "?" + e.field);
+}
+
+const char* next_status(const std::string& from) {
+  if (from == "draft") return "scheduled";
+  if (from == "scheduled") return "open";
+  if (from == "open") return "closed";
+  if (from == "closed") return "outcome_published";
+  return "";
+}
+
+}  // namespace
+
+// One lifecycle step for `id`, as asked in `request` (a transition.schema.json document). The
+// charter checks run first; a breach blocks the step unless the request carries an exception, or
+// an exception recorded at an earlier step already covers every breached rule. Exceptions are kept
+// in the document ("exceptions") and in the audit log.
+HttpResponse run_transition(Api::Impl& api, const std::string& id, const nlohmann::json& request,
+                            const std::string& actor) {
+  auto rec = api.store.get_consultation(id);
+  if (!rec) return error_response(rec.error());
+  const std::string to = request["to"];
+  const std::string next = next_status(rec->status);
+  if (to != next) {
+    return problem(409, "invalid-transition", "Invalid transition",
+                   "consultation " + id + " is " + rec->status + "; it can move only to " +
+                       (next.empty() ? std::string("nothing further") : next) + ", not " + to + ".",
+                   "/to");
+  }
+  nlohmann::json patch = nlohmann::json::object();
+  if (to == "outcome_published") {
+    if (!request.contains("outcome")) {
+      return problem(422, "schema-violation", "Outcome required",
+                     "publishing the outcome needs we_asked, you_said and we_did", "/outcome");
+    }
+    patch["outcome"] = request["outcome"];
+  }
+  nlohmann::json doc = rec->document;
+  for (auto it = patch.begin(); it != patch.end(); ++it) doc[it.key()] = it.value();
+  auto c = charter_view(id, doc);
+  if (!c) return error_response(c.error());
+  if ((to == "scheduled" || to == "open") && (!c->opens || !c->closes)) {
+    return problem(422, "incomplete", "Dates required", "set opens and closes before scheduling",
+                   c->opens ? "/closes" : "/opens");
+  }
+  auto findings = check_consultation(*c, api.options.policy, api.today());
+  std::vector<std::string> breaches;
+  for (const auto& f : findings) {
+    if (f.severity == Severity::kBreach) breaches.push_back(f.rule);
+  }
+  std::set<std::string> excepted;
+  if (auto ex = doc.find("exceptions"); ex != doc.end() && ex->is_array()) {
+    for (const auto& e : *ex) {
+      for (const auto& r : e.value("rules", nlohmann::json::array())) excepted.insert(r.get<std::string>());
+    }
+  }
+  bool covered = std::all_of(breaches.begin(), breaches.end(), [&](const std::string& r) { return excepted.count(r) > 0; });
+  bool new_exception = !breaches.empty() && request.contains("exception");
+  if (!breaches.empty() && !covered && !new_exception) {
+    nlohmann::json pj = {{"type", "urn:townhall:problem:charter-breach"},
+                         {"title", "The charter blocks this transition"},
+                         {"status", 409},
+                         {"detail", "Breaches: " + nlohmann::json(breaches).dump() +
+                                        ". Fix them, or record an exception with a reason and the approving officer."},
+                         {"rules", breaches},
+                         {"findings", findings_to_json(findings)["findings"]}};
+    HttpResponse r;
+    r.status = 409;
+    r.content_type = "application/problem+json";
+    r.body = pj.dump();
+    return r;
+  }
+  TransitionRecord t;
+  t.consultation_id = id;
+  t.from = rec->status;
+  t.to = to;
+  t.expected_version = request.value("version", int64_t{0});
+  nlohmann::json rule_ids = nlohmann::json::array();
+  for (const auto& f : findings) rule_ids.push_back({{"rule", f.rule}, {"severity", severity_id(f.severity)}});
+  t.audit.push_back(AuditEvent{actor, "consultation.transition", "consultation", id,
+                               {{"from", rec->status}, {"to", to}, {"findings", rule_ids}}});
+  if (new_exception) {
+    nlohmann::json exception = {{"rules", breaches},
+                                {"reason", request["exception"]["reason"]},
+                                {"approved_by", request["exception"]["approved_by"]},
+                                {"recorded_by", actor},
+                                {"at_transition", to}};
+    nlohmann::json all = doc.value("exceptions", nlohmann::json::array());
+    all.push_back(exception);
+    patch["exceptions"] = all;
+    t.audit.push_back(AuditEvent{actor, "consultation.exception", "consultation", id, exception});
+  }
+  if (to == "outcome_published") {
+    t.audit.push_back(AuditEvent{actor, "consultation.publish_outcome", "consultation", id, {{"outcome", patch["outcome"]}}});
+  }
+  t.document_patch = patch;
+  auto updated = api.store.transition_consultation(t);
+  api.invalidate(id);
+  if (!updated) return error_response(updated.error());
+  nlohmann::json body = {{"consultation", updated->to_json()},
+                         {"findings", findings_to_json(findings)["findings"]},
+                         {"exception_recorded", new_exception}};
+  return with_etag(json_response(200, body), updated->version);
+}
+
+// The stored key decisions as one Forward Plan document (forward-plan.schema.json), with
+// `replacement` put in place of (or added after) the decision with the same id.
+Result<nlohmann::json> forward_plan_document(Api::Impl& api, const nlohmann::json* replacement = nullptr) {
+  auto stored = api.store.list_key_decisions();
+  if (!stored) return stored.error();
+  nlohmann::json decisions = nlohmann::json::array();
+  bool replaced = false;
+  for (auto& d : *stored) {
+    if (replacement && d.value("id", "") == (*replacement)["id"]) {
+      decisions.push_back(*replacement);
+      replaced = true;
+    } else {
+      decisions.push_back(std::move(d));
+    }
+  }
+  if (replacement && !replaced) decisions.push_back(*replacement);
+  return nlohmann::json{{"key_decisions", decisions}};
+}
+
+nlohmann::json findings_for(const std::vector<Finding>& all, const std::string& id) {
+  std::vector<Finding> mine;
+  for (const auto& f : all) {
+    if (f.subject_id == id) mine.push_back(f);
+  }
+  return findings_to_json(mine)["findings"];
+}
+
+std::vector<std::string> run_schedule(Api::Impl& api, Date today) {
+  std::vector<std::string> done;
+  auto step = [&](const char* status, const char* to, auto due) {
+    ConsultationQuery q;
+    q.statuses = {status};
+    q.sort = "created";
+    q.limit = 100;
+    std::vector<ConsultationRecord> all;
+    for (q.offset = 0;; q.offset += q.limit) {
+      auto page = api.store.list_consultations(q);
+      if (!page || page->items.empty()) break;
+      for (auto& r : page->items) all.push_back(std::move(r));
+      if (static_cast<int64_t>(all.size()) >= page->total) break;
+    }
+    for (const auto& r : all) {
+      auto c = charter_view(r.id, r.document);
+      if (!c || !due(*c)) continue;
+      auto res = run_transition(api, r.id, {{"to", to}}, "system (schedule)");
+      if (res.status == 200) {
+        done.push_back(r.id + " " + to);
+      } else {
+        done.push_back(r.id + " not " + to + ": " + res.body);
+      }
+    }
+  };
+  step("scheduled", "open", [&](const Consultation& c) { return c.opens && *c.opens <= today; });
+  step("open", "closed", [&](const Consultation& c) { return c.closes && *c.closes < today; });
+  return done;
+}
+
+void add_routes(Api::Impl& api) {
+  const std::set<Role> officers = {Role::kOfficer, Role::kAdmin};
+  const std::set<Role> governance = {Role::kGovernance, Role::kAdmin};
+  const std::set<Role> staff = {Role::kOfficer, Role::kGovernance, Role::kAdmin};
+  const std::set<Role> respondents = {Role::kPublic, Role::kPanelMember, Role::kOfficer, Role::kAdmin};
+
+  api.add("GET", "/health", everyone(), "", [](RequestContext&, Respond& respond) {
+    HttpResponse r;
+    r.body = R"({"status":"ok"})";
+    respond(std::move(r));
+  });
+
+  api.add("GET", "/api/v1/openapi.json", everyone(), "", [](RequestContext&, Respond& respond) {
+    HttpResponse r;
+    r.body = std::string(embedded_schema("openapi.json"));
+    respond(std::move(r));
+  });
+
+  api.add("GET", "/api/v1/me", signed_in(), "", [](RequestContext& ctx, Respond& respond) {
+    respond(json_response(200, {{"id", ctx.user.id}, {"name", ctx.user.name}, {"role", role_id(ctx.user.role)}}));
+  });
+
+  api.add("POST", "/api/v1/users", {Role::kAdmin}, "user-create.schema.json",
+          [&api](RequestContext& ctx, Respond& respond) {
+            auto role = parse_role(ctx.body["role"].get<std::string>(), "/role");
+            if (!role) return respond(error_response(role.error()));
+            std::string token = new_bearer_token();
+            auto u = api.store.add_user(*role, ctx.body.value("name", role_id(*role)), hash_token(token));
+            if (!u) return respond(error_response(u.error()));
+            respond(json_response(201, {{"id", u->id}, {"name", u->name}, {"role", role_id(u->role)}, {"token", token}}));
+          });
+
+  // ---- consultations ---------------------------------------------------------------------------
+  api.add("GET", "/api/v1/consultations", everyone(), "", [&api](RequestContext& ctx, Respond& respond) {
+    ConsultationQuery q;
+    auto& p = ctx.query;
+    if (auto it = p.find("status"); it != p.end() && !it->second.empty()) {
+      std::string s = it->second;
+      size_t i = 0;
+      while (i <= s.size()) {
+        size_t comma = s.find(',', i);
+        if (comma == std::string::npos) comma = s.size();
+        std::string one = s.substr(i, comma - i);
+        if (one != "draft" && !kPublishedStatuses.count(one)) {
+          return respond(query_problem(invalid_argument("status", "unknown status \"" + one + "\"")));
+        }
+        if (one != "draft" || sees_drafts(ctx.user)) q.statuses.push_back(one);
+        i = comma + 1;
+      }
+      if (q.statuses.empty()) q.statuses.push_back("none");  // only drafts asked for, and not visible
+    } else if (!sees_drafts(ctx.user)) {
+      q.statuses.assign(kPublishedStatuses.begin(), kPublishedStatuses.end());
+    }
+    if (auto it = p.find("ward"); it != p.end()) q.ward = it->second;
+    if (auto it = p.find("topic"); it != p.end()) q.topic = it->second;
+    if (auto it = p.find("q"); it != p.end()) q.search = it->second;
+    if (auto it = p.find("sort"); it != p.end() && !it->second.empty()) q.sort = it->second;
+    auto limit = int_param(p, "limit", 20);
+    if (!limit) return respond(query_problem(limit.error()));
+    auto offset = int_param(p, "offset", 0);
+    if (!offset) return respond(query_problem(offset.error()));
+    q.limit = *limit;
+    q.offset = *offset;
+    auto page = api.store.list_consultations(q);
+    if (!page) {
+      return respond(page.error().code == ErrorCode::kInvalidArgument ? query_problem(page.error())
+                                                                      : error_response(page.error()));
+    }
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& r : page->items) items.push_back(listing_item(r));
+    respond(json_response(200, {{"items", items}, {"total", page->total}, {"limit", q.limit}, {"offset", q.offset}}));
+  });
+
+  api.add("POST", "/api/v1/consultations", officers, "consultation-draft.schema.json",
+          [&api](RequestContext& ctx, Respond& respond) {
+            if (auto st = check_document(ctx.body); !st) return respond(error_response(st.error()));
+            auto rec = api.store.create_consultation(
+                ctx.body, AuditEvent{actor_of(ctx.user), "consultation.create", "consultation", "", {}});
+            if (!rec) return respond(error_response(rec.error()));
+            auto res = with_etag(json_response(201, rec->to_json()), rec->version);
+            res.headers.emplace_back("Location", "/api/v1/consultations/" + rec->id);
+            respond(std::move(res));
+          });
+
+  auto load_visible = [&api](RequestContext& ctx) -> Result<ConsultationRecord> {
+    auto rec = api.store.get_consultation(ctx.params["id"]);
+    if (!rec) return rec.error();
+    if (rec->status == "draft" && !sees_drafts(ctx.user)) {
+      return Error{ErrorCode::kNotFound, "", "no consultation \"" + ctx.params["id"] + "\""};
+    }
+    return rec;
+  };
+
+  api.add("GET", "/api/v1/consultations/{id}", everyone(), "", [load_visible](RequestContext& ctx, Respond& respond) {
+    auto rec = load_visible(ctx);
+    if (!rec) return respond(error_response(rec.error()));
+    respond(with_etag(json_response(200, rec->to_json()), rec->version));
+  });
+
+  api.add("PUT", "/api/v1/consultations/{id}", officers, "consultation-draft.schema.json",
+          [&api](RequestContext& ctx, Respond& respond) {
+            if (auto st = check_document(ctx.body); !st) return respond(error_response(st.error()));
+            int64_t expected = 0;
+            if (!ctx.request.if_match.empty()) {
+              std::string v = ctx.request.if_match;
+              if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+              try {
+                expected = std::stoll(v);
+              } catch (const std::exception&) {
+                return respond(problem(400, "invalid-if-match", "Invalid If-Match", "If-Match must be an ETag from GET."));
+              }
+            }
+            auto rec = api.store.update_consultation(
+                ctx.params["id"], ctx.body, expected,
+                AuditEvent{actor_of(ctx.user), "consultation.update", "consultation", "", {}});
+            api.invalidate(ctx.params["id"]);
+            if (!rec) {
+              if (rec.error().code == ErrorCode::kConflict && rec.error().field == "/version") {
+                return respond(problem(412, "precondition-failed", "Precondition failed", rec.error().message));
+              }
+              return respond(error_response(rec.error()));
+            }
+            respond(with_etag(json_response(200, rec->to_json()), rec->version));
+          });
+
+  api.add("DELETE", "/api/v1/consultations/{id}", officers, "", [&api](RequestContext& ctx, Respond& respond) {
+    auto st = api.store.delete_consultation(ctx.params["id"],
+                                            AuditEvent{actor_of(ctx.user), "consultation.delete", "consultation", "", {}});
+    api.invalidate(ctx.params["id"]);
+    if (!st) return respond(error_response(st.error()));
+    HttpResponse r;
+    r.status = 204;
+    r.content_type = "application/json";
+    respond(std::move(r));
+  });
+
+  api.add("GET", "/api/v1/consultations/{id}/questions", everyone(), "",
+          [&api, load_visible](RequestContext& ctx, Respond& respond) {
+            auto rec = load_visible(ctx);
+            if (!rec) return respond(error_response(rec.error()));
+            auto qs = api.store.questions(rec->id);
+            if (!qs) return respond(error_response(qs.error()));
+            respond(json_response(200, {{"items", *qs}}));
+          });
+
+  api.add("GET", "/api/v1/consultations/{id}/findings", staff, "",
+          [&api, load_visible](RequestContext& ctx, Respond& respond) {
+            auto rec = load_visible(ctx);
+            if (!rec) return respond(error_response(rec.error()));
+            auto c = charter_view(rec->id, rec->document);
+            if (!c) return respond(error_response(c.error()));
+            respond(json_response(200, findings_to_json(check_consultation(*c, api.options.policy, api.today()))));
+          });
+
+  api.add("POST", "/api/v1/consultations/{id}/transitions", officers, "transition.schema.json",
+          [&api](RequestContext& ctx, Respond& respond) {
+            respond(run_transition(api, ctx.params["id"], ctx.body, actor_of(ctx.user)));
+          });
+
+  // ---- responses -------------------------------------------------------------------------------
+  api.add("POST", "/api/v1/consultations/{id}/responses", respondents, "response-submission.schema.json",
+          [&api](RequestContext& ctx, Respond& respond) {
+            const std::string& id = ctx.params["id"];
+            auto entry = api.cached(id);
+            if (!entry) return respond(error_response(entry.error()));
+            const CachedConsultation& c = **entry;
+            if (c.status == "draft" && !sees_drafts(ctx.user)) {
+              return respond(problem(404, "not-found", "Not found", "no consultation \"" + id + "\""));
+            }
+            if (c.status != "open") {
+              return respond(problem(409, "not-open", "Not open for responses",
+                                     "consultation " + id + " is " + c.status + ", not open for responses", "/status"));
+            }
+            const std::string& key = ctx.request.idempotency_key;
+            if (key.size() > 200) {
+              return respond(problem(400, "invalid-idempotency-key", "Invalid Idempotency-Key",
+                                     "Idempotency-Key must be at most 200 characters."));
+            }
+            ResponseSubmission s;
+            s.consultation_id = id;
+            s.channel = ctx.body.value("channel", "online");
+            if (s.channel != "online") {
+              if (ctx.user.role != Role::kOfficer && ctx.user.role != Role::kAdmin) {
+                return respond(problem(403, "forbidden", "Forbidden",
+                                       "only an officer can enter a " + s.channel + " response", "/channel"));
+              }
+              s.entered_by = ctx.user.id;
+            } else if (ctx.user.id != 0) {
+              s.submitted_by = ctx.user.id;
+            }
+            if (!c.channels.empty() && std::find(c.channels.begin(), c.channels.end(), s.channel) == c.channels.end()) {
+              return respond(problem(422, "channel-not-offered", "Channel not offered",
+                                     "this consultation does not offer the " + s.channel + " channel", "/channel"));
+            }
+            if (auto st = validate_answers(c.questions, ctx.body["answers"]); !st) {
+              return respond(problem(422, "invalid-answer", "Invalid answer", st.error().message, st.error().field));
+            }
+            if (ctx.body.contains("person_id")) s.person_id = ctx.body["person_id"].get<int64_t>();
+            s.answers = std::move(ctx.body["answers"]);
+            if (!key.empty()) {
+              s.idempotency_key = key;
+              s.idempotency_scope = ctx.user.id == 0 ? "public" : "user:" + std::to_string(ctx.user.id);
+              s.request_hash = sha256_hex(id + "\n" + ctx.request.body);
+            }
+            api.committer.submit(std::move(s), [respond](Result<StoredResponse> r) {
+              if (!r) return respond(error_response(r.error()));
+              nlohmann::json body = {{"reference", r->reference},
+                                     {"id", r->id},
+                                     {"consultation_id", r->consultation_id},
+                                     {"channel", r->channel},
+                                     {"created_at", r->created_at}};
+              HttpResponse res = json_response(201, body);
+              res.headers.emplace_back("Location", "/api/v1/consultations/" + r->consultation_id + "/responses/" +
+                                                       std::to_string(r->id));
+              if (r->replayed) res.headers.emplace_back("Idempotent-Replayed", "true");
+              respond(std::move(res));
+            });
+          });
+
+  api.add("GET", "/api/v1/consultations/{id}/responses", officers, "", [&api](RequestContext& ctx, Respond& respond) {
+    auto limit = int_param(ctx.query, "limit", 100);
+    if (!limit) return respond(query_problem(limit.error()));
+    auto offset = int_param(ctx.query, "offset", 0);
+    if (!offset) return respond(query_problem(offset.error()));
+    auto list = api.store.list_responses(ctx.params["id"], *limit, *offset);
+    if (!list) {
+      return respond(list.error().code == ErrorCode::kInvalidArgument ? query_problem(list.error())
+                                                                      : error_response(list.error()));
+    }
+    auto total = api.store.count_responses(ctx.params["id"]);
+    if (!total) return respond(error_response(total.error()));
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& r : *list) items.push_back(r.to_json());
+    respond(json_response(200, {{"items", items}, {"total", *total}, {"limit", *limit}, {"offset", *offset}}));
+  });
+
+  api.add("GET", "/api/v1/responses/{reference}", officers, "", [&api](RequestContext& ctx, Respond& respond) {
+    auto r = api.store.response_by_reference(ctx.params["reference"]);
+    if (!r) return respond(error_response(r.error()));
+    respond(json_response(200, r->to_json()));
+  });
+
+  // ---- Forward Plan --------------------------------------------------------------------------
+  api.add("PUT", "/api/v1/key-decisions/{id}", governance, "key-decision.schema.json",
+          [&api](RequestContext& ctx, Respond& respond) {
+            const std::string& id = ctx.params["id"];
+            if (ctx.body["id"] != id) {
+              return respond(problem(422, "id-mismatch", "Id mismatch",
+                                     "the body's id must be the id in the path (" + id + ")", "/id"));
+            }
+            auto doc = forward_plan_document(api, &ctx.body);
+            if (!doc) return respond(error_response(doc.error()));
+            // The whole plan is checked so cross-references (urgency reports, referrals) stay valid.
+            auto plan = parse_forward_plan(*doc);
+            if (!plan) {
+              Error e = plan.error();
+              size_t index = (*doc)["key_decisions"].size() - 1;
+              for (size_t i = 0; i < (*doc)["key_decisions"].size(); ++i) {
+                if ((*doc)["key_decisions"][i]["id"] == id) index = i;
+              }
+              std::string prefix = "/key_decisions/" + std::to_string(index);
+              if (e.field.rfind(prefix, 0) == 0) e.field = e.field.substr(prefix.size());
+              if (e.field.empty()) e.field = "/";
+              return respond(error_response(e));
+            }
+            auto stored = api.store.put_key_decision(id, ctx.body,
+                                                     AuditEvent{actor_of(ctx.user), "key_decision.record", "key_decision", id, {}});
+            if (!stored) return respond(error_response(stored.error()));
+            auto findings = check_forward_plan(*plan, api.options.policy, api.today());
+            respond(json_response(200, {{"key_decision", ctx.body}, {"findings", findings_for(findings, id)}}));
+          });
+
+  api.add("GET", "/api/v1/key-decisions/{id}", everyone(), "", [&api](RequestContext& ctx, Respond& respond) {
+    auto one = api.store.get_key_decision(ctx.params["id"]);
+    if (!one) return respond(error_response(one.error()));
+    auto doc = forward_plan_document(api);
+    if (!doc) return respond(error_response(doc.error()));
+    auto plan = parse_forward_plan(*doc);
+    if (!plan) return respond(error_response(plan.error()));
+    auto findings = check_forward_plan(*plan, api.options.policy, api.today());
+    respond(json_response(200, {{"key_decision", *one}, {"findings", findings_for(findings, ctx.params["id"])}}));
+  });
+
+  api.add("GET", "/api/v1/forward-plan", everyone(), "", [&api](RequestContext&, Respond& respond) {
+    auto doc = forward_plan_document(api);
+    if (!doc) return respond(error_response(doc.error()));
+    respond(json_response(200, *doc));
+  });
+
+  auto plan_output = [&api](const char* content_type, auto render) {
+    return [&api, content_type, render](RequestContext&, Respond& respond) {
+      auto doc = forward_plan_document(api);
+      if (!doc) return respond(error_response(doc.error()));
+      auto plan = parse_forward_plan(*doc);
+      if (!plan) return respond(error_response(plan.error()));
+      HttpResponse r;
+      r.content_type = content_type;
+      r.body = render(*plan);
+      respond(std::move(r));
+    };
+  };
+  api.add("GET", "/api/v1/forward-plan.csv", everyone(), "",
+          plan_output("text/csv; charset=utf-8", [](const ForwardPlan& p) { return forward_plan_csv(p); }));
+  api.add("GET", "/api/v1/forward-plan.atom", everyone(), "",
+          plan_output("application/atom+xml; charset=utf-8",
+                      [](const ForwardPlan& p) { return forward_plan_atom(p, now_rfc3339_utc()); }));
+  api.add("GET", "/api/v1/forward-plan.ics", everyone(), "",
+          plan_output("text/calendar; charset=utf-8",
+                      [](const ForwardPlan& p) { return forward_plan_ics(p, now_rfc3339_utc()); }));
+
+  api.add("GET", "/api/v1/forward-plan/compliance", staff, "", [&api](RequestContext&, Respond& respond) {
+    auto doc = forward_plan_document(api);
+    if (!doc) return respond(error_response(doc.error()));
+    auto plan = parse_forward_plan(*doc);
+    if (!plan) return respond(error_response(plan.error()));
+    auto report = findings_to_json(check_forward_plan(*plan, api.options.policy, api.today()));
+    report["as_of"] = api.today().iso();
+    respond(json_response(200, report));
+  });
+
+  // ---- audit -----------------------------------------------------------------------------------
+  api.add("GET", "/api/v1/audit", governance, "", [&api](RequestContext&, Respond& respond) {
+    auto entries = api.store.audit_entries();
+    if (!entries) return respond(error_response(entries.error()));
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& e : *entries) items.push_back(e.to_json());
+    respond(json_response(200, {{"items", items}}));
+  });
+
+  api.add("GET", "/api/v1/audit/verify", governance, "", [&api](RequestContext&, Respond& respond) {
+    auto v = api.store.verify_audit();
+    if (!v) return respond(error_response(v.error()));
+    nlohmann::json j = {{"ok", v->ok}, {"entries", v->entries}, {"problem", v->problem}};
+    if (v->first_bad_seq) j["first_bad_seq"] = *v->first_bad_seq;
+    respond(json_response(200, j));
+  });
+}
+
+}  // namespace townhall::server

@@ -1,0 +1,413 @@
+// The SQLite store: migrations, separation of data kinds, consultations, responses with
+// idempotency, and the hash-chained audit log (tampered with directly through SQL).
+#include <gtest/gtest.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <set>
+
+#include "townhall/responses/answers.h"
+#include "townhall/store/response_committer.h"
+#include "townhall/store/sqlite_store.h"
+#include "townhall/store/token.h"
+#include "townhall/util/sha256.h"
+
+namespace townhall {
+namespace {
+
+class TempDb {
+ public:
+  TempDb() {
+    char tmpl[] = "/tmp/townhall-store-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    path_ = dir_ + "/t.db";
+  }
+  ~TempDb() { std::filesystem::remove_all(dir_); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string dir_, path_;
+};
+
+std::unique_ptr<Store> open_ok(const std::string& path, SqliteOptions o = {}) {
+  auto s = open_sqlite_store(path, o);
+  EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().describe());
+  return std::move(s).value();
+}
+
+AuditEvent ev(const std::string& action) { return AuditEvent{"user:1", action, "consultation", "", {}}; }
+
+nlohmann::json doc(const std::string& title, const std::string& opens, std::vector<std::string> wards,
+                   std::vector<std::string> topics) {
+  return {{"title", title},
+          {"summary", "About " + title},
+          {"opens", opens},
+          {"closes", "2026-12-31"},
+          {"wards", wards},
+          {"topics", topics},
+          {"questions",
+           {{{"id", "q1"}, {"type", "yes_no"}, {"text", "Do you agree?"}, {"required", true}},
+            {{"id", "q2"}, {"type", "free_text"}, {"text", "Why?"}}}}};
+}
+
+TEST(SqliteStore, FreshFileHasLatestSchemaWalAndForeignKeys) {
+  TempDb t;
+  auto s = open_ok(t.path());
+  EXPECT_EQ(s->schema_version(), sqlite_latest_schema_version());
+  EXPECT_GE(sqlite_latest_schema_version(), 2);
+  SQLite::Database raw(t.path());
+  EXPECT_EQ(raw.execAndGet("PRAGMA journal_mode").getString(), "wal");
+  EXPECT_EQ(raw.execAndGet("SELECT version FROM schema_version").getInt(), sqlite_latest_schema_version());
+  // Personal data, equality data and responses are separate tables; responses hold only a person id.
+  for (const char* table : {"people", "equality_data", "responses", "consultations", "questions", "users",
+                            "idempotency_keys", "audit_log", "key_decisions", "notices"}) {
+    EXPECT_EQ(raw.execAndGet(std::string("SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='") +
+                             table + "'").getInt(), 1) << table;
+  }
+  SQLite::Statement cols(raw, "SELECT name FROM pragma_table_info('responses')");
+  std::set<std::string> names;
+  while (cols.executeStep()) names.insert(cols.getColumn(0).getString());
+  EXPECT_TRUE(names.count("person_id"));
+  EXPECT_FALSE(names.count("name"));
+  EXPECT_FALSE(names.count("postcode"));
+}
+
+TEST(SqliteStore, OldFileIsUpgradedKeepingItsData) {
+  TempDb t;
+  {
+    auto s = open_ok(t.path(), SqliteOptions{SyncMode::kNormal, 5000, 1});
+    EXPECT_EQ(s->schema_version(), 1);
+    ASSERT_TRUE(s->create_consultation(doc("Parks", "2026-01-05", {"Abbey"}, {"parks"}), ev("consultation.create")).ok());
+    ASSERT_TRUE(s->append_audit(ev("note")).ok());
+  }
+  {
+    SQLite::Database raw(t.path());
+    EXPECT_EQ(raw.execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE name='audit_head'").getInt(), 0);
+  }
+  auto s = open_ok(t.path());
+  EXPECT_EQ(s->schema_version(), sqlite_latest_schema_version());
+  auto c = s->get_consultation("c-1");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->document["title"], "Parks");
+  // The head was rebuilt from the existing log, so the chain still verifies and keeps growing.
+  ASSERT_TRUE(s->append_audit(ev("after-upgrade")).ok());
+  auto v = s->verify_audit();
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->ok) << v->problem;
+  EXPECT_EQ(v->entries, 3);
+}
+
+TEST(SqliteStore, NewerFileIsRefusedAndLeftUntouched) {
+  TempDb t;
+  { auto s = open_ok(t.path()); }
+  {
+    SQLite::Database raw(t.path(), SQLite::OPEN_READWRITE);
+    raw.exec("UPDATE schema_version SET version = 99");
+  }
+  auto s = open_sqlite_store(t.path());
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, ErrorCode::kConflict);
+  EXPECT_NE(s.error().message.find("newer"), std::string::npos) << s.error().message;
+  EXPECT_NE(s.error().message.find("99"), std::string::npos);
+  SQLite::Database raw(t.path());
+  EXPECT_EQ(raw.execAndGet("SELECT version FROM schema_version").getInt(), 99);
+}
+
+TEST(SqliteStore, UsersAreFoundByTokenHashOnly) {
+  TempDb t;
+  auto s = open_ok(t.path());
+  std::string token = new_bearer_token();
+  EXPECT_EQ(token.size(), 64u);
+  auto u = s->add_user(Role::kOfficer, "Ada", hash_token(token));
+  ASSERT_TRUE(u.ok());
+  auto found = s->user_by_token_hash(sha256_hex(token));
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->name, "Ada");
+  EXPECT_EQ(found->role, Role::kOfficer);
+  EXPECT_FALSE(s->user_by_token_hash(token).has_value());  // the raw token is not stored
+  SQLite::Database raw(t.path());
+  EXPECT_EQ(raw.execAndGet("SELECT COUNT(*) FROM users WHERE token_hash = '" + token + "'").getInt(), 0);
+  EXPECT_FALSE(s->add_user(Role::kPublic, "x", "h").ok());
+}
+
+TEST(SqliteStore, ConsultationDraftEditsAndVersionConflicts) {
+  TempDb t;
+  auto s = open_ok(t.path());
+  auto c = s->create_consultation(doc("Parks", "2026-01-05", {"Abbey"}, {"parks"}), ev("create"));
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->id, "c-1");
+  EXPECT_EQ(c->version, 1);
+  auto u = s->update_consultation("c-1", doc("Parks and trees", "2026-01-05", {"Abbey"}, {"parks"}), 1, ev("update"));
+  ASSERT_TRUE(u.ok());
+  EXPECT_EQ(u->version, 2);
+  auto stale = s->update_consultation("c-1", doc("Stale", "2026-01-05", {}, {}), 1, ev("update"));
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(s->get_consultation("c-1")->document["title"], "Parks and trees");
+  auto qs = s->questions("c-1");
+  ASSERT_TRUE(qs.ok());
+  ASSERT_EQ(qs->size(), 2u);
+  EXPECT_EQ((*qs)[0]["id"], "q1");
+  EXPECT_EQ(s->get_consultation("c-9").error().code, ErrorCode::kNotFound);
+
+  TransitionRecord tr{"c-1", "draft", "scheduled", 0, {}, {ev("transition")}};
+  ASSERT_TRUE(s->transition_consultation(tr).ok());
+  auto edit = s->update_consultation("c-1", doc("Late", "2026-01-05", {}, {}), 0, ev("update"));
+  ASSERT_FALSE(edit.ok());
+  EXPECT_EQ(edit.error().code, ErrorCode::kConflict);
+  EXPECT_FALSE(s->delete_consultation("c-1", ev("delete")).ok());
+  TransitionRecord wrong{"c-1", "draft", "scheduled", 0, {}, {}};
+  EXPECT_EQ(s->transition_consultation(wrong).error().code, ErrorCode::kConflict);
+}
+
+TEST(SqliteStore, HubListingFiltersSearchesSortsAndPaginates) {
+  TempDb t;
+  auto s = open_ok(t.path());
+  ASSERT_TRUE(s->create_consultation(doc("Library hours", "2026-02-01", {"Abbey", "Castle"}, {"libraries"}), ev("c")).ok());
+  ASSERT_TRUE(s->create_consultation(doc("Bin collections", "2026-01-01", {"Castle"}, {"waste"}), ev("c")).ok());
+  ASSERT_TRUE(s->create_consultation(doc("Park 100% green", "2026-03-01", {"Abbey"}, {"parks", "waste"}), ev("c")).ok());
+
+  ConsultationQuery q;
+  q.sort = "opens";
+  auto all = s->list_consultations(q);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->total, 3);
+  EXPECT_EQ(all->items[0].document["title"], "Bin collections");
+  EXPECT_EQ(all->items[2].document["title"], "Park 100% green");
+
+  q.ward = "Castle";
+  auto castle = s->list_consultations(q);
+  ASSERT_EQ(castle->total, 2);
+  q.ward.clear();
+  q.topic = "waste";
+  q.sort = "title";
+  auto waste = s->list_consultations(q);
+  ASSERT_EQ(waste->total, 2);
+  EXPECT_EQ(waste->items[0].document["title"], "Bin collections");
+  q.topic.clear();
+  q.search = "100%";
+  EXPECT_EQ(s->list_consultations(q)->total, 1);
+  q.search = "LIBRARY";
+  EXPECT_EQ(s->list_consultations(q)->total, 1);
+  q.search.clear();
+  q.sort = "-opens";
+  q.limit = 1;
+  q.offset = 1;
+  auto page = s->list_consultations(q);
+  EXPECT_EQ(page->total, 3);
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].document["title"], "Library hours");
+  q.statuses = {"open"};
+  EXPECT_EQ(s->list_consultations(q)->total, 0);
+  q.sort = "colour";
+  EXPECT_EQ(s->list_consultations(q).error().field, "sort");
+}
+
+class OpenConsultation : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store = open_ok(db.path());
+    ASSERT_TRUE(store->create_consultation(doc("Parks", "2026-01-05", {"Abbey"}, {"parks"}), ev("c")).ok());
+    for (auto [from, to] : {std::pair{"draft", "scheduled"}, std::pair{"scheduled", "open"}}) {
+      ASSERT_TRUE(store->transition_consultation(TransitionRecord{"c-1", from, to, 0, {}, {}}).ok());
+    }
+  }
+  ResponseSubmission sub(const std::string& key = "", const nlohmann::json& answers = {{"q1", true}}) {
+    ResponseSubmission s;
+    s.consultation_id = "c-1";
+    s.answers = answers;
+    s.idempotency_key = key;
+    s.idempotency_scope = "public";
+    s.request_hash = sha256_hex(answers.dump());
+    return s;
+  }
+  TempDb db;
+  std::unique_ptr<Store> store;
+};
+
+TEST_F(OpenConsultation, ResponsesGetDistinctQuotableReferences) {
+  auto r = store->submit_responses({sub(), sub(), sub()});
+  ASSERT_EQ(r.size(), 3u);
+  std::set<std::string> refs;
+  for (auto& x : r) {
+    ASSERT_TRUE(x.ok()) << x.error().describe();
+    EXPECT_EQ(x->reference.size(), 12u);
+    EXPECT_EQ(x->reference.substr(0, 3), "TH-");
+    EXPECT_EQ(x->reference.find_first_of("ILOU"), std::string::npos);
+    refs.insert(x->reference);
+  }
+  EXPECT_EQ(refs.size(), 3u);
+  EXPECT_EQ(*store->count_responses("c-1"), 3);
+}
+
+TEST_F(OpenConsultation, RetryWithSameIdempotencyKeyNeverCreatesASecondResponse) {
+  auto first = store->submit_responses({sub("key-1")});
+  ASSERT_TRUE(first[0].ok());
+  EXPECT_FALSE(first[0]->replayed);
+  // The retry in a later batch, and a duplicate inside one batch.
+  auto again = store->submit_responses({sub("key-1"), sub("key-2"), sub("key-2")});
+  ASSERT_TRUE(again[0].ok());
+  EXPECT_TRUE(again[0]->replayed);
+  EXPECT_EQ(again[0]->reference, first[0]->reference);
+  EXPECT_TRUE(again[2]->replayed);
+  EXPECT_EQ(again[2]->reference, again[1]->reference);
+  EXPECT_EQ(*store->count_responses("c-1"), 2);
+  // The same key with a different body is refused.
+  auto other = store->submit_responses({sub("key-1", {{"q1", false}})});
+  ASSERT_FALSE(other[0].ok());
+  EXPECT_EQ(other[0].error().code, ErrorCode::kConflict);
+  EXPECT_EQ(*store->count_responses("c-1"), 2);
+}
+
+TEST_F(OpenConsultation, ClosedConsultationRefusesResponsesButBatchMatesCommit) {
+  ASSERT_TRUE(store->create_consultation(doc("Draft", "2026-01-05", {}, {}), ev("c")).ok());
+  ResponseSubmission to_draft = sub();
+  to_draft.consultation_id = "c-2";
+  ResponseSubmission unknown = sub();
+  unknown.consultation_id = "c-404";
+  auto r = store->submit_responses({sub(), to_draft, unknown, sub()});
+  EXPECT_TRUE(r[0].ok());
+  EXPECT_EQ(r[1].error().code, ErrorCode::kConflict);
+  EXPECT_EQ(r[2].error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(r[3].ok());
+  EXPECT_EQ(*store->count_responses("c-1"), 2);
+  EXPECT_EQ(*store->count_responses("c-2"), 0);
+}
+
+TEST_F(OpenConsultation, CommitterAcknowledgesOnlyCommittedResponses) {
+  std::atomic<int> ok{0};
+  {
+    ResponseCommitter committer(*store, 16);
+    for (int i = 0; i < 200; ++i) {
+      committer.submit(sub("k" + std::to_string(i % 150)), [&](Result<StoredResponse> r) {
+        if (r.ok()) ++ok;
+      });
+    }
+    committer.stop();  // drains the queue
+    EXPECT_EQ(committer.submissions(), 200u);
+    EXPECT_GE(committer.batches(), 200u / 16);
+    bool refused = false;
+    committer.submit(sub(), [&](Result<StoredResponse> r) { refused = !r.ok(); });
+    EXPECT_TRUE(refused);
+  }
+  EXPECT_EQ(ok.load(), 200);
+  // Every acknowledged submission is in the file, seen through a fresh connection.
+  SQLite::Database raw(db.path());
+  EXPECT_EQ(raw.execAndGet("SELECT COUNT(*) FROM responses").getInt(), 150);
+}
+
+// ---- audit -----------------------------------------------------------------------------------
+
+class AuditChain : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store = open_ok(db.path());
+    for (int i = 1; i <= 5; ++i) {
+      ASSERT_TRUE(store->append_audit(AuditEvent{"user:1", "test.event", "thing", std::to_string(i), {{"n", i}}}).ok());
+    }
+  }
+  void tamper(const std::string& sql) {
+    SQLite::Database raw(db.path(), SQLite::OPEN_READWRITE);
+    raw.exec("DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete;");
+    raw.exec(sql);
+  }
+  AuditVerification verify() {
+    auto v = open_ok(db.path())->verify_audit();
+    EXPECT_TRUE(v.ok());
+    return *v;
+  }
+  TempDb db;
+  std::unique_ptr<Store> store;
+};
+
+TEST_F(AuditChain, IntactChainVerifies) {
+  auto v = verify();
+  EXPECT_TRUE(v.ok) << v.problem;
+  EXPECT_EQ(v.entries, 5);
+  // The hash is recomputable from the definition: SHA-256(prev + "\n" + canonical JSON).
+  auto entries = *store->audit_entries();
+  std::string canonical = R"({"action":"test.event","actor":"user:1","at":")" + entries[0].at +
+                          R"(","detail":{"n":1},"seq":1,"subject_id":"1","subject_kind":"thing"})";
+  EXPECT_EQ(entries[0].hash, sha256_hex(std::string(64, '0') + "\n" + canonical));
+  EXPECT_EQ(entries[1].prev_hash, entries[0].hash);
+}
+
+TEST_F(AuditChain, TriggersRefusePlainUpdatesAndDeletes) {
+  SQLite::Database raw(db.path(), SQLite::OPEN_READWRITE);
+  EXPECT_THROW(raw.exec("UPDATE audit_log SET actor='mallory' WHERE seq=2"), SQLite::Exception);
+  EXPECT_THROW(raw.exec("DELETE FROM audit_log WHERE seq=2"), SQLite::Exception);
+}
+
+TEST_F(AuditChain, EditedEntryIsNamed) {
+  tamper("UPDATE audit_log SET actor='mallory' WHERE seq=3");
+  auto v = verify();
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.first_bad_seq, 3);
+  EXPECT_NE(v.problem.find("altered"), std::string::npos) << v.problem;
+}
+
+TEST_F(AuditChain, EditedDetailIsNamed) {
+  tamper(R"(UPDATE audit_log SET detail='{"n":99}' WHERE seq=2)");
+  auto v = verify();
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.first_bad_seq, 2);
+}
+
+TEST_F(AuditChain, RehashedEditBreaksTheNextLink) {
+  // An editor who also recomputes the edited entry's own hash is caught by the entry after it.
+  auto entries = *store->audit_entries();
+  AuditEvent forged = entries[1].event;
+  forged.actor = "mallory";
+  std::string h = audit_hash(entries[1].prev_hash, 2, entries[1].at, forged);
+  tamper("UPDATE audit_log SET actor='mallory', hash='" + h + "' WHERE seq=2");
+  auto v = verify();
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.first_bad_seq, 3);
+}
+
+TEST_F(AuditChain, DeletedEntryIsNamed) {
+  tamper("DELETE FROM audit_log WHERE seq=2");
+  auto v = verify();
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.first_bad_seq, 2);
+  EXPECT_NE(v.problem.find("missing"), std::string::npos) << v.problem;
+}
+
+TEST_F(AuditChain, DeletedNewestEntryIsNamed) {
+  tamper("DELETE FROM audit_log WHERE seq=5");
+  auto v = verify();
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.first_bad_seq, 5);
+}
+
+// ---- answers ---------------------------------------------------------------------------------
+
+TEST(Answers, EachQuestionTypeIsChecked) {
+  std::vector<nlohmann::json> qs = {
+      {{"id", "colour"}, {"type", "single_choice"}, {"options", {"red", "green"}}, {"required", true}},
+      {{"id", "days"}, {"type", "multiple_choice"}, {"options", {"mon", "tue", "wed"}}},
+      {{"id", "score"}, {"type", "scale"}, {"min", 0}, {"max", 10}},
+      {{"id", "why"}, {"type", "free_text"}, {"max_length", 5}},
+      {{"id", "order"}, {"type", "ranking"}, {"options", {"a", "b", "c"}}},
+      {{"id", "agree"}, {"type", "yes_no"}}};
+  auto check = [&](const nlohmann::json& a) { return validate_answers(qs, a); };
+  EXPECT_TRUE(check({{"colour", "red"}, {"days", {"mon", "wed"}}, {"score", 10}, {"why", "café!"},
+                     {"order", {"c", "a"}}, {"agree", false}}).ok());
+  EXPECT_EQ(check({{"days", {"mon"}}}).error().field, "/answers/colour");              // required
+  EXPECT_EQ(check({{"colour", "blue"}}).error().field, "/answers/colour");             // not an option
+  EXPECT_EQ(check({{"colour", "red"}, {"days", {"mon", "mon"}}}).error().field, "/answers/days/1");
+  EXPECT_EQ(check({{"colour", "red"}, {"days", nlohmann::json::array()}}).error().field, "/answers/days");
+  EXPECT_EQ(check({{"colour", "red"}, {"score", 11}}).error().field, "/answers/score");
+  EXPECT_EQ(check({{"colour", "red"}, {"score", 2.5}}).error().field, "/answers/score");
+  EXPECT_EQ(check({{"colour", "red"}, {"why", "toolong"}}).error().field, "/answers/why");
+  EXPECT_EQ(check({{"colour", "red"}, {"order", {"a", "d"}}}).error().field, "/answers/order/1");
+  EXPECT_EQ(check({{"colour", "red"}, {"agree", "yes"}}).error().field, "/answers/agree");
+  EXPECT_EQ(check({{"colour", "red"}, {"shoe", 1}}).error().field, "/answers/shoe");
+  EXPECT_FALSE(check(nlohmann::json::array()).ok());
+}
+
+}  // namespace
+}  // namespace townhall
