@@ -3,6 +3,8 @@
 #include <limits>
 #include <map>
 #include <string>
+
+#include "townhall/util/json_schema.h"
 #include <unordered_map>
 
 #include "townhall/date.h"
@@ -12,16 +14,6 @@ namespace townhall::analysis {
 namespace {
 
 const char* const kChannels[] = {"online", "paper", "phone", "face_to_face", "event"};
-
-std::string escape_token(const std::string& token) {
-  std::string out;
-  for (char ch : token) {
-    if (ch == '~') out += "~0";
-    else if (ch == '/') out += "~1";
-    else out += ch;
-  }
-  return out;
-}
 
 std::vector<std::string> options_of(const nlohmann::json& q) {
   std::vector<std::string> out;
@@ -198,7 +190,7 @@ Result<ResponseTable> build_response_table(const nlohmann::json& questions,
       auto it = answers.find(p.id);
       if (it == answers.end() || it->is_null()) continue;
       const nlohmann::json& a = *it;
-      const std::string field = rfield + "/answers/" + escape_token(p.id);
+      const std::string field = rfield + "/answers/" + json_pointer_token(p.id);
       ResponseColumn& col = t.columns[p.first_column];
       if (p.type == "single_choice") {
         if (!a.is_string()) return invalid_argument(field, "must be one option (a string)");

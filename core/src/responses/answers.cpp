@@ -3,18 +3,10 @@
 #include <set>
 #include <string>
 
+#include "townhall/util/json_schema.h"
+
 namespace townhall {
 namespace {
-
-std::string escape_token(const std::string& token) {
-  std::string out;
-  for (char ch : token) {
-    if (ch == '~') out += "~0";
-    else if (ch == '/') out += "~1";
-    else out += ch;
-  }
-  return out;
-}
 
 std::set<std::string> options_of(const nlohmann::json& q) {
   std::set<std::string> out;
@@ -68,7 +60,7 @@ Status validate_answers(const std::vector<nlohmann::json>& questions, const nloh
     std::string id = q.value("id", "");
     std::string type = q.value("type", "");
     known.insert(id);
-    std::string field = prefix + "/" + escape_token(id);
+    std::string field = prefix + "/" + json_pointer_token(id);
     auto it = answers.find(id);
     if (it == answers.end() || it->is_null()) {
       if (q.value("required", false)) return invalid_argument(field, "this question must be answered");
@@ -105,7 +97,7 @@ Status validate_answers(const std::vector<nlohmann::json>& questions, const nloh
   }
   for (auto it = answers.begin(); it != answers.end(); ++it) {
     if (!known.count(it.key())) {
-      return invalid_argument(prefix + "/" + escape_token(it.key()), "there is no question \"" + it.key() + "\"");
+      return invalid_argument(prefix + "/" + json_pointer_token(it.key()), "there is no question \"" + it.key() + "\"");
     }
   }
   return Status::Ok();

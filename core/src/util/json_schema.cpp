@@ -53,16 +53,6 @@ const Compiled& compiled(std::string_view file_name) {
   return ref;
 }
 
-std::string escape_pointer_token(const std::string& token) {
-  std::string out;
-  for (char ch : token) {
-    if (ch == '~') out += "~0";
-    else if (ch == '/') out += "~1";
-    else out += ch;
-  }
-  return out;
-}
-
 // valijson context ["<root>", "[consultations]", "[0]"] → "/consultations/0".
 std::string to_pointer(const std::vector<std::string>& context) {
   std::string out;
@@ -72,7 +62,7 @@ std::string to_pointer(const std::vector<std::string>& context) {
     if (token.size() >= 2 && token.front() == '[' && token.back() == ']') {
       token = token.substr(1, token.size() - 2);
     }
-    out += "/" + escape_pointer_token(token);
+    out += "/" + json_pointer_token(token);
   }
   return out;
 }
@@ -101,11 +91,21 @@ Status validate_against_schema(const nlohmann::json& doc, std::string_view schem
     const auto q1 = (q2 == std::string::npos || q2 == 0) ? std::string::npos : message.rfind('\'', q2 - 1);
     if (q1 != std::string::npos && q2 > q1 + 1) {
       std::string key = message.substr(q1 + 1, q2 - q1 - 1);
-      pointer += "/" + escape_pointer_token(key);
+      pointer += "/" + json_pointer_token(key);
       message = "unknown field \"" + key + "\"";
     }
   }
   return Error{ErrorCode::kSchemaViolation, pointer.empty() ? "/" : pointer, message};
+}
+
+std::string json_pointer_token(std::string_view token) {
+  std::string out;
+  for (char ch : token) {
+    if (ch == '~') out += "~0";
+    else if (ch == '/') out += "~1";
+    else out += ch;
+  }
+  return out;
 }
 
 Result<nlohmann::json> parse_json(std::string_view text, std::string_view what) {

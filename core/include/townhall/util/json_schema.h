@@ -8,6 +8,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
 
 #include "townhall/error.h"
@@ -21,6 +22,9 @@ std::string_view embedded_schema(std::string_view file_name);
 // prefixed with `pointer_prefix` (for documents nested inside larger ones).
 Status validate_against_schema(const nlohmann::json& doc, std::string_view schema_file,
                                std::string_view pointer_prefix = {});
+
+// Escapes one JSON pointer reference token (RFC 6901: "~" → "~0", "/" → "~1").
+std::string json_pointer_token(std::string_view token);
 
 // Parses JSON text strictly (rejects invalid UTF-8); the error names the byte offset.
 Result<nlohmann::json> parse_json(std::string_view text, std::string_view what = "document");
