@@ -432,6 +432,7 @@ void add_routes(Api::Impl& api) {
             ResponseSubmission s;
             s.consultation_id = id;
             s.channel = ctx.body.value("channel", "online");
+            s.language = ctx.body.value("language", "en-GB");
             if (s.channel != "online") {
               if (ctx.user.role != Role::kOfficer && ctx.user.role != Role::kAdmin) {
                 return respond(problem(403, "forbidden", "Forbidden",
@@ -461,6 +462,7 @@ void add_routes(Api::Impl& api) {
                                      {"id", r->id},
                                      {"consultation_id", r->consultation_id},
                                      {"channel", r->channel},
+                                     {"language", r->language},
                                      {"created_at", r->created_at}};
               HttpResponse res = json_response(201, body);
               res.headers.emplace_back("Location", "/api/v1/consultations/" + r->consultation_id + "/responses/" +

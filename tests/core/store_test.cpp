@@ -409,5 +409,37 @@ TEST(Answers, EachQuestionTypeIsChecked) {
   EXPECT_FALSE(check(nlohmann::json::array()).ok());
 }
 
+
+// Migration 4 adds the response language: rows stored before it read as the English API's
+// responses, new rows keep the language they were given in.
+TEST(SqliteStore, ResponseLanguageSurvivesUpgradeAndIsStored) {
+  TempDb t;
+  {
+    auto s = open_ok(t.path(), SqliteOptions{SyncMode::kNormal, 5000, 3});
+    ASSERT_EQ(s->schema_version(), 3);
+    ASSERT_TRUE(s->create_consultation(doc("Parks", "2026-01-05", {"Abbey"}, {"parks"}), ev("consultation.create")).ok());
+    SQLite::Database raw(t.path(), SQLite::OPEN_READWRITE);
+    raw.exec("UPDATE consultations SET status='open' WHERE id='c-1'");
+    raw.exec("INSERT INTO responses(reference, consultation_id, channel, answers, created_at) "
+             "VALUES ('TH-OLD0-0001', 'c-1', 'online', '{\"q1\":\"yes\"}', '2026-01-06T10:00:00Z')");
+  }
+  auto s = open_ok(t.path());
+  ResponseSubmission cy;
+  cy.consultation_id = "c-1";
+  cy.language = "cy";
+  cy.answers = {{"q1", "no"}};
+  auto results = s->submit_responses({cy});
+  ASSERT_EQ(results.size(), 1u);
+  ASSERT_TRUE(results[0].ok()) << results[0].error().describe();
+  EXPECT_EQ(results[0]->language, "cy");
+  auto old = s->response_by_reference("TH-OLD0-0001");
+  ASSERT_TRUE(old.ok());
+  EXPECT_EQ(old->language, "en-GB");
+  auto fresh = s->response_by_reference(results[0]->reference);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ(fresh->language, "cy");
+  EXPECT_EQ(fresh->to_json()["language"], "cy");
+}
+
 }  // namespace
 }  // namespace townhall

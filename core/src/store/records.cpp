@@ -17,6 +17,7 @@ nlohmann::json StoredResponse::to_json() const {
                       {"reference", reference},
                       {"consultation_id", consultation_id},
                       {"channel", channel},
+                      {"language", language},
                       {"answers", answers},
                       {"created_at", created_at}};
   if (person_id) j["person_id"] = *person_id;

@@ -123,6 +123,11 @@ CREATE INDEX responses_created ON responses(consultation_id, created_at);
       R"SQL(
 DROP INDEX responses_consultation;
 )SQL",
+      // 4: the language a response was given in (BCP 47), so analysts can split results by it.
+      // Responses stored before this migration were all given through the English-only API.
+      R"SQL(
+ALTER TABLE responses ADD COLUMN language TEXT NOT NULL DEFAULT 'en-GB';
+)SQL",
   };
   return m;
 }
@@ -661,7 +666,7 @@ class SqliteStore final : public Store {
  private:
   static constexpr const char* kResponseColumns =
       "SELECT id, reference, consultation_id, channel, person_id, submitted_by, entered_by, answers, "
-      "created_at FROM responses";
+      "created_at, language FROM responses";
 
   // Binds title, summary, opens, closes at positions first..first+3.
   static void bind_indexed(SQLite::Statement& q, int first, const nlohmann::json& doc) {
@@ -745,6 +750,7 @@ class SqliteStore final : public Store {
     r.entered_by = opt_int(q.getColumn(6));
     r.answers = nlohmann::json::parse(q.getColumn(7).getString());
     r.created_at = q.getColumn(8).getString();
+    r.language = q.getColumn(9).getString();
     return r;
   }
 
@@ -753,7 +759,7 @@ class SqliteStore final : public Store {
     insert_response_ = std::make_unique<SQLite::Statement>(
         db_,
         "INSERT INTO responses(reference, consultation_id, channel, person_id, submitted_by, entered_by, "
-        "answers, created_at) VALUES (?,?,?,?,?,?,?,?)");
+        "answers, created_at, language) VALUES (?,?,?,?,?,?,?,?,?)");
     insert_key_ = std::make_unique<SQLite::Statement>(
         db_, "INSERT INTO idempotency_keys(scope, key, request_hash, response_id, created_at) VALUES (?,?,?,?,?)");
     find_key_ = std::make_unique<SQLite::Statement>(
@@ -820,6 +826,7 @@ class SqliteStore final : public Store {
         if (s.entered_by) q.bind(6, *s.entered_by);
         q.bind(7, s.answers.dump());
         q.bind(8, now);
+        q.bind(9, s.language);
         try {
           q.exec();
           break;
@@ -845,6 +852,7 @@ class SqliteStore final : public Store {
       }
       r.consultation_id = s.consultation_id;
       r.channel = s.channel;
+      r.language = s.language;
       r.person_id = s.person_id;
       r.submitted_by = s.submitted_by;
       r.entered_by = s.entered_by;

@@ -63,6 +63,7 @@ struct ConsultationPage {
 struct ResponseSubmission {
   std::string consultation_id;
   std::string channel = "online";  // online | paper | phone | face_to_face | event
+  std::string language = "en-GB";  // BCP 47 tag of the language the response was given in
   std::optional<int64_t> person_id;
   std::optional<int64_t> submitted_by;  // user id of the caller (absent for anonymous)
   std::optional<int64_t> entered_by;    // officer who keyed in a paper/phone/face-to-face response
@@ -77,6 +78,7 @@ struct StoredResponse {
   std::string reference;  // "TH-7K2M-Q9XD"
   std::string consultation_id;
   std::string channel;
+  std::string language;
   std::optional<int64_t> person_id, submitted_by, entered_by;
   nlohmann::json answers;
   std::string created_at;
