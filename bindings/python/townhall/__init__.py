@@ -20,13 +20,16 @@ from ._townhall import (BankHoliday, ClosePlan, ComplianceReport, Consultation, 
                         is_bank_holiday, is_working_day, last_working_day_on_or_before,
                         latest_publication, parse_date, practical_latest_publication, rule, rules,
                         today_in_london)
-from .errors import (Conflict, Error, Infeasible, InternalError, InvalidCsv, InvalidInput,
-                     InvalidJson, IoError, NotFound, SchemaError)
+from .errors import (Conflict, DatabaseNotFound, Error, Infeasible, InternalError, InvalidCsv,
+                     InvalidInput, InvalidJson, IoError, NotATownhallDatabase, NotFound,
+                     SchemaError, SchemaTooNew)
 from .analysis import (RakingReport, crosstab, kish_effective_sample_size, rake,
                        representativeness, tally)
 from .plots import plot_answers_by_group, plot_representativeness
 from .census import census_targets
 from .responses import responses_frame
+from .database import Database, open
+from . import text
 
 __version__ = "0.1.0"
 
@@ -216,7 +219,8 @@ __all__ = [
     "BankHoliday", "ClosePlan", "ComplianceReport", "Consultation", "Finding", "Policy", "Rule",
     "RakingReport",
     "Error", "InvalidInput", "InvalidJson", "SchemaError", "InvalidCsv", "NotFound", "Conflict",
-    "Infeasible", "IoError", "InternalError",
+    "Infeasible", "IoError", "InternalError", "DatabaseNotFound", "SchemaTooNew",
+    "NotATownhallDatabase", "Database", "open", "text",
     "bank_holidays", "bank_holidays_frame", "clear_days", "earliest_event", "is_bank_holiday",
     "is_working_day", "last_working_day_on_or_before", "latest_publication", "parse_date",
     "practical_latest_publication", "rule", "rules", "today_in_london",
