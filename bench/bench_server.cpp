@@ -21,6 +21,9 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -50,8 +53,32 @@ double cpu_seconds() {
          static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
+// CPU seconds used so far by each thread name of this process ("th-io", "th-writer", "bench-client", …),
+// from /proc/self/task/*/stat, so a phase's cost can be split between server and load generator.
+std::map<std::string, double> cpu_by_thread() {
+  std::map<std::string, double> out;
+  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream f(task.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    size_t open = stat.find('('), close = stat.rfind(')');
+    if (open == std::string::npos || close == std::string::npos) continue;
+    std::string name = stat.substr(open + 1, close - open - 1);
+    std::istringstream rest(stat.substr(close + 2));
+    std::string field;
+    double utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i) {
+      if (i == 14) utime = std::stod(field);
+      if (i == 15) stime = std::stod(field);
+    }
+    out[name] += (utime + stime) / tick;
+  }
+  return out;
+}
+
 struct PhaseResult {
   double seconds = 0;
+  std::map<std::string, double> cpu_threads;  // CPU seconds per thread name during the phase
   double cpu = 0;  // process CPU seconds (server + client) during the phase
   uint64_t ok = 0, failed = 0;
   std::vector<double> latencies_ms;
@@ -116,6 +143,7 @@ PhaseResult run_phase(uint16_t port, int clients, double seconds, int expect_sta
     epoll_ctl(ep, EPOLL_CTL_ADD, conns[i].fd, &ev);
   }
   PhaseResult r;
+  auto threads0 = cpu_by_thread();
   double cpu0 = cpu_seconds();
   auto t0 = Clock::now();
   auto deadline = t0 + std::chrono::duration<double>(seconds);
@@ -160,6 +188,7 @@ PhaseResult run_phase(uint16_t port, int clients, double seconds, int expect_sta
   }
   r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   r.cpu = cpu_seconds() - cpu0;
+  for (const auto& [name, secs] : cpu_by_thread()) r.cpu_threads[name] = secs - threads0[name];
   for (auto& c : conns) close(c.fd);
   close(ep);
   return r;
@@ -233,6 +262,14 @@ int main(int argc, char** argv) {
   };
   print("GET /health", h);
   print("POST responses (durable)", p);
+  // Per-thread split (clock-tick resolution, so approximate): where a request's CPU goes.
+  for (auto* r : {&h, &p}) {
+    std::printf("  %s CPU per request by thread:", r == &h ? "GET " : "POST");
+    for (const auto& [name, secs] : r->cpu_threads) {
+      if (secs > 0) std::printf("  %s %.0f us", name.c_str(), 1e6 * secs / static_cast<double>(std::max<uint64_t>(r->ok, 1)));
+    }
+    std::printf("\n");
+  }
   double ratio = p.rate() / h.rate();
   std::printf("ratio submissions/health: %.2f   (targets: >= 10000 submissions/s, ratio >= 0.5, p99 < 20 ms)\n", ratio);
   auto stats = api.commit_stats();

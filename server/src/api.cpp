@@ -31,6 +31,32 @@ HttpResponse json_response(int status, const nlohmann::json& body) {
   return r;
 }
 
+void append_json_string(std::string& out, std::string_view text) {
+  static const char* kHex = "0123456789abcdef";
+  out += '"';
+  for (char ch : text) {
+    auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 0xF];
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+
 HttpResponse error_response(const Error& e) {
   switch (e.code) {
     case ErrorCode::kNotFound: return problem(404, "not-found", "Not found", e.message, e.field);
@@ -188,22 +214,18 @@ void Api::Impl::dispatch(const HttpRequest& req, Respond& respond) {
   const Route* match = nullptr;
   std::map<std::string, std::string> params;
   std::vector<std::string> allowed;
+  auto is_param = [](const std::string& pat) { return pat.size() > 2 && pat.front() == '{' && pat.back() == '}'; };
   for (const auto& r : routes) {
     if (r.segments.size() != segs.size()) continue;
-    std::map<std::string, std::string> p;
+    // Literal segments first; parameters are only collected for the route that matches.
     bool ok = true;
-    for (size_t i = 0; i < segs.size() && ok; ++i) {
-      const auto& pat = r.segments[i];
-      if (pat.size() > 2 && pat.front() == '{' && pat.back() == '}') {
-        p[pat.substr(1, pat.size() - 2)] = segs[i];
-      } else {
-        ok = pat == segs[i];
-      }
-    }
+    for (size_t i = 0; i < segs.size() && ok; ++i) ok = is_param(r.segments[i]) || r.segments[i] == segs[i];
     if (!ok) continue;
     if (r.info.method == req.method || (req.method == "HEAD" && r.info.method == "GET")) {
       match = &r;
-      params = std::move(p);
+      for (size_t i = 0; i < segs.size(); ++i) {
+        if (is_param(r.segments[i])) params[r.segments[i].substr(1, r.segments[i].size() - 2)] = std::move(segs[i]);
+      }
       break;
     }
     allowed.push_back(r.info.method);

@@ -68,6 +68,8 @@ std::set<Role> everyone();
 std::set<Role> signed_in();
 
 HttpResponse json_response(int status, const nlohmann::json& body);
+// Appends `text` (valid UTF-8) as a JSON string literal, escaped as nlohmann::json::dump() does.
+void append_json_string(std::string& out, std::string_view text);
 // Maps a core Error to problem+json: not found 404, conflict 409, bad input 422, I/O 500.
 HttpResponse error_response(const Error& e);
 std::string actor_of(const User& u);

@@ -63,11 +63,13 @@ void ResponseCommitter::run() {
     batch.clear();
     batch.reserve(work.size());
     for (auto& w : work) batch.push_back(std::move(w.first));
-    auto results = store_.submit_responses(batch);
+    const size_t n = batch.size();
+    auto results = store_.submit_responses(std::move(batch));
+    batch = {};
     {
       std::lock_guard lock(mu_);
       ++batches_;
-      submissions_ += batch.size();
+      submissions_ += n;
     }
     for (size_t i = 0; i < work.size(); ++i) work[i].second(std::move(results[i]));
     work.clear();

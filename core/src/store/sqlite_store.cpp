@@ -146,6 +146,19 @@ CREATE TABLE consultation_meetings(
   updated_at TEXT NOT NULL);
 CREATE INDEX consultation_meetings_consultation ON consultation_meetings(consultation_id, starts);
 CREATE INDEX responses_person ON responses(person_id) WHERE person_id IS NOT NULL;
+-- Idempotency keys clustered on their primary key: one B-tree to search and insert per response
+-- instead of a rowid table plus its key index.
+CREATE TABLE idempotency_keys_v5(
+  scope TEXT NOT NULL,
+  key TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  response_id INTEGER NOT NULL REFERENCES responses(id),
+  created_at TEXT NOT NULL,
+  PRIMARY KEY(scope, key)) WITHOUT ROWID;
+INSERT INTO idempotency_keys_v5(scope, key, request_hash, response_id, created_at)
+  SELECT scope, key, request_hash, response_id, created_at FROM idempotency_keys;
+DROP TABLE idempotency_keys;
+ALTER TABLE idempotency_keys_v5 RENAME TO idempotency_keys;
 )SQL",
   };
   return m;
@@ -772,7 +785,7 @@ class SqliteStore final : public Store {
   }
 
   // ---- responses ---------------------------------------------------------------------------
-  std::vector<Result<StoredResponse>> submit_responses(const std::vector<ResponseSubmission>& batch) override {
+  std::vector<Result<StoredResponse>> submit_responses(std::vector<ResponseSubmission> batch) override {
     std::vector<Result<StoredResponse>> out;
     out.reserve(batch.size());
     std::lock_guard lock(mu_);
@@ -781,7 +794,7 @@ class SqliteStore final : public Store {
       SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
       std::map<std::string, std::string> status_cache;
       std::string now = now_rfc3339_utc();
-      for (const auto& s : batch) out.push_back(submit_one(s, now, status_cache));
+      for (auto& s : batch) out.push_back(submit_one(s, now, status_cache));
       tx.commit();
     } catch (const std::exception& e) {
       // The whole transaction rolled back: nothing in this batch was stored.
@@ -1055,14 +1068,14 @@ class SqliteStore final : public Store {
     status_of_ = std::make_unique<SQLite::Statement>(db_, "SELECT status FROM consultations WHERE id=?");
   }
 
-  Result<StoredResponse> submit_one(const ResponseSubmission& s, const std::string& now,
+  Result<StoredResponse> submit_one(ResponseSubmission& s, const std::string& now,
                                     std::map<std::string, std::string>& status_cache) {
     // Replays first: a retry after the consultation closed still gets its original answer.
     if (!s.idempotency_key.empty()) {
       find_key_->reset();
       find_key_->clearBindings();
-      find_key_->bind(1, s.idempotency_scope);
-      find_key_->bind(2, s.idempotency_key);
+      find_key_->bindNoCopy(1, s.idempotency_scope);
+      find_key_->bindNoCopy(2, s.idempotency_key);
       if (find_key_->executeStep()) {
         std::string hash = find_key_->getColumn(0).getString();
         int64_t rid = find_key_->getColumn(1).getInt64();
@@ -1084,7 +1097,7 @@ class SqliteStore final : public Store {
     auto it = status_cache.find(s.consultation_id);
     if (it == status_cache.end()) {
       status_of_->reset();
-      status_of_->bind(1, s.consultation_id);
+      status_of_->bindNoCopy(1, s.consultation_id);
       std::string status = status_of_->executeStep() ? status_of_->getColumn(0).getString() : "";
       status_of_->reset();
       it = status_cache.emplace(s.consultation_id, status).first;
@@ -1100,20 +1113,23 @@ class SqliteStore final : public Store {
     bool inserted = false;
     try {
       StoredResponse r;
+      // Text is bound without copying (bindNoCopy): every string below outlives the statement's
+      // execution, and each use of the statement rebinds all of its parameters first.
+      const std::string answers_text = s.answers.dump();
       for (int attempt = 0;; ++attempt) {
         r.reference = new_response_reference();
         auto& q = *insert_response_;
         q.reset();
         q.clearBindings();
-        q.bind(1, r.reference);
-        q.bind(2, s.consultation_id);
-        q.bind(3, s.channel);
+        q.bindNoCopy(1, r.reference);
+        q.bindNoCopy(2, s.consultation_id);
+        q.bindNoCopy(3, s.channel);
         if (s.person_id) q.bind(4, *s.person_id);
         if (s.submitted_by) q.bind(5, *s.submitted_by);
         if (s.entered_by) q.bind(6, *s.entered_by);
-        q.bind(7, s.answers.dump());
-        q.bind(8, now);
-        q.bind(9, s.language);
+        q.bindNoCopy(7, answers_text);
+        q.bindNoCopy(8, now);
+        q.bindNoCopy(9, s.language);
         try {
           q.exec();
           break;
@@ -1129,11 +1145,11 @@ class SqliteStore final : public Store {
       if (!s.idempotency_key.empty()) {
         auto& k = *insert_key_;
         k.reset();
-        k.bind(1, s.idempotency_scope);
-        k.bind(2, s.idempotency_key);
-        k.bind(3, s.request_hash);
+        k.bindNoCopy(1, s.idempotency_scope);
+        k.bindNoCopy(2, s.idempotency_key);
+        k.bindNoCopy(3, s.request_hash);
         k.bind(4, r.id);
-        k.bind(5, now);
+        k.bindNoCopy(5, now);
         k.exec();
         k.reset();
       }
@@ -1143,7 +1159,7 @@ class SqliteStore final : public Store {
       r.person_id = s.person_id;
       r.submitted_by = s.submitted_by;
       r.entered_by = s.entered_by;
-      r.answers = s.answers;
+      r.answers = std::move(s.answers);  // the batch is ours; if the transaction fails, nothing reads it again
       r.created_at = now;
       return r;
     } catch (const SQLite::Exception& e) {
