@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <cstdlib>
 #include <cmath>
 #include <map>
 #include <set>
@@ -276,13 +277,23 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
         uncovered += covered[t] ? 0 : 1;
       }
       if (uncovered == 0) break;
-      auto priced = pricing.price(w);
-      mip_calls += priced.used_mip ? 1 : 0;
-      auto& panel = priced.panel;
+      // Cheap first: swap uncovered types into the last panel. Only when no swap covers anything
+      // new does exact pricing decide (it finds a panel with uncovered types or proves there is
+      // none).
+      std::optional<TypePanel> panel;
+      if (!panels.empty()) {
+        TypePanel cand = swaps.improve(panels.back(), w);
+        if (panel_value(cand, w) > 0) panel = std::move(cand);
+      }
       if (!panel) {
-        if (panels.empty() && !priced.failed)
-          return Error{ErrorCode::kInfeasible, "quotas", "no panel meets all the quotas"};
-        return Error{ErrorCode::kInternal, "", "solver failure during the warm start"};
+        auto priced = pricing.price(w);
+        mip_calls += priced.used_mip ? 1 : 0;
+        if (!priced.panel) {
+          if (panels.empty() && !priced.failed)
+            return Error{ErrorCode::kInfeasible, "quotas", "no panel meets all the quotas"};
+          return Error{ErrorCode::kInternal, "", "solver failure during the warm start"};
+        }
+        panel = std::move(priced.panel);
       }
       bool added = false;
       for (size_t t = 0; t < T; ++t)
@@ -290,8 +301,8 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
           covered[t] = true;
           added = true;
         }
-      panels.push_back(*panel);
       if (!added) break;
+      panels.push_back(*panel);
     }
     for (size_t t = 0; t < T; ++t)
       if (!covered[t]) {
@@ -360,6 +371,7 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
       if (options.progress && std::clock() - last_report > CLOCKS_PER_SEC) {
         last_report = std::clock();
         prog.lower = lower;
+        prog.upper = std::max(upper, lower);
         prog.panels = panels.size();
         prog.lp_seconds = lp_seconds;
         prog.mip_seconds = mip_seconds;
@@ -424,15 +436,17 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
       if (!priced.panel) {
         priced = pricing.price(w, threshold);
         mip_calls += priced.used_mip ? 1 : 0;
-        if (!priced.failed && priced.bound - fixed_term < centre_bound) {
-          centre_bound = priced.bound - fixed_term;
-          centre = u;
-          have_centre = true;
+        if (!priced.failed) {
+          upper = std::max(lower, std::min(upper, priced.bound - fixed_term));
+          if (priced.bound - fixed_term < centre_bound) {
+            centre_bound = priced.bound - fixed_term;
+            centre = u;
+            have_centre = true;
+          }
         }
       }
       mip_seconds += static_cast<double>(std::clock() - mip_start) / CLOCKS_PER_SEC;
       if (priced.failed) return Error{ErrorCode::kInternal, "", "MIP solver failed in LEXIMIN pricing"};
-      upper = std::max(lower, std::min(upper, priced.bound - fixed_term));
       prog.lower = lower;
       prog.upper = upper;
       prog.panels = panels.size();
