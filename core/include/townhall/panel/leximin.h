@@ -9,6 +9,12 @@
 // weight once no panel improves the LP. It works on types (problem.h): people with identical
 // features share one probability. A level also stops once its LP value reaches the average of the
 // unfixed people's remaining probability mass, which no minimum can exceed.
+// Speed: pricing solves the LP relaxation of the panel model first (its value is an upper bound
+// that certifies a level without branch and bound, and an integral optimum is the best panel);
+// CBC runs only when the relaxation is fractional. Pricing duals are smoothed towards the duals
+// with the best bound so far (Wentges), which cuts the number of rounds; the optimality
+// certificate always uses the restricted LP's own duals. The warm start covers types with swaps
+// and calls exact pricing only to find or rule out panels for types still uncovered.
 // Thread-safety: leximin() is re-entrant; the callback is called on the caller's thread.
 #pragma once
 
@@ -28,7 +34,7 @@ struct LeximinProgress {
   double upper = 0;           // current level: upper bound (the unfixed average until pricing proves the level optimal)
   size_t panels = 0;          // panels generated so far
   double lp_seconds = 0;      // CPU time so far in the restricted LP
-  double mip_seconds = 0;     // CPU time so far in exact pricing
+  double mip_seconds = 0;     // CPU time so far in exact pricing (LP relaxation + CBC)
 };
 
 struct LeximinOptions {
@@ -44,10 +50,10 @@ struct PanelDistribution {
   std::vector<int> infeasible_people; // people who fit in no quota-feasible panel (probability 0)
   size_t panels_generated = 0;      // all panels the column generation produced
   int levels = 0;
-  size_t mip_calls = 0;             // exact pricing problems solved
+  size_t mip_calls = 0;             // pricing problems that needed CBC (branch and bound)
   size_t heuristic_panels = 0;      // panels found by the swap heuristic instead
   double lp_seconds = 0;            // CPU time in the restricted LP
-  double mip_seconds = 0;           // CPU time in exact pricing
+  double mip_seconds = 0;           // CPU time in exact pricing (LP relaxation + CBC)
 };
 
 // Fails with kInfeasible when no panel meets the quotas (see diagnose_infeasible).
