@@ -9,6 +9,7 @@ Dates are :class:`datetime.date`. Errors are :class:`townhall.Error` subclasses 
 
 from __future__ import annotations
 
+import builtins as _builtins
 import datetime as _dt
 import json as _json
 import os as _os
@@ -49,7 +50,7 @@ def _policy_from_json(cls, text: str) -> Policy:
 def _policy_from_file(cls, path: str | _os.PathLike[str]) -> Policy:
     """A policy from a JSON file (charter-policy.schema.json)."""
     try:
-        with open(path, encoding="utf-8") as f:
+        with _builtins.open(path, encoding="utf-8") as f:
             text = f.read()
     except OSError as e:
         raise IoError(f"cannot read policy file {path}: {e.strerror}", code="io",
@@ -178,7 +179,7 @@ def check_forward_plan_csv(csv: str | _os.PathLike[str],
         text = csv
     else:
         try:
-            with open(csv, encoding="utf-8") as f:
+            with _builtins.open(csv, encoding="utf-8") as f:
                 text = f.read()
         except OSError as e:
             raise IoError(f"cannot read {csv}: {e.strerror}", code="io", field=str(csv)) from e
