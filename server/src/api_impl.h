@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "townhall/charter/finding.h"
 #include "townhall/forward_plan/forward_plan.h"
 #include "townhall/server/api.h"
 #include "townhall/store/response_committer.h"
@@ -72,6 +73,18 @@ HttpResponse error_response(const Error& e);
 std::string actor_of(const User& u);
 
 void add_routes(Api::Impl& api);
+// Translations, meetings and people (routes_rest.cpp).
+void add_rest_routes(Api::Impl& api);
+
+// Officers, governance and admins see drafts; the public and panel members do not.
+bool sees_drafts(const User& u);
+// The consultation {id} of the request, as a 404 when it is a draft the caller may not see.
+Result<ConsultationRecord> load_visible_consultation(Api::Impl& api, RequestContext& ctx);
+// GET of one consultation: the record with its meetings, in the language asked for by ?lang= or
+// Accept-Language (translated fields in place, `field_lang` naming those that fell back).
+HttpResponse consultation_response(Api::Impl& api, RequestContext& ctx, const ConsultationRecord& rec);
+// LANG and READ findings for a consultation document, with its stored translations.
+std::vector<Finding> language_findings(Api::Impl& api, const std::string& id, const nlohmann::json& document);
 std::string forward_plan_csv(const ForwardPlan& plan);
 std::string forward_plan_atom(const ForwardPlan& plan, const std::string& now_rfc3339);
 std::string forward_plan_ics(const ForwardPlan& plan, const std::string& now_rfc3339);
