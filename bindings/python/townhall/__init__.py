@@ -29,6 +29,7 @@ from .analysis import (RakingReport, crosstab, kish_effective_sample_size, rake,
 from .plots import plot_answers_by_group, plot_representativeness
 from .census import census_targets
 from .responses import responses_frame
+# townhall.open is left out of __all__ so `from townhall import *` keeps the builtin open.
 from .database import Database, open
 from . import text
 
@@ -221,7 +222,7 @@ __all__ = [
     "RakingReport",
     "Error", "InvalidInput", "InvalidJson", "SchemaError", "InvalidCsv", "NotFound", "Conflict",
     "Infeasible", "IoError", "InternalError", "DatabaseNotFound", "SchemaTooNew",
-    "NotATownhallDatabase", "Database", "open", "text",
+    "NotATownhallDatabase", "Database", "text",
     "bank_holidays", "bank_holidays_frame", "clear_days", "earliest_event", "is_bank_holiday",
     "is_working_day", "last_working_day_on_or_before", "latest_publication", "parse_date",
     "practical_latest_publication", "rule", "rules", "today_in_london",
