@@ -178,3 +178,9 @@ def test_a_thousand_rows_agree_with_sqlite(tmp_path):
     assert f["q2"].astype(int).tolist() == (picks + 1).tolist()
     counts = townhall.tally(f["q1"])["count"].tolist()
     assert counts == [int((picks == k).sum()) for k in range(3)]
+
+
+def test_star_import_keeps_the_builtin_open():
+    ns: dict = {}
+    exec("from townhall import *", ns)
+    assert "open" not in ns and "Database" in ns and callable(townhall.open)

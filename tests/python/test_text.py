@@ -122,4 +122,5 @@ def test_language_per_response():
 
 def test_stop_word_lists():
     assert "the" in text.stop_words("en-GB") and "yn" in text.stop_words("cy")
+    assert "i'r" in text.stop_words("cy-GB")  # "to the", one word in ICU's segmentation
     assert "في" in text.stop_words("ar") and text.stop_words("pl") == []

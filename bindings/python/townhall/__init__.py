@@ -9,6 +9,7 @@ Dates are :class:`datetime.date`. Errors are :class:`townhall.Error` subclasses 
 
 from __future__ import annotations
 
+import builtins as _builtins
 import datetime as _dt
 import json as _json
 import os as _os
@@ -28,6 +29,7 @@ from .analysis import (RakingReport, crosstab, kish_effective_sample_size, rake,
 from .plots import plot_answers_by_group, plot_representativeness
 from .census import census_targets
 from .responses import responses_frame
+# townhall.open is left out of __all__ so `from townhall import *` keeps the builtin open.
 from .database import Database, open
 from . import text
 
@@ -49,7 +51,7 @@ def _policy_from_json(cls, text: str) -> Policy:
 def _policy_from_file(cls, path: str | _os.PathLike[str]) -> Policy:
     """A policy from a JSON file (charter-policy.schema.json)."""
     try:
-        with open(path, encoding="utf-8") as f:
+        with _builtins.open(path, encoding="utf-8") as f:
             text = f.read()
     except OSError as e:
         raise IoError(f"cannot read policy file {path}: {e.strerror}", code="io",
@@ -178,7 +180,7 @@ def check_forward_plan_csv(csv: str | _os.PathLike[str],
         text = csv
     else:
         try:
-            with open(csv, encoding="utf-8") as f:
+            with _builtins.open(csv, encoding="utf-8") as f:
                 text = f.read()
         except OSError as e:
             raise IoError(f"cannot read {csv}: {e.strerror}", code="io", field=str(csv)) from e
@@ -220,7 +222,7 @@ __all__ = [
     "RakingReport",
     "Error", "InvalidInput", "InvalidJson", "SchemaError", "InvalidCsv", "NotFound", "Conflict",
     "Infeasible", "IoError", "InternalError", "DatabaseNotFound", "SchemaTooNew",
-    "NotATownhallDatabase", "Database", "open", "text",
+    "NotATownhallDatabase", "Database", "text",
     "bank_holidays", "bank_holidays_frame", "clear_days", "earliest_event", "is_bank_holiday",
     "is_working_day", "last_working_day_on_or_before", "latest_publication", "parse_date",
     "practical_latest_publication", "rule", "rules", "today_in_london",

@@ -116,12 +116,13 @@ std::vector<std::string> stop_words(std::string_view lang) {
               "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those",
               "to", "too", "up", "very", "was", "we", "were", "what", "when", "where", "which", "who",
               "why", "will", "with", "would", "you", "your"}},
-      // Welsh: articles, common prepositions, pronouns, conjunctions and forms of bod ("to be").
+      // Welsh: articles, common prepositions (with the article: i'r, o'r, a'r), pronouns,
+      // conjunctions and forms of bod ("to be").
       {"cy", {"a", "ac", "am", "ar", "at", "bod", "chi", "dan", "dros", "dy", "e", "ei", "ein", "eich",
               "eu", "fe", "fel", "fi", "fo", "fy", "gan", "gyda", "hefyd", "hi", "hon", "hwn", "hyn",
               "hynny", "i", "mae", "maen", "mai", "na", "nad", "ni", "nid", "nhw", "o", "oedd", "oes",
               "ond", "neu", "pan", "pe", "r", "roedd", "sydd", "tan", "wedi", "wrth", "y", "yma", "yn",
-              "yna", "yr", "ydy", "ydw", "ydych", "ydyn"}},
+              "yna", "yr", "ydy", "ydw", "ydych", "ydyn", "yw", "i'r", "o'r", "a'r", "i’r", "o’r", "a’r"}},
       // Arabic: particles, prepositions, pronouns and demonstratives written as separate words.
       {"ar", {"في", "من", "على", "إلى", "الى", "عن", "مع", "هذا", "هذه", "ذلك", "تلك", "التي", "الذي",
               "الذين", "و", "أو", "او", "ثم", "لا", "ما", "لم", "لن", "قد", "كان", "كانت", "أن", "ان",
