@@ -71,7 +71,14 @@ HttpResponse json_response(int status, const nlohmann::json& body);
 HttpResponse error_response(const Error& e);
 std::string actor_of(const User& u);
 
+// 0-15 for a hex digit, -1 otherwise.
+int hex_value(char c);
+// Decodes %XX escapes (and '+' as space when `plus_is_space`); a malformed escape is kept as is.
+std::string percent_decode(std::string_view s, bool plus_is_space);
+
 void add_routes(Api::Impl& api);
+// The residents' web pages (server/src/routes_pages.cpp).
+void add_pages_routes(Api::Impl& api);
 std::string forward_plan_csv(const ForwardPlan& plan);
 std::string forward_plan_atom(const ForwardPlan& plan, const std::string& now_rfc3339);
 std::string forward_plan_ics(const ForwardPlan& plan, const std::string& now_rfc3339);

@@ -589,6 +589,8 @@ void add_routes(Api::Impl& api) {
     if (v->first_bad_seq) j["first_bad_seq"] = *v->first_bad_seq;
     respond(json_response(200, j));
   });
+
+  add_pages_routes(api);
 }
 
 }  // namespace townhall::server
