@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "townhall/charter/finding.h"
 #include "townhall/forward_plan/forward_plan.h"
 #include "townhall/server/api.h"
 #include "townhall/store/response_committer.h"
@@ -77,6 +78,18 @@ int hex_value(char c);
 std::string percent_decode(std::string_view s, bool plus_is_space);
 
 void add_routes(Api::Impl& api);
+// Translations, meetings and people (routes_rest.cpp).
+void add_rest_routes(Api::Impl& api);
+
+// Officers, governance and admins see drafts; the public and panel members do not.
+bool sees_drafts(const User& u);
+// The consultation {id} of the request, as a 404 when it is a draft the caller may not see.
+Result<ConsultationRecord> load_visible_consultation(Api::Impl& api, RequestContext& ctx);
+// GET of one consultation: the record with its meetings, in the language asked for by ?lang= or
+// Accept-Language (translated fields in place, `field_lang` naming those that fell back).
+HttpResponse consultation_response(Api::Impl& api, RequestContext& ctx, const ConsultationRecord& rec);
+// LANG and READ findings for a consultation document, with its stored translations.
+std::vector<Finding> language_findings(Api::Impl& api, const std::string& id, const nlohmann::json& document);
 // The residents' web pages (server/src/routes_pages.cpp).
 void add_pages_routes(Api::Impl& api);
 std::string forward_plan_csv(const ForwardPlan& plan);

@@ -12,6 +12,7 @@
 
 #include "api_impl.h"
 #include "pages/page_kit.h"
+#include "townhall/consultations/translation.h"
 #include "townhall/i18n/catalog.h"
 #include "townhall/i18n/locale.h"
 #include "townhall/responses/answers.h"
@@ -44,6 +45,39 @@ std::string resume_key(const std::string& secret, const std::string& consultatio
 }
 
 nlohmann::json content_attrs() { return {{"clang", kContentLang}, {"cdir", i18n::html_dir(kContentLang)}}; }
+
+// A consultation's content in the page's language where the council has translated it, English
+// otherwise; attrs(pointer) gives the lang/dir of the language each field is actually shown in.
+struct Content {
+  nlohmann::json doc;
+  std::vector<nlohmann::json> questions;
+  std::string lang = kContentLang;
+  std::set<std::string> fallbacks;  // JSON pointers shown in English ("/title", "/items/0/text")
+
+  nlohmann::json attrs(const std::string& pointer) const {
+    std::string l = fallbacks.count(pointer) ? std::string(kContentLang) : lang;
+    return {{"clang", l}, {"cdir", i18n::html_dir(l)}};
+  }
+};
+
+Content content_of(Store& store, const ConsultationRecord& rec, const std::string& page_lang,
+                   const std::vector<nlohmann::json>& questions = {}) {
+  Content c;
+  c.doc = rec.document;
+  c.questions = questions;
+  if (is_english_tag(page_lang)) return c;
+  auto t = store.get_translation(rec.id, page_lang);
+  if (!t) return c;
+  auto local = localise(rec.document, t->document, kContentLang);
+  auto local_questions = localise_questions(questions, t->document, kContentLang);
+  c.doc = std::move(local.document);
+  c.questions = local_questions.document.value("items", nlohmann::json::array()).get<std::vector<nlohmann::json>>();
+  if (c.questions.size() != questions.size()) c.questions = questions;
+  c.lang = page_lang;
+  for (const auto& [pointer, lang] : local.fallbacks) c.fallbacks.insert(pointer);
+  for (const auto& [pointer, lang] : local_questions.fallbacks) c.fallbacks.insert(pointer);
+  return c;
+}
 
 void merge(nlohmann::json& into, const nlohmann::json& from) {
   for (auto it = from.begin(); it != from.end(); ++it) into[it.key()] = it.value();
@@ -181,15 +215,18 @@ JourneyError check_answer(const nlohmann::json& q, const nlohmann::json& value) 
 
 // The question page's template data, with the answer in `value` shown as chosen.
 nlohmann::json question_data(const Localiser& loc, const std::string& id, const std::vector<nlohmann::json>& qs,
-                             size_t index, const nlohmann::json& value, const std::string& raw_text) {
+                             const Content& content, size_t index, const nlohmann::json& value,
+                             const std::string& raw_text) {
   const auto& q = qs[index];
+  const auto& shown = content.questions.size() == qs.size() ? content.questions[index] : q;
+  const std::string at = "/items/" + std::to_string(index);
   const std::string type = q["type"];
   nlohmann::json d = {{"id", id},
                       {"number", std::to_string(index + 1)},
                       {"question_of", loc.html("journey.question_of",
                                                {{"number", static_cast<int64_t>(index + 1)},
                                                 {"total", static_cast<int64_t>(qs.size())}})},
-                      {"text", q["text"]},
+                      {"text", shown["text"]},
                       {"required", q.value("required", false)},
                       {"is_text", type == "free_text"},
                       {"is_fieldset", type != "free_text"},
@@ -197,16 +234,18 @@ nlohmann::json question_data(const Localiser& loc, const std::string& id, const 
                       {"inline", type == "yes_no" || type == "scale"},
                       {"is_checkboxes", type == "multiple_choice"},
                       {"is_ranking", type == "ranking"}};
-  merge(d, content_attrs());
+  merge(d, content.attrs(at + "/text"));
   nlohmann::json choices = nlohmann::json::array();
-  auto add = [&](const std::string& v, const std::string& label_html, bool content, bool checked) {
+  auto add = [&](const std::string& v, const std::string& label_html, bool is_content, bool checked) {
     size_t n = choices.size();
-    choices.push_back({{"input_id", n == 0 ? std::string("answer") : "answer-" + std::to_string(n + 1)},
-                       {"value", v},
-                       {"label", label_html},
-                       {"content", content},
-                       {"checked", checked},
-                       {"index", std::to_string(n + 1)}});
+    nlohmann::json choice = {{"input_id", n == 0 ? std::string("answer") : "answer-" + std::to_string(n + 1)},
+                             {"value", v},
+                             {"label", label_html},
+                             {"content", is_content},
+                             {"checked", checked},
+                             {"index", std::to_string(n + 1)}};
+    if (is_content) merge(choice, content.attrs(at + "/options/" + std::to_string(n)));
+    choices.push_back(choice);
   };
   if (type == "yes_no") {
     add("yes", loc.html("common.yes"), false, value == true);
@@ -222,7 +261,11 @@ nlohmann::json question_data(const Localiser& loc, const std::string& id, const 
     for (size_t i = 0; i < options.size(); ++i) {
       const std::string o = options[i];
       bool checked = value == o || (value.is_array() && std::find(value.begin(), value.end(), o) != value.end());
-      add(o, pages::escape_html(o), true, checked);
+      std::string label = o;
+      if (auto shown_options = shown.find("options"); shown_options != shown.end() && i < shown_options->size()) {
+        label = (*shown_options)[i].get<std::string>();
+      }
+      add(o, pages::escape_html(label), true, checked);
       if (type == "ranking") {
         nlohmann::json ranks = nlohmann::json::array();
         int64_t chosen = 0;
@@ -371,11 +414,13 @@ void add_pages_routes(Api::Impl& api) {
       nlohmann::json items = nlohmann::json::array();
       for (const auto& r : found->items) {
         if (!s.statuses.count(r.status)) continue;
+        Content c = content_of(api.store, r, loc.lang());
         nlohmann::json item = {{"id", r.id},
-                               {"title", r.document.value("title", "")},
-                               {"summary", r.document.value("summary", "")},
+                               {"title", c.doc.value("title", "")},
+                               {"summary", c.doc.value("summary", "")},
+                               {"ta", c.attrs("/title")},
+                               {"sa", c.attrs("/summary")},
                                {"dates", join_html(date_lines(loc, r, today), " · ")}};
-        merge(item, content_attrs());
         item["lang"] = loc.lang();
         items.push_back(item);
       }
@@ -412,13 +457,18 @@ void add_pages_routes(Api::Impl& api) {
             HttpResponse fail;
             auto rec = load(ctx.params["id"], loc, fail);
             if (!rec) return fail;
-            const auto& doc = rec->document;
+            Content local = content_of(api.store, *rec, loc.lang());
+            const auto& doc = local.doc;
             nlohmann::json data = {{"id", rec->id},
                                    {"status_text", loc.html("consultation.status_" + rec->status)},
                                    {"title", doc.value("title", "")},
                                    {"summary", doc.value("summary", "")},
                                    {"proposal", doc.value("proposal", "")},
                                    {"reasons", doc.value("reasons", "")},
+                                   {"ta", local.attrs("/title")},
+                                   {"sa", local.attrs("/summary")},
+                                   {"pa", local.attrs("/proposal")},
+                                   {"ra", local.attrs("/reasons")},
                                    {"date_lines", date_lines(loc, *rec, api.today())},
                                    {"can_respond", rec->status == "open"},
                                    {"has_results", rec->status == "outcome_published"}};
@@ -427,7 +477,7 @@ void add_pages_routes(Api::Impl& api) {
                            channels = nlohmann::json::array();
             for (const auto& d : doc.value("documents", nlohmann::json::array())) {
               nlohmann::json item = {{"title", d["title"]}, {"url", d["url"]}};
-              merge(item, content_attrs());
+              merge(item, local.attrs("/documents/" + std::to_string(documents.size()) + "/title"));
               documents.push_back(item);
             }
             for (const auto& e : doc.value("events", nlohmann::json::array())) {
@@ -437,6 +487,17 @@ void add_pages_routes(Api::Impl& api) {
                                      {"place", e.value("place", "")}};
               merge(item, content_attrs());
               events.push_back(item);
+            }
+            if (auto meetings = api.store.list_meetings(rec->id)) {
+              for (const auto& m : *meetings) {
+                const auto& e = m.document;
+                auto when = Date::parse(e.value("date", ""));
+                std::string date = when ? pages::escape_html(i18n::format_date(loc.lang(), *when)) : "";
+                if (e.contains("starts_at")) date += " " + pages::escape_html(e["starts_at"].get<std::string>());
+                nlohmann::json item = {{"title", e.value("title", "")}, {"date", date}, {"place", e.value("place", "")}};
+                merge(item, content_attrs());
+                events.push_back(item);
+              }
             }
             for (const auto& c : doc.value("channels", nlohmann::json::array())) {
               if (c != "online") channels.push_back(loc.html("consultation.channel_" + c.get<std::string>()));
@@ -463,7 +524,9 @@ void add_pages_routes(Api::Impl& api) {
             if (rec->status != "outcome_published" || !rec->document.contains("outcome")) return not_found_page(loc.lang());
             const auto& outcome = rec->document["outcome"];
             auto count = api.store.count_responses(rec->id);
-            nlohmann::json data = {{"title", rec->document.value("title", "")},
+            Content c = content_of(api.store, *rec, loc.lang());
+            nlohmann::json data = {{"title", c.doc.value("title", "")},
+                                   {"ta", c.attrs("/title")},
                                    {"responses_text", loc.html("consultation.responses_so_far", {{"count", count ? *count : 0}})},
                                    {"we_asked", outcome.value("we_asked", "")},
                                    {"you_said", outcome.value("you_said", "")},
@@ -484,6 +547,7 @@ void add_pages_routes(Api::Impl& api) {
     std::shared_ptr<const CachedConsultation> cached;
     pages::Session session;
     ResponseDraft draft;
+    Content content;
   };
   auto journey = [&api, load](RequestContext& ctx, const Localiser& loc, HttpResponse& fail) -> std::optional<Journey> {
     auto rec = load(ctx.params["id"], loc, fail);
@@ -507,7 +571,8 @@ void add_pages_routes(Api::Impl& api) {
     }
     auto cached = api.cached(rec->id);
     if (!cached) throw std::runtime_error(cached.error().message);
-    Journey j{std::move(rec).value(), *cached, pages::session_of(ctx.request), {}};
+    Journey j{std::move(rec).value(), *cached, pages::session_of(ctx.request), {}, {}};
+    j.content = content_of(api.store, j.rec, loc.lang(), j.cached->questions);
     j.draft.key = draft_key(j.session, j.rec.id);
     j.draft.consultation_id = j.rec.id;
     j.draft.language = loc.lang();
@@ -538,11 +603,11 @@ void add_pages_routes(Api::Impl& api) {
   };
   auto question_page = [](const Localiser& loc, const Journey& j, size_t index, const nlohmann::json& value,
                           const std::string& raw, const JourneyError& error, bool change) {
-    nlohmann::json d = question_data(loc, j.rec.id, j.cached->questions, index, value, raw);
+    nlohmann::json d = question_data(loc, j.rec.id, j.cached->questions, j.content, index, value, raw);
     d["csrf"] = pages::csrf_token(j.session);
     d["change"] = change;
     PageOptions o;
-    o.title = j.cached->questions[index]["text"].get<std::string>();
+    o.title = j.content.questions[index]["text"].get<std::string>();
     o.rest_path = "/consultations/" + j.rec.id + "/questions/" + std::to_string(index + 1);
     o.back = "/" + loc.lang() + (index == 0 ? "/consultations/" + j.rec.id
                                             : "/consultations/" + j.rec.id + "/questions/" + std::to_string(index));
@@ -607,15 +672,16 @@ void add_pages_routes(Api::Impl& api) {
       nlohmann::json value = j.draft.answers.contains(qid) ? j.draft.answers[qid] : nlohmann::json(nullptr);
       nlohmann::json row = {{"id", j.rec.id},
                             {"number", std::to_string(i + 1)},
-                            {"text", qs[i]["text"]},
+                            {"text", j.content.questions[i]["text"]},
+                            {"ta", j.content.attrs("/items/" + std::to_string(i) + "/text")},
                             {"answer", answer_html(loc, value)},
                             {"content", is_content_answer(qs[i]) && !value.is_null()},
                             {"lang", loc.lang()}};
       merge(row, content_attrs());
       rows.push_back(row);
     }
-    nlohmann::json d = {{"id", j.rec.id}, {"title", j.rec.document.value("title", "")}, {"rows", rows},
-                        {"csrf", pages::csrf_token(j.session)}};
+    nlohmann::json d = {{"id", j.rec.id}, {"title", j.content.doc.value("title", "")}, {"ta", j.content.attrs("/title")},
+                        {"rows", rows}, {"csrf", pages::csrf_token(j.session)}};
     merge(d, content_attrs());
     PageOptions o;
     o.title = loc.text("journey.check_answers");

@@ -236,5 +236,22 @@ TEST_F(PagesTest, SaveAndComeBackWritesAnEmailToTheOutbox) {
   EXPECT_EQ(call("GET", link).status, 410);  // once only
 }
 
+TEST_F(PagesTest, TranslatedContentIsShownAndUntranslatedFieldsAreMarkedEnglish) {
+  nlohmann::json welsh = {{"title", "Oriau’r llyfrgell"}, {"questions", {{"agree", {{"text", "Ydych chi’n cytuno?"}}}}}};
+  ASSERT_TRUE(store->put_translation(id, "cy", welsh, AuditEvent{"test", "translation.put", "consultation", id, {}}).ok());
+  auto page = call("GET", "/cy/consultations/" + id);
+  EXPECT_NE(page.body.find(R"(<h1 class="govuk-heading-xl" lang="cy" dir="ltr">Oriau’r llyfrgell</h1>)"), std::string::npos);
+  // No Welsh summary: the English one, marked as English.
+  EXPECT_NE(page.body.find(R"(<p class="govuk-body-l" lang="en-GB" dir="ltr">Saturday &quot;opening&quot;</p>)"),
+            std::string::npos);
+  auto q1 = call("GET", "/cy/consultations/" + id + "/questions/1");
+  EXPECT_NE(q1.body.find(R"(<span lang="cy" dir="ltr">Ydych chi’n cytuno?</span>)"), std::string::npos);
+  auto q2 = call("GET", "/cy/consultations/" + id + "/questions/2");
+  EXPECT_NE(q2.body.find(R"(<span lang="en-GB" dir="ltr">Why?</span>)"), std::string::npos);
+  // Arabic has no translation: everything of the consultation is English, inside an Arabic page.
+  auto ar = call("GET", "/ar/consultations/" + id + "/questions/1");
+  EXPECT_NE(ar.body.find(R"(<span lang="en-GB" dir="ltr">Do you agree?</span>)"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace townhall::server

@@ -142,6 +142,12 @@ Result<CharterPolicy> CharterPolicy::from_json(const nlohmann::json& doc) {
       if (auto st = read_period(m["public_notice"], p.public_meeting_notice); !st) return st.error();
     }
   }
+  if (doc.contains("readability")) {
+    const auto& r = doc["readability"];
+    if (r.contains("max_sentence_words")) p.readability_max_sentence_words = r["max_sentence_words"].get<int>();
+    if (r.contains("reading_age")) p.readability_reading_age = r["reading_age"].get<double>();
+    if (r.contains("max_lix")) p.readability_max_lix = r["max_lix"].get<double>();
+  }
   if (doc.contains("severities")) {
     for (const auto& [rule, sev] : doc["severities"].items()) {
       auto s = parse_severity(sev.get<std::string>(), "/severities/" + rule);
@@ -186,6 +192,10 @@ nlohmann::json CharterPolicy::to_json() const {
        {{"private_notice", period_json(private_meeting_notice)},
         {"private_further_notice", period_json(private_meeting_further_notice)},
         {"public_notice", period_json(public_meeting_notice)}}},
+      {"readability",
+       {{"max_sentence_words", readability_max_sentence_words},
+        {"reading_age", readability_reading_age},
+        {"max_lix", readability_max_lix}}},
       {"severities", sev},
   };
 }
