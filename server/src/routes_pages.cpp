@@ -244,7 +244,7 @@ nlohmann::json question_data(const Localiser& loc, const std::string& id, const 
                              {"content", is_content},
                              {"checked", checked},
                              {"index", std::to_string(n + 1)}};
-    if (is_content) merge(choice, content.attrs(at + "/options/" + std::to_string(n)));
+    if (is_content) merge(choice, content.attrs(at + "/option_labels/" + std::to_string(n)));
     choices.push_back(choice);
   };
   if (type == "yes_no") {
@@ -262,7 +262,7 @@ nlohmann::json question_data(const Localiser& loc, const std::string& id, const 
       const std::string o = options[i];
       bool checked = value == o || (value.is_array() && std::find(value.begin(), value.end(), o) != value.end());
       std::string label = o;
-      if (auto shown_options = shown.find("options"); shown_options != shown.end() && i < shown_options->size()) {
+      if (auto shown_options = shown.find("option_labels"); shown_options != shown.end() && i < shown_options->size()) {
         label = (*shown_options)[i].get<std::string>();
       }
       add(o, pages::escape_html(label), true, checked);
@@ -670,14 +670,38 @@ void add_pages_routes(Api::Impl& api) {
     for (size_t i = 0; i < qs.size(); ++i) {
       std::string qid = qs[i]["id"];
       nlohmann::json value = j.draft.answers.contains(qid) ? j.draft.answers[qid] : nlohmann::json(nullptr);
+      // Options are stored in English; show them as the question page labelled them.
+      const std::string at = "/items/" + std::to_string(i);
+      nlohmann::json shown = value;
+      std::string first_option = at + "/option_labels/0";
+      if (is_content_answer(qs[i]) && !value.is_null()) {
+        const auto& english = qs[i]["options"];
+        const auto labels = j.content.questions[i].value("option_labels", english);
+        auto label_of = [&](const nlohmann::json& v) {
+          for (size_t k = 0; k < english.size() && k < labels.size(); ++k) {
+            if (english[k] == v) {
+              first_option = at + "/option_labels/" + std::to_string(k);
+              return labels[k];
+            }
+          }
+          return v;
+        };
+        if (value.is_array()) {
+          shown = nlohmann::json::array();
+          for (const auto& v : value) shown.push_back(label_of(v));
+          if (!value.empty()) label_of(value[0]);
+        } else {
+          shown = label_of(value);
+        }
+      }
       nlohmann::json row = {{"id", j.rec.id},
                             {"number", std::to_string(i + 1)},
                             {"text", j.content.questions[i]["text"]},
-                            {"ta", j.content.attrs("/items/" + std::to_string(i) + "/text")},
-                            {"answer", answer_html(loc, value)},
+                            {"ta", j.content.attrs(at + "/text")},
+                            {"answer", answer_html(loc, shown)},
                             {"content", is_content_answer(qs[i]) && !value.is_null()},
                             {"lang", loc.lang()}};
-      merge(row, content_attrs());
+      merge(row, j.content.attrs(first_option));
       rows.push_back(row);
     }
     nlohmann::json d = {{"id", j.rec.id}, {"title", j.content.doc.value("title", "")}, {"ta", j.content.attrs("/title")},

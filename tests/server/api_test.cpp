@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "in_process.h"
 #include "townhall/server/api.h"
 #include "townhall/store/sqlite_store.h"
 #include "townhall/store/token.h"
@@ -19,8 +20,7 @@ namespace {
 class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/townhall-api-XXXXXX";
-    dir = mkdtemp(tmpl);
+    dir = testing::make_temp_dir("townhall-api");
     store = std::move(open_sqlite_store(dir + "/t.db")).value();
     ApiOptions o;
     o.body_limit = 4096;
@@ -46,16 +46,7 @@ class ApiTest : public ::testing::Test {
     if (role != Role::kPublic) r.authorization = "Bearer " + tokens[role];
     r.body = body;
     if (!body.empty()) r.content_type = content_type;
-    HttpResponse out;
-    bool called = false;
-    api->handle(r, [&](HttpResponse res) {
-      out = std::move(res);
-      called = true;
-    });
-    // Response submissions complete on the writer thread; wait for them.
-    for (int i = 0; i < 500 && !called; ++i) usleep(2000);
-    EXPECT_TRUE(called);
-    return out;
+    return testing::handle_and_wait(*api, r);
   }
 
   nlohmann::json problem_of(const HttpResponse& r) {

@@ -4,11 +4,10 @@
 // System patterns and the catalogs' English/Welsh wording, not from the renderer.
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <regex>
 
+#include "in_process.h"
 #include "townhall/server/api.h"
 #include "townhall/store/sqlite_store.h"
 
@@ -18,8 +17,7 @@ namespace {
 class PagesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/townhall-pages-XXXXXX";
-    dir = mkdtemp(tmpl);
+    dir = testing::make_temp_dir("townhall-pages");
     store = std::move(open_sqlite_store(dir + "/t.db")).value();
     api = std::make_unique<Api>(*store, ApiOptions{});
     nlohmann::json doc = {
@@ -29,7 +27,8 @@ class PagesTest : public ::testing::Test {
         {"closes", "2099-12-31"},
         {"questions",
          {{{"id", "agree"}, {"type", "yes_no"}, {"text", "Do you agree?"}, {"required", true}},
-          {{"id", "why"}, {"type", "free_text"}, {"text", "Why?"}, {"max_length", 10}}}}};
+          {{"id", "why"}, {"type", "free_text"}, {"text", "Why?"}, {"max_length", 10}},
+          {{"id", "mode"}, {"type", "single_choice"}, {"text", "How do you travel?"}, {"options", {"Bus", "Car"}}}}}};
     auto rec = store->create_consultation(doc, AuditEvent{"test", "consultation.create", "consultation", "", {}});
     ASSERT_TRUE(rec.ok());
     id = rec->id;
@@ -55,14 +54,7 @@ class PagesTest : public ::testing::Test {
     r.accept_language = accept_language;
     r.body = body;
     if (method == "POST") r.content_type = content_type;
-    HttpResponse out;
-    bool called = false;
-    api->handle(r, [&](HttpResponse res) {
-      out = std::move(res);
-      called = true;
-    });
-    for (int i = 0; i < 500 && !called; ++i) usleep(2000);
-    EXPECT_TRUE(called);
+    HttpResponse out = testing::handle_and_wait(*api, r);
     // Keep the session cookie the way a browser would.
     for (const auto& [k, v] : out.headers) {
       if (k == "Set-Cookie") cookie = v.substr(0, v.find(';'));
@@ -248,6 +240,24 @@ TEST_F(PagesTest, TranslatedContentIsShownAndUntranslatedFieldsAreMarkedEnglish)
   EXPECT_NE(q1.body.find(R"(<span lang="cy" dir="ltr">Ydych chi’n cytuno?</span>)"), std::string::npos);
   auto q2 = call("GET", "/cy/consultations/" + id + "/questions/2");
   EXPECT_NE(q2.body.find(R"(<span lang="en-GB" dir="ltr">Why?</span>)"), std::string::npos);
+  // Translated option labels on the question and on check your answers; the answer stays English.
+  nlohmann::json with_options = welsh;
+  with_options["questions"]["mode"] = {{"text", "Sut ydych chi’n teithio?"}, {"options", {"Bws", "Car"}}};
+  ASSERT_TRUE(store->put_translation(id, "cy", with_options, AuditEvent{"test", "translation.put", "consultation", id, {}}).ok());
+  auto q3 = call("GET", "/cy/consultations/" + id + "/questions/3");
+  EXPECT_NE(q3.body.find(R"(value="Bus">)"), std::string::npos);
+  EXPECT_NE(q3.body.find(R"(lang="cy" dir="ltr">Bws</label>)"), std::string::npos);
+  std::string token = csrf_of(q3.body);
+  ASSERT_EQ(call("POST", "/cy/consultations/" + id + "/questions/3", "answer=Bus&csrf=" + token).status, 303);
+  auto check = call("GET", "/cy/consultations/" + id + "/check");
+  EXPECT_NE(check.body.find(R"(lang="cy" dir="ltr">Bws</dd>)"), std::string::npos);
+  ASSERT_EQ(call("POST", "/cy/consultations/" + id + "/questions/1", "answer=yes&csrf=" + token).status, 303);
+  auto sent = call("POST", "/cy/consultations/" + id + "/check", "csrf=" + token);
+  ASSERT_EQ(sent.status, 303);
+  std::string location = header(sent, "Location");
+  auto stored = store->response_by_reference(location.substr(location.rfind('/') + 1));
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->answers["mode"], "Bus");
   // Arabic has no translation: everything of the consultation is English, inside an Arabic page.
   auto ar = call("GET", "/ar/consultations/" + id + "/questions/1");
   EXPECT_NE(ar.body.find(R"(<span lang="en-GB" dir="ltr">Do you agree?</span>)"), std::string::npos);
