@@ -12,6 +12,7 @@ all: build
 
 deps:
 	./scripts/install-deps.sh
+	./scripts/web-deps.sh
 
 # The Python venv (pinned packages) is made first so CMake builds the extension and runs pytest
 # with the very interpreter the tests use.

@@ -9,6 +9,7 @@ packages=(
   libicu-dev libgtest-dev libgmock-dev libssl-dev
   coinor-libclp-dev coinor-libcbc-dev
   pybind11-dev python3-dev
+  libkainjow-mustache-dev chromium fonts-noto-core sqlite3
 )
 
 missing=()
@@ -17,6 +18,12 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+
+# Node.js and npm for the web pages' assets and browser tests (scripts/web-deps.sh); a machine that
+# already has them from elsewhere (e.g. NodeSource) keeps its own.
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} Debian packages present"

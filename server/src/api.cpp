@@ -124,6 +124,8 @@ std::vector<std::string> split_path(std::string_view path) {
   return out;
 }
 
+}  // namespace
+
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -147,6 +149,8 @@ std::string percent_decode(std::string_view s, bool plus_is_space) {
   }
   return out;
 }
+
+namespace {
 
 std::map<std::string, std::string> parse_query(std::string_view q) {
   std::map<std::string, std::string> out;

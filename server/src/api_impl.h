@@ -74,6 +74,11 @@ void append_json_string(std::string& out, std::string_view text);
 HttpResponse error_response(const Error& e);
 std::string actor_of(const User& u);
 
+// 0-15 for a hex digit, -1 otherwise.
+int hex_value(char c);
+// Decodes %XX escapes (and '+' as space when `plus_is_space`); a malformed escape is kept as is.
+std::string percent_decode(std::string_view s, bool plus_is_space);
+
 void add_routes(Api::Impl& api);
 // Translations, meetings and people (routes_rest.cpp).
 void add_rest_routes(Api::Impl& api);
@@ -87,6 +92,8 @@ Result<ConsultationRecord> load_visible_consultation(Api::Impl& api, RequestCont
 HttpResponse consultation_response(Api::Impl& api, RequestContext& ctx, const ConsultationRecord& rec);
 // LANG and READ findings for a consultation document, with its stored translations.
 std::vector<Finding> language_findings(Api::Impl& api, const std::string& id, const nlohmann::json& document);
+// The residents' web pages (server/src/routes_pages.cpp).
+void add_pages_routes(Api::Impl& api);
 std::string forward_plan_csv(const ForwardPlan& plan);
 std::string forward_plan_atom(const ForwardPlan& plan, const std::string& now_rfc3339);
 std::string forward_plan_ics(const ForwardPlan& plan, const std::string& now_rfc3339);

@@ -608,6 +608,7 @@ void add_routes(Api::Impl& api) {
   });
 
   add_rest_routes(api);
+  add_pages_routes(api);
 }
 
 }  // namespace townhall::server

@@ -93,7 +93,10 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
     if (auto it = msg.find(http::field::content_type); it != msg.end()) req.content_type = std::string(it->value());
     if (auto it = msg.find("Idempotency-Key"); it != msg.end()) req.idempotency_key = std::string(it->value());
     if (auto it = msg.find(http::field::if_match); it != msg.end()) req.if_match = std::string(it->value());
-    if (auto it = msg.find(http::field::accept_language); it != msg.end()) req.accept_language = std::string(it->value());
+    if (auto it = msg.find(http::field::cookie); it != msg.end()) req.cookie = std::string(it->value());
+    if (auto it = msg.find(http::field::accept_language); it != msg.end()) {
+      req.accept_language = std::string(it->value());
+    }
     req.body = std::move(msg.body());
     // Keeps the io_context running while the request waits for (say) the group commit.
     auto guard = std::make_shared<asio::executor_work_guard<asio::io_context::executor_type>>(
@@ -113,7 +116,13 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
     res_.result(static_cast<unsigned>(r.status));
     res_.set(http::field::server, "townhall");
     res_.set(http::field::content_type, r.content_type);
-    for (auto& [k, v] : r.headers) res_.set(k, v);
+    for (auto& [k, v] : r.headers) {
+      if (beast::iequals(k, "Set-Cookie")) {
+        res_.insert(k, v);  // one header per cookie
+      } else {
+        res_.set(k, v);
+      }
+    }
     res_.body() = std::move(r.body);
     bool close_after = !keep_alive || server_.stopping;
     res_.keep_alive(!close_after);

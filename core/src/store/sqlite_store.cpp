@@ -160,6 +160,22 @@ INSERT INTO idempotency_keys_v5(scope, key, request_hash, response_id, created_a
 DROP TABLE idempotency_keys;
 ALTER TABLE idempotency_keys_v5 RENAME TO idempotency_keys;
 )SQL",
+      // 6 (pages): responses in progress on the web pages, and the email outbox.
+      R"SQL(
+CREATE TABLE pages_drafts(
+  key TEXT PRIMARY KEY,
+  consultation_id TEXT NOT NULL REFERENCES consultations(id) ON DELETE CASCADE,
+  language TEXT NOT NULL,
+  answers TEXT NOT NULL,
+  email TEXT NOT NULL DEFAULT '',
+  updated_at TEXT NOT NULL);
+CREATE TABLE pages_outbox(
+  id INTEGER PRIMARY KEY,
+  to_address TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at TEXT NOT NULL);
+)SQL",
   };
   return m;
 }
@@ -845,6 +861,86 @@ class SqliteStore final : public Store {
       return q.getColumn(0).getInt64();
     } catch (const std::exception& e) {
       return io_error("cannot count responses", e);
+    }
+  }
+
+  // ---- web-page drafts and the outbox -------------------------------------------------------
+  Status save_draft(const ResponseDraft& draft) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Statement q(db_,
+                          "INSERT INTO pages_drafts(key, consultation_id, language, answers, email, updated_at) "
+                          "VALUES (?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET consultation_id=excluded.consultation_id, "
+                          "language=excluded.language, answers=excluded.answers, email=excluded.email, "
+                          "updated_at=excluded.updated_at");
+      q.bind(1, draft.key);
+      q.bind(2, draft.consultation_id);
+      q.bind(3, draft.language);
+      q.bind(4, draft.answers.dump());
+      q.bind(5, draft.email);
+      q.bind(6, now_rfc3339_utc());
+      q.exec();
+    } catch (const SQLite::Exception& e) {
+      if (e.getErrorCode() == SQLITE_CONSTRAINT) return not_found("consultation", draft.consultation_id);
+      return io_error("cannot save draft", e);
+    }
+    return Status::Ok();
+  }
+
+  Result<ResponseDraft> get_draft(const std::string& key) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Statement q(db_,
+                          "SELECT consultation_id, language, answers, email, updated_at FROM pages_drafts WHERE key=?");
+      q.bind(1, key);
+      if (!q.executeStep()) return not_found("draft", "(hidden)");
+      return ResponseDraft{key, q.getColumn(0).getString(), q.getColumn(1).getString(),
+                           nlohmann::json::parse(q.getColumn(2).getString()), q.getColumn(3).getString(),
+                           q.getColumn(4).getString()};
+    } catch (const std::exception& e) {
+      return io_error("cannot read draft", e);
+    }
+  }
+
+  Status delete_draft(const std::string& key) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Statement q(db_, "DELETE FROM pages_drafts WHERE key=?");
+      q.bind(1, key);
+      q.exec();
+    } catch (const std::exception& e) {
+      return io_error("cannot delete draft", e);
+    }
+    return Status::Ok();
+  }
+
+  Result<int64_t> add_outbox_email(const OutboxEmail& email) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Statement q(db_, "INSERT INTO pages_outbox(to_address, subject, body, created_at) VALUES (?,?,?,?)");
+      q.bind(1, email.to);
+      q.bind(2, email.subject);
+      q.bind(3, email.body);
+      q.bind(4, now_rfc3339_utc());
+      q.exec();
+      return db_.getLastInsertRowid();
+    } catch (const std::exception& e) {
+      return io_error("cannot write to the outbox", e);
+    }
+  }
+
+  Result<std::vector<OutboxEmail>> outbox() override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Statement q(db_, "SELECT id, to_address, subject, body, created_at FROM pages_outbox ORDER BY id");
+      std::vector<OutboxEmail> out;
+      while (q.executeStep()) {
+        out.push_back(OutboxEmail{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                                  q.getColumn(3).getString(), q.getColumn(4).getString()});
+      }
+      return out;
+    } catch (const std::exception& e) {
+      return io_error("cannot read the outbox", e);
     }
   }
 

@@ -123,6 +123,26 @@ struct PersonRecord {
   nlohmann::json to_json() const;
 };
 
+// A response in progress on the web pages, kept so a resident can leave and come back. `key` is a
+// hash of a browser session secret (or of an emailed resume secret) and the consultation id; the
+// secrets themselves are never stored.
+struct ResponseDraft {
+  std::string key;
+  std::string consultation_id;
+  std::string language = "en-GB";
+  nlohmann::json answers = nlohmann::json::object();
+  std::string email;       // where a resume link was last sent ("" = none); deleted with the draft
+  std::string updated_at;  // RFC 3339 UTC, set by the store
+};
+
+// An email the server would send (resume links, sign-in links). There is no mail server: emails are
+// written to this outbox and logged, and a mail relay (or a person) can send them on.
+struct OutboxEmail {
+  int64_t id = 0;
+  std::string to, subject, body;
+  std::string created_at;
+};
+
 struct TransitionRecord {
   std::string consultation_id;
   std::string from, to;
@@ -193,6 +213,16 @@ class Store {
   // The response with this quotable reference ("TH-7K2M-Q9XD"), for enquiries by phone or letter.
   virtual Result<StoredResponse> response_by_reference(const std::string& reference) = 0;
   virtual Result<int64_t> count_responses(const std::string& consultation_id) = 0;
+
+  // Responses in progress on the web pages (see ResponseDraft). save_draft inserts or replaces by
+  // key; get_draft gives kNotFound when there is none; delete_draft of an absent key is not an error.
+  virtual Status save_draft(const ResponseDraft& draft) = 0;
+  virtual Result<ResponseDraft> get_draft(const std::string& key) = 0;
+  virtual Status delete_draft(const std::string& key) = 0;
+
+  // The email outbox, oldest first.
+  virtual Result<int64_t> add_outbox_email(const OutboxEmail& email) = 0;
+  virtual Result<std::vector<OutboxEmail>> outbox() = 0;
 
   // Forward Plan documents (key decisions, notices), stored as JSON.
   virtual Result<nlohmann::json> put_key_decision(const std::string& id, const nlohmann::json& doc,

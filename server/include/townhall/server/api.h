@@ -30,6 +30,12 @@ struct ApiOptions {
   CharterPolicy policy = CharterPolicy::defaults();
   // Today's local date for the charter checks and the schedule; default Europe/London's today.
   std::function<Date()> today;
+  // Web pages: the directory of GOV.UK Frontend's precompiled assets (govuk-frontend.min.css,
+  // assets/fonts, ...); empty = the build tree's web/node_modules copy.
+  std::string web_assets_dir;
+  // Web pages: the public address put in front of links in emails ("https://haveyoursay.example.gov.uk");
+  // empty = links are paths only.
+  std::string public_url;
 };
 
 struct RouteInfo {

@@ -19,7 +19,8 @@ struct HttpRequest {
   std::string content_type;
   std::string idempotency_key;
   std::string if_match;
-  std::string accept_language;
+  std::string cookie;           // the Cookie header (web pages: session and CSRF)
+  std::string accept_language;  // the Accept-Language header (web pages: language negotiation)
   std::string body;
 };
 
@@ -27,7 +28,7 @@ struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Allow, ETag, ...)
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Allow, ETag, Set-Cookie...)
 };
 
 // Completes a request; may be called from any thread, exactly once.

@@ -1,0 +1,242 @@
+// Browser tests of the residents' web pages: the real `townhall serve` on a free loopback port over
+// a temporary database seeded with `townhall demo seed`, driven by Debian's Chromium through
+// playwright-core, with axe-core checking every page type in en-GB and ar against WCAG 2.2 AA.
+//
+// Environment (set by tests/CMakeLists.txt): TOWNHALL_CLI (the built binary), TOWNHALL_WEB_DIR
+// (web/, for node_modules), TOWNHALL_ARTIFACTS (screenshots go here), CHROMIUM (default
+// /usr/bin/chromium).
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn, execFileSync } from 'node:child_process'
+import { createRequire } from 'node:module'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+const cli = process.env.TOWNHALL_CLI
+const webDir = process.env.TOWNHALL_WEB_DIR
+const artifacts = process.env.TOWNHALL_ARTIFACTS
+assert.ok(cli && webDir && artifacts, 'TOWNHALL_CLI, TOWNHALL_WEB_DIR and TOWNHALL_ARTIFACTS must be set')
+const require = createRequire(path.join(webDir, 'package.json'))
+const { chromium } = require('playwright-core')
+const { AxeBuilder } = require('@axe-core/playwright')
+
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
+// DESIGN.md §2.7: never let a tool fetch its own browser; these flags keep Chromium quiet and local.
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync']
+
+let tmp, db, server, base, officerToken, browser
+const cspViolations = []
+
+before(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'townhall-pages-'))
+  db = path.join(tmp, 'townhall.db')
+  officerToken = execFileSync(cli, ['demo', 'seed', '--db', db], { encoding: 'utf8' }).trim()
+  server = spawn(cli, ['serve', '--db', db, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  base = await new Promise((resolve, reject) => {
+    let out = ''
+    const timer = setTimeout(() => reject(new Error('server did not start: ' + out)), 15000)
+    server.stdout.on('data', (chunk) => {
+      out += chunk
+      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)
+      if (m) { clearTimeout(timer); resolve(m[1]) }
+    })
+    server.on('exit', (code) => reject(new Error('server exited with ' + code + ': ' + out)))
+  })
+  fs.mkdirSync(artifacts, { recursive: true })
+  // launch() gives every run a fresh temporary --user-data-dir.
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS })
+})
+
+after(async () => {
+  if (browser) await browser.close()
+  if (server) {
+    server.kill('SIGTERM')
+    await new Promise((resolve) => server.once('exit', resolve))
+  }
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true })
+})
+
+async function newContext (options = {}) {
+  const context = await browser.newContext({ locale: 'en-GB', ...options })
+  context.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) cspViolations.push(msg.text())
+  })
+  return context
+}
+
+async function expectAccessible (page, label) {
+  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze()
+  const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+  assert.deepEqual(summary, [], `axe violations on ${label} (${page.url()})`)
+}
+
+async function expectLangDir (page, lang, dir) {
+  assert.equal(await page.getAttribute('html', 'lang'), lang)
+  assert.equal(await page.getAttribute('html', 'dir'), dir)
+}
+
+function apiGet (pathname) {
+  return fetch(base + pathname, { headers: { Authorization: 'Bearer ' + officerToken } })
+}
+
+function sql (query) {
+  return execFileSync('sqlite3', [db, query], { encoding: 'utf8' }).trim()
+}
+
+test('/ negotiates the language from Accept-Language', async () => {
+  for (const [header, lang] of [['cy-GB,cy;q=0.9,en;q=0.5', 'cy'], ['ar-SA', 'ar'], ['de-DE', 'en-GB'], ['', 'en-GB']]) {
+    const res = await fetch(base + '/', { redirect: 'manual', headers: header ? { 'Accept-Language': header } : {} })
+    assert.equal(res.status, 303)
+    assert.equal(res.headers.get('location'), `/${lang}/`)
+  }
+})
+
+test('every page type in en-GB and ar has no axe violations (WCAG 2.2 AA)', async () => {
+  const context = await newContext()
+  const page = await context.newPage()
+  for (const [lang, dir] of [['en-GB', 'ltr'], ['ar', 'rtl']]) {
+    const visit = async (pathname, label, status = 200) => {
+      const res = await page.goto(base + `/${lang}${pathname}`)
+      assert.equal(res.status(), status, `${label} in ${lang}`)
+      await expectLangDir(page, lang, dir)
+      await expectAccessible(page, `${label} (${lang})`)
+    }
+    await visit('/', 'hub')
+    await page.screenshot({ path: path.join(artifacts, `hub-${lang}.png`), fullPage: true })
+    await visit('/?q=library&ward=Abbey', 'hub with filters')
+    await visit('/consultations/c-1', 'open consultation')
+    await visit('/consultations/c-2', 'forthcoming consultation')
+    await visit('/consultations/c-4', 'consultation with outcome')
+    await visit('/consultations/c-4/results', 'we asked, you said, we did')
+    await visit('/consultations/c-3/questions/1', 'closed consultation', 410)
+    await visit('/consultations/c-1/questions/1', 'yes/no question')
+    await page.screenshot({ path: path.join(artifacts, `question-${lang}.png`), fullPage: true })
+    await page.click('button[type=submit]')
+    assert.equal(await page.locator('.govuk-error-summary').count(), 1)
+    await expectAccessible(page, `question with an error (${lang})`)
+    await visit('/consultations/c-1/questions/2', 'scale question')
+    await visit('/consultations/c-1/questions/3', 'free-text question')
+    await visit('/consultations/c-1/check', 'check your answers')
+    await visit('/consultations/c-1/save', 'save and come back later')
+    await page.fill('#email', 'not-an-email')
+    await page.click('button[type=submit]')
+    assert.equal(await page.locator('.govuk-error-summary').count(), 1)
+    await expectAccessible(page, `save with an error (${lang})`)
+    await page.fill('#email', 'resident@example.org')
+    await page.click('button[type=submit]')
+    assert.match(page.url(), /\/saved$/)
+    await expectAccessible(page, `saved (${lang})`)
+    await visit('/accessibility', 'accessibility statement')
+    await visit('/privacy', 'privacy notice')
+    await visit('/consultations/c-404', 'page not found', 404)
+  }
+  // The confirmation page, after a real submission in English.
+  await page.goto(base + '/en-GB/consultations/c-1/questions/1')
+  await page.check('#answer-2')
+  await page.click('button[type=submit]')
+  await page.goto(base + '/en-GB/consultations/c-1/check')
+  await page.click('#send')
+  await page.waitForURL(/\/confirmation\//)
+  await expectAccessible(page, 'confirmation (en-GB)')
+  const ref = page.url().split('/').pop()
+  await page.goto(base + `/ar/consultations/c-1/confirmation/${ref}`)
+  await expectAccessible(page, 'confirmation (ar)')
+  await context.close()
+  assert.deepEqual(cspViolations, [])
+})
+
+test('a resident responds in Arabic, corrects an error, and the response is stored in Arabic', async () => {
+  const context = await newContext({ locale: 'ar' })
+  const page = await context.newPage()
+  await page.goto(base + '/ar/consultations/c-1')
+  await expectLangDir(page, 'ar', 'rtl')
+  // Consultation content is in English: it is marked so a screen reader switches language.
+  assert.equal(await page.getAttribute('h1', 'lang'), 'en-GB')
+  await page.click('a.govuk-button--start')
+  assert.match(page.url(), /\/ar\/consultations\/c-1\/questions\/1$/)
+  // Continue without answering: the error summary and the inline error, in Arabic.
+  await page.click('button[type=submit]')
+  assert.equal(await page.locator('.govuk-error-summary').count(), 1)
+  assert.match(await page.locator('.govuk-error-summary__list a').innerText(), /اختر إجابة/)
+  assert.match(await page.title(), /^خطأ: /)
+  assert.match(await page.locator('#answer-error').innerText(), /اختر إجابة/)
+  // Correct it.
+  await page.check('#answer') // نعم (yes)
+  await page.click('button[type=submit]')
+  assert.match(page.url(), /\/questions\/2$/)
+  await page.check('#answer-4') // 4 on the 1–5 scale
+  await page.click('button[type=submit]')
+  const why = 'المكتبة مهمة لأطفالنا يوم السبت'
+  await page.fill('#answer', why)
+  await page.click('button[type=submit]')
+  assert.match(page.url(), /\/check$/)
+  const summary = await page.locator('.govuk-summary-list').innerText()
+  assert.ok(summary.includes('نعم') && summary.includes('4') && summary.includes(why), summary)
+  await page.click('#send')
+  await page.waitForURL(/\/ar\/consultations\/c-1\/confirmation\/TH-/)
+  const reference = page.url().split('/').pop()
+  assert.ok((await page.locator('.govuk-panel__body').innerText()).includes(reference))
+
+  // Stored through the API's committer, with its language.
+  const res = await apiGet('/api/v1/responses/' + reference)
+  assert.equal(res.status, 200)
+  const stored = await res.json()
+  assert.equal(stored.language, 'ar')
+  assert.equal(stored.channel, 'online')
+  assert.deepEqual(stored.answers, { agree: true, impact: 4, why })
+  assert.equal(sql(`SELECT language FROM responses WHERE reference = '${reference}'`), 'ar')
+  await context.close()
+})
+
+test('save and come back later by the emailed link, in Welsh', async () => {
+  const context = await newContext({ locale: 'cy' })
+  const page = await context.newPage()
+  await page.goto(base + '/cy/consultations/c-1/questions/1')
+  await page.check('#answer-2') // Nac ydw (no)
+  await page.click('button[type=submit]')
+  assert.match(page.url(), /\/questions\/2$/)
+  await page.click('a[href$="/save"]')
+  await page.fill('#email', 'preswylydd@example.org')
+  await page.click('button[type=submit]')
+  assert.match(page.url(), /\/cy\/consultations\/c-1\/saved$/)
+  assert.ok((await page.locator('main').innerText()).includes('preswylydd@example.org'))
+  await context.close()
+
+  const body = sql("SELECT body FROM pages_outbox WHERE to_address = 'preswylydd@example.org' ORDER BY id DESC LIMIT 1")
+  const link = body.match(/\/cy\/consultations\/c-1\/resume\/[A-Za-z0-9_-]+/)
+  assert.ok(link, body)
+  // Another browser (no cookies): the link restores the answers and goes to the next question.
+  const other = await newContext({ locale: 'cy' })
+  const again = await other.newPage()
+  await again.goto(base + link[0])
+  assert.match(again.url(), /\/cy\/consultations\/c-1\/questions\/2$/)
+  await again.goto(base + '/cy/consultations/c-1/check')
+  assert.ok((await again.locator('.govuk-summary-list').innerText()).includes('Nac ydw'))
+  // The link works once.
+  const reused = await again.goto(base + link[0])
+  assert.equal(reused.status(), 410)
+  await other.close()
+})
+
+test('forms work with JavaScript off, and a POST without its CSRF token is refused', async () => {
+  const context = await newContext({ javaScriptEnabled: false })
+  const page = await context.newPage()
+  await page.goto(base + '/en-GB/consultations/c-1/questions/1')
+  await page.check('#answer')
+  await page.click('button[type=submit]')
+  assert.match(page.url(), /\/questions\/2$/)
+  await context.close()
+
+  const forged = await fetch(base + '/en-GB/consultations/c-1/questions/1', {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: 'th_session=' + 'a'.repeat(43) },
+    body: 'answer=yes&csrf=forged'
+  })
+  assert.equal(forged.status, 403)
+  const csp = forged.headers.get('content-security-policy')
+  assert.match(csp, /script-src 'self'/)
+  assert.doesNotMatch(csp, /unsafe-inline/)
+})
