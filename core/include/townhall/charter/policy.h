@@ -64,6 +64,14 @@ struct CharterPolicy {
   NoticePeriod public_meeting_notice{5, DayCountMode::kWorking};
   int urgency_report_months = 12;  // KD-5: special-urgency decisions reported at least yearly
 
+  // Citizens' Panel (DESIGN.md §2.5): contact limits, how long a fact stays valid, and the
+  // drafting check for questions repeated to the same audience.
+  int panel_max_invitations = 3;
+  int panel_window_days = 365;
+  int panel_fact_valid_months = 24;
+  int panel_repeat_question_months = 12;
+  double panel_repeat_question_similarity = 0.8;
+
   std::map<std::string, Severity> severity_overrides;  // rule id → severity
 
   // The charter's defaults.
