@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "townhall/forward_plan/forward_plan.h"
+#include "townhall/panel/fact.h"
 #include "townhall/server/api.h"
 #include "townhall/store/response_committer.h"
 
@@ -72,6 +73,19 @@ HttpResponse error_response(const Error& e);
 std::string actor_of(const User& u);
 
 void add_routes(Api::Impl& api);
+
+// Citizens' Panel (routes_panel.cpp).
+void add_panel_routes(Api::Impl& api);
+// Ask once on a response: for a signed-in panel member (or an officer entering a member's response
+// by person id) fills fact-bound answers the member did not give from their valid facts, and
+// returns the facts they did give, to record once the response is stored.
+struct AskOnceStep {
+  std::optional<int64_t> member_id;
+  std::vector<panel::Fact> updates;
+};
+Result<AskOnceStep> ask_once_for_response(Api::Impl& api, const User& user, ResponseSubmission& s,
+                                          const CachedConsultation& c, nlohmann::json& answers);
+void record_response_facts(Api::Impl& api, const AskOnceStep& step, const StoredResponse& r, const std::string& actor);
 std::string forward_plan_csv(const ForwardPlan& plan);
 std::string forward_plan_atom(const ForwardPlan& plan, const std::string& now_rfc3339);
 std::string forward_plan_ics(const ForwardPlan& plan, const std::string& now_rfc3339);

@@ -485,6 +485,8 @@ TEST(MemberImport, ReadsPersonalDataAndFactsWithProvenance) {
   EXPECT_EQ(find_fact(a.facts, "ward")->source, "import members.csv line 2");
   EXPECT_EQ(find_fact(a.facts, "ward")->channel, "import");
   EXPECT_EQ(find_fact(a.facts, "ward")->valid_until, d("2028-04-01"));
+  EXPECT_TRUE(a.fact_consent);
+  EXPECT_FALSE((*members)[1].fact_consent);
   EXPECT_TRUE((*members)[1].facts.empty());  // no consent: facts are not kept
 }
 

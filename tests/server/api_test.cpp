@@ -97,6 +97,18 @@ const std::map<std::string, std::set<std::string>>& expected_matrix() {
       {"GET /api/v1/forward-plan.ics", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /api/v1/audit", {"governance", "admin"}},
       {"GET /api/v1/audit/verify", {"governance", "admin"}},
+      // Citizens' Panel (DESIGN.md §2.5–2.6, §5: members see and erase only their own data).
+      {"POST /api/v1/panel/join", {"public", "panel_member", "officer", "governance", "admin"}},
+      {"POST /api/v1/panel/import", {"officer", "admin"}},
+      {"GET /api/v1/panel/members", {"officer", "admin"}},
+      {"GET /api/v1/panel/members/{id}", {"officer", "admin"}},
+      {"DELETE /api/v1/panel/members/{id}", {"officer", "admin"}},
+      {"GET /api/v1/me/panel", {"panel_member"}},
+      {"DELETE /api/v1/me/panel", {"panel_member"}},
+      {"GET /api/v1/consultations/{id}/my-questions", {"panel_member", "officer", "admin"}},
+      {"POST /api/v1/panel/invitations", {"officer", "admin"}},
+      {"GET /api/v1/panel/report", {"officer", "governance", "admin"}},
+      {"GET /api/v1/consultations/{id}/repeated-questions", {"officer", "governance", "admin"}},
   };
   return m;
 }
@@ -125,7 +137,7 @@ TEST_F(ApiTest, EveryRouteTimesEveryRoleMatchesTheMatrix) {
       ++checked;
     }
   }
-  EXPECT_EQ(checked, 24 * 5);
+  EXPECT_EQ(checked, 35 * 5);
   EXPECT_EQ(store->list_consultations({})->total, 0);
 }
 

@@ -160,6 +160,7 @@ Result<std::vector<NewMember>> members_from_csv(const CsvTable& table, const Imp
       }
     }
     if (!m.personal.contains("name")) problem("name", csv_location(table, r, "name") + ": a member needs a name");
+    m.fact_consent = consent;
     if (!consent) m.facts.clear();  // no consent: the facts are not kept at all
     out.push_back(std::move(m));
   }
@@ -181,7 +182,8 @@ Result<NewMember> member_from_join(const nlohmann::json& form, const ImportOptio
     if (auto st = put_value(m, key, false, form[key].get<std::string>(), "/" + key, "join", options); !st) return st.error();
   }
   if (!m.personal.contains("name")) return invalid_argument("/name", "a member needs a name");
-  if (form.value("consent", false) && form.contains("facts")) {
+  m.fact_consent = form.value("consent", false);
+  if (m.fact_consent && form.contains("facts")) {
     for (const auto& [key, value] : form["facts"].items()) {
       const std::string field = "/facts/" + key;
       if (auto st = check_fact_key(key, field); !st) return st.error();

@@ -7,7 +7,7 @@ namespace townhall::sqlite_panel {
 namespace {
 
 constexpr const char* kMemberColumns =
-    "SELECT m.id, m.person_id, m.user_id, m.external_id, m.channel, m.joined_on, p.data "
+    "SELECT m.id, m.person_id, m.user_id, m.external_id, m.channel, m.joined_on, m.fact_consent, p.data "
     "FROM panel_members m JOIN people p ON p.id = m.person_id";
 
 Date stored_date(const std::string& text) {
@@ -23,7 +23,8 @@ panel::Member row_to_member(SQLite::Statement& q) {
   if (!q.getColumn(3).isNull()) m.external_id = q.getColumn(3).getString();
   m.channel = q.getColumn(4).getString();
   m.joined_on = stored_date(q.getColumn(5).getString());
-  m.personal = nlohmann::json::parse(q.getColumn(6).getString());
+  m.fact_consent = q.getColumn(6).getInt() != 0;
+  m.personal = nlohmann::json::parse(q.getColumn(7).getString());
   return m;
 }
 
@@ -75,19 +76,21 @@ Result<panel::Member> insert_member(SQLite::Database& db, const panel::NewMember
     out.user_id = db.getLastInsertRowid();
   }
   SQLite::Statement q(db,
-                      "INSERT INTO panel_members(person_id, user_id, external_id, channel, joined_on, created_at) "
-                      "VALUES (?,?,?,?,?,?)");
+                      "INSERT INTO panel_members(person_id, user_id, external_id, channel, joined_on, fact_consent, "
+                      "created_at) VALUES (?,?,?,?,?,?,?)");
   q.bind(1, out.person_id);
   if (out.user_id) q.bind(2, *out.user_id);
   if (!m.external_id.empty()) q.bind(3, m.external_id);
   q.bind(4, m.channel);
   q.bind(5, m.joined_on.iso());
-  q.bind(6, now);
+  q.bind(6, m.fact_consent ? 1 : 0);
+  q.bind(7, now);
   q.exec();
   out.id = db.getLastInsertRowid();
   out.external_id = m.external_id;
   out.channel = m.channel;
   out.joined_on = m.joined_on;
+  out.fact_consent = m.fact_consent;
   out.personal = m.personal;
   upsert_facts(db, out.id, m.facts);
   return out;

@@ -140,6 +140,7 @@ CREATE TABLE panel_members(
   external_id TEXT UNIQUE,
   channel TEXT NOT NULL,
   joined_on TEXT NOT NULL,
+  fact_consent INTEGER NOT NULL CHECK(fact_consent IN (0, 1)),
   created_at TEXT NOT NULL);
 CREATE TABLE panel_facts(
   member_id INTEGER NOT NULL REFERENCES panel_members(id) ON DELETE CASCADE,

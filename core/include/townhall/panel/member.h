@@ -29,9 +29,10 @@ struct Member {
   std::string external_id;        // the council's own id from an import file ("" when none)
   std::string channel = "online"; // how they joined
   Date joined_on;
+  bool fact_consent = false;      // agreed that facts they give are kept and reused (ask once)
   nlohmann::json personal = nlohmann::json::object();  // name, email, phone, address, ...
 
-  nlohmann::json to_json() const;  // {id, person_id, user_id?, external_id?, channel, joined_on, personal}
+  nlohmann::json to_json() const;  // {id, person_id, user_id?, external_id?, channel, joined_on, fact_consent, personal}
 };
 
 // What the store needs to add a member (with their first facts) in one transaction.
@@ -41,6 +42,7 @@ struct NewMember {
   std::string channel = "online";
   std::string external_id;
   Date joined_on;
+  bool fact_consent = false;
   // When set, a users row (role panel_member) is created with this token hash and linked.
   std::string user_token_hash;
 };
