@@ -78,10 +78,20 @@ TOWNHALL_COMMAND("demo seed", "demo seed --db PATH  (demo consultations in every
                      auto r = officer("POST", "/api/v1/consultations/" + id + "/transitions", body);
                      if (r.status != 200) throw std::runtime_error("seed: " + id + ": " + r.body);
                    };
+                   // Free-text answers as residents write them (some in Welsh), for the analysis notebook.
+                   static const char* const kWhy[][2] = {
+                       {"en-GB", "Saturday opening suits working families. Please keep the late opening on Thursdays too."},
+                       {"en-GB", "The bus to the library stops running at six, so late opening is no use to me."},
+                       {"cy", "Mae angen bws hwyr i'r llyfrgell. Diolch am ofyn."},
+                       {"en-GB", "I use the library for homework with my children; Saturdays would help us."},
+                       {"en-GB", "Closing on weekday mornings hurts older people who cannot travel later."},
+                       {"cy", "Mae'r llyfrgell yn bwysig i'r plant. Cadwch hi ar agor ar ddydd Sadwrn."}};
                    auto respond = [&](const std::string& id, int n) {
                      for (int i = 0; i < n; ++i) {
+                       const auto& why = kWhy[static_cast<size_t>(i) % std::size(kWhy)];
                        resident("POST", "/api/v1/consultations/" + id + "/responses",
-                                {{"answers", {{"agree", i % 3 != 0}, {"impact", 1 + i % 5}, {"why", "Demo response " + std::to_string(i + 1)}}}});
+                                {{"answers", {{"agree", i % 3 != 0}, {"impact", 1 + i % 5}, {"why", why[1]}}},
+                                 {"language", why[0]}});
                      }
                    };
                    // Open now, with responses.

@@ -18,17 +18,6 @@ Result<Date> today_option(const Args& a) {
   return Date::today_in_london();
 }
 
-std::vector<std::string> split_list(const std::string& s) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i <= s.size()) {
-    size_t comma = std::min(s.find(',', i), s.size());
-    if (comma > i) out.push_back(s.substr(i, comma - i));
-    i = comma + 1;
-  }
-  return out;
-}
-
 int import_members(const Args& a) {
   auto db = a.option("db");
   if (!db) return bad_input(invalid_argument("--db", "is required (the database file)"));
@@ -92,14 +81,7 @@ Result<std::vector<panel::PoolRecord>> read_pool(const Args& a, Date today) {
   if (!store) return store.error();
   auto facts = (*store)->all_member_facts();
   if (!facts) return facts.error();
-  for (const auto& [id, fs] : *facts) {
-    panel::PoolRecord r;
-    for (const auto& f : fs) {
-      if (f.valid_on(today) && f.value.is_string()) r[f.key] = f.value.get<std::string>();
-    }
-    pool.push_back(std::move(r));
-  }
-  return pool;
+  return panel::pool_from_facts(*facts, today);
 }
 
 int report(const Args& a) {
@@ -111,30 +93,11 @@ int report(const Args& a) {
   std::vector<analysis::CategoryTargets> targets;
   std::vector<panel::WardTargets> ward_targets;
   if (auto census = a.option("census")) {
-    const std::string borough = a.option("borough").value_or("E09000020");
-    auto wards = analysis::borough_ward_codes(borough);
-    if (!wards) return bad_input(invalid_argument("--borough", wards.error().message));
-    const std::string dir = a.option("census-dir").value_or(analysis::default_census_dir());
-    auto vars = split_list(*census);
-    for (const auto& v : vars) {
-      auto t = analysis::census_targets(dir, v, *wards, borough);
-      if (!t) return bad_input(t.error());
-      targets.push_back(std::move(*t));
-    }
-    if (a.flag("by-ward")) {
-      auto names = analysis::census_ward_names(dir, *wards);
-      if (!names) return bad_input(names.error());
-      for (const auto& [code, name] : *names) {
-        panel::WardTargets wt{name, {}};
-        for (const auto& v : vars) {
-          if (v == "ward") continue;
-          auto t = analysis::census_targets(dir, v, {code}, name);
-          if (!t) return bad_input(t.error());
-          wt.targets.push_back(std::move(*t));
-        }
-        ward_targets.push_back(std::move(wt));
-      }
-    }
+    auto t = panel::census_report_targets(a.option("census-dir").value_or(analysis::default_census_dir()), *census,
+                                          a.option("borough").value_or("E09000020"), a.flag("by-ward"));
+    if (!t) return bad_input(t.error());
+    targets = std::move(t->borough);
+    ward_targets = std::move(t->wards);
   }
   if (auto file = a.option("targets")) {
     auto text = read_file(*file);

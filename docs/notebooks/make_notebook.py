@@ -11,22 +11,66 @@ md, code = nbf.v4.new_markdown_cell, nbf.v4.new_code_cell
 nb.cells = [
 md("""# Analysing a consultation
 
-This notebook walks through what an analyst does with a consultation's responses: load them as a
-DataFrame, check who answered against the borough's Census 2021 profile, weight the responses,
-cross-tabulate with confidence intervals, read the free text, and plot.
+This notebook walks through what an analyst does with a consultation's responses: open the
+council's Townhall database, load a consultation's responses as a DataFrame, read the free text,
+check who answered against the borough's Census 2021 profile, weight the responses,
+cross-tabulate with confidence intervals, and plot.
 
-*The store (`townhall.open(db).responses(...)`) is not merged yet, so the responses here are
-generated in the shape the REST API and the store return, then loaded with
-`townhall.responses_frame`, which builds the same typed DataFrame.*"""),
+It uses the demo database that `townhall demo seed --db demo.db` creates (set `TOWNHALL_DEMO_DB`
+to use another file)."""),
 code("""import os
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import townhall
+from townhall import text
 
-census_dir = Path(os.environ.get("TOWNHALL_CENSUS_DIR", "../../../shared/data/census"))"""),
-md("## 1. Responses as a DataFrame"),
+census_dir = Path(os.environ.get("TOWNHALL_CENSUS_DIR", "../../../shared/data/census"))
+demo_db = Path(os.environ.get("TOWNHALL_DEMO_DB", "demo.db"))
+if not demo_db.exists():  # seed it with the CLI, as `make serve` does
+    cli = os.environ.get("TOWNHALL_CLI") or shutil.which("townhall") or "../../build/cli/townhall"
+    subprocess.run([cli, "demo", "seed", "--db", str(demo_db)], check=True, capture_output=True)"""),
+md("## 1. The database and its consultations\n\n`townhall.open` opens the file read-only."),
+code("""db = townhall.open(demo_db)
+db.consultations()"""),
+md("""## 2. Responses as a DataFrame
+
+One row per response, one typed column per question (yes/no as a nullable boolean, the 1–5
+scale as an ordered categorical, free text as strings), then channel, language and submission
+time. The questions themselves are in `attrs`."""),
+code("""cid = db.consultations().query("status == 'open'")["id"].iloc[0]
+responses = db.responses(cid)
+responses.head()"""),
+code("""responses.dtypes"""),
+code("""responses.attrs["questions"]["impact"]"""),
+code("""townhall.tally(responses["impact"])"""),
+md("""## 3. Free text
+
+Words and sentences come from ICU segmentation in each response's own language (the
+`language` column), terms are case- and compatibility-folded (NFKC_Casefold)."""),
+code("""why = responses["why"]
+text.term_frequencies(why, lang=responses["language"], stop_words=True, top=10)"""),
+code("""text.keyword_in_context(why, "library", lang=responses["language"], context=4)"""),
+md("""A codebook maps themes to keywords or phrases (`*` matches word starts). A response can
+carry several themes; `attrs["matches"]` shows what matched."""),
+code("""codebook = {
+    "opening hours": ["late opening", "saturday*", "sadwrn", "closing", "ar agor"],
+    "transport": ["bus*", "bws", "travel"],
+    "families and children": ["famil*", "children", "plant", "homework"],
+}
+themes = text.tag_themes(why, codebook, lang=responses["language"])
+themes.sum().rename("responses")"""),
+code("""themes.attrs["matches"].head(8)"""),
+code("""text.sentences(why, lang=responses["language"]).head()"""),
+md("""## 4. A larger consultation: who answered, against the Census
+
+The demo consultation asks nothing about the respondents, so here 2,000 generated responses to
+a consultation with a tenure question are stored through the store (a writable database) and
+read back the same way."""),
 code("""questions = [
     {"id": "tenure", "type": "single_choice", "text": "Do you own or rent your home?",
      "options": ["Owned", "Shared ownership", "Social rented", "Private rented", "Lives rent free"]},
@@ -37,35 +81,35 @@ code("""questions = [
 ]
 rng = np.random.default_rng(42)
 tenures = rng.choice(questions[0]["options"], 2000, p=[0.45, 0.01, 0.14, 0.39, 0.01])
-responses = []
+generated = []
 for i, t in enumerate(tenures):
     support = int(np.clip(rng.normal(3.6 if t == "Owned" else 2.6, 1.1), 1, 5).round())
     answers = {"tenure": str(t), "support": support,
                "use": [s for s in questions[2]["options"] if rng.random() < 0.4] or ["park"]}
     if i % 7 == 0:
         answers["comments"] = "Please keep the library open in the evenings."
-    responses.append({"answers": answers, "channel": "online" if i % 4 else "paper",
-                      "language": "en", "created_at": "2025-03-04T10:15:00Z"})
-df = townhall.responses_frame(questions, responses)
+    generated.append({"answers": answers, "channel": "online" if i % 4 else "paper"})
+work = Path(tempfile.mkdtemp()) / "survey.db"
+with townhall.open(work, writable=True, create=True) as w:
+    survey = w.add_consultation({"title": "Leisure services survey", "questions": questions}, "open")
+    w.submit_responses(survey, generated)
+df = townhall.open(work).responses(survey)
 df.head()"""),
-md("## 2. Who answered, against the Census"),
 code("""targets = townhall.census_targets("tenure", borough="E09000020", data_dir=census_dir)
 rep = townhall.representativeness(df, targets)   # the question id matches the Census variable
 rep"""),
 code("""rep.attrs["summary"]"""),
 code("""townhall.plot_representativeness(rep, title="Kensington and Chelsea: tenure");"""),
-md("## 3. Weighting (raking to the Census margins)"),
+md("## 5. Weighting (raking to the Census margins)"),
 code("""fit = townhall.rake(df, targets, trim=(0.2, 5))
 fit"""),
 code("""fit.margins"""),
-md("## 4. Weighted results with confidence intervals"),
+md("## 6. Weighted results with confidence intervals"),
 code("""df["supports"] = pd.Categorical(np.where(df["support"].astype(int) >= 4, "support", "not"),
                                categories=["support", "not"])
 townhall.tally(df["supports"], fit.weights)"""),
 code("""townhall.crosstab(df, "tenure", "supports", fit.weights, suppress_below=10)"""),
 code("""townhall.plot_answers_by_group(df, "tenure", "support", fit.weights, suppress_below=10);"""),
-md("## 5. Free text"),
-code("""df["comments"].dropna().value_counts().head()"""),
 ]
 nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
 nbf.write(nb, Path(__file__).with_name("analysing-a-consultation.ipynb"))

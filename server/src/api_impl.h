@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "townhall/charter/finding.h"
 #include "townhall/forward_plan/forward_plan.h"
 #include "townhall/panel/fact.h"
 #include "townhall/server/api.h"
@@ -86,6 +87,20 @@ struct AskOnceStep {
 Result<AskOnceStep> ask_once_for_response(Api::Impl& api, const User& user, ResponseSubmission& s,
                                           const CachedConsultation& c, nlohmann::json& answers);
 void record_response_facts(Api::Impl& api, const AskOnceStep& step, const StoredResponse& r, const std::string& actor);
+// Translations, meetings and people (routes_rest.cpp).
+void add_rest_routes(Api::Impl& api);
+// A path parameter that must be a positive whole number; anything else is kNotFound "no <kind>".
+Result<int64_t> id_param(const RequestContext& ctx, const std::string& name, const std::string& kind);
+
+// Officers, governance and admins see drafts; the public and panel members do not.
+bool sees_drafts(const User& u);
+// The consultation {id} of the request, as a 404 when it is a draft the caller may not see.
+Result<ConsultationRecord> load_visible_consultation(Api::Impl& api, RequestContext& ctx);
+// GET of one consultation: the record with its meetings, in the language asked for by ?lang= or
+// Accept-Language (translated fields in place, `field_lang` naming those that fell back).
+HttpResponse consultation_response(Api::Impl& api, RequestContext& ctx, const ConsultationRecord& rec);
+// LANG and READ findings for a consultation document, with its stored translations.
+std::vector<Finding> language_findings(Api::Impl& api, const std::string& id, const nlohmann::json& document);
 std::string forward_plan_csv(const ForwardPlan& plan);
 std::string forward_plan_atom(const ForwardPlan& plan, const std::string& now_rfc3339);
 std::string forward_plan_ics(const ForwardPlan& plan, const std::string& now_rfc3339);

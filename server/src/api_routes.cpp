@@ -17,10 +17,6 @@ namespace {
 
 const std::set<std::string> kPublishedStatuses = {"scheduled", "open", "closed", "outcome_published"};
 
-bool sees_drafts(const User& u) {
-  return u.role == Role::kOfficer || u.role == Role::kGovernance || u.role == Role::kAdmin;
-}
-
 std::string etag(int64_t version) { return "\"" + std::to_string(version) + "\""; }
 
 HttpResponse with_etag(HttpResponse r, int64_t version) {
@@ -102,6 +98,19 @@ const char* next_status(const std::string& from) {
 
 }  // namespace
 
+bool sees_drafts(const User& u) {
+  return u.role == Role::kOfficer || u.role == Role::kGovernance || u.role == Role::kAdmin;
+}
+
+Result<ConsultationRecord> load_visible_consultation(Api::Impl& api, RequestContext& ctx) {
+  auto rec = api.store.get_consultation(ctx.params["id"]);
+  if (!rec) return rec.error();
+  if (rec->status == "draft" && !sees_drafts(ctx.user)) {
+    return Error{ErrorCode::kNotFound, "", "no consultation \"" + ctx.params["id"] + "\""};
+  }
+  return rec;
+}
+
 // One lifecycle step for `id`, as asked in `request` (a transition.schema.json document). The
 // charter checks run first; a breach blocks the step unless the request carries an exception, or
 // an exception recorded at an earlier step already covers every breached rule. Exceptions are kept
@@ -135,6 +144,9 @@ HttpResponse run_transition(Api::Impl& api, const std::string& id, const nlohman
                    c->opens ? "/closes" : "/opens");
   }
   auto findings = check_consultation(*c, api.options.policy, api.today());
+  if (to == "scheduled" || to == "open") {
+    for (auto& f : language_findings(api, id, doc)) findings.push_back(std::move(f));
+  }
   std::vector<std::string> breaches;
   for (const auto& f : findings) {
     if (f.severity == Severity::kBreach) breaches.push_back(f.rule);
@@ -335,19 +347,12 @@ void add_routes(Api::Impl& api) {
             respond(std::move(res));
           });
 
-  auto load_visible = [&api](RequestContext& ctx) -> Result<ConsultationRecord> {
-    auto rec = api.store.get_consultation(ctx.params["id"]);
-    if (!rec) return rec.error();
-    if (rec->status == "draft" && !sees_drafts(ctx.user)) {
-      return Error{ErrorCode::kNotFound, "", "no consultation \"" + ctx.params["id"] + "\""};
-    }
-    return rec;
-  };
+  auto load_visible = [&api](RequestContext& ctx) { return load_visible_consultation(api, ctx); };
 
-  api.add("GET", "/api/v1/consultations/{id}", everyone(), "", [load_visible](RequestContext& ctx, Respond& respond) {
-    auto rec = load_visible(ctx);
+  api.add("GET", "/api/v1/consultations/{id}", everyone(), "", [&api](RequestContext& ctx, Respond& respond) {
+    auto rec = load_visible_consultation(api, ctx);
     if (!rec) return respond(error_response(rec.error()));
-    respond(with_etag(json_response(200, rec->to_json()), rec->version));
+    respond(consultation_response(api, ctx, *rec));
   });
 
   api.add("PUT", "/api/v1/consultations/{id}", officers, "consultation-draft.schema.json",
@@ -402,7 +407,9 @@ void add_routes(Api::Impl& api) {
             if (!rec) return respond(error_response(rec.error()));
             auto c = charter_view(rec->id, rec->document);
             if (!c) return respond(error_response(c.error()));
-            respond(json_response(200, findings_to_json(check_consultation(*c, api.options.policy, api.today()))));
+            auto findings = check_consultation(*c, api.options.policy, api.today());
+            for (auto& f : language_findings(api, rec->id, rec->document)) findings.push_back(std::move(f));
+            respond(json_response(200, findings_to_json(findings)));
           });
 
   api.add("POST", "/api/v1/consultations/{id}/transitions", officers, "transition.schema.json",
@@ -595,6 +602,7 @@ void add_routes(Api::Impl& api) {
   });
 
   add_panel_routes(api);
+  add_rest_routes(api);
 }
 
 }  // namespace townhall::server

@@ -93,6 +93,7 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
     if (auto it = msg.find(http::field::content_type); it != msg.end()) req.content_type = std::string(it->value());
     if (auto it = msg.find("Idempotency-Key"); it != msg.end()) req.idempotency_key = std::string(it->value());
     if (auto it = msg.find(http::field::if_match); it != msg.end()) req.if_match = std::string(it->value());
+    if (auto it = msg.find(http::field::accept_language); it != msg.end()) req.accept_language = std::string(it->value());
     req.body = std::move(msg.body());
     // Keeps the io_context running while the request waits for (say) the group commit.
     auto guard = std::make_shared<asio::executor_work_guard<asio::io_context::executor_type>>(

@@ -26,16 +26,6 @@ panel::ContactPolicy contact_policy_of(const Api::Impl& api) {
   return panel::ContactPolicy{api.options.policy.panel_max_invitations, api.options.policy.panel_window_days};
 }
 
-Result<int64_t> id_param(const std::string& text, const char* what) {
-  try {
-    size_t used = 0;
-    long long v = std::stoll(text, &used);
-    if (used == text.size() && v > 0) return static_cast<int64_t>(v);
-  } catch (const std::exception&) {
-  }
-  return Error{ErrorCode::kNotFound, "", std::string("no ") + what + " \"" + text + "\""};
-}
-
 // The member the caller is (panel_member) or names (?person_id= for officers).
 Result<panel::Member> member_for(Api::Impl& api, RequestContext& ctx) {
   if (ctx.user.role == Role::kPanelMember) return api.store.member_by_user(ctx.user.id);
@@ -43,7 +33,8 @@ Result<panel::Member> member_for(Api::Impl& api, RequestContext& ctx) {
   if (it == ctx.query.end() || it->second.empty()) {
     return invalid_argument("person_id", "say whose questions: ?person_id=N");
   }
-  auto id = id_param(it->second, "person");
+  ctx.params["person_id"] = it->second;
+  auto id = id_param(ctx, "person_id", "person");
   if (!id) return id.error();
   return api.store.member_by_person(*id);
 }
@@ -84,17 +75,6 @@ Result<std::vector<AskedConsultation>> asked_consultations(Api::Impl& api) {
       out.push_back(std::move(a));
     }
     if (page->items.empty() || q.offset + q.limit >= page->total) break;
-  }
-  return out;
-}
-
-std::vector<std::string> split(const std::string& s) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i <= s.size()) {
-    size_t comma = std::min(s.find(',', i), s.size());
-    if (comma > i) out.push_back(s.substr(i, comma - i));
-    i = comma + 1;
   }
   return out;
 }
@@ -196,13 +176,13 @@ void add_panel_routes(Api::Impl& api) {
   });
 
   api.add("GET", "/api/v1/panel/members/{id}", officers, "", [&api](RequestContext& ctx, Respond& respond) {
-    auto id = id_param(ctx.params["id"], "panel member");
+    auto id = id_param(ctx, "id", "panel member");
     if (!id) return respond(error_response(id.error()));
     respond(member_data_response(api, *id));
   });
 
   api.add("DELETE", "/api/v1/panel/members/{id}", officers, "", [&api](RequestContext& ctx, Respond& respond) {
-    auto id = id_param(ctx.params["id"], "panel member");
+    auto id = id_param(ctx, "id", "panel member");
     if (!id) return respond(error_response(id.error()));
     respond(erased_response(api, *id, ctx.user));
   });
@@ -299,49 +279,19 @@ void add_panel_routes(Api::Impl& api) {
       auto it = ctx.query.find(k);
       return (it == ctx.query.end() || it->second.empty()) ? std::string(fallback) : it->second;
     };
-    const std::string borough = q("borough", "E09000020");
-    const bool by_ward = q("by_ward", "true") != "false";
-    auto wards = analysis::borough_ward_codes(borough);
-    if (!wards) return respond(problem(400, "invalid-query", "Invalid query parameter", wards.error().message, "?borough"));
-    const std::string dir = analysis::default_census_dir();
-    std::vector<analysis::CategoryTargets> targets;
-    std::vector<std::string> per_ward_vars;
-    for (const auto& v : split(q("census", "ward,ethnicity,tenure"))) {
-      auto t = analysis::census_targets(dir, v, *wards, borough);
-      if (!t) {
-        return respond(t.error().field == "variable"
-                           ? problem(400, "invalid-query", "Invalid query parameter", t.error().message, "?census")
-                           : error_response(t.error()));
+    auto targets = panel::census_report_targets(analysis::default_census_dir(), q("census", "ward,ethnicity,tenure"),
+                                                q("borough", "E09000020"), q("by_ward", "true") != "false");
+    if (!targets) {
+      const Error& e = targets.error();
+      if (e.field == "variable" || e.field == "borough") {
+        return respond(problem(400, "invalid-query", "Invalid query parameter", e.message, e.field == "variable" ? "?census" : "?borough"));
       }
-      targets.push_back(std::move(*t));
-      if (v != "ward") per_ward_vars.push_back(v);
-    }
-    std::vector<panel::WardTargets> ward_targets;
-    if (by_ward) {
-      auto names = analysis::census_ward_names(dir, *wards);
-      if (!names) return respond(error_response(names.error()));
-      for (const auto& [code, name] : *names) {
-        panel::WardTargets wt{name, {}};
-        for (const auto& v : per_ward_vars) {
-          auto t = analysis::census_targets(dir, v, {code}, name);
-          if (!t) return respond(error_response(t.error()));
-          wt.targets.push_back(std::move(*t));
-        }
-        ward_targets.push_back(std::move(wt));
-      }
+      return respond(error_response(e));
     }
     auto facts = api.store.all_member_facts();
     if (!facts) return respond(error_response(facts.error()));
     const Date today = api.today();
-    std::vector<panel::PoolRecord> pool;
-    for (const auto& [id, fs] : *facts) {
-      panel::PoolRecord rec;
-      for (const auto& f : fs) {
-        if (f.valid_on(today) && f.value.is_string()) rec[f.key] = f.value.get<std::string>();
-      }
-      pool.push_back(std::move(rec));
-    }
-    auto report = panel::pool_report(pool, targets, ward_targets);
+    auto report = panel::pool_report(panel::pool_from_facts(*facts, today), targets->borough, targets->wards);
     if (!report) return respond(error_response(report.error()));
     auto body = report->to_json();
     body["as_of"] = today.iso();

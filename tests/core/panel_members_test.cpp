@@ -515,3 +515,20 @@ TEST(MemberImport, EveryBadRowAndColumnIsNamedAndNothingIsReturned) {
 
 }  // namespace
 }  // namespace townhall::panel
+
+namespace townhall::panel {
+namespace {
+
+// Erasure by person id (the officers' route for a request by letter) also removes panel data.
+TEST(PanelStore, ErasingThePersonOfAMemberErasesTheirPanelData) {
+  TempDb db;
+  auto m = db.store->add_member(member("Ada", {fact("tenure", "Owned", d("2026-01-10"))}), ev("panel.join")).value();
+  ASSERT_TRUE(db.store->erase_person(m.person_id, ev("person.erase")).ok());
+  EXPECT_EQ(db.store->get_member(m.id).error().code, ErrorCode::kNotFound);
+  SQLite::Database raw(db.path());
+  EXPECT_EQ(raw.execAndGet("SELECT COUNT(*) FROM panel_facts").getInt(), 0);
+  EXPECT_EQ(raw.execAndGet("SELECT COUNT(*) FROM people").getInt(), 0);
+}
+
+}  // namespace
+}  // namespace townhall::panel

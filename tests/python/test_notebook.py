@@ -1,18 +1,27 @@
 """The example notebook runs headless from top to bottom without an error."""
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
 
-def test_example_notebook_runs(census_dir, monkeypatch):
+def test_example_notebook_runs(census_dir, monkeypatch, tmp_path):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     root = Path(__file__).resolve().parents[2]
     path = root / "docs" / "notebooks" / "analysing-a-consultation.ipynb"
     nb = nbformat.read(path, as_version=4)
+    # The demo database, seeded by the CLI as `make serve` does.
+    cli = os.environ.get("TOWNHALL_CLI") or shutil.which("townhall")
+    if not cli or not Path(cli).exists():
+        pytest.skip("the townhall CLI is not built (TOWNHALL_CLI)")
+    demo = tmp_path / "demo.db"
+    subprocess.run([cli, "demo", "seed", "--db", str(demo)], check=True, capture_output=True)
     # The kernel inherits the environment: point it at the data, and let it draw inline.
+    monkeypatch.setenv("TOWNHALL_DEMO_DB", str(demo))
     monkeypatch.setenv("TOWNHALL_CENSUS_DIR", str(census_dir))
     monkeypatch.delenv("MPLBACKEND", raising=False)
     # The kernel runs in docs/notebooks: give it the absolute path of the package under test.

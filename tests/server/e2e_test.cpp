@@ -463,3 +463,70 @@ TEST_F(E2E, GovernanceRecordsAKeyDecisionSeesKd2ThenAGeneralException) {
 
 }  // namespace
 }  // namespace townhall::testing
+
+namespace townhall::testing {
+namespace {
+
+// LANG over HTTP: a consultation that promises Welsh cannot be scheduled or opened until its Welsh
+// version is complete; then residents read it in Welsh.
+TEST_F(E2E, PromisedWelshBlocksOpeningUntilTheTranslationIsComplete) {
+  std::string officer_token = add_user("officer");
+  ServerProcess server(db);
+  HttpClient officer(server.port), resident(server.port);
+  officer.token = officer_token;
+  nlohmann::json doc = {{"title", "Bus stop shelters"},
+                        {"summary", "We plan new bus stop shelters."},
+                        {"opens", "2027-03-01"},
+                        {"closes", "2027-04-11"},
+                        {"proposal", "Put shelters at ten stops."},
+                        {"reasons", "People wait in the rain."},
+                        {"options_considered", {{{"option", "Ten shelters"}}, {{"option", "None"}, {"rejected", true}}}},
+                        {"languages", {"cy"}},
+                        {"questions", {{{"id", "ok"}, {"type", "yes_no"}, {"text", "Do you agree?"}}}}};
+  auto created = officer.post("/api/v1/consultations", doc);
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string id = created.json()["id"];
+  std::string base = "/api/v1/consultations/" + id;
+
+  auto refused = officer.post(base + "/transitions", {{"to", "scheduled"}});
+  ASSERT_EQ(refused.status, 409) << refused.body;
+  auto problem = refused.json();
+  EXPECT_EQ(problem["rules"], nlohmann::json({"LANG"}));
+  const auto* lang = finding(problem["findings"], "LANG");
+  ASSERT_NE(lang, nullptr);
+  EXPECT_NE((*lang)["message"].get<std::string>().find("Welsh (cy)"), std::string::npos);
+
+  // Half a translation is still a breach, naming what is missing.
+  nlohmann::json welsh = {{"title", "Llochesi safleoedd bws"}, {"summary", "Rydym yn cynllunio llochesi newydd."}};
+  ASSERT_EQ(officer.put(base + "/translations/cy", welsh).status, 201);
+  refused = officer.post(base + "/transitions", {{"to", "scheduled"}});
+  ASSERT_EQ(refused.status, 409);
+  problem = refused.json();
+  lang = finding(problem["findings"], "LANG");
+  ASSERT_NE(lang, nullptr);
+  EXPECT_NE((*lang)["message"].get<std::string>().find("/questions/ok/text"), std::string::npos) << lang->dump();
+
+  welsh["proposal"] = "Gosod llochesi mewn deg safle.";
+  welsh["reasons"] = "Mae pobl yn aros yn y glaw.";
+  welsh["options_considered"] = {{{"option", "Deg lloches"}}, {{"option", "Dim"}}};
+  welsh["questions"] = {{"ok", {{"text", "Ydych chi'n cytuno?"}}}};
+  auto complete = officer.put(base + "/translations/cy", welsh);
+  ASSERT_EQ(complete.status, 200) << complete.body;
+  EXPECT_TRUE(complete.json()["complete"].get<bool>());
+  for (const char* to : {"scheduled", "open"}) {
+    auto moved = officer.post(base + "/transitions", {{"to", to}});
+    ASSERT_EQ(moved.status, 200) << to << ": " << moved.body;
+  }
+
+  auto read = resident.request("GET", base, "", {{"Accept-Language", "cy-GB,cy;q=0.9,en;q=0.5"}});
+  ASSERT_EQ(read.status, 200);
+  EXPECT_EQ(read.header("content-language"), "cy");
+  EXPECT_EQ(read.json()["title"], "Llochesi safleoedd bws");
+  EXPECT_EQ(read.json()["questions"][0]["text"], "Ydych chi'n cytuno?");
+  EXPECT_EQ(read.json()["field_lang"], nlohmann::json::object());
+  EXPECT_EQ(resident.get(base + "/translations/cy").json()["complete"], true);
+  EXPECT_EQ(server.stop(), 0);
+}
+
+}  // namespace
+}  // namespace townhall::testing

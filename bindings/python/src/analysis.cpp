@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "arrays.h"
 #include "common.h"
 #include "townhall/analysis/raking.h"
 #include "townhall/analysis/representativeness.h"
@@ -22,32 +23,7 @@ using townhall::python::unwrap;
 
 namespace {
 
-// A contiguous vector owned by C++ and exposed to numpy with np.asarray (zero copy).
-template <typename T>
-struct OwnedArray {
-  std::vector<T> data;
-};
-using Float64Array = OwnedArray<double>;
-
-template <typename T>
-void register_array(py::module_& m, const char* name) {
-  py::class_<OwnedArray<T>>(m, name, py::buffer_protocol(),
-                            "A vector owned by the core; np.asarray() views it without copying.")
-      .def_buffer([](OwnedArray<T>& a) {
-        return py::buffer_info(a.data.data(), static_cast<py::ssize_t>(sizeof(T)),
-                               py::format_descriptor<T>::format(), 1,
-                               {static_cast<py::ssize_t>(a.data.size())},
-                               {static_cast<py::ssize_t>(sizeof(T))});
-      })
-      .def("__len__", [](const OwnedArray<T>& a) { return a.data.size(); });
-}
-
-template <typename T>
-py::object owned(std::vector<T>&& v) {
-  auto a = std::make_unique<OwnedArray<T>>();
-  a->data = std::move(v);
-  return py::cast(std::move(a));
-}
+using townhall::python::owned;
 
 // A 1-d C-contiguous buffer of T, held open for as long as this object lives.
 template <typename T>
@@ -112,10 +88,7 @@ TallyOptions tally_options(double confidence, const std::string& method, int64_t
 namespace townhall::python {
 
 void register_analysis(py::module_& m) {
-  register_array<double>(m, "Float64Array");
-  register_array<int32_t>(m, "Int32Array");
-  register_array<int64_t>(m, "Int64Array");
-  register_array<uint8_t>(m, "UInt8Array");
+  register_arrays(m);
 
   m.def(
       "_response_table",
@@ -147,50 +120,7 @@ void register_analysis(py::module_& m) {
             return build_response_table(*qs, in);
           }();
         }
-        ResponseTable t = unwrap(std::move(r));
-        py::list cols;
-        for (auto& c : t.columns) {
-          py::dict d;
-          d["name"] = c.name;
-          d["question_id"] = c.question_id;
-          d["question_type"] = c.question_type;
-          d["ordered"] = c.ordered;
-          d["categories"] = c.categories;
-          switch (c.kind) {
-            case ColumnKind::kCategorical:
-              d["kind"] = "categorical";
-              d["codes"] = owned(std::move(c.codes));
-              break;
-            case ColumnKind::kBoolean:
-              d["kind"] = "boolean";
-              d["values"] = owned(std::move(c.values));
-              d["missing"] = owned(std::move(c.missing));
-              break;
-            case ColumnKind::kInteger:
-              d["kind"] = "integer";
-              d["values"] = owned(std::move(c.integers));
-              d["missing"] = owned(std::move(c.missing));
-              break;
-            case ColumnKind::kText: {
-              d["kind"] = "text";
-              py::list text;
-              for (size_t i = 0; i < c.text.size(); ++i)
-                text.append(c.missing[i] ? py::object(py::none()) : py::object(py::str(c.text[i])));
-              d["values"] = text;
-              break;
-            }
-          }
-          cols.append(d);
-        }
-        py::dict out;
-        out["rows"] = t.rows;
-        out["columns"] = cols;
-        out["channel_codes"] = owned(std::move(t.channel_codes));
-        out["channel_categories"] = t.channel_categories;
-        out["language_codes"] = owned(std::move(t.language_codes));
-        out["language_categories"] = t.language_categories;
-        out["submitted_at_ns"] = owned(std::move(t.submitted_at_ns));
-        return out;
+        return response_table_to_dict(unwrap(std::move(r)));
       },
       py::arg("questions"), py::arg("responses"),
       "Responses as typed columns (see townhall.responses_frame).");

@@ -40,6 +40,8 @@ inline void unwrap(const Status& s) {
 
 void register_errors(pybind11::module_& m);
 void register_analysis(pybind11::module_& m);
+void register_database(pybind11::module_& m);
+void register_free_text(pybind11::module_& m);
 
 }  // namespace townhall::python
 

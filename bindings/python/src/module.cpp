@@ -347,4 +347,6 @@ PYBIND11_MODULE(_townhall, m) {
       py::arg("text"), py::arg("lang"));
 
   townhall::python::register_analysis(m);
+  townhall::python::register_database(m);
+  townhall::python::register_free_text(m);
 }

@@ -9,6 +9,7 @@ Dates are :class:`datetime.date`. Errors are :class:`townhall.Error` subclasses 
 
 from __future__ import annotations
 
+import builtins as _builtins
 import datetime as _dt
 import json as _json
 import os as _os
@@ -20,13 +21,16 @@ from ._townhall import (BankHoliday, ClosePlan, ComplianceReport, Consultation, 
                         is_bank_holiday, is_working_day, last_working_day_on_or_before,
                         latest_publication, parse_date, practical_latest_publication, rule, rules,
                         today_in_london)
-from .errors import (Conflict, Error, Infeasible, InternalError, InvalidCsv, InvalidInput,
-                     InvalidJson, IoError, NotFound, SchemaError)
+from .errors import (Conflict, DatabaseNotFound, Error, Infeasible, InternalError, InvalidCsv,
+                     InvalidInput, InvalidJson, IoError, NotATownhallDatabase, NotFound,
+                     SchemaError, SchemaTooNew)
 from .analysis import (RakingReport, crosstab, kish_effective_sample_size, rake,
                        representativeness, tally)
 from .plots import plot_answers_by_group, plot_representativeness
 from .census import census_targets
 from .responses import responses_frame
+from .database import Database, open
+from . import text
 
 __version__ = "0.1.0"
 
@@ -46,7 +50,7 @@ def _policy_from_json(cls, text: str) -> Policy:
 def _policy_from_file(cls, path: str | _os.PathLike[str]) -> Policy:
     """A policy from a JSON file (charter-policy.schema.json)."""
     try:
-        with open(path, encoding="utf-8") as f:
+        with _builtins.open(path, encoding="utf-8") as f:
             text = f.read()
     except OSError as e:
         raise IoError(f"cannot read policy file {path}: {e.strerror}", code="io",
@@ -175,7 +179,7 @@ def check_forward_plan_csv(csv: str | _os.PathLike[str],
         text = csv
     else:
         try:
-            with open(csv, encoding="utf-8") as f:
+            with _builtins.open(csv, encoding="utf-8") as f:
                 text = f.read()
         except OSError as e:
             raise IoError(f"cannot read {csv}: {e.strerror}", code="io", field=str(csv)) from e
@@ -216,7 +220,8 @@ __all__ = [
     "BankHoliday", "ClosePlan", "ComplianceReport", "Consultation", "Finding", "Policy", "Rule",
     "RakingReport",
     "Error", "InvalidInput", "InvalidJson", "SchemaError", "InvalidCsv", "NotFound", "Conflict",
-    "Infeasible", "IoError", "InternalError",
+    "Infeasible", "IoError", "InternalError", "DatabaseNotFound", "SchemaTooNew",
+    "NotATownhallDatabase", "Database", "open", "text",
     "bank_holidays", "bank_holidays_frame", "clear_days", "earliest_event", "is_bank_holiday",
     "is_working_day", "last_working_day_on_or_before", "latest_publication", "parse_date",
     "practical_latest_publication", "rule", "rules", "today_in_london",

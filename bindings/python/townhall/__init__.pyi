@@ -9,7 +9,11 @@ from .analysis import RakingReport as RakingReport
 from .errors import (Conflict as Conflict, Error as Error, Infeasible as Infeasible,
                      InternalError as InternalError, InvalidCsv as InvalidCsv,
                      InvalidInput as InvalidInput, InvalidJson as InvalidJson, IoError as IoError,
-                     NotFound as NotFound, SchemaError as SchemaError)
+                     NotFound as NotFound, SchemaError as SchemaError,
+                     DatabaseNotFound as DatabaseNotFound, SchemaTooNew as SchemaTooNew,
+                     NotATownhallDatabase as NotATownhallDatabase)
+from .database import Database as Database
+from . import text as text
 
 __version__: str
 
@@ -181,3 +185,5 @@ def check_forward_plan_csv(csv: str | os.PathLike[str],
                            policy: Policy | Mapping[str, Any] | None = None,
                            as_of: datetime.date | None = None) -> ComplianceReport: ...
 def readability(text: str, lang: str = "en-GB") -> dict[str, Any]: ...
+
+def open(path: str | os.PathLike[str], writable: bool = ..., create: bool = ...) -> Database: ...

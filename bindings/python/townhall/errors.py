@@ -56,6 +56,18 @@ class InternalError(Error):
     """A bug in townhall (code ``internal``)."""
 
 
+class DatabaseNotFound(NotFound, FileNotFoundError):
+    """townhall.open() was given a path with no file (``field`` is ``"path"``)."""
+
+
+class SchemaTooNew(Conflict):
+    """The database was written by a newer Townhall (a schema version this one does not know)."""
+
+
+class NotATownhallDatabase(InvalidInput):
+    """The file is not a Townhall database (not SQLite, or SQLite without Townhall's tables)."""
+
+
 _BY_CODE: dict[str, type[Error]] = {
     "invalid-argument": InvalidInput,
     "invalid-json": InvalidJson,
@@ -75,4 +87,5 @@ def class_for_code(code: str) -> type[Error]:
 
 
 __all__ = ["Error", "InvalidInput", "InvalidJson", "SchemaError", "InvalidCsv", "NotFound",
-           "Conflict", "Infeasible", "IoError", "InternalError", "class_for_code"]
+           "Conflict", "Infeasible", "IoError", "InternalError", "DatabaseNotFound", "SchemaTooNew",
+           "NotATownhallDatabase", "class_for_code"]

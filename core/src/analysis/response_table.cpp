@@ -1,13 +1,13 @@
 #include "townhall/analysis/response_table.h"
 
+#include <cstring>
 #include <limits>
 #include <map>
 #include <string>
-
-#include "townhall/util/json_schema.h"
 #include <unordered_map>
 
 #include "townhall/date.h"
+#include "townhall/util/json_schema.h"
 
 namespace townhall::analysis {
 
@@ -45,14 +45,300 @@ int digits(std::string_view s, size_t pos, size_t n, bool& ok) {
   return v;
 }
 
+enum class QType { kSingle, kScale, kYesNo, kMultiple, kRanking, kFreeText };
+
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 // A question and the columns it feeds.
 struct Plan {
   std::string id, type;
+  QType kind = QType::kSingle;
   std::vector<std::string> options;
-  std::unordered_map<std::string, int32_t> option_index;
+  std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>> option_index;
   int64_t lo = 1, hi = 5;
   size_t first_column = 0;
+
+  int32_t option(std::string_view s) const {
+    if (options.size() <= 16) {  // a short scan beats hashing for the usual handful of options
+      for (size_t i = 0; i < options.size(); ++i)
+        if (options[i].size() == s.size() && std::memcmp(options[i].data(), s.data(), s.size()) == 0)
+          return static_cast<int32_t>(i);
+      return -1;
+    }
+    auto it = option_index.find(s);
+    return it == option_index.end() ? -1 : it->second;
+  }
 };
+
+// ---- the flat answers parser -------------------------------------------------------------------
+// Parses {"id": value, ...} where value is a string, an integer, true/false, null or an array of
+// strings. Returns false for anything else (or malformed JSON): the caller then uses nlohmann.
+struct FlatValue {
+  enum Kind { kString, kInteger, kBool, kNull, kStrings } kind = kNull;
+  std::string_view key;
+  std::string_view text;     // kString
+  int64_t integer = 0;       // kInteger
+  bool boolean = false;      // kBool
+  size_t first = 0, count = 0;  // kStrings: range in FlatParser::items
+};
+
+struct FlatParser {
+  std::vector<FlatValue> values;
+  std::vector<std::string_view> items;
+  std::vector<std::unique_ptr<std::string>> decoded;  // unescaped strings (stable addresses)
+  size_t decoded_used = 0;
+
+  const char* p = nullptr;
+  const char* end = nullptr;
+
+  void ws() {
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')) ++p;
+  }
+
+  static int hex(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  }
+
+  bool hex4(uint32_t& out) {
+    if (end - p < 4) return false;
+    out = 0;
+    for (int i = 0; i < 4; ++i) {
+      int h = hex(p[i]);
+      if (h < 0) return false;
+      out = out * 16 + static_cast<uint32_t>(h);
+    }
+    p += 4;
+    return true;
+  }
+
+  static void put_utf8(std::string& s, uint32_t cp) {
+    if (cp < 0x80) {
+      s += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      s += static_cast<char>(0xC0 | (cp >> 6));
+      s += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      s += static_cast<char>(0xE0 | (cp >> 12));
+      s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      s += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      s += static_cast<char>(0xF0 | (cp >> 18));
+      s += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      s += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  }
+
+  // At the opening quote. Control characters are refused (as JSON requires).
+  bool string(std::string_view& out) {
+    ++p;
+    const char* start = p;
+    while (p < end && *p != '"' && *p != '\\') {
+      if (static_cast<unsigned char>(*p) < 0x20) return false;
+      ++p;
+    }
+    if (p >= end) return false;
+    if (*p == '"') {
+      out = std::string_view(start, static_cast<size_t>(p - start));
+      ++p;
+      return true;
+    }
+    if (decoded_used == decoded.size()) decoded.push_back(std::make_unique<std::string>());
+    std::string& s = *decoded[decoded_used++];
+    s.assign(start, static_cast<size_t>(p - start));
+    while (p < end && *p != '"') {
+      char c = *p;
+      if (static_cast<unsigned char>(c) < 0x20) return false;
+      if (c != '\\') {
+        s += c;
+        ++p;
+        continue;
+      }
+      if (++p >= end) return false;
+      switch (*p++) {
+        case '"': s += '"'; break;
+        case '\\': s += '\\'; break;
+        case '/': s += '/'; break;
+        case 'b': s += '\b'; break;
+        case 'f': s += '\f'; break;
+        case 'n': s += '\n'; break;
+        case 'r': s += '\r'; break;
+        case 't': s += '\t'; break;
+        case 'u': {
+          uint32_t cp = 0;
+          if (!hex4(cp)) return false;
+          if (cp >= 0xD800 && cp <= 0xDBFF) {
+            uint32_t lo = 0;
+            if (end - p < 6 || p[0] != '\\' || p[1] != 'u') return false;
+            p += 2;
+            if (!hex4(lo) || lo < 0xDC00 || lo > 0xDFFF) return false;
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            return false;
+          }
+          put_utf8(s, cp);
+          break;
+        }
+        default: return false;
+      }
+    }
+    if (p >= end) return false;
+    ++p;
+    out = s;
+    return true;
+  }
+
+  bool literal(const char* word, size_t n) {
+    if (static_cast<size_t>(end - p) < n || std::memcmp(p, word, n) != 0) return false;
+    p += n;
+    return true;
+  }
+
+  bool value(FlatValue& v) {
+    if (p >= end) return false;
+    char c = *p;
+    if (c == '"') {
+      v.kind = FlatValue::kString;
+      return string(v.text);
+    }
+    if (c == '-' || (c >= '0' && c <= '9')) {
+      bool neg = c == '-';
+      if (neg) ++p;
+      if (p >= end || *p < '0' || *p > '9') return false;
+      if (*p == '0' && p + 1 < end && p[1] >= '0' && p[1] <= '9') return false;
+      uint64_t x = 0;
+      int digits = 0;
+      while (p < end && *p >= '0' && *p <= '9') {
+        x = x * 10 + static_cast<uint64_t>(*p - '0');
+        ++p;
+        if (++digits > 18) return false;  // let nlohmann judge very long numbers
+      }
+      if (p < end && (*p == '.' || *p == 'e' || *p == 'E')) return false;  // not an integer
+      v.kind = FlatValue::kInteger;
+      v.integer = neg ? -static_cast<int64_t>(x) : static_cast<int64_t>(x);
+      return true;
+    }
+    if (c == 't') {
+      v.kind = FlatValue::kBool;
+      v.boolean = true;
+      return literal("true", 4);
+    }
+    if (c == 'f') {
+      v.kind = FlatValue::kBool;
+      v.boolean = false;
+      return literal("false", 5);
+    }
+    if (c == 'n') {
+      v.kind = FlatValue::kNull;
+      return literal("null", 4);
+    }
+    if (c == '[') {
+      ++p;
+      v.kind = FlatValue::kStrings;
+      v.first = items.size();
+      ws();
+      if (p < end && *p == ']') {
+        ++p;
+        return true;
+      }
+      for (;;) {
+        ws();
+        if (p >= end || *p != '"') return false;
+        std::string_view item;
+        if (!string(item)) return false;
+        items.push_back(item);
+        ++v.count;
+        ws();
+        if (p >= end) return false;
+        if (*p == ',') {
+          ++p;
+          continue;
+        }
+        if (*p == ']') {
+          ++p;
+          return true;
+        }
+        return false;
+      }
+    }
+    return false;
+  }
+
+  bool parse(std::string_view text) {
+    values.clear();
+    items.clear();
+    decoded_used = 0;
+    p = text.data();
+    end = p + text.size();
+    ws();
+    if (p >= end || *p != '{') return false;
+    ++p;
+    ws();
+    if (p < end && *p == '}') {
+      ++p;
+    } else {
+      for (;;) {
+        ws();
+        if (p >= end || *p != '"') return false;
+        FlatValue v;
+        if (!string(v.key)) return false;
+        ws();
+        if (p >= end || *p != ':') return false;
+        ++p;
+        ws();
+        if (!value(v)) return false;
+        values.push_back(v);
+        ws();
+        if (p >= end) return false;
+        if (*p == ',') {
+          ++p;
+          continue;
+        }
+        if (*p == '}') {
+          ++p;
+          break;
+        }
+        return false;
+      }
+    }
+    ws();
+    return p == end;
+  }
+};
+
+bool valid_utf8(std::string_view s) {
+  const auto* u = reinterpret_cast<const unsigned char*>(s.data());
+  size_t n = s.size(), i = 0;
+  while (i < n) {
+    unsigned char c = u[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    uint32_t cp;
+    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1Fu; }
+    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0Fu; }
+    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07u; }
+    else return false;
+    if (i + len > n) return false;
+    for (size_t k = 1; k < len; ++k) {
+      if ((u[i + k] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (u[i + k] & 0x3Fu);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+      return false;
+    i += len;
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -98,13 +384,228 @@ Result<int64_t> parse_rfc3339_ns(std::string_view s, std::string_view field) {
   return secs * 1'000'000'000 + frac_ns;
 }
 
-Result<ResponseTable> build_response_table(const nlohmann::json& questions,
-                                           std::span<const ResponseInput> responses) {
-  if (!questions.is_array()) return invalid_argument("questions", "must be an array");
+
+struct ResponseTableBuilder::Impl {
   ResponseTable t;
-  t.rows = responses.size();
-  const size_t n = responses.size();
   std::vector<Plan> plans;
+  std::unordered_map<std::string, size_t, StringHash, std::equal_to<>> plan_of;
+  std::vector<size_t> seen;  // per plan: last row + 1 that answered it (duplicate keys → fallback)
+  std::map<std::string, int32_t, std::less<>> languages;
+  std::string last_language;
+  int32_t last_language_code = -1;
+  std::string last_time;
+  int64_t last_time_ns = 0;
+  FlatParser parser;
+
+  std::string row_field(size_t r) const { return "/responses/" + std::to_string(r); }
+
+  // Appends row r with every cell missing.
+  void start_row() {
+    for (auto& c : t.columns) {
+      switch (c.kind) {
+        case ColumnKind::kCategorical: c.codes.push_back(-1); break;
+        case ColumnKind::kBoolean: c.values.push_back(0); c.missing.push_back(1); break;
+        case ColumnKind::kInteger: c.integers.push_back(0); c.missing.push_back(1); break;
+        case ColumnKind::kText: c.text.push({}); c.missing.push_back(1); break;
+      }
+    }
+  }
+
+  // Back to every cell missing (before the slow path re-reads a row the fast path gave up on).
+  void clear_row(size_t r) {
+    for (auto& c : t.columns) {
+      switch (c.kind) {
+        case ColumnKind::kCategorical: c.codes[r] = -1; break;
+        case ColumnKind::kBoolean: c.values[r] = 0; c.missing[r] = 1; break;
+        case ColumnKind::kInteger: c.integers[r] = 0; c.missing[r] = 1; break;
+        case ColumnKind::kText:
+          c.text.data.resize(static_cast<size_t>(c.text.offsets[r]));
+          c.text.offsets[r + 1] = c.text.offsets[r];
+          c.missing[r] = 1;
+          break;
+      }
+    }
+  }
+
+  Status meta(size_t r, std::string_view channel, std::string_view language,
+              std::string_view submitted_at, std::string_view reference) {
+    int32_t ch = -1;
+    for (size_t c = 0; c < t.channel_categories.size(); ++c)
+      if (channel == t.channel_categories[c]) ch = static_cast<int32_t>(c);
+    if (ch < 0 && !channel.empty())
+      return invalid_argument(row_field(r) + "/channel", "unknown channel \"" + std::string(channel) + "\"");
+    t.channel_codes.push_back(ch);
+    int32_t lang = -1;
+    if (!language.empty()) {
+      if (language == last_language && last_language_code >= 0) {
+        lang = last_language_code;
+      } else {
+        auto it = languages.find(language);
+        if (it == languages.end()) {
+          it = languages.emplace(std::string(language), static_cast<int32_t>(languages.size())).first;
+          t.language_categories.emplace_back(language);
+        }
+        lang = it->second;
+        last_language.assign(language);
+        last_language_code = lang;
+      }
+    }
+    t.language_codes.push_back(lang);
+    int64_t ns = std::numeric_limits<int64_t>::min();
+    if (!submitted_at.empty()) {
+      if (submitted_at == last_time) {
+        ns = last_time_ns;
+      } else {
+        auto parsed = parse_rfc3339_ns(submitted_at, row_field(r) + "/submitted_at");
+        if (!parsed) return parsed.error();
+        ns = *parsed;
+        last_time.assign(submitted_at);
+        last_time_ns = ns;
+      }
+    }
+    t.submitted_at_ns.push_back(ns);
+    t.references.push(reference);
+    return Status::Ok();
+  }
+
+  // The reference path: answers as parsed JSON. Messages name /responses/<r>/answers/<id>.
+  Status answers_json(size_t r, const nlohmann::json& answers) {
+    if (answers.is_null()) return Status::Ok();
+    const std::string rfield = row_field(r);
+    if (!answers.is_object())
+      return invalid_argument(rfield + "/answers", "must be an object keyed by question id");
+    for (const Plan& p : plans) {
+      auto it = answers.find(p.id);
+      if (it == answers.end() || it->is_null()) continue;
+      const nlohmann::json& a = *it;
+      const std::string field = rfield + "/answers/" + json_pointer_token(p.id);
+      ResponseColumn& col = t.columns[p.first_column];
+      switch (p.kind) {
+        case QType::kSingle: {
+          if (!a.is_string()) return invalid_argument(field, "must be one option (a string)");
+          int32_t o = p.option(a.get_ref<const std::string&>());
+          if (o < 0) return invalid_argument(field, "\"" + a.get<std::string>() + "\" is not one of the options");
+          col.codes[r] = o;
+          break;
+        }
+        case QType::kScale: {
+          if (!a.is_number_integer()) return invalid_argument(field, "must be a whole number");
+          if (a.is_number_unsigned() && a.get<uint64_t>() > static_cast<uint64_t>(p.hi))
+            return invalid_argument(field, "must be from " + std::to_string(p.lo) + " to " + std::to_string(p.hi));
+          int64_t v = a.get<int64_t>();
+          if (v < p.lo || v > p.hi)
+            return invalid_argument(field, "must be from " + std::to_string(p.lo) + " to " + std::to_string(p.hi));
+          col.codes[r] = static_cast<int32_t>(v - p.lo);
+          break;
+        }
+        case QType::kYesNo:
+          if (!a.is_boolean()) return invalid_argument(field, "must be true (yes) or false (no)");
+          col.values[r] = a.get<bool>() ? 1 : 0;
+          col.missing[r] = 0;
+          break;
+        case QType::kFreeText:
+          if (!a.is_string()) return invalid_argument(field, "must be text");
+          set_text(col, r, a.get_ref<const std::string&>());
+          break;
+        case QType::kMultiple:
+        case QType::kRanking: {
+          if (!a.is_array()) return invalid_argument(field, "must be an array of options");
+          std::vector<std::string_view> items;
+          for (size_t i = 0; i < a.size(); ++i) {
+            if (!a[i].is_string()) return invalid_argument(field + "/" + std::to_string(i), "must be a string");
+            items.push_back(a[i].get_ref<const std::string&>());
+          }
+          if (auto st = choices(p, r, field, items); !st) return st;
+          break;
+        }
+      }
+    }
+    return Status::Ok();
+  }
+
+  static void set_text(ResponseColumn& col, size_t r, std::string_view s) {
+    // Row r is the last row: its text is the tail of the buffer.
+    col.text.data.append(s);
+    col.text.offsets[r + 1] = static_cast<int64_t>(col.text.data.size());
+    col.missing[r] = 0;
+  }
+
+  Status choices(const Plan& p, size_t r, const std::string& field, std::span<const std::string_view> items) {
+    for (size_t k = 0; k < p.options.size(); ++k)
+      t.columns[p.first_column + k].missing[r] = p.kind == QType::kMultiple ? 0 : 1;
+    for (size_t i = 0; i < items.size(); ++i) {
+      int32_t o = p.option(items[i]);
+      if (o < 0)
+        return invalid_argument(field + "/" + std::to_string(i),
+                                "\"" + std::string(items[i]) + "\" is not one of the options");
+      ResponseColumn& oc = t.columns[p.first_column + static_cast<size_t>(o)];
+      if (p.kind == QType::kMultiple) {
+        oc.values[r] = 1;
+      } else {
+        if (!oc.missing[r])
+          return invalid_argument(field + "/" + std::to_string(i), "\"" + std::string(items[i]) + "\" is ranked twice");
+        oc.integers[r] = static_cast<int64_t>(i) + 1;
+        oc.missing[r] = 0;
+      }
+    }
+    return Status::Ok();
+  }
+
+  // The fast path over the parsed flat object. False: give the row to the JSON path (which
+  // either reads it the same way or reports the precise error).
+  bool answers_flat(size_t r) {
+    for (const FlatValue& v : parser.values) {
+      auto pi = plan_of.find(v.key);
+      if (pi == plan_of.end()) continue;  // not a question (any more): ignored, as in the JSON path
+      if (seen[pi->second] == r + 1) return false;  // a duplicate key
+      seen[pi->second] = r + 1;
+      if (v.kind == FlatValue::kNull) continue;
+      const Plan& p = plans[pi->second];
+      ResponseColumn& col = t.columns[p.first_column];
+      switch (p.kind) {
+        case QType::kSingle: {
+          if (v.kind != FlatValue::kString) return false;
+          int32_t o = p.option(v.text);
+          if (o < 0) return false;
+          col.codes[r] = o;
+          break;
+        }
+        case QType::kScale:
+          if (v.kind != FlatValue::kInteger || v.integer < p.lo || v.integer > p.hi) return false;
+          col.codes[r] = static_cast<int32_t>(v.integer - p.lo);
+          break;
+        case QType::kYesNo:
+          if (v.kind != FlatValue::kBool) return false;
+          col.values[r] = v.boolean ? 1 : 0;
+          col.missing[r] = 0;
+          break;
+        case QType::kFreeText:
+          if (v.kind != FlatValue::kString || !valid_utf8(v.text)) return false;
+          set_text(col, r, v.text);
+          break;
+        case QType::kMultiple:
+        case QType::kRanking: {
+          if (v.kind != FlatValue::kStrings) return false;
+          static const std::string kNoField;
+          if (!choices(p, r, kNoField, std::span<const std::string_view>(parser.items).subspan(v.first, v.count)))
+            return false;
+          break;
+        }
+      }
+    }
+    return true;
+  }
+};
+
+ResponseTableBuilder::ResponseTableBuilder(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ResponseTableBuilder::ResponseTableBuilder(ResponseTableBuilder&&) noexcept = default;
+ResponseTableBuilder& ResponseTableBuilder::operator=(ResponseTableBuilder&&) noexcept = default;
+ResponseTableBuilder::~ResponseTableBuilder() = default;
+
+Result<ResponseTableBuilder> ResponseTableBuilder::create(const nlohmann::json& questions) {
+  if (!questions.is_array()) return invalid_argument("questions", "must be an array");
+  auto impl = std::make_unique<Impl>();
+  ResponseTable& t = impl->t;
   for (size_t qi = 0; qi < questions.size(); ++qi) {
     const auto& q = questions[qi];
     std::string qfield = "/questions/" + std::to_string(qi);
@@ -115,8 +616,7 @@ Result<ResponseTable> build_response_table(const nlohmann::json& questions,
     p.id = q["id"].get<std::string>();
     p.type = q["type"].get<std::string>();
     p.options = options_of(q);
-    for (size_t i = 0; i < p.options.size(); ++i)
-      p.option_index.emplace(p.options[i], static_cast<int32_t>(i));
+    for (size_t i = 0; i < p.options.size(); ++i) p.option_index.emplace(p.options[i], static_cast<int32_t>(i));
     p.first_column = t.columns.size();
     auto column = [&](std::string name, ColumnKind kind) {
       ResponseColumn c;
@@ -124,19 +624,15 @@ Result<ResponseTable> build_response_table(const nlohmann::json& questions,
       c.question_id = p.id;
       c.question_type = p.type;
       c.kind = kind;
-      switch (kind) {
-        case ColumnKind::kCategorical: c.codes.assign(n, -1); break;
-        case ColumnKind::kBoolean: c.values.assign(n, 0); c.missing.assign(n, 1); break;
-        case ColumnKind::kInteger: c.integers.assign(n, 0); c.missing.assign(n, 1); break;
-        case ColumnKind::kText: c.text.resize(n); c.missing.assign(n, 1); break;
-      }
       return c;
     };
     if (p.type == "single_choice") {
+      p.kind = QType::kSingle;
       auto c = column(p.id, ColumnKind::kCategorical);
       c.categories = p.options;
       t.columns.push_back(std::move(c));
     } else if (p.type == "scale") {
+      p.kind = QType::kScale;
       p.lo = int_or(q, "min", 1);
       p.hi = int_or(q, "max", 5);
       if (p.hi < p.lo || p.hi - p.lo > 1000)
@@ -146,101 +642,81 @@ Result<ResponseTable> build_response_table(const nlohmann::json& questions,
       for (int64_t v = p.lo; v <= p.hi; ++v) c.categories.push_back(std::to_string(v));
       t.columns.push_back(std::move(c));
     } else if (p.type == "yes_no") {
+      p.kind = QType::kYesNo;
       t.columns.push_back(column(p.id, ColumnKind::kBoolean));
     } else if (p.type == "multiple_choice") {
+      p.kind = QType::kMultiple;
       for (const auto& o : p.options) t.columns.push_back(column(p.id + "[" + o + "]", ColumnKind::kBoolean));
     } else if (p.type == "ranking") {
+      p.kind = QType::kRanking;
       for (const auto& o : p.options) t.columns.push_back(column(p.id + "[" + o + "]", ColumnKind::kInteger));
     } else if (p.type == "free_text") {
+      p.kind = QType::kFreeText;
       t.columns.push_back(column(p.id, ColumnKind::kText));
     } else {
       return invalid_argument(qfield + "/type", "unknown question type \"" + p.type + "\"");
     }
-    plans.push_back(std::move(p));
+    if (!impl->plan_of.emplace(p.id, impl->plans.size()).second)
+      return invalid_argument(qfield + "/id", "question id \"" + p.id + "\" is used twice");
+    impl->plans.push_back(std::move(p));
   }
-
+  impl->seen.assign(impl->plans.size(), 0);
   t.channel_categories.assign(std::begin(kChannels), std::end(kChannels));
-  t.channel_codes.assign(n, -1);
-  t.language_codes.assign(n, -1);
-  t.submitted_at_ns.assign(n, std::numeric_limits<int64_t>::min());
-  std::map<std::string, int32_t> languages;
+  return ResponseTableBuilder(std::move(impl));
+}
 
-  for (size_t r = 0; r < n; ++r) {
-    const ResponseInput& in = responses[r];
-    const std::string rfield = "/responses/" + std::to_string(r);
-    for (size_t c = 0; c < t.channel_categories.size(); ++c)
-      if (in.channel == t.channel_categories[c]) t.channel_codes[r] = static_cast<int32_t>(c);
-    if (t.channel_codes[r] < 0 && !in.channel.empty())
-      return invalid_argument(rfield + "/channel", "unknown channel \"" + in.channel + "\"");
-    if (!in.language.empty()) {
-      auto [it, added] = languages.emplace(in.language, static_cast<int32_t>(languages.size()));
-      if (added) t.language_categories.push_back(in.language);
-      t.language_codes[r] = it->second;
-    }
-    if (!in.submitted_at.empty()) {
-      auto ns = parse_rfc3339_ns(in.submitted_at, rfield + "/submitted_at");
-      if (!ns) return ns.error();
-      t.submitted_at_ns[r] = *ns;
-    }
-    if (!in.answers || in.answers->is_null()) continue;
-    const nlohmann::json& answers = *in.answers;
-    if (!answers.is_object())
-      return invalid_argument(rfield + "/answers", "must be an object keyed by question id");
-    for (const Plan& p : plans) {
-      auto it = answers.find(p.id);
-      if (it == answers.end() || it->is_null()) continue;
-      const nlohmann::json& a = *it;
-      const std::string field = rfield + "/answers/" + json_pointer_token(p.id);
-      ResponseColumn& col = t.columns[p.first_column];
-      if (p.type == "single_choice") {
-        if (!a.is_string()) return invalid_argument(field, "must be one option (a string)");
-        auto o = p.option_index.find(a.get_ref<const std::string&>());
-        if (o == p.option_index.end())
-          return invalid_argument(field, "\"" + a.get<std::string>() + "\" is not one of the options");
-        col.codes[r] = o->second;
-      } else if (p.type == "scale") {
-        if (!a.is_number_integer()) return invalid_argument(field, "must be a whole number");
-        int64_t v = a.get<int64_t>();
-        if (v < p.lo || v > p.hi)
-          return invalid_argument(field, "must be from " + std::to_string(p.lo) + " to " +
-                                             std::to_string(p.hi));
-        col.codes[r] = static_cast<int32_t>(v - p.lo);
-      } else if (p.type == "yes_no") {
-        if (!a.is_boolean()) return invalid_argument(field, "must be true (yes) or false (no)");
-        col.values[r] = a.get<bool>() ? 1 : 0;
-        col.missing[r] = 0;
-      } else if (p.type == "free_text") {
-        if (!a.is_string()) return invalid_argument(field, "must be text");
-        col.text[r] = a.get<std::string>();
-        col.missing[r] = 0;
-      } else {  // multiple_choice, ranking
-        if (!a.is_array()) return invalid_argument(field, "must be an array of options");
-        for (size_t k = 0; k < p.options.size(); ++k) {
-          ResponseColumn& oc = t.columns[p.first_column + k];
-          oc.missing[r] = p.type == "multiple_choice" ? 0 : 1;
-        }
-        for (size_t i = 0; i < a.size(); ++i) {
-          if (!a[i].is_string())
-            return invalid_argument(field + "/" + std::to_string(i), "must be a string");
-          auto o = p.option_index.find(a[i].get_ref<const std::string&>());
-          if (o == p.option_index.end())
-            return invalid_argument(field + "/" + std::to_string(i),
-                                    "\"" + a[i].get<std::string>() + "\" is not one of the options");
-          ResponseColumn& oc = t.columns[p.first_column + static_cast<size_t>(o->second)];
-          if (p.type == "multiple_choice") {
-            oc.values[r] = 1;
-          } else {
-            if (!oc.missing[r])
-              return invalid_argument(field + "/" + std::to_string(i),
-                                      "\"" + a[i].get<std::string>() + "\" is ranked twice");
-            oc.integers[r] = static_cast<int64_t>(i) + 1;
-            oc.missing[r] = 0;
-          }
-        }
-      }
+void ResponseTableBuilder::reserve(size_t rows) {
+  ResponseTable& t = impl_->t;
+  for (auto& c : t.columns) {
+    switch (c.kind) {
+      case ColumnKind::kCategorical: c.codes.reserve(rows); break;
+      case ColumnKind::kBoolean: c.values.reserve(rows); c.missing.reserve(rows); break;
+      case ColumnKind::kInteger: c.integers.reserve(rows); c.missing.reserve(rows); break;
+      case ColumnKind::kText: c.text.offsets.reserve(rows + 1); c.missing.reserve(rows); break;
     }
   }
-  return t;
+  t.channel_codes.reserve(rows);
+  t.language_codes.reserve(rows);
+  t.submitted_at_ns.reserve(rows);
+  t.references.offsets.reserve(rows + 1);
+}
+
+size_t ResponseTableBuilder::rows() const { return impl_->t.rows; }
+
+Status ResponseTableBuilder::add(const nlohmann::json* answers, std::string_view channel,
+                                 std::string_view language, std::string_view submitted_at,
+                                 std::string_view reference) {
+  const size_t r = impl_->t.rows;
+  if (auto st = impl_->meta(r, channel, language, submitted_at, reference); !st) return st;
+  impl_->start_row();
+  ++impl_->t.rows;
+  return answers ? impl_->answers_json(r, *answers) : Status::Ok();
+}
+
+Status ResponseTableBuilder::add_json_text(std::string_view answers_json, std::string_view channel,
+                                           std::string_view language, std::string_view submitted_at,
+                                           std::string_view reference) {
+  const size_t r = impl_->t.rows;
+  if (auto st = impl_->meta(r, channel, language, submitted_at, reference); !st) return st;
+  impl_->start_row();
+  ++impl_->t.rows;
+  if (impl_->parser.parse(answers_json) && impl_->answers_flat(r)) return Status::Ok();
+  impl_->clear_row(r);
+  auto parsed = parse_json(answers_json, impl_->row_field(r) + "/answers");
+  if (!parsed) return parsed.error();
+  return impl_->answers_json(r, *parsed);
+}
+
+ResponseTable ResponseTableBuilder::finish() && { return std::move(impl_->t); }
+
+Result<ResponseTable> build_response_table(const nlohmann::json& questions,
+                                           std::span<const ResponseInput> responses) {
+  auto b = ResponseTableBuilder::create(questions);
+  if (!b) return b.error();
+  b->reserve(responses.size());
+  for (const ResponseInput& in : responses)
+    if (auto st = b->add(in.answers, in.channel, in.language, in.submitted_at); !st) return st.error();
+  return std::move(*b).finish();
 }
 
 }  // namespace townhall::analysis

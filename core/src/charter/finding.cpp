@@ -43,6 +43,14 @@ const std::vector<RuleInfo>& rule_catalogue() {
        "Gunning principle 4"},
       {"VAR", Severity::kWarning, "A big consultation offers at least one channel that is not online",
        "Charter for Public Participation: Variety"},
+      {"LANG", Severity::kBreach,
+       "Every language a consultation promises is complete before it opens",
+       "Charter for Public Participation: Variety (a range of voices); Equality Act 2010 s149 (public sector "
+       "equality duty); Council Plan: culturally appropriate and accessible materials"},
+      {"READ", Severity::kWarning,
+       "Consultation materials meet the plain-language target: short sentences, a reading age of about 9",
+       "Gunning principle 2 (enough information for intelligent consideration); GOV.UK content design: "
+       "writing for GOV.UK (sentences of 25 words or fewer, reading age 9)"},
       {"KD-1", Severity::kBreach,
        "Key decision test: spend or savings over the threshold, or significant effects in two or more wards",
        "SI 2012/2089 reg 8; Charter for Public Participation: Notice of decisions"},

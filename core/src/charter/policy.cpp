@@ -152,6 +152,12 @@ Result<CharterPolicy> CharterPolicy::from_json(const nlohmann::json& doc) {
       p.panel_repeat_question_similarity = pn["repeat_question_similarity"].get<double>();
     }
   }
+  if (doc.contains("readability")) {
+    const auto& r = doc["readability"];
+    if (r.contains("max_sentence_words")) p.readability_max_sentence_words = r["max_sentence_words"].get<int>();
+    if (r.contains("reading_age")) p.readability_reading_age = r["reading_age"].get<double>();
+    if (r.contains("max_lix")) p.readability_max_lix = r["max_lix"].get<double>();
+  }
   if (doc.contains("severities")) {
     for (const auto& [rule, sev] : doc["severities"].items()) {
       auto s = parse_severity(sev.get<std::string>(), "/severities/" + rule);
@@ -202,6 +208,10 @@ nlohmann::json CharterPolicy::to_json() const {
         {"fact_valid_months", panel_fact_valid_months},
         {"repeat_question_months", panel_repeat_question_months},
         {"repeat_question_similarity", panel_repeat_question_similarity}}},
+      {"readability",
+       {{"max_sentence_words", readability_max_sentence_words},
+        {"reading_age", readability_reading_age},
+        {"max_lix", readability_max_lix}}},
       {"severities", sev},
   };
 }

@@ -57,6 +57,51 @@ std::string fixed(double v, int places) {
 
 }  // namespace
 
+Result<CensusReportTargets> census_report_targets(const std::string& census_dir, const std::string& variables,
+                                                  const std::string& borough_code, bool by_ward) {
+  auto wards = analysis::borough_ward_codes(borough_code);
+  if (!wards) return wards.error();
+  std::vector<std::string> vars;
+  for (size_t i = 0; i <= variables.size();) {
+    size_t comma = std::min(variables.find(',', i), variables.size());
+    if (comma > i) vars.push_back(variables.substr(i, comma - i));
+    i = comma + 1;
+  }
+  if (vars.empty()) return invalid_argument("variable", "name at least one census variable (ward, ethnicity, tenure, religion)");
+  CensusReportTargets out;
+  for (const auto& v : vars) {
+    auto t = analysis::census_targets(census_dir, v, *wards, borough_code);
+    if (!t) return t.error();
+    out.borough.push_back(std::move(*t));
+  }
+  if (!by_ward) return out;
+  auto names = analysis::census_ward_names(census_dir, *wards);
+  if (!names) return names.error();
+  for (const auto& [code, name] : *names) {
+    WardTargets wt{name, {}};
+    for (const auto& v : vars) {
+      if (v == "ward") continue;
+      auto t = analysis::census_targets(census_dir, v, {code}, name);
+      if (!t) return t.error();
+      wt.targets.push_back(std::move(*t));
+    }
+    out.wards.push_back(std::move(wt));
+  }
+  return out;
+}
+
+std::vector<PoolRecord> pool_from_facts(const std::vector<std::pair<int64_t, std::vector<Fact>>>& facts, Date today) {
+  std::vector<PoolRecord> pool;
+  for (const auto& [id, fs] : facts) {
+    PoolRecord r;
+    for (const auto& f : fs) {
+      if (f.valid_on(today) && f.value.is_string()) r[f.key] = f.value.get<std::string>();
+    }
+    pool.push_back(std::move(r));
+  }
+  return pool;
+}
+
 int64_t members_to_add(int64_t have, int64_t of, double t) {
   if (t >= 1) return 0;  // adding members cannot bring a 100% target closer while others stay
   double n = (t * static_cast<double>(of) - static_cast<double>(have)) / (1 - t);

@@ -48,7 +48,7 @@ bool is_hyphen(std::string_view s) {
 
 // Word segments, with hyphenated compounds ("face-to-face") joined into one word as Flesch (1948)
 // counts them.
-std::vector<std::string> words_with(icu::BreakIterator& bi, std::string_view text) {
+std::vector<WordSpan> word_spans_with(icu::BreakIterator& bi, std::string_view text) {
   struct Seg {
     size_t b, e;
     bool word;
@@ -57,7 +57,7 @@ std::vector<std::string> words_with(icu::BreakIterator& bi, std::string_view tex
   for_each_segment(bi, text, [&](size_t b, size_t e, int32_t rule) {
     segs.push_back({b, e, rule >= UBRK_WORD_NUMBER && rule < UBRK_WORD_IDEO_LIMIT});
   });
-  std::vector<std::string> out;
+  std::vector<WordSpan> out;
   for (size_t i = 0; i < segs.size(); ++i) {
     if (!segs[i].word) continue;
     const size_t begin = segs[i].b;
@@ -65,8 +65,14 @@ std::vector<std::string> words_with(icu::BreakIterator& bi, std::string_view tex
            is_hyphen(text.substr(segs[i + 1].b, segs[i + 1].e - segs[i + 1].b))) {
       i += 2;
     }
-    out.emplace_back(text.substr(begin, segs[i].e - begin));
+    out.push_back({begin, segs[i].e});
   }
+  return out;
+}
+
+std::vector<std::string> words_with(icu::BreakIterator& bi, std::string_view text) {
+  std::vector<std::string> out;
+  for (const WordSpan& w : word_spans_with(bi, text)) out.emplace_back(text.substr(w.begin, w.end - w.begin));
   return out;
 }
 
@@ -97,6 +103,32 @@ std::vector<std::string> split_words(std::string_view text, std::string_view lan
   std::unique_ptr<icu::BreakIterator> bi(icu::BreakIterator::createWordInstance(segmentation_locale(lang), status));
   if (U_FAILURE(status)) return {};
   return words_with(*bi, text);
+}
+
+struct WordSegmenter::Impl {
+  std::unique_ptr<icu::BreakIterator> bi;
+};
+
+WordSegmenter::WordSegmenter(std::string_view lang) : impl_(std::make_unique<Impl>()) {
+  UErrorCode status = U_ZERO_ERROR;
+  impl_->bi.reset(icu::BreakIterator::createWordInstance(segmentation_locale(lang), status));
+  if (U_FAILURE(status)) impl_->bi.reset();
+}
+WordSegmenter::~WordSegmenter() = default;
+WordSegmenter::WordSegmenter(WordSegmenter&&) noexcept = default;
+
+std::vector<WordSpan> WordSegmenter::spans(std::string_view text) {
+  if (!impl_->bi) return {};
+  return word_spans_with(*impl_->bi, text);
+}
+
+std::vector<WordSpan> sentence_spans(std::string_view text, std::string_view lang) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::BreakIterator> sbi(icu::BreakIterator::createSentenceInstance(segmentation_locale(lang), status));
+  if (U_FAILURE(status)) return {};
+  std::vector<WordSpan> out;
+  for_each_segment(*sbi, text, [&](size_t b, size_t e, int32_t) { out.push_back({b, e}); });
+  return out;
 }
 
 std::vector<Sentence> split_sentences(std::string_view text, std::string_view lang) {

@@ -26,4 +26,27 @@ nlohmann::json StoredResponse::to_json() const {
   return j;
 }
 
+nlohmann::json TranslationRecord::to_json() const {
+  nlohmann::json j = document.is_object() ? document : nlohmann::json::object();
+  j["consultation_id"] = consultation_id;
+  j["lang"] = lang;
+  j["updated_at"] = updated_at;
+  return j;
+}
+
+nlohmann::json MeetingRecord::to_json() const {
+  nlohmann::json j = document.is_object() ? document : nlohmann::json::object();
+  j["id"] = id;
+  j["consultation_id"] = consultation_id;
+  j["created_at"] = created_at;
+  j["updated_at"] = updated_at;
+  return j;
+}
+
+nlohmann::json PersonRecord::to_json() const {
+  nlohmann::json j = {{"id", id}, {"personal_data", personal_data}, {"responses", responses}, {"created_at", created_at}};
+  j["equality_data"] = equality_data ? *equality_data : nlohmann::json(nullptr);
+  return j;
+}
+
 }  // namespace townhall

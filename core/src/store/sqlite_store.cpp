@@ -129,7 +129,26 @@ DROP INDEX responses_consultation;
       R"SQL(
 ALTER TABLE responses ADD COLUMN language TEXT NOT NULL DEFAULT 'en-GB';
 )SQL",
-      // 5 (branch panel-members): Citizens' Panel membership — members (a person, optionally a
+      // 5 (server-rest): per-language versions of a consultation's content, its events and public
+      // meetings, and an index to find a person's responses when their data is erased.
+      R"SQL(
+CREATE TABLE consultation_translations(
+  consultation_id TEXT NOT NULL REFERENCES consultations(id) ON DELETE CASCADE,
+  lang TEXT NOT NULL,
+  document TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY(consultation_id, lang));
+CREATE TABLE consultation_meetings(
+  id INTEGER PRIMARY KEY,
+  consultation_id TEXT NOT NULL REFERENCES consultations(id) ON DELETE CASCADE,
+  starts TEXT NOT NULL,
+  document TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL);
+CREATE INDEX consultation_meetings_consultation ON consultation_meetings(consultation_id, starts);
+CREATE INDEX responses_person ON responses(person_id) WHERE person_id IS NOT NULL;
+)SQL",
+      // 6 (branch panel-members): Citizens' Panel membership — members (a person, optionally a
       // panel_member user), their ask-once facts with provenance, and invitations for contact
       // limits. Facts are personal/equality data and stay out of the response tables.
       R"SQL(
@@ -159,7 +178,6 @@ CREATE TABLE panel_invitations(
   sent_on TEXT NOT NULL,
   UNIQUE(member_id, consultation_id));
 CREATE INDEX panel_invitations_sent ON panel_invitations(sent_on);
-CREATE INDEX responses_person ON responses(person_id) WHERE person_id IS NOT NULL;
 )SQL",
   };
   return m;
@@ -320,6 +338,262 @@ class SqliteStore final : public Store {
       return io_error("cannot store equality data", e);
     }
     return Status::Ok();
+  }
+
+  Result<PersonRecord> get_person(int64_t person_id) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Transaction tx(db_);  // one consistent snapshot
+      SQLite::Statement q(db_, "SELECT data, created_at FROM people WHERE id=?");
+      q.bind(1, person_id);
+      if (!q.executeStep()) return not_found("person", std::to_string(person_id));
+      PersonRecord p;
+      p.id = person_id;
+      p.personal_data = nlohmann::json::parse(q.getColumn(0).getString());
+      p.created_at = q.getColumn(1).getString();
+      SQLite::Statement e(db_, "SELECT answers FROM equality_data WHERE person_id=?");
+      e.bind(1, person_id);
+      if (e.executeStep()) p.equality_data = nlohmann::json::parse(e.getColumn(0).getString());
+      SQLite::Statement n(db_, "SELECT COUNT(*) FROM responses WHERE person_id=?");
+      n.bind(1, person_id);
+      if (n.executeStep()) p.responses = n.getColumn(0).getInt64();
+      return p;
+    } catch (const std::exception& e) {
+      return io_error("cannot read person", e);
+    }
+  }
+
+  Status erase_person(int64_t person_id, const AuditEvent& audit) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      if (auto member = sqlite_panel::member_where(db_, "person_id", person_id)) {
+        // A Citizens' Panel member: their facts, invitations and sign-in go with them.
+        panel::Erasure e = sqlite_panel::erase(db_, *member);
+        AuditEvent ev = audit;
+        ev.subject_id = std::to_string(person_id);
+        ev.detail["panel"] = e.to_json();
+        append_audit_locked(ev);
+        tx.commit();
+        return Status::Ok();
+      }
+      SQLite::Statement unlink(db_, "UPDATE responses SET person_id=NULL WHERE person_id=?");
+      unlink.bind(1, person_id);
+      unlink.exec();
+      SQLite::Statement eq(db_, "DELETE FROM equality_data WHERE person_id=?");
+      eq.bind(1, person_id);
+      eq.exec();
+      SQLite::Statement del(db_, "DELETE FROM people WHERE id=?");
+      del.bind(1, person_id);
+      if (del.exec() == 0) return not_found("person", std::to_string(person_id));
+      AuditEvent ev = audit;
+      ev.subject_id = std::to_string(person_id);
+      append_audit_locked(ev);
+      tx.commit();
+    } catch (const std::exception& e) {
+      return io_error("cannot erase person", e);
+    }
+    return Status::Ok();
+  }
+
+  // ---- translations ------------------------------------------------------------------------
+  Result<TranslationRecord> put_translation(const std::string& consultation_id, const std::string& lang,
+                                            const nlohmann::json& document, const AuditEvent& audit) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      auto cur = get_locked(consultation_id);
+      if (!cur) return cur.error();
+      if (cur->status == "closed" || cur->status == "outcome_published") {
+        return Error{ErrorCode::kConflict, "/status",
+                     "consultation " + consultation_id + " is " + cur->status + "; its translations can no longer change"};
+      }
+      std::string now = now_rfc3339_utc();
+      SQLite::Statement q(db_,
+                          "INSERT INTO consultation_translations(consultation_id, lang, document, updated_at) "
+                          "VALUES (?,?,?,?) ON CONFLICT(consultation_id, lang) DO UPDATE SET "
+                          "document=excluded.document, updated_at=excluded.updated_at");
+      q.bind(1, consultation_id);
+      q.bind(2, lang);
+      q.bind(3, document.dump());
+      q.bind(4, now);
+      q.exec();
+      AuditEvent ev = audit;
+      ev.subject_id = consultation_id;
+      append_audit_locked(ev);
+      tx.commit();
+      return TranslationRecord{consultation_id, lang, document, now};
+    } catch (const std::exception& e) {
+      return io_error("cannot store translation", e);
+    }
+  }
+
+  Result<TranslationRecord> get_translation(const std::string& consultation_id, const std::string& lang) override {
+    std::lock_guard lock(mu_);
+    try {
+      auto cur = get_locked(consultation_id);
+      if (!cur) return cur.error();
+      SQLite::Statement q(db_,
+                          "SELECT document, updated_at FROM consultation_translations "
+                          "WHERE consultation_id=? AND lang=?");
+      q.bind(1, consultation_id);
+      q.bind(2, lang);
+      if (!q.executeStep()) return not_found("translation", consultation_id + "/" + lang);
+      return TranslationRecord{consultation_id, lang, nlohmann::json::parse(q.getColumn(0).getString()),
+                               q.getColumn(1).getString()};
+    } catch (const std::exception& e) {
+      return io_error("cannot read translation", e);
+    }
+  }
+
+  Result<std::vector<TranslationRecord>> list_translations(const std::string& consultation_id) override {
+    std::lock_guard lock(mu_);
+    try {
+      auto cur = get_locked(consultation_id);
+      if (!cur) return cur.error();
+      std::vector<TranslationRecord> out;
+      SQLite::Statement q(db_,
+                          "SELECT lang, document, updated_at FROM consultation_translations "
+                          "WHERE consultation_id=? ORDER BY lang");
+      q.bind(1, consultation_id);
+      while (q.executeStep()) {
+        out.push_back(TranslationRecord{consultation_id, q.getColumn(0).getString(),
+                                        nlohmann::json::parse(q.getColumn(1).getString()), q.getColumn(2).getString()});
+      }
+      return out;
+    } catch (const std::exception& e) {
+      return io_error("cannot list translations", e);
+    }
+  }
+
+  Status delete_translation(const std::string& consultation_id, const std::string& lang,
+                            const AuditEvent& audit) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      auto cur = get_locked(consultation_id);
+      if (!cur) return cur.error();
+      if (cur->status != "draft" && cur->status != "scheduled") {
+        return Error{ErrorCode::kConflict, "/status",
+                     "consultation " + consultation_id + " is " + cur->status + "; its translations can no longer be removed"};
+      }
+      SQLite::Statement del(db_, "DELETE FROM consultation_translations WHERE consultation_id=? AND lang=?");
+      del.bind(1, consultation_id);
+      del.bind(2, lang);
+      if (del.exec() == 0) return not_found("translation", consultation_id + "/" + lang);
+      AuditEvent ev = audit;
+      ev.subject_id = consultation_id;
+      append_audit_locked(ev);
+      tx.commit();
+    } catch (const std::exception& e) {
+      return io_error("cannot delete translation", e);
+    }
+    return Status::Ok();
+  }
+
+  // ---- meetings ----------------------------------------------------------------------------
+  Result<MeetingRecord> add_meeting(const std::string& consultation_id, const nlohmann::json& document,
+                                    const AuditEvent& audit) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      auto cur = get_locked(consultation_id);
+      if (!cur) return cur.error();
+      std::string now = now_rfc3339_utc();
+      SQLite::Statement q(db_,
+                          "INSERT INTO consultation_meetings(consultation_id, starts, document, created_at, updated_at) "
+                          "VALUES (?,?,?,?,?)");
+      q.bind(1, consultation_id);
+      q.bind(2, meeting_starts(document));
+      q.bind(3, document.dump());
+      q.bind(4, now);
+      q.bind(5, now);
+      q.exec();
+      MeetingRecord m{db_.getLastInsertRowid(), consultation_id, document, now, now};
+      AuditEvent ev = audit;
+      ev.subject_id = consultation_id;
+      ev.detail["meeting_id"] = m.id;
+      append_audit_locked(ev);
+      tx.commit();
+      return m;
+    } catch (const std::exception& e) {
+      return io_error("cannot add meeting", e);
+    }
+  }
+
+  Result<MeetingRecord> update_meeting(const std::string& consultation_id, int64_t meeting_id,
+                                       const nlohmann::json& document, const AuditEvent& audit) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      auto cur = get_meeting_locked(consultation_id, meeting_id);
+      if (!cur) return cur.error();
+      std::string now = now_rfc3339_utc();
+      SQLite::Statement q(db_,
+                          "UPDATE consultation_meetings SET starts=?, document=?, updated_at=? "
+                          "WHERE id=? AND consultation_id=?");
+      q.bind(1, meeting_starts(document));
+      q.bind(2, document.dump());
+      q.bind(3, now);
+      q.bind(4, meeting_id);
+      q.bind(5, consultation_id);
+      q.exec();
+      AuditEvent ev = audit;
+      ev.subject_id = consultation_id;
+      ev.detail["meeting_id"] = meeting_id;
+      append_audit_locked(ev);
+      tx.commit();
+      return MeetingRecord{meeting_id, consultation_id, document, cur->created_at, now};
+    } catch (const std::exception& e) {
+      return io_error("cannot update meeting", e);
+    }
+  }
+
+  Status delete_meeting(const std::string& consultation_id, int64_t meeting_id, const AuditEvent& audit) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      auto cur = get_meeting_locked(consultation_id, meeting_id);
+      if (!cur) return cur.error();
+      SQLite::Statement del(db_, "DELETE FROM consultation_meetings WHERE id=? AND consultation_id=?");
+      del.bind(1, meeting_id);
+      del.bind(2, consultation_id);
+      del.exec();
+      AuditEvent ev = audit;
+      ev.subject_id = consultation_id;
+      ev.detail["meeting_id"] = meeting_id;
+      append_audit_locked(ev);
+      tx.commit();
+    } catch (const std::exception& e) {
+      return io_error("cannot delete meeting", e);
+    }
+    return Status::Ok();
+  }
+
+  Result<MeetingRecord> get_meeting(const std::string& consultation_id, int64_t meeting_id) override {
+    std::lock_guard lock(mu_);
+    return get_meeting_locked(consultation_id, meeting_id);
+  }
+
+  Result<std::vector<MeetingRecord>> list_meetings(const std::string& consultation_id) override {
+    std::lock_guard lock(mu_);
+    try {
+      auto cur = get_locked(consultation_id);
+      if (!cur) return cur.error();
+      std::vector<MeetingRecord> out;
+      SQLite::Statement q(db_,
+                          "SELECT id, document, created_at, updated_at FROM consultation_meetings "
+                          "WHERE consultation_id=? ORDER BY starts, id");
+      q.bind(1, consultation_id);
+      while (q.executeStep()) {
+        out.push_back(MeetingRecord{q.getColumn(0).getInt64(), consultation_id,
+                                    nlohmann::json::parse(q.getColumn(1).getString()), q.getColumn(2).getString(),
+                                    q.getColumn(3).getString()});
+      }
+      return out;
+    } catch (const std::exception& e) {
+      return io_error("cannot list meetings", e);
+    }
   }
 
   // ---- consultations -----------------------------------------------------------------------
@@ -958,6 +1232,28 @@ class SqliteStore final : public Store {
       return row_to_record(q);
     } catch (const std::exception& e) {
       return io_error("cannot read consultation", e);
+    }
+  }
+
+  // "YYYY-MM-DD HH:MM", the sort key of a meeting.
+  static std::string meeting_starts(const nlohmann::json& doc) {
+    return str_or_empty(doc, "date") + " " + str_or_empty(doc, "starts_at");
+  }
+
+  Result<MeetingRecord> get_meeting_locked(const std::string& consultation_id, int64_t meeting_id) {
+    try {
+      auto cur = get_locked(consultation_id);
+      if (!cur) return cur.error();
+      SQLite::Statement q(db_,
+                          "SELECT document, created_at, updated_at FROM consultation_meetings "
+                          "WHERE id=? AND consultation_id=?");
+      q.bind(1, meeting_id);
+      q.bind(2, consultation_id);
+      if (!q.executeStep()) return not_found("meeting", consultation_id + "/" + std::to_string(meeting_id));
+      return MeetingRecord{meeting_id, consultation_id, nlohmann::json::parse(q.getColumn(0).getString()),
+                           q.getColumn(1).getString(), q.getColumn(2).getString()};
+    } catch (const std::exception& e) {
+      return io_error("cannot read meeting", e);
     }
   }
 

@@ -15,10 +15,17 @@
 // missing) so they can be handed to numpy/pandas without a per-cell object.
 // Answers that do not fit their question are errors naming the field (responses/<i>/answers/<id>);
 // answers to questions not listed are ignored (a question removed after responses arrived).
-// Thread-safety: pure function.
+// Text is kept as Arrow's large_string layout (offsets + UTF-8 bytes) so it can be handed to
+// pyarrow without a per-cell object.
+// ResponseTableBuilder takes rows one at a time, either as parsed JSON or as the answers' JSON
+// text as the store keeps it: the text goes through a small dedicated parser for the flat
+// answers object (strings, integers, booleans, null, arrays of strings), falling back to
+// nlohmann::json only for anything else, so reading a million stored rows needs no DOM per row.
+// Thread-safety: build_response_table is a pure function; a builder is used by one thread.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -31,6 +38,21 @@ namespace townhall::analysis {
 
 enum class ColumnKind { kCategorical, kBoolean, kInteger, kText };
 
+// Strings in Arrow's large_string layout: value i is data[offsets[i], offsets[i+1]).
+struct TextValues {
+  std::vector<int64_t> offsets{0};
+  std::string data;
+  void push(std::string_view s) {
+    data.append(s);
+    offsets.push_back(static_cast<int64_t>(data.size()));
+  }
+  size_t size() const { return offsets.size() - 1; }
+  std::string_view at(size_t i) const {
+    return std::string_view(data).substr(static_cast<size_t>(offsets[i]),
+                                         static_cast<size_t>(offsets[i + 1] - offsets[i]));
+  }
+};
+
 struct ResponseColumn {
   std::string name;                   // question id, or "<id>[<option>]"
   std::string question_id;
@@ -41,7 +63,7 @@ struct ResponseColumn {
   std::vector<int32_t> codes;         // categorical: code per response, −1 missing
   std::vector<uint8_t> values;        // boolean: 0/1
   std::vector<int64_t> integers;      // integer
-  std::vector<std::string> text;      // text
+  TextValues text;                    // text (empty string when missing)
   std::vector<uint8_t> missing;       // boolean/integer/text: 1 = missing
 };
 
@@ -62,6 +84,7 @@ struct ResponseTable {
   std::vector<int32_t> language_codes;          // −1 when unknown
   std::vector<std::string> language_categories; // in order of first appearance
   std::vector<int64_t> submitted_at_ns;         // nanoseconds since the epoch, UTC; INT64_MIN missing
+  TextValues references;                        // quotable references (empty when not known)
 };
 
 // Parses "YYYY-MM-DDTHH:MM:SS[.fff]Z" (or an explicit ±HH:MM offset) to ns since the epoch (UTC).
@@ -69,5 +92,31 @@ Result<int64_t> parse_rfc3339_ns(std::string_view text, std::string_view field);
 
 Result<ResponseTable> build_response_table(const nlohmann::json& questions,
                                            std::span<const ResponseInput> responses);
+
+// Rows added one by one; row i's errors name "/responses/<i>/...". A failed add leaves the
+// builder unusable (the table is abandoned with its error).
+class ResponseTableBuilder {
+ public:
+  static Result<ResponseTableBuilder> create(const nlohmann::json& questions);
+  ResponseTableBuilder(ResponseTableBuilder&&) noexcept;
+  ResponseTableBuilder& operator=(ResponseTableBuilder&&) noexcept;
+  ~ResponseTableBuilder();
+
+  void reserve(size_t rows);
+  // answers may be null (no answers).
+  Status add(const nlohmann::json* answers, std::string_view channel, std::string_view language,
+             std::string_view submitted_at, std::string_view reference = {});
+  // answers_json: the answers object as JSON text.
+  Status add_json_text(std::string_view answers_json, std::string_view channel,
+                       std::string_view language, std::string_view submitted_at,
+                       std::string_view reference = {});
+  size_t rows() const;
+  ResponseTable finish() &&;
+
+ private:
+  struct Impl;
+  explicit ResponseTableBuilder(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace townhall::analysis

@@ -62,7 +62,11 @@ struct CharterPolicy {
   NoticePeriod private_meeting_notice{28, DayCountMode::kCalendar};
   NoticePeriod private_meeting_further_notice{5, DayCountMode::kWorking};
   NoticePeriod public_meeting_notice{5, DayCountMode::kWorking};
-  int urgency_report_months = 12;  // KD-5: special-urgency decisions reported at least yearly
+  int urgency_report_months = 12;
+  // Plain language (READ), after GOV.UK's writing guidance.
+  int readability_max_sentence_words = 25;  // "sentences of 25 words or fewer"
+  double readability_reading_age = 9.0;     // "a reading age of about 9" (English: FK grade + 5)
+  double readability_max_lix = 40.0;        // other languages: LIX up to 40 reads as easy (Björnsson)  // KD-5: special-urgency decisions reported at least yearly
 
   // Citizens' Panel (DESIGN.md §2.5): contact limits, how long a fact stays valid, and the
   // drafting check for questions repeated to the same audience.

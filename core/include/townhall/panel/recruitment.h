@@ -24,7 +24,9 @@
 #include <nlohmann/json.hpp>
 
 #include "townhall/analysis/census.h"
+#include "townhall/date.h"
 #include "townhall/error.h"
+#include "townhall/panel/fact.h"
 
 namespace townhall::panel {
 
@@ -75,6 +77,18 @@ struct PoolReport {
 
 // Members needed to bring `have` of `of` up to share t (0 when already there; t must be < 1).
 int64_t members_to_add(int64_t have, int64_t of, double t);
+
+// Census targets for the comma-separated `variables` ("ward,ethnicity,tenure") over a borough's
+// wards, and with `by_ward` each ward's own targets for the variables other than ward.
+struct CensusReportTargets {
+  std::vector<analysis::CategoryTargets> borough;
+  std::vector<WardTargets> wards;
+};
+Result<CensusReportTargets> census_report_targets(const std::string& census_dir, const std::string& variables,
+                                                  const std::string& borough_code, bool by_ward);
+
+// The pool as the store holds it: each member's facts valid on `today` (string values only).
+std::vector<PoolRecord> pool_from_facts(const std::vector<std::pair<int64_t, std::vector<Fact>>>& facts, Date today);
 
 Result<PoolReport> pool_report(const std::vector<PoolRecord>& pool, const std::vector<analysis::CategoryTargets>& targets,
                                const std::vector<WardTargets>& ward_targets = {}, const std::string& ward_key = "ward");

@@ -10,6 +10,7 @@
 // Thread-safety: pure functions; safe from any thread. Input must be valid UTF-8 (validate first).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,28 @@ std::vector<Sentence> split_sentences(std::string_view text, std::string_view la
 
 // Words of `text` in order.
 std::vector<std::string> split_words(std::string_view text, std::string_view lang);
+
+// A word's byte range [begin, end) in the text it came from.
+struct WordSpan {
+  size_t begin = 0, end = 0;
+};
+
+// The words of many texts in one language, with one ICU break iterator (cheaper than split_words
+// per text). Same words as split_words. Thread-safety: one segmenter per thread.
+class WordSegmenter {
+ public:
+  explicit WordSegmenter(std::string_view lang);
+  ~WordSegmenter();
+  WordSegmenter(WordSegmenter&&) noexcept;
+  std::vector<WordSpan> spans(std::string_view text);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Sentences' byte ranges in `text` (every ICU sentence segment, including ones without words).
+std::vector<WordSpan> sentence_spans(std::string_view text, std::string_view lang);
 
 // Letters in a word (Unicode alphabetic code points; for LIX's "more than six letters").
 size_t letter_count(std::string_view word);

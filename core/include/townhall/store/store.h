@@ -89,6 +89,42 @@ struct StoredResponse {
   nlohmann::json to_json() const;
 };
 
+// One language version of a consultation's content (consultation-translation.schema.json): the
+// title, summary, proposal, reasons, options considered, question texts and option labels and the
+// documents' titles in `lang`, a canonical BCP 47 tag other than English.
+struct TranslationRecord {
+  std::string consultation_id;
+  std::string lang;
+  nlohmann::json document = nlohmann::json::object();
+  std::string updated_at;
+
+  // document + {"consultation_id", "lang", "updated_at"}.
+  nlohmann::json to_json() const;
+};
+
+// An event or public meeting of a consultation (meeting.schema.json).
+struct MeetingRecord {
+  int64_t id = 0;
+  std::string consultation_id;
+  nlohmann::json document = nlohmann::json::object();
+  std::string created_at, updated_at;
+
+  // document + {"id", "consultation_id", "created_at", "updated_at"}.
+  nlohmann::json to_json() const;
+};
+
+// What is held about one resident: personal data, equality data (absent when none) and how many
+// responses refer to them.
+struct PersonRecord {
+  int64_t id = 0;
+  nlohmann::json personal_data = nlohmann::json::object();
+  std::optional<nlohmann::json> equality_data;
+  int64_t responses = 0;
+  std::string created_at;
+
+  nlohmann::json to_json() const;
+};
+
 struct TransitionRecord {
   std::string consultation_id;
   std::string from, to;
@@ -110,6 +146,10 @@ class Store {
   // People (personal data) and their equality monitoring answers, kept apart from responses.
   virtual Result<int64_t> add_person(const nlohmann::json& personal_data) = 0;
   virtual Status set_equality_data(int64_t person_id, const nlohmann::json& answers) = 0;
+  virtual Result<PersonRecord> get_person(int64_t person_id) = 0;
+  // Erases the person's personal and equality data in one transaction; their responses stay, with
+  // person_id set to NULL. The audit event (which must carry no personal data) is written with it.
+  virtual Status erase_person(int64_t person_id, const AuditEvent& audit) = 0;
 
   // Consultations.
   virtual Result<ConsultationRecord> create_consultation(const nlohmann::json& document,
@@ -124,6 +164,26 @@ class Store {
   virtual Result<ConsultationRecord> transition_consultation(const TransitionRecord& t) = 0;
   virtual Result<ConsultationPage> list_consultations(const ConsultationQuery& query) = 0;
   virtual Result<std::vector<nlohmann::json>> questions(const std::string& consultation_id) = 0;
+
+  // Translations of a consultation's content, one per language. put_ replaces the language's
+  // version; a closed consultation (or one whose outcome is published) refuses changes with
+  // kConflict, and an open one refuses deletions. Each write is audited in the same transaction.
+  virtual Result<TranslationRecord> put_translation(const std::string& consultation_id, const std::string& lang,
+                                                    const nlohmann::json& document, const AuditEvent& audit) = 0;
+  virtual Result<TranslationRecord> get_translation(const std::string& consultation_id, const std::string& lang) = 0;
+  // Ordered by language tag.
+  virtual Result<std::vector<TranslationRecord>> list_translations(const std::string& consultation_id) = 0;
+  virtual Status delete_translation(const std::string& consultation_id, const std::string& lang,
+                                    const AuditEvent& audit) = 0;
+
+  // Events and public meetings of a consultation, in date order. Each write is audited.
+  virtual Result<MeetingRecord> add_meeting(const std::string& consultation_id, const nlohmann::json& document,
+                                            const AuditEvent& audit) = 0;
+  virtual Result<MeetingRecord> update_meeting(const std::string& consultation_id, int64_t meeting_id,
+                                               const nlohmann::json& document, const AuditEvent& audit) = 0;
+  virtual Status delete_meeting(const std::string& consultation_id, int64_t meeting_id, const AuditEvent& audit) = 0;
+  virtual Result<MeetingRecord> get_meeting(const std::string& consultation_id, int64_t meeting_id) = 0;
+  virtual Result<std::vector<MeetingRecord>> list_meetings(const std::string& consultation_id) = 0;
 
   // Responses. Each submission in the batch succeeds or fails on its own, and all successful
   // ones are committed in ONE transaction before this returns (group commit).

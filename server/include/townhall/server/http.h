@@ -19,6 +19,7 @@ struct HttpRequest {
   std::string content_type;
   std::string idempotency_key;
   std::string if_match;
+  std::string accept_language;
   std::string body;
 };
 

@@ -1,0 +1,212 @@
+// townhall._townhall._Database: a Townhall database opened for analysis (AnalysisReader), read-only
+// unless asked; when writable, also the store (SqliteStore) for adding consultations and responses.
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "arrays.h"
+#include "common.h"
+#include "townhall/responses/answers.h"
+#include "townhall/store/analysis_reader.h"
+#include "townhall/store/sqlite_store.h"
+#include "townhall/util/json_schema.h"
+
+namespace py = pybind11;
+using namespace townhall;
+using townhall::python::throw_error;
+using townhall::python::unwrap;
+
+namespace {
+
+const char* const kLifecycle[] = {"draft", "scheduled", "open", "closed"};
+
+struct Database {
+  std::unique_ptr<AnalysisReader> reader;
+  std::unique_ptr<Store> store;  // writable only
+
+  Store& writable_store() {
+    if (!store)
+      throw_error(Error{ErrorCode::kConflict, "writable",
+                        reader->path() + " was opened read-only; use townhall.open(path, writable=True)"});
+    return *store;
+  }
+};
+
+std::unique_ptr<Database> open_database(const std::string& path, bool writable, bool create) {
+  auto db = std::make_unique<Database>();
+  Result<std::unique_ptr<AnalysisReader>> r = Error{};
+  {
+    py::gil_scoped_release release;
+    std::error_code ec;
+    const bool exists = std::filesystem::exists(path, ec);
+    if (writable && (exists || create)) {
+      // An existing file must be a Townhall database before the store (which would add its tables
+      // to any SQLite file) touches it.
+      if (exists) r = AnalysisReader::open(path, false);
+      if (!exists || r) {
+        r = Error{};
+        auto st = open_sqlite_store(path);
+        if (!st) {
+          r = st.error();
+        } else {
+          db->store = std::move(*st);
+          r = AnalysisReader::open(path, true);
+        }
+      }
+    } else {
+      r = AnalysisReader::open(path, writable);
+    }
+  }
+  db->reader = unwrap(std::move(r));
+  return db;
+}
+
+}  // namespace
+
+namespace townhall::python {
+
+void register_database(py::module_& m) {
+  py::class_<Database>(m, "_Database", "A Townhall database (use townhall.open).")
+      .def_property_readonly("path", [](const Database& d) { return d.reader->path(); })
+      .def_property_readonly("schema_version", [](const Database& d) { return d.reader->schema_version(); })
+      .def_property_readonly("writable", [](const Database& d) { return d.store != nullptr; })
+      .def("consultations",
+           [](Database& d) {
+             Result<std::vector<ConsultationOverview>> r = Error{};
+             {
+               py::gil_scoped_release release;
+               r = d.reader->consultations();
+             }
+             py::list out;
+             for (const auto& c : unwrap(std::move(r))) {
+               py::dict row;
+               row["id"] = c.id;
+               row["status"] = c.status;
+               row["title"] = c.title;
+               row["opens"] = c.opens;
+               row["closes"] = c.closes;
+               row["responses"] = c.responses;
+               out.append(row);
+             }
+             return out;
+           })
+      .def("questions_json",
+           [](Database& d, const std::string& id) {
+             Result<nlohmann::json> r = Error{};
+             {
+               py::gil_scoped_release release;
+               r = d.reader->questions(id);
+             }
+             return unwrap(std::move(r)).dump();
+           },
+           py::arg("consultation_id"))
+      .def("response_table",
+           [](Database& d, const std::string& id) {
+             Result<analysis::ResponseTable> r = Error{};
+             {
+               py::gil_scoped_release release;
+               r = d.reader->responses(id);
+             }
+             return response_table_to_dict(unwrap(std::move(r)));
+           },
+           py::arg("consultation_id"))
+      .def("add_consultation",
+           [](Database& d, const std::string& document_text, const std::string& status) {
+             Store& store = d.writable_store();
+             size_t steps = std::size(kLifecycle);
+             for (size_t i = 0; i < std::size(kLifecycle); ++i)
+               if (status == kLifecycle[i]) steps = i;
+             if (steps == std::size(kLifecycle))
+               throw_error(invalid_argument("status", "must be draft, scheduled, open or closed"));
+             Result<ConsultationRecord> rec = Error{};
+             {
+               py::gil_scoped_release release;
+               rec = [&]() -> Result<ConsultationRecord> {
+                 auto doc = parse_json(document_text, "document");
+                 if (!doc) return doc.error();
+                 if (auto st = validate_against_schema(*doc, "consultation-draft.schema.json"); !st) return st.error();
+                 auto created = store.create_consultation(
+                     *doc, AuditEvent{"python", "consultation.create", "consultation", "", {}});
+                 if (!created) return created;
+                 for (size_t i = 0; i < steps; ++i) {
+                   TransitionRecord t;
+                   t.consultation_id = created->id;
+                   t.from = kLifecycle[i];
+                   t.to = kLifecycle[i + 1];
+                   t.audit.push_back(AuditEvent{"python", "consultation.transition", "consultation", created->id,
+                                                {{"from", t.from}, {"to", t.to}}});
+                   auto moved = store.transition_consultation(t);
+                   if (!moved) return moved.error();
+                   created = std::move(moved);
+                 }
+                 return created;
+               }();
+             }
+             return unwrap(std::move(rec)).id;
+           },
+           py::arg("document"), py::arg("status"))
+      .def("submit_responses",
+           [](Database& d, const std::string& id, const std::string& responses_text, size_t batch) {
+             Store& store = d.writable_store();
+             Status st = Status::Ok();
+             size_t stored = 0;
+             {
+               py::gil_scoped_release release;
+               st = [&]() -> Status {
+                 auto rs = parse_json(responses_text, "responses");
+                 if (!rs) return rs.error();
+                 if (!rs->is_array()) return invalid_argument("responses", "must be an array");
+                 auto questions = store.questions(id);
+                 if (!questions) return questions.error();
+                 // Every submission is checked before any is stored, so bad input stores nothing.
+                 std::vector<ResponseSubmission> subs(rs->size());
+                 for (size_t i = 0; i < rs->size(); ++i) {
+                   const auto& o = (*rs)[i];
+                   const std::string at = "/responses/" + std::to_string(i);
+                   if (!o.is_object()) return invalid_argument(at, "must be an object");
+                   auto answers = o.find("answers");
+                   if (answers == o.end()) return invalid_argument(at + "/answers", "is required");
+                   if (auto v = validate_answers(*questions, *answers, at + "/answers"); !v) return v;
+                   subs[i].consultation_id = id;
+                   subs[i].answers = *answers;
+                   for (const char* key : {"channel", "language"}) {
+                     auto it = o.find(key);
+                     if (it == o.end()) continue;
+                     if (!it->is_string()) return invalid_argument(at + "/" + key, "must be a string");
+                     (std::string(key) == "channel" ? subs[i].channel : subs[i].language) = it->get<std::string>();
+                   }
+                   bool known = false;
+                   for (const char* c : {"online", "paper", "phone", "face_to_face", "event"}) known |= subs[i].channel == c;
+                   if (!known) return invalid_argument(at + "/channel", "unknown channel \"" + subs[i].channel + "\"");
+                 }
+                 const size_t step = batch == 0 ? 5000 : batch;
+                 for (size_t from = 0; from < subs.size(); from += step) {
+                   std::vector<ResponseSubmission> part(std::make_move_iterator(subs.begin() + static_cast<std::ptrdiff_t>(from)),
+                                                        std::make_move_iterator(subs.begin() + static_cast<std::ptrdiff_t>(std::min(subs.size(), from + step))));
+                   auto results = store.submit_responses(part);
+                   for (size_t k = 0; k < results.size(); ++k) {
+                     if (!results[k]) {
+                       Error e = results[k].error();
+                       e.message = "response " + std::to_string(from + k) + " (" + std::to_string(stored) +
+                                   " stored before it): " + e.message;
+                       return e;
+                     }
+                     ++stored;
+                   }
+                 }
+                 return Status::Ok();
+               }();
+             }
+             unwrap(st);
+             return stored;
+           },
+           py::arg("consultation_id"), py::arg("responses"), py::arg("batch") = 5000);
+
+  m.def("_open_database", &open_database, py::arg("path"), py::arg("writable") = false,
+        py::arg("create") = false,
+        "Opens a Townhall database (use townhall.open).");
+}
+
+}  // namespace townhall::python
