@@ -13,6 +13,7 @@
 
 #include "townhall/charter/finding.h"
 #include "townhall/forward_plan/forward_plan.h"
+#include "townhall/panel/fact.h"
 #include "townhall/server/api.h"
 #include "townhall/store/response_committer.h"
 
@@ -80,8 +81,23 @@ int hex_value(char c);
 std::string percent_decode(std::string_view s, bool plus_is_space);
 
 void add_routes(Api::Impl& api);
+
+// Citizens' Panel (routes_panel.cpp).
+void add_panel_routes(Api::Impl& api);
+// Ask once on a response: for a signed-in panel member (or an officer entering a member's response
+// by person id) fills fact-bound answers the member did not give from their valid facts, and
+// returns the facts they did give, to record once the response is stored.
+struct AskOnceStep {
+  std::optional<int64_t> member_id;
+  std::vector<panel::Fact> updates;
+};
+Result<AskOnceStep> ask_once_for_response(Api::Impl& api, const User& user, ResponseSubmission& s,
+                                          const CachedConsultation& c, nlohmann::json& answers);
+void record_response_facts(Api::Impl& api, const AskOnceStep& step, const StoredResponse& r, const std::string& actor);
 // Translations, meetings and people (routes_rest.cpp).
 void add_rest_routes(Api::Impl& api);
+// A path parameter that must be a positive whole number; anything else is kNotFound "no <kind>".
+Result<int64_t> id_param(const RequestContext& ctx, const std::string& name, const std::string& kind);
 
 // Officers, governance and admins see drafts; the public and panel members do not.
 bool sees_drafts(const User& u);

@@ -453,20 +453,25 @@ void add_routes(Api::Impl& api) {
               return respond(problem(422, "channel-not-offered", "Channel not offered",
                                      "this consultation does not offer the " + s.channel + " channel", "/channel"));
             }
+            if (ctx.body.contains("person_id")) s.person_id = ctx.body["person_id"].get<int64_t>();
+            auto ask_once = ask_once_for_response(api, ctx.user, s, c, ctx.body["answers"]);
+            if (!ask_once) return respond(error_response(ask_once.error()));
             if (auto st = validate_answers(c.questions, ctx.body["answers"]); !st) {
               return respond(problem(422, "invalid-answer", "Invalid answer", st.error().message, st.error().field));
             }
-            if (ctx.body.contains("person_id")) s.person_id = ctx.body["person_id"].get<int64_t>();
             s.answers = std::move(ctx.body["answers"]);
             if (!key.empty()) {
               s.idempotency_key = key;
               s.idempotency_scope = ctx.user.id == 0 ? "public" : "user:" + std::to_string(ctx.user.id);
               s.request_hash = sha256_hex(id + "\n" + ctx.request.body);
             }
-            api.committer.submit(std::move(s), [respond](Result<StoredResponse> r) {
+            api.committer.submit(std::move(s), [respond, &api, step = std::move(*ask_once),
+                                                 actor = actor_of(ctx.user)](Result<StoredResponse> r) {
               // Runs on the single writer thread for every response of the batch: the body is written
               // directly (same members, in the same order, as nlohmann would) rather than built as a tree.
               if (!r) return respond(error_response(r.error()));
+              // Facts a panel member gave in this response; a no-op for everyone else (the hot path).
+              record_response_facts(api, step, *r, actor);
               HttpResponse res;
               res.status = 201;
               std::string& body = res.body;
@@ -607,6 +612,7 @@ void add_routes(Api::Impl& api) {
     respond(json_response(200, j));
   });
 
+  add_panel_routes(api);
   add_rest_routes(api);
   add_pages_routes(api);
 }

@@ -16,19 +16,6 @@ HttpResponse no_content() {
   return r;
 }
 
-// A path parameter that must be a positive whole number; anything else is an unknown resource.
-Result<int64_t> id_param(const RequestContext& ctx, const std::string& name, const std::string& kind) {
-  const std::string& text = ctx.params.at(name);
-  int64_t v = 0;
-  bool ok = !text.empty() && text.size() <= 18;
-  for (char c : text) {
-    if (c < '0' || c > '9') ok = false;
-    if (ok) v = v * 10 + (c - '0');
-  }
-  if (!ok || v <= 0) return Error{ErrorCode::kNotFound, "", "no " + kind + " \"" + text + "\""};
-  return v;
-}
-
 // The canonical tag of the {lang} path parameter; English is the source and has no translation.
 Result<std::string> lang_param(const RequestContext& ctx) {
   auto tag = i18n::canonical_tag(ctx.params.at("lang"), "lang");
@@ -98,6 +85,19 @@ Status check_meeting(const nlohmann::json& doc) {
 }
 
 }  // namespace
+
+// A path parameter that must be a positive whole number; anything else is an unknown resource.
+Result<int64_t> id_param(const RequestContext& ctx, const std::string& name, const std::string& kind) {
+  const std::string& text = ctx.params.at(name);
+  int64_t v = 0;
+  bool ok = !text.empty() && text.size() <= 18;
+  for (char c : text) {
+    if (c < '0' || c > '9') ok = false;
+    if (ok) v = v * 10 + (c - '0');
+  }
+  if (!ok || v <= 0) return Error{ErrorCode::kNotFound, "", "no " + kind + " \"" + text + "\""};
+  return v;
+}
 
 std::vector<Finding> language_findings(Api::Impl& api, const std::string& id, const nlohmann::json& document) {
   auto list = api.store.list_translations(id);

@@ -142,6 +142,16 @@ Result<CharterPolicy> CharterPolicy::from_json(const nlohmann::json& doc) {
       if (auto st = read_period(m["public_notice"], p.public_meeting_notice); !st) return st.error();
     }
   }
+  if (doc.contains("panel")) {
+    const auto& pn = doc["panel"];
+    if (pn.contains("max_invitations")) p.panel_max_invitations = pn["max_invitations"].get<int>();
+    if (pn.contains("window_days")) p.panel_window_days = pn["window_days"].get<int>();
+    if (pn.contains("fact_valid_months")) p.panel_fact_valid_months = pn["fact_valid_months"].get<int>();
+    if (pn.contains("repeat_question_months")) p.panel_repeat_question_months = pn["repeat_question_months"].get<int>();
+    if (pn.contains("repeat_question_similarity")) {
+      p.panel_repeat_question_similarity = pn["repeat_question_similarity"].get<double>();
+    }
+  }
   if (doc.contains("readability")) {
     const auto& r = doc["readability"];
     if (r.contains("max_sentence_words")) p.readability_max_sentence_words = r["max_sentence_words"].get<int>();
@@ -192,6 +202,12 @@ nlohmann::json CharterPolicy::to_json() const {
        {{"private_notice", period_json(private_meeting_notice)},
         {"private_further_notice", period_json(private_meeting_further_notice)},
         {"public_notice", period_json(public_meeting_notice)}}},
+      {"panel",
+       {{"max_invitations", panel_max_invitations},
+        {"window_days", panel_window_days},
+        {"fact_valid_months", panel_fact_valid_months},
+        {"repeat_question_months", panel_repeat_question_months},
+        {"repeat_question_similarity", panel_repeat_question_similarity}}},
       {"readability",
        {{"max_sentence_words", readability_max_sentence_words},
         {"reading_age", readability_reading_age},

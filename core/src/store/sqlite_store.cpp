@@ -10,6 +10,7 @@
 #include <thread>
 #include <set>
 
+#include "sqlite_panel.h"
 #include "townhall/store/token.h"
 
 namespace townhall {
@@ -175,6 +176,37 @@ CREATE TABLE pages_outbox(
   subject TEXT NOT NULL,
   body TEXT NOT NULL,
   created_at TEXT NOT NULL);
+)SQL",
+      // 7 (panel): Citizens' Panel membership — members (a person, optionally a
+      // panel_member user), their ask-once facts with provenance, and invitations for contact
+      // limits. Facts are personal/equality data and stay out of the response tables.
+      R"SQL(
+CREATE TABLE panel_members(
+  id INTEGER PRIMARY KEY,
+  person_id INTEGER NOT NULL UNIQUE REFERENCES people(id),
+  user_id INTEGER UNIQUE REFERENCES users(id),
+  external_id TEXT UNIQUE,
+  channel TEXT NOT NULL,
+  joined_on TEXT NOT NULL,
+  fact_consent INTEGER NOT NULL CHECK(fact_consent IN (0, 1)),
+  created_at TEXT NOT NULL);
+CREATE TABLE panel_facts(
+  member_id INTEGER NOT NULL REFERENCES panel_members(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  source TEXT NOT NULL,
+  recorded_on TEXT NOT NULL,
+  consent INTEGER NOT NULL CHECK(consent IN (0, 1)),
+  valid_until TEXT,
+  PRIMARY KEY(member_id, key));
+CREATE TABLE panel_invitations(
+  id INTEGER PRIMARY KEY,
+  member_id INTEGER NOT NULL REFERENCES panel_members(id) ON DELETE CASCADE,
+  consultation_id TEXT NOT NULL REFERENCES consultations(id) ON DELETE CASCADE,
+  sent_on TEXT NOT NULL,
+  UNIQUE(member_id, consultation_id));
+CREATE INDEX panel_invitations_sent ON panel_invitations(sent_on);
 )SQL",
   };
   return m;
@@ -364,6 +396,16 @@ class SqliteStore final : public Store {
     std::lock_guard lock(mu_);
     try {
       SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      if (auto member = sqlite_panel::member_where(db_, "person_id", person_id)) {
+        // A Citizens' Panel member: their facts, invitations and sign-in go with them.
+        panel::Erasure e = sqlite_panel::erase(db_, *member);
+        AuditEvent ev = audit;
+        ev.subject_id = std::to_string(person_id);
+        ev.detail["panel"] = e.to_json();
+        append_audit_locked(ev);
+        tx.commit();
+        return Status::Ok();
+      }
       SQLite::Statement unlink(db_, "UPDATE responses SET person_id=NULL WHERE person_id=?");
       unlink.bind(1, person_id);
       unlink.exec();
@@ -988,6 +1030,195 @@ class SqliteStore final : public Store {
       return out;
     } catch (const std::exception& e) {
       return io_error("cannot list key decisions", e);
+    }
+  }
+
+  // ---- Citizens' Panel (SQL in sqlite_panel.cpp) ---------------------------------------------
+  Result<panel::Member> add_member(const panel::NewMember& member, const AuditEvent& audit) override {
+    auto all = import_members({member}, audit);
+    if (!all) {
+      Error e = all.error();
+      if (e.field.rfind("/0", 0) == 0) e.field = e.field.substr(2);
+      return e;
+    }
+    return all->front();
+  }
+
+  Result<std::vector<panel::Member>> import_members(const std::vector<panel::NewMember>& members,
+                                                    const AuditEvent& audit) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      std::vector<panel::Member> out;
+      std::string now = now_rfc3339_utc();
+      for (size_t i = 0; i < members.size(); ++i) {
+        auto m = sqlite_panel::insert_member(db_, members[i], now, "/" + std::to_string(i));
+        if (!m) return m.error();  // the transaction rolls back: nothing of the batch is kept
+        out.push_back(std::move(*m));
+      }
+      AuditEvent ev = audit;
+      if (out.size() == 1) {
+        ev.subject_id = std::to_string(out[0].id);
+      } else {
+        ev.detail["members"] = out.size();
+      }
+      append_audit_locked(ev);
+      tx.commit();
+      return out;
+    } catch (const SQLite::Exception& e) {
+      if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE) {
+        return Error{ErrorCode::kConflict, "", std::string("a member or sign-in token is already on the panel: ") + e.what()};
+      }
+      return io_error("cannot add panel members", e);
+    } catch (const std::exception& e) {
+      return io_error("cannot add panel members", e);
+    }
+  }
+
+  Result<panel::Member> member_lookup(const char* column, int64_t value) {
+    std::lock_guard lock(mu_);
+    try {
+      auto m = sqlite_panel::member_where(db_, column, value);
+      if (!m) return not_found(std::string("panel member with ") + column, std::to_string(value));
+      return *m;
+    } catch (const std::exception& e) {
+      return io_error("cannot read panel member", e);
+    }
+  }
+  Result<panel::Member> get_member(int64_t member_id) override { return member_lookup("id", member_id); }
+  Result<panel::Member> member_by_person(int64_t person_id) override { return member_lookup("person_id", person_id); }
+  Result<panel::Member> member_by_user(int64_t user_id) override { return member_lookup("user_id", user_id); }
+
+  Result<std::vector<panel::Member>> list_members() override {
+    std::lock_guard lock(mu_);
+    try {
+      return sqlite_panel::all_members(db_);
+    } catch (const std::exception& e) {
+      return io_error("cannot list panel members", e);
+    }
+  }
+
+  Status link_member_user(int64_t member_id, int64_t user_id, const AuditEvent& audit) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      SQLite::Statement q(db_, "UPDATE panel_members SET user_id=? WHERE id=?");
+      q.bind(1, user_id);
+      q.bind(2, member_id);
+      if (q.exec() == 0) return not_found("panel member", std::to_string(member_id));
+      AuditEvent ev = audit;
+      ev.subject_id = std::to_string(member_id);
+      append_audit_locked(ev);
+      tx.commit();
+    } catch (const SQLite::Exception& e) {
+      if (e.getErrorCode() == SQLITE_CONSTRAINT) {
+        return Error{ErrorCode::kConflict, "user_id", "user " + std::to_string(user_id) + " is unknown or linked to another member"};
+      }
+      return io_error("cannot link panel member", e);
+    }
+    return Status::Ok();
+  }
+
+  Result<std::vector<panel::Fact>> member_facts(int64_t member_id) override {
+    std::lock_guard lock(mu_);
+    try {
+      if (!sqlite_panel::member_where(db_, "id", member_id)) return not_found("panel member", std::to_string(member_id));
+      return sqlite_panel::facts_of(db_, member_id);
+    } catch (const std::exception& e) {
+      return io_error("cannot read facts", e);
+    }
+  }
+
+  Result<std::vector<std::pair<int64_t, std::vector<panel::Fact>>>> all_member_facts() override {
+    std::lock_guard lock(mu_);
+    try {
+      return sqlite_panel::facts_of_all(db_);
+    } catch (const std::exception& e) {
+      return io_error("cannot read facts", e);
+    }
+  }
+
+  Status record_facts(int64_t member_id, const std::vector<panel::Fact>& facts, const AuditEvent& audit) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      if (!sqlite_panel::member_where(db_, "id", member_id)) return not_found("panel member", std::to_string(member_id));
+      sqlite_panel::upsert_facts(db_, member_id, facts);
+      AuditEvent ev = audit;
+      ev.subject_id = std::to_string(member_id);
+      nlohmann::json keys = nlohmann::json::array();  // keys and provenance only: values are personal data
+      for (const auto& f : facts) keys.push_back({{"key", f.key}, {"channel", f.channel}, {"source", f.source}});
+      ev.detail["facts"] = keys;
+      append_audit_locked(ev);
+      tx.commit();
+    } catch (const std::exception& e) {
+      return io_error("cannot record facts", e);
+    }
+    return Status::Ok();
+  }
+
+  Status record_invitations(const std::vector<panel::Invitation>& invitations, const AuditEvent& audit) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      sqlite_panel::insert_invitations(db_, invitations);
+      append_audit_locked(audit);
+      tx.commit();
+    } catch (const SQLite::Exception& e) {
+      if (e.getErrorCode() == SQLITE_CONSTRAINT) {
+        return Error{ErrorCode::kNotFound, "", std::string("unknown member or consultation: ") + e.what()};
+      }
+      return io_error("cannot record invitations", e);
+    }
+    return Status::Ok();
+  }
+
+  Result<std::vector<panel::Invitation>> invitations_since(Date since) override {
+    std::lock_guard lock(mu_);
+    try {
+      return sqlite_panel::invitations_where(db_, "sent_on >= ?", since.iso());
+    } catch (const std::exception& e) {
+      return io_error("cannot read invitations", e);
+    }
+  }
+
+  Result<std::vector<panel::Invitation>> member_invitations(int64_t member_id) override {
+    std::lock_guard lock(mu_);
+    try {
+      return sqlite_panel::invitations_where(db_, "member_id = ?", std::to_string(member_id));
+    } catch (const std::exception& e) {
+      return io_error("cannot read invitations", e);
+    }
+  }
+
+  Result<std::vector<StoredResponse>> responses_of_person(int64_t person_id) override {
+    std::lock_guard lock(mu_);
+    try {
+      std::vector<StoredResponse> out;
+      SQLite::Statement q(db_, std::string(kResponseColumns) + " WHERE person_id=? ORDER BY id");
+      q.bind(1, person_id);
+      while (q.executeStep()) out.push_back(row_to_response(q));
+      return out;
+    } catch (const std::exception& e) {
+      return io_error("cannot list responses", e);
+    }
+  }
+
+  Result<panel::Erasure> erase_member(int64_t member_id, const AuditEvent& audit) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      auto m = sqlite_panel::member_where(db_, "id", member_id);
+      if (!m) return not_found("panel member", std::to_string(member_id));
+      panel::Erasure e = sqlite_panel::erase(db_, *m);
+      AuditEvent ev = audit;
+      ev.subject_id = std::to_string(member_id);
+      ev.detail = e.to_json();
+      append_audit_locked(ev);
+      tx.commit();
+      return e;
+    } catch (const std::exception& e) {
+      return io_error("cannot erase panel member", e);
     }
   }
 

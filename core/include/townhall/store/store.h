@@ -25,6 +25,8 @@
 #include <nlohmann/json.hpp>
 
 #include "townhall/error.h"
+#include "townhall/panel/fact.h"
+#include "townhall/panel/member.h"
 #include "townhall/store/audit.h"
 #include "townhall/store/role.h"
 
@@ -229,6 +231,39 @@ class Store {
                                                   const AuditEvent& audit) = 0;
   virtual Result<nlohmann::json> get_key_decision(const std::string& id) = 0;
   virtual Result<std::vector<nlohmann::json>> list_key_decisions() = 0;
+
+  // Citizens' Panel membership (tables panel_members, panel_facts, panel_invitations; personal
+  // data stays in people, facts stay out of the response tables). kNotFound for unknown members.
+  //
+  // Adds a person, the member and their facts (and a panel_member user when a token hash is given)
+  // in one transaction, with `audit` (its subject_id is set to the member id).
+  virtual Result<panel::Member> add_member(const panel::NewMember& member, const AuditEvent& audit) = 0;
+  // All or nothing: every member is added, or (on any error) none is. A clash of external ids
+  // (with the database or within the batch) is kConflict naming the batch index ("/3/external_id").
+  virtual Result<std::vector<panel::Member>> import_members(const std::vector<panel::NewMember>& members,
+                                                            const AuditEvent& audit) = 0;
+  virtual Result<panel::Member> get_member(int64_t member_id) = 0;
+  virtual Result<panel::Member> member_by_person(int64_t person_id) = 0;
+  virtual Result<panel::Member> member_by_user(int64_t user_id) = 0;
+  virtual Result<std::vector<panel::Member>> list_members() = 0;
+  // Links a signed-in user (role panel_member) to a member.
+  virtual Status link_member_user(int64_t member_id, int64_t user_id, const AuditEvent& audit) = 0;
+  // A member's facts, by key.
+  virtual Result<std::vector<panel::Fact>> member_facts(int64_t member_id) = 0;
+  // Facts of every member (member id → facts), for the representativeness report.
+  virtual Result<std::vector<std::pair<int64_t, std::vector<panel::Fact>>>> all_member_facts() = 0;
+  // Inserts or replaces facts by key (the newest answer wins, with its own provenance).
+  virtual Status record_facts(int64_t member_id, const std::vector<panel::Fact>& facts, const AuditEvent& audit) = 0;
+  // Records invitations in one transaction (a repeat of member+consultation is ignored).
+  virtual Status record_invitations(const std::vector<panel::Invitation>& invitations, const AuditEvent& audit) = 0;
+  // Invitations sent on or after `since` (all members); a member's own with member_invitations.
+  virtual Result<std::vector<panel::Invitation>> invitations_since(Date since) = 0;
+  virtual Result<std::vector<panel::Invitation>> member_invitations(int64_t member_id) = 0;
+  // The responses linked to a person (for "what do you hold about me").
+  virtual Result<std::vector<StoredResponse>> responses_of_person(int64_t person_id) = 0;
+  // Erases the member's personal data, facts, invitations, equality data and user, and unlinks
+  // their responses (person_id and submitted_by set to NULL; the answers stay in the results).
+  virtual Result<panel::Erasure> erase_member(int64_t member_id, const AuditEvent& audit) = 0;
 
   // Audit log.
   virtual Result<AuditEntry> append_audit(const AuditEvent& event) = 0;

@@ -1,0 +1,69 @@
+// townhall/panel/member.h — a member of the standing Citizens' Panel (DESIGN.md §2.6).
+//
+// A member is a person (personal data in the store's `people` table: name, email, phone, address)
+// who joined the panel online or was imported from a council list, with their ask-once facts
+// (fact.h). When a member signs in they are linked to a users row with the panel_member role.
+// Invitations record which consultation each member was invited to and when, for contact limits.
+// Thread-safety: plain values.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "townhall/date.h"
+#include "townhall/panel/fact.h"
+
+namespace townhall::panel {
+
+// Channels a member can join or give a fact through.
+inline constexpr const char* kMemberChannels[] = {"online", "import", "paper", "phone", "face_to_face", "event"};
+
+struct Member {
+  int64_t id = 0;                 // assigned by the store
+  int64_t person_id = 0;          // people.id (responses refer to the person by this id)
+  std::optional<int64_t> user_id; // users.id once they can sign in (role panel_member)
+  std::string external_id;        // the council's own id from an import file ("" when none)
+  std::string channel = "online"; // how they joined
+  Date joined_on;
+  bool fact_consent = false;      // agreed that facts they give are kept and reused (ask once)
+  nlohmann::json personal = nlohmann::json::object();  // name, email, phone, address, ...
+
+  nlohmann::json to_json() const;  // {id, person_id, user_id?, external_id?, channel, joined_on, fact_consent, personal}
+};
+
+// What the store needs to add a member (with their first facts) in one transaction.
+struct NewMember {
+  nlohmann::json personal = nlohmann::json::object();
+  std::vector<Fact> facts;
+  std::string channel = "online";
+  std::string external_id;
+  Date joined_on;
+  bool fact_consent = false;
+  // When set, a users row (role panel_member) is created with this token hash and linked.
+  std::string user_token_hash;
+};
+
+struct Invitation {
+  int64_t member_id = 0;
+  std::string consultation_id;
+  Date sent_on;
+
+  nlohmann::json to_json() const;  // {member_id, consultation_id, sent_on}
+};
+
+// What erasing a member did (DESIGN.md §5: personal data goes, results stay without the link).
+struct Erasure {
+  int64_t member_id = 0;
+  int64_t person_id = 0;
+  int64_t facts_erased = 0;
+  int64_t invitations_erased = 0;
+  int64_t responses_unlinked = 0;  // responses kept in the results with person_id set to NULL
+
+  nlohmann::json to_json() const;
+};
+
+}  // namespace townhall::panel

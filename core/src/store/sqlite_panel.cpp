@@ -1,0 +1,204 @@
+#include "sqlite_panel.h"
+
+#include <sqlite3.h>
+
+namespace townhall::sqlite_panel {
+
+namespace {
+
+constexpr const char* kMemberColumns =
+    "SELECT m.id, m.person_id, m.user_id, m.external_id, m.channel, m.joined_on, m.fact_consent, p.data "
+    "FROM panel_members m JOIN people p ON p.id = m.person_id";
+
+Date stored_date(const std::string& text) {
+  auto d = Date::parse(text);
+  return d ? *d : Date();
+}
+
+panel::Member row_to_member(SQLite::Statement& q) {
+  panel::Member m;
+  m.id = q.getColumn(0).getInt64();
+  m.person_id = q.getColumn(1).getInt64();
+  if (!q.getColumn(2).isNull()) m.user_id = q.getColumn(2).getInt64();
+  if (!q.getColumn(3).isNull()) m.external_id = q.getColumn(3).getString();
+  m.channel = q.getColumn(4).getString();
+  m.joined_on = stored_date(q.getColumn(5).getString());
+  m.fact_consent = q.getColumn(6).getInt() != 0;
+  m.personal = nlohmann::json::parse(q.getColumn(7).getString());
+  return m;
+}
+
+panel::Fact row_to_fact(SQLite::Statement& q, int first) {
+  panel::Fact f;
+  f.key = q.getColumn(first).getString();
+  f.value = nlohmann::json::parse(q.getColumn(first + 1).getString());
+  f.channel = q.getColumn(first + 2).getString();
+  f.source = q.getColumn(first + 3).getString();
+  f.recorded_on = stored_date(q.getColumn(first + 4).getString());
+  f.consent = q.getColumn(first + 5).getInt() != 0;
+  if (!q.getColumn(first + 6).isNull()) f.valid_until = stored_date(q.getColumn(first + 6).getString());
+  return f;
+}
+
+int64_t exec_count(SQLite::Database& db, const char* sql, int64_t arg) {
+  SQLite::Statement q(db, sql);
+  q.bind(1, arg);
+  return q.exec();
+}
+
+}  // namespace
+
+Result<panel::Member> insert_member(SQLite::Database& db, const panel::NewMember& m, const std::string& now,
+                                    const std::string& field_prefix) {
+  if (!m.external_id.empty()) {
+    SQLite::Statement q(db, "SELECT id FROM panel_members WHERE external_id=?");
+    q.bind(1, m.external_id);
+    if (q.executeStep()) {
+      return Error{ErrorCode::kConflict, field_prefix + "/external_id",
+                   "a panel member with id \"" + m.external_id + "\" is already on the panel"};
+    }
+  }
+  panel::Member out;
+  {
+    SQLite::Statement q(db, "INSERT INTO people(data, created_at) VALUES (?, ?)");
+    q.bind(1, m.personal.dump());
+    q.bind(2, now);
+    q.exec();
+    out.person_id = db.getLastInsertRowid();
+  }
+  if (!m.user_token_hash.empty()) {
+    SQLite::Statement q(db, "INSERT INTO users(name, role, token_hash, created_at) VALUES (?, 'panel_member', ?, ?)");
+    // The user's name is not personal data: the audit log (append-only) records it.
+    q.bind(1, "panel member (person " + std::to_string(out.person_id) + ")");
+    q.bind(2, m.user_token_hash);
+    q.bind(3, now);
+    q.exec();
+    out.user_id = db.getLastInsertRowid();
+  }
+  SQLite::Statement q(db,
+                      "INSERT INTO panel_members(person_id, user_id, external_id, channel, joined_on, fact_consent, "
+                      "created_at) VALUES (?,?,?,?,?,?,?)");
+  q.bind(1, out.person_id);
+  if (out.user_id) q.bind(2, *out.user_id);
+  if (!m.external_id.empty()) q.bind(3, m.external_id);
+  q.bind(4, m.channel);
+  q.bind(5, m.joined_on.iso());
+  q.bind(6, m.fact_consent ? 1 : 0);
+  q.bind(7, now);
+  q.exec();
+  out.id = db.getLastInsertRowid();
+  out.external_id = m.external_id;
+  out.channel = m.channel;
+  out.joined_on = m.joined_on;
+  out.fact_consent = m.fact_consent;
+  out.personal = m.personal;
+  upsert_facts(db, out.id, m.facts);
+  return out;
+}
+
+std::optional<panel::Member> member_where(SQLite::Database& db, const char* column, int64_t value) {
+  SQLite::Statement q(db, std::string(kMemberColumns) + " WHERE m." + column + " = ?");
+  q.bind(1, value);
+  if (!q.executeStep()) return std::nullopt;
+  return row_to_member(q);
+}
+
+std::vector<panel::Member> all_members(SQLite::Database& db) {
+  std::vector<panel::Member> out;
+  SQLite::Statement q(db, std::string(kMemberColumns) + " ORDER BY m.id");
+  while (q.executeStep()) out.push_back(row_to_member(q));
+  return out;
+}
+
+std::vector<panel::Fact> facts_of(SQLite::Database& db, int64_t member_id) {
+  std::vector<panel::Fact> out;
+  SQLite::Statement q(db,
+                      "SELECT key, value, channel, source, recorded_on, consent, valid_until FROM panel_facts "
+                      "WHERE member_id=? ORDER BY key");
+  q.bind(1, member_id);
+  while (q.executeStep()) out.push_back(row_to_fact(q, 0));
+  return out;
+}
+
+std::vector<std::pair<int64_t, std::vector<panel::Fact>>> facts_of_all(SQLite::Database& db) {
+  std::vector<std::pair<int64_t, std::vector<panel::Fact>>> out;
+  SQLite::Statement q(db,
+                      "SELECT m.id, f.key, f.value, f.channel, f.source, f.recorded_on, f.consent, f.valid_until "
+                      "FROM panel_members m LEFT JOIN panel_facts f ON f.member_id = m.id ORDER BY m.id, f.key");
+  while (q.executeStep()) {
+    int64_t id = q.getColumn(0).getInt64();
+    if (out.empty() || out.back().first != id) out.emplace_back(id, std::vector<panel::Fact>{});
+    if (!q.getColumn(1).isNull()) out.back().second.push_back(row_to_fact(q, 1));
+  }
+  return out;
+}
+
+void upsert_facts(SQLite::Database& db, int64_t member_id, const std::vector<panel::Fact>& facts) {
+  SQLite::Statement q(db,
+                      "INSERT INTO panel_facts(member_id, key, value, channel, source, recorded_on, consent, "
+                      "valid_until) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(member_id, key) DO UPDATE SET "
+                      "value=excluded.value, channel=excluded.channel, source=excluded.source, "
+                      "recorded_on=excluded.recorded_on, consent=excluded.consent, valid_until=excluded.valid_until");
+  for (const auto& f : facts) {
+    q.reset();
+    q.clearBindings();
+    q.bind(1, member_id);
+    q.bind(2, f.key);
+    q.bind(3, f.value.dump());
+    q.bind(4, f.channel);
+    q.bind(5, f.source);
+    q.bind(6, f.recorded_on.iso());
+    q.bind(7, f.consent ? 1 : 0);
+    if (f.valid_until) q.bind(8, f.valid_until->iso());
+    q.exec();
+  }
+}
+
+void insert_invitations(SQLite::Database& db, const std::vector<panel::Invitation>& invitations) {
+  SQLite::Statement q(db,
+                      "INSERT INTO panel_invitations(member_id, consultation_id, sent_on) VALUES (?,?,?) "
+                      "ON CONFLICT(member_id, consultation_id) DO NOTHING");
+  for (const auto& inv : invitations) {
+    q.reset();
+    q.bind(1, inv.member_id);
+    q.bind(2, inv.consultation_id);
+    q.bind(3, inv.sent_on.iso());
+    q.exec();
+  }
+}
+
+std::vector<panel::Invitation> invitations_where(SQLite::Database& db, const std::string& where,
+                                                 const std::string& arg) {
+  std::vector<panel::Invitation> out;
+  SQLite::Statement q(db, "SELECT member_id, consultation_id, sent_on FROM panel_invitations WHERE " + where +
+                              " ORDER BY sent_on, id");
+  q.bind(1, arg);
+  while (q.executeStep()) {
+    out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), stored_date(q.getColumn(2).getString())});
+  }
+  return out;
+}
+
+panel::Erasure erase(SQLite::Database& db, const panel::Member& m) {
+  panel::Erasure e;
+  e.member_id = m.id;
+  e.person_id = m.person_id;
+  e.facts_erased = exec_count(db, "DELETE FROM panel_facts WHERE member_id=?", m.id);
+  e.invitations_erased = exec_count(db, "DELETE FROM panel_invitations WHERE member_id=?", m.id);
+  // The answers stay in the results; only the links to the person (and their sign-in) go.
+  SQLite::Statement unlink(db,
+                           "UPDATE responses SET "
+                           "person_id = CASE WHEN person_id = ?1 THEN NULL ELSE person_id END, "
+                           "submitted_by = CASE WHEN submitted_by = ?2 THEN NULL ELSE submitted_by END "
+                           "WHERE person_id = ?1 OR submitted_by = ?2");
+  unlink.bind(1, m.person_id);
+  unlink.bind(2, m.user_id.value_or(-1));
+  e.responses_unlinked = unlink.exec();
+  exec_count(db, "DELETE FROM panel_members WHERE id=?", m.id);
+  exec_count(db, "DELETE FROM equality_data WHERE person_id=?", m.person_id);
+  exec_count(db, "DELETE FROM people WHERE id=?", m.person_id);
+  if (m.user_id) exec_count(db, "DELETE FROM users WHERE id=?", *m.user_id);
+  return e;
+}
+
+}  // namespace townhall::sqlite_panel

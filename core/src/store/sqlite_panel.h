@@ -1,0 +1,31 @@
+// Internal to the SQLite store: the Citizens' Panel tables (the panel_ tables of the migration "Citizens' Panel membership").
+// Every function runs inside the caller's transaction, with the store's mutex held, and throws
+// SQLite::Exception on database trouble.
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "townhall/error.h"
+#include "townhall/panel/member.h"
+
+namespace townhall::sqlite_panel {
+
+// Inserts person, member, facts (and the user when a token hash is given). `field_prefix` is put
+// before field names in errors ("/3" for the fourth member of an import).
+Result<panel::Member> insert_member(SQLite::Database& db, const panel::NewMember& m, const std::string& now,
+                                    const std::string& field_prefix);
+std::optional<panel::Member> member_where(SQLite::Database& db, const char* column, int64_t value);
+std::vector<panel::Member> all_members(SQLite::Database& db);
+std::vector<panel::Fact> facts_of(SQLite::Database& db, int64_t member_id);
+std::vector<std::pair<int64_t, std::vector<panel::Fact>>> facts_of_all(SQLite::Database& db);
+void upsert_facts(SQLite::Database& db, int64_t member_id, const std::vector<panel::Fact>& facts);
+void insert_invitations(SQLite::Database& db, const std::vector<panel::Invitation>& invitations);
+std::vector<panel::Invitation> invitations_where(SQLite::Database& db, const std::string& where, const std::string& arg);
+// Erases a member; the caller checked that it exists.
+panel::Erasure erase(SQLite::Database& db, const panel::Member& m);
+
+}  // namespace townhall::sqlite_panel

@@ -1,0 +1,315 @@
+// The Citizens' Panel routes (DESIGN.md §2.5–2.6): joining and importing members, ask-once
+// questions and responses, invitations within the contact limits, the member's own data (see and
+// erase), the pool's representativeness report and the drafting check for repeated questions.
+#include <algorithm>
+
+#include "api_impl.h"
+#include "townhall/analysis/census.h"
+#include "townhall/consultations/repeat_questions.h"
+#include "townhall/panel/contact_policy.h"
+#include "townhall/panel/member_data.h"
+#include "townhall/panel/member_import.h"
+#include "townhall/panel/prng.h"
+#include "townhall/panel/recruitment.h"
+#include "townhall/store/token.h"
+
+namespace townhall::server {
+namespace {
+
+panel::FactValidity validity_of(const Api::Impl& api) {
+  panel::FactValidity v;
+  v.default_months = api.options.policy.panel_fact_valid_months;
+  return v;
+}
+
+panel::ContactPolicy contact_policy_of(const Api::Impl& api) {
+  return panel::ContactPolicy{api.options.policy.panel_max_invitations, api.options.policy.panel_window_days};
+}
+
+// The member the caller is (panel_member) or names (?person_id= for officers).
+Result<panel::Member> member_for(Api::Impl& api, RequestContext& ctx) {
+  if (ctx.user.role == Role::kPanelMember) return api.store.member_by_user(ctx.user.id);
+  auto it = ctx.query.find("person_id");
+  if (it == ctx.query.end() || it->second.empty()) {
+    return invalid_argument("person_id", "say whose questions: ?person_id=N");
+  }
+  ctx.params["person_id"] = it->second;
+  auto id = id_param(ctx, "person_id", "person");
+  if (!id) return id.error();
+  return api.store.member_by_person(*id);
+}
+
+HttpResponse erased_response(Api::Impl& api, int64_t member_id, const User& user) {
+  auto e = api.store.erase_member(member_id, AuditEvent{actor_of(user), "panel.erase", "panel_member", "", {}});
+  if (!e) return error_response(e.error());
+  return json_response(200, e->to_json());
+}
+
+HttpResponse member_data_response(Api::Impl& api, int64_t member_id) {
+  auto held = panel::member_data(api.store, member_id);
+  if (!held) return error_response(held.error());
+  return json_response(200, *held);
+}
+
+// The consultations asked (not drafts) as the repeated-question check needs them.
+Result<std::vector<AskedConsultation>> asked_consultations(Api::Impl& api) {
+  ConsultationQuery q;
+  q.statuses = {"scheduled", "open", "closed", "outcome_published"};
+  q.sort = "created";
+  q.limit = 100;
+  std::vector<AskedConsultation> out;
+  for (q.offset = 0;; q.offset += q.limit) {
+    auto page = api.store.list_consultations(q);
+    if (!page) return page.error();
+    for (const auto& r : page->items) {
+      auto opens = Date::parse(r.document.value("opens", ""));
+      if (!opens) continue;
+      AskedConsultation a;
+      a.id = r.id;
+      a.title = r.document.value("title", "");
+      a.audience = r.document.value("audience", "");
+      a.opens = *opens;
+      if (auto w = r.document.find("wards"); w != r.document.end()) a.wards = w->get<std::vector<std::string>>();
+      if (auto l = r.document.find("languages"); l != r.document.end() && !l->empty()) a.language = (*l)[0];
+      if (auto qs = r.document.find("questions"); qs != r.document.end()) a.questions = qs->get<std::vector<nlohmann::json>>();
+      out.push_back(std::move(a));
+    }
+    if (page->items.empty() || q.offset + q.limit >= page->total) break;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<AskOnceStep> ask_once_for_response(Api::Impl& api, const User& user, ResponseSubmission& s,
+                                          const CachedConsultation& c, nlohmann::json& answers) {
+  AskOnceStep step;
+  bool bound = std::any_of(c.questions.begin(), c.questions.end(),
+                           [](const nlohmann::json& q) { return !panel::fact_key_of(q).empty(); });
+  std::optional<panel::Member> m;
+  if (user.role == Role::kPanelMember) {
+    auto mine = api.store.member_by_user(user.id);
+    if (mine) {
+      if (s.person_id && *s.person_id != mine->person_id) {
+        return Error{ErrorCode::kInvalidArgument, "/person_id", "a panel member answers only for themselves"};
+      }
+      s.person_id = mine->person_id;
+      m = *mine;
+    }
+  } else if (s.person_id && s.entered_by && bound) {
+    if (auto theirs = api.store.member_by_person(*s.person_id)) m = *theirs;  // officer-entered
+  }
+  if (!m || !bound) return step;
+  auto facts = api.store.member_facts(m->id);
+  if (!facts) return facts.error();
+  auto out = panel::apply_ask_once(c.questions, answers, *facts, api.today(), s.channel,
+                                   "response to " + s.consultation_id, m->fact_consent, validity_of(api));
+  answers = std::move(out.answers);
+  step.member_id = m->id;
+  if (m->fact_consent) step.updates = std::move(out.updates);
+  return step;
+}
+
+void record_response_facts(Api::Impl& api, const AskOnceStep& step, const StoredResponse& r, const std::string& actor) {
+  if (!step.member_id || step.updates.empty() || r.replayed) return;
+  auto facts = step.updates;
+  for (auto& f : facts) f.source = "response " + r.reference;
+  // The response is stored; a failure here loses only the reuse of these answers next time.
+  (void)api.store.record_facts(*step.member_id, facts, AuditEvent{actor, "panel.facts", "panel_member", "", {}});
+}
+
+void add_panel_routes(Api::Impl& api) {
+  const std::set<Role> officers = {Role::kOfficer, Role::kAdmin};
+  const std::set<Role> staff = {Role::kOfficer, Role::kGovernance, Role::kAdmin};
+
+  api.add("POST", "/api/v1/panel/join", everyone(), "panel-join.schema.json", [&api](RequestContext& ctx, Respond& respond) {
+    panel::ImportOptions o;
+    o.today = api.today();
+    o.channel = "online";
+    o.validity = validity_of(api);
+    auto m = panel::member_from_join(ctx.body, o);
+    if (!m) return respond(error_response(m.error()));
+    std::string token = new_bearer_token();
+    m->user_token_hash = hash_token(token);
+    auto added = api.store.add_member(*m, AuditEvent{actor_of(ctx.user), "panel.join", "panel_member", "", {}});
+    if (!added) return respond(error_response(added.error()));
+    auto res = json_response(201, {{"member_id", added->id},
+                                   {"person_id", added->person_id},
+                                   {"facts_kept", added->fact_consent ? m->facts.size() : 0},
+                                   {"token", token}});
+    res.headers.emplace_back("Location", "/api/v1/me/panel");
+    respond(std::move(res));
+  });
+
+  api.add("POST", "/api/v1/panel/import", officers, "panel-import.schema.json", [&api](RequestContext& ctx, Respond& respond) {
+    const std::string source = ctx.body.value("source", "members.csv");
+    auto table = panel::parse_csv(ctx.body["csv"].get<std::string>(), source);
+    if (!table) return respond(error_response(table.error()));
+    panel::ImportOptions o;
+    o.today = api.today();
+    o.channel = ctx.body.value("channel", "import");
+    o.validity = validity_of(api);
+    auto members = panel::members_from_csv(*table, o);
+    if (!members) return respond(error_response(members.error()));
+    auto added = api.store.import_members(*members, AuditEvent{actor_of(ctx.user), "panel.import", "panel_member", source, {}});
+    if (!added) {
+      Error e = added.error();
+      // "/3/external_id" → the CSV row that clashed.
+      if (e.field.size() > 1 && e.field[0] == '/') {
+        size_t row = std::stoul(e.field.substr(1));
+        e.message = panel::csv_location(*table, row, "id") + ": " + e.message;
+        e.field = "id";
+      }
+      return respond(error_response(e));
+    }
+    nlohmann::json ids = nlohmann::json::array();
+    for (const auto& m : *added) ids.push_back(m.id);
+    respond(json_response(201, {{"imported", added->size()}, {"member_ids", ids}}));
+  });
+
+  api.add("GET", "/api/v1/panel/members", officers, "", [&api](RequestContext&, Respond& respond) {
+    auto all = api.store.list_members();
+    if (!all) return respond(error_response(all.error()));
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& m : *all) items.push_back(m.to_json());
+    respond(json_response(200, {{"items", items}, {"total", all->size()}}));
+  });
+
+  api.add("GET", "/api/v1/panel/members/{id}", officers, "", [&api](RequestContext& ctx, Respond& respond) {
+    auto id = id_param(ctx, "id", "panel member");
+    if (!id) return respond(error_response(id.error()));
+    respond(member_data_response(api, *id));
+  });
+
+  api.add("DELETE", "/api/v1/panel/members/{id}", officers, "", [&api](RequestContext& ctx, Respond& respond) {
+    auto id = id_param(ctx, "id", "panel member");
+    if (!id) return respond(error_response(id.error()));
+    respond(erased_response(api, *id, ctx.user));
+  });
+
+  api.add("GET", "/api/v1/me/panel", {Role::kPanelMember}, "", [&api](RequestContext& ctx, Respond& respond) {
+    auto m = api.store.member_by_user(ctx.user.id);
+    if (!m) return respond(error_response(m.error()));
+    respond(member_data_response(api, m->id));
+  });
+
+  api.add("DELETE", "/api/v1/me/panel", {Role::kPanelMember}, "", [&api](RequestContext& ctx, Respond& respond) {
+    auto m = api.store.member_by_user(ctx.user.id);
+    if (!m) return respond(error_response(m.error()));
+    respond(erased_response(api, m->id, ctx.user));
+  });
+
+  api.add("GET", "/api/v1/consultations/{id}/my-questions", {Role::kPanelMember, Role::kOfficer, Role::kAdmin}, "",
+          [&api](RequestContext& ctx, Respond& respond) {
+            auto c = api.cached(ctx.params["id"]);
+            if (!c) return respond(error_response(c.error()));
+            if ((*c)->status == "draft") {
+              return respond(problem(404, "not-found", "Not found", "no consultation \"" + ctx.params["id"] + "\""));
+            }
+            auto m = member_for(api, ctx);
+            if (!m) {
+              const Error& e = m.error();
+              return respond(e.code == ErrorCode::kInvalidArgument
+                                 ? problem(400, "invalid-query", "Invalid query parameter", e.message, "?" + e.field)
+                                 : error_response(e));
+            }
+            auto facts = api.store.member_facts(m->id);
+            if (!facts) return respond(error_response(facts.error()));
+            auto items = panel::questions_for_member((*c)->questions, *facts, api.today());
+            int64_t known = std::count_if(items.begin(), items.end(), [](const nlohmann::json& q) { return q.value("known", false); });
+            respond(json_response(200, {{"items", items}, {"known", known}, {"person_id", m->person_id}}));
+          });
+
+  api.add("POST", "/api/v1/panel/invitations", officers, "panel-invitations.schema.json",
+          [&api](RequestContext& ctx, Respond& respond) {
+            const std::string cid = ctx.body["consultation_id"];
+            auto c = api.store.get_consultation(cid);
+            if (!c) {
+              Error e = c.error();
+              e.field = "/consultation_id";
+              return respond(error_response(e));
+            }
+            std::vector<int64_t> candidates;
+            if (ctx.body.contains("member_ids")) {
+              for (const auto& id : ctx.body["member_ids"]) {
+                auto m = api.store.get_member(id.get<int64_t>());
+                if (!m) return respond(problem(422, "unknown-member", "Unknown member", m.error().message, "/member_ids"));
+                candidates.push_back(m->id);
+              }
+            } else {
+              auto all = api.store.list_members();
+              if (!all) return respond(error_response(all.error()));
+              for (const auto& m : *all) candidates.push_back(m.id);
+            }
+            const Date today = api.today();
+            const auto policy = contact_policy_of(api);
+            auto recent = api.store.invitations_since(policy.window_start(today));
+            if (!recent) return respond(error_response(recent.error()));
+            // Invitations to this consultation before the window count as "already invited" too.
+            auto screen = panel::screen_contacts(candidates, *recent, policy, today, cid);
+            std::vector<int64_t> invite = screen.eligible;
+            uint64_t seed = ctx.body.value("seed", uint64_t{0});
+            if (ctx.body.contains("sample")) {
+              // A simple random sample (partial Fisher–Yates with the documented xoshiro256**).
+              panel::Xoshiro256 rng(seed);
+              size_t k = std::min<size_t>(ctx.body["sample"].get<size_t>(), invite.size());
+              for (size_t i = 0; i < k; ++i) std::swap(invite[i], invite[i + rng.below(invite.size() - i)]);
+              invite.resize(k);
+              std::sort(invite.begin(), invite.end());
+            }
+            std::vector<panel::Invitation> rows;
+            for (int64_t id : invite) rows.push_back({id, cid, today});
+            nlohmann::json detail = {{"consultation_id", cid}, {"invited", invite.size()},
+                                     {"excluded", screen.excluded.size()}, {"policy", policy.describe()}};
+            if (auto st = api.store.record_invitations(
+                    rows, AuditEvent{actor_of(ctx.user), "panel.invite", "consultation", cid, detail});
+                !st) {
+              return respond(error_response(st.error()));
+            }
+            nlohmann::json body = screen.summary();
+            body["invited"] = invite;
+            body["policy"] = policy.describe();
+            body["sent_on"] = today.iso();
+            if (ctx.body.contains("sample")) body["seed"] = seed;
+            respond(json_response(201, body));
+          });
+
+  api.add("GET", "/api/v1/panel/report", staff, "", [&api](RequestContext& ctx, Respond& respond) {
+    auto q = [&](const char* k, const char* fallback) {
+      auto it = ctx.query.find(k);
+      return (it == ctx.query.end() || it->second.empty()) ? std::string(fallback) : it->second;
+    };
+    auto targets = panel::census_report_targets(analysis::default_census_dir(), q("census", "ward,ethnicity,tenure"),
+                                                q("borough", "E09000020"), q("by_ward", "true") != "false");
+    if (!targets) {
+      const Error& e = targets.error();
+      if (e.field == "variable" || e.field == "borough") {
+        return respond(problem(400, "invalid-query", "Invalid query parameter", e.message, e.field == "variable" ? "?census" : "?borough"));
+      }
+      return respond(error_response(e));
+    }
+    auto facts = api.store.all_member_facts();
+    if (!facts) return respond(error_response(facts.error()));
+    const Date today = api.today();
+    auto report = panel::pool_report(panel::pool_from_facts(*facts, today), targets->borough, targets->wards);
+    if (!report) return respond(error_response(report.error()));
+    auto body = report->to_json();
+    body["as_of"] = today.iso();
+    respond(json_response(200, body));
+  });
+
+  api.add("GET", "/api/v1/consultations/{id}/repeated-questions", staff, "", [&api](RequestContext& ctx, Respond& respond) {
+    auto rec = api.store.get_consultation(ctx.params["id"]);
+    if (!rec) return respond(error_response(rec.error()));
+    auto earlier = asked_consultations(api);
+    if (!earlier) return respond(error_response(earlier.error()));
+    RepeatCheckOptions o{api.options.policy.panel_repeat_question_months, api.options.policy.panel_repeat_question_similarity};
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& r : find_repeated_questions(rec->document, rec->id, *earlier, api.today(), o)) items.push_back(r.to_json());
+    respond(json_response(200, {{"items", items},
+                                {"months", o.months},
+                                {"threshold", o.threshold}}));
+  });
+}
+
+}  // namespace townhall::server

@@ -1,0 +1,221 @@
+// The Citizens' Panel over the API in process: join, ask once on every channel (member online,
+// officer-entered by person id), import all-or-nothing, invitations within the contact limit,
+// "what do you hold about me" and erasure, the pool report and the repeated-question check.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "townhall/server/api.h"
+#include "townhall/store/sqlite_store.h"
+#include "townhall/store/token.h"
+
+namespace townhall::server {
+namespace {
+
+class PanelApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/townhall-panel-api-XXXXXX";
+    dir = mkdtemp(tmpl);
+    store = std::move(open_sqlite_store(dir + "/t.db")).value();
+    ApiOptions o;
+    o.today = [] { return Date::parse("2026-03-02").value(); };
+    o.policy.panel_max_invitations = 1;  // one invitation per 365 days, to see the limit bite
+    api = std::make_unique<Api>(*store, o);
+    officer = new_bearer_token();
+    ASSERT_TRUE(store->add_user(Role::kOfficer, "Olu", hash_token(officer)).ok());
+    setenv("TOWNHALL_CENSUS_DIR", (std::string(TOWNHALL_SOURCE_DIR) + "/../shared/data/census").c_str(), 1);
+  }
+  void TearDown() override {
+    api.reset();
+    store.reset();
+    std::filesystem::remove_all(dir);
+  }
+
+  HttpResponse call(const std::string& method, const std::string& target, const std::string& token = "",
+                    const nlohmann::json& body = nullptr) {
+    HttpRequest r;
+    r.method = method;
+    r.target = target;
+    if (!token.empty()) r.authorization = "Bearer " + token;
+    if (!body.is_null()) {
+      r.body = body.dump();
+      r.content_type = "application/json";
+    }
+    HttpResponse out;
+    bool called = false;
+    api->handle(r, [&](HttpResponse res) {
+      out = std::move(res);
+      called = true;
+    });
+    for (int i = 0; i < 500 && !called; ++i) usleep(2000);
+    EXPECT_TRUE(called);
+    return out;
+  }
+  nlohmann::json json_of(const HttpResponse& r) { return nlohmann::json::parse(r.body); }
+
+  std::string open_consultation(const std::string& title, nlohmann::json questions, nlohmann::json wards = nlohmann::json::array()) {
+    nlohmann::json doc = {{"title", title}, {"opens", "2026-02-01"}, {"closes", "2026-12-31"}, {"questions", questions}, {"wards", wards}};
+    auto c = store->create_consultation(doc, AuditEvent{"test", "consultation.create", "consultation", "", {}}).value();
+    for (auto [from, to] : {std::pair{"draft", "scheduled"}, std::pair{"scheduled", "open"}}) {
+      TransitionRecord t;
+      t.consultation_id = c.id;
+      t.from = from;
+      t.to = to;
+      EXPECT_TRUE(store->transition_consultation(t).ok());
+    }
+    return c.id;
+  }
+
+  std::string dir, officer;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<Api> api;
+};
+
+const nlohmann::json kQuestions = {
+    {{"id", "tenure"}, {"type", "single_choice"}, {"text", "Do you own or rent?"}, {"required", true}, {"fact_key", "tenure"},
+     {"options", {"Owned", "Social rented", "Private rented"}}},
+    {{"id", "age"}, {"type", "single_choice"}, {"text", "Your age band"}, {"fact_key", "age_band"},
+     {"options", {"16-24", "25-44", "45-64", "65+"}}},
+    {{"id", "view"}, {"type", "scale"}, {"text", "How good is the park?"}}};
+
+TEST_F(PanelApiTest, AMemberJoinsAndIsNotAskedWhatTheCouncilAlreadyHolds) {
+  std::string c1 = open_consultation("Parks", kQuestions);
+  std::string c2 = open_consultation("Libraries", kQuestions);
+  auto joined = call("POST", "/api/v1/panel/join", "",
+                     {{"name", "Ada"}, {"email", "ada@example.org"}, {"consent", true},
+                      {"facts", {{"ward", "Golborne"}, {"tenure", "Social rented"}, {"postcode", "w10 5rp"}}}});
+  ASSERT_EQ(joined.status, 201) << joined.body;
+  const std::string token = json_of(joined)["token"];
+  const int64_t person = json_of(joined)["person_id"];
+
+  auto qs = json_of(call("GET", "/api/v1/consultations/" + c1 + "/my-questions", token));
+  EXPECT_TRUE(qs["items"][0]["known"].get<bool>());
+  EXPECT_EQ(qs["items"][0]["prefill"], "Social rented");
+  EXPECT_FALSE(qs["items"][1]["known"].get<bool>());
+  EXPECT_EQ(qs["known"], 1);
+
+  // The required tenure question is not answered again: it comes from the fact.
+  auto r = call("POST", "/api/v1/consultations/" + c1 + "/responses", token, {{"answers", {{"age", "25-44"}, {"view", 4}}}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto stored = store->response_by_reference(json_of(r)["reference"]).value();
+  EXPECT_EQ(stored.answers["tenure"], "Social rented");
+  EXPECT_EQ(stored.person_id, person);
+  // The age band given in that response is now held, with the response as its provenance.
+  qs = json_of(call("GET", "/api/v1/consultations/" + c2 + "/my-questions", token));
+  EXPECT_EQ(qs["known"], 2);
+  EXPECT_EQ(qs["items"][1]["fact"]["source"], "response " + stored.reference);
+
+  // Officer-entered (paper) for the same person: filled the same way.
+  r = call("POST", "/api/v1/consultations/" + c2 + "/responses", officer,
+           {{"answers", {{"view", 2}}}, {"channel", "paper"}, {"person_id", person}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  stored = store->response_by_reference(json_of(r)["reference"]).value();
+  EXPECT_EQ(stored.answers["tenure"], "Social rented");
+  EXPECT_EQ(stored.answers["age"], "25-44");
+  // Officers see the member's questions by person id.
+  auto officer_view = call("GET", "/api/v1/consultations/" + c2 + "/my-questions?person_id=" + std::to_string(person), officer);
+  EXPECT_EQ(json_of(officer_view)["known"], 2);
+  EXPECT_EQ(call("GET", "/api/v1/consultations/" + c2 + "/my-questions", officer).status, 400);
+
+  // A member cannot answer for somebody else.
+  r = call("POST", "/api/v1/consultations/" + c2 + "/responses", token, {{"answers", {{"view", 2}}}, {"person_id", person + 1}});
+  EXPECT_EQ(r.status, 422);
+}
+
+TEST_F(PanelApiTest, MembersSeeEverythingHeldAndErasureKeepsTheirAnswersWithoutTheLink) {
+  std::string c1 = open_consultation("Parks", kQuestions);
+  auto joined = json_of(call("POST", "/api/v1/panel/join", "",
+                             {{"name", "Bo"}, {"consent", true}, {"facts", {{"tenure", "Owned"}}}}));
+  const std::string token = joined["token"];
+  auto r = call("POST", "/api/v1/consultations/" + c1 + "/responses", token, {{"answers", {{"view", 5}}}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string reference = json_of(r)["reference"];
+  ASSERT_EQ(call("POST", "/api/v1/panel/invitations", officer, {{"consultation_id", c1}, {"member_ids", {joined["member_id"]}}}).status, 201);
+
+  auto held = call("GET", "/api/v1/me/panel", token);
+  ASSERT_EQ(held.status, 200) << held.body;
+  auto h = json_of(held);
+  EXPECT_EQ(h["member"]["personal"]["name"], "Bo");
+  EXPECT_EQ(h["facts"][0]["key"], "tenure");
+  EXPECT_EQ(h["facts"][0]["source"], "join");
+  EXPECT_EQ(h["invitations"][0]["consultation_id"], c1);
+  EXPECT_EQ(h["responses"][0]["reference"], reference);
+
+  auto erased = call("DELETE", "/api/v1/me/panel", token);
+  ASSERT_EQ(erased.status, 200) << erased.body;
+  EXPECT_EQ(json_of(erased)["responses_unlinked"], 1);
+  EXPECT_EQ(call("GET", "/api/v1/me/panel", token).status, 401);  // the sign-in went with the data
+  auto kept = store->response_by_reference(reference).value();
+  EXPECT_FALSE(kept.person_id.has_value());
+  EXPECT_FALSE(kept.submitted_by.has_value());
+  EXPECT_EQ(kept.answers["view"], 5);
+  EXPECT_EQ(kept.answers["tenure"], "Owned");
+  EXPECT_TRUE(store->list_members()->empty());
+}
+
+TEST_F(PanelApiTest, ImportNamesBadRowsAndKeepsNothingThenInvitationsRespectTheLimit) {
+  auto bad = call("POST", "/api/v1/panel/import", officer,
+                  {{"csv", "id,name,ward,consent\nR-1,Ada,Golborne,yes\nR-2,,Colville,yes\n"}, {"source", "list.csv"}});
+  ASSERT_EQ(bad.status, 422);
+  EXPECT_NE(json_of(bad)["detail"].get<std::string>().find("list.csv, row 2 (line 3), column 'name'"), std::string::npos) << bad.body;
+  EXPECT_TRUE(store->list_members()->empty());
+  auto ok = call("POST", "/api/v1/panel/import", officer,
+                 {{"csv", "id,name,ward,tenure,consent\nR-1,Ada,Golborne,Social rented,yes\nR-2,Bo,Golborne,Owned,yes\n"
+                          "R-3,Cy,Colville,Owned,yes\n"}});
+  ASSERT_EQ(ok.status, 201) << ok.body;
+  EXPECT_EQ(json_of(ok)["imported"], 3);
+  auto again = call("POST", "/api/v1/panel/import", officer, {{"csv", "id,name,consent\nR-9,Di,yes\nR-2,Bo,yes\n"}});
+  EXPECT_EQ(again.status, 409);
+  EXPECT_NE(json_of(again)["detail"].get<std::string>().find("row 2"), std::string::npos) << again.body;
+  EXPECT_EQ(store->list_members()->size(), 3u);
+
+  std::string c1 = open_consultation("Parks", kQuestions);
+  std::string c2 = open_consultation("Roads", kQuestions);
+  auto first = json_of(call("POST", "/api/v1/panel/invitations", officer, {{"consultation_id", c1}, {"sample", 2}, {"seed", 7}}));
+  ASSERT_EQ(first["invited"].size(), 2u);
+  EXPECT_EQ(first["excluded"]["count"], 0);
+  // Policy: 1 invitation in 365 days. The two invited are left out of the next draw, with reasons.
+  auto second = json_of(call("POST", "/api/v1/panel/invitations", officer, {{"consultation_id", c2}, {"sample", 3}, {"seed", 7}}));
+  EXPECT_EQ(second["invited"].size(), 1u);
+  EXPECT_EQ(second["excluded"]["count"], 2);
+  EXPECT_NE(second["excluded"]["members"][0]["reason"].get<std::string>().find("at most 1 invitation in 365 days"), std::string::npos);
+  EXPECT_EQ(second["excluded"]["members"][0]["eligible_again"], "2027-03-02");
+}
+
+TEST_F(PanelApiTest, PoolReportAndRepeatedQuestions) {
+  std::string csv = "name,ward,tenure,consent\n";
+  for (int i = 0; i < 10; ++i) csv += "M" + std::to_string(i) + ",Golborne," + (i < 2 ? "Social rented" : "Owned") + ",yes\n";
+  ASSERT_EQ(call("POST", "/api/v1/panel/import", officer, {{"csv", csv}}).status, 201);
+  auto rep = call("GET", "/api/v1/panel/report?census=tenure", officer);
+  ASSERT_EQ(rep.status, 200) << rep.body;
+  auto j = json_of(rep);
+  EXPECT_EQ(j["members"], 10);
+  EXPECT_EQ(j["categories"][0]["category"], "tenure");
+  // Golborne: t = 2535/3804; (10t − 2)/(1 − t) = (25350 − 7608)/1269 = 13.98 → 14.
+  bool found = false;
+  for (const auto& g : j["gaps"]) {
+    if (g.value("ward", "") == "Golborne" && g["value"] == "Social rented") {
+      EXPECT_EQ(g["add"], 14);
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found) << rep.body;
+  EXPECT_EQ(call("GET", "/api/v1/panel/report?census=shoe_size", officer).status, 400);
+
+  open_consultation("Parks", {{{"id", "q1"}, {"type", "free_text"}, {"text", "How could we improve the park?"}}}, {"Golborne"});
+  auto draft = store->create_consultation(
+      {{"title", "Parks again"}, {"wards", {"Golborne"}},
+       {"questions", {{{"id", "x"}, {"type", "free_text"}, {"text", "How could we improve the PARK"}}}}},
+      AuditEvent{"test", "consultation.create", "consultation", "", {}});
+  auto rq = call("GET", "/api/v1/consultations/" + draft->id + "/repeated-questions", officer);
+  ASSERT_EQ(rq.status, 200) << rq.body;
+  ASSERT_EQ(json_of(rq)["items"].size(), 1u);
+  EXPECT_EQ(json_of(rq)["items"][0]["earlier"]["consultation_id"], "c-1");
+}
+
+}  // namespace
+}  // namespace townhall::server
