@@ -29,17 +29,9 @@ import time
 
 import numpy as np
 
-OPTS = ["Strongly agree", "Agree", "Neither", "Disagree", "Strongly disagree"]
-SERVICES = ["library", "park", "pool", "gym", "museum", "allotment"]
-RANK = ["housing", "transport", "schools", "parks"]
+from _common import OPTS, QUESTIONS, RANK, SERVICES
+
 CHANNELS = ["online", "paper", "phone", "face_to_face", "event"]
-QUESTIONS = (
-    [{"id": f"sc{i}", "type": "single_choice", "text": f"Q{i}", "options": OPTS} for i in range(4)]
-    + [{"id": f"sl{i}", "type": "scale", "text": f"S{i}", "min": 1, "max": 5} for i in range(2)]
-    + [{"id": "yn", "type": "yes_no", "text": "Resident?"},
-       {"id": "mc", "type": "multiple_choice", "text": "Use?", "options": SERVICES},
-       {"id": "rk", "type": "ranking", "text": "Rank", "options": RANK},
-       {"id": "ft", "type": "free_text", "text": "Comments"}])
 COMMENTS = ["More buses on the 9, please", "Keep the library open late", "Mwy o fysiau",
             "Too expensive", "حافلات أكثر"]
 

@@ -12,12 +12,12 @@ Run: PYTHONPATH=build/bindings/python build/venv/bin/python bench/bench_raking.p
 """
 
 import sys
-import time
 
 import numpy as np
 import pandas as pd
 
 import townhall
+from _common import best_of
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
 TOL = 1e-6
@@ -85,15 +85,6 @@ def pandas_ipf(df, targets):
         if err <= TOL:
             break
     return d["w"].to_numpy(), it
-
-
-def best_of(fn, repeats):
-    best, out = float("inf"), None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
 
 
 def main():

@@ -15,24 +15,14 @@ Run: PYTHONPATH=build/bindings/python build/venv/bin/python bench/bench_response
 
 import json
 import sys
-import time
 
 import numpy as np
 import pandas as pd
 
 import townhall
+from _common import OPTS, QUESTIONS, RANK, SERVICES, best_of
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-OPTS = ["Strongly agree", "Agree", "Neither", "Disagree", "Strongly disagree"]
-SERVICES = ["library", "park", "pool", "gym", "museum", "allotment"]
-RANK = ["housing", "transport", "schools", "parks"]
-QUESTIONS = (
-    [{"id": f"sc{i}", "type": "single_choice", "text": f"Q{i}", "options": OPTS} for i in range(4)]
-    + [{"id": f"sl{i}", "type": "scale", "text": f"S{i}", "min": 1, "max": 5} for i in range(2)]
-    + [{"id": "yn", "type": "yes_no", "text": "Resident?"},
-       {"id": "mc", "type": "multiple_choice", "text": "Use?", "options": SERVICES},
-       {"id": "rk", "type": "ranking", "text": "Rank", "options": RANK},
-       {"id": "ft", "type": "free_text", "text": "Comments"}])
 
 
 def make_responses(n):
@@ -82,15 +72,6 @@ def pandas_way(text):
                                    categories=["online", "paper", "phone", "face_to_face", "event"])
     df["submitted_at"] = pd.to_datetime(flat["created_at"], utc=True)
     return df
-
-
-def best_of(fn, repeats):
-    best, out = float("inf"), None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
 
 
 def main():
