@@ -130,6 +130,27 @@ TOWNHALL_COMMAND("demo seed", "demo seed --db PATH  (demo consultations in every
                    // A draft that breaches C-MIN (five weeks for a big decision), to try the checks on.
                    create(consultation("Closing the Market Street car park", "We propose to close the car park and sell the land.",
                                        today.plus_days(14), today.plus_days(48), true, {"Market"}, {"transport", "parking"}));
+                   // Open, for the Citizens' Panel: a question bound to the tenure fact (ask once: a signed-in
+                   // member whose tenure is known is not asked it), a multiple-choice and a ranking question.
+                   nlohmann::json street = consultation(
+                       "A greener High Street", "We propose more trees, safer crossings and cycle parking on the High Street.",
+                       today.minus_days(3), today.plus_days(60), false, {"Castle"}, {"transport", "environment"});
+                   street["questions"] = {
+                       {{"id", "home"}, {"type", "single_choice"}, {"text", "Do you own or rent your home?"},
+                        {"options", {"Owned", "Social rented", "Private rented", "Other"}}, {"fact_key", "tenure"}},
+                       {{"id", "modes"}, {"type", "multiple_choice"}, {"text", "How do you travel to the High Street?"},
+                        {"options", {"Walk", "Bus", "Bike", "Car"}}},
+                       {{"id", "priorities"}, {"type", "ranking"}, {"text", "Put these in order, most important first."},
+                        {"options", {"Safer crossings", "More trees", "Cycle parking"}}},
+                       {{"id", "agree"}, {"type", "yes_no"}, {"text", "Do you agree with the proposal?"}, {"required", true}}};
+                   std::string green = create(street);
+                   move(green, {{"to", "scheduled"}});
+                   move(green, {{"to", "open"}});
+                   // A panel member who can sign in on the pages (the sign-in link goes to the outbox).
+                   auto joined = resident("POST", "/api/v1/panel/join",
+                                          {{"name", "Sam Demo"}, {"email", "panel.member@example.org"}, {"consent", true},
+                                           {"facts", {{"tenure", "Social rented"}, {"ward", "Castle"}}}});
+                   if (joined.status != 201) throw std::runtime_error("seed: panel join: " + joined.body);
                    // A Forward Plan: one key decision with 28 clear days' notice, one with too little.
                    std::string gov_token = new_bearer_token();
                    if (auto u = (*store)->add_user(Role::kGovernance, "Demo governance", hash_token(gov_token)); !u) {
@@ -158,8 +179,8 @@ TOWNHALL_COMMAND("demo seed", "demo seed --db PATH  (demo consultations in every
                             45'000'000);  // 22 clear days: a KD-2 breach
                    api.shutdown();
                    std::cout << token << "\n";
-                   std::cerr << "townhall: seeded " << *db << " with 5 consultations (open, scheduled, closed, "
-                             << "outcome published, draft) and a Forward Plan of 2 key decisions (one short of 28 clear days' "
+                   std::cerr << "townhall: seeded " << *db << " with 6 consultations (2 open, scheduled, closed, "
+                             << "outcome published, draft), a panel member (panel.member@example.org) and a Forward Plan of 2 key decisions (one short of 28 clear days' "
                              << "notice); the officer token above is shown only once\n";
                    return kExitOk;
                  });

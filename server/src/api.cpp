@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "api_impl.h"
+#include "pages/page_kit.h"
 #include "townhall/store/token.h"
 #include "townhall/util/json_schema.h"
 
@@ -243,6 +244,7 @@ void Api::Impl::dispatch(const HttpRequest& req, Respond& respond) {
       res.headers.emplace_back("Allow", allow);
       return respond(std::move(res));
     }
+    if (auto html = pages::unknown_page(path)) return respond(std::move(*html));  // "/cy/nope": the 404 page
     return respond(problem(404, "not-found", "Not found", "There is no resource at " + std::string(path) + "."));
   }
 

@@ -13,6 +13,7 @@
 
 #include "townhall/charter/finding.h"
 #include "townhall/forward_plan/forward_plan.h"
+#include "townhall/panel/ask_once.h"
 #include "townhall/panel/fact.h"
 #include "townhall/server/api.h"
 #include "townhall/store/response_committer.h"
@@ -84,6 +85,8 @@ void add_routes(Api::Impl& api);
 
 // Citizens' Panel (routes_panel.cpp).
 void add_panel_routes(Api::Impl& api);
+// How long facts given in a response stay valid (the charter policy's panel_fact_valid_months).
+panel::FactValidity fact_validity(const Api::Impl& api);
 // Ask once on a response: for a signed-in panel member (or an officer entering a member's response
 // by person id) fills fact-bound answers the member did not give from their valid facts, and
 // returns the facts they did give, to record once the response is stored.
@@ -110,6 +113,9 @@ HttpResponse consultation_response(Api::Impl& api, RequestContext& ctx, const Co
 std::vector<Finding> language_findings(Api::Impl& api, const std::string& id, const nlohmann::json& document);
 // The residents' web pages (server/src/routes_pages.cpp).
 void add_pages_routes(Api::Impl& api);
+// The Citizens' Panel member pages: sign in by emailed link, what we hold, change, delete
+// (server/src/routes_panel_pages.cpp).
+void add_panel_pages_routes(Api::Impl& api);
 std::string forward_plan_csv(const ForwardPlan& plan);
 std::string forward_plan_atom(const ForwardPlan& plan, const std::string& now_rfc3339);
 std::string forward_plan_ics(const ForwardPlan& plan, const std::string& now_rfc3339);

@@ -15,6 +15,7 @@
 #include "townhall/consultations/translation.h"
 #include "townhall/i18n/catalog.h"
 #include "townhall/i18n/locale.h"
+#include "townhall/panel/ask_once.h"
 #include "townhall/responses/answers.h"
 #include "townhall/store/token.h"
 #include "townhall/util/sha256.h"
@@ -83,27 +84,10 @@ void merge(nlohmann::json& into, const nlohmann::json& from) {
   for (auto it = from.begin(); it != from.end(); ++it) into[it.key()] = it.value();
 }
 
-HttpResponse with_session(HttpResponse r, const pages::Session& s) {
-  pages::remember_session(r, s);
-  return r;
-}
-
-HttpResponse text_page(const Localiser& loc, int status, const std::string& heading_key,
-                       std::vector<std::string> paragraph_keys, const std::string& rest_path, bool home_link = true) {
-  nlohmann::json paragraphs = nlohmann::json::array();
-  for (const auto& k : paragraph_keys) paragraphs.push_back(loc.html(k));
-  PageOptions o;
-  o.title = loc.text(heading_key);
-  o.status = status;
-  o.rest_path = rest_path;
-  return pages::render_page(loc, "text_page",
-                            {{"heading", loc.html(heading_key)}, {"paragraphs", paragraphs}, {"home", home_link}}, o);
-}
-
-HttpResponse not_found_page(const std::string& lang) {
-  return text_page(Localiser(pages::is_page_language(lang) ? lang : std::string(i18n::kDefaultLocale)), 404,
-                   "error.page_not_found", {"error.page_not_found_help"}, "");
-}
+using pages::not_found_page;
+using pages::page;
+using pages::text_page;
+using pages::with_session;
 
 std::optional<Date> doc_date(const nlohmann::json& doc, const char* key) {
   if (!doc.contains(key) || !doc[key].is_string()) return std::nullopt;
@@ -370,17 +354,6 @@ void add_pages_routes(Api::Impl& api) {
     respond(std::move(r));
   });
 
-  // Runs `page` for a supported language; anything else is a 404 page.
-  using PageHandler = std::function<HttpResponse(RequestContext&, const Localiser&)>;
-  auto page = [](PageHandler handler) {
-    return [handler](RequestContext& ctx, Respond& respond) {
-      const std::string& lang = ctx.params["lang"];
-      if (!pages::is_page_language(lang)) return respond(not_found_page(i18n::kDefaultLocale.data()));
-      Localiser loc(lang);
-      respond(handler(ctx, loc));
-    };
-  };
-
   // ---- the hub ---------------------------------------------------------------------------------
   api.add("GET", "/{lang}", everyone(), "", page([&api](RequestContext& ctx, const Localiser& loc) {
     ConsultationQuery all;
@@ -541,13 +514,39 @@ void add_pages_routes(Api::Impl& api) {
 
   // ---- the response journey ---------------------------------------------------------------------
   // What every journey page needs: an open consultation, its questions, the browser session and
-  // the draft of this session's answers.
+  // the draft of this session's answers; for a signed-in panel member, their facts and the
+  // questions those facts already answer (ask once: these are skipped, and shown on check your
+  // answers as known, with a change link).
   struct Journey {
     ConsultationRecord rec;
     std::shared_ptr<const CachedConsultation> cached;
     pages::Session session;
     ResponseDraft draft;
     Content content;
+    std::optional<panel::Member> member;
+    std::vector<panel::Fact> facts;
+    std::map<std::string, nlohmann::json> known;  // question id → the valid fact's value
+
+    const std::string& qid(size_t i) const { return cached->questions[i]["id"].get_ref<const std::string&>(); }
+    // A known question the member has not answered themselves on this journey is not asked.
+    bool skipped(size_t i) const { return known.count(qid(i)) && !draft.answers.contains(qid(i)); }
+    // The answer so far: the member's own, else the known fact, else null.
+    nlohmann::json answer(size_t i) const {
+      if (draft.answers.contains(qid(i))) return draft.answers[qid(i)];
+      if (auto k = known.find(qid(i)); k != known.end()) return k->second;
+      return nullptr;
+    }
+    // The first question at or after `from` (0-based) to ask, or the number of questions if none.
+    size_t next_asked(size_t from) const {
+      while (from < cached->questions.size() && skipped(from)) ++from;
+      return from;
+    }
+    // Path of the page before question `index` (the previous question asked, or the consultation).
+    std::string before(const std::string& lang, size_t index) const {
+      std::string base = "/" + lang + "/consultations/" + rec.id;
+      while (index > 0 && skipped(index - 1)) --index;
+      return index == 0 ? base : base + "/questions/" + std::to_string(index);
+    }
   };
   auto journey = [&api, load](RequestContext& ctx, const Localiser& loc, HttpResponse& fail) -> std::optional<Journey> {
     auto rec = load(ctx.params["id"], loc, fail);
@@ -571,7 +570,7 @@ void add_pages_routes(Api::Impl& api) {
     }
     auto cached = api.cached(rec->id);
     if (!cached) throw std::runtime_error(cached.error().message);
-    Journey j{std::move(rec).value(), *cached, pages::session_of(ctx.request), {}, {}};
+    Journey j{std::move(rec).value(), *cached, pages::session_of(ctx.request), {}, {}, {}, {}, {}};
     j.content = content_of(api.store, j.rec, loc.lang(), j.cached->questions);
     j.draft.key = draft_key(j.session, j.rec.id);
     j.draft.consultation_id = j.rec.id;
@@ -580,6 +579,15 @@ void add_pages_routes(Api::Impl& api) {
       if (auto d = api.store.get_draft(j.draft.key)) j.draft = std::move(d).value();
     }
     j.draft.language = loc.lang();
+    if (auto m = pages::signed_in_member(api, ctx.request)) {
+      auto facts = api.store.member_facts(m->id);
+      if (!facts) throw std::runtime_error(facts.error().message);
+      j.facts = std::move(facts).value();
+      for (const auto& q : panel::questions_for_member(j.cached->questions, j.facts, api.today())) {
+        if (q.value("known", false)) j.known[q["id"].get<std::string>()] = q["prefill"];
+      }
+      j.member = std::move(m);
+    }
     return j;
   };
   // A POST's form, after its CSRF token is checked; nullopt with `fail` set otherwise.
@@ -609,15 +617,8 @@ void add_pages_routes(Api::Impl& api) {
     PageOptions o;
     o.title = j.content.questions[index]["text"].get<std::string>();
     o.rest_path = "/consultations/" + j.rec.id + "/questions/" + std::to_string(index + 1);
-    o.back = "/" + loc.lang() + (index == 0 ? "/consultations/" + j.rec.id
-                                            : "/consultations/" + j.rec.id + "/questions/" + std::to_string(index));
-    if (!error.key.empty()) {
-      std::string message = loc.html(error.key, error.args);
-      d["error_message"] = message;
-      d["errors"] = nlohmann::json::array({{{"href", "#answer"}, {"message", message}}});
-      o.has_error = true;
-      o.status = 422;
-    }
+    o.back = j.before(loc.lang(), index);
+    if (!error.key.empty()) pages::add_field_error(d, o, loc.html(error.key, error.args), "answer");
     return with_session(pages::render_page(loc, "question", d, o), j.session);
   };
 
@@ -628,9 +629,16 @@ void add_pages_routes(Api::Impl& api) {
             if (!j) return fail;
             auto index = question_index(ctx, *j);
             if (!index) return not_found_page(loc.lang());
-            std::string qid = j->cached->questions[*index]["id"];
-            nlohmann::json value = j->draft.answers.contains(qid) ? j->draft.answers[qid] : nlohmann::json(nullptr);
-            return question_page(loc, *j, *index, value, "", {}, ctx.query["change"] == "1");
+            bool change = ctx.query["change"] == "1";
+            if (j->skipped(*index) && !change) {  // ask once: on to the next question to ask
+              size_t next = j->next_asked(*index);
+              std::string base = "/" + loc.lang() + "/consultations/" + j->rec.id;
+              return with_session(pages::redirect(next == j->cached->questions.size()
+                                                      ? base + "/check"
+                                                      : base + "/questions/" + std::to_string(next + 1)),
+                                  j->session);
+            }
+            return question_page(loc, *j, *index, j->answer(*index), "", {}, change);
           }));
 
   api.add("POST", "/{lang}/consultations/{id}/questions/{n}", everyone(), "",
@@ -658,9 +666,10 @@ void add_pages_routes(Api::Impl& api) {
             }
             if (auto st = api.store.save_draft(j->draft); !st) throw std::runtime_error(st.error().message);
             std::string base = "/" + loc.lang() + "/consultations/" + j->rec.id;
-            bool last = *index + 1 == j->cached->questions.size();
+            size_t next = j->next_asked(*index + 1);
+            bool last = next == j->cached->questions.size();
             return with_session(pages::redirect(change || last ? base + "/check"
-                                                               : base + "/questions/" + std::to_string(*index + 2)),
+                                                               : base + "/questions/" + std::to_string(next + 1)),
                                 j->session);
           }));
 
@@ -668,8 +677,7 @@ void add_pages_routes(Api::Impl& api) {
     nlohmann::json rows = nlohmann::json::array();
     const auto& qs = j.cached->questions;
     for (size_t i = 0; i < qs.size(); ++i) {
-      std::string qid = qs[i]["id"];
-      nlohmann::json value = j.draft.answers.contains(qid) ? j.draft.answers[qid] : nlohmann::json(nullptr);
+      nlohmann::json value = j.answer(i);
       // Options are stored in English; show them as the question page labelled them.
       const std::string at = "/items/" + std::to_string(i);
       nlohmann::json shown = value;
@@ -700,6 +708,8 @@ void add_pages_routes(Api::Impl& api) {
                             {"ta", j.content.attrs(at + "/text")},
                             {"answer", answer_html(loc, shown)},
                             {"content", is_content_answer(qs[i]) && !value.is_null()},
+                            {"known", j.skipped(i)},
+                            {"known_text", loc.html("journey.known_fact")},
                             {"lang", loc.lang()}};
       merge(row, j.content.attrs(first_option));
       rows.push_back(row);
@@ -710,7 +720,7 @@ void add_pages_routes(Api::Impl& api) {
     PageOptions o;
     o.title = loc.text("journey.check_answers");
     o.rest_path = "/consultations/" + j.rec.id + "/check";
-    o.back = "/" + loc.lang() + "/consultations/" + j.rec.id + "/questions/" + std::to_string(qs.size());
+    o.back = j.before(loc.lang(), qs.size());
     if (!missing_key.empty()) {
       d["errors"] = nlohmann::json::array(
           {{{"href", "/" + loc.lang() + "/consultations/" + j.rec.id + "/questions/" + std::to_string(missing_index + 1) +
@@ -743,25 +753,38 @@ void add_pages_routes(Api::Impl& api) {
             auto form = posted_form(ctx, loc, *j, fail);
             if (!form) return respond(std::move(fail));
             const auto& qs = j->cached->questions;
-            for (size_t i = 0; i < qs.size(); ++i) {
-              std::string qid = qs[i]["id"];
-              auto error = check_answer(qs[i], j->draft.answers.contains(qid) ? j->draft.answers[qid] : nlohmann::json(nullptr));
-              if (!error.key.empty()) return respond(check_page(loc, *j, error.key, i));
-            }
             ResponseSubmission s;
             s.consultation_id = j->rec.id;
             s.channel = "online";
             s.language = lang;
             s.answers = j->draft.answers;
+            // Ask once: a signed-in member's known facts fill the questions not asked, and the
+            // answers they gave to fact-bound questions become their facts once the response is stored.
+            AskOnceStep step;
+            if (j->member) {
+              auto out = panel::apply_ask_once(qs, s.answers, j->facts, api.today(), "online", "response to " + j->rec.id,
+                                               j->member->fact_consent, fact_validity(api));
+              s.answers = std::move(out.answers);
+              s.person_id = j->member->person_id;
+              step.member_id = j->member->id;
+              if (j->member->fact_consent) step.updates = std::move(out.updates);
+            }
+            for (size_t i = 0; i < qs.size(); ++i) {
+              std::string qid = qs[i]["id"];
+              auto error = check_answer(qs[i], s.answers.contains(qid) ? s.answers[qid] : nlohmann::json(nullptr));
+              if (!error.key.empty()) return respond(check_page(loc, *j, error.key, i));
+            }
             const std::string key = j->draft.key;
             const std::string base = "/" + lang + "/consultations/" + j->rec.id;
-            Store& store = api.store;
-            api.committer.submit(std::move(s), [respond, key, base, lang, &store](Result<StoredResponse> r) {
+            std::string actor = j->member ? "panel member " + std::to_string(j->member->id) + " (web pages)" : "public";
+            api.committer.submit(std::move(s), [respond, key, base, lang, &api, step = std::move(step),
+                                                actor = std::move(actor)](Result<StoredResponse> r) {
               if (!r) {
                 Localiser l(lang);
                 return respond(text_page(l, 409, "error.not_sent_title", {"error.not_sent"}, ""));
               }
-              (void)store.delete_draft(key);
+              record_response_facts(api, step, *r, actor);
+              (void)api.store.delete_draft(key);
               respond(pages::redirect(base + "/confirmation/" + r->reference));
             });
           });
@@ -793,13 +816,7 @@ void add_pages_routes(Api::Impl& api) {
     o.title = loc.text("journey.save_title");
     o.rest_path = "/consultations/" + j.rec.id + "/save";
     o.back = "/" + loc.lang() + "/consultations/" + j.rec.id + "/check";
-    if (invalid) {
-      std::string message = loc.html("error.email_invalid");
-      d["error_message"] = message;
-      d["errors"] = nlohmann::json::array({{{"href", "#email"}, {"message", message}}});
-      o.has_error = true;
-      o.status = 422;
-    }
+    if (invalid) pages::add_field_error(d, o, loc.html("error.email_invalid"), "email");
     return with_session(pages::render_page(loc, "save", d, o), j.session);
   };
   auto resume_until = [&api](const ConsultationRecord& rec) {

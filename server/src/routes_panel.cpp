@@ -16,12 +16,6 @@
 namespace townhall::server {
 namespace {
 
-panel::FactValidity validity_of(const Api::Impl& api) {
-  panel::FactValidity v;
-  v.default_months = api.options.policy.panel_fact_valid_months;
-  return v;
-}
-
 panel::ContactPolicy contact_policy_of(const Api::Impl& api) {
   return panel::ContactPolicy{api.options.policy.panel_max_invitations, api.options.policy.panel_window_days};
 }
@@ -81,6 +75,12 @@ Result<std::vector<AskedConsultation>> asked_consultations(Api::Impl& api) {
 
 }  // namespace
 
+panel::FactValidity fact_validity(const Api::Impl& api) {
+  panel::FactValidity v;
+  v.default_months = api.options.policy.panel_fact_valid_months;
+  return v;
+}
+
 Result<AskOnceStep> ask_once_for_response(Api::Impl& api, const User& user, ResponseSubmission& s,
                                           const CachedConsultation& c, nlohmann::json& answers) {
   AskOnceStep step;
@@ -103,7 +103,7 @@ Result<AskOnceStep> ask_once_for_response(Api::Impl& api, const User& user, Resp
   auto facts = api.store.member_facts(m->id);
   if (!facts) return facts.error();
   auto out = panel::apply_ask_once(c.questions, answers, *facts, api.today(), s.channel,
-                                   "response to " + s.consultation_id, m->fact_consent, validity_of(api));
+                                   "response to " + s.consultation_id, m->fact_consent, fact_validity(api));
   answers = std::move(out.answers);
   step.member_id = m->id;
   if (m->fact_consent) step.updates = std::move(out.updates);
@@ -126,7 +126,7 @@ void add_panel_routes(Api::Impl& api) {
     panel::ImportOptions o;
     o.today = api.today();
     o.channel = "online";
-    o.validity = validity_of(api);
+    o.validity = fact_validity(api);
     auto m = panel::member_from_join(ctx.body, o);
     if (!m) return respond(error_response(m.error()));
     std::string token = new_bearer_token();
@@ -148,7 +148,7 @@ void add_panel_routes(Api::Impl& api) {
     panel::ImportOptions o;
     o.today = api.today();
     o.channel = ctx.body.value("channel", "import");
-    o.validity = validity_of(api);
+    o.validity = fact_validity(api);
     auto members = panel::members_from_csv(*table, o);
     if (!members) return respond(error_response(members.error()));
     auto added = api.store.import_members(*members, AuditEvent{actor_of(ctx.user), "panel.import", "panel_member", source, {}});

@@ -85,6 +85,17 @@ function sql (query) {
   return execFileSync('sqlite3', [db, query], { encoding: 'utf8' }).trim()
 }
 
+// The demo panel member (`townhall demo seed`), whose tenure is known.
+const DEMO_MEMBER = 'panel.member@example.org'
+
+// The path of the newest sign-in link emailed to the demo member, read from the outbox.
+function signInLink (lang) {
+  const body = sql(`SELECT body FROM pages_outbox WHERE to_address = '${DEMO_MEMBER}' ORDER BY id DESC LIMIT 1`)
+  const link = body.match(new RegExp(`/${lang}/panel/sign-in/[A-Za-z0-9_-]+`))
+  assert.ok(link, body)
+  return link[0]
+}
+
 test('/ negotiates the language from Accept-Language', async () => {
   for (const [header, lang] of [['cy-GB,cy;q=0.9,en;q=0.5', 'cy'], ['ar-SA', 'ar'], ['de-DE', 'en-GB'], ['', 'en-GB']]) {
     const res = await fetch(base + '/', { redirect: 'manual', headers: header ? { 'Accept-Language': header } : {} })
@@ -128,9 +139,36 @@ test('every page type in en-GB and ar has no axe violations (WCAG 2.2 AA)', asyn
     await page.click('button[type=submit]')
     assert.match(page.url(), /\/saved$/)
     await expectAccessible(page, `saved (${lang})`)
+    await visit('/consultations/c-6/questions/1', 'single-choice question')
+    await visit('/consultations/c-6/questions/2', 'multiple-choice question')
+    await visit('/consultations/c-6/questions/3', 'ranking question')
     await visit('/accessibility', 'accessibility statement')
     await visit('/privacy', 'privacy notice')
     await visit('/consultations/c-404', 'page not found', 404)
+    await visit('/no-such-page', 'page not found (unknown path)', 404)
+    // Citizens' Panel member pages: sign in by the emailed link, what we hold, change, delete.
+    await visit('/panel/sign-in', 'panel sign-in')
+    await page.fill('#email', 'not-an-email')
+    await page.click('button[type=submit]')
+    assert.equal(await page.locator('.govuk-error-summary').count(), 1)
+    await expectAccessible(page, `panel sign-in with an error (${lang})`)
+    await page.fill('#email', DEMO_MEMBER)
+    await page.click('button[type=submit]')
+    assert.match(page.url(), /\/panel\/check-email$/)
+    await expectAccessible(page, `check your email (${lang})`)
+    await page.goto(base + signInLink(lang))
+    assert.match(page.url(), new RegExp(`/${lang}/panel/me$`))
+    await expectLangDir(page, lang, dir)
+    await expectAccessible(page, `what the council holds about you (${lang})`)
+    await visit('/panel/me/facts/tenure', 'change a fact')
+    await page.fill('#value', '')
+    await page.click('button[type=submit]')
+    assert.equal(await page.locator('.govuk-error-summary').count(), 1)
+    await expectAccessible(page, `change a fact with an error (${lang})`)
+    await visit('/panel/me/delete', 'delete: are you sure?')
+    await visit('/panel/signed-out', 'signed out')
+    await visit('/panel/deleted', 'details deleted')
+    await page.context().clearCookies() // signed out for the next language
   }
   // The confirmation page, after a real submission in English.
   await page.goto(base + '/en-GB/consultations/c-1/questions/1')
@@ -239,4 +277,55 @@ test('forms work with JavaScript off, and a POST without its CSRF token is refus
   const csp = forged.headers.get('content-security-policy')
   assert.match(csp, /script-src 'self'/)
   assert.doesNotMatch(csp, /unsafe-inline/)
+})
+
+test('a panel member signs in by the emailed link and answers without being asked what we know', async () => {
+  const context = await newContext()
+  const page = await context.newPage()
+  await page.goto(base + '/en-GB/panel/sign-in')
+  await page.fill('#email', DEMO_MEMBER)
+  await page.click('button[type=submit]')
+  assert.match(page.url(), /\/en-GB\/panel\/check-email$/)
+  await page.goto(base + signInLink('en-GB'))
+  assert.match(page.url(), /\/en-GB\/panel\/me$/)
+  assert.ok((await page.locator('main').innerText()).includes('Social rented'))
+  const cookie = (await context.cookies()).find((c) => c.name === 'th_member')
+  assert.ok(cookie && cookie.httpOnly && cookie.sameSite === 'Lax' && cookie.path === '/', JSON.stringify(cookie))
+
+  // The tenure question is skipped: "Respond online" leads straight to question 2.
+  await page.goto(base + '/en-GB/consultations/c-6')
+  await page.click('a.govuk-button--start')
+  assert.match(page.url(), /\/consultations\/c-6\/questions\/2$/)
+  await page.check('#answer') // Walk
+  await page.check('#answer-3') // Bike
+  await page.click('button[type=submit]')
+  assert.match(page.url(), /\/questions\/3$/)
+  await page.selectOption('#answer', '2') // Safer crossings second
+  await page.selectOption('#answer-2', '1') // More trees first
+  await page.click('button[type=submit]')
+  assert.match(page.url(), /\/questions\/4$/)
+  await page.check('#answer') // yes
+  await page.click('button[type=submit]')
+  assert.match(page.url(), /\/check$/)
+  const summary = await page.locator('.govuk-summary-list').innerText()
+  assert.ok(summary.includes('Social rented') && summary.includes('We already know this'), summary)
+  await page.click('#send')
+  await page.waitForURL(/\/en-GB\/consultations\/c-6\/confirmation\/TH-/)
+  const reference = page.url().split('/').pop()
+
+  // Stored with the member's person id and the known answer filled in from the fact.
+  const person = sql(`SELECT person_id FROM panel_members m JOIN people p ON p.id = m.person_id WHERE json_extract(p.data, '$.email') = '${DEMO_MEMBER}'`)
+  assert.equal(sql(`SELECT person_id FROM responses WHERE reference = '${reference}'`), person)
+  const answers = JSON.parse(sql(`SELECT answers FROM responses WHERE reference = '${reference}'`))
+  assert.deepEqual(answers, { home: 'Social rented', modes: ['Walk', 'Bike'], priorities: ['More trees', 'Safer crossings'], agree: true })
+  // The response is listed on "what the council holds about you".
+  await page.goto(base + '/en-GB/panel/me')
+  assert.ok((await page.locator('main').innerText()).includes(reference))
+  // Signing out ends the session.
+  await page.click('button:has-text("Sign out")')
+  assert.match(page.url(), /\/en-GB\/panel\/signed-out$/)
+  const after = await page.goto(base + '/en-GB/panel/me')
+  assert.match(after.url(), /\/en-GB\/panel\/sign-in$/)
+  await context.close()
+  assert.deepEqual(cspViolations, [])
 })

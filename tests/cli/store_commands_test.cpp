@@ -96,7 +96,7 @@ TEST(CliStore, DemoSeedCreatesConsultationsInEveryStateWithAnIntactAuditLog) {
   EXPECT_EQ(sqlite3_column_int(st, 0), 2);
   sqlite3_finalize(st);
   sqlite3_close(h);
-  EXPECT_EQ(seen, "closed=1 draft=1 open=1 outcome_published=1 scheduled=1 ");
+  EXPECT_EQ(seen, "closed=1 draft=1 open=2 outcome_published=1 scheduled=1 ");
   EXPECT_EQ(run_cli("audit verify --db " + db).exit_code, 0);
   // Seeding twice does not duplicate.
   EXPECT_EQ(run_cli("demo seed --db " + db).exit_code, 0);

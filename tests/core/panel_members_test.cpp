@@ -142,7 +142,11 @@ TEST(PanelStore, ErasureRemovesPersonalDataAndFactsButKeepsAnswersWithoutTheLink
   s.person_id = other.person_id;
   ASSERT_TRUE(db.store->submit_responses({s}).front().ok());
 
+  auto before = member_data(*db.store, m.id).value();
+  EXPECT_TRUE(before["equality_data"].is_null());  // none given yet
+  ASSERT_TRUE(db.store->set_equality_data(m.person_id, {{"religion", "None"}, {"sexual_orientation", "Prefer not to say"}}).ok());
   auto held = member_data(*db.store, m.id).value();
+  EXPECT_EQ(held["equality_data"], (nlohmann::json{{"religion", "None"}, {"sexual_orientation", "Prefer not to say"}}));
   EXPECT_EQ(held["member"]["personal"]["name"], "Ada");
   EXPECT_EQ(held["facts"][0]["key"], "tenure");
   EXPECT_EQ(held["facts"][0]["channel"], "online");
@@ -164,6 +168,7 @@ TEST(PanelStore, ErasureRemovesPersonalDataAndFactsButKeepsAnswersWithoutTheLink
   SQLite::Database raw(db.path());
   EXPECT_EQ(raw.execAndGet("SELECT COUNT(*) FROM people").getInt(), 1);  // only Bo
   EXPECT_EQ(raw.execAndGet("SELECT COUNT(*) FROM panel_facts").getInt(), 0);
+  EXPECT_EQ(raw.execAndGet("SELECT COUNT(*) FROM equality_data").getInt(), 0);
   EXPECT_EQ(raw.execAndGet("SELECT COUNT(*) FROM responses WHERE person_id IS NOT NULL").getInt(), 1);
   EXPECT_TRUE(db.store->verify_audit()->ok);
 }

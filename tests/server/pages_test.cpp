@@ -7,7 +7,10 @@
 #include <filesystem>
 #include <regex>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include "in_process.h"
+#include "townhall/panel/member_data.h"
 #include "townhall/server/api.h"
 #include "townhall/store/sqlite_store.h"
 
@@ -19,7 +22,9 @@ class PagesTest : public ::testing::Test {
   void SetUp() override {
     dir = testing::make_temp_dir("townhall-pages");
     store = std::move(open_sqlite_store(dir + "/t.db")).value();
-    api = std::make_unique<Api>(*store, ApiOptions{});
+    ApiOptions options;
+    options.now_seconds = [this] { return clock; };
+    api = std::make_unique<Api>(*store, options);
     nlohmann::json doc = {
         {"title", "Library <script>alert(1)</script> & hours"},
         {"summary", "Saturday \"opening\""},
@@ -29,16 +34,20 @@ class PagesTest : public ::testing::Test {
          {{{"id", "agree"}, {"type", "yes_no"}, {"text", "Do you agree?"}, {"required", true}},
           {{"id", "why"}, {"type", "free_text"}, {"text", "Why?"}, {"max_length", 10}},
           {{"id", "mode"}, {"type", "single_choice"}, {"text", "How do you travel?"}, {"options", {"Bus", "Car"}}}}}};
+    id = open_consultation(doc);
+  }
+  // Creates the consultation and opens it; its id.
+  std::string open_consultation(const nlohmann::json& doc) {
     auto rec = store->create_consultation(doc, AuditEvent{"test", "consultation.create", "consultation", "", {}});
-    ASSERT_TRUE(rec.ok());
-    id = rec->id;
+    EXPECT_TRUE(rec.ok());
     for (auto [from, to] : {std::pair{"draft", "scheduled"}, std::pair{"scheduled", "open"}}) {
       TransitionRecord t;
-      t.consultation_id = id;
+      t.consultation_id = rec->id;
       t.from = from;
       t.to = to;
-      ASSERT_TRUE(store->transition_consultation(t).ok());
+      EXPECT_TRUE(store->transition_consultation(t).ok());
     }
+    return rec->id;
   }
   void TearDown() override {
     api.reset();
@@ -50,14 +59,19 @@ class PagesTest : public ::testing::Test {
     HttpRequest r;
     r.method = method;
     r.target = target;
-    r.cookie = cookie;
+    r.cookie = member_cookie.empty() ? cookie : cookie.empty() ? member_cookie : cookie + "; " + member_cookie;
     r.accept_language = accept_language;
     r.body = body;
     if (method == "POST") r.content_type = content_type;
     HttpResponse out = testing::handle_and_wait(*api, r);
     // Keep the session cookie the way a browser would.
     for (const auto& [k, v] : out.headers) {
-      if (k == "Set-Cookie") cookie = v.substr(0, v.find(';'));
+      if (k != "Set-Cookie") continue;
+      if (v.rfind("th_member=", 0) == 0) {
+        member_cookie = v.find("Max-Age=0") != std::string::npos ? "" : v.substr(0, v.find(';'));
+      } else {
+        cookie = v.substr(0, v.find(';'));
+      }
     }
     return out;
   }
@@ -75,7 +89,8 @@ class PagesTest : public ::testing::Test {
     return std::regex_search(html, m, re) ? m[1].str() : "";
   }
 
-  std::string dir, id, cookie, accept_language;
+  std::string dir, id, cookie, member_cookie, accept_language;
+  int64_t clock = 1'800'000'000;  // Unix seconds for sign-in links and member sessions
   std::unique_ptr<Store> store;
   std::unique_ptr<Api> api;
 };
@@ -261,6 +276,278 @@ TEST_F(PagesTest, TranslatedContentIsShownAndUntranslatedFieldsAreMarkedEnglish)
   // Arabic has no translation: everything of the consultation is English, inside an Arabic page.
   auto ar = call("GET", "/ar/consultations/" + id + "/questions/1");
   EXPECT_NE(ar.body.find(R"(<span lang="en-GB" dir="ltr">Do you agree?</span>)"), std::string::npos);
+}
+
+
+// ---- Citizens' Panel member pages -------------------------------------------------------------
+
+class PanelPagesTest : public PagesTest {
+ protected:
+  static AuditEvent ev(const char* action) { return AuditEvent{"test", action, "panel_member", "", {}}; }
+
+  panel::Member add_member(const std::string& email, std::vector<panel::Fact> facts = {}) {
+    panel::NewMember m;
+    m.personal = {{"name", "Ada Lovelace"}, {"email", email}};
+    m.channel = "paper";
+    m.joined_on = *Date::parse("2026-01-05");
+    m.fact_consent = true;
+    m.facts = std::move(facts);
+    return store->add_member(m, ev("panel.join")).value();
+  }
+  static panel::Fact fact(const std::string& key, nlohmann::json value, const char* channel = "paper") {
+    panel::Fact f;
+    f.key = key;
+    f.value = std::move(value);
+    f.channel = channel;
+    f.source = "join";
+    f.recorded_on = *Date::parse("2026-01-05");
+    f.consent = true;
+    f.valid_until = *Date::parse("2099-01-05");
+    return f;
+  }
+  // Asks for a sign-in link on the pages and returns the link's path from the newest outbox email.
+  std::string request_link(const std::string& email) {
+    std::string token = csrf_of(call("GET", "/en-GB/panel/sign-in").body);
+    auto r = call("POST", "/en-GB/panel/sign-in", "email=" + email + "&csrf=" + token);
+    EXPECT_EQ(r.status, 303);
+    EXPECT_EQ(header(r, "Location"), "/en-GB/panel/check-email");
+    auto mails = store->outbox().value();
+    if (mails.empty()) return "";
+    std::smatch m;
+    if (!std::regex_search(mails.back().body, m, std::regex("(/en-GB/panel/sign-in/[A-Za-z0-9_-]+)"))) return "";
+    return m[1].str();
+  }
+  void sign_in(const std::string& email) {
+    std::string link = request_link(email);
+    ASSERT_FALSE(link.empty());
+    auto r = call("GET", link);
+    ASSERT_EQ(r.status, 303);
+    ASSERT_EQ(header(r, "Location"), "/en-GB/panel/me");
+    ASSERT_FALSE(member_cookie.empty());
+  }
+  int64_t count(const std::string& sql) {
+    SQLite::Database raw(dir + "/t.db");
+    return raw.execAndGet(sql).getInt64();
+  }
+};
+
+TEST_F(PanelPagesTest, SignInLinksAreEmailedOnlyToMembersWorkOnceAndExpire) {
+  add_member("ada@example.org");
+  std::string token = csrf_of(call("GET", "/en-GB/panel/sign-in").body);
+  EXPECT_EQ(call("POST", "/en-GB/panel/sign-in", "email=ada%40example.org").status, 403);  // no CSRF token
+  auto bad = call("POST", "/en-GB/panel/sign-in", "email=nope&csrf=" + token);
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_NE(bad.body.find(R"(<li><a href="#email">Enter an email address in the correct format, like name@example.com</a></li>)"),
+            std::string::npos);
+  // An address that is not a member's gets the same page and no email.
+  auto stranger = call("POST", "/en-GB/panel/sign-in", "email=someone%40example.org&csrf=" + token);
+  EXPECT_EQ(stranger.status, 303);
+  EXPECT_EQ(header(stranger, "Location"), "/en-GB/panel/check-email");
+  EXPECT_TRUE(store->outbox()->empty());
+  EXPECT_NE(call("GET", "/en-GB/panel/check-email").body.find("Check your email"), std::string::npos);
+
+  std::string link = request_link("ADA%40Example.org");  // addresses match ignoring case
+  ASSERT_FALSE(link.empty());
+  EXPECT_EQ(store->outbox()->back().to, "ADA@Example.org");
+  std::string secret = link.substr(link.rfind('/') + 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM pages_member_tokens WHERE hash = '" + secret + "'"), 0);  // only a hash is kept
+  EXPECT_EQ(count("SELECT COUNT(*) FROM pages_member_tokens WHERE kind = 'sign_in'"), 1);
+
+  std::string anonymous = cookie;
+  cookie.clear();  // the email is opened in another browser
+  auto signed_in = call("GET", link);
+  ASSERT_EQ(signed_in.status, 303);
+  EXPECT_EQ(header(signed_in, "Location"), "/en-GB/panel/me");
+  std::string set_cookie;
+  for (const auto& [k, v] : signed_in.headers) {
+    if (k == "Set-Cookie" && v.rfind("th_member=", 0) == 0) set_cookie = v;
+  }
+  EXPECT_NE(set_cookie.find("; HttpOnly"), std::string::npos) << set_cookie;
+  EXPECT_NE(set_cookie.find("; SameSite=Lax"), std::string::npos) << set_cookie;
+  EXPECT_NE(set_cookie.find("; Path=/"), std::string::npos) << set_cookie;
+  EXPECT_NE(set_cookie.find("; Max-Age=28800"), std::string::npos) << set_cookie;  // 8 hours
+  std::string session_secret = member_cookie.substr(std::string("th_member=").size());
+  EXPECT_GE(session_secret.size(), 32u);
+  EXPECT_NE(session_secret, secret);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM pages_member_tokens WHERE hash = '" + session_secret + "'"), 0);
+  EXPECT_EQ(call("GET", "/en-GB/panel/me").status, 200);
+  // The link worked once.
+  std::string member = member_cookie;
+  member_cookie.clear();
+  EXPECT_EQ(call("GET", link).status, 410);
+  EXPECT_TRUE(member_cookie.empty());
+  // A new link is dead after 30 minutes.
+  cookie = anonymous;
+  std::string late = request_link("ada%40example.org");
+  clock += 30 * 60;
+  EXPECT_EQ(call("GET", late).status, 410);
+  EXPECT_TRUE(member_cookie.empty());
+  // The session ends after 8 hours.
+  member_cookie = member;
+  EXPECT_EQ(call("GET", "/en-GB/panel/me").status, 200);
+  clock += 8 * 60 * 60;
+  auto expired = call("GET", "/en-GB/panel/me");
+  EXPECT_EQ(expired.status, 303);
+  EXPECT_EQ(header(expired, "Location"), "/en-GB/panel/sign-in");
+}
+
+TEST_F(PanelPagesTest, TheMePageShowsEverythingHeldWithProvenance) {
+  auto m = add_member("ada@example.org", {fact("tenure", "Social rented")});
+  ASSERT_TRUE(store->set_equality_data(m.person_id, {{"religion", "Quaker"}}).ok());
+  ASSERT_TRUE(store->record_invitations({{m.id, id, *Date::parse("2026-02-01")}}, ev("panel.invite")).ok());
+  ResponseSubmission s;
+  s.consultation_id = id;
+  s.person_id = m.person_id;
+  s.answers = {{"agree", true}};
+  auto mine = store->submit_responses({s}).front().value();
+  EXPECT_EQ(call("GET", "/en-GB/panel/me").status, 303);  // not signed in
+  sign_in("ada%40example.org");
+  auto page = call("GET", "/en-GB/panel/me");
+  ASSERT_EQ(page.status, 200);
+  for (const char* text : {"What the council holds about you", "Ada Lovelace", "ada@example.org",
+                           "Your home (owned or rented)", "Social rented", "On a paper form", "5 January 2026",
+                           "5 January 2099", "Quaker", "1 February 2026"}) {
+    EXPECT_NE(page.body.find(text), std::string::npos) << text;
+  }
+  EXPECT_NE(page.body.find(mine.reference), std::string::npos);
+  EXPECT_NE(page.body.find(R"(href="/en-GB/panel/me/facts/tenure")"), std::string::npos);
+  // The same equality data through the API's member data.
+  auto held = panel::member_data(*store, m.id).value();
+  EXPECT_EQ(held["equality_data"]["religion"], "Quaker");
+}
+
+TEST_F(PanelPagesTest, FactsAreChangedOnlineWithTheJoinFormsChecks) {
+  auto m = add_member("ada@example.org", {fact("postcode", "E1 6AN")});
+  sign_in("ada%40example.org");
+  auto form = call("GET", "/en-GB/panel/me/facts/postcode");
+  ASSERT_EQ(form.status, 200);
+  EXPECT_NE(form.body.find(R"(value="E1 6AN")"), std::string::npos);
+  std::string token = csrf_of(form.body);
+  EXPECT_EQ(call("GET", "/en-GB/panel/me/facts/shoe_size").status, 404);
+  EXPECT_EQ(call("POST", "/en-GB/panel/me/facts/postcode", "value=SW1A+1AA").status, 403);
+  auto bad = call("POST", "/en-GB/panel/me/facts/postcode", "value=not+a+postcode&csrf=" + token);
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_NE(bad.body.find(R"(<li><a href="#value">Enter a real postcode</a></li>)"), std::string::npos);
+  EXPECT_EQ(store->member_facts(m.id)->front().value, "E1 6AN");
+  auto ok = call("POST", "/en-GB/panel/me/facts/postcode", "value=sw1a1aa&csrf=" + token);
+  EXPECT_EQ(ok.status, 303);
+  EXPECT_EQ(header(ok, "Location"), "/en-GB/panel/me");
+  auto f = store->member_facts(m.id)->front();
+  EXPECT_EQ(f.value, "SW1A 1AA");  // normalised as on joining
+  EXPECT_EQ(f.channel, "online");
+}
+
+TEST_F(PanelPagesTest, AKnownFactIsNotAskedAgainAndNewAnswersBecomeFacts) {
+  nlohmann::json doc = {
+      {"title", "Estate parking"},
+      {"opens", "2020-01-01"},
+      {"closes", "2099-12-31"},
+      {"questions",
+       {{{"id", "home"}, {"type", "single_choice"}, {"text", "Do you own or rent your home?"},
+         {"options", {"Owned", "Social rented", "Private rented"}}, {"fact_key", "tenure"}, {"required", true}},
+        {{"id", "area"}, {"type", "free_text"}, {"text", "Which ward do you live in?"}, {"fact_key", "ward"}},
+        {{"id", "permits"}, {"type", "yes_no"}, {"text", "Should permits be free?"}, {"required", true}}}}};
+  const std::string base = "/en-GB/consultations/" + open_consultation(doc);
+  // Anonymous residents are asked everything.
+  EXPECT_EQ(call("GET", base + "/questions/1").status, 200);
+
+  auto m = add_member("ada@example.org", {fact("tenure", "Owned")});
+  sign_in("ada%40example.org");
+  auto first = call("GET", base + "/questions/1");
+  ASSERT_EQ(first.status, 303);  // tenure is known: straight on to the ward
+  EXPECT_EQ(header(first, "Location"), base + "/questions/2");
+  auto q2 = call("GET", base + "/questions/2");
+  ASSERT_EQ(q2.status, 200);
+  EXPECT_NE(q2.body.find(R"(href=")" + base + R"(" class="govuk-back-link")"), std::string::npos);  // back skips it too
+  std::string token = csrf_of(q2.body);
+  ASSERT_EQ(call("POST", base + "/questions/2", "answer=Northfields&csrf=" + token).status, 303);
+  ASSERT_EQ(call("POST", base + "/questions/3", "answer=yes&csrf=" + token).status, 303);
+  auto check = call("GET", base + "/check");
+  ASSERT_EQ(check.status, 200);
+  EXPECT_NE(check.body.find("We already know this from your panel details, so we will not ask you again."), std::string::npos);
+  EXPECT_NE(check.body.find(">Owned<"), std::string::npos);
+  EXPECT_NE(check.body.find(base + "/questions/1?change=1"), std::string::npos);
+  EXPECT_EQ(call("GET", base + "/questions/1?change=1").status, 200);  // the change link still shows it
+
+  auto sent = call("POST", base + "/check", "csrf=" + token);
+  ASSERT_EQ(sent.status, 303) << sent.body;
+  std::string location = header(sent, "Location");
+  std::string reference = location.substr(location.rfind('/') + 1);
+  auto stored = store->response_by_reference(reference).value();
+  EXPECT_EQ(stored.person_id.value_or(-1), m.person_id);
+  EXPECT_EQ(stored.answers, (nlohmann::json{{"home", "Owned"}, {"area", "Northfields"}, {"permits", true}}));
+  auto facts = store->member_facts(m.id).value();
+  const auto* ward = panel::find_fact(facts, "ward");
+  ASSERT_NE(ward, nullptr);
+  EXPECT_EQ(ward->value, "Northfields");
+  EXPECT_EQ(ward->channel, "online");
+  EXPECT_EQ(ward->source, "response " + reference);
+  EXPECT_EQ(panel::find_fact(facts, "tenure")->source, "join");  // unchanged
+}
+
+TEST_F(PanelPagesTest, SignOutEndsTheSession) {
+  add_member("ada@example.org");
+  sign_in("ada%40example.org");
+  std::string member = member_cookie;
+  std::string token = csrf_of(call("GET", "/en-GB/panel/me").body);
+  EXPECT_EQ(call("POST", "/en-GB/panel/sign-out", "").status, 403);
+  auto out = call("POST", "/en-GB/panel/sign-out", "csrf=" + token);
+  EXPECT_EQ(out.status, 303);
+  EXPECT_EQ(header(out, "Location"), "/en-GB/panel/signed-out");
+  EXPECT_TRUE(member_cookie.empty());
+  member_cookie = member;  // a copied cookie no longer works either
+  EXPECT_EQ(call("GET", "/en-GB/panel/me").status, 303);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM pages_member_tokens"), 0);
+}
+
+TEST_F(PanelPagesTest, DeletingErasesTheMemberAndUnlinksTheirResponses) {
+  auto m = add_member("ada@example.org", {fact("tenure", "Owned")});
+  ASSERT_TRUE(store->set_equality_data(m.person_id, {{"religion", "None"}}).ok());
+  ResponseSubmission s;
+  s.consultation_id = id;
+  s.person_id = m.person_id;
+  s.answers = {{"agree", false}};
+  auto mine = store->submit_responses({s}).front().value();
+  sign_in("ada%40example.org");
+  auto sure = call("GET", "/en-GB/panel/me/delete");
+  ASSERT_EQ(sure.status, 200);
+  EXPECT_NE(sure.body.find("Are you sure you want to delete your details?"), std::string::npos);
+  std::string token = csrf_of(sure.body);
+  EXPECT_EQ(call("POST", "/en-GB/panel/me/delete", "").status, 403);
+  EXPECT_TRUE(store->get_member(m.id).ok());
+  auto gone = call("POST", "/en-GB/panel/me/delete", "csrf=" + token);
+  EXPECT_EQ(gone.status, 303);
+  EXPECT_EQ(header(gone, "Location"), "/en-GB/panel/deleted");
+  EXPECT_TRUE(member_cookie.empty());
+  EXPECT_EQ(store->get_member(m.id).error().code, ErrorCode::kNotFound);
+  auto kept = store->response_by_reference(mine.reference).value();
+  EXPECT_FALSE(kept.person_id.has_value());
+  EXPECT_EQ(kept.answers["agree"], false);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM people"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM equality_data"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM panel_facts"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM pages_member_tokens"), 0);
+  EXPECT_NE(call("GET", "/en-GB/panel/deleted").body.find("Your details have been deleted"), std::string::npos);
+  EXPECT_EQ(call("GET", "/en-GB/panel/me").status, 303);
+}
+
+TEST_F(PagesTest, UnknownPagesGetTheLocalisedNotFoundPage) {
+  auto cy = call("GET", "/cy/dim-byd-yma");
+  EXPECT_EQ(cy.status, 404);
+  EXPECT_EQ(cy.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(cy.body.find(R"(<html lang="cy" dir="ltr")"), std::string::npos);
+  EXPECT_NE(cy.body.find("Heb ddod o hyd i’r dudalen"), std::string::npos);
+  auto ar = call("GET", "/ar/consultations/c-999");
+  EXPECT_EQ(ar.status, 404);
+  EXPECT_NE(ar.body.find(R"(<html lang="ar" dir="rtl")"), std::string::npos);
+  auto en = call("GET", "/en-GB/consultations/" + id + "/questions/99");
+  EXPECT_EQ(en.status, 404);
+  EXPECT_NE(en.body.find("<title>Page not found"), std::string::npos);
+  EXPECT_NE(en.body.find(R"(<h1 class="govuk-heading-xl">Page not found</h1>)"), std::string::npos);
+  // The API keeps its problem+json 404.
+  auto api404 = call("GET", "/api/v1/nothing");
+  EXPECT_EQ(api404.status, 404);
+  EXPECT_EQ(api404.content_type, "application/problem+json");
 }
 
 }  // namespace

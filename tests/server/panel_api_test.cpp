@@ -136,9 +136,11 @@ TEST_F(PanelApiTest, MembersSeeEverythingHeldAndErasureKeepsTheirAnswersWithoutT
   const std::string reference = json_of(r)["reference"];
   ASSERT_EQ(call("POST", "/api/v1/panel/invitations", officer, {{"consultation_id", c1}, {"member_ids", {joined["member_id"]}}}).status, 201);
 
+  ASSERT_TRUE(store->set_equality_data(joined["person_id"].get<int64_t>(), {{"religion", "Buddhist"}}).ok());
   auto held = call("GET", "/api/v1/me/panel", token);
   ASSERT_EQ(held.status, 200) << held.body;
   auto h = json_of(held);
+  EXPECT_EQ(h["equality_data"]["religion"], "Buddhist");
   EXPECT_EQ(h["member"]["personal"]["name"], "Bo");
   EXPECT_EQ(h["facts"][0]["key"], "tenure");
   EXPECT_EQ(h["facts"][0]["source"], "join");

@@ -11,7 +11,10 @@ Result<nlohmann::json> member_data(Store& store, int64_t member_id) {
   if (!invitations) return invitations.error();
   auto responses = store.responses_of_person(m->person_id);
   if (!responses) return responses.error();
+  auto person = store.get_person(m->person_id);
+  if (!person) return person.error();
   nlohmann::json out = {{"member", m->to_json()},
+                        {"equality_data", person->equality_data ? *person->equality_data : nlohmann::json(nullptr)},
                         {"facts", nlohmann::json::array()},
                         {"invitations", nlohmann::json::array()},
                         {"responses", nlohmann::json::array()}};

@@ -103,6 +103,14 @@ std::optional<panel::Member> member_where(SQLite::Database& db, const char* colu
   return row_to_member(q);
 }
 
+std::optional<panel::Member> member_with_email(SQLite::Database& db, const std::string& email) {
+  SQLite::Statement q(db, std::string(kMemberColumns) +
+                              " WHERE lower(json_extract(p.data, '$.email')) = lower(?) ORDER BY m.id LIMIT 1");
+  q.bind(1, email);
+  if (!q.executeStep()) return std::nullopt;
+  return row_to_member(q);
+}
+
 std::vector<panel::Member> all_members(SQLite::Database& db) {
   std::vector<panel::Member> out;
   SQLite::Statement q(db, std::string(kMemberColumns) + " ORDER BY m.id");

@@ -20,6 +20,8 @@ Result<panel::Member> insert_member(SQLite::Database& db, const panel::NewMember
                                     const std::string& field_prefix);
 std::optional<panel::Member> member_where(SQLite::Database& db, const char* column, int64_t value);
 std::vector<panel::Member> all_members(SQLite::Database& db);
+// The member whose personal data has this email address (ignoring case; the oldest if several).
+std::optional<panel::Member> member_with_email(SQLite::Database& db, const std::string& email);
 std::vector<panel::Fact> facts_of(SQLite::Database& db, int64_t member_id);
 std::vector<std::pair<int64_t, std::vector<panel::Fact>>> facts_of_all(SQLite::Database& db);
 void upsert_facts(SQLite::Database& db, int64_t member_id, const std::vector<panel::Fact>& facts);

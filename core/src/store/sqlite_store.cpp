@@ -208,6 +208,18 @@ CREATE TABLE panel_invitations(
   UNIQUE(member_id, consultation_id));
 CREATE INDEX panel_invitations_sent ON panel_invitations(sent_on);
 )SQL",
+      // 8 (pages-panel): panel members' sign-in links and browser sessions on the web pages. Only a
+      // SHA-256 of each secret is kept; erasing the member erases them.
+      R"SQL(
+CREATE TABLE pages_member_tokens(
+  kind TEXT NOT NULL CHECK(kind IN ('sign_in', 'session')),
+  hash TEXT NOT NULL,
+  member_id INTEGER NOT NULL REFERENCES panel_members(id) ON DELETE CASCADE,
+  expires_at INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY(kind, hash)) WITHOUT ROWID;
+CREATE INDEX pages_member_tokens_member ON pages_member_tokens(member_id);
+)SQL",
   };
   return m;
 }
@@ -954,6 +966,72 @@ class SqliteStore final : public Store {
       return io_error("cannot delete draft", e);
     }
     return Status::Ok();
+  }
+
+  Status put_member_token(const MemberToken& t) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Statement q(db_, "INSERT INTO pages_member_tokens(kind, hash, member_id, expires_at, created_at) VALUES (?,?,?,?,?)");
+      q.bind(1, t.kind);
+      q.bind(2, t.hash);
+      q.bind(3, t.member_id);
+      q.bind(4, t.expires_at);
+      q.bind(5, now_rfc3339_utc());
+      q.exec();
+    } catch (const SQLite::Exception& e) {
+      if (e.getErrorCode() == SQLITE_CONSTRAINT) return not_found("panel member", std::to_string(t.member_id));
+      return io_error("cannot store sign-in token", e);
+    }
+    return Status::Ok();
+  }
+
+  Result<int64_t> member_token(const std::string& kind, const std::string& hash, int64_t now, bool consume) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      SQLite::Statement q(db_, "SELECT member_id, expires_at FROM pages_member_tokens WHERE kind=? AND hash=?");
+      q.bind(1, kind);
+      q.bind(2, hash);
+      if (!q.executeStep()) return Error{ErrorCode::kNotFound, "", "no such " + kind + " token"};
+      int64_t member_id = q.getColumn(0).getInt64();
+      bool expired = q.getColumn(1).getInt64() <= now;
+      q.reset();
+      if (expired || consume) {
+        SQLite::Statement del(db_, "DELETE FROM pages_member_tokens WHERE kind=? AND hash=?");
+        del.bind(1, kind);
+        del.bind(2, hash);
+        del.exec();
+      }
+      tx.commit();
+      if (expired) return Error{ErrorCode::kNotFound, "", "the " + kind + " token has expired"};
+      return member_id;
+    } catch (const std::exception& e) {
+      return io_error("cannot read sign-in token", e);
+    }
+  }
+
+  Status delete_member_token(const std::string& kind, const std::string& hash) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Statement q(db_, "DELETE FROM pages_member_tokens WHERE kind=? AND hash=?");
+      q.bind(1, kind);
+      q.bind(2, hash);
+      q.exec();
+    } catch (const std::exception& e) {
+      return io_error("cannot delete sign-in token", e);
+    }
+    return Status::Ok();
+  }
+
+  Result<panel::Member> member_by_email(const std::string& email) override {
+    std::lock_guard lock(mu_);
+    try {
+      auto m = sqlite_panel::member_with_email(db_, email);
+      if (!m) return Error{ErrorCode::kNotFound, "email", "no panel member with that email address"};
+      return *m;
+    } catch (const std::exception& e) {
+      return io_error("cannot find panel member", e);
+    }
   }
 
   Result<int64_t> add_outbox_email(const OutboxEmail& email) override {

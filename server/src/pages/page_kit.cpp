@@ -3,6 +3,7 @@
 
 #include <kainjow/mustache.hpp>
 
+#include <chrono>
 #include <map>
 #include <mutex>
 
@@ -23,7 +24,7 @@ namespace mu = kainjow::mustache;
 
 // Message-key prefixes the templates use.
 constexpr std::string_view kPagePrefixes[] = {"site.", "nav.", "common.", "hub.", "consultation.", "journey.",
-                                              "error.", "results.", "accessibility.", "privacy."};
+                                              "error.", "results.", "accessibility.", "privacy.", "panel."};
 
 const i18n::CatalogSet& catalogs() { return i18n::CatalogSet::builtin(); }
 
@@ -171,6 +172,88 @@ HttpResponse render_page(const Localiser& loc, std::string_view template_name, n
   r.headers.emplace_back("Cache-Control", "no-store");
   add_security_headers(r);
   return r;
+}
+
+void add_field_error(nlohmann::json& data, PageOptions& options, const std::string& message_html,
+                     const std::string& field_id) {
+  data["error_message"] = message_html;
+  data["errors"] = nlohmann::json::array({{{"href", "#" + field_id}, {"message", message_html}}});
+  options.has_error = true;
+  options.status = 422;
+}
+
+HttpResponse text_page(const Localiser& loc, int status, const std::string& heading_key,
+                       const std::vector<std::string>& paragraph_keys, const std::string& rest_path, bool home_link) {
+  nlohmann::json paragraphs = nlohmann::json::array();
+  for (const auto& k : paragraph_keys) paragraphs.push_back(loc.html(k));
+  PageOptions o;
+  o.title = loc.text(heading_key);
+  o.status = status;
+  o.rest_path = rest_path;
+  return render_page(loc, "text_page", {{"heading", loc.html(heading_key)}, {"paragraphs", paragraphs}, {"home", home_link}},
+                     o);
+}
+
+HttpResponse not_found_page(const std::string& lang) {
+  return text_page(Localiser(is_page_language(lang) ? lang : std::string(i18n::kDefaultLocale)), 404,
+                   "error.page_not_found", {"error.page_not_found_help"}, "");
+}
+
+std::optional<HttpResponse> unknown_page(std::string_view path) {
+  if (path.size() < 2 || path[0] != '/') return std::nullopt;
+  size_t end = path.find('/', 1);
+  std::string_view first = path.substr(1, end == std::string_view::npos ? std::string_view::npos : end - 1);
+  if (!is_page_language(first)) return std::nullopt;
+  return not_found_page(std::string(first));
+}
+
+Handler page(PageHandler handler) {
+  return [h = std::move(handler)](RequestContext& ctx, Respond& respond) {
+    const std::string& lang = ctx.params["lang"];
+    if (!is_page_language(lang)) return respond(not_found_page(std::string(i18n::kDefaultLocale)));
+    Localiser loc(lang);
+    respond(h(ctx, loc));
+  };
+}
+
+HttpResponse with_session(HttpResponse response, const Session& session) {
+  remember_session(response, session);
+  return response;
+}
+
+int64_t now_seconds(const Api::Impl& api) {
+  if (api.options.now_seconds) return api.options.now_seconds();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+namespace {
+constexpr std::string_view kMemberCookie = "th_member";
+
+std::string member_session_hash(std::string_view secret) { return sha256_hex("member-session\n" + std::string(secret)); }
+}  // namespace
+
+std::optional<panel::Member> signed_in_member(Api::Impl& api, const HttpRequest& request) {
+  std::string secret = cookie_value(request.cookie, kMemberCookie);
+  if (secret.size() < 32 || secret.size() > 128) return std::nullopt;
+  auto id = api.store.member_token("session", member_session_hash(secret), now_seconds(api), false);
+  if (!id) return std::nullopt;
+  auto m = api.store.get_member(*id);
+  if (!m) return std::nullopt;
+  return std::move(m).value();
+}
+
+void start_member_session(Api::Impl& api, int64_t member_id, HttpResponse& response) {
+  std::string secret = new_bearer_token();
+  MemberToken t{"session", member_session_hash(secret), member_id, now_seconds(api) + kMemberSessionSeconds};
+  if (auto st = api.store.put_member_token(t); !st) throw std::runtime_error(st.error().message);
+  response.headers.emplace_back("Set-Cookie", std::string(kMemberCookie) + "=" + secret + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
+                                                  std::to_string(kMemberSessionSeconds));
+}
+
+void end_member_session(Api::Impl& api, const HttpRequest& request, HttpResponse& response) {
+  std::string secret = cookie_value(request.cookie, kMemberCookie);
+  if (!secret.empty()) (void)api.store.delete_member_token("session", member_session_hash(secret));
+  response.headers.emplace_back("Set-Cookie", std::string(kMemberCookie) + "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
 }
 
 HttpResponse redirect(const std::string& location) {

@@ -8,6 +8,7 @@
 // Thread-safety: all functions are safe from any thread; Localiser is immutable after construction.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -15,8 +16,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api_impl.h"
 #include "townhall/error.h"
 #include "townhall/i18n/catalog.h"
+#include "townhall/panel/member.h"
 #include "townhall/server/http.h"
 
 namespace townhall::server::pages {
@@ -58,6 +61,27 @@ struct PageOptions {
 HttpResponse render_page(const Localiser& loc, std::string_view template_name, nlohmann::json data,
                          const PageOptions& options);
 
+// A plain page: a heading and paragraphs (catalog keys, formatted without arguments), and a link
+// to the hub when `home_link`.
+HttpResponse text_page(const Localiser& loc, int status, const std::string& heading_key,
+                       const std::vector<std::string>& paragraph_keys, const std::string& rest_path,
+                       bool home_link = true);
+// The localised "Page not found" page (status 404) in `lang`, or en-GB when it is not a page language.
+HttpResponse not_found_page(const std::string& lang);
+// The 404 page for a path no route matched, when its first segment is a page language ("/cy/nope");
+// nullopt for other paths (the API's problem+json 404 applies).
+std::optional<HttpResponse> unknown_page(std::string_view path);
+
+// A page route's handler: runs `handler` with the Localiser of the {lang} path parameter, or
+// gives the 404 page when {lang} is not one of the catalogs.
+using PageHandler = std::function<HttpResponse(RequestContext&, const Localiser&)>;
+Handler page(PageHandler handler);
+
+// Marks a form page as failed (GOV.UK pattern): the error summary links `message_html` to the field
+// `#field_id`, the field shows it inline, the title gets "Error:" and the status is 422.
+void add_field_error(nlohmann::json& data, PageOptions& options, const std::string& message_html,
+                     const std::string& field_id);
+
 // Adds Content-Security-Policy (no inline script or style), nosniff, frame and referrer policies.
 void add_security_headers(HttpResponse& response);
 // A 303 See Other to `location` (POST-redirect-GET).
@@ -76,6 +100,24 @@ Session session_of(const HttpRequest& request);
 void remember_session(HttpResponse& response, const Session& session);
 std::string csrf_token(const Session& session);
 bool csrf_valid(const Session& session, std::string_view submitted);
+
+// The response with the Set-Cookie of a new session.
+HttpResponse with_session(HttpResponse response, const Session& session);
+
+// ---- panel members signed in on the web pages ------------------------------------------------
+// A member signs in by an emailed single-use link; the browser then holds a random secret in the
+// th_member cookie (HttpOnly, SameSite=Lax, Path=/, Max-Age = kMemberSessionSeconds); the store
+// keeps only its SHA-256 with an expiry (MemberToken "session"). It is not an API bearer token.
+inline constexpr int64_t kSignInLinkSeconds = 30 * 60;
+inline constexpr int64_t kMemberSessionSeconds = 8 * 60 * 60;
+// Unix seconds by the Api's clock (ApiOptions::now_seconds).
+int64_t now_seconds(const Api::Impl& api);
+// The signed-in member of the request's th_member cookie; nullopt when none, unknown or expired.
+std::optional<panel::Member> signed_in_member(Api::Impl& api, const HttpRequest& request);
+// Starts a member session: stores its hash and sets the cookie on `response`.
+void start_member_session(Api::Impl& api, int64_t member_id, HttpResponse& response);
+// Ends the request's member session (if any) and clears the cookie on `response`.
+void end_member_session(Api::Impl& api, const HttpRequest& request, HttpResponse& response);
 
 // The value of cookie `name` in a Cookie header ("" when absent).
 std::string cookie_value(std::string_view header, std::string_view name);

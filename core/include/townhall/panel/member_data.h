@@ -1,7 +1,8 @@
 // townhall/panel/member_data.h — a panel member's data rights (UK GDPR Art. 15 and 17).
 //
 // member_data() gathers everything the council holds about a member: personal data, every fact
-// with its provenance (channel, source, date, consent, valid until), the invitations sent, and the
+// with its provenance (channel, source, date, consent, valid until), their equality monitoring
+// answers (kept apart in the store's equality_data table), the invitations sent, and the
 // references of the responses linked to them (not the answers themselves, which they can quote by
 // reference). Erasure is Store::erase_member: personal data, facts and invitations go; past
 // responses stay in the results without the link to the person.
@@ -17,7 +18,7 @@
 
 namespace townhall::panel {
 
-// {member: {...}, facts: [...], invitations: [...], responses: [{reference, consultation_id,
+// {member: {...}, equality_data: {...} or null, facts: [...], invitations: [...], responses: [{reference, consultation_id,
 //  channel, language, created_at}]}
 Result<nlohmann::json> member_data(Store& store, int64_t member_id);
 

@@ -145,6 +145,15 @@ struct OutboxEmail {
   std::string created_at;
 };
 
+// A panel member's sign-in link ("sign_in", single use) or signed-in browser session ("session")
+// on the web pages. Only `hash` (SHA-256 of the secret) is stored; `expires_at` is Unix seconds.
+struct MemberToken {
+  std::string kind;
+  std::string hash;
+  int64_t member_id = 0;
+  int64_t expires_at = 0;
+};
+
 struct TransitionRecord {
   std::string consultation_id;
   std::string from, to;
@@ -225,6 +234,15 @@ class Store {
   // The email outbox, oldest first.
   virtual Result<int64_t> add_outbox_email(const OutboxEmail& email) = 0;
   virtual Result<std::vector<OutboxEmail>> outbox() = 0;
+
+  // Panel members' sign-in links and sessions on the web pages (see MemberToken); erased with the
+  // member. member_token gives the member of a live token, kNotFound when it is unknown or expired
+  // on `now` (an expired one is deleted); `consume` deletes it (single use).
+  virtual Status put_member_token(const MemberToken& token) = 0;
+  virtual Result<int64_t> member_token(const std::string& kind, const std::string& hash, int64_t now, bool consume) = 0;
+  virtual Status delete_member_token(const std::string& kind, const std::string& hash) = 0;
+  // The panel member with this email address in their personal data (ignoring case); kNotFound if none.
+  virtual Result<panel::Member> member_by_email(const std::string& email) = 0;
 
   // Forward Plan documents (key decisions, notices), stored as JSON.
   virtual Result<nlohmann::json> put_key_decision(const std::string& id, const nlohmann::json& doc,

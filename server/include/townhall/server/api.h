@@ -36,6 +36,9 @@ struct ApiOptions {
   // Web pages: the public address put in front of links in emails ("https://haveyoursay.example.gov.uk");
   // empty = links are paths only.
   std::string public_url;
+  // Web pages: the clock for panel members' sign-in links and sessions (Unix seconds); default the
+  // system clock. Tests set it to check expiry.
+  std::function<int64_t()> now_seconds;
 };
 
 struct RouteInfo {

@@ -1,0 +1,376 @@
+// The Citizens' Panel member pages (issue 6): sign in by an emailed single-use link, "What the
+// council holds about you" (personal details, facts with their provenance, equality data,
+// invitations, response references — the same data as GET /api/v1/me/panel), change a fact, sign
+// out, and delete ("Are you sure?" → erase_member; past responses stay, unlinked).
+//
+// Sign-in: POST /{lang}/panel/sign-in with an email address always leads to the same "check your
+// email" page (whether or not the address is a member's). For a member, an email with the link
+// /{lang}/panel/sign-in/{secret} is written to the outbox; only a hash of the secret is stored,
+// and it works once, for kSignInLinkSeconds. Following it starts a member session (page_kit.h).
+// Every form carries the th_session CSRF token and works without JavaScript.
+#include <iostream>
+#include <regex>
+
+#include "api_impl.h"
+#include "pages/page_kit.h"
+#include "townhall/i18n/locale.h"
+#include "townhall/panel/member_data.h"
+#include "townhall/panel/member_import.h"
+#include "townhall/store/token.h"
+
+namespace townhall::server {
+namespace {
+
+using pages::Localiser;
+using pages::PageOptions;
+
+constexpr size_t kFactMaxLength = 200;
+
+std::string sign_in_hash(const std::string& secret) { return hash_token("panel-sign-in\n" + secret); }
+
+bool plausible_email(const std::string& email) {
+  static const std::regex kEmail(R"(^[^@\s]+@[^@\s]+\.[^@\s]+$)");
+  return email.size() <= 254 && std::regex_match(email, kEmail);
+}
+
+// A catalog label for a known key ("panel.fact_tenure"), or the key itself (also when `prefix` is "").
+std::string label_html(const Localiser& loc, const std::string& prefix, const std::string& key) {
+  if (prefix.empty()) return pages::escape_html(key);
+  std::string k = prefix + key;
+  if (i18n::CatalogSet::builtin().format(i18n::kDefaultLocale, k, {})) return loc.html(k);
+  return pages::escape_html(key);
+}
+
+std::string date_html(const Localiser& loc, const std::string& iso) {
+  auto d = Date::parse(iso.substr(0, 10));
+  return d ? pages::escape_html(i18n::format_date(loc.lang(), *d)) : pages::escape_html(iso);
+}
+
+std::string value_text(const nlohmann::json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_array()) {
+    std::string out;
+    for (const auto& x : v) out += (out.empty() ? "" : ", ") + value_text(x);
+    return out;
+  }
+  return v.dump();
+}
+
+nlohmann::json rows_of(const Localiser& loc, const nlohmann::json& object, const std::string& label_prefix) {
+  nlohmann::json rows = nlohmann::json::array();
+  if (!object.is_object()) return rows;
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    rows.push_back({{"label", label_html(loc, label_prefix, it.key())}, {"value", value_text(it.value())}});
+  }
+  return rows;
+}
+
+// The "What the council holds about you" page from member_data().
+nlohmann::json me_data(Api::Impl& api, const Localiser& loc, const nlohmann::json& held) {
+  nlohmann::json facts = nlohmann::json::array();
+  for (const auto& f : held["facts"]) {
+    const std::string key = f["key"];
+    std::string channel = f.value("channel", "");
+    facts.push_back({{"key", key},
+                     {"label", label_html(loc, "panel.fact_", key)},
+                     {"value", value_text(f["value"])},
+                     {"channel", label_html(loc, "panel.channel_", channel)},
+                     {"recorded", date_html(loc, f.value("recorded_on", ""))},
+                     {"consent", loc.html(f.value("consent", false) ? "common.yes" : "common.no")},
+                     {"until", f.contains("valid_until") ? date_html(loc, f["valid_until"].get<std::string>())
+                                                         : loc.html("panel.no_end_date")}});
+  }
+  auto title_of = [&](const std::string& id) {
+    auto c = api.store.get_consultation(id);
+    return c ? c->document.value("title", id) : id;
+  };
+  nlohmann::json invitations = nlohmann::json::array();
+  for (const auto& i : held["invitations"]) {
+    std::string id = i["consultation_id"];
+    invitations.push_back({{"id", id}, {"title", title_of(id)}, {"date", date_html(loc, i.value("sent_on", ""))}});
+  }
+  nlohmann::json responses = nlohmann::json::array();
+  for (const auto& r : held["responses"]) {
+    std::string id = r["consultation_id"];
+    responses.push_back({{"reference", r["reference"]},
+                         {"id", id},
+                         {"title", title_of(id)},
+                         {"date", date_html(loc, r.value("created_at", ""))}});
+  }
+  nlohmann::json equality = rows_of(loc, held["equality_data"], "");
+  return {{"personal", rows_of(loc, held["member"]["personal"], "panel.field_")},
+          {"facts", facts},
+          {"has_facts", !facts.empty()},
+          {"equality", equality},
+          {"has_equality", !equality.empty()},
+          {"invitations", invitations},
+          {"has_invitations", !invitations.empty()},
+          {"responses", responses},
+          {"has_responses", !responses.empty()},
+          {"clang", "en-GB"},
+          {"cdir", "ltr"}};
+}
+
+// The value a fact edit form gives, checked as the join form checks it; `error_key` set otherwise.
+std::optional<nlohmann::json> fact_from_form(const std::string& key, const nlohmann::json& old, const std::string& raw,
+                                             Date today, std::string& error_key) {
+  std::string text = raw;
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.pop_back();
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.erase(0, 1);
+  if (text.empty()) {
+    error_key = "error.enter_answer";
+    return std::nullopt;
+  }
+  if (text.size() > kFactMaxLength) {
+    error_key = "error.too_long";
+    return std::nullopt;
+  }
+  if (old.is_number_integer()) {
+    try {
+      size_t used = 0;
+      long long v = std::stoll(text, &used);
+      if (used == text.size()) return nlohmann::json(static_cast<int64_t>(v));
+    } catch (const std::exception&) {
+    }
+    error_key = "error.enter_answer";
+    return std::nullopt;
+  }
+  if (old.is_array()) {
+    nlohmann::json out = nlohmann::json::array();
+    size_t start = 0;
+    while (start <= text.size()) {
+      size_t comma = text.find(',', start);
+      if (comma == std::string::npos) comma = text.size();
+      std::string part = text.substr(start, comma - start);
+      size_t b = part.find_first_not_of(' '), e = part.find_last_not_of(' ');
+      if (b != std::string::npos) out.push_back(part.substr(b, e - b + 1));
+      start = comma + 1;
+    }
+    return out;
+  }
+  // Strings go through the join form's checks (postcode shape and spelling, NFC).
+  panel::ImportOptions o;
+  o.today = today;
+  o.channel = "online";
+  auto m = panel::member_from_join({{"name", "-"}, {"consent", true}, {"facts", {{key, text}}}}, o);
+  if (!m || m->facts.empty()) {
+    error_key = key == "postcode" ? "error.postcode_invalid" : "error.enter_answer";
+    return std::nullopt;
+  }
+  return m->facts.front().value;
+}
+
+}  // namespace
+
+void add_panel_pages_routes(Api::Impl& api) {
+  using pages::page;
+
+  // The signed-in member, or a redirect to the sign-in page in `fail`.
+  auto member_of = [&api](RequestContext& ctx, const Localiser& loc, HttpResponse& fail) -> std::optional<panel::Member> {
+    auto m = pages::signed_in_member(api, ctx.request);
+    if (!m) fail = pages::redirect("/" + loc.lang() + "/panel/sign-in");
+    return m;
+  };
+  // A POST's form after its CSRF token is checked; nullopt with `fail` (403/400) otherwise.
+  auto posted_form = [](RequestContext& ctx, const Localiser& loc, const pages::Session& session,
+                        HttpResponse& fail) -> std::optional<pages::FormFields> {
+    auto form = pages::parse_form(ctx.request.content_type, ctx.request.body);
+    if (!form || !pages::csrf_valid(session, pages::form_value(*form, "csrf"))) {
+      fail = pages::with_session(pages::text_page(loc, form ? 403 : 400, "error.form_expired_title", {"error.form_expired"}, ""),
+                                 session);
+      return std::nullopt;
+    }
+    return std::move(form).value();
+  };
+  // A signed-in member's POST with a valid CSRF token; nullopt with `fail` set otherwise (the
+  // sign-in redirect, or the refusal).
+  struct MemberPost {
+    panel::Member member;
+    pages::Session session;
+    pages::FormFields form;
+  };
+  auto member_post = [member_of, posted_form](RequestContext& ctx, const Localiser& loc,
+                                             HttpResponse& fail) -> std::optional<MemberPost> {
+    auto m = member_of(ctx, loc, fail);
+    if (!m) return std::nullopt;
+    auto session = pages::session_of(ctx.request);
+    auto form = posted_form(ctx, loc, session, fail);
+    if (!form) return std::nullopt;
+    return MemberPost{std::move(*m), std::move(session), std::move(*form)};
+  };
+  auto sign_in_page = [](const Localiser& loc, const pages::Session& session, const std::string& email, bool invalid) {
+    nlohmann::json d = {{"email", email}, {"csrf", pages::csrf_token(session)}};
+    PageOptions o;
+    o.title = loc.text("panel.sign_in_title");
+    o.rest_path = "/panel/sign-in";
+    if (invalid) pages::add_field_error(d, o, loc.html("error.email_invalid"), "email");
+    return pages::with_session(pages::render_page(loc, "panel_sign_in", d, o), session);
+  };
+
+  api.add("GET", "/{lang}/panel/sign-in", everyone(), "", page([&api, sign_in_page](RequestContext& ctx, const Localiser& loc) {
+    if (pages::signed_in_member(api, ctx.request)) return pages::redirect("/" + loc.lang() + "/panel/me");
+    return sign_in_page(loc, pages::session_of(ctx.request), "", false);
+  }));
+
+  api.add("POST", "/{lang}/panel/sign-in", everyone(), "",
+          page([&api, posted_form, sign_in_page](RequestContext& ctx, const Localiser& loc) {
+            auto session = pages::session_of(ctx.request);
+            HttpResponse fail;
+            auto form = posted_form(ctx, loc, session, fail);
+            if (!form) return fail;
+            std::string email = pages::form_value(*form, "email");
+            if (!plausible_email(email)) return sign_in_page(loc, session, email, true);
+            // The same page follows whether or not the address is a member's (no membership oracle).
+            if (auto m = api.store.member_by_email(email)) {
+              std::string secret = new_bearer_token();
+              MemberToken t{"sign_in", sign_in_hash(secret), m->id, pages::now_seconds(api) + pages::kSignInLinkSeconds};
+              if (auto st = api.store.put_member_token(t); !st) throw std::runtime_error(st.error().message);
+              OutboxEmail mail;
+              mail.to = email;
+              mail.subject = loc.text("email.sign_in_subject");
+              mail.body = loc.text("email.sign_in_body", {{"link", api.options.public_url + "/" + loc.lang() + "/panel/sign-in/" + secret}}) + "\n";
+              auto id = api.store.add_outbox_email(mail);
+              if (!id) throw std::runtime_error(id.error().message);
+              std::cout << "townhall: outbox: email " << *id << " (panel sign-in link) queued" << std::endl;
+            }
+            return pages::with_session(pages::redirect("/" + loc.lang() + "/panel/check-email"), session);
+          }));
+
+  api.add("GET", "/{lang}/panel/check-email", everyone(), "", page([](RequestContext&, const Localiser& loc) {
+    return pages::text_page(loc, 200, "panel.check_email_title", {"panel.check_email"}, "/panel/check-email", false);
+  }));
+
+  api.add("GET", "/{lang}/panel/sign-in/{token}", everyone(), "", page([&api](RequestContext& ctx, const Localiser& loc) {
+    const std::string& secret = ctx.params["token"];
+    auto member = secret.size() < 32 || secret.size() > 128
+                      ? Result<int64_t>(Error{ErrorCode::kNotFound, "", "no such link"})
+                      : api.store.member_token("sign_in", sign_in_hash(secret), pages::now_seconds(api), true);
+    if (!member) return pages::text_page(loc, 410, "error.link_expired", {"panel.sign_in_again"}, "/panel/sign-in");
+    HttpResponse r = pages::redirect("/" + loc.lang() + "/panel/me");
+    pages::start_member_session(api, *member, r);
+    return r;
+  }));
+
+  api.add("GET", "/{lang}/panel/me", everyone(), "", page([&api, member_of](RequestContext& ctx, const Localiser& loc) {
+    HttpResponse fail;
+    auto m = member_of(ctx, loc, fail);
+    if (!m) return fail;
+    auto held = panel::member_data(api.store, m->id);
+    if (!held) throw std::runtime_error(held.error().message);
+    auto session = pages::session_of(ctx.request);
+    nlohmann::json d = me_data(api, loc, *held);
+    d["csrf"] = pages::csrf_token(session);
+    PageOptions o;
+    o.title = loc.text("panel.me_title");
+    o.rest_path = "/panel/me";
+    return pages::with_session(pages::render_page(loc, "panel_me", d, o), session);
+  }));
+
+  // Changing one fact. The form is a text box: lists are comma-separated, numbers stay numbers.
+  auto fact_page = [](const Localiser& loc, const pages::Session& session, const std::string& key, const std::string& value,
+                      const std::string& error_key) {
+    nlohmann::json d = {{"key", key}, {"label", label_html(loc, "panel.fact_", key)}, {"value", value},
+                        {"csrf", pages::csrf_token(session)}};
+    PageOptions o;
+    o.title = loc.text(i18n::CatalogSet::builtin().format(i18n::kDefaultLocale, "panel.fact_" + key, {}) ? "panel.fact_" + key
+                                                                                                          : "panel.me_title");
+    o.back = "/" + loc.lang() + "/panel/me";
+    o.rest_path = "/panel/me/facts/" + key;
+    if (!error_key.empty()) {
+      pages::add_field_error(d, o, loc.html(error_key, {{"max", static_cast<int64_t>(kFactMaxLength)}}), "value");
+    }
+    return pages::with_session(pages::render_page(loc, "panel_fact", d, o), session);
+  };
+  // The member's fact `key`, or the 404 page in `fail`.
+  auto fact_of = [&api](const panel::Member& m, const std::string& key, const Localiser& loc,
+                        HttpResponse& fail) -> std::optional<panel::Fact> {
+    auto facts = api.store.member_facts(m.id);
+    if (!facts) throw std::runtime_error(facts.error().message);
+    if (const auto* f = panel::find_fact(*facts, key)) return *f;
+    fail = pages::not_found_page(loc.lang());
+    return std::nullopt;
+  };
+
+  api.add("GET", "/{lang}/panel/me/facts/{key}", everyone(), "",
+          page([member_of, fact_of, fact_page](RequestContext& ctx, const Localiser& loc) {
+            HttpResponse fail;
+            auto m = member_of(ctx, loc, fail);
+            if (!m) return fail;
+            auto f = fact_of(*m, ctx.params["key"], loc, fail);
+            if (!f) return fail;
+            return fact_page(loc, pages::session_of(ctx.request), f->key, value_text(f->value), "");
+          }));
+
+  api.add("POST", "/{lang}/panel/me/facts/{key}", everyone(), "",
+          page([&api, member_post, fact_of, fact_page](RequestContext& ctx, const Localiser& loc) {
+            HttpResponse fail;
+            auto post = member_post(ctx, loc, fail);
+            if (!post) return fail;
+            const panel::Member* m = &post->member;
+            auto f = fact_of(*m, ctx.params["key"], loc, fail);
+            if (!f) return fail;
+            std::string raw = pages::form_value(post->form, "value"), error_key;
+            auto value = fact_from_form(f->key, f->value, raw, api.today(), error_key);
+            if (!value) return fact_page(loc, post->session, f->key, raw, error_key);
+            panel::Fact nf;
+            nf.key = f->key;
+            nf.value = *value;
+            nf.channel = "online";
+            nf.source = "panel member pages";
+            nf.recorded_on = api.today();
+            nf.consent = m->fact_consent;
+            nf.valid_until = fact_validity(api).until(nf.key, nf.recorded_on);
+            if (auto st = api.store.record_facts(m->id, {nf}, AuditEvent{"panel member " + std::to_string(m->id) + " (web pages)",
+                                                                         "panel.facts", "panel_member", "", {}});
+                !st) {
+              throw std::runtime_error(st.error().message);
+            }
+            return pages::with_session(pages::redirect("/" + loc.lang() + "/panel/me"), post->session);
+          }));
+
+  api.add("POST", "/{lang}/panel/sign-out", everyone(), "", page([&api, posted_form](RequestContext& ctx, const Localiser& loc) {
+    auto session = pages::session_of(ctx.request);
+    HttpResponse fail;
+    auto form = posted_form(ctx, loc, session, fail);
+    if (!form) return fail;
+    HttpResponse r = pages::redirect("/" + loc.lang() + "/panel/signed-out");
+    pages::end_member_session(api, ctx.request, r);
+    return pages::with_session(std::move(r), session);
+  }));
+
+  api.add("GET", "/{lang}/panel/signed-out", everyone(), "", page([](RequestContext&, const Localiser& loc) {
+    return pages::text_page(loc, 200, "panel.signed_out_title", {"panel.sign_in_again"}, "/panel/signed-out");
+  }));
+
+  api.add("GET", "/{lang}/panel/me/delete", everyone(), "", page([member_of](RequestContext& ctx, const Localiser& loc) {
+    HttpResponse fail;
+    auto m = member_of(ctx, loc, fail);
+    if (!m) return fail;
+    auto session = pages::session_of(ctx.request);
+    PageOptions o;
+    o.title = loc.text("panel.delete_title");
+    o.back = "/" + loc.lang() + "/panel/me";
+    o.rest_path = "/panel/me/delete";
+    return pages::with_session(pages::render_page(loc, "panel_delete", {{"csrf", pages::csrf_token(session)}}, o), session);
+  }));
+
+  api.add("POST", "/{lang}/panel/me/delete", everyone(), "",
+          page([&api, member_post](RequestContext& ctx, const Localiser& loc) {
+            HttpResponse fail;
+            auto post = member_post(ctx, loc, fail);
+            if (!post) return fail;
+            const int64_t id = post->member.id;
+            auto erased = api.store.erase_member(
+                id, AuditEvent{"panel member " + std::to_string(id) + " (web pages)", "panel.erase", "panel_member", "", {}});
+            if (!erased) throw std::runtime_error(erased.error().message);
+            HttpResponse r = pages::redirect("/" + loc.lang() + "/panel/deleted");
+            pages::end_member_session(api, ctx.request, r);  // its row went with the member
+            return pages::with_session(std::move(r), post->session);
+          }));
+
+  api.add("GET", "/{lang}/panel/deleted", everyone(), "", page([](RequestContext&, const Localiser& loc) {
+    return pages::text_page(loc, 200, "panel.deleted_title", {"panel.deleted"}, "/panel/deleted");
+  }));
+}
+
+}  // namespace townhall::server
