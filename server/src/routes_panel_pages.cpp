@@ -8,6 +8,7 @@
 // /{lang}/panel/sign-in/{secret} is written to the outbox; only a hash of the secret is stored,
 // and it works once, for kSignInLinkSeconds. Following it starts a member session (page_kit.h).
 // Every form carries the th_session CSRF token and works without JavaScript.
+#include <algorithm>
 #include <iostream>
 #include <regex>
 
@@ -56,11 +57,19 @@ std::string value_text(const nlohmann::json& v) {
   return v.dump();
 }
 
-nlohmann::json rows_of(const Localiser& loc, const nlohmann::json& object, const std::string& label_prefix) {
+// Label/value rows of an object: the keys in `first` in that order, then the others alphabetically.
+nlohmann::json rows_of(const Localiser& loc, const nlohmann::json& object, const std::string& label_prefix,
+                       const std::vector<std::string>& first = {}) {
   nlohmann::json rows = nlohmann::json::array();
   if (!object.is_object()) return rows;
+  auto add = [&](const std::string& key) {
+    rows.push_back({{"label", label_html(loc, label_prefix, key)}, {"value", value_text(object[key])}});
+  };
+  for (const auto& key : first) {
+    if (object.contains(key)) add(key);
+  }
   for (auto it = object.begin(); it != object.end(); ++it) {
-    rows.push_back({{"label", label_html(loc, label_prefix, it.key())}, {"value", value_text(it.value())}});
+    if (std::find(first.begin(), first.end(), it.key()) == first.end()) add(it.key());
   }
   return rows;
 }
@@ -98,7 +107,7 @@ nlohmann::json me_data(Api::Impl& api, const Localiser& loc, const nlohmann::jso
                          {"date", date_html(loc, r.value("created_at", ""))}});
   }
   nlohmann::json equality = rows_of(loc, held["equality_data"], "");
-  return {{"personal", rows_of(loc, held["member"]["personal"], "panel.field_")},
+  return {{"personal", rows_of(loc, held["member"]["personal"], "panel.field_", {"name", "email", "phone", "address"})},
           {"facts", facts},
           {"has_facts", !facts.empty()},
           {"equality", equality},
