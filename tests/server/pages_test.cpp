@@ -379,9 +379,11 @@ TEST_F(PanelPagesTest, SignInLinksAreEmailedOnlyToMembersWorkOnceAndExpire) {
   // A new link is dead after 30 minutes.
   cookie = anonymous;
   std::string late = request_link("ada%40example.org");
+  EXPECT_FALSE(request_link("ada%40example.org").empty());  // a second link, never used
   clock += 30 * 60;
   EXPECT_EQ(call("GET", late).status, 410);
   EXPECT_TRUE(member_cookie.empty());
+  EXPECT_EQ(count("SELECT COUNT(*) FROM pages_member_tokens WHERE kind = 'sign_in'"), 0);  // expired ones are purged
   // The session ends after 8 hours.
   member_cookie = member;
   EXPECT_EQ(call("GET", "/en-GB/panel/me").status, 200);

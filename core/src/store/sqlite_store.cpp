@@ -989,21 +989,26 @@ class SqliteStore final : public Store {
     std::lock_guard lock(mu_);
     try {
       SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      // Expired links and sessions are not kept (data minimisation), whoever's they are.
+      SQLite::Statement purge(db_, "DELETE FROM pages_member_tokens WHERE expires_at <= ?");
+      purge.bind(1, now);
+      purge.exec();
       SQLite::Statement q(db_, "SELECT member_id, expires_at FROM pages_member_tokens WHERE kind=? AND hash=?");
       q.bind(1, kind);
       q.bind(2, hash);
-      if (!q.executeStep()) return Error{ErrorCode::kNotFound, "", "no such " + kind + " token"};
+      if (!q.executeStep()) {
+        tx.commit();  // keep the purge
+        return Error{ErrorCode::kNotFound, "", "no such " + kind + " token (or it has expired)"};
+      }
       int64_t member_id = q.getColumn(0).getInt64();
-      bool expired = q.getColumn(1).getInt64() <= now;
       q.reset();
-      if (expired || consume) {
+      if (consume) {
         SQLite::Statement del(db_, "DELETE FROM pages_member_tokens WHERE kind=? AND hash=?");
         del.bind(1, kind);
         del.bind(2, hash);
         del.exec();
       }
       tx.commit();
-      if (expired) return Error{ErrorCode::kNotFound, "", "the " + kind + " token has expired"};
       return member_id;
     } catch (const std::exception& e) {
       return io_error("cannot read sign-in token", e);

@@ -237,7 +237,7 @@ class Store {
 
   // Panel members' sign-in links and sessions on the web pages (see MemberToken); erased with the
   // member. member_token gives the member of a live token, kNotFound when it is unknown or expired
-  // on `now` (an expired one is deleted); `consume` deletes it (single use).
+  // on `now`; `consume` deletes it (single use). Every token expired on `now` is deleted on the way.
   virtual Status put_member_token(const MemberToken& token) = 0;
   virtual Result<int64_t> member_token(const std::string& kind, const std::string& hash, int64_t now, bool consume) = 0;
   virtual Status delete_member_token(const std::string& kind, const std::string& hash) = 0;
