@@ -69,6 +69,10 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_read(beast::error_code ec) {
+    // close_when_idle() may have run between the read completing and this handler: the client
+    // will never see an answer, so the request must not be carried out (nothing unacknowledged
+    // is written).
+    if (closed_) return;
     if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
         ec == beast::error::timeout || ec == asio::error::connection_reset || ec == asio::error::eof) {
       return close();
@@ -136,6 +140,7 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
   }
 
   void close() {
+    closed_ = true;
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream_.socket().close(ec);
@@ -147,6 +152,7 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
   http::response<http::string_body> res_;
   Impl& server_;
   bool busy_ = false;
+  bool closed_ = false;  // only touched on the session's strand
   bool keep_alive_ = true;
 };
 

@@ -7,16 +7,8 @@ import pandas as pd
 import pytest
 
 import townhall
+from six_questions import QUESTIONS
 
-QUESTIONS = [
-    {"id": "q1", "type": "single_choice", "text": "Which option?", "options": ["A", "B", "C"]},
-    {"id": "q2", "type": "scale", "text": "How much do you agree?", "min": 1, "max": 5},
-    {"id": "q3", "type": "multiple_choice", "text": "Which do you use?",
-     "options": ["library", "park", "pool"]},
-    {"id": "q4", "type": "yes_no", "text": "Do you live here?"},
-    {"id": "q5", "type": "ranking", "text": "Rank these", "options": ["x", "y", "z"]},
-    {"id": "q6", "type": "free_text", "text": "Anything else?"},
-]
 
 RESPONSES = [
     {"answers": {"q1": "B", "q2": 4, "q3": ["park", "library"], "q4": True, "q5": ["z", "x"],

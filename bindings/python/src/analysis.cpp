@@ -5,6 +5,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "arrays.h"
@@ -52,23 +53,23 @@ BufferView<T> view_of(const py::buffer& b, const std::string& field, char kind) 
   return v;
 }
 
-py::dict cell_lists(const TallyGroup& g) {
-  py::list count, weighted, share, lo, hi, suppressed;
-  for (const auto& c : g.cells) {
-    count.append(c.count);
-    weighted.append(c.weighted);
-    share.append(c.share);
-    lo.append(c.ci_low);
-    hi.append(c.ci_high);
-    suppressed.append(c.suppressed);
-  }
+// One Python list per field of `items` (a column each), keyed by name: {"count": [...], ...}.
+template <typename Item, typename... Fields>
+py::dict columns_of(const std::vector<Item>& items, std::pair<const char*, Fields Item::*>... fields) {
   py::dict d;
-  d["count"] = count;
-  d["weighted"] = weighted;
-  d["share"] = share;
-  d["ci_low"] = lo;
-  d["ci_high"] = hi;
-  d["suppressed"] = suppressed;
+  auto add = [&](const char* name, auto member) {
+    py::list col;
+    for (const auto& item : items) col.append(item.*member);
+    d[name] = col;
+  };
+  (add(fields.first, fields.second), ...);
+  return d;
+}
+
+py::dict cell_lists(const TallyGroup& g) {
+  py::dict d = columns_of(g.cells, std::pair{"count", &TallyCell::count}, std::pair{"weighted", &TallyCell::weighted},
+                          std::pair{"share", &TallyCell::share}, std::pair{"ci_low", &TallyCell::ci_low},
+                          std::pair{"ci_high", &TallyCell::ci_high}, std::pair{"suppressed", &TallyCell::suppressed});
   d["group_count"] = g.count;
   d["group_weighted"] = g.weighted;
   d["effective_n"] = g.effective_n;
@@ -258,22 +259,11 @@ void register_analysis(py::module_& m) {
           r = representativeness(cv.span, targets, wv ? wv->span : std::span<const double>{}, o);
         }
         RepresentativenessReport rep = unwrap(std::move(r));
-        py::list count, sample, target, expected, ratio, under;
-        for (const auto& c : rep.categories) {
-          count.append(c.count);
-          sample.append(c.sample_share);
-          target.append(c.target_share);
-          expected.append(c.expected);
-          ratio.append(c.ratio);
-          under.append(c.under_represented);
-        }
-        py::dict d;
-        d["count"] = count;
-        d["sample_share"] = sample;
-        d["target_share"] = target;
-        d["expected"] = expected;
-        d["ratio"] = ratio;
-        d["under_represented"] = under;
+        py::dict d = columns_of(rep.categories, std::pair{"count", &CategoryFit::count},
+                                std::pair{"sample_share", &CategoryFit::sample_share},
+                                std::pair{"target_share", &CategoryFit::target_share},
+                                std::pair{"expected", &CategoryFit::expected}, std::pair{"ratio", &CategoryFit::ratio},
+                                std::pair{"under_represented", &CategoryFit::under_represented});
         d["n"] = rep.n;
         d["dissimilarity"] = rep.dissimilarity;
         d["chi_square"] = rep.chi_square;
