@@ -1,11 +1,16 @@
 // The Citizens' Panel over the API in process: join, ask once on every channel (member online,
 // officer-entered by person id), import all-or-nothing, invitations within the contact limit,
-// "what do you hold about me" and erasure, the pool report and the repeated-question check.
+// "what do you hold about me" and erasure, the pool report (census and the council's own targets), the
+// repeated-question check, and draws from the members database within the contact limits.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 
 #include "in_process.h"
 #include "townhall/server/api.h"
@@ -264,6 +269,29 @@ TEST_F(PanelApiTest, DrawsLeaveOutMembersOverTheLimitAndSayWhyThenInviteThePanel
   for (const auto& id : again["selected"]) {
     EXPECT_EQ(std::count(j["selected"].begin(), j["selected"].end(), id), 0) << id;
   }
+}
+
+TEST_F(PanelApiTest, ADrawIsAnsweredFromTheBackgroundThreadNotTheCallersThread) {
+  ASSERT_EQ(call("POST", "/api/v1/panel/import", officer, {{"csv", draw_pool_csv()}}).status, 201);
+  std::string c = open_consultation("Libraries", kQuestions);
+  HttpRequest r;
+  r.method = "POST";
+  r.target = "/api/v1/panel/draws";
+  r.authorization = "Bearer " + officer;
+  r.content_type = "application/json";
+  r.body = nlohmann::json{{"consultation_id", c}, {"size", 2}, {"quotas", draw_quotas(1, 1)}}.dump();
+  std::atomic<bool> called{false};
+  std::thread::id answered_on;
+  int status = 0;
+  api->handle(r, [&](HttpResponse res) {
+    answered_on = std::this_thread::get_id();
+    status = res.status;
+    called = true;
+  });
+  for (int i = 0; i < 2500 && !called; ++i) usleep(2000);
+  ASSERT_TRUE(called);
+  EXPECT_EQ(status, 201);
+  EXPECT_NE(answered_on, std::this_thread::get_id());
 }
 
 TEST_F(PanelApiTest, DrawErrorsNameTheFieldAndInfeasibleQuotasSuggestARelaxation) {
