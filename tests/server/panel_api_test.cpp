@@ -260,6 +260,16 @@ TEST_F(PanelApiTest, DrawsLeaveOutMembersOverTheLimitAndSayWhyThenInviteThePanel
   // 5 eligible women for 2 seats and 5 eligible men for 2: everyone 2/5.
   EXPECT_NEAR(j["min_probability"].get<double>(), 0.4, 1e-6);
   EXPECT_EQ(j["probabilities"].size(), 10u);
+  // Audited with the seed and the commitment, and no personal data.
+  auto audit = store->audit_entries().value();
+  ASSERT_FALSE(audit.empty());
+  const auto& last = audit.back().event;
+  EXPECT_EQ(last.action, "panel.draw");
+  EXPECT_EQ(last.subject_id, c);
+  EXPECT_EQ(last.detail["invited"], 4);
+  EXPECT_EQ(last.detail["excluded"], 3);
+  EXPECT_EQ(last.detail["seed"], 11);
+  EXPECT_EQ(last.detail["commitment"], j["commitment"]);
 
   // The same day, the same consultation: everyone invited is left out as already invited.
   auto again = json_of(call("POST", "/api/v1/panel/draws", officer,
