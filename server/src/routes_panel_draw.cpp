@@ -7,7 +7,8 @@
 //                              as JSON rows or a CSV text, and census targets optionally.
 // A draw runs on the Api's SlowWork thread: selection can take seconds and must not hold an I/O
 // thread. Draws run one at a time, so two draws for the same consultation never both invite the
-// same member.
+// same member; a LEXIMIN draw gives up (503) after kDrawCpuSeconds of CPU time so that the queue
+// keeps moving.
 #include <exception>
 
 #include "api_impl.h"
@@ -19,6 +20,9 @@
 namespace townhall::server {
 namespace {
 
+// A draw gives up after this much CPU time rather than hold the draw queue (the CLI has no limit).
+constexpr double kDrawCpuSeconds = 300;
+
 panel::DrawRequest draw_request(const Api::Impl& api, const nlohmann::json& body, std::vector<panel::Category> quotas) {
   panel::DrawRequest r;
   r.consultation_id = body["consultation_id"];
@@ -29,6 +33,7 @@ panel::DrawRequest draw_request(const Api::Impl& api, const nlohmann::json& body
   r.households = body.value("household", false);
   r.policy = panel::ContactPolicy{api.options.policy.panel_max_invitations, api.options.policy.panel_window_days};
   r.today = api.today();
+  r.max_cpu_seconds = kDrawCpuSeconds;
   return r;
 }
 
@@ -64,6 +69,10 @@ HttpResponse draw(Api::Impl& api, const panel::DrawRequest& r, const User& user)
       return res;
     }
     if (e.field == "size") return problem(409, "pool-too-small", "Not enough members can be drawn", e.message, "/size");
+    if (e.code == ErrorCode::kInternal && e.field == "time-limit") {
+      return problem(503, "draw-time-limit", "The draw took too long",
+                     e.message + " (fewer or looser quota categories help; `townhall panel draw` has no limit)");
+    }
     return error_response(e);
   }
   std::vector<panel::Invitation> rows;

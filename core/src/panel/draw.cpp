@@ -173,6 +173,7 @@ SelectionOptions selection_options(const DrawRequest& r) {
   o.algorithm = r.algorithm;
   o.seed = r.seed;
   o.households = r.households;
+  o.max_cpu_seconds = r.max_cpu_seconds;
   return o;
 }
 

@@ -50,6 +50,7 @@ struct DrawRequest {
   bool households = false;
   ContactPolicy policy;
   Date today;
+  double max_cpu_seconds = 0;  // > 0: LEXIMIN gives up after this much (process) CPU time
 };
 
 struct DrawExclusion {
