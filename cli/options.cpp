@@ -1,6 +1,7 @@
 #include "options.h"
 
 #include <charconv>
+#include <random>
 
 namespace townhall::cli {
 
@@ -50,6 +51,28 @@ Result<CharterPolicy> policy_option(const Args& args) {
     return e;
   }
   return p;
+}
+
+
+Result<panel::Algorithm> algorithm_option(const Args& args) {
+  const std::string algorithm = args.option("algorithm").value_or("leximin");
+  if (algorithm == "leximin") return panel::Algorithm::kLeximin;
+  if (algorithm == "legacy") return panel::Algorithm::kLegacy;
+  return invalid_argument("--algorithm", "must be leximin or legacy");
+}
+
+Result<uint64_t> seed_option(const Args& args) {
+  auto seed = args.option("seed");
+  if (!seed) {
+    std::random_device rd;
+    return (static_cast<uint64_t>(rd()) << 32) ^ rd();
+  }
+  uint64_t out = 0;
+  auto [p, ec] = std::from_chars(seed->data(), seed->data() + seed->size(), out);
+  if (seed->empty() || ec != std::errc() || p != seed->data() + seed->size()) {
+    return invalid_argument("--seed", "'" + *seed + "' is not a non-negative 64-bit integer");
+  }
+  return out;
 }
 
 }  // namespace townhall::cli

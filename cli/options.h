@@ -10,6 +10,7 @@
 #include "townhall/calendar/clear_days.h"
 #include "townhall/charter/policy.h"
 #include "townhall/date.h"
+#include "townhall/panel/selection.h"
 
 namespace townhall::cli {
 
@@ -20,5 +21,9 @@ Result<Date> date_option(const Args& args, const std::string& name);  // require
 Result<Date> date_argument(const std::string& text, const std::string& name);
 // --policy FILE, else the charter's defaults.
 Result<CharterPolicy> policy_option(const Args& args);
+// Panel draws: --algorithm leximin|legacy (default leximin); --seed S, a non-negative 64-bit
+// integer (default: a fresh random seed).
+Result<panel::Algorithm> algorithm_option(const Args& args);
+Result<uint64_t> seed_option(const Args& args);
 
 }  // namespace townhall::cli

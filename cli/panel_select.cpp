@@ -4,14 +4,15 @@
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <random>
 #include <set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "cli.h"
+#include "options.h"
 #include "townhall/panel/csv.h"
+#include "townhall/panel/draw.h"
 #include "townhall/panel/instance.h"
 #include "townhall/panel/selection.h"
 
@@ -80,6 +81,28 @@ Status read_people_file(const std::string& path, const Instance& inst, const Poo
   return Status::Ok();
 }
 
+// Who cannot be drawn, by reason: the --exclude file, and with households everyone else at an
+// already-selected person's address (reduce_problem leaves them out).
+ExclusionCounts exclusion_counts(const Instance& inst, const SelectionOptions& o) {
+  std::set<std::string> excluded(o.exclude.begin(), o.exclude.end());
+  std::set<std::string> already(o.already_selected.begin(), o.already_selected.end());
+  std::set<std::string> taken;
+  if (o.households) {
+    for (const auto& p : inst.people)
+      if (already.count(p.id) && !p.household.empty()) taken.insert(p.household);
+    for (const auto& p : o.already_selected_external)
+      if (!p.household.empty()) taken.insert(p.household);
+  }
+  int64_t same_household = 0;
+  for (const auto& p : inst.people) {
+    if (!excluded.count(p.id) && !already.count(p.id) && taken.count(p.household)) ++same_household;
+  }
+  ExclusionCounts out;
+  if (!excluded.empty()) out.push_back({"excluded by --exclude file", static_cast<int64_t>(excluded.size())});
+  if (same_household) out.push_back({"in the household of someone already selected", same_household});
+  return out;
+}
+
 int run_select(const Args& a) {
   auto categories = a.option("categories"), respondents = a.option("respondents"), size = a.option("size");
   if (!categories) return bad_input("--categories: required (quotas CSV)");
@@ -93,22 +116,12 @@ int run_select(const Args& a) {
   } catch (...) {
     return bad_input("--size: '" + *size + "' is not an integer");
   }
-  std::string algorithm = a.option("algorithm").value_or("leximin");
-  if (algorithm == "leximin") opt.algorithm = Algorithm::kLeximin;
-  else if (algorithm == "legacy") opt.algorithm = Algorithm::kLegacy;
-  else return bad_input("--algorithm: must be leximin or legacy");
-  if (auto seed = a.option("seed")) {
-    try {
-      size_t pos = 0;
-      opt.seed = std::stoull(*seed, &pos);
-      if (pos != seed->size() || (*seed)[0] == '-') throw std::invalid_argument("seed");
-    } catch (...) {
-      return bad_input("--seed: '" + *seed + "' is not a non-negative 64-bit integer");
-    }
-  } else {
-    std::random_device rd;
-    opt.seed = (static_cast<uint64_t>(rd()) << 32) ^ rd();
-  }
+  auto algorithm = algorithm_option(a);
+  if (!algorithm) return bad_input(algorithm.error());
+  opt.algorithm = *algorithm;
+  auto seed = seed_option(a);
+  if (!seed) return bad_input(seed.error());
+  opt.seed = *seed;
   if (auto m = a.option("lottery")) {
     try {
       opt.lottery_panels = std::stoi(*m);
@@ -131,6 +144,8 @@ int run_select(const Args& a) {
     auto st = read_people_file(*f, *inst, po, &opt.exclude, nullptr);
     if (!st) return bad_input(st.error().message);
   }
+  const auto exclusions = exclusion_counts(*inst, opt);
+  std::cerr << describe_exclusions(exclusions) << "\n";
   opt.progress = [](const LeximinProgress& p) {
     std::fprintf(stderr, "leximin: %d level(s), %zu/%zu people fixed, bounds [%.5f, %.5f], %zu panels\n",
                  p.level, p.people_fixed, p.people_total, p.lower, p.upper, p.panels);
@@ -189,6 +204,7 @@ int run_select(const Args& a) {
     j["commitment"] = result->commitment;
     j["timing"] = {{"seconds", result->seconds}};
     j["infeasible_people"] = result->infeasible_people;
+    j["excluded"] = exclusions_json(exclusions);
     if (result->algorithm == "legacy") j["legacy_runs"] = result->legacy_runs;
     else j["levels"] = result->levels;
     if (result->lottery) {

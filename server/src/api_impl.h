@@ -17,6 +17,7 @@
 #include "townhall/panel/fact.h"
 #include "townhall/server/api.h"
 #include "townhall/store/response_committer.h"
+#include "slow_work.h"
 
 namespace townhall::server {
 
@@ -63,6 +64,9 @@ struct Api::Impl {
 
   Result<std::shared_ptr<const CachedConsultation>> cached(const std::string& id);
   void invalidate(const std::string& id);
+
+  // Long work (panel draws) off the I/O threads; last, so it stops before the members above go.
+  SlowWork slow;
 };
 
 // Roles shorthand for route declarations.
@@ -87,6 +91,8 @@ void add_routes(Api::Impl& api);
 void add_panel_routes(Api::Impl& api);
 // How long facts given in a response stay valid (the charter policy's panel_fact_valid_months).
 panel::FactValidity fact_validity(const Api::Impl& api);
+// Panel draws from the members database and the pool report (routes_panel_draw.cpp).
+void add_panel_draw_routes(Api::Impl& api);
 // Ask once on a response: for a signed-in panel member (or an officer entering a member's response
 // by person id) fills fact-bound answers the member did not give from their valid facts, and
 // returns the facts they did give, to record once the response is stored.

@@ -613,6 +613,7 @@ void add_routes(Api::Impl& api) {
   });
 
   add_panel_routes(api);
+  add_panel_draw_routes(api);
   add_rest_routes(api);
   add_pages_routes(api);
   add_panel_pages_routes(api);

@@ -1,16 +1,14 @@
 // The Citizens' Panel routes (DESIGN.md §2.5–2.6): joining and importing members, ask-once
 // questions and responses, invitations within the contact limits, the member's own data (see and
-// erase), the pool's representativeness report and the drafting check for repeated questions.
+// erase) and the drafting check for repeated questions (draws and the pool report: routes_panel_draw.cpp).
 #include <algorithm>
 
 #include "api_impl.h"
-#include "townhall/analysis/census.h"
 #include "townhall/consultations/repeat_questions.h"
 #include "townhall/panel/contact_policy.h"
 #include "townhall/panel/member_data.h"
 #include "townhall/panel/member_import.h"
 #include "townhall/panel/prng.h"
-#include "townhall/panel/recruitment.h"
 #include "townhall/store/token.h"
 
 namespace townhall::server {
@@ -273,30 +271,6 @@ void add_panel_routes(Api::Impl& api) {
             if (ctx.body.contains("sample")) body["seed"] = seed;
             respond(json_response(201, body));
           });
-
-  api.add("GET", "/api/v1/panel/report", staff, "", [&api](RequestContext& ctx, Respond& respond) {
-    auto q = [&](const char* k, const char* fallback) {
-      auto it = ctx.query.find(k);
-      return (it == ctx.query.end() || it->second.empty()) ? std::string(fallback) : it->second;
-    };
-    auto targets = panel::census_report_targets(analysis::default_census_dir(), q("census", "ward,ethnicity,tenure"),
-                                                q("borough", "E09000020"), q("by_ward", "true") != "false");
-    if (!targets) {
-      const Error& e = targets.error();
-      if (e.field == "variable" || e.field == "borough") {
-        return respond(problem(400, "invalid-query", "Invalid query parameter", e.message, e.field == "variable" ? "?census" : "?borough"));
-      }
-      return respond(error_response(e));
-    }
-    auto facts = api.store.all_member_facts();
-    if (!facts) return respond(error_response(facts.error()));
-    const Date today = api.today();
-    auto report = panel::pool_report(panel::pool_from_facts(*facts, today), targets->borough, targets->wards);
-    if (!report) return respond(error_response(report.error()));
-    auto body = report->to_json();
-    body["as_of"] = today.iso();
-    respond(json_response(200, body));
-  });
 
   api.add("GET", "/api/v1/consultations/{id}/repeated-questions", staff, "", [&api](RequestContext& ctx, Respond& respond) {
     auto rec = api.store.get_consultation(ctx.params["id"]);

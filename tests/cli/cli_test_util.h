@@ -59,4 +59,10 @@ inline std::string write_temp(const std::string& content, const std::string& suf
   return path;
 }
 
+// A fresh directory under /tmp named after `prefix`; remove it with std::filesystem::remove_all.
+inline std::string make_temp_dir(const std::string& prefix) {
+  std::string tmpl = "/tmp/" + prefix + "-XXXXXX";
+  return mkdtemp(tmpl.data());
+}
+
 }  // namespace townhall::testing

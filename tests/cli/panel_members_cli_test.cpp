@@ -12,10 +12,7 @@ namespace {
 using townhall::testing::run_cli;
 using townhall::testing::write_temp;
 
-std::string temp_db() {
-  char tmpl[] = "/tmp/townhall-panel-cli-XXXXXX";
-  return std::string(mkdtemp(tmpl)) + "/t.db";
-}
+std::string temp_db() { return townhall::testing::make_temp_dir("townhall-panel-cli") + "/t.db"; }
 
 const std::string kCensusDir = std::string(TOWNHALL_SHARED_DATA_DIR) + "/census";
 

@@ -1,13 +1,18 @@
 // The Citizens' Panel over the API in process: join, ask once on every channel (member online,
 // officer-entered by person id), import all-or-nothing, invitations within the contact limit,
-// "what do you hold about me" and erasure, the pool report and the repeated-question check.
+// "what do you hold about me" and erasure, the pool report (census and the council's own targets), the
+// repeated-question check, and draws from the members database within the contact limits.
 #include <gtest/gtest.h>
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 
+#include "in_process.h"
 #include "townhall/server/api.h"
 #include "townhall/store/sqlite_store.h"
 #include "townhall/store/token.h"
@@ -18,8 +23,7 @@ namespace {
 class PanelApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/townhall-panel-api-XXXXXX";
-    dir = mkdtemp(tmpl);
+    dir = testing::make_temp_dir("townhall-panel-api");
     store = std::move(open_sqlite_store(dir + "/t.db")).value();
     ApiOptions o;
     o.today = [] { return Date::parse("2026-03-02").value(); };
@@ -45,15 +49,7 @@ class PanelApiTest : public ::testing::Test {
       r.body = body.dump();
       r.content_type = "application/json";
     }
-    HttpResponse out;
-    bool called = false;
-    api->handle(r, [&](HttpResponse res) {
-      out = std::move(res);
-      called = true;
-    });
-    for (int i = 0; i < 500 && !called; ++i) usleep(2000);
-    EXPECT_TRUE(called);
-    return out;
+    return testing::handle_and_wait(*api, r);
   }
   nlohmann::json json_of(const HttpResponse& r) { return nlohmann::json::parse(r.body); }
 
@@ -217,6 +213,161 @@ TEST_F(PanelApiTest, PoolReportAndRepeatedQuestions) {
   ASSERT_EQ(rq.status, 200) << rq.body;
   ASSERT_EQ(json_of(rq)["items"].size(), 1u);
   EXPECT_EQ(json_of(rq)["items"][0]["earlier"]["consultation_id"], "c-1");
+}
+
+// 12 members: six women and six men, age bands 16-34 and 35+ alternating; member 13 has no age band.
+std::string draw_pool_csv() {
+  std::string csv = "name,sex,age_band,consent\n";
+  for (int i = 1; i <= 12; ++i) {
+    csv += "M" + std::to_string(i) + "," + (i <= 6 ? "Female" : "Male") + "," + (i % 2 ? "16-34" : "35+") + ",yes\n";
+  }
+  return csv + "M13,Female,,yes\n";
+}
+
+nlohmann::json draw_quotas(int women, int men) {
+  return {{{"category", "sex"}, {"value", "Female"}, {"min", women}, {"max", women}},
+          {{"category", "sex"}, {"value", "Male"}, {"min", men}, {"max", men}},
+          {{"category", "age_band"}, {"value", "16-34"}, {"min", 0}, {"max", 10}},
+          {{"category", "age_band"}, {"value", "35+"}, {"min", 0}, {"max", 10}}};
+}
+
+TEST_F(PanelApiTest, DrawsLeaveOutMembersOverTheLimitAndSayWhyThenInviteThePanel) {
+  ASSERT_EQ(call("POST", "/api/v1/panel/import", officer, {{"csv", draw_pool_csv()}}).status, 201);
+  std::string earlier = open_consultation("Earlier", kQuestions), c = open_consultation("Libraries", kQuestions);
+  // The limit here is 1 invitation in 365 days: members 1 and 7 have had theirs.
+  ASSERT_EQ(call("POST", "/api/v1/panel/invitations", officer, {{"consultation_id", earlier}, {"member_ids", {1, 7}}}).status, 201);
+
+  auto res = call("POST", "/api/v1/panel/draws", officer,
+                  {{"consultation_id", c}, {"size", 4}, {"quotas", draw_quotas(2, 2)}, {"seed", 11}});
+  ASSERT_EQ(res.status, 201) << res.body;
+  auto j = json_of(res);
+  EXPECT_EQ(j["eligible"], 10);
+  EXPECT_EQ(j["excluded"]["count"], 3);
+  EXPECT_EQ(j["excluded"]["summary"],
+            "3 excluded: 2 invited 1 time in the last 365 days (at most 1 invitation in 365 days); 1 no valid age_band");
+  ASSERT_EQ(j["selected"].size(), 4u);
+  int women = 0;
+  for (const auto& id : j["selected"]) {
+    int64_t m = id.get<int64_t>();
+    EXPECT_NE(m, 1);
+    EXPECT_NE(m, 7);
+    EXPECT_NE(m, 13);
+    women += m <= 6 ? 1 : 0;
+    // The invitation is recorded against the member.
+    auto held = json_of(call("GET", "/api/v1/panel/members/" + std::to_string(m), officer));
+    ASSERT_EQ(held["invitations"].size(), 1u) << held.dump();
+    EXPECT_EQ(held["invitations"][0]["consultation_id"], c);
+  }
+  EXPECT_EQ(women, 2);
+  // 5 eligible women for 2 seats and 5 eligible men for 2: everyone 2/5.
+  EXPECT_NEAR(j["min_probability"].get<double>(), 0.4, 1e-6);
+  EXPECT_EQ(j["probabilities"].size(), 10u);
+  // Audited with the seed and the commitment, and no personal data.
+  auto audit = store->audit_entries().value();
+  ASSERT_FALSE(audit.empty());
+  const auto& last = audit.back().event;
+  EXPECT_EQ(last.action, "panel.draw");
+  EXPECT_EQ(last.subject_id, c);
+  EXPECT_EQ(last.detail["invited"], 4);
+  EXPECT_EQ(last.detail["excluded"], 3);
+  EXPECT_EQ(last.detail["seed"], 11);
+  EXPECT_EQ(last.detail["commitment"], j["commitment"]);
+
+  // The same day, the same consultation: everyone invited is left out as already invited.
+  auto again = json_of(call("POST", "/api/v1/panel/draws", officer,
+                            {{"consultation_id", c}, {"size", 2}, {"quotas", draw_quotas(1, 1)}, {"seed", 11}}));
+  EXPECT_EQ(again["excluded"]["by_reason"][0]["reason"], "already invited to " + c);
+  EXPECT_EQ(again["excluded"]["by_reason"][0]["count"], 4);
+  for (const auto& id : again["selected"]) {
+    EXPECT_EQ(std::count(j["selected"].begin(), j["selected"].end(), id), 0) << id;
+  }
+}
+
+TEST_F(PanelApiTest, ADrawIsAnsweredFromTheBackgroundThreadNotTheCallersThread) {
+  ASSERT_EQ(call("POST", "/api/v1/panel/import", officer, {{"csv", draw_pool_csv()}}).status, 201);
+  std::string c = open_consultation("Libraries", kQuestions);
+  HttpRequest r;
+  r.method = "POST";
+  r.target = "/api/v1/panel/draws";
+  r.authorization = "Bearer " + officer;
+  r.content_type = "application/json";
+  r.body = nlohmann::json{{"consultation_id", c}, {"size", 2}, {"quotas", draw_quotas(1, 1)}}.dump();
+  std::atomic<bool> called{false};
+  std::thread::id answered_on;
+  int status = 0;
+  api->handle(r, [&](HttpResponse res) {
+    answered_on = std::this_thread::get_id();
+    status = res.status;
+    called = true;
+  });
+  for (int i = 0; i < 2500 && !called; ++i) usleep(2000);
+  ASSERT_TRUE(called);
+  EXPECT_EQ(status, 201);
+  EXPECT_NE(answered_on, std::this_thread::get_id());
+}
+
+TEST_F(PanelApiTest, DrawErrorsNameTheFieldAndInfeasibleQuotasSuggestARelaxation) {
+  ASSERT_EQ(call("POST", "/api/v1/panel/import", officer, {{"csv", draw_pool_csv()}}).status, 201);
+  std::string c = open_consultation("Libraries", kQuestions);
+  auto seven_women = draw_quotas(7, 0);
+  seven_women[0]["max"] = 8;
+  seven_women[1]["max"] = 8;
+  auto infeasible = call("POST", "/api/v1/panel/draws", officer, {{"consultation_id", c}, {"size", 8}, {"quotas", seven_women}});
+  ASSERT_EQ(infeasible.status, 409) << infeasible.body;
+  auto p = json_of(infeasible);
+  EXPECT_EQ(p["pointer"], "/quotas");
+  // Six eligible women (member 13 has no age band): the smallest change is at least 6 women, not 7.
+  ASSERT_EQ(p["relaxation"].size(), 1u) << p.dump();
+  EXPECT_EQ(p["relaxation"][0]["value"], "Female");
+  EXPECT_EQ(p["relaxation"][0]["suggested_min"], 6);
+
+  auto q = draw_quotas(1, 1);
+  q[1]["min"] = 3;
+  auto bad = call("POST", "/api/v1/panel/draws", officer, {{"consultation_id", c}, {"size", 2}, {"quotas", q}});
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_EQ(json_of(bad)["pointer"], "/quotas/1/min");
+  auto unknown = call("POST", "/api/v1/panel/draws", officer, {{"consultation_id", "c-404"}, {"size", 2}, {"quotas", draw_quotas(1, 1)}});
+  EXPECT_EQ(unknown.status, 404);
+  auto big = call("POST", "/api/v1/panel/draws", officer, {{"consultation_id", c}, {"size", 13}, {"quotas", draw_quotas(6, 7)}});
+  EXPECT_EQ(big.status, 409);
+  EXPECT_EQ(json_of(big)["type"], "urn:townhall:problem:pool-too-small");
+  // Nothing was invited by the failed draws.
+  EXPECT_EQ(json_of(call("GET", "/api/v1/panel/members/1", officer))["invitations"].size(), 0u);
+}
+
+TEST_F(PanelApiTest, PoolReportTakesTheCouncilsOwnTargets) {
+  ASSERT_EQ(call("POST", "/api/v1/panel/import", officer, {{"csv", draw_pool_csv()}}).status, 201);
+  // 7 women of 13 against a target of 0.2: ratio (7/13)/0.2 = 2.69; 6 men of 13 against 0.8:
+  // ratio (6/13)/0.8 = 0.577 with 10.4 expected, so men are flagged.
+  nlohmann::json rows = {{{"category", "sex"}, {"value", "Female"}, {"share", 0.2}},
+                         {{"category", "sex"}, {"value", "Male"}, {"share", 0.8}}};
+  for (const nlohmann::json& body : {nlohmann::json{{"targets", rows}},
+                                     nlohmann::json{{"targets_csv", "category,value,share\nsex,Female,0.2\nsex,Male,0.8\n"}}}) {
+    auto res = call("POST", "/api/v1/panel/report", officer, body);
+    ASSERT_EQ(res.status, 200) << res.body;
+    auto j = json_of(res);
+    ASSERT_EQ(j["categories"].size(), 1u);
+    const auto& values = j["categories"][0]["values"];
+    ASSERT_EQ(values.size(), 2u);
+    for (const auto& v : values) {
+      if (v["value"] == "Male") {
+        EXPECT_NEAR(v["ratio"].get<double>(), (6.0 / 13) / 0.8, 1e-9);
+        EXPECT_TRUE(v["flagged"].get<bool>());
+      } else {
+        EXPECT_NEAR(v["ratio"].get<double>(), (7.0 / 13) / 0.2, 1e-9);
+        EXPECT_FALSE(v["flagged"].get<bool>());
+      }
+    }
+  }
+  rows[1]["share"] = 0.7;  // shares sum to 0.9
+  auto sum = call("POST", "/api/v1/panel/report", officer, {{"targets", rows}});
+  EXPECT_EQ(sum.status, 422);
+  EXPECT_EQ(json_of(sum)["pointer"], "/targets/0/share");
+  auto csv = call("POST", "/api/v1/panel/report", officer, {{"targets_csv", "category,value,share\nsex,Female,half\n"}});
+  EXPECT_EQ(csv.status, 422);
+  EXPECT_NE(json_of(csv)["detail"].get<std::string>().find("row 1"), std::string::npos) << csv.body;
+  EXPECT_NE(json_of(csv)["detail"].get<std::string>().find("share"), std::string::npos) << csv.body;
+  EXPECT_EQ(call("POST", "/api/v1/panel/report", officer, nlohmann::json::object()).status, 422);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <optional>
 
@@ -170,6 +171,58 @@ Result<CategoryTargets> census_targets(const std::string& dir, std::string_view 
   return out;
 }
 
+namespace {
+
+// One row of a targets table, wherever it came from; share is nullopt when not a number.
+struct TargetRow {
+  std::string category, value;
+  std::optional<double> share;
+  std::string share_text;
+};
+// Where a row's cell is, for errors: {field, message prefix}.
+using Locate = std::function<std::pair<std::string, std::string>(size_t row, const char* column)>;
+
+Result<std::vector<CategoryTargets>> targets_from_rows(const std::vector<TargetRow>& rows, const std::string& source,
+                                                       const Locate& at) {
+  auto bad = [&](size_t r, const char* column, const std::string& msg) -> Error {
+    auto [field, where] = at(r, column);
+    return invalid_argument(field, where + ": " + msg);
+  };
+  std::vector<CategoryTargets> out;
+  std::map<std::string, size_t> index;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const auto& row = rows[r];
+    if (row.category.empty()) return bad(r, "category", "is empty");
+    if (row.value.empty()) return bad(r, "value", "is empty");
+    if (!row.share || !(*row.share >= 0 && *row.share <= 1)) {
+      return bad(r, "share", "'" + row.share_text + "' is not a share between 0 and 1");
+    }
+    auto [it, added] = index.emplace(row.category, out.size());
+    if (added) out.push_back({row.category, source, {}});
+    auto& cat = out[it->second];
+    for (const auto& v : cat.values) {
+      if (v.value == row.value) return bad(r, "value", "'" + row.value + "' is listed twice for " + row.category);
+    }
+    cat.values.push_back({row.value, 0, *row.share});
+  }
+  if (out.empty()) return invalid_argument(at(0, "category").first, source + ": has no targets");
+  for (auto& cat : out) {
+    double sum = 0;
+    for (const auto& v : cat.values) sum += v.share;
+    if (std::abs(sum - 1) > 0.01) {
+      // Name the category's first row.
+      size_t first = 0;
+      while (rows[first].category != cat.category) ++first;
+      auto [field, where] = at(first, "share");
+      return invalid_argument(field, source + ": the shares of " + cat.category + " sum to " + std::to_string(sum) + ", not 1");
+    }
+    for (auto& v : cat.values) v.share /= sum;
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<std::vector<CategoryTargets>> parse_targets_csv(std::string_view text, const std::string& source) {
   auto table = panel::parse_csv(text, source);
   if (!table) return table.error();
@@ -182,40 +235,42 @@ Result<std::vector<CategoryTargets>> parse_targets_csv(std::string_view text, co
                    source + ": missing column '" + names[i] + "' (a targets file has columns category,value,share)"};
     }
   }
-  std::vector<CategoryTargets> out;
-  std::map<std::string, size_t> index;
-  for (size_t r = 0; r < table->rows.size(); ++r) {
-    const auto& row = table->rows[r];
-    const std::string& category = row[*cols[0]];
-    const std::string& value = row[*cols[1]];
-    if (category.empty()) return invalid_argument("category", panel::csv_location(*table, r, "category") + ": is empty");
-    if (value.empty()) return invalid_argument("value", panel::csv_location(*table, r, "value") + ": is empty");
+  std::vector<TargetRow> rows;
+  for (const auto& row : table->rows) {
+    TargetRow t{row[*cols[0]], row[*cols[1]], std::nullopt, row[*cols[2]]};
     char* end = nullptr;
-    const std::string& s = row[*cols[2]];
-    double share = std::strtod(s.c_str(), &end);
-    if (s.empty() || end != s.c_str() + s.size() || !(share >= 0 && share <= 1)) {
-      return invalid_argument("share", panel::csv_location(*table, r, "share") + ": '" + s + "' is not a share between 0 and 1");
-    }
-    auto [it, added] = index.emplace(category, out.size());
-    if (added) out.push_back({category, source, {}});
-    auto& cat = out[it->second];
-    for (const auto& v : cat.values) {
-      if (v.value == value) {
-        return invalid_argument("value", panel::csv_location(*table, r, "value") + ": '" + value + "' is listed twice for " + category);
-      }
-    }
-    cat.values.push_back({value, 0, share});
+    double share = std::strtod(t.share_text.c_str(), &end);
+    if (!t.share_text.empty() && end == t.share_text.c_str() + t.share_text.size()) t.share = share;
+    rows.push_back(std::move(t));
   }
-  if (out.empty()) return invalid_argument("category", source + ": has no targets");
-  for (auto& cat : out) {
-    double sum = 0;
-    for (const auto& v : cat.values) sum += v.share;
-    if (std::abs(sum - 1) > 0.01) {
-      return invalid_argument("share", source + ": the shares of " + cat.category + " sum to " + std::to_string(sum) + ", not 1");
+  return targets_from_rows(rows, source, [&](size_t r, const char* column) {
+    return std::pair<std::string, std::string>{column, panel::csv_location(*table, r, column)};
+  });
+}
+
+Result<std::vector<CategoryTargets>> targets_from_json(const nlohmann::json& rows, const std::string& source,
+                                                       const std::string& pointer) {
+  auto at = [&](size_t r, const char* column) {
+    return std::pair<std::string, std::string>{pointer + "/" + std::to_string(r) + "/" + column,
+                                               source + ", row " + std::to_string(r + 1) + ", " + column};
+  };
+  if (!rows.is_array()) return invalid_argument(pointer, "targets are an array of {category, value, share}");
+  std::vector<TargetRow> out;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const auto& row = rows[r];
+    TargetRow t;
+    auto text = [&](const char* key) {
+      return row.is_object() && row.contains(key) && row[key].is_string() ? row[key].get<std::string>() : std::string();
+    };
+    t.category = text("category");
+    t.value = text("value");
+    if (row.is_object() && row.contains("share")) {
+      t.share_text = row["share"].dump();
+      if (row["share"].is_number()) t.share = row["share"].get<double>();
     }
-    for (auto& v : cat.values) v.share /= sum;
+    out.push_back(std::move(t));
   }
-  return out;
+  return targets_from_rows(out, source, at);
 }
 
 }  // namespace townhall::analysis

@@ -3,7 +3,7 @@
 #include <map>
 #include <set>
 
-#include "csv_reader.h"
+#include "townhall/util/csv.h"
 #include "townhall/forward_plan/forward_plan.h"
 
 namespace townhall {

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "townhall/util/csv.h"
+
 namespace townhall::panel {
 namespace {
 
@@ -44,77 +46,18 @@ std::string csv_location(const CsvTable& table, size_t row, std::string_view col
 }
 
 Result<CsvTable> parse_csv(std::string_view text, const std::string& source) {
-  if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF &&
-      static_cast<unsigned char>(text[1]) == 0xBB && static_cast<unsigned char>(text[2]) == 0xBF) {
-    text.remove_prefix(3);
-  }
+  auto read = csv::read_records(text, csv::ReadOptions{true});
+  if (!read) return Error{ErrorCode::kInvalidCsv, source, source + ", " + read.error().message};
+  // Unquoted fields are trimmed; blank lines are skipped (they still count for line numbers).
   std::vector<std::vector<std::string>> records;
   std::vector<size_t> lines;
-  std::vector<std::string> record;
-  std::string field;
-  bool in_quotes = false, field_quoted = false, record_started = false;
-  size_t line = 1, record_line = 1;
-  auto end_field = [&]() {
-    record.push_back(field_quoted ? field : trim(field));
-    field.clear();
-    field_quoted = false;
-  };
-  auto end_record = [&]() {
-    end_field();
-    bool blank = record.size() == 1 && record[0].empty();
-    if (!blank) {
-      records.push_back(std::move(record));
-      lines.push_back(record_line);
-    }
-    record.clear();
-    record_started = false;
-  };
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (!record_started) {
-      record_started = true;
-      record_line = line;
-    }
-    if (in_quotes) {
-      if (c == '"') {
-        if (i + 1 < text.size() && text[i + 1] == '"') {
-          field += '"';
-          ++i;
-        } else {
-          in_quotes = false;
-        }
-      } else {
-        if (c == '\n') ++line;
-        field += c;
-      }
-      continue;
-    }
-    if (c == '"') {
-      if (trim(field).empty()) {
-        field.clear();
-        in_quotes = true;
-        field_quoted = true;
-      } else {
-        field += c;  // a stray quote inside an unquoted field is kept literally
-      }
-    } else if (c == ',') {
-      end_field();
-    } else if (c == '\r') {
-      if (i + 1 < text.size() && text[i + 1] == '\n') continue;
-      ++line;
-      end_record();
-    } else if (c == '\n') {
-      ++line;
-      end_record();
-    } else {
-      field += c;
-    }
+  for (auto& rec : *read) {
+    for (size_t f = 0; f < rec.fields.size(); ++f)
+      if (!rec.quoted[f]) rec.fields[f] = trim(std::move(rec.fields[f]));
+    if (rec.fields.size() == 1 && rec.fields[0].empty()) continue;
+    records.push_back(std::move(rec.fields));
+    lines.push_back(static_cast<size_t>(rec.line));
   }
-  if (in_quotes) {
-    return Error{ErrorCode::kInvalidCsv, source,
-                 source + ", line " + std::to_string(record_line) + ": unclosed quoted field"};
-  }
-  if (record_started || !field.empty() || !record.empty()) end_record();
   if (records.empty()) return Error{ErrorCode::kInvalidCsv, source, source + ": file is empty (no header)"};
 
   CsvTable t;

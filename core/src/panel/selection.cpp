@@ -190,6 +190,7 @@ Result<SelectionResult> select_panel(const Instance& inst, const SelectionOption
   } else if (o.algorithm == Algorithm::kLeximin) {
     LeximinOptions lo;
     lo.progress = o.progress;
+    lo.max_cpu_seconds = o.max_cpu_seconds;
     auto dist = leximin(p, lo);
     if (!dist) return dist.error();
     prob = dist->probabilities;

@@ -20,6 +20,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "townhall/error.h"
 
 namespace townhall::analysis {
@@ -55,5 +57,10 @@ Result<std::vector<std::pair<std::string, std::string>>> census_ward_names(const
 
 // A council targets CSV (`category,value,share`); `source` names it in errors.
 Result<std::vector<CategoryTargets>> parse_targets_csv(std::string_view text, const std::string& source);
+
+// The same rules for targets given as JSON rows [{category, value, share}] (the API body); errors
+// name `pointer`/<row>/<member> ("/targets/2/share") and say "<source>, row 3, share".
+Result<std::vector<CategoryTargets>> targets_from_json(const nlohmann::json& rows, const std::string& source,
+                                                       const std::string& pointer = "/targets");
 
 }  // namespace townhall::analysis

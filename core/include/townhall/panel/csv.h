@@ -1,5 +1,7 @@
 // townhall/panel/csv.h — an RFC 4180 CSV table (quoted fields, doubled quotes, embedded newlines,
-// CRLF or LF line ends, an optional UTF-8 byte-order mark).
+// CRLF or LF line ends, an optional UTF-8 byte-order mark), read with the project's tokenizer
+// (townhall/util/csv.h) in its lenient mode, for files typed by hand: unquoted fields are trimmed
+// and blank lines are skipped.
 //
 // The first record is the header. Rows keep their 1-based line number in the file (the header is
 // line 1) so that errors can name the row a person sees in a spreadsheet.

@@ -37,6 +37,7 @@ struct SelectionOptions {
   std::vector<std::string> exclude;           // ids not to select
   int lottery_panels = 0;                     // > 0: round to a uniform lottery over m panels
   int legacy_runs = 2000;                     // Monte Carlo draws for legacy probabilities
+  double max_cpu_seconds = 0;                 // > 0: LEXIMIN gives up (kInternal "time limit") after this much CPU
   std::function<void(const LeximinProgress&)> progress;
 };
 

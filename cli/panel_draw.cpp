@@ -1,0 +1,116 @@
+// `townhall panel draw`: draw a panel for a consultation from the members database, leaving out
+// members over the contact limit or without the facts the quotas need (townhall/panel/draw.h),
+// and record the invitations of the members drawn.
+#include <cstdio>
+#include <iostream>
+
+#include "cli.h"
+#include "options.h"
+#include "townhall/panel/csv.h"
+#include "townhall/panel/draw.h"
+#include "townhall/store/sqlite_store.h"
+
+namespace townhall::cli {
+namespace {
+
+using namespace townhall::panel;
+
+int run_draw_command(const Args& a) {
+  auto db = a.option("db");
+  if (!db) return bad_input(invalid_argument("--db", "is required (the database file)"));
+  auto consultation = a.option("consultation");
+  if (!consultation) return bad_input(invalid_argument("--consultation", "is required (the consultation id)"));
+  auto categories = a.option("categories");
+  if (!categories) return bad_input(invalid_argument("--categories", "is required (quotas CSV)"));
+  if (!a.option("size")) return bad_input(invalid_argument("--size", "is required (panel size)"));
+  auto size = int_option(a, "size", 0, 1, 1000000);
+  if (!size) return bad_input(size.error());
+  auto algorithm = algorithm_option(a);
+  if (!algorithm) return bad_input(algorithm.error());
+  auto seed = seed_option(a);
+  if (!seed) return bad_input(seed.error());
+  auto policy = policy_option(a);
+  if (!policy) return bad_input(policy.error());
+  auto today = a.option("today") ? date_option(a, "today") : Result<Date>(Date::today_in_london());
+  if (!today) return bad_input(today.error());
+  auto table = read_csv_file(*categories);
+  if (!table) return bad_input(table.error());
+  auto quotas = parse_quotas(*table);
+  if (!quotas) return bad_input(quotas.error());
+
+  auto store = open_sqlite_store(*db);
+  if (!store) return bad_input(store.error());
+  if (auto c = (*store)->get_consultation(*consultation); !c) {
+    Error e = c.error();
+    e.field = "--consultation";
+    return bad_input(e);
+  }
+  DrawRequest r;
+  r.consultation_id = *consultation;
+  r.quotas = std::move(*quotas);
+  r.size = *size;
+  r.algorithm = *algorithm;
+  r.seed = *seed;
+  r.households = a.flag("household");
+  r.policy = ContactPolicy{policy->panel_max_invitations, policy->panel_window_days};
+  r.today = *today;
+  DrawInput in;
+  auto members = (*store)->list_members();
+  auto facts = (*store)->all_member_facts();
+  // Every invitation: one to this consultation counts however long ago it was sent.
+  auto invitations = (*store)->invitations_since(Date::from_ymd(Date::kMinYear, 1, 1));
+  if (!members) return bad_input(members.error());
+  if (!facts) return bad_input(facts.error());
+  if (!invitations) return bad_input(invitations.error());
+  in.members = std::move(*members);
+  in.facts = std::move(*facts);
+  in.invitations = std::move(*invitations);
+
+  DrawPool pool = prepare_draw(in, r);
+  std::cerr << pool.exclusion_summary() << "\n";
+  auto drawn = run_draw(pool, r);
+  if (!drawn) return bad_input(drawn.error());
+
+  std::vector<Invitation> rows;
+  for (int64_t id : drawn->selected) rows.push_back({id, r.consultation_id, r.today});
+  const bool dry_run = a.flag("dry-run");
+  if (!dry_run) {
+    nlohmann::json detail = {{"consultation_id", r.consultation_id}, {"invited", rows.size()},
+                             {"excluded", pool.excluded.size()}, {"seed", r.seed},
+                             {"commitment", drawn->selection.commitment}, {"algorithm", drawn->selection.algorithm}};
+    if (auto st = (*store)->record_invitations(rows, AuditEvent{"cli", "panel.draw", "consultation", r.consultation_id, detail});
+        !st) {
+      return bad_input(st.error());
+    }
+  }
+  if (a.json()) {
+    auto j = drawn->to_json(r, pool);
+    j["invitations_recorded"] = !dry_run;
+    std::cout << j.dump(2) << "\n";
+    return kExitOk;
+  }
+  std::cout << "Drew " << drawn->selected.size() << " of " << drawn->eligible << " eligible members for "
+            << r.consultation_id << " (" << drawn->selection.algorithm << ", seed " << r.seed << ")\n";
+  for (int64_t id : drawn->selected) std::cout << "  member " << id << "\n";
+  std::printf("minimum selection probability %.4f, gini %.4f, %zu panels in support, %.2f s\n",
+              drawn->selection.min_probability, drawn->selection.gini, drawn->selection.panels_in_support,
+              drawn->selection.seconds);
+  std::cout << pool.exclusion_summary() << "\ncommitment " << drawn->selection.commitment << "\n"
+            << (dry_run ? "dry run: no invitations recorded\n" : "invitations recorded for " + today->iso() + "\n");
+  return kExitOk;
+}
+
+}  // namespace
+
+TOWNHALL_COMMAND("panel draw",
+                 "panel draw --db PATH --consultation ID --categories QUOTAS.csv --size K "
+                 "[--algorithm leximin|legacy] [--seed S] [--household] [--policy POLICY.json] [--today YYYY-MM-DD] "
+                 "[--dry-run] [--json]   (members over the contact limit or without the quota facts are left out; "
+                 "the summary is on stderr)",
+                 OptionSpec{{"db", "consultation", "categories", "size", "algorithm", "seed", "policy", "today"},
+                            {"household", "dry-run"},
+                            0,
+                            0},
+                 run_draw_command);
+
+}  // namespace townhall::cli

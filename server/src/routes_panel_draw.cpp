@@ -1,0 +1,181 @@
+// Citizens' Panel draws and the pool report (DESIGN.md §2.5–2.6):
+//   POST /api/v1/panel/draws   draw a panel for a consultation from the members database (LEXIMIN
+//                              or legacy), leaving out members over the contact limit or without
+//                              the facts the quotas need, and record the invitations (audited).
+//   GET  /api/v1/panel/report  the pool against census targets (query parameters).
+//   POST /api/v1/panel/report  the same with the council's own targets (age, sex, disability...)
+//                              as JSON rows or a CSV text, and census targets optionally.
+// A draw runs on the Api's SlowWork thread: selection can take seconds and must not hold an I/O
+// thread. Draws run one at a time, so two draws for the same consultation never both invite the
+// same member; a LEXIMIN draw gives up (503) after kDrawCpuSeconds of CPU time so that the queue
+// keeps moving.
+#include <exception>
+
+#include "api_impl.h"
+#include "townhall/analysis/census.h"
+#include "townhall/panel/csv.h"
+#include "townhall/panel/draw.h"
+#include "townhall/panel/recruitment.h"
+
+namespace townhall::server {
+namespace {
+
+// A draw gives up after this much CPU time rather than hold the draw queue (the CLI has no limit).
+constexpr double kDrawCpuSeconds = 300;
+
+panel::DrawRequest draw_request(const Api::Impl& api, const nlohmann::json& body, std::vector<panel::Category> quotas) {
+  panel::DrawRequest r;
+  r.consultation_id = body["consultation_id"];
+  r.quotas = std::move(quotas);
+  r.size = body["size"];
+  r.algorithm = body.value("algorithm", "leximin") == "legacy" ? panel::Algorithm::kLegacy : panel::Algorithm::kLeximin;
+  r.seed = body.value("seed", uint64_t{0});
+  r.households = body.value("household", false);
+  r.policy = panel::ContactPolicy{api.options.policy.panel_max_invitations, api.options.policy.panel_window_days};
+  r.today = api.today();
+  r.max_cpu_seconds = kDrawCpuSeconds;
+  return r;
+}
+
+// Loads the members, draws and records the invitations; runs on the SlowWork thread.
+HttpResponse draw(Api::Impl& api, const panel::DrawRequest& r, const User& user) {
+  panel::DrawInput in;
+  auto members = api.store.list_members();
+  if (!members) return error_response(members.error());
+  auto facts = api.store.all_member_facts();
+  if (!facts) return error_response(facts.error());
+  // Every invitation: one to this consultation counts however long ago it was sent.
+  auto invitations = api.store.invitations_since(Date::from_ymd(Date::kMinYear, 1, 1));
+  if (!invitations) return error_response(invitations.error());
+  in.members = std::move(*members);
+  in.facts = std::move(*facts);
+  in.invitations = std::move(*invitations);
+
+  panel::DrawPool pool = panel::prepare_draw(in, r);
+  auto drawn = panel::run_draw(pool, r);
+  if (!drawn) {
+    const Error& e = drawn.error();
+    if (e.code == ErrorCode::kInfeasible) {
+      nlohmann::json relax = nlohmann::json::array();
+      for (const auto& q : panel::draw_relaxation(pool, r)) {
+        relax.push_back({{"category", q.category}, {"value", q.value}, {"min", q.min}, {"max", q.max},
+                         {"suggested_min", q.new_min}, {"suggested_max", q.new_max}});
+      }
+      auto res = problem(409, "infeasible-quotas", "The quotas cannot be met", e.message, "/quotas");
+      auto body = nlohmann::json::parse(res.body);
+      body["relaxation"] = relax;
+      body["excluded"] = pool.exclusions_json();
+      res.body = body.dump();
+      return res;
+    }
+    if (e.field == "size") return problem(409, "pool-too-small", "Not enough members can be drawn", e.message, "/size");
+    if (e.code == ErrorCode::kInternal && e.field == "time-limit") {
+      return problem(503, "draw-time-limit", "The draw took too long",
+                     e.message + " (fewer or looser quota categories help; `townhall panel draw` has no limit)");
+    }
+    return error_response(e);
+  }
+  std::vector<panel::Invitation> rows;
+  for (int64_t id : drawn->selected) rows.push_back({id, r.consultation_id, r.today});
+  nlohmann::json detail = {{"consultation_id", r.consultation_id}, {"invited", rows.size()},
+                           {"excluded", pool.excluded.size()}, {"exclusions", pool.exclusion_summary()},
+                           {"seed", r.seed}, {"commitment", drawn->selection.commitment},
+                           {"algorithm", drawn->selection.algorithm}};
+  if (auto st = api.store.record_invitations(rows, AuditEvent{actor_of(user), "panel.draw", "consultation", r.consultation_id, detail});
+      !st) {
+    return error_response(st.error());
+  }
+  auto body = drawn->to_json(r, pool);
+  body["sent_on"] = r.today.iso();
+  return json_response(201, body);
+}
+
+HttpResponse report_response(Api::Impl& api, const std::vector<analysis::CategoryTargets>& targets,
+                             const std::vector<panel::WardTargets>& wards) {
+  auto facts = api.store.all_member_facts();
+  if (!facts) return error_response(facts.error());
+  const Date today = api.today();
+  auto report = panel::pool_report(panel::pool_from_facts(*facts, today), targets, wards);
+  if (!report) return error_response(report.error());
+  auto body = report->to_json();
+  body["as_of"] = today.iso();
+  return json_response(200, body);
+}
+
+}  // namespace
+
+void add_panel_draw_routes(Api::Impl& api) {
+  const std::set<Role> officers = {Role::kOfficer, Role::kAdmin};
+  const std::set<Role> staff = {Role::kOfficer, Role::kGovernance, Role::kAdmin};
+
+  api.add("POST", "/api/v1/panel/draws", officers, "panel-draw.schema.json", [&api](RequestContext& ctx, Respond& respond) {
+    auto quotas = panel::quotas_from_json(ctx.body["quotas"]);
+    if (!quotas) return respond(error_response(quotas.error()));
+    const std::string cid = ctx.body["consultation_id"];
+    if (auto c = api.store.get_consultation(cid); !c) {
+      Error e = c.error();
+      e.field = "/consultation_id";
+      return respond(error_response(e));
+    }
+    api.slow.post([&api, r = draw_request(api, ctx.body, std::move(*quotas)), user = ctx.user, respond]() {
+      try {
+        respond(draw(api, r, user));
+      } catch (const std::exception& e) {
+        respond(problem(500, "internal", "Internal error", e.what()));
+      }
+    });
+  });
+
+  api.add("GET", "/api/v1/panel/report", staff, "", [&api](RequestContext& ctx, Respond& respond) {
+    auto q = [&](const char* k, const char* fallback) {
+      auto it = ctx.query.find(k);
+      return (it == ctx.query.end() || it->second.empty()) ? std::string(fallback) : it->second;
+    };
+    auto targets = panel::census_report_targets(analysis::default_census_dir(), q("census", "ward,ethnicity,tenure"),
+                                                q("borough", "E09000020"), q("by_ward", "true") != "false");
+    if (!targets) {
+      const Error& e = targets.error();
+      if (e.field == "variable" || e.field == "borough") {
+        return respond(problem(400, "invalid-query", "Invalid query parameter", e.message, e.field == "variable" ? "?census" : "?borough"));
+      }
+      return respond(error_response(e));
+    }
+    respond(report_response(api, targets->borough, targets->wards));
+  });
+
+  // Body: {targets?: [{category, value, share}], targets_csv?: "category,value,share\n...",
+  //        census?: "ward,ethnicity,tenure", borough?: "E09000020", by_ward?: true}
+  api.add("POST", "/api/v1/panel/report", staff, "panel-report.schema.json", [&api](RequestContext& ctx, Respond& respond) {
+    std::vector<analysis::CategoryTargets> targets;
+    std::vector<panel::WardTargets> wards;
+    if (ctx.body.contains("census")) {
+      auto census = panel::census_report_targets(analysis::default_census_dir(), ctx.body["census"],
+                                                 ctx.body.value("borough", "E09000020"), ctx.body.value("by_ward", true));
+      if (!census) {
+        Error e = census.error();
+        if (e.field == "variable" || e.field == "borough") e.field = e.field == "variable" ? "/census" : "/borough";
+        return respond(error_response(e));
+      }
+      targets = std::move(census->borough);
+      wards = std::move(census->wards);
+    }
+    if (ctx.body.contains("targets")) {
+      auto own = analysis::targets_from_json(ctx.body["targets"], "targets");
+      if (!own) return respond(error_response(own.error()));
+      for (auto& t : *own) targets.push_back(std::move(t));
+    }
+    if (ctx.body.contains("targets_csv")) {
+      const std::string source = ctx.body.value("source", "targets.csv");
+      auto own = analysis::parse_targets_csv(ctx.body["targets_csv"].get<std::string>(), source);
+      if (!own) {
+        Error e = own.error();
+        e.field = "/targets_csv";  // the message names the row and column of the CSV
+        return respond(error_response(e));
+      }
+      for (auto& t : *own) targets.push_back(std::move(t));
+    }
+    respond(report_response(api, targets, wards));
+  });
+}
+
+}  // namespace townhall::server
