@@ -132,7 +132,7 @@ int run_select(const Args& a) {
     if (!st) return bad_input(st.error().message);
   }
   opt.progress = [](const LeximinProgress& p) {
-    std::fprintf(stderr, "leximin (%s): %d level(s), %zu/%zu people fixed, bounds [%.5f, %.5f], %zu panels\n",
+    std::fprintf(stderr, "leximin: %s, %d level(s), %zu/%zu people fixed, bounds [%.5f, %.5f], %zu panels\n",
                  p.phase, p.level, p.people_fixed, p.people_total, p.lower, p.upper, p.panels);
   };
   std::cerr << "commitment (publish before revealing the seed): " << selection_commitment(*inst, opt) << "\n";
