@@ -21,7 +21,7 @@ constexpr double kRelaxedFixMargin = 1e-9;  // slack on fixed levels of the rela
 constexpr double kDecomposeTol = 1e-6;
 constexpr double kFaceTol = 1e-4;       // expected count this close to a quota bound: pi is on that face  // largest shortfall from the relaxation's LEXIMIN accepted
 constexpr size_t kSeedRounds = 2;       // Frank-Wolfe panels per (types / k) before column generation
-constexpr size_t kDecomposeStarts = 20; // panels the swap heuristic starts from per decomposition round
+constexpr size_t kDecomposeStarts = 60; // panels the swap heuristic starts from per decomposition round
 
 double panel_value(const TypePanel& x, const std::vector<double>& w) {
   double v = 0;
