@@ -147,8 +147,8 @@ int run_select(const Args& a) {
   const auto exclusions = exclusion_counts(*inst, opt);
   std::cerr << describe_exclusions(exclusions) << "\n";
   opt.progress = [](const LeximinProgress& p) {
-    std::fprintf(stderr, "leximin: %d level(s), %zu/%zu people fixed, bounds [%.5f, %.5f], %zu panels\n",
-                 p.level, p.people_fixed, p.people_total, p.lower, p.upper, p.panels);
+    std::fprintf(stderr, "leximin: %s, %d level(s), %zu/%zu people fixed, bounds [%.5f, %.5f], %zu panels\n",
+                 p.phase, p.level, p.people_fixed, p.people_total, p.lower, p.upper, p.panels);
   };
   std::cerr << "commitment (publish before revealing the seed): " << selection_commitment(*inst, opt) << "\n";
   auto result = select_panel(*inst, opt);

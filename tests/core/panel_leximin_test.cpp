@@ -35,8 +35,9 @@ const Case kCases[] = {
      "newdemocracy-selection-tool/data/example-people.csv", "id", 20, 0.06250},
 };
 
-// Checks everything the issue asks of a LEXIMIN result on one instance.
-void check_case(const Case& c) {
+// Checks everything the issue asks of a LEXIMIN result on one instance; `decomposed` (if given)
+// says how it was found (true: the relaxation's LEXIMIN, decomposed into panels).
+void check_case(const Case& c, const LeximinOptions& options = {}, bool* decomposed = nullptr) {
   const std::string dir = sortition_dir();
   if (!have(dir + "/" + c.quotas)) GTEST_SKIP() << "shared data missing: " << c.quotas;
   PoolOptions po;
@@ -44,8 +45,9 @@ void check_case(const Case& c) {
   auto inst = load_instance(dir + "/" + c.quotas, dir + "/" + c.pool, po);
   ASSERT_TRUE(inst.ok()) << inst.error().message;
   SelectionProblem problem = testing::to_problem(*inst, c.k);
-  auto dist = leximin(problem);
+  auto dist = leximin(problem, options);
   ASSERT_TRUE(dist.ok()) << dist.error().message;
+  if (decomposed) *decomposed = dist->relaxation_decomposed;
   const auto& p = dist->probabilities;
   ASSERT_EQ(p.size(), inst->people.size());
 
@@ -81,6 +83,29 @@ TEST(PanelLeximin, ExampleSmall20MatchesReference) { check_case(kCases[0]); }
 TEST(PanelLeximin, SortitionFoundationFixture22MatchesReference) { check_case(kCases[1]); }
 TEST(PanelLeximin, OpenDlpMonitoring30MatchesReference) { check_case(kCases[2]); }
 TEST(PanelLeximin, NewDemocracyExample20MatchesReference) { check_case(kCases[3]); }
+
+// The column-generation LEXIMIN on its own (the fallback when the relaxation's LEXIMIN is not a
+// mixture of panels) still reproduces the references.
+TEST(PanelLeximin, ColumnGenerationAloneMatchesReferences) {
+  LeximinOptions o;
+  o.relaxation_first = false;
+  for (size_t i = 0; i < 3; ++i) {
+    SCOPED_TRACE(kCases[i].name);
+    bool decomposed = true;
+    check_case(kCases[i], o, &decomposed);
+    EXPECT_FALSE(decomposed);
+  }
+}
+
+// example_small_20's reference LEXIMIN gives everybody k/n = 0.1. No vector in the relaxation can
+// do better (the minimum never exceeds the average), so the relaxation's LEXIMIN is the same
+// uniform vector, which the reference shows is a mixture of panels: the relaxation path must
+// succeed here and reproduce the reference.
+TEST(PanelLeximin, RelaxationPathDecomposesAndMatchesReference) {
+  bool decomposed = false;
+  check_case(kCases[0], {}, &decomposed);
+  EXPECT_TRUE(decomposed);
+}
 
 // The replication repository's own published LEXIMIN profile for example_small_20 (one row per
 // pool member at each 0.5 percentile).
@@ -136,9 +161,38 @@ TEST(PanelLeximin, HandComputedTwoGroupInstance) {
   p.k = 2;
   auto dist = leximin(p);
   ASSERT_TRUE(dist.ok());
+  EXPECT_TRUE(dist->relaxation_decomposed);  // one category: the relaxation is integral
   EXPECT_NEAR(dist->probabilities[0], 0.5, 1e-9);
   EXPECT_NEAR(dist->probabilities[1], 0.5, 1e-9);
   for (size_t i = 2; i < 6; ++i) EXPECT_NEAR(dist->probabilities[i], 0.25, 1e-9);
+}
+
+// An instance whose relaxation LEXIMIN is NOT a mixture of panels, worked out by hand. Three
+// yes/no categories X, Y, Z; a panel of 2 needs exactly one "yes" and one "no" in each, so a panel
+// is a pair of complementary people (v, not v). Pool: 3 people for each vector with an even number
+// of yeses (000, 110, 101, 011) and 1 for each odd one (111, 001, 010, 100); each even vector's
+// complement is odd. A distribution puts weight q_i on the four pair kinds: an even person gets
+// q_i / 3, an odd one q_i, so the LEXIMIN is q_i = 1/4: even people 1/12, odd people 1/4.
+// The relaxation also allows the point with mass 1/2 on each even vector and 0 on the odd ones
+// (every category has exactly 1 yes and 1 no); half of it plus half the uniform panel mixture
+// gives everybody 1/8 = k/n, which no mixture of panels achieves. The relaxation path must see
+// that and fall back to column generation.
+TEST(PanelLeximin, FallsBackWhenTheRelaxationLeximinIsNotAMixtureOfPanels) {
+  SelectionProblem p;
+  for (const char* name : {"X", "Y", "Z"}) p.categories.push_back(Category{name, {"no", "yes"}, {1, 1}, {1, 1}});
+  const std::vector<std::vector<int>> even = {{0, 0, 0}, {1, 1, 0}, {1, 0, 1}, {0, 1, 1}};
+  const std::vector<std::vector<int>> odd = {{1, 1, 1}, {0, 0, 1}, {0, 1, 0}, {1, 0, 0}};
+  for (const auto& v : even)
+    for (int copy = 0; copy < 3; ++copy) p.people.push_back(v);
+  for (const auto& v : odd) p.people.push_back(v);
+  p.household.assign(p.people.size(), "");
+  p.k = 2;
+  auto dist = leximin(p);
+  ASSERT_TRUE(dist.ok()) << dist.error().message;
+  EXPECT_FALSE(dist->relaxation_decomposed);
+  for (size_t i = 0; i < 12; ++i) EXPECT_NEAR(dist->probabilities[i], 1.0 / 12, 1e-6) << i;
+  for (size_t i = 12; i < 16; ++i) EXPECT_NEAR(dist->probabilities[i], 0.25, 1e-6) << i;
+  for (const auto& tp : dist->panels) EXPECT_TRUE(panel_is_valid(p, expand_panel(dist->types, tp)));
 }
 
 // A person whose value has maximum 0 fits no panel and is reported with probability 0.

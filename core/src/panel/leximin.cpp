@@ -17,6 +17,11 @@ constexpr double kPricingTol = 1e-7;   // a panel must beat the LP cap by this t
 constexpr double kFixTol = 1e-6;       // a type's total dual weight above this fixes it
 constexpr size_t kHeuristicStarts = 1;  // panels the swap heuristic starts from per round
 constexpr double kSmoothing = 0.5;     // weight of the stability centre in smoothed pricing duals
+constexpr double kRelaxedFixMargin = 1e-9;  // slack on fixed levels of the relaxation's LEXIMIN
+constexpr double kDecomposeTol = 1e-6;
+constexpr double kFaceTol = 1e-4;       // expected count this close to a quota bound: pi is on that face  // largest shortfall from the relaxation's LEXIMIN accepted
+constexpr size_t kSeedRounds = 2;       // Frank-Wolfe panels per (types / k) before column generation
+constexpr size_t kDecomposeStarts = 60; // panels the swap heuristic starts from per decomposition round
 
 double panel_value(const TypePanel& x, const std::vector<double>& w) {
   double v = 0;
@@ -214,6 +219,314 @@ class SwapSearch {
 };
 
 
+
+// The distribution's support, panel weights (normalised to sum 1) and per-person probabilities
+// from LP values p (one per panel; further entries are ignored).
+void set_support(PanelDistribution& dist, const std::vector<TypePanel>& panels, const std::vector<double>& p,
+                 size_t people) {
+  const TypeModel& tm = dist.types;
+  double total = 0;
+  for (size_t j = 0; j < panels.size(); ++j)
+    if (p[j] > 1e-9) total += p[j];
+  for (size_t j = 0; j < panels.size(); ++j)
+    if (p[j] > 1e-9) {
+      dist.panels.push_back(panels[j]);
+      dist.weights.push_back(p[j] / total);
+    }
+  dist.probabilities.assign(people, 0.0);
+  for (size_t j = 0; j < dist.panels.size(); ++j)
+    for (size_t t = 0; t < tm.members.size(); ++t)
+      if (dist.panels[j][t] > 0) {
+        double share = dist.weights[j] * dist.panels[j][t] / static_cast<double>(tm.members[t].size());
+        for (int person : tm.members[t]) dist.probabilities[static_cast<size_t>(person)] += share;
+      }
+}
+
+double cpu_since(std::clock_t start) { return static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC; }
+
+// LEXIMIN of the LP relaxation of the panel polytope, {x : 0 <= x_t <= count_t, sum x = k, quota
+// bounds, at most one per household}, on per-person probabilities x_t / count_t. It contains every
+// distribution's marginals, so its LEXIMIN vector dominates the true one level by level. A level
+// maximises the minimum over unfixed types and fixes the types whose rows have positive duals (by
+// complementary slackness they cannot exceed it in any optimum), or all of them at the average
+// cap. Returns the per-type probability; `levels` counts the LPs.
+Result<std::vector<double>> relaxation_leximin(const SelectionProblem& problem, const TypeModel& tm,
+                                               const LeximinOptions& options, std::clock_t cpu_start,
+                                               LeximinProgress& prog, int& levels) {
+  const size_t T = tm.members.size();
+  std::vector<double> count(T), pi(T, -1.0);
+  for (size_t t = 0; t < T; ++t) count[t] = static_cast<double>(tm.members[t].size());
+  // The model with the levels fixed so far: unfixed types x_t / count_t - z >= 0, fixed ones
+  // x_t / count_t >= their level (a hair below, so that the LP's rounding cannot make later levels
+  // infeasible). Built once and updated in place; rebuilt if a warm-started solve fails.
+  std::unique_ptr<PanelModel> relaxed;
+  std::vector<int> row(T);
+  int z = 0;
+  auto build = [&] {
+    relaxed = std::make_unique<PanelModel>(problem, tm, /*slack=*/false, /*integer=*/false);
+    z = relaxed->lp->add_variable(-kLpInfinity, kLpInfinity, -1.0);
+    for (size_t t = 0; t < T; ++t)
+      row[t] = pi[t] < 0 ? relaxed->lp->add_constraint({static_cast<int>(t), z}, {1.0 / count[t], -1.0}, 0.0, kLpInfinity)
+                         : relaxed->lp->add_constraint({static_cast<int>(t)}, {1.0 / count[t]},
+                                                       pi[t] - kRelaxedFixMargin, kLpInfinity);
+  };
+  build();
+  size_t people_fixed = 0;
+  levels = 0;
+  while (people_fixed < problem.people.size()) {
+    LpStatus status = relaxed->lp->solve();
+    if (status != LpStatus::kOptimal && levels > 0) {
+      build();
+      status = relaxed->lp->solve();
+    }
+    LpModel& lp = *relaxed->lp;
+    if (status == LpStatus::kInfeasible && levels == 0)
+      return Error{ErrorCode::kInfeasible, "quotas", "no panel meets all the quotas"};
+    if (status != LpStatus::kOptimal)
+      return Error{ErrorCode::kInternal, "", "LP solver failed in the LEXIMIN of the relaxation (status " +
+                                                 std::to_string(static_cast<int>(status)) + ", level " +
+                                                 std::to_string(levels + 1) + ")"};
+    if (options.max_cpu_seconds > 0 && cpu_since(cpu_start) > options.max_cpu_seconds)
+      return Error{ErrorCode::kInternal, "time-limit",
+                   "LEXIMIN stopped at its CPU time limit after " + std::to_string(levels) +
+                       " level(s) of the relaxation"};
+    const double lower = -lp.objective();
+    double fixed_mass = 0, unfixed_people = 0;
+    for (size_t t = 0; t < T; ++t) {
+      if (pi[t] >= 0) fixed_mass += pi[t] * count[t];
+      else unfixed_people += count[t];
+    }
+    const double average = (problem.k - fixed_mass) / unfixed_people;
+    const bool all = lower >= average - kPricingTol;
+    const auto duals = lp.duals();
+    double usum = 0;
+    for (size_t t = 0; t < T; ++t)
+      if (pi[t] < 0) usum += std::max(0.0, duals[static_cast<size_t>(row[t])]);
+    if (!all && usum <= 0) return Error{ErrorCode::kInternal, "", "LEXIMIN: degenerate dual weights in the relaxation"};
+    // The level's value is z, but CLP meets each row only within its tolerance (1e-7), so z can
+    // exceed what the solution gives the fixed types by that much, and over hundreds of people
+    // that adds up to an infeasible next level. Fix them at what the solution actually gives them.
+    const auto x = lp.values();
+    std::vector<size_t> fixing;
+    double value = std::max(0.0, std::min(lower, average));
+    for (size_t t = 0; t < T; ++t)
+      if (pi[t] < 0 && (all || std::max(0.0, duals[static_cast<size_t>(row[t])]) / usum > kFixTol)) {
+        fixing.push_back(t);
+        value = std::min(value, std::max(0.0, x[t] / count[t]));
+      }
+    size_t newly = 0;
+    for (size_t t : fixing) {
+      pi[t] = value;
+      people_fixed += tm.members[t].size();
+      ++newly;
+      lp.set_coefficient(row[t], z, 0.0);
+      lp.set_row_bounds(row[t], value - kRelaxedFixMargin, kLpInfinity);
+    }
+    if (newly == 0) return Error{ErrorCode::kInternal, "", "LEXIMIN made no progress at a level of the relaxation"};
+    ++levels;
+    prog.level = levels;
+    prog.people_fixed = people_fixed;
+    prog.lower = prog.upper = value;
+    if (options.progress) options.progress(prog);
+  }
+  return pi;
+}
+
+// Relaxation first: computes the relaxation's LEXIMIN vector pi and tries to write it as a
+// distribution over quota-feasible panels by column generation on
+//   max z  s.t.  sum_j p_j = 1,  for each type t: sum_j p_j x_t(j) / count_t - z >= pi_t.
+// z <= 0 always (both sides add up to k); z >= -kDecomposeTol means pi is realised, and then pi is
+// the LEXIMIN over panels too (it is optimal over a superset and achieved). The first columns come
+// from Frank-Wolfe (fictitious play) towards pi, priced exactly; later rounds add many columns from
+// the swap heuristic and price exactly only when it finds none. If exact pricing proves z < -tol,
+// pi is not a mixture of panels: returns false and leaves the panels found in `seed` for the
+// column-generation LEXIMIN. On success fills `dist` and returns true.
+Result<bool> relaxation_then_decompose(const SelectionProblem& problem, const LeximinOptions& options,
+                                       PanelDistribution& dist, std::vector<TypePanel>& seed, std::clock_t cpu_start) {
+  const TypeModel& tm = dist.types;
+  const size_t T = tm.members.size();
+  const size_t n = problem.people.size();
+  LeximinProgress prog;
+  prog.people_total = n;
+  prog.phase = "relaxation";
+  int levels = 0;
+  const std::clock_t lp_start = std::clock();
+  auto relaxed = relaxation_leximin(problem, tm, options, cpu_start, prog, levels);
+  if (!relaxed) return relaxed.error();
+  const std::vector<double>& pi = *relaxed;
+  dist.lp_seconds += cpu_since(lp_start);
+  std::vector<double> count(T);
+  for (size_t t = 0; t < T; ++t) count[t] = static_cast<double>(tm.members[t].size());
+
+  // pi lies on faces of the relaxation: quotas its expected counts meet exactly. Every panel in
+  // a mixture with marginals pi meets those quotas exactly too, so panels are generated in that
+  // face only (the bound becomes min = max); nothing outside it could get positive weight.
+  prog.phase = "decomposition";
+  SelectionProblem face = problem;
+  for (size_t c = 0; c < face.categories.size(); ++c) {
+    Category& cat = face.categories[c];
+    std::vector<double> expected(cat.values.size(), 0.0);
+    for (size_t t = 0; t < T; ++t)
+      expected[static_cast<size_t>(problem.people[static_cast<size_t>(tm.members[t][0])][c])] += pi[t] * count[t];
+    for (size_t v = 0; v < cat.values.size(); ++v) {
+      if (std::abs(expected[v] - cat.max[v]) <= kFaceTol) cat.min[v] = cat.max[v];
+      else if (std::abs(expected[v] - cat.min[v]) <= kFaceTol) cat.max[v] = cat.min[v];
+    }
+  }
+  {
+    // Likewise people with probability 1 sit on every such panel, and people with 0 on none: an
+    // extra category says so.
+    Category fixed_in{"(probability 0 or 1)", {"free", "always", "never"}, {0, 0, 0}, {problem.k, 0, 0}};
+    for (size_t t = 0; t < T; ++t)
+      if (pi[t] >= 1 - kFaceTol) fixed_in.min[1] = fixed_in.max[1] += static_cast<int>(count[t]);
+    for (size_t i = 0; i < n; ++i) {
+      const double q = pi[static_cast<size_t>(tm.type_of[i])];
+      face.people[i].push_back(q >= 1 - kFaceTol ? 1 : q <= 0 ? 2 : 0);
+    }
+    face.categories.push_back(fixed_in);
+  }
+  Pricer pricing(face, tm);
+  SwapSearch swaps(face, tm);
+  auto lp = make_coin_model();
+  const int z = lp->add_variable(-kLpInfinity, kLpInfinity, -1.0);
+  const int conv_row = lp->add_constraint({}, {}, 1.0, 1.0);
+  std::vector<int> type_row(T);
+  for (size_t t = 0; t < T; ++t) type_row[t] = lp->add_constraint({z}, {-1.0}, pi[t], kLpInfinity);
+  std::vector<TypePanel> panels;
+  std::set<TypePanel> known;
+  auto add = [&](const TypePanel& p) {
+    if (!known.insert(p).second) return false;
+    panels.push_back(p);
+    std::vector<int> rows{conv_row};
+    std::vector<double> vals{1.0};
+    for (size_t t = 0; t < T; ++t)
+      if (p[t] > 0) {
+        rows.push_back(type_row[t]);
+        vals.push_back(p[t] / count[t]);
+      }
+    lp->add_column(0, kLpInfinity, 0.0, rows, vals);
+    return true;
+  };
+  auto over_time = [&] { return options.max_cpu_seconds > 0 && cpu_since(cpu_start) > options.max_cpu_seconds; };
+  auto time_limit = [&] {
+    return Error{ErrorCode::kInternal, "time-limit",
+                 "LEXIMIN stopped at its CPU time limit while decomposing the relaxation's LEXIMIN (" +
+                     std::to_string(panels.size()) + " panels)"};
+  };
+
+  // Frank-Wolfe seeding: each panel maximises sum_t x_t (pi_t - avg_t) where avg is the average
+  // of the panels so far, so the average moves towards pi.
+  {
+    std::vector<double> avg(T, 0.0), w(T);
+    const std::clock_t start = std::clock();
+    for (size_t m = 1; m <= kSeedRounds * T / static_cast<size_t>(problem.k) + 1; ++m) {
+      for (size_t t = 0; t < T; ++t) w[t] = pi[t] - avg[t];
+      auto priced = pricing.price(w);
+      dist.mip_calls += priced.used_mip ? 1 : 0;
+      if (!priced.panel) {
+        if (priced.failed) return Error{ErrorCode::kInternal, "", "MIP solver failed in LEXIMIN pricing"};
+        seed = std::move(panels);
+        return false;  // no panel in pi's face: pi is not a mixture of panels
+      }
+      const TypePanel& p = *priced.panel;
+      for (size_t t = 0; t < T; ++t) avg[t] += (p[t] / count[t] - avg[t]) / static_cast<double>(m);
+      add(p);
+      if (over_time()) return time_limit();
+    }
+    dist.mip_seconds += cpu_since(start);
+    prog.panels = panels.size();
+    prog.mip_seconds = dist.mip_seconds;
+    prog.lp_seconds = dist.lp_seconds;
+    if (options.progress) options.progress(prog);
+  }
+
+  std::vector<double> u(T), w(T);
+  std::clock_t last_report = std::clock();
+  bool realised = false;
+  prog.upper = 0;
+  while (true) {
+    const std::clock_t t0 = std::clock();
+    if (lp->solve() != LpStatus::kOptimal)
+      return Error{ErrorCode::kInternal, "", "LP solver failed in the LEXIMIN decomposition"};
+    dist.lp_seconds += cpu_since(t0);
+    const double lower = -lp->objective();
+    prog.lower = lower;
+    prog.panels = panels.size();
+    prog.lp_seconds = dist.lp_seconds;
+    prog.mip_seconds = dist.mip_seconds;
+    if (lower >= -kDecomposeTol) {
+      realised = true;
+      break;
+    }
+    if (over_time()) return time_limit();
+    if (options.progress && std::clock() - last_report > CLOCKS_PER_SEC) {
+      last_report = std::clock();
+      options.progress(prog);
+    }
+    const auto duals = lp->duals();
+    double usum = 0, target = 0;
+    for (size_t t = 0; t < T; ++t) usum += u[t] = std::max(0.0, duals[static_cast<size_t>(type_row[t])]);
+    if (usum <= 0) return Error{ErrorCode::kInternal, "", "LEXIMIN: degenerate dual weights in the decomposition"};
+    for (size_t t = 0; t < T; ++t) {
+      u[t] /= usum;
+      w[t] = u[t] / count[t];
+      target += u[t] * pi[t];
+    }
+    // A panel improves the LP when its value exceeds this.
+    const double threshold = lower + target + kPricingTol;
+    const std::clock_t h0 = std::clock();
+    size_t added = 0;
+    auto take = [&](const TypePanel& cand) {
+      if (panel_value(cand, w) > threshold && add(cand)) ++added;
+    };
+    {
+      std::vector<std::pair<double, size_t>> ranked;
+      ranked.reserve(panels.size());
+      for (size_t j = 0; j < panels.size(); ++j) ranked.push_back({panel_value(panels[j], w), j});
+      const size_t starts = std::min<size_t>(kDecomposeStarts, ranked.size());
+      std::partial_sort(ranked.begin(), ranked.begin() + static_cast<long>(starts), ranked.end(),
+                        [](const auto& a, const auto& b) { return a.first > b.first; });
+      for (size_t st = 0; st < starts; ++st) take(swaps.improve(panels[ranked[st].second], w));
+      dist.heuristic_panels += added;
+    }
+    if (added == 0) {
+      auto priced = pricing.price(w, threshold);
+      dist.mip_calls += priced.used_mip ? 1 : 0;
+      if (priced.failed) return Error{ErrorCode::kInternal, "", "MIP solver failed in LEXIMIN pricing"};
+      prog.upper = std::min(0.0, priced.bound - target);  // no mixture of panels does better
+      if (priced.panel) {
+        take(*priced.panel);
+        take(swaps.improve(*priced.panel, w));
+      }
+      // No improving panel (or only a known one): the LP optimum z < -tol is the certificate that
+      // pi is not a mixture of panels. So is an exact bound below -tol.
+      if (added == 0 || prog.upper < -kDecomposeTol) {
+        dist.mip_seconds += cpu_since(h0);
+        break;
+      }
+    }
+    dist.mip_seconds += cpu_since(h0);
+  }
+  if (!realised) {
+    seed = std::move(panels);
+    return false;
+  }
+  dist.levels = levels;
+  dist.relaxation_decomposed = true;
+  dist.relaxation_shortfall = std::max(0.0, -prog.lower);
+  // A type the relaxation gives probability 0 is in no point of the relaxation (otherwise a
+  // small move towards that point would raise it and keep every other type positive), so in no
+  // panel either.
+  for (size_t t = 0; t < T; ++t)
+    if (pi[t] <= 0)
+      for (int p : tm.members[t]) dist.infeasible_people.push_back(p);
+  std::sort(dist.infeasible_people.begin(), dist.infeasible_people.end());
+  dist.panels_generated = panels.size();
+  auto values = lp->values();
+  values.erase(values.begin());  // column 0 is z; the panels follow in order
+  set_support(dist, panels, values, n);
+  return true;
+}
 }  // namespace
 
 bool quotas_feasible(const SelectionProblem& problem) {
@@ -241,25 +554,25 @@ std::vector<QuotaRelaxation> suggest_relaxation(const SelectionProblem& problem)
   return out;
 }
 
-Result<PanelDistribution> leximin(const SelectionProblem& problem, const LeximinOptions& options) {
-  PanelDistribution dist;
-  dist.types = build_types(problem);
+namespace {
+
+// The column-generation LEXIMIN over panels (levels of a restricted LP plus integer pricing). It
+// is exact on every instance; `seed` panels (quota-feasible, e.g. from a failed decomposition) are
+// added to the restricted LP after the warm start.
+Result<PanelDistribution> column_generation_leximin(const SelectionProblem& problem, const LeximinOptions& options,
+                                                    PanelDistribution dist, const std::vector<TypePanel>& seed,
+                                                    std::clock_t cpu_start) {
   const TypeModel& tm = dist.types;
   const size_t T = tm.members.size();
   const size_t n = problem.people.size();
-  if (problem.k <= 0 || static_cast<size_t>(problem.k) > n) {
-    return Error{ErrorCode::kInfeasible, "size", "panel size " + std::to_string(problem.k) +
-                 " is not between 1 and the " + std::to_string(n) + " available people"};
-  }
   std::vector<double> count(T);
   for (size_t t = 0; t < T; ++t) count[t] = static_cast<double>(tm.members[t].size());
 
-  const std::clock_t cpu_start = std::clock();
   double first_level = 0;
   Pricer pricing(problem, tm);
   SwapSearch swaps(problem, tm);
-  size_t heuristic_hits = 0, mip_calls = 0;
-  double lp_seconds = 0, mip_seconds = 0;
+  size_t heuristic_hits = 0, mip_calls = dist.mip_calls;
+  double lp_seconds = dist.lp_seconds, mip_seconds = dist.mip_seconds;
   std::vector<TypePanel> panels;
 
   // Warm start: cover every type with some panel; types no panel can contain get probability 0.
@@ -310,6 +623,11 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
         for (int p : tm.members[t]) dist.infeasible_people.push_back(p);
       }
     std::sort(dist.infeasible_people.begin(), dist.infeasible_people.end());
+  }
+  {
+    std::set<TypePanel> have(panels.begin(), panels.end());
+    for (const auto& s : seed)
+      if (have.insert(s).second) panels.push_back(s);
   }
 
   // Restricted primal LP over the panel set (the form whose basis stays small as panels are added):
@@ -530,25 +848,28 @@ Result<PanelDistribution> leximin(const SelectionProblem& problem, const Leximin
   if (primal->solve() != LpStatus::kOptimal) {
     return Error{ErrorCode::kInternal, "", "LP solver failed in the LEXIMIN primal"};
   }
-  auto p = primal->values();
-  double total = 0;
-  for (size_t j = 0; j < panels.size(); ++j) {
-    if (p[j] > 1e-9) total += p[j];
-  }
-  for (size_t j = 0; j < panels.size(); ++j) {
-    if (p[j] > 1e-9) {
-      dist.panels.push_back(panels[j]);
-      dist.weights.push_back(p[j] / total);
-    }
-  }
-  dist.probabilities.assign(n, 0.0);
-  for (size_t j = 0; j < dist.panels.size(); ++j)
-    for (size_t t = 0; t < T; ++t)
-      if (dist.panels[j][t] > 0) {
-        double share = dist.weights[j] * dist.panels[j][t] / count[t];
-        for (int person : tm.members[t]) dist.probabilities[static_cast<size_t>(person)] += share;
-      }
+  set_support(dist, panels, primal->values(), n);
   return dist;
+}
+
+}  // namespace
+
+Result<PanelDistribution> leximin(const SelectionProblem& problem, const LeximinOptions& options) {
+  PanelDistribution dist;
+  dist.types = build_types(problem);
+  const size_t n = problem.people.size();
+  if (problem.k <= 0 || static_cast<size_t>(problem.k) > n) {
+    return Error{ErrorCode::kInfeasible, "size", "panel size " + std::to_string(problem.k) +
+                 " is not between 1 and the " + std::to_string(n) + " available people"};
+  }
+  const std::clock_t cpu_start = std::clock();
+  std::vector<TypePanel> seed;
+  if (options.relaxation_first) {
+    auto done = relaxation_then_decompose(problem, options, dist, seed, cpu_start);
+    if (!done) return done.error();
+    if (*done) return dist;
+  }
+  return column_generation_leximin(problem, options, std::move(dist), seed, cpu_start);
 }
 
 }  // namespace townhall::panel

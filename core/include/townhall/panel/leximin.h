@@ -3,7 +3,12 @@
 //
 // Finds the distribution over quota-feasible panels whose vector of selection probabilities is
 // leximin-optimal: the lowest probability is as high as possible, then the second lowest, and so
-// on. Column generation over panels: a restricted dual LP over the current panel set (people fixed
+// on. Relaxation first: the LEXIMIN vector of the LP relaxation of the panel polytope (a sequence
+// of small LPs over type counts, no panels) bounds the true one level by level; column generation
+// then tries to write it as a mixture of panels (Frank-Wolfe seed panels, swap-heuristic columns,
+// exact pricing to certify). If that succeeds the result is optimal (it attains the bound);
+// otherwise exact pricing has proved it is not a mixture of panels, and the column-generation
+// LEXIMIN below runs, seeded with the panels found. Column generation over panels: a restricted dual LP over the current panel set (people fixed
 // at an earlier level keep their probability; the minimum over the rest is maximised), an integer
 // pricing problem for the panel of maximum dual weight, and fixing of people with positive dual
 // weight once no panel improves the LP. It works on types (problem.h): people with identical
@@ -27,6 +32,10 @@
 namespace townhall::panel {
 
 struct LeximinProgress {
+  // "relaxation": LEXIMIN levels of the LP relaxation (lower = upper = the level's value);
+  // "decomposition": writing that vector as a mixture of panels (lower/upper bound the largest
+  // shortfall, <= 0; 0 means done); "levels": column-generation LEXIMIN over panels.
+  const char* phase = "levels";
   int level = 0;              // levels completed
   size_t people_fixed = 0;    // people whose probability is final
   size_t people_total = 0;
@@ -40,6 +49,9 @@ struct LeximinProgress {
 struct LeximinOptions {
   std::function<void(const LeximinProgress&)> progress;  // may be empty
   double max_cpu_seconds = 0;  // > 0: give up (kInternal "time limit") after this much CPU time
+  // Compute the LEXIMIN of the LP relaxation first and try to decompose it into panels (exact when
+  // it succeeds); on failure the column-generation LEXIMIN runs, seeded with the panels found.
+  bool relaxation_first = true;
 };
 
 struct PanelDistribution {
@@ -50,6 +62,8 @@ struct PanelDistribution {
   std::vector<int> infeasible_people; // people who fit in no quota-feasible panel (probability 0)
   size_t panels_generated = 0;      // all panels the column generation produced
   int levels = 0;
+  bool relaxation_decomposed = false;  // the result is the relaxation's LEXIMIN, realised exactly
+  double relaxation_shortfall = 0;     // then: largest amount by which a type falls short of it (<= 1e-6)
   size_t mip_calls = 0;             // pricing problems that needed CBC (branch and bound)
   size_t heuristic_panels = 0;      // panels found by the swap heuristic instead
   double lp_seconds = 0;            // CPU time in the restricted LP
