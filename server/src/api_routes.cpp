@@ -460,6 +460,7 @@ void add_routes(Api::Impl& api) {
               return respond(problem(422, "invalid-answer", "Invalid answer", st.error().message, st.error().field));
             }
             s.answers = std::move(ctx.body["answers"]);
+            s.answers_text = s.answers.dump();  // here, on an I/O thread, rather than on the single writer
             if (!key.empty()) {
               s.idempotency_key = key;
               s.idempotency_scope = ctx.user.id == 0 ? "public" : "user:" + std::to_string(ctx.user.id);
