@@ -3,6 +3,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -251,10 +252,13 @@ class SqliteStore final : public Store {
     db_.exec("PRAGMA foreign_keys=ON");
     // Checkpoints run on a background connection (see checkpoint_loop), not inside the commits of
     // this connection: an automatic checkpoint copies thousands of pages and fsyncs while every
-    // request waiting on that commit waits too. After the WAL is reset its file is trimmed to 64 MiB.
+    // request waiting on that commit waits too. After the WAL is reset its file is trimmed to
+    // 256 MiB (more than the default 32768 frames of 4 KiB at which it is checkpointed), so a
+    // restarted WAL rewrites blocks the file already has.
     db_.exec("PRAGMA wal_autocheckpoint=0");
-    db_.exec("PRAGMA journal_size_limit=67108864");
+    db_.exec("PRAGMA journal_size_limit=268435456");
     sqlite3_wal_hook(db_.getHandle(), &SqliteStore::on_wal_commit, this);
+    checkpoint_frames_ = std::max(1, options.wal_checkpoint_frames);
     checkpointer_ = std::thread([this, path, options] { checkpoint_loop(path, options); });
   }
 
@@ -1582,7 +1586,7 @@ class SqliteStore final : public Store {
   static int on_wal_commit(void* self, sqlite3* db, const char*, int frames) {
     auto* store = static_cast<SqliteStore*>(self);
     store->wal_frames_.store(frames, std::memory_order_relaxed);
-    if (frames >= kCheckpointFrames) {
+    if (frames >= store->checkpoint_frames_) {
       {
         std::lock_guard lock(store->ckpt_mu_);
         store->ckpt_wanted_ = true;
@@ -1616,7 +1620,7 @@ class SqliteStore final : public Store {
       // Commits made before the last restart may have asked again: only a long WAL that has
       // changed since the last complete checkpoint needs work.
       int frames = wal_frames_.load(std::memory_order_relaxed);
-      if (frames < kCheckpointFrames || frames == done_at) continue;
+      if (frames < checkpoint_frames_ || frames == done_at) continue;
       lock.unlock();
       done_at = checkpoint_and_restart(conn->getHandle());
       lock.lock();
@@ -1643,9 +1647,7 @@ class SqliteStore final : public Store {
     return copied == log ? log : -1;
   }
 
-  // A WAL of this many frames (32 MiB at 4 KiB pages) is checkpointed and restarted; the copy of
-  // its last kTailFrames pauses the writer.
-  static constexpr int kCheckpointFrames = 8192;
+  // The copy of the WAL's last kTailFrames pauses the writer (once per checkpoint_frames_).
   static constexpr int kTailFrames = 256;
   static constexpr int kMaxUnlockedPasses = 4;
   static constexpr int kMaxWalFrames = 262144;
@@ -1658,6 +1660,7 @@ class SqliteStore final : public Store {
   bool ckpt_wanted_ = false;
   bool ckpt_stop_ = false;
   std::atomic<int> wal_frames_{0};  // frames in the WAL after the last commit on db_
+  int checkpoint_frames_ = 32768;    // SqliteOptions::wal_checkpoint_frames
   std::thread checkpointer_;
   std::unique_ptr<SQLite::Statement> insert_response_, insert_key_, find_key_, find_response_, status_of_,
       max_response_id_;
