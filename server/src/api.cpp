@@ -368,4 +368,8 @@ Api::CommitStats Api::commit_stats() const {
 
 void Api::shutdown() { impl_->committer.stop(); }
 
+void Api::set_completion_executor(std::function<void(std::function<void()>)> executor) {
+  impl_->committer.set_executor(std::move(executor));
+}
+
 }  // namespace townhall::server

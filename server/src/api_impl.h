@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -115,6 +116,20 @@ Result<ConsultationRecord> load_visible_consultation(Api::Impl& api, RequestCont
 // GET of one consultation: the record with its meetings, in the language asked for by ?lang= or
 // Accept-Language (translated fields in place, `field_lang` naming those that fell back).
 HttpResponse consultation_response(Api::Impl& api, RequestContext& ctx, const ConsultationRecord& rec);
+// The language a GET asks for (?lang=, else Accept-Language), negotiated against English and the
+// consultation's stored translations; nullopt when the request asks for none. kInvalidArgument
+// for a ?lang= that is not a language tag (language_query_problem makes it a 400).
+struct LanguageChoice {
+  std::string lang;                          // the language served
+  std::vector<std::string> available;        // en-GB and the stored translations
+  std::optional<nlohmann::json> translation;  // the served language's translation (none for English)
+};
+Result<std::optional<LanguageChoice>> choose_language(Api::Impl& api, RequestContext& ctx, const std::string& id);
+HttpResponse language_query_problem(const Error& e);
+// Adds lang, dir, field_lang (pointer → language of each field shown in English) and
+// languages_available to `body`, and the Content-Language header to `res`.
+void mark_language(nlohmann::json& body, HttpResponse& res, const LanguageChoice& c,
+                   const std::map<std::string, std::string>& fallbacks);
 // LANG and READ findings for a consultation document, with its stored translations.
 std::vector<Finding> language_findings(Api::Impl& api, const std::string& id, const nlohmann::json& document);
 // The residents' web pages (server/src/routes_pages.cpp).

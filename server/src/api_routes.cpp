@@ -5,8 +5,10 @@
 #include "api_impl.h"
 #include "townhall/consultations/consultation.h"
 #include "townhall/consultations/consultation_rules.h"
+#include "townhall/consultations/translation.h"
 #include "townhall/forward_plan/forward_plan.h"
 #include "townhall/forward_plan/forward_plan_rules.h"
+#include "townhall/i18n/locale.h"
 #include "townhall/responses/answers.h"
 #include "townhall/store/token.h"
 #include "townhall/util/json_schema.h"
@@ -398,7 +400,24 @@ void add_routes(Api::Impl& api) {
             if (!rec) return respond(error_response(rec.error()));
             auto qs = api.store.questions(rec->id);
             if (!qs) return respond(error_response(qs.error()));
-            respond(json_response(200, {{"items", *qs}}));
+            // ?lang= or Accept-Language: the question texts and option labels in that language,
+            // as GET of the consultation gives them.
+            auto choice = choose_language(api, ctx, rec->id);
+            if (!choice) return respond(language_query_problem(choice.error()));
+            HttpResponse res;
+            nlohmann::json body = {{"items", *qs}};
+            if (*choice) {
+              std::map<std::string, std::string> fallbacks;
+              if ((*choice)->translation) {
+                auto local = localise_questions(*qs, *(*choice)->translation, i18n::kDefaultLocale);
+                body = std::move(local.document);
+                fallbacks = std::move(local.fallbacks);
+              }
+              mark_language(body, res, **choice, fallbacks);
+            }
+            res.headers.emplace_back("Vary", "Accept-Language");
+            res.body = body.dump();
+            respond(std::move(res));
           });
 
   api.add("GET", "/api/v1/consultations/{id}/findings", staff, "",
@@ -460,6 +479,7 @@ void add_routes(Api::Impl& api) {
               return respond(problem(422, "invalid-answer", "Invalid answer", st.error().message, st.error().field));
             }
             s.answers = std::move(ctx.body["answers"]);
+            s.answers_text = s.answers.dump();  // here, on an I/O thread, rather than on the single writer
             if (!key.empty()) {
               s.idempotency_key = key;
               s.idempotency_scope = ctx.user.id == 0 ? "public" : "user:" + std::to_string(ctx.user.id);

@@ -232,6 +232,8 @@ void HttpServer::run(bool handle_signals) {
       guard.reset();
     });
   });
+  // Committed response submissions are answered on these I/O threads, not on the writer thread.
+  s.api.set_completion_executor([&s](std::function<void()> f) { asio::post(s.ioc, std::move(f)); });
   s.do_accept();
   std::vector<std::thread> pool;
   for (int i = 1; i < s.config.threads; ++i) {
@@ -243,6 +245,7 @@ void HttpServer::run(bool handle_signals) {
   s.ioc.run();
   for (auto& t : pool) t.join();
   watcher.join();
+  s.api.set_completion_executor(nullptr);
   s.api.shutdown();  // commit anything still queued (nothing acknowledged is lost)
 }
 

@@ -108,6 +108,44 @@ std::vector<Finding> language_findings(Api::Impl& api, const std::string& id, co
   return out;
 }
 
+Result<std::optional<LanguageChoice>> choose_language(Api::Impl& api, RequestContext& ctx, const std::string& id) {
+  std::string wanted;
+  if (auto it = ctx.query.find("lang"); it != ctx.query.end()) {
+    auto tag = i18n::canonical_tag(it->second, "lang");
+    if (!tag) return tag.error();
+    wanted = *tag;
+  } else {
+    wanted = ctx.request.accept_language;
+  }
+  if (wanted.empty()) return std::optional<LanguageChoice>();
+  auto list = api.store.list_translations(id);
+  if (!list) return list.error();
+  LanguageChoice c;
+  c.available = {std::string(i18n::kDefaultLocale)};
+  for (const auto& t : *list) c.available.push_back(t.lang);
+  c.lang = i18n::negotiate_language(wanted, c.available);
+  for (auto& t : *list) {
+    if (t.lang == c.lang) c.translation = std::move(t.document);
+  }
+  return std::optional<LanguageChoice>(std::move(c));
+}
+
+HttpResponse language_query_problem(const Error& e) {
+  if (e.code != ErrorCode::kInvalidArgument) return error_response(e);
+  return problem(400, "invalid-query", "Invalid query parameter", e.message, "?lang");
+}
+
+void mark_language(nlohmann::json& body, HttpResponse& res, const LanguageChoice& c,
+                   const std::map<std::string, std::string>& fallbacks) {
+  nlohmann::json field_lang = nlohmann::json::object();
+  for (const auto& [pointer, lang] : fallbacks) field_lang[pointer] = lang;
+  body["lang"] = c.lang;
+  body["dir"] = i18n::html_dir(c.lang);
+  body["field_lang"] = field_lang;
+  body["languages_available"] = c.available;
+  res.headers.emplace_back("Content-Language", c.lang);
+}
+
 HttpResponse consultation_response(Api::Impl& api, RequestContext& ctx, const ConsultationRecord& rec) {
   nlohmann::json body = rec.to_json();
   auto meetings = api.store.list_meetings(rec.id);
@@ -115,33 +153,17 @@ HttpResponse consultation_response(Api::Impl& api, RequestContext& ctx, const Co
   body["meetings"] = nlohmann::json::array();
   for (const auto& m : *meetings) body["meetings"].push_back(meeting_json(m));
 
-  std::string wanted;
-  if (auto it = ctx.query.find("lang"); it != ctx.query.end()) {
-    auto tag = i18n::canonical_tag(it->second, "lang");
-    if (!tag) return problem(400, "invalid-query", "Invalid query parameter", tag.error().message, "?lang");
-    wanted = *tag;
-  } else {
-    wanted = ctx.request.accept_language;
-  }
+  auto choice = choose_language(api, ctx, rec.id);
+  if (!choice) return language_query_problem(choice.error());
   HttpResponse res;
-  if (!wanted.empty()) {
-    auto list = api.store.list_translations(rec.id);
-    if (!list) return error_response(list.error());
-    std::vector<std::string> available = {std::string(i18n::kDefaultLocale)};
-    for (const auto& t : *list) available.push_back(t.lang);
-    std::string chosen = i18n::negotiate_language(wanted, available);
-    nlohmann::json field_lang = nlohmann::json::object();
-    for (const auto& t : *list) {
-      if (t.lang != chosen) continue;
-      auto local = localise(body, t.document, i18n::kDefaultLocale);
+  if (*choice) {
+    std::map<std::string, std::string> fallbacks;
+    if ((*choice)->translation) {
+      auto local = localise(body, *(*choice)->translation, i18n::kDefaultLocale);
       body = std::move(local.document);
-      for (const auto& [pointer, lang] : local.fallbacks) field_lang[pointer] = lang;
+      fallbacks = std::move(local.fallbacks);
     }
-    body["lang"] = chosen;
-    body["dir"] = i18n::html_dir(chosen);
-    body["field_lang"] = field_lang;
-    body["languages_available"] = available;
-    res.headers.emplace_back("Content-Language", chosen);
+    mark_language(body, res, **choice, fallbacks);
   }
   res.headers.emplace_back("Vary", "Accept-Language");
   res.headers.emplace_back("ETag", "\"" + std::to_string(rec.version) + "\"");

@@ -243,6 +243,100 @@ TEST_F(OpenConsultation, ResponsesGetDistinctQuotableReferences) {
   EXPECT_EQ(*store->count_responses("c-1"), 3);
 }
 
+TEST(ResponseReference, SerialInCrockfordBase32ThenTwentyRandomBits) {
+  // Serial 1 is "0001"; 32 = 1*32 + 0 is "0010"; 1023 = 31*32 + 31 is "00ZZ"; 2^20 - 1 is the last
+  // four-digit serial "ZZZZ"; 2^20 = 1*32^4 needs five digits "10000".
+  const std::vector<std::pair<int64_t, std::string>> cases = {
+      {1, "TH-0001-"}, {32, "TH-0010-"}, {1023, "TH-00ZZ-"}, {1048575, "TH-ZZZZ-"}, {1048576, "TH-10000-"}};
+  for (const auto& [serial, prefix] : cases) {
+    std::string ref = response_reference(serial);
+    EXPECT_EQ(ref.substr(0, prefix.size()), prefix) << serial;
+    EXPECT_EQ(ref.size(), prefix.size() + 4) << ref;
+    EXPECT_EQ(ref.find_first_of("ILOU", 3), std::string::npos) << ref;
+    for (char c : ref.substr(prefix.size())) {
+      EXPECT_NE(std::string("0123456789ABCDEFGHJKMNPQRSTVWXYZ").find(c), std::string::npos) << ref;
+    }
+  }
+  // The last group is random: 50 references of one serial are not all alike (all alike by chance:
+  // 2^-980), and references sort in serial order (what keeps the reference index append-only).
+  std::set<std::string> tails;
+  for (int i = 0; i < 50; ++i) tails.insert(response_reference(7).substr(8));
+  EXPECT_GT(tails.size(), 1u);
+  EXPECT_LT(response_reference(31), response_reference(32));
+  EXPECT_LT(response_reference(99999), response_reference(100000));
+}
+
+TEST_F(OpenConsultation, ReferencesCarryTheResponseSerial) {
+  auto r = store->submit_responses({sub(), sub()});
+  auto more = store->submit_responses({sub()});
+  ASSERT_TRUE(r[0].ok() && r[1].ok() && more[0].ok());
+  EXPECT_EQ(r[0]->id, 1);
+  EXPECT_EQ(r[0]->reference.substr(0, 8), "TH-0001-");
+  EXPECT_EQ(r[1]->reference.substr(0, 8), "TH-0002-");
+  EXPECT_EQ(more[0]->id, 3);
+  EXPECT_EQ(more[0]->reference.substr(0, 8), "TH-0003-");
+  auto found = store->response_by_reference(more[0]->reference);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->id, 3);
+  // Answers serialised by the caller are stored as given.
+  ResponseSubmission pre = sub("", {{"q1", false}});
+  pre.answers_text = pre.answers.dump();
+  auto stored = store->submit_responses({pre});
+  ASSERT_TRUE(stored[0].ok());
+  EXPECT_EQ(store->response_by_reference(stored[0]->reference)->answers, (nlohmann::json{{"q1", false}}));
+}
+
+// The WAL header's checkpoint sequence number (big-endian at byte 12) goes up each time the WAL
+// restarts from the beginning of its file (SQLite's WAL file format).
+uint32_t wal_checkpoint_sequence(const std::string& db_path) {
+  std::FILE* f = std::fopen((db_path + "-wal").c_str(), "rb");
+  if (f == nullptr) return 0;
+  unsigned char h[16] = {};
+  size_t got = std::fread(h, 1, sizeof h, f);
+  std::fclose(f);
+  if (got < sizeof h) return 0;
+  return (uint32_t{h[12]} << 24) | (uint32_t{h[13]} << 16) | (uint32_t{h[14]} << 8) | uint32_t{h[15]};
+}
+
+TEST(SqliteStore, BusyWalIsCopiedInTheBackgroundAndRestarts) {
+  // Responses of ~3 KiB take about a page each: 12,000 of them are more than the 4,096 WAL frames
+  // after which this store checkpoints in the background.
+  TempDb db;
+  SqliteOptions o;
+  o.wal_checkpoint_frames = 4096;
+  auto store = open_ok(db.path(), o);
+  ASSERT_TRUE(store->create_consultation(doc("Parks", "2026-01-05", {"Abbey"}, {"parks"}), ev("c")).ok());
+  for (auto [from, to] : {std::pair{"draft", "scheduled"}, std::pair{"scheduled", "open"}}) {
+    ASSERT_TRUE(store->transition_consultation(TransitionRecord{"c-1", from, to, 0, {}, {}}).ok());
+  }
+  auto sub = [](const nlohmann::json& answers) {
+    ResponseSubmission s;
+    s.consultation_id = "c-1";
+    s.answers = answers;
+    return s;
+  };
+  const uint32_t seq0 = wal_checkpoint_sequence(db.path());
+  const nlohmann::json answers = {{"q1", true}, {"q2", std::string(3000, 'x')}};
+  for (int batch = 0; batch < 24; ++batch) {
+    std::vector<ResponseSubmission> b;
+    for (int i = 0; i < 500; ++i) b.push_back(sub(answers));
+    for (auto& r : store->submit_responses(std::move(b))) ASSERT_TRUE(r.ok());
+  }
+  // The background connection copies the WAL into the database file while the store is open
+  // (before, the file stayed at its first page until the store closed).
+  auto db_size = [&] { return std::filesystem::file_size(db.path()); };
+  for (int i = 0; i < 200 && db_size() < 20u * 1024 * 1024; ++i) usleep(50 * 1000);
+  EXPECT_GE(db_size(), 20u * 1024 * 1024);
+  // Once the WAL is wholly copied, the next transaction starts it again at the front of its file.
+  int extra = 0;
+  for (int i = 0; i < 100 && wal_checkpoint_sequence(db.path()) == seq0; ++i, ++extra) {
+    ASSERT_TRUE(store->submit_responses({sub({{"q1", true}})})[0].ok());
+    usleep(50 * 1000);
+  }
+  EXPECT_GT(wal_checkpoint_sequence(db.path()), seq0);
+  EXPECT_EQ(*store->count_responses("c-1"), 12000 + extra);
+}
+
 TEST_F(OpenConsultation, RetryWithSameIdempotencyKeyNeverCreatesASecondResponse) {
   auto first = store->submit_responses({sub("key-1")});
   ASSERT_TRUE(first[0].ok());

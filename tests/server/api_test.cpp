@@ -441,6 +441,24 @@ TEST_F(ApiTest, TranslationsArePutReadAndServedByLanguage) {
   EXPECT_FALSE(nlohmann::json::parse(call("GET", "/api/v1/consultations/c-1", Role::kOfficer).body).contains("lang"));
   EXPECT_EQ(call("GET", "/api/v1/consultations/c-1?lang=%21%21", Role::kOfficer).status, 400);
 
+  // GET …/questions serves the question texts and option labels the same way.
+  auto qs = call("GET", "/api/v1/consultations/c-1/questions?lang=cy", Role::kOfficer);
+  ASSERT_EQ(qs.status, 200) << qs.body;
+  auto qj = nlohmann::json::parse(qs.body);
+  EXPECT_EQ(header(qs, "Content-Language"), "cy");
+  EXPECT_EQ(qj["lang"], "cy");
+  EXPECT_EQ(qj["items"][0]["text"], "Pa ddiwrnod?");
+  EXPECT_EQ(qj["items"][0]["options"], nlohmann::json({"Saturday", "Sunday"}));  // still the answer values
+  EXPECT_EQ(qj["items"][0]["option_labels"], nlohmann::json({"Dydd Sadwrn", "Sunday"}));
+  EXPECT_EQ(qj["field_lang"], nlohmann::json({{"/items/0/option_labels/1", "en-GB"}}));
+  EXPECT_EQ(qj["languages_available"], nlohmann::json({"en-GB", "cy"}));
+  auto qneg = nlohmann::json::parse(call("GET", "/api/v1/consultations/c-1/questions", Role::kOfficer, "", "", "cy-GB").body);
+  EXPECT_EQ(qneg["items"][0]["text"], "Pa ddiwrnod?");
+  auto qplain = nlohmann::json::parse(call("GET", "/api/v1/consultations/c-1/questions", Role::kOfficer).body);
+  EXPECT_EQ(qplain["items"][0]["text"], "Which day?");
+  EXPECT_FALSE(qplain.contains("lang"));
+  EXPECT_EQ(call("GET", "/api/v1/consultations/c-1/questions?lang=%21%21", Role::kOfficer).status, 400);
+
   // Bad tags, English and content the consultation lacks are refused, and nothing changes.
   EXPECT_EQ(call("PUT", "/api/v1/consultations/c-1/translations/en-GB", Role::kOfficer, "{}").status, 400);
   EXPECT_EQ(call("PUT", "/api/v1/consultations/c-1/translations/x%20y", Role::kOfficer, "{}").status, 400);

@@ -2,6 +2,9 @@
 
 #include <pthread.h>
 
+#include <algorithm>
+#include <memory>
+
 namespace townhall {
 
 ResponseCommitter::ResponseCommitter(Store& store, size_t max_batch)
@@ -33,6 +36,11 @@ void ResponseCommitter::stop() {
   if (writer_.joinable()) writer_.join();
 }
 
+void ResponseCommitter::set_executor(Executor executor) {
+  std::lock_guard lock(mu_);
+  executor_ = std::move(executor);
+}
+
 uint64_t ResponseCommitter::batches() const {
   std::lock_guard lock(mu_);
   return batches_;
@@ -47,9 +55,11 @@ void ResponseCommitter::run() {
   pthread_setname_np(pthread_self(), "th-writer");
   std::vector<std::pair<ResponseSubmission, Callback>> work;
   std::vector<ResponseSubmission> batch;
+  Executor executor;
   for (;;) {
     {
       std::unique_lock lock(mu_);
+      executor = executor_;
       cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping and drained
       if (queue_.size() <= max_batch_) {
@@ -71,7 +81,24 @@ void ResponseCommitter::run() {
       ++batches_;
       submissions_ += n;
     }
-    for (size_t i = 0; i < work.size(); ++i) work[i].second(std::move(results[i]));
+    if (!executor) {
+      for (size_t i = 0; i < work.size(); ++i) work[i].second(std::move(results[i]));
+      work.clear();
+      continue;
+    }
+    // Hand the batch over in a few pieces, so that more than one of the executor's threads can
+    // answer its requests.
+    using Done = std::vector<std::pair<Callback, Result<StoredResponse>>>;
+    constexpr size_t kPiece = 16;
+    for (size_t first = 0; first < work.size(); first += kPiece) {
+      auto done = std::make_shared<Done>();
+      size_t last = std::min(work.size(), first + kPiece);
+      done->reserve(last - first);
+      for (size_t i = first; i < last; ++i) done->emplace_back(std::move(work[i].second), std::move(results[i]));
+      executor([done] {
+        for (auto& [callback, result] : *done) callback(std::move(result));
+      });
+    }
     work.clear();
   }
 }

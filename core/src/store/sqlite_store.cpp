@@ -3,6 +3,8 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -262,10 +264,13 @@ class SqliteStore final : public Store {
     db_.exec("PRAGMA foreign_keys=ON");
     // Checkpoints run on a background connection (see checkpoint_loop), not inside the commits of
     // this connection: an automatic checkpoint copies thousands of pages and fsyncs while every
-    // request waiting on that commit waits too. After the WAL is reset its file is trimmed to 64 MiB.
+    // request waiting on that commit waits too. After the WAL is reset its file is trimmed to
+    // 256 MiB (more than the default 32768 frames of 4 KiB at which it is checkpointed), so a
+    // restarted WAL rewrites blocks the file already has.
     db_.exec("PRAGMA wal_autocheckpoint=0");
-    db_.exec("PRAGMA journal_size_limit=67108864");
+    db_.exec("PRAGMA journal_size_limit=268435456");
     sqlite3_wal_hook(db_.getHandle(), &SqliteStore::on_wal_commit, this);
+    checkpoint_frames_ = std::max(1, options.wal_checkpoint_frames);
     checkpointer_ = std::thread([this, path, options] { checkpoint_loop(path, options); });
   }
 
@@ -864,7 +869,13 @@ class SqliteStore final : public Store {
       SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
       std::map<std::string, std::string> status_cache;
       std::string now = now_rfc3339_utc();
-      for (auto& s : batch) out.push_back(submit_one(s, now, status_cache));
+      // Ids are given here (as SQLite would: one above the largest) so each reference can carry
+      // its response's serial number; the write lock taken above makes them ours.
+      max_response_id_->reset();
+      max_response_id_->executeStep();
+      int64_t next_id = max_response_id_->getColumn(0).getInt64() + 1;
+      max_response_id_->reset();
+      for (auto& s : batch) out.push_back(submit_one(s, now, status_cache, next_id));
       tx.commit();
     } catch (const std::exception& e) {
       // The whole transaction rolled back: nothing in this batch was stored.
@@ -1468,8 +1479,9 @@ class SqliteStore final : public Store {
     if (insert_response_) return;
     insert_response_ = std::make_unique<SQLite::Statement>(
         db_,
-        "INSERT INTO responses(reference, consultation_id, channel, person_id, submitted_by, entered_by, "
-        "answers, created_at, language) VALUES (?,?,?,?,?,?,?,?,?)");
+        "INSERT INTO responses(id, reference, consultation_id, channel, person_id, submitted_by, entered_by, "
+        "answers, created_at, language) VALUES (?,?,?,?,?,?,?,?,?,?)");
+    max_response_id_ = std::make_unique<SQLite::Statement>(db_, "SELECT COALESCE(MAX(id), 0) FROM responses");
     insert_key_ = std::make_unique<SQLite::Statement>(
         db_, "INSERT INTO idempotency_keys(scope, key, request_hash, response_id, created_at) VALUES (?,?,?,?,?)");
     find_key_ = std::make_unique<SQLite::Statement>(
@@ -1479,7 +1491,7 @@ class SqliteStore final : public Store {
   }
 
   Result<StoredResponse> submit_one(ResponseSubmission& s, const std::string& now,
-                                    std::map<std::string, std::string>& status_cache) {
+                                    std::map<std::string, std::string>& status_cache, int64_t& next_id) {
     // Replays first: a retry after the consultation closed still gets its original answer.
     if (!s.idempotency_key.empty()) {
       find_key_->reset();
@@ -1525,31 +1537,35 @@ class SqliteStore final : public Store {
       StoredResponse r;
       // Text is bound without copying (bindNoCopy): every string below outlives the statement's
       // execution, and each use of the statement rebinds all of its parameters first.
-      const std::string answers_text = s.answers.dump();
+      // The caller may have serialised the answers already (off this writer thread).
+      const std::string answers_text = s.answers_text.empty() ? s.answers.dump() : std::move(s.answers_text);
+      r.id = next_id;
       for (int attempt = 0;; ++attempt) {
-        r.reference = new_response_reference();
+        r.reference = response_reference(r.id);
         auto& q = *insert_response_;
         q.reset();
         q.clearBindings();
-        q.bindNoCopy(1, r.reference);
-        q.bindNoCopy(2, s.consultation_id);
-        q.bindNoCopy(3, s.channel);
-        if (s.person_id) q.bind(4, *s.person_id);
-        if (s.submitted_by) q.bind(5, *s.submitted_by);
-        if (s.entered_by) q.bind(6, *s.entered_by);
-        q.bindNoCopy(7, answers_text);
-        q.bindNoCopy(8, now);
-        q.bindNoCopy(9, s.language);
+        q.bind(1, r.id);
+        q.bindNoCopy(2, r.reference);
+        q.bindNoCopy(3, s.consultation_id);
+        q.bindNoCopy(4, s.channel);
+        if (s.person_id) q.bind(5, *s.person_id);
+        if (s.submitted_by) q.bind(6, *s.submitted_by);
+        if (s.entered_by) q.bind(7, *s.entered_by);
+        q.bindNoCopy(8, answers_text);
+        q.bindNoCopy(9, now);
+        q.bindNoCopy(10, s.language);
         try {
           q.exec();
           break;
         } catch (const SQLite::Exception& e) {
           q.reset();
-          // A reference collision (1 in 2^40 per pair) gets a fresh reference; anything else fails.
+          // The serial makes a reference unique among new ones; a clash with an older, wholly
+          // random reference (databases from before serial references) gets fresh random digits.
           if (e.getExtendedErrorCode() != SQLITE_CONSTRAINT_UNIQUE || attempt >= 3) throw;
         }
       }
-      r.id = db_.getLastInsertRowid();
+      ++next_id;
       inserted = true;
       insert_response_->reset();
       if (!s.idempotency_key.empty()) {
@@ -1652,7 +1668,8 @@ class SqliteStore final : public Store {
   // Called by SQLite after every commit on db_ with the number of frames in the WAL.
   static int on_wal_commit(void* self, sqlite3* db, const char*, int frames) {
     auto* store = static_cast<SqliteStore*>(self);
-    if (frames >= kCheckpointFrames) {
+    store->wal_frames_.store(frames, std::memory_order_relaxed);
+    if (frames >= store->checkpoint_frames_) {
       {
         std::lock_guard lock(store->ckpt_mu_);
         store->ckpt_wanted_ = true;
@@ -1664,29 +1681,58 @@ class SqliteStore final : public Store {
     return SQLITE_OK;
   }
 
-  // A second connection that copies committed WAL frames into the database file (PASSIVE: it never
-  // blocks the writer). The WAL file restarts from its beginning once it is fully copied.
+  // A second connection that copies committed WAL frames into the database file, so that the WAL
+  // file restarts from its beginning (see checkpoint_and_restart).
   void checkpoint_loop(const std::string& path, SqliteOptions options) {
     std::unique_ptr<SQLite::Database> conn;
     try {
       conn = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX,
                                                 options.busy_timeout_ms);
+      // A connection learns that the file is in WAL mode only when it first reads it; until then
+      // every checkpoint on it is a no-op (it reports -1 frames), so read the journal mode now.
+      conn->exec("PRAGMA journal_mode");
     } catch (const std::exception&) {
       return;  // no background checkpoints; SQLite still checkpoints when the store closes
     }
+    int done_at = -1;  // the WAL's frame count when it was last wholly copied
     std::unique_lock lock(ckpt_mu_);
     while (!ckpt_stop_) {
       ckpt_cv_.wait_for(lock, std::chrono::seconds(1), [&] { return ckpt_stop_ || ckpt_wanted_; });
       if (ckpt_stop_) break;
       ckpt_wanted_ = false;
+      // Commits made before the last restart may have asked again: only a long WAL that has
+      // changed since the last complete checkpoint needs work.
+      int frames = wal_frames_.load(std::memory_order_relaxed);
+      if (frames < checkpoint_frames_ || frames == done_at) continue;
       lock.unlock();
-      int log = 0, copied = 0;
-      sqlite3_wal_checkpoint_v2(conn->getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+      done_at = checkpoint_and_restart(conn->getHandle());
       lock.lock();
     }
   }
 
-  static constexpr int kCheckpointFrames = 1000;
+  // Copies the WAL into the database while the writer goes on (PASSIVE passes never block it),
+  // pass after pass until what was appended meanwhile is short; then copies that short tail while
+  // holding the store mutex, i.e. with the writer paused between two transactions. The WAL is
+  // then wholly in the database, so the writer's next transaction restarts it at the beginning
+  // of its file. Without that last step a busy writer always stays ahead of the checkpoints, the
+  // WAL never restarts and grows for as long as the load lasts, and every page the writer
+  // appends costs the kernel a new block, zeroed, instead of a rewrite of a cached one.
+  // Returns the frame count the WAL had when it was wholly copied, -1 when it was not.
+  int checkpoint_and_restart(sqlite3* conn) {
+    int log = 0, copied = 0;
+    for (int pass = 0; pass < kMaxUnlockedPasses; ++pass) {
+      if (sqlite3_wal_checkpoint_v2(conn, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied) != SQLITE_OK) return -1;
+      if (copied < log) return -1;  // a reader still needs older frames: the WAL cannot restart yet
+      if (wal_frames_.load(std::memory_order_relaxed) - copied <= kTailFrames) break;
+    }
+    std::lock_guard writer(mu_);
+    if (sqlite3_wal_checkpoint_v2(conn, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied) != SQLITE_OK) return -1;
+    return copied == log ? log : -1;
+  }
+
+  // The copy of the WAL's last kTailFrames pauses the writer (once per checkpoint_frames_).
+  static constexpr int kTailFrames = 256;
+  static constexpr int kMaxUnlockedPasses = 4;
   static constexpr int kMaxWalFrames = 262144;
 
   std::mutex mu_;
@@ -1696,8 +1742,11 @@ class SqliteStore final : public Store {
   std::condition_variable ckpt_cv_;
   bool ckpt_wanted_ = false;
   bool ckpt_stop_ = false;
+  std::atomic<int> wal_frames_{0};  // frames in the WAL after the last commit on db_
+  int checkpoint_frames_ = 32768;    // SqliteOptions::wal_checkpoint_frames
   std::thread checkpointer_;
-  std::unique_ptr<SQLite::Statement> insert_response_, insert_key_, find_key_, find_response_, status_of_;
+  std::unique_ptr<SQLite::Statement> insert_response_, insert_key_, find_key_, find_response_, status_of_,
+      max_response_id_;
 };
 
 }  // namespace

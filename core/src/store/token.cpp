@@ -46,25 +46,32 @@ std::string new_bearer_token() {
 
 std::string hash_token(std::string_view token) { return sha256_hex(token); }
 
-std::string new_response_reference() {
+std::string response_reference(int64_t serial) {
   static const char* kCrockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  // References are drawn on the hot path: take them from a per-thread pool of kernel random bytes
-  // refilled 4 KiB at a time, instead of one system call per response.
+  // The random part is drawn on the hot path: take it from a per-thread pool of kernel random
+  // bytes refilled 4 KiB at a time, instead of one system call per response.
   thread_local char pool[4096];
   thread_local size_t used = sizeof pool;
-  if (used + 5 > sizeof pool) {
+  if (used + 3 > sizeof pool) {
     fill_random(pool, sizeof pool);
     used = 0;
   }
-  uint64_t v = 0;
-  for (size_t i = 0; i < 5; ++i) v = (v << 8) | static_cast<unsigned char>(pool[used + i]);
-  used += 5;
-  std::string chars;
-  for (int i = 0; i < 8; ++i) {
-    chars += kCrockford[v & 31U];
+  uint32_t r = 0;
+  for (size_t i = 0; i < 3; ++i) r = (r << 8) | static_cast<unsigned char>(pool[used + i]);
+  used += 3;
+  char serial_digits[16];
+  size_t n = 0;
+  auto v = static_cast<uint64_t>(serial < 0 ? 0 : serial);
+  do {
+    serial_digits[n++] = kCrockford[v & 31U];
     v >>= 5;
-  }
-  return "TH-" + chars.substr(0, 4) + "-" + chars.substr(4, 4);
+  } while (v != 0 || n < 4);
+  std::string out = "TH-";
+  out.reserve(3 + n + 5);
+  while (n > 0) out += serial_digits[--n];
+  out += '-';
+  for (int shift = 15; shift >= 0; shift -= 5) out += kCrockford[(r >> shift) & 31U];
+  return out;
 }
 
 }  // namespace townhall

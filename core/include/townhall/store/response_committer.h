@@ -6,15 +6,21 @@
 // Store::submit_responses and only then calls each submission's completion callback. A request is
 // therefore acknowledged only after the transaction holding it has committed.
 //
+// By default the callbacks run on the writer thread right after the commit. With an executor
+// (set_executor) the writer instead hands each committed batch over in a few closures and goes
+// straight back to writing: building and sending the answers, and freeing the batch, then happen
+// on the executor's threads (a server's I/O threads) in parallel with the next transaction.
+//
 // stop() refuses new work, commits everything already queued and joins the writer; the destructor
 // calls stop().
-// Thread-safety: submit() may be called from any thread. Callbacks run on the writer thread and
-// must not block (post the result back to your own executor).
+// Thread-safety: submit() and set_executor() may be called from any thread. Callbacks run on the
+// writer thread or on the executor and must not block (post the result back to your own executor).
 #pragma once
 
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -26,6 +32,7 @@ namespace townhall {
 class ResponseCommitter {
  public:
   using Callback = std::function<void(Result<StoredResponse>)>;
+  using Executor = std::function<void(std::function<void()>)>;
 
   explicit ResponseCommitter(Store& store, size_t max_batch = 1024);
   ~ResponseCommitter();
@@ -35,6 +42,9 @@ class ResponseCommitter {
   // Queues one submission. After stop() the callback is called at once with a kConflict error.
   void submit(ResponseSubmission submission, Callback done);
   void stop();
+  // Where callbacks run from the next batch on; an empty executor = on the writer thread. The
+  // executor must run every closure it is given (the requests wait for their callbacks).
+  void set_executor(Executor executor);
 
   // Transactions committed and submissions written so far (for diagnostics and benchmarks).
   uint64_t batches() const;
@@ -48,6 +58,7 @@ class ResponseCommitter {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::pair<ResponseSubmission, Callback>> queue_;
+  Executor executor_;
   bool stopping_ = false;
   uint64_t batches_ = 0, submissions_ = 0;
   std::thread writer_;

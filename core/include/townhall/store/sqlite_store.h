@@ -25,6 +25,11 @@ struct SqliteOptions {
   int busy_timeout_ms = 5000;
   // Apply migrations only up to this version (tests and staged upgrades); 0 = latest.
   int target_version = 0;
+  // A background connection checkpoints the WAL once it holds this many frames (pages) and then
+  // has it restart from the start of its file; the copy of the last few hundred frames briefly
+  // pauses the response writer. The default, 32768 frames (128 MiB of 4 KiB pages), is reached
+  // every second or two under a steady 20,000 responses/s (about one frame each).
+  int wal_checkpoint_frames = 32768;
 };
 
 // The newest schema version this build knows.

@@ -70,6 +70,9 @@ struct ResponseSubmission {
   std::optional<int64_t> submitted_by;  // user id of the caller (absent for anonymous)
   std::optional<int64_t> entered_by;    // officer who keyed in a paper/phone/face-to-face response
   nlohmann::json answers = nlohmann::json::object();
+  // answers.dump(), when the caller has made it already (the server does, on its I/O thread, so
+  // the single writer thread does not); empty = the store serialises `answers` itself.
+  std::string answers_text;
   std::string idempotency_key;    // empty = none
   std::string idempotency_scope;  // whose key it is ("user:3", "public")
   std::string request_hash;       // SHA-256 of the request body, to spot a reused key
@@ -221,7 +224,7 @@ class Store {
   // One page of a consultation's responses in the order they were stored; `total` counts them all.
   virtual Result<std::vector<StoredResponse>> list_responses(const std::string& consultation_id,
                                                              int64_t limit = 100, int64_t offset = 0) = 0;
-  // The response with this quotable reference ("TH-7K2M-Q9XD"), for enquiries by phone or letter.
+  // The response with this quotable reference ("TH-00A1-Q9XD"), for enquiries by phone or letter.
   virtual Result<StoredResponse> response_by_reference(const std::string& reference) = 0;
   virtual Result<int64_t> count_responses(const std::string& consultation_id) = 0;
 

@@ -76,6 +76,10 @@ class Api {
 
   // Stops taking response submissions and commits everything queued. Idempotent.
   void shutdown();
+  // Where the completions of committed response submissions run (see ResponseCommitter): the
+  // HTTP server passes its I/O threads while it runs, so the single writer thread only writes;
+  // empty (the default) = on the writer thread.
+  void set_completion_executor(std::function<void(std::function<void()>)> executor);
 
   struct Impl;
 
