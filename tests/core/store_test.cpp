@@ -425,6 +425,27 @@ TEST_F(OpenConsultation, IdempotencyKeysExpireAfterTheRetentionWindow) {
   EXPECT_EQ(*store->count_responses("c-1"), 3);
 }
 
+// Even after every key expired, a key written through another connection later is found: the
+// table never empties, so its row ids keep growing.
+TEST_F(OpenConsultation, KeyFromAnotherConnectionAfterEveryKeyExpiredIsHonoured) {
+  ASSERT_TRUE(store->submit_responses({sub("a"), sub("b")})[1].ok());
+  store.reset();
+  {
+    SQLite::Database raw(db.path(), SQLite::OPEN_READWRITE);
+    raw.exec("UPDATE idempotency_keys SET created_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-8 days')");
+  }
+  store = open_ok(db.path());
+  auto other = open_ok(db.path());
+  auto first = other->submit_responses({sub("c")});
+  ASSERT_TRUE(first[0].ok());
+  auto again = store->submit_responses({sub("c"), sub("a")});
+  ASSERT_TRUE(again[0].ok() && again[1].ok());
+  EXPECT_TRUE(again[0]->replayed);
+  EXPECT_EQ(again[0]->reference, first[0]->reference);
+  EXPECT_FALSE(again[1]->replayed);  // "a" expired
+  EXPECT_EQ(*store->count_responses("c-1"), 4);
+}
+
 // Keys stored under the schema before the append-only key table are carried over by the upgrade.
 TEST(SqliteStore, IdempotencyKeysSurviveTheUpgradeToTheKeyLog) {
   TempDb t;

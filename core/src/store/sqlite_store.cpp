@@ -1693,7 +1693,10 @@ class SqliteStore final : public Store {
       if (created >= cutoff) break;
       upto = row;
     }
-    if (upto == 0) return;
+    // The newest row always stays: an emptied table would hand out its row ids again from 1, and
+    // the rows another connection then wrote would hide below keys_.last_row.
+    upto = std::min(upto, keys_.last_row - 1);
+    if (upto <= 0) return;
     {
       SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
       SQLite::Statement del(db_, "DELETE FROM idempotency_keys WHERE id <= ?");
