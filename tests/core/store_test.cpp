@@ -356,6 +356,128 @@ TEST_F(OpenConsultation, RetryWithSameIdempotencyKeyNeverCreatesASecondResponse)
   EXPECT_EQ(*store->count_responses("c-1"), 2);
 }
 
+// Keys are looked up in memory; the index is rebuilt from the table when the file is opened again.
+TEST_F(OpenConsultation, IdempotencyKeysSurviveReopening) {
+  auto first = store->submit_responses({sub("key-1"), sub("key-2", {{"q1", false}})});
+  ASSERT_TRUE(first[0].ok() && first[1].ok());
+  store.reset();
+  store = open_ok(db.path());
+  auto again = store->submit_responses({sub("key-2", {{"q1", false}}), sub("key-1"), sub("key-1", {{"q1", false}})});
+  ASSERT_TRUE(again[0].ok()) << again[0].error().describe();
+  EXPECT_TRUE(again[0]->replayed);
+  EXPECT_EQ(again[0]->reference, first[1]->reference);
+  EXPECT_EQ(again[0]->answers, nlohmann::json({{"q1", false}}));
+  ASSERT_TRUE(again[1].ok());
+  EXPECT_TRUE(again[1]->replayed);
+  EXPECT_EQ(again[1]->reference, first[0]->reference);
+  ASSERT_FALSE(again[2].ok());  // the same key with a different body
+  EXPECT_EQ(again[2].error().code, ErrorCode::kConflict);
+  EXPECT_EQ(again[2].error().field, "Idempotency-Key");
+  EXPECT_EQ(*store->count_responses("c-1"), 2);
+  // The same key in another scope is another key.
+  auto other_scope = sub("key-1");
+  other_scope.idempotency_scope = "user:7";
+  auto r = store->submit_responses({other_scope});
+  ASSERT_TRUE(r[0].ok());
+  EXPECT_FALSE(r[0]->replayed);
+  EXPECT_EQ(*store->count_responses("c-1"), 3);
+}
+
+// A key written through another connection to the same file (a second process) is honoured too.
+TEST_F(OpenConsultation, IdempotencyKeyFromAnotherConnectionIsHonoured) {
+  auto other = open_ok(db.path());
+  auto first = other->submit_responses({sub("key-x")});
+  ASSERT_TRUE(first[0].ok());
+  auto again = store->submit_responses({sub("key-x")});
+  ASSERT_TRUE(again[0].ok()) << again[0].error().describe();
+  EXPECT_TRUE(again[0]->replayed);
+  EXPECT_EQ(again[0]->reference, first[0]->reference);
+  EXPECT_EQ(*store->count_responses("c-1"), 1);
+}
+
+// Keys older than the retention window are pruned when the file is opened; 0 keeps them for ever.
+TEST_F(OpenConsultation, IdempotencyKeysExpireAfterTheRetentionWindow) {
+  ASSERT_TRUE(store->submit_responses({sub("old"), sub("recent")})[0].ok());
+  store.reset();
+  {
+    SQLite::Database raw(db.path(), SQLite::OPEN_READWRITE);
+    // "old" was given 8 days ago, "recent" 6 days ago (dates written as the store writes them).
+    raw.exec("UPDATE idempotency_keys SET created_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-8 days') "
+             "WHERE key='old'");
+    raw.exec("UPDATE idempotency_keys SET created_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-6 days') "
+             "WHERE key='recent'");
+  }
+  SqliteOptions forever;
+  forever.idempotency_retention_days = 0;
+  store = open_ok(db.path(), forever);
+  EXPECT_TRUE(store->submit_responses({sub("old")})[0]->replayed);
+  store.reset();
+  store = open_ok(db.path());  // 7 days
+  {
+    SQLite::Database raw(db.path());
+    EXPECT_EQ(raw.execAndGet("SELECT COUNT(*) FROM idempotency_keys WHERE key='old'").getInt(), 0);
+    EXPECT_EQ(raw.execAndGet("SELECT COUNT(*) FROM idempotency_keys WHERE key='recent'").getInt(), 1);
+  }
+  auto r = store->submit_responses({sub("old"), sub("recent")});
+  ASSERT_TRUE(r[0].ok() && r[1].ok());
+  EXPECT_FALSE(r[0]->replayed);  // expired: a new response
+  EXPECT_TRUE(r[1]->replayed);
+  EXPECT_EQ(*store->count_responses("c-1"), 3);
+}
+
+// Even after every key expired, a key written through another connection later is found: the
+// table never empties, so its row ids keep growing.
+TEST_F(OpenConsultation, KeyFromAnotherConnectionAfterEveryKeyExpiredIsHonoured) {
+  ASSERT_TRUE(store->submit_responses({sub("a"), sub("b")})[1].ok());
+  store.reset();
+  {
+    SQLite::Database raw(db.path(), SQLite::OPEN_READWRITE);
+    raw.exec("UPDATE idempotency_keys SET created_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-8 days')");
+  }
+  store = open_ok(db.path());
+  auto other = open_ok(db.path());
+  auto first = other->submit_responses({sub("c")});
+  ASSERT_TRUE(first[0].ok());
+  auto again = store->submit_responses({sub("c"), sub("a")});
+  ASSERT_TRUE(again[0].ok() && again[1].ok());
+  EXPECT_TRUE(again[0]->replayed);
+  EXPECT_EQ(again[0]->reference, first[0]->reference);
+  EXPECT_FALSE(again[1]->replayed);  // "a" expired
+  EXPECT_EQ(*store->count_responses("c-1"), 4);
+}
+
+// Keys stored under the schema before the append-only key table are carried over by the upgrade.
+TEST(SqliteStore, IdempotencyKeysSurviveTheUpgradeToTheKeyLog) {
+  TempDb t;
+  const int before = sqlite_latest_schema_version() - 1;
+  std::string reference;
+  ResponseSubmission s;
+  s.consultation_id = "c-1";
+  s.answers = {{"q1", true}};
+  s.idempotency_key = "k";
+  s.idempotency_scope = "public";
+  s.request_hash = sha256_hex("body");
+  {
+    SqliteOptions o;
+    o.target_version = before;
+    auto old = open_ok(t.path(), o);
+    ASSERT_TRUE(old->create_consultation(doc("Parks", "2026-01-05", {}, {}), ev("c")).ok());
+    for (auto [from, to] : {std::pair{"draft", "scheduled"}, std::pair{"scheduled", "open"}}) {
+      ASSERT_TRUE(old->transition_consultation(TransitionRecord{"c-1", from, to, 0, {}, {}}).ok());
+    }
+    auto r = old->submit_responses({s, s});
+    ASSERT_TRUE(r[0].ok() && r[1].ok());
+    EXPECT_TRUE(r[1]->replayed);
+    reference = r[0]->reference;
+  }
+  auto upgraded = open_ok(t.path());
+  auto r = upgraded->submit_responses({s});
+  ASSERT_TRUE(r[0].ok()) << r[0].error().describe();
+  EXPECT_TRUE(r[0]->replayed);
+  EXPECT_EQ(r[0]->reference, reference);
+  EXPECT_EQ(*upgraded->count_responses("c-1"), 1);
+}
+
 TEST_F(OpenConsultation, ClosedConsultationRefusesResponsesButBatchMatesCommit) {
   ASSERT_TRUE(store->create_consultation(doc("Draft", "2026-01-05", {}, {}), ev("c")).ok());
   ResponseSubmission to_draft = sub();

@@ -7,13 +7,17 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <ctime>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <thread>
 #include <set>
+#include <unordered_map>
 
 #include "sqlite_panel.h"
 #include "townhall/store/token.h"
+#include "townhall/util/siphash.h"
 
 namespace townhall {
 namespace {
@@ -221,6 +225,23 @@ CREATE TABLE pages_member_tokens(
   created_at TEXT NOT NULL,
   PRIMARY KEY(kind, hash)) WITHOUT ROWID;
 CREATE INDEX pages_member_tokens_member ON pages_member_tokens(member_id);
+)SQL",
+      // 9 (post-ratio): idempotency keys become an append-only log in rowid order. Each new key was
+      // an insert at a random place of the (scope, key) B-tree, about one WAL page per response; now
+      // it lands on the table's last page. Lookups go to an index in memory built from this table
+      // at open (SqliteStore::load_keys), and keys older than the retention window are pruned.
+      R"SQL(
+CREATE TABLE idempotency_keys_v9(
+  id INTEGER PRIMARY KEY,
+  scope TEXT NOT NULL,
+  key TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  response_id INTEGER NOT NULL REFERENCES responses(id),
+  created_at TEXT NOT NULL);
+INSERT INTO idempotency_keys_v9(scope, key, request_hash, response_id, created_at)
+  SELECT scope, key, request_hash, response_id, created_at FROM idempotency_keys ORDER BY created_at, response_id;
+DROP TABLE idempotency_keys;
+ALTER TABLE idempotency_keys_v9 RENAME TO idempotency_keys;
 )SQL",
   };
   return m;
@@ -864,9 +885,22 @@ class SqliteStore final : public Store {
     std::vector<Result<StoredResponse>> out;
     out.reserve(batch.size());
     std::lock_guard lock(mu_);
+    if (keys_.enabled) {
+      try {
+        prune_keys_locked(false);
+      } catch (const std::exception&) {
+        // Pruning is housekeeping: the keys stay honoured, and the next batch tries again.
+      }
+    }
+    int64_t keys_before = -1;
+    batch_keys_.clear();
     try {
       prepare_hot();
       SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      if (keys_.enabled) {
+        load_new_keys_locked();  // keys another connection wrote since our last batch
+        keys_before = keys_.last_row;
+      }
       std::map<std::string, std::string> status_cache;
       std::string now = now_rfc3339_utc();
       // Ids are given here (as SQLite would: one above the largest) so each reference can carry
@@ -877,8 +911,12 @@ class SqliteStore final : public Store {
       max_response_id_->reset();
       for (auto& s : batch) out.push_back(submit_one(s, now, status_cache, next_id));
       tx.commit();
+      if (keys_.enabled && keys_.last_row > keys_before) note_key_second(now, keys_.last_row);
     } catch (const std::exception& e) {
-      // The whole transaction rolled back: nothing in this batch was stored.
+      // The whole transaction rolled back: nothing in this batch was stored, and the index forgets
+      // the keys it learnt from it.
+      for (const auto& [fp, row] : batch_keys_) forget_key(fp, row);
+      if (keys_before >= 0) keys_.last_row = keys_before;
       out.clear();
       for (size_t i = 0; i < batch.size(); ++i) out.push_back(io_error("cannot store response", e));
     }
@@ -1493,28 +1531,38 @@ class SqliteStore final : public Store {
   Result<StoredResponse> submit_one(ResponseSubmission& s, const std::string& now,
                                     std::map<std::string, std::string>& status_cache, int64_t& next_id) {
     // Replays first: a retry after the consultation closed still gets its original answer.
+    uint64_t fingerprint = 0;
     if (!s.idempotency_key.empty()) {
-      find_key_->reset();
-      find_key_->clearBindings();
-      find_key_->bindNoCopy(1, s.idempotency_scope);
-      find_key_->bindNoCopy(2, s.idempotency_key);
-      if (find_key_->executeStep()) {
-        std::string hash = find_key_->getColumn(0).getString();
-        int64_t rid = find_key_->getColumn(1).getInt64();
+      std::optional<std::pair<std::string, int64_t>> earlier;  // request hash, response id
+      if (keys_.enabled) {
+        fingerprint = key_fingerprint(s.idempotency_scope, s.idempotency_key);
+        earlier = find_key_in_index(s, fingerprint);
+      } else {
         find_key_->reset();
-        if (hash != s.request_hash) {
+        find_key_->clearBindings();
+        find_key_->bindNoCopy(1, s.idempotency_scope);
+        find_key_->bindNoCopy(2, s.idempotency_key);
+        if (find_key_->executeStep()) {
+          earlier.emplace(find_key_->getColumn(0).getString(), find_key_->getColumn(1).getInt64());
+        }
+        find_key_->reset();
+      }
+      if (earlier) {
+        if (earlier->first != s.request_hash) {
           return Error{ErrorCode::kConflict, "Idempotency-Key",
                        "this Idempotency-Key was already used for a different response"};
         }
         find_response_->reset();
-        find_response_->bind(1, rid);
-        find_response_->executeStep();
+        find_response_->bind(1, earlier->second);
+        if (!find_response_->executeStep()) {
+          find_response_->reset();
+          return Error{ErrorCode::kIo, "", "the response of this Idempotency-Key is missing"};
+        }
         StoredResponse r = row_to_response(*find_response_);
         find_response_->reset();
         r.replayed = true;
         return r;
       }
-      find_key_->reset();
     }
     auto it = status_cache.find(s.consultation_id);
     if (it == status_cache.end()) {
@@ -1578,6 +1626,13 @@ class SqliteStore final : public Store {
         k.bindNoCopy(5, now);
         k.exec();
         k.reset();
+        if (keys_.enabled) {
+          // Batch mates with the same key find it from here on; forgotten again if the batch fails.
+          const int64_t row = db_.getLastInsertRowid();
+          keys_.rows.emplace(fingerprint, row);
+          keys_.last_row = row;
+          batch_keys_.emplace_back(fingerprint, row);
+        }
       }
       r.consultation_id = s.consultation_id;
       r.channel = s.channel;
@@ -1596,6 +1651,145 @@ class SqliteStore final : public Store {
         return Error{ErrorCode::kInvalidArgument, "", std::string("response refused: ") + e.what()};
       }
       throw;
+    }
+  }
+
+  // ---- the in-memory idempotency-key index ------------------------------------------------------
+ public:
+  // At open, after the migrations: builds the index from the table and prunes expired keys.
+  Status init_keys(const SqliteOptions& options) {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Statement log_table(db_, "SELECT COUNT(*) FROM pragma_table_info('idempotency_keys') WHERE name='id'");
+      if (!log_table.executeStep() || log_table.getColumn(0).getInt() == 0) return Status::Ok();  // older schema
+      keys_.enabled = true;
+      keys_.sip = random_sip_key();
+      keys_.retention_days = std::max(0, options.idempotency_retention_days);
+      keys_.rows.reserve(1 << 16);
+      load_new_keys_locked();
+      prune_keys_locked(true);
+    } catch (const std::exception& e) {
+      return io_error("cannot load the idempotency keys", e);
+    }
+    return Status::Ok();
+  }
+
+ private:
+  uint64_t key_fingerprint(const std::string& scope, const std::string& key) {
+    fingerprint_buf_.assign(scope);
+    fingerprint_buf_.push_back('\n');
+    fingerprint_buf_.append(key);
+    return siphash24(keys_.sip, fingerprint_buf_);
+  }
+
+  // The request hash and response id stored with this submission's (scope, key), if any.
+  std::optional<std::pair<std::string, int64_t>> find_key_in_index(const ResponseSubmission& s, uint64_t fingerprint) {
+    auto [it, end] = keys_.rows.equal_range(fingerprint);
+    if (it == end) return std::nullopt;  // the common case: a new key, no database read at all
+    if (!key_row_) {
+      key_row_ = std::make_unique<SQLite::Statement>(
+          db_, "SELECT scope, key, request_hash, response_id FROM idempotency_keys WHERE id=?");
+    }
+    auto& q = *key_row_;
+    while (it != end) {
+      q.reset();
+      q.bind(1, it->second);
+      if (!q.executeStep()) {
+        it = keys_.rows.erase(it);
+        continue;
+      }
+      if (q.getColumn(0).getString() == s.idempotency_scope && q.getColumn(1).getString() == s.idempotency_key) {
+        std::pair<std::string, int64_t> found{q.getColumn(2).getString(), q.getColumn(3).getInt64()};
+        q.reset();
+        return found;
+      }
+      ++it;
+    }
+    q.reset();
+    return std::nullopt;
+  }
+
+  void forget_key(uint64_t fingerprint, int64_t row) {
+    auto [it, end] = keys_.rows.equal_range(fingerprint);
+    for (; it != end; ++it) {
+      if (it->second == row) {
+        keys_.rows.erase(it);
+        return;
+      }
+    }
+  }
+
+  void note_key_second(const std::string& created_at, int64_t row) {
+    // A clock stepping back joins the later second, so `seconds` stays in both orders.
+    if (!keys_.seconds.empty() && keys_.seconds.back().first >= created_at) {
+      keys_.seconds.back().second = row;
+    } else {
+      keys_.seconds.emplace_back(created_at, row);
+    }
+  }
+
+  // Adds the rows after keys_.last_row to the index: all of them at open, later the few that
+  // another connection (e.g. a CLI import) wrote since our last batch.
+  void load_new_keys_locked() {
+    if (!new_keys_) {
+      new_keys_ = std::make_unique<SQLite::Statement>(
+          db_, "SELECT id, scope, key, created_at FROM idempotency_keys WHERE id > ? ORDER BY id");
+    }
+    auto& q = *new_keys_;
+    q.reset();
+    q.bind(1, keys_.last_row);
+    while (q.executeStep()) {
+      const int64_t row = q.getColumn(0).getInt64();
+      fingerprint_buf_.assign(static_cast<const char*>(q.getColumn(1).getBlob()),
+                              static_cast<size_t>(q.getColumn(1).getBytes()));
+      fingerprint_buf_.push_back('\n');
+      fingerprint_buf_.append(static_cast<const char*>(q.getColumn(2).getBlob()),
+                              static_cast<size_t>(q.getColumn(2).getBytes()));
+      keys_.rows.emplace(siphash24(keys_.sip, fingerprint_buf_), row);
+      keys_.last_row = row;
+      const char* created = static_cast<const char*>(q.getColumn(3).getBlob());
+      const size_t created_len = static_cast<size_t>(q.getColumn(3).getBytes());
+      if (keys_.seconds.empty() || keys_.seconds.back().first.compare(0, std::string::npos, created, created_len) < 0) {
+        keys_.seconds.emplace_back(std::string(created, created_len), row);
+      } else {
+        keys_.seconds.back().second = row;
+      }
+    }
+    q.reset();
+  }
+
+  // Deletes the keys older than the retention window, from the table (its first rows) and from
+  // the index: at open, then at most once an hour before a batch.
+  void prune_keys_locked(bool now) {
+    if (keys_.retention_days <= 0 || keys_.seconds.empty()) return;
+    const auto t = std::chrono::steady_clock::now();
+    if (!now && t - keys_.last_prune < std::chrono::hours(1)) return;
+    keys_.last_prune = t;
+    std::time_t cut = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()) -
+                      static_cast<std::time_t>(keys_.retention_days) * 86400;
+    std::tm tm{};
+    gmtime_r(&cut, &tm);
+    char cutoff[32];
+    std::strftime(cutoff, sizeof cutoff, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    int64_t upto = 0;
+    for (const auto& [created, row] : keys_.seconds) {
+      if (created >= cutoff) break;
+      upto = row;
+    }
+    // The newest row always stays: an emptied table would hand out its row ids again from 1, and
+    // the rows another connection then wrote would hide below keys_.last_row.
+    upto = std::min(upto, keys_.last_row - 1);
+    if (upto <= 0) return;
+    {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      SQLite::Statement del(db_, "DELETE FROM idempotency_keys WHERE id <= ?");
+      del.bind(1, upto);
+      del.exec();
+      tx.commit();
+    }
+    while (!keys_.seconds.empty() && keys_.seconds.front().second <= upto) keys_.seconds.pop_front();
+    for (auto it = keys_.rows.begin(); it != keys_.rows.end();) {
+      it = it->second <= upto ? keys_.rows.erase(it) : std::next(it);
     }
   }
 
@@ -1746,7 +1940,25 @@ class SqliteStore final : public Store {
   int checkpoint_frames_ = 32768;    // SqliteOptions::wal_checkpoint_frames
   std::thread checkpointer_;
   std::unique_ptr<SQLite::Statement> insert_response_, insert_key_, find_key_, find_response_, status_of_,
-      max_response_id_;
+      max_response_id_, key_row_, new_keys_;
+
+  // Recent idempotency keys in memory (schemas with the append-only idempotency_keys table): the
+  // SipHash of scope + "\n" + key (under a key drawn at open, so clients cannot aim at one
+  // bucket) -> the row holding it. A fingerprint match is confirmed against the row, so a
+  // collision costs one more row read, never a wrong answer; a missing row (pruned by another
+  // connection) drops the entry.
+  struct KeyIndex {
+    bool enabled = false;
+    SipKey sip;
+    std::unordered_multimap<uint64_t, int64_t> rows;
+    // (created_at, the last row written in that second), in row order: where pruning cuts.
+    std::deque<std::pair<std::string, int64_t>> seconds;
+    int64_t last_row = 0;  // the largest row id read or written
+    int retention_days = 7;
+    std::chrono::steady_clock::time_point last_prune;
+  } keys_;
+  std::vector<std::pair<uint64_t, int64_t>> batch_keys_;  // index entries added by the current batch
+  std::string fingerprint_buf_;
 };
 
 }  // namespace
@@ -1760,7 +1972,9 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, const 
   } catch (const std::exception& e) {
     return Error{ErrorCode::kIo, "", "cannot open database " + path + ": " + e.what()};
   }
-  if (auto st = store->migrate(options.target_version); !st) {
+  Status st = store->migrate(options.target_version);
+  if (st) st = store->init_keys(options);
+  if (!st) {
     Error err = st.error();
     err.message = path + ": " + err.message;
     return err;

@@ -4,6 +4,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
@@ -36,7 +38,21 @@ struct Compiled {
   valijson::Schema schema;
 };
 
+const Compiled& compiled_locked(std::string_view file_name);
+
+// Compiled schemas are never freed, so each thread keeps pointers to the ones it used and takes
+// the mutex only on its first use of a schema (no queueing on it in a server's request path).
 const Compiled& compiled(std::string_view file_name) {
+  thread_local std::vector<std::pair<std::string, const Compiled*>> seen;
+  for (const auto& [name, c] : seen) {
+    if (name == file_name) return *c;
+  }
+  const Compiled& c = compiled_locked(file_name);
+  seen.emplace_back(std::string(file_name), &c);
+  return c;
+}
+
+const Compiled& compiled_locked(std::string_view file_name) {
   static std::mutex mu;
   static std::map<std::string, std::unique_ptr<Compiled>, std::less<>> cache;
   std::lock_guard lock(mu);

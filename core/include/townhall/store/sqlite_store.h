@@ -30,6 +30,11 @@ struct SqliteOptions {
   // pauses the response writer. The default, 32768 frames (128 MiB of 4 KiB pages), is reached
   // every second or two under a steady 20,000 responses/s (about one frame each).
   int wal_checkpoint_frames = 32768;
+  // Idempotency keys are honoured for at least this many days after their response (Stripe keeps
+  // them 24 hours); older ones are pruned from the table and from the in-memory index at open and
+  // then about once an hour. 0 = keep them for ever. The index costs roughly 50 bytes of memory
+  // per key held, on top of SQLite's page cache.
+  int idempotency_retention_days = 7;
 };
 
 // The newest schema version this build knows.
