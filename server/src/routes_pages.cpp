@@ -914,7 +914,7 @@ void add_pages_routes(Api::Impl& api) {
   }));
   api.add("GET", "/{lang}/privacy", everyone(), "", page([](RequestContext&, const Localiser& loc) {
     return text_page(loc, 200, "privacy.title",
-                     {"privacy.who", "privacy.what", "privacy.why", "privacy.how_long", "privacy.rights"}, "/privacy");
+                     {"privacy.who", "privacy.what", "privacy.why", "privacy.how_long", "privacy.panel", "privacy.rights"}, "/privacy");
   }));
 }
 

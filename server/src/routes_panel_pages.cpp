@@ -249,16 +249,41 @@ void add_panel_pages_routes(Api::Impl& api) {
     return pages::text_page(loc, 200, "panel.check_email_title", {"panel.check_email"}, "/panel/check-email", false);
   }));
 
-  api.add("GET", "/{lang}/panel/sign-in/{token}", everyone(), "", page([&api](RequestContext& ctx, const Localiser& loc) {
-    const std::string& secret = ctx.params["token"];
-    auto member = secret.size() < 32 || secret.size() > 128
-                      ? Result<int64_t>(Error{ErrorCode::kNotFound, "", "no such link"})
-                      : api.store.member_token("sign_in", sign_in_hash(secret), pages::now_seconds(api), true);
-    if (!member) return pages::text_page(loc, 410, "error.link_expired", {"panel.sign_in_again"}, "/panel/sign-in");
-    HttpResponse r = pages::redirect("/" + loc.lang() + "/panel/me");
-    pages::start_member_session(api, *member, r);
-    return r;
-  }));
+  // A sign-in link opens a page with a button; only the button's POST uses the link up. Mail
+  // scanners and link previews fetch links with GET, and must not burn a resident's one-time link.
+  auto link_member = [&api](const std::string& secret, bool consume) {
+    return secret.size() < 32 || secret.size() > 128
+               ? Result<int64_t>(Error{ErrorCode::kNotFound, "", "no such link"})
+               : api.store.member_token("sign_in", sign_in_hash(secret), pages::now_seconds(api), consume);
+  };
+  auto link_expired = [](const Localiser& loc) {
+    return pages::text_page(loc, 410, "error.link_expired", {"panel.sign_in_again"}, "/panel/sign-in");
+  };
+
+  api.add("GET", "/{lang}/panel/sign-in/{token}", everyone(), "",
+          page([link_member, link_expired](RequestContext& ctx, const Localiser& loc) {
+            const std::string& secret = ctx.params["token"];
+            if (!link_member(secret, false)) return link_expired(loc);
+            auto session = pages::session_of(ctx.request);
+            PageOptions o;
+            o.title = loc.text("panel.sign_in_title");
+            o.rest_path = "/panel/sign-in";
+            return pages::with_session(
+                pages::render_page(loc, "panel_sign_in_confirm", {{"secret", secret}, {"csrf", pages::csrf_token(session)}}, o),
+                session);
+          }));
+
+  api.add("POST", "/{lang}/panel/sign-in/{token}", everyone(), "",
+          page([&api, posted_form, link_member, link_expired](RequestContext& ctx, const Localiser& loc) {
+            auto session = pages::session_of(ctx.request);
+            HttpResponse fail;
+            if (!posted_form(ctx, loc, session, fail)) return fail;
+            auto member = link_member(ctx.params["token"], true);
+            if (!member) return link_expired(loc);
+            HttpResponse r = pages::redirect("/" + loc.lang() + "/panel/me");
+            pages::start_member_session(api, *member, r);
+            return r;
+          }));
 
   api.add("GET", "/{lang}/panel/me", everyone(), "", page([&api, member_of](RequestContext& ctx, const Localiser& loc) {
     HttpResponse fail;

@@ -138,6 +138,7 @@ const std::map<std::string, std::set<std::string>>& expected_matrix() {
       {"POST /{lang}/panel/sign-in", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /{lang}/panel/check-email", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /{lang}/panel/sign-in/{token}", {"public", "panel_member", "officer", "governance", "admin"}},
+      {"POST /{lang}/panel/sign-in/{token}", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /{lang}/panel/me", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /{lang}/panel/me/facts/{key}", {"public", "panel_member", "officer", "governance", "admin"}},
       {"POST /{lang}/panel/me/facts/{key}", {"public", "panel_member", "officer", "governance", "admin"}},
