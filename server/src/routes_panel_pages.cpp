@@ -15,6 +15,7 @@
 #include "api_impl.h"
 #include "pages/page_kit.h"
 #include "townhall/i18n/locale.h"
+#include "townhall/i18n/text.h"
 #include "townhall/panel/member_data.h"
 #include "townhall/panel/member_import.h"
 #include "townhall/store/token.h"
@@ -26,6 +27,9 @@ using pages::Localiser;
 using pages::PageOptions;
 
 constexpr size_t kFactMaxLength = 200;
+// The personal details a member can change on the pages (people.data); other keys from an import
+// file are shown but changed only by the council.
+const std::vector<std::string> kPersonalFields = {"name", "email", "phone", "address"};
 
 std::string sign_in_hash(const std::string& secret) { return hash_token("panel-sign-in\n" + secret); }
 
@@ -63,7 +67,7 @@ nlohmann::json rows_of(const Localiser& loc, const nlohmann::json& object, const
   nlohmann::json rows = nlohmann::json::array();
   if (!object.is_object()) return rows;
   auto add = [&](const std::string& key) {
-    rows.push_back({{"label", label_html(loc, label_prefix, key)}, {"value", value_text(object[key])}});
+    rows.push_back({{"key", key}, {"label", label_html(loc, label_prefix, key)}, {"value", value_text(object[key])}});
   };
   for (const auto& key : first) {
     if (object.contains(key)) add(key);
@@ -107,7 +111,12 @@ nlohmann::json me_data(Api::Impl& api, const Localiser& loc, const nlohmann::jso
                          {"date", date_html(loc, r.value("created_at", ""))}});
   }
   nlohmann::json equality = rows_of(loc, held["equality_data"], "");
-  return {{"personal", rows_of(loc, held["member"]["personal"], "panel.field_", {"name", "email", "phone", "address"})},
+  nlohmann::json personal = rows_of(loc, held["member"]["personal"], "panel.field_", kPersonalFields);
+  for (auto& row : personal) {
+    const std::string key = row["key"];
+    row["changeable"] = std::find(std::begin(kPersonalFields), std::end(kPersonalFields), key) != std::end(kPersonalFields);
+  }
+  return {{"personal", personal},
           {"facts", facts},
           {"has_facts", !facts.empty()},
           {"equality", equality},
@@ -303,8 +312,9 @@ void add_panel_pages_routes(Api::Impl& api) {
   // Changing one fact. The form is a text box: lists are comma-separated, numbers stay numbers.
   auto fact_page = [](const Localiser& loc, const pages::Session& session, const std::string& key, const std::string& value,
                       const std::string& error_key) {
-    nlohmann::json d = {{"key", key}, {"label", label_html(loc, "panel.fact_", key)}, {"value", value},
-                        {"csrf", pages::csrf_token(session)}};
+    nlohmann::json d = {{"key", key},          {"label", label_html(loc, "panel.fact_", key)},
+                        {"value", value},      {"csrf", pages::csrf_token(session)},
+                        {"action", "facts/" + key}, {"fact", true}, {"input_type", "text"}};
     PageOptions o;
     o.title = loc.text(i18n::CatalogSet::builtin().format(i18n::kDefaultLocale, "panel.fact_" + key, {}) ? "panel.fact_" + key
                                                                                                           : "panel.me_title");
@@ -356,6 +366,83 @@ void add_panel_pages_routes(Api::Impl& api) {
             nf.valid_until = fact_validity(api).until(nf.key, nf.recorded_on);
             if (auto st = api.store.record_facts(m->id, {nf}, AuditEvent{"panel member " + std::to_string(m->id) + " (web pages)",
                                                                          "panel.facts", "panel_member", "", {}});
+                !st) {
+              throw std::runtime_error(st.error().message);
+            }
+            return pages::with_session(pages::redirect("/" + loc.lang() + "/panel/me"), post->session);
+          }));
+
+  // Changing one personal detail (name, email, phone, address): one text box, like a fact.
+  auto detail_page = [](const Localiser& loc, const pages::Session& session, const std::string& field,
+                        const std::string& value, const std::string& error_key) {
+    nlohmann::json d = {{"key", field},
+                        {"label", label_html(loc, "panel.field_", field)},
+                        {"value", value},
+                        {"csrf", pages::csrf_token(session)},
+                        {"action", "details/" + field},
+                        {"fact", false},
+                        {"input_type", field == "email" ? "email" : field == "phone" ? "tel" : "text"},
+                        {"autocomplete", field == "name"    ? "name"
+                                         : field == "email" ? "email"
+                                         : field == "phone" ? "tel"
+                                                            : "street-address"}};
+    PageOptions o;
+    o.title = loc.text("panel.field_" + field);
+    o.back = "/" + loc.lang() + "/panel/me";
+    o.rest_path = "/panel/me/details/" + field;
+    if (!error_key.empty()) {
+      pages::add_field_error(d, o, loc.html(error_key, {{"max", static_cast<int64_t>(kFactMaxLength)}}), "value");
+    }
+    return pages::with_session(pages::render_page(loc, "panel_fact", d, o), session);
+  };
+  auto known_field = [](const std::string& field) {
+    return std::find(kPersonalFields.begin(), kPersonalFields.end(), field) != kPersonalFields.end();
+  };
+
+  api.add("GET", "/{lang}/panel/me/details/{field}", everyone(), "",
+          page([member_of, detail_page, known_field](RequestContext& ctx, const Localiser& loc) {
+            HttpResponse fail;
+            auto m = member_of(ctx, loc, fail);
+            if (!m) return fail;
+            const std::string& field = ctx.params["field"];
+            if (!known_field(field)) return pages::not_found_page(loc.lang());
+            return detail_page(loc, pages::session_of(ctx.request), field, value_text(m->personal.value(field, nlohmann::json(""))), "");
+          }));
+
+  api.add("POST", "/{lang}/panel/me/details/{field}", everyone(), "",
+          page([&api, member_post, detail_page, known_field](RequestContext& ctx, const Localiser& loc) {
+            HttpResponse fail;
+            auto post = member_post(ctx, loc, fail);
+            if (!post) return fail;
+            const std::string& field = ctx.params["field"];
+            if (!known_field(field)) return pages::not_found_page(loc.lang());
+            std::string raw = pages::form_value(post->form, "value");
+            auto text = i18n::normalize_for_storage(raw, field);
+            std::string value = text ? *text : raw;
+            size_t b = value.find_first_not_of(" \t"), e = value.find_last_not_of(" \t");
+            value = b == std::string::npos ? "" : value.substr(b, e - b + 1);
+            std::string error_key;
+            if (!text) {
+              error_key = "error.enter_answer";
+            } else if (value.size() > kFactMaxLength) {
+              error_key = "error.too_long";
+            } else if (field == "email" && !plausible_email(value)) {
+              error_key = "error.email_invalid";  // the sign-in address: it cannot be blank
+            } else if (field == "name" && value.empty()) {
+              error_key = "error.enter_answer";
+            }
+            if (!error_key.empty()) return detail_page(loc, post->session, field, raw, error_key);
+            nlohmann::json personal = post->member.personal;
+            if (value.empty()) {
+              personal.erase(field);  // phone or address removed
+            } else {
+              personal[field] = value;
+            }
+            // The audit entry names the field, never the value (it is personal data).
+            if (auto st = api.store.update_person(post->member.person_id, personal,
+                                                  AuditEvent{"panel member " + std::to_string(post->member.id) + " (web pages)",
+                                                             "panel.details", "panel_member",
+                                                             std::to_string(post->member.id), {{"field", field}}});
                 !st) {
               throw std::runtime_error(st.error().message);
             }

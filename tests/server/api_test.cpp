@@ -142,6 +142,8 @@ const std::map<std::string, std::set<std::string>>& expected_matrix() {
       {"GET /{lang}/panel/me", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /{lang}/panel/me/facts/{key}", {"public", "panel_member", "officer", "governance", "admin"}},
       {"POST /{lang}/panel/me/facts/{key}", {"public", "panel_member", "officer", "governance", "admin"}},
+      {"GET /{lang}/panel/me/details/{field}", {"public", "panel_member", "officer", "governance", "admin"}},
+      {"POST /{lang}/panel/me/details/{field}", {"public", "panel_member", "officer", "governance", "admin"}},
       {"POST /{lang}/panel/sign-out", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /{lang}/panel/signed-out", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /{lang}/panel/me/delete", {"public", "panel_member", "officer", "governance", "admin"}},

@@ -455,6 +455,48 @@ TEST_F(PanelPagesTest, FactsAreChangedOnlineWithTheJoinFormsChecks) {
   EXPECT_EQ(f.channel, "online");
 }
 
+TEST_F(PanelPagesTest, PersonalDetailsAreChangedOnlineAndTheNewEmailSignsIn) {
+  auto m = add_member("ada@example.org");
+  sign_in("ada%40example.org");
+  auto me = call("GET", "/en-GB/panel/me");
+  ASSERT_EQ(me.status, 200);
+  EXPECT_NE(me.body.find(R"(href="/en-GB/panel/me/details/email")"), std::string::npos);
+  auto form = call("GET", "/en-GB/panel/me/details/email");
+  ASSERT_EQ(form.status, 200);
+  EXPECT_NE(form.body.find(R"(value="ada@example.org")"), std::string::npos);
+  EXPECT_NE(form.body.find(R"(type="email")"), std::string::npos);
+  std::string token = csrf_of(form.body);
+  EXPECT_EQ(call("GET", "/en-GB/panel/me/details/religion").status, 404);  // only name, email, phone, address
+  EXPECT_EQ(call("POST", "/en-GB/panel/me/details/email", "value=ada2%40example.org").status, 403);  // no CSRF token
+  auto bad = call("POST", "/en-GB/panel/me/details/email", "value=nope&csrf=" + token);
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_NE(bad.body.find(R"(<li><a href="#value">Enter an email address in the correct format, like name@example.com</a></li>)"),
+            std::string::npos);
+  auto blank_name = call("POST", "/en-GB/panel/me/details/name", "value=+&csrf=" + token);
+  EXPECT_EQ(blank_name.status, 422);
+  EXPECT_EQ(store->get_person(m.person_id)->personal_data["email"], "ada@example.org");  // nothing changed
+
+  auto ok = call("POST", "/en-GB/panel/me/details/email", "value=+ada.new%40example.org+&csrf=" + token);
+  EXPECT_EQ(ok.status, 303);
+  EXPECT_EQ(header(ok, "Location"), "/en-GB/panel/me");
+  // A phone number is added, then taken away again.
+  EXPECT_EQ(call("POST", "/en-GB/panel/me/details/phone", "value=020+7946+0000&csrf=" + token).status, 303);
+  EXPECT_EQ(store->get_person(m.person_id)->personal_data["phone"], "020 7946 0000");
+  EXPECT_EQ(call("POST", "/en-GB/panel/me/details/phone", "value=&csrf=" + token).status, 303);
+  auto person = store->get_person(m.person_id).value();
+  EXPECT_EQ(person.personal_data["email"], "ada.new@example.org");
+  EXPECT_FALSE(person.personal_data.contains("phone"));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'panel.details' AND detail NOT LIKE '%example.org%'"), 3);
+  // Sign-in links now go to the new address only.
+  cookie.clear();
+  member_cookie.clear();
+  const size_t mails = store->outbox()->size();
+  request_link("ada%40example.org");
+  EXPECT_EQ(store->outbox()->size(), mails);  // the old address gets nothing
+  sign_in("ada.new%40example.org");
+  EXPECT_EQ(store->outbox()->back().to, "ada.new@example.org");
+}
+
 TEST_F(PanelPagesTest, AKnownFactIsNotAskedAgainAndNewAnswersBecomeFacts) {
   nlohmann::json doc = {
       {"title", "Estate parking"},

@@ -407,6 +407,22 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
+  Status update_person(int64_t person_id, const nlohmann::json& personal_data, const AuditEvent& audit) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      SQLite::Statement q(db_, "UPDATE people SET data=? WHERE id=?");
+      q.bind(1, personal_data.dump());
+      q.bind(2, person_id);
+      if (q.exec() == 0) return not_found("person", std::to_string(person_id));
+      append_audit_locked(audit);
+      tx.commit();
+    } catch (const std::exception& e) {
+      return io_error("cannot update person", e);
+    }
+    return Status::Ok();
+  }
+
   Result<PersonRecord> get_person(int64_t person_id) override {
     std::lock_guard lock(mu_);
     try {

@@ -179,6 +179,8 @@ class Store {
   virtual Result<int64_t> add_person(const nlohmann::json& personal_data) = 0;
   virtual Status set_equality_data(int64_t person_id, const nlohmann::json& answers) = 0;
   virtual Result<PersonRecord> get_person(int64_t person_id) = 0;
+  // Replaces a person's personal data (name, email, phone, address, ...), with an audit entry.
+  virtual Status update_person(int64_t person_id, const nlohmann::json& personal_data, const AuditEvent& audit) = 0;
   // Erases the person's personal and equality data in one transaction; their responses stay, with
   // person_id set to NULL. The audit event (which must carry no personal data) is written with it.
   virtual Status erase_person(int64_t person_id, const AuditEvent& audit) = 0;
