@@ -71,6 +71,11 @@ void check_case(const Case& c, const LeximinOptions& options = {}, bool* decompo
   EXPECT_NEAR(std::accumulate(p.begin(), p.end(), 0.0), c.k, 1e-6);
   EXPECT_NEAR(std::accumulate(dist->weights.begin(), dist->weights.end(), 0.0), 1.0, 1e-9);
 
+  // Carathéodory's theorem: a point of the T-dimensional space of type marginals is a mixture of
+  // at most T + 1 of the panels, so no more are needed (a short support makes a public lottery
+  // over the panels simpler).
+  EXPECT_LE(dist->panels.size(), dist->types.members.size() + 1);
+
   // No panel in the support violates a quota (checked on concrete expansions of each type panel).
   for (const auto& tp : dist->panels) {
     EXPECT_TRUE(panel_is_valid(problem, expand_panel(dist->types, tp)));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <functional>
 #include <cstdlib>
 #include <cmath>
 #include <map>
@@ -37,6 +38,9 @@ struct PanelModel {
   size_t types = 0;
   struct Slack { size_t cat, value; int lo_var, hi_var; };
   std::vector<Slack> slacks;
+  // Every constraint over the type variables (slacks left out), in row order: lo <= sum x <= hi.
+  struct Row { std::vector<int> types; double lo, hi; };
+  std::vector<Row> rows;
 
   PanelModel(const SelectionProblem& p, const TypeModel& tm, bool slack = false, bool integer = true)
       : lp(make_coin_model()) {
@@ -46,6 +50,7 @@ struct PanelModel {
     std::vector<int> all(types);
     for (size_t t = 0; t < types; ++t) all[t] = static_cast<int>(t);
     lp->add_constraint(all, std::vector<double>(types, 1.0), p.k, p.k);
+    rows.push_back({all, static_cast<double>(p.k), static_cast<double>(p.k)});
     for (size_t c = 0; c < p.categories.size(); ++c) {
       const Category& cat = p.categories[c];
       for (size_t v = 0; v < cat.values.size(); ++v) {
@@ -53,6 +58,7 @@ struct PanelModel {
         for (size_t t = 0; t < types; ++t)
           if (p.people[static_cast<size_t>(tm.members[t][0])][c] == static_cast<int>(v)) vars.push_back(static_cast<int>(t));
         std::vector<double> ones(vars.size(), 1.0);
+        rows.push_back({vars, static_cast<double>(cat.min[v]), static_cast<double>(cat.max[v])});
         if (slack) {
           int lo = lp->add_variable(0, kLpInfinity, 1.0, true);
           int hi = lp->add_variable(0, kLpInfinity, 1.0, true);
@@ -67,6 +73,7 @@ struct PanelModel {
     }
     for (const auto& h : tm.households) {
       lp->add_constraint(h, std::vector<double>(h.size(), 1.0), 0, 1);
+      rows.push_back({h, 0.0, 1.0});
     }
     lp->set_maximize(false);
   }
@@ -219,6 +226,120 @@ class SwapSearch {
 };
 
 
+
+// Carathéodory decomposition of a point of the relaxation into panels. The residual r (expected
+// count per type still to be covered) with mass m (probability still to be placed) starts at pi
+// and 1. Each step finds an integer panel v on the smallest face of the relaxation containing r/m
+// (every bound and quota that r/m meets exactly, v meets exactly too) and gives it the largest
+// weight a that keeps (r - a v)/(m - a) in the relaxation. That makes at least one more bound or
+// quota exact, so the face shrinks every step and at most (types + rows) steps are needed, each
+// an LP (usually with an integral optimum) and rarely a MIP. The panel maximises the residual
+// probability of the people it takes, which tends to make a large. When the face holds no integer
+// panel (the relaxation is not always integral) it stops, and column generation continues from
+// the panels found.
+struct Caratheodory {
+  std::vector<TypePanel> panels;
+  std::vector<double> weights;  // absolute: they sum to 1 - mass_left
+  double mass_left = 1;
+  size_t mip_calls = 0;
+};
+
+Caratheodory caratheodory(const SelectionProblem& problem, const TypeModel& tm, const std::vector<double>& pi,
+                          const std::function<bool()>& stop, const std::function<void(const Caratheodory&)>& report) {
+  constexpr double kTight = 1e-9;  // absolute slack (in mass units) below which a bound counts as met exactly
+  const size_t T = tm.members.size();
+  PanelModel relaxed(problem, tm, /*slack=*/false, /*integer=*/false);
+  PanelModel exact(problem, tm);
+  const auto& rows = relaxed.rows;
+  std::vector<double> cap(T), r(T), w(T);
+  for (size_t t = 0; t < T; ++t) {
+    cap[t] = static_cast<double>(tm.members[t].size());
+    r[t] = pi[t] * cap[t];
+  }
+  Caratheodory out;
+  std::map<TypePanel, size_t> index;
+  double m = 1;
+  std::vector<double> row_r(rows.size());
+  std::vector<char> low(T), high(T), row_low(rows.size()), row_high(rows.size());
+  const size_t max_steps = 2 * (T + rows.size()) + 16;
+  for (size_t step = 0; step < max_steps && m > kTight; ++step) {
+    if (stop()) break;
+    for (size_t t = 0; t < T; ++t) {
+      low[t] = r[t] <= kTight;
+      high[t] = !low[t] && cap[t] * m - r[t] <= kTight;
+      const double lo = high[t] ? cap[t] : 0.0, hi = low[t] ? 0.0 : cap[t];
+      relaxed.lp->set_bounds(static_cast<int>(t), lo, hi);
+      exact.lp->set_bounds(static_cast<int>(t), lo, hi);
+      w[t] = std::max(0.0, r[t]) / (m * cap[t]);
+    }
+    for (size_t i = 0; i < rows.size(); ++i) {
+      double g = 0;
+      for (int t : rows[i].types) g += r[static_cast<size_t>(t)];
+      row_r[i] = g;
+      row_low[i] = g - rows[i].lo * m <= kTight;
+      row_high[i] = rows[i].hi * m - g <= kTight;
+      const double lo = row_high[i] ? rows[i].hi : rows[i].lo, hi = row_low[i] ? rows[i].lo : rows[i].hi;
+      relaxed.lp->set_row_bounds(static_cast<int>(i), lo, hi);
+      exact.lp->set_row_bounds(static_cast<int>(i), lo, hi);
+    }
+    for (size_t t = 0; t < T; ++t) relaxed.lp->set_cost(static_cast<int>(t), -w[t]);
+    if (relaxed.lp->solve() != LpStatus::kOptimal) break;
+    const auto x = relaxed.lp->values();
+    TypePanel v(T);
+    bool integral = true;
+    for (size_t t = 0; t < T && integral; ++t) {
+      const double rounded = std::round(x[t]);
+      integral = std::abs(x[t] - rounded) <= 1e-9;
+      v[t] = static_cast<int>(rounded);
+    }
+    if (!integral) {
+      ++out.mip_calls;
+      auto found = exact.solve(w, nullptr);
+      if (!found) break;
+      v = std::move(*found);
+    }
+    // The largest weight keeping the residual in the relaxation; bounds met exactly are met by v too.
+    double a = m;
+    for (size_t t = 0; t < T; ++t) {
+      if (!low[t] && v[t] > 0) a = std::min(a, r[t] / v[t]);
+      if (!high[t] && v[t] < cap[t]) a = std::min(a, (cap[t] * m - r[t]) / (cap[t] - v[t]));
+    }
+    for (size_t i = 0; i < rows.size(); ++i) {
+      double g = 0;
+      for (int t : rows[i].types) g += v[static_cast<size_t>(t)];
+      if (!row_low[i] && g > rows[i].lo) a = std::min(a, (row_r[i] - rows[i].lo * m) / (g - rows[i].lo));
+      if (!row_high[i] && g < rows[i].hi) a = std::min(a, (rows[i].hi * m - row_r[i]) / (rows[i].hi - g));
+    }
+    if (!(a > 0)) break;
+    for (size_t t = 0; t < T; ++t) r[t] -= a * v[t];
+    m -= a;
+    auto [it, fresh] = index.emplace(v, out.panels.size());
+    if (fresh) {
+      out.panels.push_back(std::move(v));
+      out.weights.push_back(a);
+    } else {
+      out.weights[it->second] += a;
+    }
+    out.mass_left = m;
+    report(out);
+  }
+  out.mass_left = std::max(0.0, m);
+  return out;
+}
+
+// A panel as a column of a restricted LP over panels: 1 in the convexity row and, for each type
+// on it, its share x_t / count_t of the type's people in the type's row.
+void add_panel_column(LpModel& lp, int conv_row, const std::vector<int>& type_row, const std::vector<double>& count,
+                      const TypePanel& p) {
+  std::vector<int> rows{conv_row};
+  std::vector<double> vals{1.0};
+  for (size_t t = 0; t < p.size(); ++t)
+    if (p[t] > 0) {
+      rows.push_back(type_row[t]);
+      vals.push_back(p[t] / count[t]);
+    }
+  lp.add_column(0, kLpInfinity, 0.0, rows, vals);
+}
 
 // The distribution's support, panel weights (normalised to sum 1) and per-person probabilities
 // from LP values p (one per panel; further entries are ignored).
@@ -397,14 +518,7 @@ Result<bool> relaxation_then_decompose(const SelectionProblem& problem, const Le
   auto add = [&](const TypePanel& p) {
     if (!known.insert(p).second) return false;
     panels.push_back(p);
-    std::vector<int> rows{conv_row};
-    std::vector<double> vals{1.0};
-    for (size_t t = 0; t < T; ++t)
-      if (p[t] > 0) {
-        rows.push_back(type_row[t]);
-        vals.push_back(p[t] / count[t]);
-      }
-    lp->add_column(0, kLpInfinity, 0.0, rows, vals);
+    add_panel_column(*lp, conv_row, type_row, count, p);
     return true;
   };
   auto over_time = [&] { return options.max_cpu_seconds > 0 && cpu_since(cpu_start) > options.max_cpu_seconds; };
@@ -413,6 +527,52 @@ Result<bool> relaxation_then_decompose(const SelectionProblem& problem, const Le
                  "LEXIMIN stopped at its CPU time limit while decomposing the relaxation's LEXIMIN (" +
                      std::to_string(panels.size()) + " panels)"};
   };
+
+  // Success: the mixture `weights` of `found` realises pi to within `shortfall`.
+  auto realised_as = [&](const std::vector<TypePanel>& found, const std::vector<double>& weights, double shortfall) {
+    dist.levels = levels;
+    dist.relaxation_decomposed = true;
+    dist.relaxation_shortfall = shortfall;
+    // A type the relaxation gives probability 0 is in no point of the relaxation (otherwise a
+    // small move towards that point would raise it and keep every other type positive), so in no
+    // panel either.
+    for (size_t t = 0; t < T; ++t)
+      if (pi[t] <= 0)
+        for (int p : tm.members[t]) dist.infeasible_people.push_back(p);
+    std::sort(dist.infeasible_people.begin(), dist.infeasible_people.end());
+    dist.panels_generated = found.size();
+    set_support(dist, found, weights, n);
+  };
+
+  // Carathéodory first; when it places all the probability, pi is realised and we are done.
+  {
+    const std::clock_t start = std::clock();
+    std::clock_t last = start;
+    prog.upper = 0;
+    auto cara = caratheodory(problem, tm, pi, over_time, [&](const Caratheodory& c) {
+      if (!options.progress || std::clock() - last <= CLOCKS_PER_SEC) return;
+      last = std::clock();
+      prog.lower = -c.mass_left;
+      prog.panels = c.panels.size();
+      prog.mip_seconds = dist.mip_seconds + cpu_since(start);
+      options.progress(prog);
+    });
+    dist.mip_calls += cara.mip_calls;
+    dist.mip_seconds += cpu_since(start);
+    if (over_time()) return time_limit();
+    if (cara.mass_left <= 1e-9) {
+      std::vector<double> got(T, 0.0);
+      for (size_t j = 0; j < cara.panels.size(); ++j)
+        for (size_t t = 0; t < T; ++t) got[t] += cara.weights[j] * cara.panels[j][t] / count[t];
+      double shortfall = 0;
+      for (size_t t = 0; t < T; ++t) shortfall = std::max(shortfall, pi[t] - got[t]);
+      if (shortfall <= kDecomposeTol) {
+        realised_as(cara.panels, cara.weights, shortfall);
+        return true;
+      }
+    }
+    for (const auto& p : cara.panels) add(p);
+  }
 
   // Frank-Wolfe seeding: each panel maximises sum_t x_t (pi_t - avg_t) where avg is the average
   // of the panels so far, so the average moves towards pi.
@@ -511,20 +671,9 @@ Result<bool> relaxation_then_decompose(const SelectionProblem& problem, const Le
     seed = std::move(panels);
     return false;
   }
-  dist.levels = levels;
-  dist.relaxation_decomposed = true;
-  dist.relaxation_shortfall = std::max(0.0, -prog.lower);
-  // A type the relaxation gives probability 0 is in no point of the relaxation (otherwise a
-  // small move towards that point would raise it and keep every other type positive), so in no
-  // panel either.
-  for (size_t t = 0; t < T; ++t)
-    if (pi[t] <= 0)
-      for (int p : tm.members[t]) dist.infeasible_people.push_back(p);
-  std::sort(dist.infeasible_people.begin(), dist.infeasible_people.end());
-  dist.panels_generated = panels.size();
   auto values = lp->values();
   values.erase(values.begin());  // column 0 is z; the panels follow in order
-  set_support(dist, panels, values, n);
+  realised_as(panels, values, std::max(0.0, -prog.lower));
   return true;
 }
 }  // namespace
@@ -644,17 +793,7 @@ Result<PanelDistribution> column_generation_leximin(const SelectionProblem& prob
     if (fixed[t] < 0) type_row[t] = lp->add_constraint({z}, {-1.0}, 0.0, kLpInfinity);
     else type_row[t] = lp->add_constraint({}, {}, fixed[t], kLpInfinity);
   }
-  auto add_panel_column = [&](const TypePanel& p) {
-    std::vector<int> rows{conv_row};
-    std::vector<double> vals{1.0};
-    for (size_t t = 0; t < T; ++t)
-      if (p[t] > 0) {
-        rows.push_back(type_row[t]);
-        vals.push_back(p[t] / count[t]);
-      }
-    lp->add_column(0, kLpInfinity, 0.0, rows, vals);
-  };
-  for (const auto& p : panels) add_panel_column(p);
+  for (const auto& p : panels) add_panel_column(*lp, conv_row, type_row, count, p);
   std::set<TypePanel> known(panels.begin(), panels.end());
 
   size_t people_fixed = dist.infeasible_people.size();
@@ -723,7 +862,7 @@ Result<PanelDistribution> column_generation_leximin(const SelectionProblem& prob
       auto add = [&](const TypePanel& cand) {
         if (panel_value(cand, w) > threshold && known.insert(cand).second) {
           panels.push_back(cand);
-          add_panel_column(cand);
+          add_panel_column(*lp, conv_row, type_row, count, cand);
           ++added;
         }
       };

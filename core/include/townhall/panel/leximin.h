@@ -34,7 +34,9 @@ namespace townhall::panel {
 struct LeximinProgress {
   // "relaxation": LEXIMIN levels of the LP relaxation (lower = upper = the level's value);
   // "decomposition": writing that vector as a mixture of panels (lower/upper bound the largest
-  // shortfall, <= 0; 0 means done); "levels": column-generation LEXIMIN over panels.
+  // shortfall, <= 0; 0 means done: first minus the probability not yet placed on panels by the
+  // Carathéodory steps, then, if those stop short, the column generation's bounds); "levels":
+  // column-generation LEXIMIN over panels.
   const char* phase = "levels";
   int level = 0;              // levels completed
   size_t people_fixed = 0;    // people whose probability is final
