@@ -7,6 +7,7 @@
 // email" page (whether or not the address is a member's). For a member, an email with the link
 // /{lang}/panel/sign-in/{secret} is written to the outbox; only a hash of the secret is stored,
 // and it works once, for kSignInLinkSeconds. Following it starts a member session (page_kit.h).
+// While kSignInLinksOutstanding unused links are live, no further link is sent (same page).
 // Every form carries the th_session CSRF token and works without JavaScript.
 #include <algorithm>
 #include <iostream>
@@ -239,7 +240,13 @@ void add_panel_pages_routes(Api::Impl& api) {
             std::string email = pages::form_value(*form, "email");
             if (!plausible_email(email)) return sign_in_page(loc, session, email, true);
             // The same page follows whether or not the address is a member's (no membership oracle).
-            if (auto m = api.store.member_by_email(email)) {
+            auto m = api.store.member_by_email(email);
+            auto outstanding = m ? api.store.live_member_tokens("sign_in", m->id, pages::now_seconds(api)) : Result<int64_t>(0);
+            if (!outstanding) throw std::runtime_error(outstanding.error().message);
+            if (m && *outstanding >= pages::kSignInLinksOutstanding) {
+              std::cout << "townhall: panel sign-in link for member " << m->id << " not sent: "
+                        << *outstanding << " unused links already outstanding" << std::endl;
+            } else if (m) {
               std::string secret = new_bearer_token();
               MemberToken t{"sign_in", sign_in_hash(secret), m->id, pages::now_seconds(api) + pages::kSignInLinkSeconds};
               if (auto st = api.store.put_member_token(t); !st) throw std::runtime_error(st.error().message);

@@ -408,6 +408,34 @@ TEST_F(PanelPagesTest, SignInLinksAreEmailedOnlyToMembersWorkOnceAndExpire) {
   EXPECT_EQ(header(expired, "Location"), "/en-GB/panel/sign-in");
 }
 
+// Anyone can type a member's address into the sign-in page; repeating it must not flood the
+// member's inbox. While 3 unused links are live no further email is sent, and the page is the
+// same (it reveals nothing); a link used or expired makes room again.
+TEST_F(PanelPagesTest, SignInEmailsStopWhileThreeUnusedLinksAreOutstanding) {
+  add_member("ada@example.org");
+  std::string first;
+  for (int i = 0; i < 3; ++i) {
+    std::string link = request_link("ada%40example.org");
+    ASSERT_FALSE(link.empty());
+    if (i == 0) first = link;
+    EXPECT_EQ(store->outbox()->size(), static_cast<size_t>(i + 1));
+  }
+  for (int i = 0; i < 5; ++i) request_link("ada%40example.org");  // same 303 to check-email (asserted inside)
+  EXPECT_EQ(store->outbox()->size(), 3u);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM pages_member_tokens WHERE kind = 'sign_in'"), 3);
+  std::string anonymous = cookie;
+  ASSERT_EQ(follow_link(first).status, 303);  // using one makes room for one more
+  cookie = anonymous;
+  member_cookie.clear();
+  request_link("ada%40example.org");
+  EXPECT_EQ(store->outbox()->size(), 4u);
+  request_link("ada%40example.org");
+  EXPECT_EQ(store->outbox()->size(), 4u);
+  clock += 30 * 60;  // all expired
+  request_link("ada%40example.org");
+  EXPECT_EQ(store->outbox()->size(), 5u);
+}
+
 TEST_F(PanelPagesTest, TheMePageShowsEverythingHeldWithProvenance) {
   auto m = add_member("ada@example.org", {fact("tenure", "Social rented")});
   ASSERT_TRUE(store->set_equality_data(m.person_id, {{"religion", "Quaker"}}).ok());

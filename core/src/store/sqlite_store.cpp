@@ -1080,6 +1080,20 @@ class SqliteStore final : public Store {
     }
   }
 
+  Result<int64_t> live_member_tokens(const std::string& kind, int64_t member_id, int64_t now) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Statement q(db_, "SELECT count(*) FROM pages_member_tokens WHERE kind=? AND member_id=? AND expires_at > ?");
+      q.bind(1, kind);
+      q.bind(2, member_id);
+      q.bind(3, now);
+      q.executeStep();
+      return q.getColumn(0).getInt64();
+    } catch (const std::exception& e) {
+      return io_error("cannot count sign-in tokens", e);
+    }
+  }
+
   Status delete_member_token(const std::string& kind, const std::string& hash) override {
     std::lock_guard lock(mu_);
     try {

@@ -109,6 +109,9 @@ HttpResponse with_session(HttpResponse response, const Session& session);
 // th_member cookie (HttpOnly, SameSite=Lax, Path=/, Max-Age = kMemberSessionSeconds); the store
 // keeps only its SHA-256 with an expiry (MemberToken "session"). It is not an API bearer token.
 inline constexpr int64_t kSignInLinkSeconds = 30 * 60;
+// At most this many unused sign-in links per member at a time; further requests send nothing
+// (the page is the same, so it reveals nothing) until one is used or expires.
+inline constexpr int64_t kSignInLinksOutstanding = 3;
 inline constexpr int64_t kMemberSessionSeconds = 8 * 60 * 60;
 // Unix seconds by the Api's clock (ApiOptions::now_seconds).
 int64_t now_seconds(const Api::Impl& api);

@@ -246,6 +246,9 @@ class Store {
   virtual Status put_member_token(const MemberToken& token) = 0;
   virtual Result<int64_t> member_token(const std::string& kind, const std::string& hash, int64_t now, bool consume) = 0;
   virtual Status delete_member_token(const std::string& kind, const std::string& hash) = 0;
+  // How many of this member's tokens of `kind` are live (unexpired, unused) on `now`: the sign-in
+  // page sends no more links while a few are outstanding, so nobody can flood a member's inbox.
+  virtual Result<int64_t> live_member_tokens(const std::string& kind, int64_t member_id, int64_t now) = 0;
   // The panel member with this email address in their personal data (ignoring case); kNotFound if none.
   virtual Result<panel::Member> member_by_email(const std::string& email) = 0;
 
