@@ -207,9 +207,6 @@ nlohmann::json question_data(const Localiser& loc, const std::string& id, const 
   const std::string type = q["type"];
   nlohmann::json d = {{"id", id},
                       {"number", std::to_string(index + 1)},
-                      {"question_of", loc.html("journey.question_of",
-                                               {{"number", static_cast<int64_t>(index + 1)},
-                                                {"total", static_cast<int64_t>(qs.size())}})},
                       {"text", shown["text"]},
                       {"required", q.value("required", false)},
                       {"is_text", type == "free_text"},
@@ -536,6 +533,17 @@ void add_pages_routes(Api::Impl& api) {
       if (auto k = known.find(qid(i)); k != known.end()) return k->second;
       return nullptr;
     }
+    // "Question n of N" counts only the questions this person is asked (plus `index` itself when
+    // a known one is opened to change it): the known ones are not questions to them.
+    std::pair<int64_t, int64_t> position(size_t index) const {
+      int64_t n = 0, total = 0;
+      for (size_t i = 0; i < cached->questions.size(); ++i)
+        if (!skipped(i) || i == index) {
+          ++total;
+          if (i <= index) ++n;
+        }
+      return {n, total};
+    }
     // The first question at or after `from` (0-based) to ask, or the number of questions if none.
     size_t next_asked(size_t from) const {
       while (from < cached->questions.size() && skipped(from)) ++from;
@@ -614,6 +622,8 @@ void add_pages_routes(Api::Impl& api) {
     nlohmann::json d = question_data(loc, j.rec.id, j.cached->questions, j.content, index, value, raw);
     d["csrf"] = pages::csrf_token(j.session);
     d["change"] = change;
+    const auto [number, total] = j.position(index);
+    d["question_of"] = loc.html("journey.question_of", {{"number", number}, {"total", total}});
     PageOptions o;
     o.title = j.content.questions[index]["text"].get<std::string>();
     o.rest_path = "/consultations/" + j.rec.id + "/questions/" + std::to_string(index + 1);
