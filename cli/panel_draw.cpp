@@ -78,7 +78,7 @@ int run_draw_command(const Args& a) {
     nlohmann::json detail = {{"consultation_id", r.consultation_id}, {"invited", rows.size()},
                              {"excluded", pool.excluded.size()}, {"seed", r.seed},
                              {"commitment", drawn->selection.commitment}, {"algorithm", drawn->selection.algorithm}};
-    if (auto st = (*store)->record_invitations(rows, AuditEvent{"cli", "panel.draw", "consultation", r.consultation_id, detail});
+    if (auto st = (*store)->record_invitations(rows, r.policy, AuditEvent{"cli", "panel.draw", "consultation", r.consultation_id, detail});
         !st) {
       return bad_input(st.error());
     }

@@ -260,7 +260,7 @@ void add_panel_routes(Api::Impl& api) {
             nlohmann::json detail = {{"consultation_id", cid}, {"invited", invite.size()},
                                      {"excluded", screen.excluded.size()}, {"policy", policy.describe()}};
             if (auto st = api.store.record_invitations(
-                    rows, AuditEvent{actor_of(ctx.user), "panel.invite", "consultation", cid, detail});
+                    rows, policy, AuditEvent{actor_of(ctx.user), "panel.invite", "consultation", cid, detail});
                 !st) {
               return respond(error_response(st.error()));
             }

@@ -81,7 +81,7 @@ HttpResponse draw(Api::Impl& api, const panel::DrawRequest& r, const User& user)
                            {"excluded", pool.excluded.size()}, {"exclusions", pool.exclusion_summary()},
                            {"seed", r.seed}, {"commitment", drawn->selection.commitment},
                            {"algorithm", drawn->selection.algorithm}};
-  if (auto st = api.store.record_invitations(rows, AuditEvent{actor_of(user), "panel.draw", "consultation", r.consultation_id, detail});
+  if (auto st = api.store.record_invitations(rows, r.policy, AuditEvent{actor_of(user), "panel.draw", "consultation", r.consultation_id, detail});
       !st) {
     return error_response(st.error());
   }

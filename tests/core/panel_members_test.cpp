@@ -128,12 +128,39 @@ TEST(PanelStore, ImportIsAllOrNothing) {
   EXPECT_EQ(db.store->list_members()->size(), 3u);
 }
 
+// The contact limit is enforced where invitations are written, in the same transaction, so an
+// invitation run and a draw for different consultations at the same time cannot together take a
+// member over it. Policy here: at most 2 invitations in any 30 days.
+TEST(PanelStore, InvitationsBeyondTheContactLimitAreRefusedAndNothingIsRecorded) {
+  TempDb db;
+  auto m = db.store->add_member(member("Ada"), ev("panel.join")).value();
+  auto other = db.store->add_member(member("Bo"), ev("panel.join")).value();
+  std::vector<std::string> cids;
+  for (const char* title : {"Parks", "Libraries", "Bins", "Roads"}) cids.push_back(open_consultation(*db.store, title, {kViewQ}));
+  const panel::ContactPolicy limit{2, 30};
+  ASSERT_TRUE(db.store->record_invitations({{m.id, cids[0], d("2026-03-01")}}, limit, ev("panel.invite")).ok());
+  ASSERT_TRUE(db.store->record_invitations({{m.id, cids[1], d("2026-03-20")}}, limit, ev("panel.draw")).ok());
+  // A third within 30 days of both (1 Mar + 29 days = 30 Mar is the last day that window covers).
+  auto third = db.store->record_invitations({{other.id, cids[2], d("2026-03-30")}, {m.id, cids[2], d("2026-03-30")}},
+                                            limit, ev("panel.invite"));
+  ASSERT_FALSE(third.ok());
+  EXPECT_EQ(third.error().code, ErrorCode::kConflict);
+  EXPECT_NE(third.error().message.find("member " + std::to_string(m.id)), std::string::npos) << third.error().message;
+  EXPECT_TRUE(db.store->member_invitations(other.id)->empty());  // nothing of the batch was recorded
+  // Repeating an invitation already recorded is not a new contact.
+  EXPECT_TRUE(db.store->record_invitations({{m.id, cids[1], d("2026-03-30")}}, limit, ev("panel.invite")).ok());
+  // On 31 March the 1 March invitation has left the window.
+  EXPECT_TRUE(db.store->record_invitations({{m.id, cids[2], d("2026-03-31")}}, limit, ev("panel.invite")).ok());
+  EXPECT_FALSE(db.store->record_invitations({{m.id, cids[3], d("2026-04-18")}}, limit, ev("panel.invite")).ok());
+  EXPECT_EQ(db.store->member_invitations(m.id)->size(), 3u);
+}
+
 TEST(PanelStore, ErasureRemovesPersonalDataAndFactsButKeepsAnswersWithoutTheLink) {
   TempDb db;
   auto m = db.store->add_member(member("Ada", {fact("tenure", "Owned", d("2026-01-10"))}), ev("panel.join")).value();
   auto other = db.store->add_member(member("Bo"), ev("panel.join")).value();
   std::string cid = open_consultation(*db.store, "Parks", {kViewQ});
-  ASSERT_TRUE(db.store->record_invitations({{m.id, cid, d("2026-02-01")}, {other.id, cid, d("2026-02-01")}}, ev("panel.invite")).ok());
+  ASSERT_TRUE(db.store->record_invitations({{m.id, cid, d("2026-02-01")}, {other.id, cid, d("2026-02-01")}}, {}, ev("panel.invite")).ok());
   ResponseSubmission s;
   s.consultation_id = cid;
   s.person_id = m.person_id;

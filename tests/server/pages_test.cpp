@@ -439,7 +439,7 @@ TEST_F(PanelPagesTest, SignInEmailsStopWhileThreeUnusedLinksAreOutstanding) {
 TEST_F(PanelPagesTest, TheMePageShowsEverythingHeldWithProvenance) {
   auto m = add_member("ada@example.org", {fact("tenure", "Social rented")});
   ASSERT_TRUE(store->set_equality_data(m.person_id, {{"religion", "Quaker"}}).ok());
-  ASSERT_TRUE(store->record_invitations({{m.id, id, *Date::parse("2026-02-01")}}, ev("panel.invite")).ok());
+  ASSERT_TRUE(store->record_invitations({{m.id, id, *Date::parse("2026-02-01")}}, {}, ev("panel.invite")).ok());
   ResponseSubmission s;
   s.consultation_id = id;
   s.person_id = m.person_id;

@@ -175,6 +175,31 @@ void insert_invitations(SQLite::Database& db, const std::vector<panel::Invitatio
   }
 }
 
+std::optional<Error> over_contact_limit(SQLite::Database& db, const std::vector<panel::Invitation>& invitations,
+                                        const panel::ContactPolicy& limit) {
+  SQLite::Statement repeat(db, "SELECT 1 FROM panel_invitations WHERE member_id=? AND consultation_id=?");
+  SQLite::Statement in_window(db, "SELECT count(*) FROM panel_invitations WHERE member_id=? AND sent_on>=? AND sent_on<=?");
+  for (const auto& inv : invitations) {
+    repeat.reset();
+    repeat.bind(1, inv.member_id);
+    repeat.bind(2, inv.consultation_id);
+    if (repeat.executeStep()) continue;
+    in_window.reset();
+    in_window.bind(1, inv.member_id);
+    in_window.bind(2, limit.window_start(inv.sent_on).iso());
+    in_window.bind(3, inv.sent_on.iso());
+    in_window.executeStep();
+    const int64_t sent = in_window.getColumn(0).getInt64();
+    if (sent >= limit.max_invitations) {
+      return Error{ErrorCode::kConflict, "member_id",
+                   "member " + std::to_string(inv.member_id) + " has had " + std::to_string(sent) +
+                       " invitation(s) already; one more would break the contact limit (" + limit.describe() +
+                       "); no invitations were recorded"};
+    }
+  }
+  return std::nullopt;
+}
+
 std::vector<panel::Invitation> invitations_where(SQLite::Database& db, const std::string& where,
                                                  const std::string& arg) {
   std::vector<panel::Invitation> out;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "townhall/error.h"
+#include "townhall/panel/contact_policy.h"
 #include "townhall/panel/member.h"
 
 namespace townhall::sqlite_panel {
@@ -26,6 +27,10 @@ std::vector<panel::Fact> facts_of(SQLite::Database& db, int64_t member_id);
 std::vector<std::pair<int64_t, std::vector<panel::Fact>>> facts_of_all(SQLite::Database& db);
 void upsert_facts(SQLite::Database& db, int64_t member_id, const std::vector<panel::Fact>& facts);
 void insert_invitations(SQLite::Database& db, const std::vector<panel::Invitation>& invitations);
+// The first new invitation (not a repeat of member+consultation) that would give its member more
+// than `limit` allows in the window ending on its date, as a kConflict error; nothing if none.
+std::optional<Error> over_contact_limit(SQLite::Database& db, const std::vector<panel::Invitation>& invitations,
+                                        const panel::ContactPolicy& limit);
 std::vector<panel::Invitation> invitations_where(SQLite::Database& db, const std::string& where, const std::string& arg);
 // Erases a member; the caller checked that it exists.
 panel::Erasure erase(SQLite::Database& db, const panel::Member& m);

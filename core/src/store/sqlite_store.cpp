@@ -1319,10 +1319,12 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
-  Status record_invitations(const std::vector<panel::Invitation>& invitations, const AuditEvent& audit) override {
+  Status record_invitations(const std::vector<panel::Invitation>& invitations, const panel::ContactPolicy& limit,
+                            const AuditEvent& audit) override {
     std::lock_guard lock(mu_);
     try {
       SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      if (auto over = sqlite_panel::over_contact_limit(db_, invitations, limit)) return *over;
       sqlite_panel::insert_invitations(db_, invitations);
       append_audit_locked(audit);
       tx.commit();

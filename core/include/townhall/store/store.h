@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include "townhall/error.h"
+#include "townhall/panel/contact_policy.h"
 #include "townhall/panel/fact.h"
 #include "townhall/panel/member.h"
 #include "townhall/store/audit.h"
@@ -280,8 +281,12 @@ class Store {
   virtual Result<std::vector<std::pair<int64_t, std::vector<panel::Fact>>>> all_member_facts() = 0;
   // Inserts or replaces facts by key (the newest answer wins, with its own provenance).
   virtual Status record_facts(int64_t member_id, const std::vector<panel::Fact>& facts, const AuditEvent& audit) = 0;
-  // Records invitations in one transaction (a repeat of member+consultation is ignored).
-  virtual Status record_invitations(const std::vector<panel::Invitation>& invitations, const AuditEvent& audit) = 0;
+  // Records invitations in one transaction (a repeat of member+consultation is ignored). The
+  // contact limit is checked inside the same transaction, so two invitation runs or draws at once
+  // can never together take a member over it: if any new invitation would, nothing is recorded
+  // and the error (kConflict) names the member.
+  virtual Status record_invitations(const std::vector<panel::Invitation>& invitations, const panel::ContactPolicy& limit,
+                                    const AuditEvent& audit) = 0;
   // Invitations sent on or after `since` (all members); a member's own with member_invitations.
   virtual Result<std::vector<panel::Invitation>> invitations_since(Date since) = 0;
   virtual Result<std::vector<panel::Invitation>> member_invitations(int64_t member_id) = 0;
