@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <memory>
+#include <optional>
 
 #include "townhall/panel/lp_solver.h"
 
@@ -29,6 +30,17 @@ double panel_value(const TypePanel& x, const std::vector<double>& w) {
   for (size_t t = 0; t < x.size(); ++t)
     if (x[t]) v += w[t] * x[t];
   return v;
+}
+
+// The LP solution's first `types` values as a panel, when they are all integers (within 1e-9).
+std::optional<TypePanel> integral_panel(const std::vector<double>& x, size_t types) {
+  TypePanel panel(types);
+  for (size_t t = 0; t < types; ++t) {
+    const double r = std::round(x[t]);
+    if (std::abs(x[t] - r) > 1e-9) return std::nullopt;
+    panel[t] = static_cast<int>(r);
+  }
+  return panel;
 }
 
 // Integer model over type counts: sum x = k, quota bounds, at most one per shared household.
@@ -126,15 +138,8 @@ class Pricer {
     if (relaxed_.lp->solve() == LpStatus::kOptimal) {
       out.bound = -relaxed_.lp->objective();
       if (threshold > -kLpInfinity && out.bound <= threshold) return out;
-      auto x = relaxed_.lp->values();
-      TypePanel panel(T);
-      bool integral = true;
-      for (size_t t = 0; t < T && integral; ++t) {
-        const double r = std::round(x[t]);
-        integral = std::abs(x[t] - r) <= 1e-9;
-        panel[t] = static_cast<int>(r);
-      }
-      if (integral && panel_value(panel, w) > threshold) {
+      auto panel = integral_panel(relaxed_.lp->values(), T);
+      if (panel && panel_value(*panel, w) > threshold) {
         out.panel = std::move(panel);
         return out;
       }
@@ -284,14 +289,8 @@ Caratheodory caratheodory(const SelectionProblem& problem, const TypeModel& tm, 
     }
     for (size_t t = 0; t < T; ++t) relaxed.lp->set_cost(static_cast<int>(t), -w[t]);
     if (relaxed.lp->solve() != LpStatus::kOptimal) break;
-    const auto x = relaxed.lp->values();
-    TypePanel v(T);
-    bool integral = true;
-    for (size_t t = 0; t < T && integral; ++t) {
-      const double rounded = std::round(x[t]);
-      integral = std::abs(x[t] - rounded) <= 1e-9;
-      v[t] = static_cast<int>(rounded);
-    }
+    auto integral = integral_panel(relaxed.lp->values(), T);
+    TypePanel v = integral ? std::move(*integral) : TypePanel(T);
     if (!integral) {
       ++out.mip_calls;
       // Any integer panel on the face will do: the first CBC finds is taken (about 3x faster than
