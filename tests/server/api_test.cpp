@@ -257,6 +257,19 @@ TEST_F(ApiTest, RoutesMatchDecodedPathSegmentsOfTheirOwnLength) {
   EXPECT_TRUE(has_allow);
 }
 
+TEST_F(ApiTest, JsonContentTypeIsRecognisedInAnyCaseWithAUtf8Charset) {
+  // RFC 9110: media type and parameter names are case-insensitive, the charset value too.
+  for (const char* type : {"application/json", "Application/JSON", " application/json ", "application/json;charset=utf-8",
+                           "application/json; Charset=\"UTF-8\"", "application/json ; charset=utf-8 ; x=y",
+                           "application/json; boundary=x"}) {
+    EXPECT_EQ(call("POST", "/api/v1/consultations", Role::kOfficer, R"({"title":"Parks"})", type).status, 201) << type;
+  }
+  for (const char* type : {"application/jsonx", "application/json-seq", "text/json", "application/json; charset=utf-16",
+                           "application/json; charset=\"latin1\"", ""}) {
+    EXPECT_EQ(call("POST", "/api/v1/consultations", Role::kOfficer, R"({"title":"Parks"})", type).status, 415) << type;
+  }
+}
+
 TEST_F(ApiTest, PipelineRejectsBadRequestsWithProblemJsonAndWritesNothing) {
   const std::string ok_body = R"({"title":"Parks"})";
   auto r = call("GET", "/api/v1/nowhere");

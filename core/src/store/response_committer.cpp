@@ -13,17 +13,22 @@ ResponseCommitter::ResponseCommitter(Store& store, size_t max_batch)
 ResponseCommitter::~ResponseCommitter() { stop(); }
 
 void ResponseCommitter::submit(ResponseSubmission submission, Callback done) {
+  bool queued = false, was_empty = false;
   {
     std::lock_guard lock(mu_);
     if (!stopping_) {
-      bool was_empty = queue_.empty();
+      was_empty = queue_.empty();
       queue_.emplace_back(std::move(submission), std::move(done));
-      // The writer only sleeps on an empty queue, so only the first arrival needs to wake it.
-      if (was_empty) cv_.notify_one();
-      return;
+      queued = true;
     }
   }
-  done(Error{ErrorCode::kConflict, "", "the server is shutting down; submit again shortly"});
+  if (!queued) {
+    done(Error{ErrorCode::kConflict, "", "the server is shutting down; submit again shortly"});
+    return;
+  }
+  // The writer only sleeps on an empty queue, so only the first arrival needs to wake it; woken
+  // after the lock is released, it does not wake up only to block on the mutex again.
+  if (was_empty) cv_.notify_one();
 }
 
 void ResponseCommitter::stop() {
