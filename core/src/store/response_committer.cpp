@@ -69,12 +69,10 @@ void ResponseCommitter::run() {
         queue_.erase(queue_.begin(), cut);
       }
     }
-    batch.clear();
-    batch.reserve(work.size());
+    batch.clear();  // keeps its capacity: no allocation per batch once it has grown
     for (auto& w : work) batch.push_back(std::move(w.first));
     const size_t n = batch.size();
-    auto results = store_.submit_responses(std::move(batch));
-    batch = {};
+    auto results = store_.submit_responses_in_place(batch);
     // Counted before any callback runs (so whoever saw an answer sees its batch counted), without
     // taking the queue's lock again.
     batches_.fetch_add(1, std::memory_order_relaxed);
@@ -85,19 +83,27 @@ void ResponseCommitter::run() {
       continue;
     }
     // Hand the batch over in a few pieces, so that more than one of the executor's threads can
-    // answer its requests.
-    using Done = std::vector<std::pair<Callback, Result<StoredResponse>>>;
+    // answer its requests. The submissions go too: their memory was allocated on those threads
+    // and is freed there, not here (a free into another thread's malloc arena takes its lock).
+    struct Answer {
+      Callback callback;
+      Result<StoredResponse> result;
+      ResponseSubmission submission;
+    };
+    using Done = std::vector<Answer>;
     constexpr size_t kPiece = 16;
     for (size_t first = 0; first < work.size(); first += kPiece) {
       auto done = std::make_shared<Done>();
       size_t last = std::min(work.size(), first + kPiece);
       done->reserve(last - first);
-      for (size_t i = first; i < last; ++i) done->emplace_back(std::move(work[i].second), std::move(results[i]));
+      for (size_t i = first; i < last; ++i) {
+        done->push_back(Answer{std::move(work[i].second), std::move(results[i]), std::move(batch[i])});
+      }
       executor([done] {
-        for (auto& [callback, result] : *done) callback(std::move(result));
+        for (auto& a : *done) a.callback(std::move(a.result));
       });
     }
-    work.clear();
+    work.clear();  // moved from: frees nothing
   }
 }
 
