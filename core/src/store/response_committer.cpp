@@ -58,9 +58,9 @@ void ResponseCommitter::run() {
   for (;;) {
     {
       std::unique_lock lock(mu_);
-      executor = executor_;
       cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping and drained
+      executor = executor_;  // read after the wait: an executor set while the writer slept counts
       if (queue_.size() <= max_batch_) {
         work.swap(queue_);
       } else {
