@@ -112,16 +112,22 @@ bool is_valid_utf8(const std::string& text, size_t* bad_offset) {
 
 namespace {
 
-std::vector<std::string> split_path(std::string_view path) {
-  std::vector<std::string> out;
+// Calls f(segment) for each non-empty segment of `path` between slashes.
+template <class F>
+void for_each_segment(std::string_view path, F&& f) {
   size_t i = 0;
   while (i < path.size()) {
     if (path[i] == '/') { ++i; continue; }
     size_t j = path.find('/', i);
     if (j == std::string_view::npos) j = path.size();
-    out.emplace_back(path.substr(i, j - i));
+    f(path.substr(i, j - i));
     i = j;
   }
+}
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> out;
+  for_each_segment(path, [&](std::string_view seg) { out.emplace_back(seg); });
   return out;
 }
 
@@ -183,19 +189,40 @@ std::string trim(std::string s) {
   return s.substr(i);
 }
 
-// "application/json" or "application/json; charset=utf-8" (any case) are accepted.
-bool is_json_content_type(const std::string& value) {
-  std::string v = lower(value);
-  size_t semi = v.find(';');
-  if (trim(v.substr(0, semi)) != "application/json") return false;
-  if (semi == std::string::npos) return true;
-  std::string params = v.substr(semi + 1);
-  size_t cs = params.find("charset=");
-  if (cs == std::string::npos) return true;
-  std::string charset = trim(params.substr(cs + 8));
+std::string_view trim_view(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  return s;
+}
+
+char lower_ascii(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+
+// `text` equals the lower-case `lower_word`, ignoring the case of `text`.
+bool equals_lower(std::string_view text, std::string_view lower_word) {
+  return text.size() == lower_word.size() &&
+         std::equal(text.begin(), text.end(), lower_word.begin(), [](char a, char b) { return lower_ascii(a) == b; });
+}
+
+// "application/json" or "application/json; charset=utf-8" (any case) are accepted. Checked
+// without copies: every POST and PUT with a body comes through here.
+bool is_json_content_type(std::string_view value) {
+  size_t semi = value.find(';');
+  if (!equals_lower(trim_view(value.substr(0, semi)), "application/json")) return false;
+  if (semi == std::string_view::npos) return true;
+  std::string_view params = value.substr(semi + 1);
+  static constexpr std::string_view kCharset = "charset=";
+  size_t cs = std::string_view::npos;
+  for (size_t i = 0; i + kCharset.size() <= params.size(); ++i) {
+    if (equals_lower(params.substr(i, kCharset.size()), kCharset)) {
+      cs = i;
+      break;
+    }
+  }
+  if (cs == std::string_view::npos) return true;
+  std::string_view charset = trim_view(params.substr(cs + kCharset.size()));
   if (!charset.empty() && charset.front() == '"') charset = charset.substr(1, charset.find('"', 1) - 1);
   charset = charset.substr(0, charset.find(';'));
-  return trim(charset) == "utf-8";
+  return equals_lower(trim_view(charset), "utf-8");
 }
 
 }  // namespace
@@ -204,8 +231,11 @@ void Api::Impl::add(std::string method, std::string pattern, std::set<Role> role
                     Handler handler) {
   Route r;
   r.segments = split_path(pattern);
+  for (const auto& seg : r.segments) r.is_param.push_back(seg.size() > 2 && seg.front() == '{' && seg.back() == '}');
   r.info = RouteInfo{std::move(method), std::move(pattern), std::move(roles), std::move(body_schema)};
   r.handler = std::move(handler);
+  if (routes_by_length.size() <= r.segments.size()) routes_by_length.resize(r.segments.size() + 1);
+  routes_by_length[r.segments.size()].push_back(routes.size());
   routes.push_back(std::move(r));
 }
 
@@ -213,23 +243,34 @@ void Api::Impl::dispatch(const HttpRequest& req, Respond& respond) {
   std::string_view target = req.target;
   size_t qpos = target.find('?');
   std::string_view path = target.substr(0, qpos);
-  auto segs = split_path(path);
-  for (auto& s : segs) s = percent_decode(s, false);
+  // The path's segments, percent-decoded; views into the target unless a segment has an escape.
+  std::vector<std::string_view> segs;
+  segs.reserve(8);
+  std::vector<std::string> decoded;  // owns the decoded segments (reserved, so the views stay valid)
+  if (path.find('%') != std::string_view::npos) {
+    decoded.reserve(static_cast<size_t>(std::count(path.begin(), path.end(), '/')) + 1);
+  }
+  for_each_segment(path, [&](std::string_view seg) {
+    if (seg.find('%') == std::string_view::npos) return segs.push_back(seg);
+    decoded.push_back(percent_decode(seg, false));
+    segs.push_back(decoded.back());
+  });
 
   const Route* match = nullptr;
   std::map<std::string, std::string> params;
   std::vector<std::string> allowed;
-  auto is_param = [](const std::string& pat) { return pat.size() > 2 && pat.front() == '{' && pat.back() == '}'; };
-  for (const auto& r : routes) {
-    if (r.segments.size() != segs.size()) continue;
+  static const std::vector<size_t> kNoRoutes;
+  const auto& candidates = segs.size() < routes_by_length.size() ? routes_by_length[segs.size()] : kNoRoutes;
+  for (size_t index : candidates) {
+    const Route& r = routes[index];
     // Literal segments first; parameters are only collected for the route that matches.
     bool ok = true;
-    for (size_t i = 0; i < segs.size() && ok; ++i) ok = is_param(r.segments[i]) || r.segments[i] == segs[i];
+    for (size_t i = 0; i < segs.size() && ok; ++i) ok = r.is_param[i] || r.segments[i] == segs[i];
     if (!ok) continue;
     if (r.info.method == req.method || (req.method == "HEAD" && r.info.method == "GET")) {
       match = &r;
       for (size_t i = 0; i < segs.size(); ++i) {
-        if (is_param(r.segments[i])) params[r.segments[i].substr(1, r.segments[i].size() - 2)] = std::move(segs[i]);
+        if (r.is_param[i]) params[r.segments[i].substr(1, r.segments[i].size() - 2)] = std::string(segs[i]);
       }
       break;
     }

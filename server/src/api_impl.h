@@ -35,6 +35,7 @@ using Handler = std::function<void(RequestContext&, Respond&)>;
 struct Route {
   RouteInfo info;
   std::vector<std::string> segments;  // pattern split at '/'
+  std::vector<bool> is_param;         // segment i is a "{name}" parameter
   Handler handler;
 };
 
@@ -52,6 +53,9 @@ struct Api::Impl {
   ApiOptions options;
   ResponseCommitter committer;
   std::vector<Route> routes;
+  // Indexes into `routes` by number of path segments, in declaration order (a request is only
+  // compared with the routes of its own length).
+  std::vector<std::vector<size_t>> routes_by_length;
 
   std::mutex cache_mu;
   std::unordered_map<std::string, std::shared_ptr<const CachedConsultation>> cache;

@@ -7,6 +7,11 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <thread>
+#include <mutex>
+#include <functional>
+#include <deque>
+#include <condition_variable>
 #include <set>
 
 #include "townhall/responses/answers.h"
@@ -511,6 +516,64 @@ TEST_F(OpenConsultation, CommitterAcknowledgesOnlyCommittedResponses) {
   }
   EXPECT_EQ(ok.load(), 200);
   // Every acknowledged submission is in the file, seen through a fresh connection.
+  SQLite::Database raw(db.path());
+  EXPECT_EQ(raw.execAndGet("SELECT COUNT(*) FROM responses").getInt(), 150);
+}
+
+TEST_F(OpenConsultation, CommitterWithAnExecutorAnswersEachSubmissionOnceOnTheExecutorThread) {
+  // A one-thread executor, as the server's I/O threads are: closures queue up and run in order.
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<std::function<void()>> closures;
+  bool quit = false;
+  std::thread pool([&] {
+    std::unique_lock lock(mu);
+    for (;;) {
+      cv.wait(lock, [&] { return quit || !closures.empty(); });
+      if (closures.empty()) return;
+      auto f = std::move(closures.front());
+      closures.pop_front();
+      lock.unlock();
+      f();
+      lock.lock();
+    }
+  });
+  const auto pool_id = pool.get_id();
+  std::vector<int> calls(200, 0);
+  std::vector<std::string> references(200);
+  bool all_on_pool = true;
+  {
+    ResponseCommitter committer(*store, 16);
+    committer.set_executor([&](std::function<void()> f) {
+      {
+        std::lock_guard lock(mu);
+        closures.push_back(std::move(f));
+      }
+      cv.notify_one();
+    });
+    for (int i = 0; i < 200; ++i) {
+      // Keys k0..k149: the last 50 submissions retry the first 50 with the same body.
+      committer.submit(sub("k" + std::to_string(i % 150)), [&, i](Result<StoredResponse> r) {
+        all_on_pool = all_on_pool && std::this_thread::get_id() == pool_id;
+        ++calls[static_cast<size_t>(i)];
+        if (r.ok()) references[static_cast<size_t>(i)] = r->reference;
+      });
+    }
+    committer.stop();  // drains the queue; the answers are still on their way through the pool
+  }
+  {
+    std::lock_guard lock(mu);
+    quit = true;
+  }
+  cv.notify_one();
+  pool.join();
+  EXPECT_TRUE(all_on_pool);
+  for (int i = 0; i < 200; ++i) {
+    EXPECT_EQ(calls[static_cast<size_t>(i)], 1) << i;
+    EXPECT_FALSE(references[static_cast<size_t>(i)].empty()) << i;
+  }
+  for (int i = 150; i < 200; ++i) EXPECT_EQ(references[static_cast<size_t>(i)], references[static_cast<size_t>(i - 150)]) << i;
+  EXPECT_EQ(std::set<std::string>(references.begin(), references.end()).size(), 150u);
   SQLite::Database raw(db.path());
   EXPECT_EQ(raw.execAndGet("SELECT COUNT(*) FROM responses").getInt(), 150);
 }

@@ -224,6 +224,52 @@ TEST_F(ApiTest, OpenApiDocumentDescribesExactlyTheRoutes) {
   for (const auto& d : documented) EXPECT_TRUE(served.count(d)) << d << " is documented but not served";
 }
 
+TEST_F(ApiTest, RoutesMatchDecodedPathSegmentsOfTheirOwnLength) {
+  auto created = call("POST", "/api/v1/consultations", Role::kOfficer, R"({"title":"Parks"})");
+  ASSERT_EQ(created.status, 201);
+  const std::string id = nlohmann::json::parse(created.body)["id"];
+  std::string escaped_id = id;
+  escaped_id.replace(escaped_id.find('-'), 1, "%2D");  // "c%2D1" is "c-1"
+  // A percent-escape in a literal segment or a parameter matches as its decoded text, even in
+  // several segments of one path; empty segments are skipped.
+  for (const std::string& target : {"/api/v1/consult%61tions/" + escaped_id, "/api/v%31/consultations/" + escaped_id,
+                                   "//api/v1//consultations/" + id + "/"}) {
+    auto r = call("GET", target, Role::kOfficer);
+    EXPECT_EQ(r.status, 200) << target;
+    if (r.status == 200) {
+      EXPECT_EQ(nlohmann::json::parse(r.body)["id"], id) << target;
+    }
+  }
+  // Longer than every route, one segment short of one, and a literal that differs: 404.
+  EXPECT_EQ(call("GET", "/api/v1/consultations/" + id + "/a/b/c/d/e/f/g/h/i", Role::kOfficer).status, 404);
+  EXPECT_EQ(call("GET", "/api/v1", Role::kOfficer).status, 404);
+  EXPECT_EQ(call("GET", "/api/v2/consultations/" + id, Role::kOfficer).status, 404);
+  // The same path under another method: 405 naming the methods of every route of that path.
+  auto r = call("PATCH", "/api/v1/consult%61tions", Role::kOfficer);
+  EXPECT_EQ(r.status, 405);
+  bool has_allow = false;
+  for (auto& [k, v] : r.headers) {
+    if (k == "Allow") {
+      has_allow = true;
+      EXPECT_EQ(v, "GET, POST");
+    }
+  }
+  EXPECT_TRUE(has_allow);
+}
+
+TEST_F(ApiTest, JsonContentTypeIsRecognisedInAnyCaseWithAUtf8Charset) {
+  // RFC 9110: media type and parameter names are case-insensitive, the charset value too.
+  for (const char* type : {"application/json", "Application/JSON", " application/json ", "application/json;charset=utf-8",
+                           "application/json; Charset=\"UTF-8\"", "application/json ; charset=utf-8 ; x=y",
+                           "application/json; boundary=x"}) {
+    EXPECT_EQ(call("POST", "/api/v1/consultations", Role::kOfficer, R"({"title":"Parks"})", type).status, 201) << type;
+  }
+  for (const char* type : {"application/jsonx", "application/json-seq", "text/json", "application/json; charset=utf-16",
+                           "application/json; charset=\"latin1\"", ""}) {
+    EXPECT_EQ(call("POST", "/api/v1/consultations", Role::kOfficer, R"({"title":"Parks"})", type).status, 415) << type;
+  }
+}
+
 TEST_F(ApiTest, PipelineRejectsBadRequestsWithProblemJsonAndWritesNothing) {
   const std::string ok_body = R"({"title":"Parks"})";
   auto r = call("GET", "/api/v1/nowhere");

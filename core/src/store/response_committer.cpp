@@ -13,17 +13,22 @@ ResponseCommitter::ResponseCommitter(Store& store, size_t max_batch)
 ResponseCommitter::~ResponseCommitter() { stop(); }
 
 void ResponseCommitter::submit(ResponseSubmission submission, Callback done) {
+  bool queued = false, was_empty = false;
   {
     std::lock_guard lock(mu_);
     if (!stopping_) {
-      bool was_empty = queue_.empty();
+      was_empty = queue_.empty();
       queue_.emplace_back(std::move(submission), std::move(done));
-      // The writer only sleeps on an empty queue, so only the first arrival needs to wake it.
-      if (was_empty) cv_.notify_one();
-      return;
+      queued = true;
     }
   }
-  done(Error{ErrorCode::kConflict, "", "the server is shutting down; submit again shortly"});
+  if (!queued) {
+    done(Error{ErrorCode::kConflict, "", "the server is shutting down; submit again shortly"});
+    return;
+  }
+  // The writer only sleeps on an empty queue, so only the first arrival needs to wake it; woken
+  // after the lock is released, it does not wake up only to block on the mutex again.
+  if (was_empty) cv_.notify_one();
 }
 
 void ResponseCommitter::stop() {
@@ -41,15 +46,9 @@ void ResponseCommitter::set_executor(Executor executor) {
   executor_ = std::move(executor);
 }
 
-uint64_t ResponseCommitter::batches() const {
-  std::lock_guard lock(mu_);
-  return batches_;
-}
+uint64_t ResponseCommitter::batches() const { return batches_.load(std::memory_order_relaxed); }
 
-uint64_t ResponseCommitter::submissions() const {
-  std::lock_guard lock(mu_);
-  return submissions_;
-}
+uint64_t ResponseCommitter::submissions() const { return submissions_.load(std::memory_order_relaxed); }
 
 void ResponseCommitter::run() {
   pthread_setname_np(pthread_self(), "th-writer");
@@ -59,9 +58,9 @@ void ResponseCommitter::run() {
   for (;;) {
     {
       std::unique_lock lock(mu_);
-      executor = executor_;
       cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping and drained
+      executor = executor_;  // read after the wait: an executor set while the writer slept counts
       if (queue_.size() <= max_batch_) {
         work.swap(queue_);
       } else {
@@ -70,36 +69,41 @@ void ResponseCommitter::run() {
         queue_.erase(queue_.begin(), cut);
       }
     }
-    batch.clear();
-    batch.reserve(work.size());
+    batch.clear();  // keeps its capacity: no allocation per batch once it has grown
     for (auto& w : work) batch.push_back(std::move(w.first));
     const size_t n = batch.size();
-    auto results = store_.submit_responses(std::move(batch));
-    batch = {};
-    {
-      std::lock_guard lock(mu_);
-      ++batches_;
-      submissions_ += n;
-    }
+    auto results = store_.submit_responses_in_place(batch);
+    // Counted before any callback runs (so whoever saw an answer sees its batch counted), without
+    // taking the queue's lock again.
+    batches_.fetch_add(1, std::memory_order_relaxed);
+    submissions_.fetch_add(n, std::memory_order_relaxed);
     if (!executor) {
       for (size_t i = 0; i < work.size(); ++i) work[i].second(std::move(results[i]));
       work.clear();
       continue;
     }
     // Hand the batch over in a few pieces, so that more than one of the executor's threads can
-    // answer its requests.
-    using Done = std::vector<std::pair<Callback, Result<StoredResponse>>>;
+    // answer its requests. The submissions go too: their memory was allocated on those threads
+    // and is freed there, not here (a free into another thread's malloc arena takes its lock).
+    struct Answer {
+      Callback callback;
+      Result<StoredResponse> result;
+      ResponseSubmission submission;
+    };
+    using Done = std::vector<Answer>;
     constexpr size_t kPiece = 16;
     for (size_t first = 0; first < work.size(); first += kPiece) {
       auto done = std::make_shared<Done>();
       size_t last = std::min(work.size(), first + kPiece);
       done->reserve(last - first);
-      for (size_t i = first; i < last; ++i) done->emplace_back(std::move(work[i].second), std::move(results[i]));
+      for (size_t i = first; i < last; ++i) {
+        done->push_back(Answer{std::move(work[i].second), std::move(results[i]), std::move(batch[i])});
+      }
       executor([done] {
-        for (auto& [callback, result] : *done) callback(std::move(result));
+        for (auto& a : *done) a.callback(std::move(a.result));
       });
     }
-    work.clear();
+    work.clear();  // moved from: frees nothing
   }
 }
 

@@ -897,7 +897,7 @@ class SqliteStore final : public Store {
   }
 
   // ---- responses ---------------------------------------------------------------------------
-  std::vector<Result<StoredResponse>> submit_responses(std::vector<ResponseSubmission> batch) override {
+  std::vector<Result<StoredResponse>> submit_responses_in_place(std::vector<ResponseSubmission>& batch) override {
     std::vector<Result<StoredResponse>> out;
     out.reserve(batch.size());
     std::lock_guard lock(mu_);
@@ -1618,7 +1618,8 @@ class SqliteStore final : public Store {
       // Text is bound without copying (bindNoCopy): every string below outlives the statement's
       // execution, and each use of the statement rebinds all of its parameters first.
       // The caller may have serialised the answers already (off this writer thread).
-      const std::string answers_text = s.answers_text.empty() ? s.answers.dump() : std::move(s.answers_text);
+      if (s.answers_text.empty()) s.answers_text = s.answers.dump();
+      const std::string& answers_text = s.answers_text;
       r.id = next_id;
       for (int attempt = 0;; ++attempt) {
         r.reference = response_reference(r.id);

@@ -17,6 +17,7 @@
 // writer thread or on the executor and must not block (post the result back to your own executor).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -60,7 +61,7 @@ class ResponseCommitter {
   std::vector<std::pair<ResponseSubmission, Callback>> queue_;
   Executor executor_;
   bool stopping_ = false;
-  uint64_t batches_ = 0, submissions_ = 0;
+  std::atomic<uint64_t> batches_{0}, submissions_{0};
   std::thread writer_;
 };
 

@@ -223,7 +223,12 @@ class Store {
   // Responses. Each submission in the batch succeeds or fails on its own, and all successful
   // ones are committed in ONE transaction before this returns (group commit).
   // The batch is taken by value so the answers move into the results instead of being copied.
-  virtual std::vector<Result<StoredResponse>> submit_responses(std::vector<ResponseSubmission> batch) = 0;
+  std::vector<Result<StoredResponse>> submit_responses(std::vector<ResponseSubmission> batch) {
+    return submit_responses_in_place(batch);
+  }
+  // The same, leaving the submissions to the caller: their answers move into the results and
+  // the rest is left for the caller to free (the group commit frees them off its writer thread).
+  virtual std::vector<Result<StoredResponse>> submit_responses_in_place(std::vector<ResponseSubmission>& batch) = 0;
   // One page of a consultation's responses in the order they were stored; `total` counts them all.
   virtual Result<std::vector<StoredResponse>> list_responses(const std::string& consultation_id,
                                                              int64_t limit = 100, int64_t offset = 0) = 0;
