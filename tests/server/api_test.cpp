@@ -17,6 +17,14 @@
 namespace townhall::server {
 namespace {
 
+// Every value of the response's header `name`, in order.
+std::vector<std::string> header_values(const HttpResponse& r, const std::string& name) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : r.headers)
+    if (k == name) out.push_back(v);
+  return out;
+}
+
 class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -247,14 +255,7 @@ TEST_F(ApiTest, RoutesMatchDecodedPathSegmentsOfTheirOwnLength) {
   // The same path under another method: 405 naming the methods of every route of that path.
   auto r = call("PATCH", "/api/v1/consult%61tions", Role::kOfficer);
   EXPECT_EQ(r.status, 405);
-  bool has_allow = false;
-  for (auto& [k, v] : r.headers) {
-    if (k == "Allow") {
-      has_allow = true;
-      EXPECT_EQ(v, "GET, POST");
-    }
-  }
-  EXPECT_TRUE(has_allow);
+  EXPECT_EQ(header_values(r, "Allow"), std::vector<std::string>{"GET, POST"});
 }
 
 TEST_F(ApiTest, JsonContentTypeIsRecognisedInAnyCaseWithAUtf8Charset) {
@@ -279,14 +280,7 @@ TEST_F(ApiTest, PipelineRejectsBadRequestsWithProblemJsonAndWritesNothing) {
   r = call("PATCH", "/api/v1/consultations", Role::kOfficer);
   EXPECT_EQ(r.status, 405);
   problem_of(r);
-  bool has_allow = false;
-  for (auto& [k, v] : r.headers) {
-    if (k == "Allow") {
-      has_allow = true;
-      EXPECT_EQ(v, "GET, POST");
-    }
-  }
-  EXPECT_TRUE(has_allow);
+  EXPECT_EQ(header_values(r, "Allow"), std::vector<std::string>{"GET, POST"});
 
   r = call("POST", "/api/v1/consultations", Role::kOfficer, ok_body, "text/plain");
   EXPECT_EQ(r.status, 415);
