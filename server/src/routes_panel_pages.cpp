@@ -240,13 +240,14 @@ void add_panel_pages_routes(Api::Impl& api) {
             std::string email = pages::form_value(*form, "email");
             if (!plausible_email(email)) return sign_in_page(loc, session, email, true);
             // The same page follows whether or not the address is a member's (no membership oracle).
-            auto m = api.store.member_by_email(email);
-            auto outstanding = m ? api.store.live_member_tokens("sign_in", m->id, pages::now_seconds(api)) : Result<int64_t>(0);
-            if (!outstanding) throw std::runtime_error(outstanding.error().message);
-            if (m && *outstanding >= pages::kSignInLinksOutstanding) {
-              std::cout << "townhall: panel sign-in link for member " << m->id << " not sent: "
-                        << *outstanding << " unused links already outstanding" << std::endl;
-            } else if (m) {
+            if (auto m = api.store.member_by_email(email)) {
+              auto outstanding = api.store.live_member_tokens("sign_in", m->id, pages::now_seconds(api));
+              if (!outstanding) throw std::runtime_error(outstanding.error().message);
+              if (*outstanding >= pages::kSignInLinksOutstanding) {
+                std::cout << "townhall: panel sign-in link for member " << m->id << " not sent: " << *outstanding
+                          << " unused links already outstanding" << std::endl;
+                return pages::with_session(pages::redirect("/" + loc.lang() + "/panel/check-email"), session);
+              }
               std::string secret = new_bearer_token();
               MemberToken t{"sign_in", sign_in_hash(secret), m->id, pages::now_seconds(api) + pages::kSignInLinkSeconds};
               if (auto st = api.store.put_member_token(t); !st) throw std::runtime_error(st.error().message);

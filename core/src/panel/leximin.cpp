@@ -32,6 +32,20 @@ double panel_value(const TypePanel& x, const std::vector<double>& w) {
   return v;
 }
 
+// Indices of the (at most) `count` panels worth most under weights w, best first: the starts
+// of the swap heuristic.
+std::vector<size_t> best_panels(const std::vector<TypePanel>& panels, const std::vector<double>& w, size_t count) {
+  std::vector<std::pair<double, size_t>> ranked;
+  ranked.reserve(panels.size());
+  for (size_t j = 0; j < panels.size(); ++j) ranked.push_back({panel_value(panels[j], w), j});
+  count = std::min(count, ranked.size());
+  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<long>(count), ranked.end(),
+                    [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<size_t> out(count);
+  for (size_t i = 0; i < count; ++i) out[i] = ranked[i].second;
+  return out;
+}
+
 // The LP solution's first `types` values as a panel, when they are all integers (within 1e-9).
 std::optional<TypePanel> integral_panel(const std::vector<double>& x, size_t types) {
   TypePanel panel(types);
@@ -642,16 +656,8 @@ Result<bool> relaxation_then_decompose(const SelectionProblem& problem, const Le
     auto take = [&](const TypePanel& cand) {
       if (panel_value(cand, w) > threshold && add(cand)) ++added;
     };
-    {
-      std::vector<std::pair<double, size_t>> ranked;
-      ranked.reserve(panels.size());
-      for (size_t j = 0; j < panels.size(); ++j) ranked.push_back({panel_value(panels[j], w), j});
-      const size_t starts = std::min<size_t>(kDecomposeStarts, ranked.size());
-      std::partial_sort(ranked.begin(), ranked.begin() + static_cast<long>(starts), ranked.end(),
-                        [](const auto& a, const auto& b) { return a.first > b.first; });
-      for (size_t st = 0; st < starts; ++st) take(swaps.improve(panels[ranked[st].second], w));
-      dist.heuristic_panels += added;
-    }
+    for (size_t j : best_panels(panels, w, kDecomposeStarts)) take(swaps.improve(panels[j], w));
+    dist.heuristic_panels += added;
     if (added == 0) {
       auto priced = pricing.price(w, threshold);
       dist.mip_calls += priced.used_mip ? 1 : 0;
@@ -917,17 +923,9 @@ Result<PanelDistribution> column_generation_leximin(const SelectionProblem& prob
       }
       add(*priced.panel);
       add(swaps.improve(*priced.panel, w));
-      {
-        std::vector<std::pair<double, size_t>> ranked;
-        ranked.reserve(panels.size());
-        for (size_t j = 0; j < panels.size(); ++j) ranked.push_back({panel_value(panels[j], w), j});
-        const size_t starts = std::min<size_t>(kHeuristicStarts, ranked.size());
-        std::partial_sort(ranked.begin(), ranked.begin() + static_cast<long>(starts), ranked.end(),
-                          [](const auto& a, const auto& b) { return a.first > b.first; });
-        const size_t before = added;
-        for (size_t s = 0; s < starts; ++s) add(swaps.improve(panels[ranked[s].second], w));
-        heuristic_hits += added - before;
-      }
+      const size_t before = added;
+      for (size_t j : best_panels(panels, w, kHeuristicStarts)) add(swaps.improve(panels[j], w));
+      heuristic_hits += added - before;
       if (added == 0) {
         // The priced panel is already in the LP: its apparent gain is solver tolerance, so the
         // level is optimal.
