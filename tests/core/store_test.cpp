@@ -68,7 +68,7 @@ TEST(SqliteStore, FreshFileHasLatestSchemaWalAndForeignKeys) {
   EXPECT_EQ(raw.execAndGet("SELECT version FROM schema_version").getInt(), sqlite_latest_schema_version());
   // Personal data, equality data and responses are separate tables; responses hold only a person id.
   for (const char* table : {"people", "equality_data", "responses", "consultations", "questions", "users",
-                            "idempotency_keys", "audit_log", "key_decisions", "notices"}) {
+                            "audit_log", "key_decisions", "notices"}) {
     EXPECT_EQ(raw.execAndGet(std::string("SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='") +
                              table + "'").getInt(), 1) << table;
   }
@@ -76,6 +76,7 @@ TEST(SqliteStore, FreshFileHasLatestSchemaWalAndForeignKeys) {
   std::set<std::string> names;
   while (cols.executeStep()) names.insert(cols.getColumn(0).getString());
   EXPECT_TRUE(names.count("person_id"));
+  EXPECT_TRUE(names.count("idempotency_key"));  // schema 10: a response keeps its own key
   EXPECT_FALSE(names.count("name"));
   EXPECT_FALSE(names.count("postcode"));
 }
@@ -361,7 +362,7 @@ TEST_F(OpenConsultation, RetryWithSameIdempotencyKeyNeverCreatesASecondResponse)
   EXPECT_EQ(*store->count_responses("c-1"), 2);
 }
 
-// Keys are looked up in memory; the index is rebuilt from the table when the file is opened again.
+// Keys are looked up in memory; the index is rebuilt from the responses when the file is opened again.
 TEST_F(OpenConsultation, IdempotencyKeysSurviveReopening) {
   auto first = store->submit_responses({sub("key-1"), sub("key-2", {{"q1", false}})});
   ASSERT_TRUE(first[0].ok() && first[1].ok());
@@ -400,34 +401,62 @@ TEST_F(OpenConsultation, IdempotencyKeyFromAnotherConnectionIsHonoured) {
   EXPECT_EQ(*store->count_responses("c-1"), 1);
 }
 
-// Keys older than the retention window are pruned when the file is opened; 0 keeps them for ever.
+// Keys older than the retention window are cleared when the file is opened; 0 keeps them for ever.
 TEST_F(OpenConsultation, IdempotencyKeysExpireAfterTheRetentionWindow) {
-  ASSERT_TRUE(store->submit_responses({sub("old"), sub("recent")})[0].ok());
+  ASSERT_TRUE(store->submit_responses({sub("ancient"), sub("old"), sub("recent")})[0].ok());
   store.reset();
   {
     SQLite::Database raw(db.path(), SQLite::OPEN_READWRITE);
-    // "old" was given 8 days ago, "recent" 6 days ago (dates written as the store writes them).
-    raw.exec("UPDATE idempotency_keys SET created_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-8 days') "
-             "WHERE key='old'");
-    raw.exec("UPDATE idempotency_keys SET created_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-6 days') "
-             "WHERE key='recent'");
+    // Given 30 days, 7.5 days and 6 days ago (dates written as the store writes them).
+    for (auto [key, age] : {std::pair{"ancient", "-30 days"}, {"old", "-180 hours"}, {"recent", "-6 days"}}) {
+      SQLite::Statement q(raw, "UPDATE responses SET created_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?) "
+                               "WHERE idempotency_key = ?");
+      q.bind(1, age);
+      q.bind(2, key);
+      ASSERT_EQ(q.exec(), 1);
+    }
   }
   SqliteOptions forever;
   forever.idempotency_retention_days = 0;
   store = open_ok(db.path(), forever);
-  EXPECT_TRUE(store->submit_responses({sub("old")})[0]->replayed);
+  auto kept = store->submit_responses({sub("ancient"), sub("old")});
+  EXPECT_TRUE(kept[0]->replayed);
+  EXPECT_TRUE(kept[1]->replayed);
   store.reset();
   store = open_ok(db.path());  // 7 days
   {
     SQLite::Database raw(db.path());
-    EXPECT_EQ(raw.execAndGet("SELECT COUNT(*) FROM idempotency_keys WHERE key='old'").getInt(), 0);
-    EXPECT_EQ(raw.execAndGet("SELECT COUNT(*) FROM idempotency_keys WHERE key='recent'").getInt(), 1);
+    // Indexed at open (younger than 8 days) and past the window: its key is cleared from the row.
+    EXPECT_EQ(raw.execAndGet("SELECT COUNT(*) FROM responses WHERE idempotency_key='old'").getInt(), 0);
+    EXPECT_EQ(raw.execAndGet("SELECT COUNT(*) FROM responses WHERE idempotency_key='recent'").getInt(), 1);
   }
-  auto r = store->submit_responses({sub("old"), sub("recent")});
-  ASSERT_TRUE(r[0].ok() && r[1].ok());
-  EXPECT_FALSE(r[0]->replayed);  // expired: a new response
-  EXPECT_TRUE(r[1]->replayed);
-  EXPECT_EQ(*store->count_responses("c-1"), 3);
+  auto r = store->submit_responses({sub("ancient"), sub("old"), sub("recent")});
+  ASSERT_TRUE(r[0].ok() && r[1].ok() && r[2].ok());
+  EXPECT_FALSE(r[0]->replayed);  // expired: new responses
+  EXPECT_FALSE(r[1]->replayed);
+  EXPECT_TRUE(r[2]->replayed);
+  EXPECT_EQ(*store->count_responses("c-1"), 5);
+}
+
+// A key young enough to be indexed at open (within the window plus a day) but past the window is
+// cleared from its row and not honoured. (A store kept open repeats this pruning hourly.)
+TEST_F(OpenConsultation, KeyIndexedAtOpenIsClearedWhenItExpires) {
+  SqliteOptions one_day;
+  one_day.idempotency_retention_days = 1;
+  store.reset();
+  store = open_ok(db.path(), one_day);
+  ASSERT_TRUE(store->submit_responses({sub("k1")})[0].ok());
+  {
+    SQLite::Database raw(db.path(), SQLite::OPEN_READWRITE);
+    raw.exec("UPDATE responses SET created_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-36 hours')");
+  }
+  store.reset();
+  store = open_ok(db.path(), one_day);
+  SQLite::Database raw(db.path());
+  EXPECT_EQ(raw.execAndGet("SELECT COUNT(*) FROM responses WHERE idempotency_key IS NOT NULL").getInt(), 0);
+  auto r = store->submit_responses({sub("k1")});
+  ASSERT_TRUE(r[0].ok());
+  EXPECT_FALSE(r[0]->replayed);
 }
 
 // Even after every key expired, a key written through another connection later is found: the
@@ -437,7 +466,7 @@ TEST_F(OpenConsultation, KeyFromAnotherConnectionAfterEveryKeyExpiredIsHonoured)
   store.reset();
   {
     SQLite::Database raw(db.path(), SQLite::OPEN_READWRITE);
-    raw.exec("UPDATE idempotency_keys SET created_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-8 days')");
+    raw.exec("UPDATE responses SET created_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-8 days')");
   }
   store = open_ok(db.path());
   auto other = open_ok(db.path());
@@ -451,8 +480,8 @@ TEST_F(OpenConsultation, KeyFromAnotherConnectionAfterEveryKeyExpiredIsHonoured)
   EXPECT_EQ(*store->count_responses("c-1"), 4);
 }
 
-// Keys stored under the schema before the append-only key table are carried over by the upgrade.
-TEST(SqliteStore, IdempotencyKeysSurviveTheUpgradeToTheKeyLog) {
+// Keys stored in the key table of schema 9 are carried over into their response rows by the upgrade.
+TEST(SqliteStore, IdempotencyKeysSurviveTheUpgradeToKeysInResponseRows) {
   TempDb t;
   const int before = sqlite_latest_schema_version() - 1;
   std::string reference;

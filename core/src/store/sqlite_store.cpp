@@ -243,6 +243,18 @@ INSERT INTO idempotency_keys_v9(scope, key, request_hash, response_id, created_a
 DROP TABLE idempotency_keys;
 ALTER TABLE idempotency_keys_v9 RENAME TO idempotency_keys;
 )SQL",
+      // 10 (post-ratio-4): a response's idempotency key is kept in its own row. The separate key
+      // table cost a second B-tree insert and a foreign-key probe of responses per submission,
+      // about a third of the writer's time per response. The in-memory index now points at
+      // response ids; keys past the retention window are cleared from their rows.
+      R"SQL(
+ALTER TABLE responses ADD COLUMN idempotency_scope TEXT;
+ALTER TABLE responses ADD COLUMN idempotency_key TEXT;
+ALTER TABLE responses ADD COLUMN request_hash TEXT;
+UPDATE responses SET idempotency_scope = k.scope, idempotency_key = k.key, request_hash = k.request_hash
+  FROM idempotency_keys AS k WHERE k.response_id = responses.id;
+DROP TABLE idempotency_keys;
+)SQL",
   };
   return m;
 }
@@ -1547,15 +1559,22 @@ class SqliteStore final : public Store {
 
   void prepare_hot() {
     if (insert_response_) return;
+    // From schema 10 the idempotency key is part of the response row (columns 11-13); before it,
+    // in the idempotency_keys table (only staged-upgrade tests still write to such a schema).
     insert_response_ = std::make_unique<SQLite::Statement>(
-        db_,
-        "INSERT INTO responses(id, reference, consultation_id, channel, person_id, submitted_by, entered_by, "
-        "answers, created_at, language) VALUES (?,?,?,?,?,?,?,?,?,?)");
+        db_, keys_in_rows()
+                 ? "INSERT INTO responses(id, reference, consultation_id, channel, person_id, submitted_by, "
+                   "entered_by, answers, created_at, language, idempotency_scope, idempotency_key, request_hash) "
+                   "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                 : "INSERT INTO responses(id, reference, consultation_id, channel, person_id, submitted_by, "
+                   "entered_by, answers, created_at, language) VALUES (?,?,?,?,?,?,?,?,?,?)");
     max_response_id_ = std::make_unique<SQLite::Statement>(db_, "SELECT COALESCE(MAX(id), 0) FROM responses");
-    insert_key_ = std::make_unique<SQLite::Statement>(
-        db_, "INSERT INTO idempotency_keys(scope, key, request_hash, response_id, created_at) VALUES (?,?,?,?,?)");
-    find_key_ = std::make_unique<SQLite::Statement>(
-        db_, "SELECT request_hash, response_id FROM idempotency_keys WHERE scope=? AND key=?");
+    if (!keys_in_rows()) {
+      insert_key_ = std::make_unique<SQLite::Statement>(
+          db_, "INSERT INTO idempotency_keys(scope, key, request_hash, response_id, created_at) VALUES (?,?,?,?,?)");
+      find_key_ = std::make_unique<SQLite::Statement>(
+          db_, "SELECT request_hash, response_id FROM idempotency_keys WHERE scope=? AND key=?");
+    }
     find_response_ = std::make_unique<SQLite::Statement>(db_, std::string(kResponseColumns) + " WHERE id=?");
     status_of_ = std::make_unique<SQLite::Statement>(db_, "SELECT status FROM consultations WHERE id=?");
   }
@@ -1636,6 +1655,11 @@ class SqliteStore final : public Store {
         q.bindNoCopy(8, answers_text);
         q.bindNoCopy(9, now);
         q.bindNoCopy(10, s.language);
+        if (keys_in_rows() && !s.idempotency_key.empty()) {
+          q.bindNoCopy(11, s.idempotency_scope);
+          q.bindNoCopy(12, s.idempotency_key);
+          q.bindNoCopy(13, s.request_hash);
+        }
         try {
           q.exec();
           break;
@@ -1649,7 +1673,14 @@ class SqliteStore final : public Store {
       ++next_id;
       inserted = true;
       insert_response_->reset();
-      if (!s.idempotency_key.empty()) {
+      if (keys_.enabled) {
+        keys_.last_row = r.id;
+        if (!s.idempotency_key.empty()) {
+          // Batch mates with the same key find it from here on; forgotten again if the batch fails.
+          keys_.rows.emplace(fingerprint, r.id);
+          batch_keys_.emplace_back(fingerprint, r.id);
+        }
+      } else if (!s.idempotency_key.empty()) {
         auto& k = *insert_key_;
         k.reset();
         k.bindNoCopy(1, s.idempotency_scope);
@@ -1659,13 +1690,6 @@ class SqliteStore final : public Store {
         k.bindNoCopy(5, now);
         k.exec();
         k.reset();
-        if (keys_.enabled) {
-          // Batch mates with the same key find it from here on; forgotten again if the batch fails.
-          const int64_t row = db_.getLastInsertRowid();
-          keys_.rows.emplace(fingerprint, row);
-          keys_.last_row = row;
-          batch_keys_.emplace_back(fingerprint, row);
-        }
       }
       r.consultation_id = s.consultation_id;
       r.channel = s.channel;
@@ -1689,16 +1713,17 @@ class SqliteStore final : public Store {
 
   // ---- the in-memory idempotency-key index ------------------------------------------------------
  public:
-  // At open, after the migrations: builds the index from the table and prunes expired keys.
+  // At open, after the migrations: builds the index from the responses within the retention
+  // window and clears the keys that expired.
   Status init_keys(const SqliteOptions& options) {
     std::lock_guard lock(mu_);
     try {
-      SQLite::Statement log_table(db_, "SELECT COUNT(*) FROM pragma_table_info('idempotency_keys') WHERE name='id'");
-      if (!log_table.executeStep() || log_table.getColumn(0).getInt() == 0) return Status::Ok();  // older schema
+      if (!keys_in_rows()) return Status::Ok();  // an older schema (staged-upgrade tests): SQL lookups
       keys_.enabled = true;
       keys_.sip = random_sip_key();
       keys_.retention_days = std::max(0, options.idempotency_retention_days);
       keys_.rows.reserve(1 << 16);
+      keys_.last_row = keys_.pruned_upto = first_response_to_index() - 1;
       load_new_keys_locked();
       prune_keys_locked(true);
     } catch (const std::exception& e) {
@@ -1715,13 +1740,46 @@ class SqliteStore final : public Store {
     return siphash24(keys_.sip, fingerprint_buf_);
   }
 
+  bool keys_in_rows() const { return version_ >= 10; }
+
+  // Responses are numbered in the order they were stored, so created_at grows with the id. The
+  // index starts at the first response created within the retention window (less a day, in case
+  // the clock was ever stepped back), found by bisection, so opening a large database reads only
+  // the recent rows rather than the whole table.
+  int64_t first_response_to_index() {
+    if (keys_.retention_days <= 0) return 1;
+    std::time_t cut = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()) -
+                      static_cast<std::time_t>(keys_.retention_days + 1) * 86400;
+    std::tm tm{};
+    gmtime_r(&cut, &tm);
+    char cutoff[32];
+    std::strftime(cutoff, sizeof cutoff, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    SQLite::Statement bounds(db_, "SELECT COALESCE(MIN(id), 1), COALESCE(MAX(id), 0) FROM responses");
+    bounds.executeStep();
+    int64_t lo = bounds.getColumn(0).getInt64(), hi = bounds.getColumn(1).getInt64() + 1;
+    SQLite::Statement at(db_, "SELECT created_at FROM responses WHERE id >= ? ORDER BY id LIMIT 1");
+    while (lo < hi) {  // the first id whose created_at is at or after the cutoff
+      int64_t mid = lo + (hi - lo) / 2;
+      at.reset();
+      at.bind(1, mid);
+      if (at.executeStep() && at.getColumn(0).getString() < cutoff) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
   // The request hash and response id stored with this submission's (scope, key), if any.
   std::optional<std::pair<std::string, int64_t>> find_key_in_index(const ResponseSubmission& s, uint64_t fingerprint) {
     auto [it, end] = keys_.rows.equal_range(fingerprint);
     if (it == end) return std::nullopt;  // the common case: a new key, no database read at all
     if (!key_row_) {
       key_row_ = std::make_unique<SQLite::Statement>(
-          db_, "SELECT scope, key, request_hash, response_id FROM idempotency_keys WHERE id=?");
+          db_,
+          "SELECT idempotency_scope, idempotency_key, request_hash, id FROM responses "
+          "WHERE id=? AND idempotency_key IS NOT NULL");
     }
     auto& q = *key_row_;
     while (it != end) {
@@ -1761,12 +1819,15 @@ class SqliteStore final : public Store {
     }
   }
 
-  // Adds the rows after keys_.last_row to the index: all of them at open, later the few that
-  // another connection (e.g. a CLI import) wrote since our last batch.
+  // Adds the keys of the responses after keys_.last_row to the index: all those within the
+  // retention window at open, later the few that another connection (e.g. a CLI import) wrote
+  // since our last batch.
   void load_new_keys_locked() {
     if (!new_keys_) {
       new_keys_ = std::make_unique<SQLite::Statement>(
-          db_, "SELECT id, scope, key, created_at FROM idempotency_keys WHERE id > ? ORDER BY id");
+          db_,
+          "SELECT id, idempotency_scope, idempotency_key, created_at FROM responses "
+          "WHERE id > ? AND idempotency_key IS NOT NULL ORDER BY id");
     }
     auto& q = *new_keys_;
     q.reset();
@@ -1791,8 +1852,9 @@ class SqliteStore final : public Store {
     q.reset();
   }
 
-  // Deletes the keys older than the retention window, from the table (its first rows) and from
-  // the index: at open, then at most once an hour before a batch.
+  // Clears the keys older than the retention window from their responses and from the index: at
+  // open, then at most once an hour before a batch. Only the rows indexed since the last pruning
+  // are visited.
   void prune_keys_locked(bool now) {
     if (keys_.retention_days <= 0 || keys_.seconds.empty()) return;
     const auto t = std::chrono::steady_clock::now();
@@ -1809,17 +1871,18 @@ class SqliteStore final : public Store {
       if (created >= cutoff) break;
       upto = row;
     }
-    // The newest row always stays: an emptied table would hand out its row ids again from 1, and
-    // the rows another connection then wrote would hide below keys_.last_row.
-    upto = std::min(upto, keys_.last_row - 1);
-    if (upto <= 0) return;
+    if (upto <= keys_.pruned_upto) return;
     {
       SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
-      SQLite::Statement del(db_, "DELETE FROM idempotency_keys WHERE id <= ?");
-      del.bind(1, upto);
-      del.exec();
+      SQLite::Statement clear(db_,
+                              "UPDATE responses SET idempotency_scope=NULL, idempotency_key=NULL, request_hash=NULL "
+                              "WHERE id > ? AND id <= ? AND idempotency_key IS NOT NULL");
+      clear.bind(1, keys_.pruned_upto);
+      clear.bind(2, upto);
+      clear.exec();
       tx.commit();
     }
+    keys_.pruned_upto = upto;
     while (!keys_.seconds.empty() && keys_.seconds.front().second <= upto) keys_.seconds.pop_front();
     for (auto it = keys_.rows.begin(); it != keys_.rows.end();) {
       it = it->second <= upto ? keys_.rows.erase(it) : std::next(it);
@@ -1975,10 +2038,10 @@ class SqliteStore final : public Store {
   std::unique_ptr<SQLite::Statement> insert_response_, insert_key_, find_key_, find_response_, status_of_,
       max_response_id_, key_row_, new_keys_;
 
-  // Recent idempotency keys in memory (schemas with the append-only idempotency_keys table): the
-  // SipHash of scope + "\n" + key (under a key drawn at open, so clients cannot aim at one
-  // bucket) -> the row holding it. A fingerprint match is confirmed against the row, so a
-  // collision costs one more row read, never a wrong answer; a missing row (pruned by another
+  // Recent idempotency keys in memory (schema 10 on, keys in the response rows): the SipHash of
+  // scope + "\n" + key (under a key drawn at open, so clients cannot aim at one bucket) -> the
+  // response holding it. A fingerprint match is confirmed against the row, so a collision costs
+  // one more row read, never a wrong answer; a row whose key was cleared (pruned by another
   // connection) drops the entry.
   struct KeyIndex {
     bool enabled = false;
@@ -1986,7 +2049,8 @@ class SqliteStore final : public Store {
     std::unordered_multimap<uint64_t, int64_t> rows;
     // (created_at, the last row written in that second), in row order: where pruning cuts.
     std::deque<std::pair<std::string, int64_t>> seconds;
-    int64_t last_row = 0;  // the largest row id read or written
+    int64_t last_row = 0;     // the largest response id read or written
+    int64_t pruned_upto = 0;  // keys of responses up to this id are cleared or were never indexed
     int retention_days = 7;
     std::chrono::steady_clock::time_point last_prune;
   } keys_;
