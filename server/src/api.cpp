@@ -32,32 +32,6 @@ HttpResponse json_response(int status, const nlohmann::json& body) {
   return r;
 }
 
-void append_json_string(std::string& out, std::string_view text) {
-  static const char* kHex = "0123456789abcdef";
-  out += '"';
-  for (char ch : text) {
-    auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 0xF];
-        } else {
-          out += ch;
-        }
-    }
-  }
-  out += '"';
-}
-
 HttpResponse error_response(const Error& e) {
   switch (e.code) {
     case ErrorCode::kNotFound: return problem(404, "not-found", "Not found", e.message, e.field);
@@ -227,8 +201,8 @@ bool is_json_content_type(std::string_view value) {
 
 }  // namespace
 
-void Api::Impl::add(std::string method, std::string pattern, std::set<Role> roles, std::string body_schema,
-                    Handler handler) {
+Route& Api::Impl::add(std::string method, std::string pattern, std::set<Role> roles, std::string body_schema,
+                      Handler handler) {
   Route r;
   r.segments = split_path(pattern);
   for (const auto& seg : r.segments) r.is_param.push_back(seg.size() > 2 && seg.front() == '{' && seg.back() == '}');
@@ -237,6 +211,7 @@ void Api::Impl::add(std::string method, std::string pattern, std::set<Role> role
   if (routes_by_length.size() <= r.segments.size()) routes_by_length.resize(r.segments.size() + 1);
   routes_by_length[r.segments.size()].push_back(routes.size());
   routes.push_back(std::move(r));
+  return routes.back();
 }
 
 void Api::Impl::dispatch(const HttpRequest& req, Respond& respond) {
@@ -337,6 +312,7 @@ void Api::Impl::dispatch(const HttpRequest& req, Respond& respond) {
       return respond(problem(400, "invalid-utf8", "Invalid UTF-8",
                              "The body is not valid UTF-8 (byte offset " + std::to_string(bad) + ")."));
     }
+    if (match->plain_body && match->plain_body(ctx, respond)) return;
     auto parsed = parse_json(req.body, "the request body");
     if (!parsed) return respond(problem(400, "invalid-json", "Malformed JSON", parsed.error().message));
     if (auto st = validate_against_schema(*parsed, match->info.body_schema); !st) {
@@ -362,6 +338,7 @@ Result<std::shared_ptr<const CachedConsultation>> Api::Impl::cached(const std::s
   auto entry = std::make_shared<CachedConsultation>();
   entry->status = rec->status;
   entry->questions = std::move(qs).value();
+  entry->rules = compile_questions(entry->questions);
   if (auto ch = rec->document.find("channels"); ch != rec->document.end() && ch->is_array()) {
     for (const auto& c : *ch) {
       if (c.is_string()) entry->channels.push_back(c.get<std::string>());
@@ -404,7 +381,8 @@ std::vector<RouteInfo> Api::routes() const {
 std::vector<std::string> Api::run_schedule(Date today) { return townhall::server::run_schedule(*impl_, today); }
 
 Api::CommitStats Api::commit_stats() const {
-  return CommitStats{impl_->committer.batches(), impl_->committer.submissions()};
+  return CommitStats{impl_->committer.batches(), impl_->committer.submissions(),
+                     impl_->plain_bodies.load(std::memory_order_relaxed)};
 }
 
 void Api::shutdown() { impl_->committer.stop(); }

@@ -1,6 +1,7 @@
 // Internal to townhall_server: the Api's state, route table and request context.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -16,6 +17,8 @@
 #include "townhall/forward_plan/forward_plan.h"
 #include "townhall/panel/ask_once.h"
 #include "townhall/panel/fact.h"
+#include "townhall/responses/answers.h"
+#include "townhall/util/json_text.h"
 #include "townhall/server/api.h"
 #include "townhall/store/response_committer.h"
 #include "slow_work.h"
@@ -31,18 +34,23 @@ struct RequestContext {
 };
 
 using Handler = std::function<void(RequestContext&, Respond&)>;
+// Tried before the body is parsed as JSON (ctx.body is null): answers the request and returns
+// true, or returns false having done nothing, and the body takes the general path.
+using PlainBodyHandler = std::function<bool(RequestContext&, Respond&)>;
 
 struct Route {
   RouteInfo info;
   std::vector<std::string> segments;  // pattern split at '/'
   std::vector<bool> is_param;         // segment i is a "{name}" parameter
   Handler handler;
+  PlainBodyHandler plain_body;        // optional fast path for the common body (response submission)
 };
 
 // What response submission needs of a consultation, cached so the hot path avoids the database.
 struct CachedConsultation {
   std::string status;
   std::vector<nlohmann::json> questions;
+  QuestionRules rules;                // the questions compiled for validate_answers
   std::vector<std::string> channels;  // empty = not stated
 };
 
@@ -57,12 +65,14 @@ struct Api::Impl {
   // compared with the routes of its own length).
   std::vector<std::vector<size_t>> routes_by_length;
 
+  std::atomic<uint64_t> plain_bodies{0};  // submissions read by the plain-body path
+
   std::mutex cache_mu;
   std::unordered_map<std::string, std::shared_ptr<const CachedConsultation>> cache;
   uint64_t cache_generation = 0;  // bumped by every invalidate()
 
-  void add(std::string method, std::string pattern, std::set<Role> roles, std::string body_schema,
-           Handler handler);
+  Route& add(std::string method, std::string pattern, std::set<Role> roles, std::string body_schema,
+             Handler handler);
   void dispatch(const HttpRequest& req, Respond& respond);
 
   Date today() const { return options.today ? options.today() : Date::today_in_london(); }
@@ -79,8 +89,6 @@ std::set<Role> everyone();
 std::set<Role> signed_in();
 
 HttpResponse json_response(int status, const nlohmann::json& body);
-// Appends `text` (valid UTF-8) as a JSON string literal, escaped as nlohmann::json::dump() does.
-void append_json_string(std::string& out, std::string_view text);
 // Maps a core Error to problem+json: not found 404, conflict 409, bad input 422, I/O 500.
 HttpResponse error_response(const Error& e);
 std::string actor_of(const User& u);

@@ -10,6 +10,7 @@
 #include "townhall/forward_plan/forward_plan_rules.h"
 #include "townhall/i18n/locale.h"
 #include "townhall/responses/answers.h"
+#include "townhall/responses/submission_body.h"
 #include "townhall/store/token.h"
 #include "townhall/util/json_schema.h"
 #include "townhall/util/sha256.h"
@@ -265,6 +266,54 @@ std::vector<std::string> run_schedule(Api::Impl& api, Date today) {
   return done;
 }
 
+namespace {
+
+// Queues a checked submission for the group commit and answers 201 (or the store's error) once the
+// transaction holding it has committed. Shared by the general and the plain-body paths.
+void submit_response(Api::Impl& api, const RequestContext& ctx, ResponseSubmission s, AskOnceStep step,
+                     const Respond& respond) {
+  if (!ctx.request.idempotency_key.empty()) {
+    s.idempotency_key = ctx.request.idempotency_key;
+    s.idempotency_scope = ctx.user.id == 0 ? "public" : "user:" + std::to_string(ctx.user.id);
+    std::string hashed;
+    hashed.reserve(s.consultation_id.size() + 1 + ctx.request.body.size());
+    hashed.append(s.consultation_id).append(1, '\n').append(ctx.request.body);
+    s.request_hash = sha256_hex(hashed);
+  }
+  // Only a panel member's facts need the actor later (record_response_facts).
+  std::string actor = step.member_id ? actor_of(ctx.user) : std::string();
+  api.committer.submit(std::move(s), [respond, &api, step = std::move(step),
+                                      actor = std::move(actor)](Result<StoredResponse> r) {
+    // Runs for every response of the batch once it has committed (on an I/O thread when the server
+    // set an executor): the body is written directly (same members, in the same order, as
+    // nlohmann would) rather than built as a tree.
+    if (!r) return respond(error_response(r.error()));
+    // Facts a panel member gave in this response; a no-op for everyone else (the hot path).
+    record_response_facts(api, step, *r, actor);
+    HttpResponse res;
+    res.status = 201;
+    std::string& body = res.body;
+    body.reserve(160 + r->consultation_id.size());
+    body += "{\"channel\":";
+    append_json_string(body, r->channel);
+    body += ",\"consultation_id\":";
+    append_json_string(body, r->consultation_id);
+    body += ",\"created_at\":";
+    append_json_string(body, r->created_at);
+    body += ",\"id\":" + std::to_string(r->id) + ",\"language\":";
+    append_json_string(body, r->language);
+    body += ",\"reference\":";
+    append_json_string(body, r->reference);
+    body += "}";
+    res.headers.emplace_back("Location", "/api/v1/consultations/" + r->consultation_id + "/responses/" +
+                                             std::to_string(r->id));
+    if (r->replayed) res.headers.emplace_back("Idempotent-Replayed", "true");
+    respond(std::move(res));
+  });
+}
+
+}  // namespace
+
 void add_routes(Api::Impl& api) {
   const std::set<Role> officers = {Role::kOfficer, Role::kAdmin};
   const std::set<Role> governance = {Role::kGovernance, Role::kAdmin};
@@ -475,44 +524,46 @@ void add_routes(Api::Impl& api) {
             if (ctx.body.contains("person_id")) s.person_id = ctx.body["person_id"].get<int64_t>();
             auto ask_once = ask_once_for_response(api, ctx.user, s, c, ctx.body["answers"]);
             if (!ask_once) return respond(error_response(ask_once.error()));
-            if (auto st = validate_answers(c.questions, ctx.body["answers"]); !st) {
+            if (auto st = validate_answers(c.rules, ctx.body["answers"]); !st) {
               return respond(problem(422, "invalid-answer", "Invalid answer", st.error().message, st.error().field));
             }
             s.answers = std::move(ctx.body["answers"]);
             s.answers_text = s.answers.dump();  // here, on an I/O thread, rather than on the single writer
-            if (!key.empty()) {
-              s.idempotency_key = key;
-              s.idempotency_scope = ctx.user.id == 0 ? "public" : "user:" + std::to_string(ctx.user.id);
-              s.request_hash = sha256_hex(id + "\n" + ctx.request.body);
-            }
-            api.committer.submit(std::move(s), [respond, &api, step = std::move(*ask_once),
-                                                 actor = actor_of(ctx.user)](Result<StoredResponse> r) {
-              // Runs on the single writer thread for every response of the batch: the body is written
-              // directly (same members, in the same order, as nlohmann would) rather than built as a tree.
-              if (!r) return respond(error_response(r.error()));
-              // Facts a panel member gave in this response; a no-op for everyone else (the hot path).
-              record_response_facts(api, step, *r, actor);
-              HttpResponse res;
-              res.status = 201;
-              std::string& body = res.body;
-              body.reserve(160 + r->consultation_id.size());
-              body += "{\"channel\":";
-              append_json_string(body, r->channel);
-              body += ",\"consultation_id\":";
-              append_json_string(body, r->consultation_id);
-              body += ",\"created_at\":";
-              append_json_string(body, r->created_at);
-              body += ",\"id\":" + std::to_string(r->id) + ",\"language\":";
-              append_json_string(body, r->language);
-              body += ",\"reference\":";
-              append_json_string(body, r->reference);
-              body += "}";
-              res.headers.emplace_back("Location", "/api/v1/consultations/" + r->consultation_id + "/responses/" +
-                                                       std::to_string(r->id));
-              if (r->replayed) res.headers.emplace_back("Idempotent-Replayed", "true");
-              respond(std::move(res));
-            });
-          });
+            submit_response(api, ctx, std::move(s), std::move(*ask_once), respond);
+          })
+      // The common body of a viral consultation (flat answers from the public or an officer, no
+      // person id) without a JSON tree. Only the accepted case is handled here: anything the
+      // handler above would refuse, or treat specially, goes to it, so answers and errors are the
+      // same either way (tests/server/plain_submission_test.cpp compares the two paths).
+      .plain_body = [&api](RequestContext& ctx, Respond& respond) {
+        if (ctx.user.role == Role::kPanelMember) return false;  // ask once reads the JSON answers
+        if (ctx.request.idempotency_key.size() > 200) return false;
+        thread_local PlainSubmission body;
+        if (!read_plain_submission(ctx.request.body, body)) return false;
+        const std::string& id = ctx.params["id"];
+        auto entry = api.cached(id);
+        if (!entry || (*entry)->status != "open") return false;
+        const CachedConsultation& c = **entry;
+        const bool online = body.channel == "online";
+        if (!online && ctx.user.role != Role::kOfficer && ctx.user.role != Role::kAdmin) return false;
+        if (!c.channels.empty() && std::find(c.channels.begin(), c.channels.end(), body.channel) == c.channels.end()) {
+          return false;
+        }
+        if (!validate_answers(c.rules, body.answers)) return false;
+        ResponseSubmission s;
+        s.consultation_id = id;
+        s.channel = body.channel;
+        s.language = body.language;
+        if (!online) {
+          s.entered_by = ctx.user.id;
+        } else if (ctx.user.id != 0) {
+          s.submitted_by = ctx.user.id;
+        }
+        body.answers.append_json(s.answers_text);
+        api.plain_bodies.fetch_add(1, std::memory_order_relaxed);
+        submit_response(api, ctx, std::move(s), AskOnceStep{}, respond);
+        return true;
+      };
 
   api.add("GET", "/api/v1/consultations/{id}/responses", officers, "", [&api](RequestContext& ctx, Respond& respond) {
     auto limit = int_param(ctx.query, "limit", 100);

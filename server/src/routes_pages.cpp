@@ -189,7 +189,7 @@ nlohmann::json answer_from_form(const nlohmann::json& q, const pages::FormFields
 JourneyError check_answer(const nlohmann::json& q, const nlohmann::json& value) {
   nlohmann::json answers = nlohmann::json::object();
   if (!value.is_null()) answers[q["id"].get<std::string>()] = value;
-  auto st = validate_answers({q}, answers);
+  auto st = validate_answers(std::vector<nlohmann::json>{q}, answers);
   if (st) return {};
   const std::string type = q["type"];
   if (value.is_null()) return {type == "free_text" ? "error.enter_answer" : "error.select_answer", {}};

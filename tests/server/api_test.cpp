@@ -8,6 +8,8 @@
 #include <map>
 #include <set>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include "in_process.h"
 #include "townhall/server/api.h"
 #include "townhall/store/sqlite_store.h"
@@ -658,6 +660,86 @@ TEST_F(ApiTest, OfficerSeesAndErasesAPersonsDataWhileResponsesStay) {
   EXPECT_FALSE(responses["items"][0].contains("person_id"));
   EXPECT_EQ(responses["items"][0]["answers"]["q"], true);
   EXPECT_EQ(call("GET", "/api/v1/people/x1", Role::kOfficer).status, 404);
+}
+
+// The plain-body path (flat answers read without a JSON tree) and the general path store the
+// same response; whatever the plain path does not handle — a repeated key, an invalid answer, a
+// channel not offered — goes the general way, with its errors. The counter shows which path ran,
+// so this test fails if the plain path is never taken.
+TEST_F(ApiTest, PlainAndGeneralBodiesStoreTheSameResponse) {
+  nlohmann::json doc = {{"title", "Library hours"},
+                        {"channels", {"online", "paper"}},
+                        {"questions",
+                         {{{"id", "agree"}, {"type", "yes_no"}, {"text", "Agree?"}, {"required", true}},
+                          {{"id", "days"}, {"type", "multiple_choice"}, {"text", "Days?"}, {"options", {"mon", "sat"}}},
+                          {{"id", "why"}, {"type", "free_text"}, {"text", "Why?"}}}}};
+  ASSERT_EQ(call("POST", "/api/v1/consultations", Role::kOfficer, doc.dump()).status, 201);
+  TransitionRecord open{"c-1", "draft", "open", 0, {}, {}};
+  ASSERT_TRUE(store->transition_consultation(open).ok());
+  const std::string path = "/api/v1/consultations/c-1/responses";
+  auto plain_count = [&] { return api->commit_stats().plain_bodies; };
+
+  auto plain = call("POST", path, Role::kPublic, R"({"answers":{"why":"Sat\u00e9 \"late\"","agree":true,"days":["sat","mon"]}})");
+  ASSERT_EQ(plain.status, 201) << plain.body;
+  EXPECT_EQ(plain_count(), 1u);
+  // nlohmann keeps the last of a repeated key; the plain path leaves such a body to it.
+  auto general = call("POST", path, Role::kPublic,
+                      R"({"answers":{"agree":false,"why":"Sat\u00e9 \"late\"","agree":true,"days":["sat","mon"]}})");
+  ASSERT_EQ(general.status, 201) << general.body;
+  EXPECT_EQ(plain_count(), 1u);
+  auto paper = call("POST", path, Role::kOfficer, R"({"answers":{"agree":false},"channel":"paper","language":"cy"})");
+  ASSERT_EQ(paper.status, 201) << paper.body;
+  EXPECT_EQ(plain_count(), 2u);
+
+  auto listed = store->list_responses("c-1", 10, 0);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 3u);
+  EXPECT_EQ((*listed)[0].answers, (*listed)[1].answers);
+  EXPECT_EQ((*listed)[0].answers, nlohmann::json::parse(R"({"agree":true,"days":["sat","mon"],"why":"Sat\u00e9 \"late\""})"));
+  EXPECT_EQ((*listed)[0].channel, "online");
+  EXPECT_EQ((*listed)[0].language, "en-GB");
+  EXPECT_FALSE((*listed)[0].submitted_by.has_value());
+  EXPECT_EQ((*listed)[2].channel, "paper");
+  EXPECT_EQ((*listed)[2].language, "cy");
+  EXPECT_TRUE((*listed)[2].entered_by.has_value());  // the officer who entered it
+  {
+    SQLite::Database raw(dir + "/t.db");
+    SQLite::Statement q(raw, "SELECT answers FROM responses ORDER BY id");
+    std::vector<std::string> texts;
+    while (q.executeStep()) texts.push_back(q.getColumn(0).getString());
+    ASSERT_EQ(texts.size(), 3u);
+    EXPECT_EQ(texts[0], texts[1]);  // byte for byte
+  }
+
+  // Refusals come from the general path, with its pointers; nothing is stored.
+  auto bad = call("POST", path, Role::kPublic, R"({"answers":{"agree":"yes"}})");
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_EQ(problem_of(bad)["pointer"], "/answers/agree");
+  auto not_offered = call("POST", path, Role::kOfficer, R"({"answers":{"agree":true},"channel":"phone"})");
+  EXPECT_EQ(not_offered.status, 422);
+  EXPECT_EQ(problem_of(not_offered)["pointer"], "/channel");
+  auto not_officer = call("POST", path, Role::kPublic, R"({"answers":{"agree":true},"channel":"paper"})");
+  EXPECT_EQ(not_officer.status, 403);
+  EXPECT_EQ(call("POST", "/api/v1/consultations/c-9/responses", Role::kPublic, R"({"answers":{"agree":true}})").status,
+            404);
+  EXPECT_EQ(plain_count(), 2u);
+  EXPECT_EQ(*store->count_responses("c-1"), 3);
+
+  // A retry of a plain body with its Idempotency-Key is answered with the original response.
+  HttpRequest retry;
+  retry.method = "POST";
+  retry.target = path;
+  retry.content_type = "application/json";
+  retry.idempotency_key = "k-1";
+  retry.body = R"({"answers":{"agree":true}})";
+  auto first = testing::handle_and_wait(*api, retry);
+  auto second = testing::handle_and_wait(*api, retry);
+  ASSERT_EQ(first.status, 201);
+  ASSERT_EQ(second.status, 201);
+  EXPECT_EQ(nlohmann::json::parse(first.body)["reference"], nlohmann::json::parse(second.body)["reference"]);
+  EXPECT_EQ(header_values(second, "Idempotent-Replayed"), std::vector<std::string>{"true"});
+  EXPECT_EQ(plain_count(), 4u);
+  EXPECT_EQ(*store->count_responses("c-1"), 4);
 }
 
 }  // namespace

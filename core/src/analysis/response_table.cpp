@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "townhall/date.h"
+#include "townhall/responses/flat_answers.h"
 #include "townhall/util/json_schema.h"
 
 namespace townhall::analysis {
@@ -70,245 +71,6 @@ struct Plan {
     }
     auto it = option_index.find(s);
     return it == option_index.end() ? -1 : it->second;
-  }
-};
-
-// ---- the flat answers parser -------------------------------------------------------------------
-// Parses {"id": value, ...} where value is a string, an integer, true/false, null or an array of
-// strings. Returns false for anything else (or malformed JSON): the caller then uses nlohmann.
-struct FlatValue {
-  enum Kind { kString, kInteger, kBool, kNull, kStrings } kind = kNull;
-  std::string_view key;
-  std::string_view text;     // kString
-  int64_t integer = 0;       // kInteger
-  bool boolean = false;      // kBool
-  size_t first = 0, count = 0;  // kStrings: range in FlatParser::items
-};
-
-struct FlatParser {
-  std::vector<FlatValue> values;
-  std::vector<std::string_view> items;
-  std::vector<std::unique_ptr<std::string>> decoded;  // unescaped strings (stable addresses)
-  size_t decoded_used = 0;
-
-  const char* p = nullptr;
-  const char* end = nullptr;
-
-  void ws() {
-    while (p < end && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')) ++p;
-  }
-
-  static int hex(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  }
-
-  bool hex4(uint32_t& out) {
-    if (end - p < 4) return false;
-    out = 0;
-    for (int i = 0; i < 4; ++i) {
-      int h = hex(p[i]);
-      if (h < 0) return false;
-      out = out * 16 + static_cast<uint32_t>(h);
-    }
-    p += 4;
-    return true;
-  }
-
-  static void put_utf8(std::string& s, uint32_t cp) {
-    if (cp < 0x80) {
-      s += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      s += static_cast<char>(0xC0 | (cp >> 6));
-      s += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      s += static_cast<char>(0xE0 | (cp >> 12));
-      s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      s += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      s += static_cast<char>(0xF0 | (cp >> 18));
-      s += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      s += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  }
-
-  // At the opening quote. Control characters are refused (as JSON requires).
-  bool string(std::string_view& out) {
-    ++p;
-    const char* start = p;
-    while (p < end && *p != '"' && *p != '\\') {
-      if (static_cast<unsigned char>(*p) < 0x20) return false;
-      ++p;
-    }
-    if (p >= end) return false;
-    if (*p == '"') {
-      out = std::string_view(start, static_cast<size_t>(p - start));
-      ++p;
-      return true;
-    }
-    if (decoded_used == decoded.size()) decoded.push_back(std::make_unique<std::string>());
-    std::string& s = *decoded[decoded_used++];
-    s.assign(start, static_cast<size_t>(p - start));
-    while (p < end && *p != '"') {
-      char c = *p;
-      if (static_cast<unsigned char>(c) < 0x20) return false;
-      if (c != '\\') {
-        s += c;
-        ++p;
-        continue;
-      }
-      if (++p >= end) return false;
-      switch (*p++) {
-        case '"': s += '"'; break;
-        case '\\': s += '\\'; break;
-        case '/': s += '/'; break;
-        case 'b': s += '\b'; break;
-        case 'f': s += '\f'; break;
-        case 'n': s += '\n'; break;
-        case 'r': s += '\r'; break;
-        case 't': s += '\t'; break;
-        case 'u': {
-          uint32_t cp = 0;
-          if (!hex4(cp)) return false;
-          if (cp >= 0xD800 && cp <= 0xDBFF) {
-            uint32_t lo = 0;
-            if (end - p < 6 || p[0] != '\\' || p[1] != 'u') return false;
-            p += 2;
-            if (!hex4(lo) || lo < 0xDC00 || lo > 0xDFFF) return false;
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-            return false;
-          }
-          put_utf8(s, cp);
-          break;
-        }
-        default: return false;
-      }
-    }
-    if (p >= end) return false;
-    ++p;
-    out = s;
-    return true;
-  }
-
-  bool literal(const char* word, size_t n) {
-    if (static_cast<size_t>(end - p) < n || std::memcmp(p, word, n) != 0) return false;
-    p += n;
-    return true;
-  }
-
-  bool value(FlatValue& v) {
-    if (p >= end) return false;
-    char c = *p;
-    if (c == '"') {
-      v.kind = FlatValue::kString;
-      return string(v.text);
-    }
-    if (c == '-' || (c >= '0' && c <= '9')) {
-      bool neg = c == '-';
-      if (neg) ++p;
-      if (p >= end || *p < '0' || *p > '9') return false;
-      if (*p == '0' && p + 1 < end && p[1] >= '0' && p[1] <= '9') return false;
-      uint64_t x = 0;
-      int digits = 0;
-      while (p < end && *p >= '0' && *p <= '9') {
-        x = x * 10 + static_cast<uint64_t>(*p - '0');
-        ++p;
-        if (++digits > 18) return false;  // let nlohmann judge very long numbers
-      }
-      if (p < end && (*p == '.' || *p == 'e' || *p == 'E')) return false;  // not an integer
-      v.kind = FlatValue::kInteger;
-      v.integer = neg ? -static_cast<int64_t>(x) : static_cast<int64_t>(x);
-      return true;
-    }
-    if (c == 't') {
-      v.kind = FlatValue::kBool;
-      v.boolean = true;
-      return literal("true", 4);
-    }
-    if (c == 'f') {
-      v.kind = FlatValue::kBool;
-      v.boolean = false;
-      return literal("false", 5);
-    }
-    if (c == 'n') {
-      v.kind = FlatValue::kNull;
-      return literal("null", 4);
-    }
-    if (c == '[') {
-      ++p;
-      v.kind = FlatValue::kStrings;
-      v.first = items.size();
-      ws();
-      if (p < end && *p == ']') {
-        ++p;
-        return true;
-      }
-      for (;;) {
-        ws();
-        if (p >= end || *p != '"') return false;
-        std::string_view item;
-        if (!string(item)) return false;
-        items.push_back(item);
-        ++v.count;
-        ws();
-        if (p >= end) return false;
-        if (*p == ',') {
-          ++p;
-          continue;
-        }
-        if (*p == ']') {
-          ++p;
-          return true;
-        }
-        return false;
-      }
-    }
-    return false;
-  }
-
-  bool parse(std::string_view text) {
-    values.clear();
-    items.clear();
-    decoded_used = 0;
-    p = text.data();
-    end = p + text.size();
-    ws();
-    if (p >= end || *p != '{') return false;
-    ++p;
-    ws();
-    if (p < end && *p == '}') {
-      ++p;
-    } else {
-      for (;;) {
-        ws();
-        if (p >= end || *p != '"') return false;
-        FlatValue v;
-        if (!string(v.key)) return false;
-        ws();
-        if (p >= end || *p != ':') return false;
-        ++p;
-        ws();
-        if (!value(v)) return false;
-        values.push_back(v);
-        ws();
-        if (p >= end) return false;
-        if (*p == ',') {
-          ++p;
-          continue;
-        }
-        if (*p == '}') {
-          ++p;
-          break;
-        }
-        return false;
-      }
-    }
-    ws();
-    return p == end;
   }
 };
 
@@ -395,7 +157,7 @@ struct ResponseTableBuilder::Impl {
   int32_t last_language_code = -1;
   std::string last_time;
   int64_t last_time_ns = 0;
-  FlatParser parser;
+  FlatAnswers parser;
 
   std::string row_field(size_t r) const { return "/responses/" + std::to_string(r); }
 
@@ -554,7 +316,7 @@ struct ResponseTableBuilder::Impl {
   // The fast path over the parsed flat object. False: give the row to the JSON path (which
   // either reads it the same way or reports the precise error).
   bool answers_flat(size_t r) {
-    for (const FlatValue& v : parser.values) {
+    for (const FlatValue& v : parser.values()) {
       auto pi = plan_of.find(v.key);
       if (pi == plan_of.end()) continue;  // not a question (any more): ignored, as in the JSON path
       if (seen[pi->second] == r + 1) return false;  // a duplicate key
@@ -587,7 +349,7 @@ struct ResponseTableBuilder::Impl {
         case QType::kRanking: {
           if (v.kind != FlatValue::kStrings) return false;
           static const std::string kNoField;
-          if (!choices(p, r, kNoField, std::span<const std::string_view>(parser.items).subspan(v.first, v.count)))
+          if (!choices(p, r, kNoField, parser.strings(v)))
             return false;
           break;
         }

@@ -35,7 +35,7 @@ bool fact_answers(const nlohmann::json& question, const Fact& fact, Date today) 
   nlohmann::json q = question;
   q["required"] = true;
   nlohmann::json answers = {{question.value("id", ""), fact.value}};
-  return validate_answers({q}, answers).ok();
+  return validate_answers(std::vector<nlohmann::json>{q}, answers).ok();
 }
 
 std::vector<nlohmann::json> questions_for_member(const std::vector<nlohmann::json>& questions,

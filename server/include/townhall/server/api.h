@@ -68,9 +68,10 @@ class Api {
   // per consultation acted on ("c-3 open", or why it could not move).
   std::vector<std::string> run_schedule(Date today);
 
-  // Group-commit counters: transactions committed and submissions written so far.
+  // Group-commit counters: transactions committed and submissions written so far, and how many
+  // submissions took the plain-body path (read without a JSON tree; see responses/submission_body.h).
   struct CommitStats {
-    uint64_t batches = 0, submissions = 0;
+    uint64_t batches = 0, submissions = 0, plain_bodies = 0;
   };
   CommitStats commit_stats() const;
 
