@@ -1,11 +1,14 @@
 // `townhall panel select`: draw a Citizens' Panel (LEXIMIN or the legacy greedy draw).
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <set>
 #include <sstream>
+
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -119,6 +122,15 @@ int run_select(const Args& a) {
   auto algorithm = algorithm_option(a);
   if (!algorithm) return bad_input(algorithm.error());
   opt.algorithm = *algorithm;
+  // The output folder is made (and checked) before the draw, which can take minutes.
+  const std::string dir = a.option("output-dir").value_or(".");
+  {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec || access(dir.c_str(), W_OK) != 0) {
+      return bad_input("--output-dir: cannot write to '" + dir + "'" + (ec ? ": " + ec.message() : ""));
+    }
+  }
   auto seed = seed_option(a);
   if (!seed) return bad_input(seed.error());
   opt.seed = *seed;
@@ -170,7 +182,6 @@ int run_select(const Args& a) {
   // selected.csv and remaining.csv, with the pool's own columns.
   auto pool = read_csv_file(*respondents);
   if (!pool) return bad_input(pool.error().message);
-  std::string dir = a.option("output-dir").value_or(".");
   std::set<std::string> selected(result->selected.begin(), result->selected.end());
   std::ofstream sel(dir + "/selected.csv", std::ios::binary), rem(dir + "/remaining.csv", std::ios::binary);
   if (!sel || !rem) return bad_input("--output-dir: cannot write to '" + dir + "'");

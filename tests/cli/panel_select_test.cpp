@@ -32,6 +32,21 @@ size_t data_lines(const std::string& path) {
   return n - 1;  // header
 }
 
+// The output folder is made if it is missing; one that cannot be written is refused before the draw.
+TEST(PanelSelectCli, OutputFolderIsMadeOrRefusedBeforeTheDraw) {
+  if (!std::filesystem::exists(kData)) GTEST_SKIP() << "shared data missing";
+  std::string dir = temp_dir();
+  auto r = run_cli(args_for(dir + "/draw-2026-03/final", "--seed 1"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(data_lines(dir + "/draw-2026-03/final/selected.csv"), 30u);
+  std::ofstream(dir + "/a-file") << "x";
+  auto bad = run_cli(args_for(dir + "/a-file/sub", "--seed 1"));
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--output-dir"), std::string::npos) << bad.err;
+  EXPECT_EQ(bad.err.find("leximin:"), std::string::npos) << "refused only after drawing: " << bad.err;
+  std::filesystem::remove_all(dir);
+}
+
 TEST(PanelSelectCli, JsonReportAndOutputTables) {
   if (!std::filesystem::exists(kData)) GTEST_SKIP() << "shared data missing";
   std::string dir = temp_dir();
