@@ -8,6 +8,7 @@
 // (default ../shared/data), TOWNHALL_SF_TIMEOUT seconds per baseline run (default 900),
 // TOWNHALL_BENCH_LIMIT CPU seconds per LEXIMIN run (default 600).
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -116,6 +117,7 @@ int main(int argc, char** argv) {
   }
   std::printf("%-24s %5s %4s %9s %8s %10s %10s %8s | %9s %10s %8s\n", "instance", "n", "k", "wall_s", "cpu_s",
               "min_p", "ref_min", "target", "sf_wall_s", "sf_min_p", "ratio");
+  int failures = 0;
   for (const auto& inst : kInstances) {
     if (!only.empty() && only != inst.name) continue;
     std::string quotas = data + "/" + inst.quotas, pool = data + "/" + inst.pool;
@@ -128,6 +130,7 @@ int main(int argc, char** argv) {
     auto loaded = load_instance(quotas, pool, po);
     if (!loaded) {
       std::printf("%-24s load error: %s\n", inst.name, loaded.error().message.c_str());
+      ++failures;
       continue;
     }
     SelectionProblem p;
@@ -154,6 +157,7 @@ int main(int argc, char** argv) {
     double cpu = cpu_now() - cpu0;
     if (!dist) {
       std::printf("%-24s leximin error: %s\n", inst.name, dist.error().message.c_str());
+      ++failures;
       continue;
     }
     double min_p = 1;
@@ -179,7 +183,12 @@ int main(int argc, char** argv) {
     for (double x : dist->probabilities) sum += x;
     size_t invalid = 0;
     for (const auto& tp : dist->panels) invalid += panel_is_valid(p, expand_panel(dist->types, tp)) ? 0 : 1;
-    std::printf("    checks: sum of probabilities %.9f (k = %d), panels violating a quota %zu of %zu", sum, inst.k,
+    const bool min_ok = std::abs(min_p - inst.reference_min) <= 1e-4;
+    const bool sum_ok = std::abs(sum - inst.k) <= 1e-6;
+    if (!min_ok || !sum_ok || invalid > 0) ++failures;
+    std::printf("    checks: minimum %s the reference (|%.6f - %.5f| %s 1e-4), sum of probabilities %.9f (k = %d), "
+                "panels violating a quota %zu of %zu",
+                min_ok ? "matches" : "DOES NOT MATCH", min_p, inst.reference_min, min_ok ? "<=" : ">", sum, inst.k,
                 invalid, dist->panels.size());
     if (dist->relaxation_decomposed)
       std::printf(", largest shortfall from the relaxation's LEXIMIN %.2e (certificate)", dist->relaxation_shortfall);
@@ -191,5 +200,6 @@ int main(int argc, char** argv) {
                 dist->mip_calls, dist->lp_seconds, dist->mip_seconds, inst.reference_time);
     std::fflush(stdout);
   }
-  return 0;
+  if (failures > 0) std::printf("%d instance(s) FAILED a check\n", failures);
+  return failures > 0 ? 1 : 0;
 }
