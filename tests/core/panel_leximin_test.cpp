@@ -117,43 +117,32 @@ TEST(PanelLeximin, RelaxationPathDecomposesAndMatchesReference) {
   EXPECT_TRUE(decomposed);
 }
 
-// The replication repository's own published LEXIMIN profile for example_small_20 (one row per
-// pool member at each 0.5 percentile).
-TEST(PanelLeximin, ExampleSmall20MatchesPublishedReplicationProfile) {
+// An instance of the replication repository (folder `name`, panel size k) against its published
+// LEXIMIN profile (one row per pool member, by percentile): everybody within 1e-3, the minimum
+// within 1e-4 of the published 10.0 %, probabilities adding up to k, every support panel within
+// the quotas.
+void check_replication_profile(const std::string& name, int k) {
   const std::string dir = sortition_dir() + "/citizensassemblies-replication";
-  if (!have(dir + "/data/example_small_20/categories.csv")) GTEST_SKIP() << "shared data missing";
-  auto inst = load_instance(dir + "/data/example_small_20/categories.csv",
-                            dir + "/data/example_small_20/respondents.csv", {});
+  if (!have(dir + "/data/" + name + "/categories.csv")) GTEST_SKIP() << "shared data missing";
+  auto inst = load_instance(dir + "/data/" + name + "/categories.csv", dir + "/data/" + name + "/respondents.csv", {});
   ASSERT_TRUE(inst.ok());
-  auto dist = leximin(testing::to_problem(*inst, 20));
-  ASSERT_TRUE(dist.ok());
-  auto profile = testing::replication_leximin_profile(dir + "/reference_output/example_small_20_prob_allocs_data.csv");
-  ASSERT_EQ(profile.size(), inst->people.size());
-  auto sorted = dist->probabilities;
-  std::sort(sorted.begin(), sorted.end());
-  for (size_t i = 0; i < sorted.size(); ++i) EXPECT_NEAR(sorted[i], profile[i], 1e-3) << i;
-}
-
-// The replication repository's published LEXIMIN profile for example_large_200 (n = 2 000,
-// k = 200; the reference took 1 162 s with Gurobi): everybody within 1e-3 of it, the minimum
-// within 1e-4 of the published 10.0 %, every support panel within the quotas.
-TEST(PanelLeximin, ExampleLarge200MatchesPublishedReplicationProfile) {
-  const std::string dir = sortition_dir() + "/citizensassemblies-replication";
-  if (!have(dir + "/data/example_large_200/categories.csv")) GTEST_SKIP() << "shared data missing";
-  auto inst = load_instance(dir + "/data/example_large_200/categories.csv",
-                            dir + "/data/example_large_200/respondents.csv", {});
-  ASSERT_TRUE(inst.ok());
-  SelectionProblem problem = testing::to_problem(*inst, 200);
+  SelectionProblem problem = testing::to_problem(*inst, k);
   auto dist = leximin(problem);
   ASSERT_TRUE(dist.ok()) << dist.error().message;
-  auto profile = testing::replication_leximin_profile(dir + "/reference_output/example_large_200_prob_allocs_data.csv");
+  auto profile = testing::replication_leximin_profile(dir + "/reference_output/" + name + "_prob_allocs_data.csv");
   ASSERT_EQ(profile.size(), inst->people.size());
   auto sorted = dist->probabilities;
   std::sort(sorted.begin(), sorted.end());
   EXPECT_NEAR(sorted.front(), 0.100, 1e-4);
   for (size_t i = 0; i < sorted.size(); ++i) EXPECT_NEAR(sorted[i], profile[i], 1e-3) << i;
-  EXPECT_NEAR(std::accumulate(sorted.begin(), sorted.end(), 0.0), 200.0, 1e-6);
+  EXPECT_NEAR(std::accumulate(sorted.begin(), sorted.end(), 0.0), k, 1e-6);
   for (const auto& tp : dist->panels) EXPECT_TRUE(panel_is_valid(problem, expand_panel(dist->types, tp)));
+}
+
+TEST(PanelLeximin, ExampleSmall20MatchesPublishedReplicationProfile) { check_replication_profile("example_small_20", 20); }
+// n = 2 000, k = 200: the reference took 1 162 s with Gurobi.
+TEST(PanelLeximin, ExampleLarge200MatchesPublishedReplicationProfile) {
+  check_replication_profile("example_large_200", 200);
 }
 
 // One person per household: three people share "address14" in the newDemocracy household file.
