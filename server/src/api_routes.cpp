@@ -1,5 +1,6 @@
 // The /api/v1 routes. Each declares the roles allowed and the schema its body is checked against.
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "api_impl.h"
@@ -268,6 +269,27 @@ std::vector<std::string> run_schedule(Api::Impl& api, Date today) {
 
 namespace {
 
+// Who gave the response and on which channel (s.channel already set): an officer enters paper,
+// phone and face-to-face responses; anyone signed in answering online is recorded as the
+// submitter. The refusal, if any, for either path of POST …/responses to send or to step aside for.
+std::optional<HttpResponse> set_channel_and_respondent(const User& user, const CachedConsultation& c,
+                                                       ResponseSubmission& s) {
+  if (s.channel != "online") {
+    if (user.role != Role::kOfficer && user.role != Role::kAdmin) {
+      return problem(403, "forbidden", "Forbidden", "only an officer can enter a " + s.channel + " response",
+                     "/channel");
+    }
+    s.entered_by = user.id;
+  } else if (user.id != 0) {
+    s.submitted_by = user.id;
+  }
+  if (!c.channels.empty() && std::find(c.channels.begin(), c.channels.end(), s.channel) == c.channels.end()) {
+    return problem(422, "channel-not-offered", "Channel not offered",
+                   "this consultation does not offer the " + s.channel + " channel", "/channel");
+  }
+  return std::nullopt;
+}
+
 // Queues a checked submission for the group commit and answers 201 (or the store's error) once the
 // transaction holding it has committed. Shared by the general and the plain-body paths.
 void submit_response(Api::Impl& api, const RequestContext& ctx, ResponseSubmission s, AskOnceStep step,
@@ -508,19 +530,7 @@ void add_routes(Api::Impl& api) {
             s.consultation_id = id;
             s.channel = ctx.body.value("channel", "online");
             s.language = ctx.body.value("language", "en-GB");
-            if (s.channel != "online") {
-              if (ctx.user.role != Role::kOfficer && ctx.user.role != Role::kAdmin) {
-                return respond(problem(403, "forbidden", "Forbidden",
-                                       "only an officer can enter a " + s.channel + " response", "/channel"));
-              }
-              s.entered_by = ctx.user.id;
-            } else if (ctx.user.id != 0) {
-              s.submitted_by = ctx.user.id;
-            }
-            if (!c.channels.empty() && std::find(c.channels.begin(), c.channels.end(), s.channel) == c.channels.end()) {
-              return respond(problem(422, "channel-not-offered", "Channel not offered",
-                                     "this consultation does not offer the " + s.channel + " channel", "/channel"));
-            }
+            if (auto refused = set_channel_and_respondent(ctx.user, c, s)) return respond(std::move(*refused));
             if (ctx.body.contains("person_id")) s.person_id = ctx.body["person_id"].get<int64_t>();
             auto ask_once = ask_once_for_response(api, ctx.user, s, c, ctx.body["answers"]);
             if (!ask_once) return respond(error_response(ask_once.error()));
@@ -534,7 +544,8 @@ void add_routes(Api::Impl& api) {
       // The common body of a viral consultation (flat answers from the public or an officer, no
       // person id) without a JSON tree. Only the accepted case is handled here: anything the
       // handler above would refuse, or treat specially, goes to it, so answers and errors are the
-      // same either way (tests/server/plain_submission_test.cpp compares the two paths).
+      // same either way (tests/core/submission_body_test.cpp and ApiTest.PlainAndGeneralBodies…
+      // compare the two paths).
       .plain_body = [&api](RequestContext& ctx, Respond& respond) {
         if (ctx.user.role == Role::kPanelMember) return false;  // ask once reads the JSON answers
         if (ctx.request.idempotency_key.size() > 200) return false;
@@ -543,22 +554,12 @@ void add_routes(Api::Impl& api) {
         const std::string& id = ctx.params["id"];
         auto entry = api.cached(id);
         if (!entry || (*entry)->status != "open") return false;
-        const CachedConsultation& c = **entry;
-        const bool online = body.channel == "online";
-        if (!online && ctx.user.role != Role::kOfficer && ctx.user.role != Role::kAdmin) return false;
-        if (!c.channels.empty() && std::find(c.channels.begin(), c.channels.end(), body.channel) == c.channels.end()) {
-          return false;
-        }
-        if (!validate_answers(c.rules, body.answers)) return false;
         ResponseSubmission s;
-        s.consultation_id = id;
         s.channel = body.channel;
+        if (set_channel_and_respondent(ctx.user, **entry, s)) return false;
+        if (!validate_answers((*entry)->rules, body.answers)) return false;
+        s.consultation_id = id;
         s.language = body.language;
-        if (!online) {
-          s.entered_by = ctx.user.id;
-        } else if (ctx.user.id != 0) {
-          s.submitted_by = ctx.user.id;
-        }
         body.answers.append_json(s.answers_text);
         api.plain_bodies.fetch_add(1, std::memory_order_relaxed);
         submit_response(api, ctx, std::move(s), AskOnceStep{}, respond);

@@ -1,6 +1,5 @@
 #include "townhall/analysis/response_table.h"
 
-#include <cstring>
 #include <limits>
 #include <map>
 #include <string>

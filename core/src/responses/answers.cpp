@@ -216,15 +216,8 @@ Status validate_answers(const QuestionRules& rules, const nlohmann::json& answer
 }
 
 Status validate_answers(const QuestionRules& rules, const FlatAnswers& answers, std::string_view pointer_prefix) {
-  if (answers.has_duplicate_keys()) {
-    std::string key;
-    const auto& vs = answers.values();
-    for (size_t i = 0; i < vs.size() && key.empty(); ++i) {
-      for (size_t j = 0; j < i; ++j) {
-        if (vs[j].key == vs[i].key) key = std::string(vs[i].key);
-      }
-    }
-    return invalid_argument(std::string(pointer_prefix) + "/" + json_pointer_token(key), "is given twice");
+  if (auto key = answers.duplicate_key()) {
+    return invalid_argument(std::string(pointer_prefix) + "/" + json_pointer_token(*key), "is given twice");
   }
   return check(rules, FlatView{answers}, pointer_prefix);
 }

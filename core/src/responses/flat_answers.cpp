@@ -40,6 +40,7 @@ void FlatAnswers::begin(std::string_view text) {
   values_.clear();
   items_.clear();
   decoded_used_ = 0;
+  order_valid_ = false;
   p_ = text.data();
   end_ = p_ + text.size();
 }
@@ -202,6 +203,7 @@ bool FlatAnswers::object() {
     ws();
     if (!value(v)) return false;
     values_.push_back(v);
+    order_valid_ = false;
     ws();
     if (consume(',')) continue;
     return consume('}');
@@ -223,25 +225,32 @@ const FlatValue* FlatAnswers::find(std::string_view key) const {
   return nullptr;
 }
 
-bool FlatAnswers::has_duplicate_keys() const {
-  order_.resize(values_.size());
-  for (size_t i = 0; i < order_.size(); ++i) order_[i] = i;
-  std::sort(order_.begin(), order_.end(), [&](size_t a, size_t b) { return values_[a].key < values_[b].key; });
-  for (size_t i = 1; i < order_.size(); ++i) {
-    if (values_[order_[i - 1]].key == values_[order_[i]].key) return true;
+// std::map<std::string, …> (nlohmann's object) orders keys by std::string::compare, which is a
+// byte-wise comparison, as string_view's is. Stable, so a repeated key keeps its first place.
+const std::vector<size_t>& FlatAnswers::key_order() const {
+  if (!order_valid_) {
+    order_.resize(values_.size());
+    for (size_t i = 0; i < order_.size(); ++i) order_[i] = i;
+    std::stable_sort(order_.begin(), order_.end(),
+                     [&](size_t a, size_t b) { return values_[a].key < values_[b].key; });
+    order_valid_ = true;
   }
-  return false;
+  return order_;
+}
+
+std::optional<std::string_view> FlatAnswers::duplicate_key() const {
+  const auto& order = key_order();
+  for (size_t i = 1; i < order.size(); ++i) {
+    if (values_[order[i - 1]].key == values_[order[i]].key) return values_[order[i]].key;
+  }
+  return std::nullopt;
 }
 
 void FlatAnswers::append_json(std::string& out) const {
-  // std::map<std::string, …> (nlohmann's object) orders keys by std::string::compare, which is a
-  // byte-wise comparison, as string_view's is.
-  order_.resize(values_.size());
-  for (size_t i = 0; i < order_.size(); ++i) order_[i] = i;
-  std::sort(order_.begin(), order_.end(), [&](size_t a, size_t b) { return values_[a].key < values_[b].key; });
+  const auto& order = key_order();
   out += '{';
-  for (size_t n = 0; n < order_.size(); ++n) {
-    const FlatValue& v = values_[order_[n]];
+  for (size_t n = 0; n < order.size(); ++n) {
+    const FlatValue& v = values_[order[n]];
     if (n > 0) out += ',';
     append_json_string(out, v.key);
     out += ':';

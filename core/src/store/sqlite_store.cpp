@@ -1742,18 +1742,24 @@ class SqliteStore final : public Store {
 
   bool keys_in_rows() const { return version_ >= 10; }
 
+  // The created_at (as now_rfc3339_utc writes it) of a response stored `days` days ago.
+  static std::string created_at_days_ago(int days) {
+    std::time_t cut = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()) -
+                      static_cast<std::time_t>(days) * 86400;
+    std::tm tm{};
+    gmtime_r(&cut, &tm);
+    char out[32];
+    std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return out;
+  }
+
   // Responses are numbered in the order they were stored, so created_at grows with the id. The
   // index starts at the first response created within the retention window (less a day, in case
   // the clock was ever stepped back), found by bisection, so opening a large database reads only
   // the recent rows rather than the whole table.
   int64_t first_response_to_index() {
     if (keys_.retention_days <= 0) return 1;
-    std::time_t cut = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()) -
-                      static_cast<std::time_t>(keys_.retention_days + 1) * 86400;
-    std::tm tm{};
-    gmtime_r(&cut, &tm);
-    char cutoff[32];
-    std::strftime(cutoff, sizeof cutoff, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    const std::string cutoff = created_at_days_ago(keys_.retention_days + 1);
     SQLite::Statement bounds(db_, "SELECT COALESCE(MIN(id), 1), COALESCE(MAX(id), 0) FROM responses");
     bounds.executeStep();
     int64_t lo = bounds.getColumn(0).getInt64(), hi = bounds.getColumn(1).getInt64() + 1;
@@ -1860,12 +1866,7 @@ class SqliteStore final : public Store {
     const auto t = std::chrono::steady_clock::now();
     if (!now && t - keys_.last_prune < std::chrono::hours(1)) return;
     keys_.last_prune = t;
-    std::time_t cut = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()) -
-                      static_cast<std::time_t>(keys_.retention_days) * 86400;
-    std::tm tm{};
-    gmtime_r(&cut, &tm);
-    char cutoff[32];
-    std::strftime(cutoff, sizeof cutoff, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    const std::string cutoff = created_at_days_ago(keys_.retention_days);
     int64_t upto = 0;
     for (const auto& [created, row] : keys_.seconds) {
       if (created >= cutoff) break;

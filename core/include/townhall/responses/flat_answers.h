@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -42,8 +43,9 @@ class FlatAnswers {
   }
   // The value under `key`, or nullptr (the first one if a key is given twice).
   const FlatValue* find(std::string_view key) const;
-  // True when some key appears twice (nlohmann keeps the last; callers fall back to it).
-  bool has_duplicate_keys() const;
+  // A key that appears twice, if any (nlohmann keeps the last value; callers fall back to it).
+  std::optional<std::string_view> duplicate_key() const;
+  bool has_duplicate_keys() const { return duplicate_key().has_value(); }
   // Appends the object as nlohmann::json::dump() writes it — keys in byte order, no spaces, the
   // same escapes — so answers stored through either path are the same text. Requires that no key
   // appears twice.
@@ -62,12 +64,14 @@ class FlatAnswers {
   bool hex4(uint32_t& out);
   bool literal(const char* word, size_t n);
   bool value(FlatValue& v);
+  const std::vector<size_t>& key_order() const;  // value indexes by key, sorted once per parse
 
   std::vector<FlatValue> values_;
   std::vector<std::string_view> items_;
   std::vector<std::unique_ptr<std::string>> decoded_;  // unescaped strings (stable addresses)
   size_t decoded_used_ = 0;
-  mutable std::vector<size_t> order_;  // scratch for has_duplicate_keys() and append_json()
+  mutable std::vector<size_t> order_;  // key_order(), valid while order_valid_
+  mutable bool order_valid_ = false;
   const char* p_ = nullptr;
   const char* end_ = nullptr;
 };
