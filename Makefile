@@ -5,6 +5,8 @@ BUILD_TYPE ?= RelWithDebInfo
 WERROR ?= ON
 SANITIZE ?=
 CMAKE_FLAGS ?=
+# ccache, when installed, makes rebuilds in several checkouts of the tree cheap.
+LAUNCHER := $(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache,)
 
 .PHONY: all deps configure build test bench clean sanitize serve
 
@@ -19,7 +21,7 @@ deps:
 configure: deps
 	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
 	  -DTOWNHALL_WERROR=$(WERROR) -DTOWNHALL_SANITIZE="$(SANITIZE)" \
-	  -DPython_EXECUTABLE="$$(./scripts/python-env.sh $(BUILD_DIR)/venv)" $(CMAKE_FLAGS)
+	  -DPython_EXECUTABLE="$$(./scripts/python-env.sh $(BUILD_DIR)/venv)" $(LAUNCHER) $(CMAKE_FLAGS)
 
 build: configure
 	cmake --build $(BUILD_DIR)

@@ -10,6 +10,9 @@ packages=(
   coinor-libclp-dev coinor-libcbc-dev
   pybind11-dev python3-dev
   libkainjow-mustache-dev chromium fonts-noto-core sqlite3
+  libsodium-dev
+  # libFuzzer targets (make fuzz-smoke, make fuzz) are built with clang.
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()
