@@ -1,5 +1,6 @@
 // `townhall serve`: the REST server over an embedded SQLite database.
 #include <chrono>
+#include <csignal>
 #include <condition_variable>
 #include <iostream>
 #include <mutex>
@@ -14,8 +15,9 @@ namespace {
 
 TOWNHALL_COMMAND(
     "serve",
-    "serve [--db PATH] [--port N] [--bind ADDR] [--policy FILE] [--sync normal|full]  (port 0 picks a free port)",
-    OptionSpec{{"db", "port", "bind", "policy", "sync"}, {}, 0, 0}, [](const Args& a) {
+    "serve [--db PATH] [--port N] [--bind ADDR] [--policy FILE] [--sync normal|full] [--max-connections N]  "
+    "(port 0 picks a free port; at most N connections open at once, default 2048)",
+    OptionSpec{{"db", "port", "bind", "policy", "sync", "max-connections"}, {}, 0, 0}, [](const Args& a) {
       server::ServerConfig config;
       config.bind = a.option("bind").value_or("127.0.0.1");
       std::string port_text = a.option("port").value_or("8080");
@@ -26,6 +28,16 @@ TOWNHALL_COMMAND(
         config.port = static_cast<uint16_t>(port);
       } catch (const std::exception&) {
         return bad_input(invalid_argument("--port", "must be a number from 0 to 65535"));
+      }
+      if (auto text = a.option("max-connections")) {
+        try {
+          size_t used = 0;
+          int n = std::stoi(*text, &used);
+          if (used != text->size() || n < 1 || n > 1000000) throw std::out_of_range("max-connections");
+          config.max_connections = n;
+        } catch (const std::exception&) {
+          return bad_input(invalid_argument("--max-connections", "must be a whole number from 1 to 1000000"));
+        }
       }
       SqliteOptions db_options;
       std::string sync = a.option("sync").value_or("normal");
@@ -40,6 +52,9 @@ TOWNHALL_COMMAND(
         if (!policy) return bad_input(policy.error());
         api_options.policy = *policy;
       }
+      // A write past a file size limit (ulimit -f) then fails with EFBIG, which the store reports as
+      // storage full (503 to the client), instead of the signal killing the server mid-request.
+      std::signal(SIGXFSZ, SIG_IGN);
       std::string db_path = a.option("db").value_or("townhall.db");
       auto store = open_sqlite_store(db_path, db_options);
       if (!store) return bad_input(store.error());

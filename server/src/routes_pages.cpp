@@ -791,6 +791,12 @@ void add_pages_routes(Api::Impl& api) {
                                                 actor = std::move(actor)](Result<StoredResponse> r) {
               if (!r) {
                 Localiser l(lang);
+                if (r.error().code == ErrorCode::kStorageFull) {
+                  // Nothing was stored, and sending the same answers again later will work.
+                  auto page = text_page(l, 503, "error.not_sent_title", {"error.not_sent"}, "");
+                  page.headers.emplace_back("Retry-After", "120");
+                  return respond(std::move(page));
+                }
                 return respond(text_page(l, 409, "error.not_sent_title", {"error.not_sent"}, ""));
               }
               record_response_facts(api, step, *r, actor);

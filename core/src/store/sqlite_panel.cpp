@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "townhall/util/json_parse.h"
+
 namespace townhall::sqlite_panel {
 
 namespace {
@@ -24,14 +26,14 @@ panel::Member row_to_member(SQLite::Statement& q) {
   m.channel = q.getColumn(4).getString();
   m.joined_on = stored_date(q.getColumn(5).getString());
   m.fact_consent = q.getColumn(6).getInt() != 0;
-  m.personal = nlohmann::json::parse(q.getColumn(7).getString());
+  m.personal = parse_stored_json(q.getColumn(7).getString());
   return m;
 }
 
 panel::Fact row_to_fact(SQLite::Statement& q, int first) {
   panel::Fact f;
   f.key = q.getColumn(first).getString();
-  f.value = nlohmann::json::parse(q.getColumn(first + 1).getString());
+  f.value = parse_stored_json(q.getColumn(first + 1).getString());
   f.channel = q.getColumn(first + 2).getString();
   f.source = q.getColumn(first + 3).getString();
   f.recorded_on = stored_date(q.getColumn(first + 4).getString());
