@@ -5,6 +5,8 @@
 // only.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <random>
 #include <string>
@@ -171,6 +173,70 @@ TEST(ForbiddenControl, FindsC0ControlsOtherThanTabAndLineBreaks) {
   EXPECT_EQ(find_forbidden_control("x\x1b[31m"), 1u);
   EXPECT_EQ(find_forbidden_control("\x7f\xc2\x85"), std::string_view::npos);  // DEL and C1 are left alone
   EXPECT_EQ(describe_control("a\x1f", 1), "the control character U+001F");
+}
+
+}  // namespace
+}  // namespace townhall
+
+namespace townhall {
+namespace {
+
+// valijson checks "pattern" with std::regex, whose libstdc++ matcher recurses once per repetition
+// of a group or class: "(-[A-Za-z0-9]{2,8})*" against a 100 KB string overflowed the stack. Every
+// pattern in every schema must bound its repetitions (and then runs in a few frames whatever the
+// length of the text).
+bool repeats_without_bound(std::string_view pattern) {
+  bool in_class = false;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    char c = pattern[i];
+    if (c == '\\') {
+      ++i;
+      continue;
+    }
+    if (in_class) {
+      in_class = c != ']';
+      continue;
+    }
+    if (c == '[') in_class = true;
+    if (c == '*' || c == '+') return true;
+    if (c == '{') {
+      size_t close = pattern.find('}', i);
+      std::string_view range = pattern.substr(i + 1, close - i - 1);
+      if (!range.empty() && range.back() == ',') return true;  // {n,}
+    }
+  }
+  return false;
+}
+
+void collect_patterns(const nlohmann::json& j, const std::string& where, std::vector<std::pair<std::string, std::string>>& out) {
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (it.key() == "pattern" && it->is_string()) out.emplace_back(where, it->get<std::string>());
+      if (it.key() == "patternProperties" && it->is_object()) {
+        for (auto p = it->begin(); p != it->end(); ++p) out.emplace_back(where + "/patternProperties", p.key());
+      }
+      collect_patterns(*it, where + "/" + it.key(), out);
+    }
+  } else if (j.is_array()) {
+    for (size_t i = 0; i < j.size(); ++i) collect_patterns(j[i], where + "/" + std::to_string(i), out);
+  }
+}
+
+TEST(SchemaPatterns, BoundEveryRepetitionSoStdRegexCannotRecurseWithTheInput) {
+  EXPECT_TRUE(repeats_without_bound("^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"));
+  EXPECT_TRUE(repeats_without_bound("^a+$"));
+  EXPECT_TRUE(repeats_without_bound("^a{2,}$"));
+  EXPECT_FALSE(repeats_without_bound("^[*+]{1,64}\\+$"));
+  std::vector<std::pair<std::string, std::string>> patterns;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(TOWNHALL_SOURCE_DIR) + "/schemas")) {
+    if (entry.path().extension() != ".json") continue;
+    std::ifstream in(entry.path());
+    collect_patterns(nlohmann::json::parse(in), entry.path().filename().string(), patterns);
+  }
+  ASSERT_GT(patterns.size(), 10u);
+  for (const auto& [where, pattern] : patterns) {
+    EXPECT_FALSE(repeats_without_bound(pattern)) << where << ": " << pattern;
+  }
 }
 
 }  // namespace

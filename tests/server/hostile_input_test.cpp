@@ -120,6 +120,21 @@ TEST_F(HostileInput, AFactNestedFiftyThousandArraysDeepIsRefusedAtParseTime) {
   EXPECT_EQ(responses(), 0);
 }
 
+// valijson matches "pattern" with std::regex, which recursed once per subtag of a language tag:
+// a 100 KB "language" overflowed the stack just as deep nesting did.
+TEST_F(HostileInput, AHundredKilobyteLanguageTagIsRefusedNotMatchedRecursively) {
+  std::string tag = "aa";
+  while (tag.size() < 100000) tag += "-bb";
+  auto r = call("POST", "/api/v1/consultations/" + consultation + "/responses",
+                R"({"answers":{"agree":true},"language":")" + tag + "\"}");
+  ASSERT_EQ(r.status, 422) << r.body.substr(0, 300);
+  EXPECT_EQ(problem_of(r)["pointer"], "/language");
+  auto draft = call("POST", "/api/v1/consultations", R"({"title":"x","languages":[")" + tag + "\"]}", officer);
+  ASSERT_EQ(draft.status, 422) << draft.body.substr(0, 300);
+  EXPECT_EQ(problem_of(draft)["pointer"], "/languages/0");
+  EXPECT_EQ(responses(), 0);
+}
+
 TEST_F(HostileInput, FactsAreFlatValuesOrShortLists) {
   // Within the depth limit but still not a fact: a list inside a list, an object, a long list.
   const std::vector<std::pair<std::string, std::string>> refused = {

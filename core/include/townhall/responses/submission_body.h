@@ -31,6 +31,6 @@ bool read_plain_submission(std::string_view body, PlainSubmission& out);
 inline constexpr std::string_view kSubmissionChannels[] = {"online", "paper", "phone", "face_to_face", "event"};
 inline constexpr size_t kSubmissionMaxAnswers = 200;
 inline constexpr size_t kSubmissionLanguageMaxLength = 35;
-inline constexpr std::string_view kSubmissionLanguagePattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$";
+inline constexpr std::string_view kSubmissionLanguagePattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,11}$";
 
 }  // namespace townhall
