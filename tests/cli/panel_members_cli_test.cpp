@@ -14,7 +14,6 @@ using townhall::testing::write_temp;
 
 std::string temp_db() { return townhall::testing::make_temp_dir("townhall-panel-cli") + "/t.db"; }
 
-const std::string kCensusDir = std::string(TOWNHALL_SHARED_DATA_DIR) + "/census";
 
 TEST(PanelImportCli, ImportsAllRowsOrNoneNamingEveryBadRowAndColumn) {
   std::string db = temp_db();
@@ -33,7 +32,7 @@ TEST(PanelImportCli, ImportsAllRowsOrNoneNamingEveryBadRowAndColumn) {
   EXPECT_EQ(j["facts"], 2);  // Bo gave no consent: his facts are not kept
 
   // The report over the database's facts: one social renter, one member without facts.
-  r = run_cli("panel report --db " + db + " --census tenure --census-dir " + kCensusDir + " --today 2026-03-02 --json");
+  r = run_cli("panel report --db " + db + " --census tenure --today 2026-03-02 --json");
   ASSERT_LE(r.exit_code, 1) << r.err;
   auto rep = nlohmann::json::parse(r.out);
   EXPECT_EQ(rep["members"], 2);

@@ -31,7 +31,6 @@ class PanelApiTest : public ::testing::Test {
     api = std::make_unique<Api>(*store, o);
     officer = new_bearer_token();
     ASSERT_TRUE(store->add_user(Role::kOfficer, "Olu", hash_token(officer)).ok());
-    setenv("TOWNHALL_CENSUS_DIR", (std::string(TOWNHALL_SOURCE_DIR) + "/../shared/data/census").c_str(), 1);
   }
   void TearDown() override {
     api.reset();
