@@ -1,5 +1,6 @@
 // The /api/v1 routes. Each declares the roles allowed and the schema its body is checked against.
 #include <algorithm>
+#include <charconv>
 #include <optional>
 #include <set>
 
@@ -75,17 +76,18 @@ nlohmann::json listing_item(const ConsultationRecord& r) {
   return j;
 }
 
+// A whole-number query parameter, as the OpenAPI document's "type": "integer" reads it: digits with
+// an optional leading '-', nothing else (no spaces, '+', fraction or empty value).
 Result<int64_t> int_param(const std::map<std::string, std::string>& q, const std::string& name, int64_t fallback) {
   auto it = q.find(name);
-  if (it == q.end() || it->second.empty()) return fallback;
-  try {
-    size_t used = 0;
-    long long v = std::stoll(it->second, &used);
-    if (used != it->second.size()) throw std::invalid_argument(name);
-    return static_cast<int64_t>(v);
-  } catch (const std::exception&) {
+  if (it == q.end()) return fallback;
+  const std::string& text = it->second;
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
     return invalid_argument(name, "must be a whole number");
   }
+  return v;
 }
 
 HttpResponse query_problem(const Error& e) {
@@ -350,7 +352,7 @@ void add_routes(Api::Impl& api) {
 
   api.add("GET", "/api/v1/openapi.json", everyone(), "", [](RequestContext&, Respond& respond) {
     HttpResponse r;
-    r.body = std::string(embedded_schema("openapi.json"));
+    r.body = openapi_document();
     respond(std::move(r));
   });
 
