@@ -435,11 +435,11 @@ void add_routes(Api::Impl& api) {
             if (auto st = check_document(ctx.body); !st) return respond(error_response(st.error()));
             int64_t expected = 0;
             if (!ctx.request.if_match.empty()) {
-              std::string v = ctx.request.if_match;
+              // An ETag as GET gives it ("3"), or its bare version number; nothing else.
+              std::string_view v = ctx.request.if_match;
               if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-              try {
-                expected = std::stoll(v);
-              } catch (const std::exception&) {
+              auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), expected);
+              if (v.empty() || v.front() == '-' || ec != std::errc() || end != v.data() + v.size() || expected < 1) {
                 return respond(problem(400, "invalid-if-match", "Invalid If-Match", "If-Match must be an ETag from GET."));
               }
             }

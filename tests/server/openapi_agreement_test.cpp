@@ -101,6 +101,31 @@ TEST_F(Agreement, PagingParametersAreStrictIntegersInTheirRange) {
   }
 }
 
+// If-Match is the ETag GET gives ("1") or its bare number, nothing looser.
+TEST_F(Agreement, IfMatchIsAnEtagOrNothing) {
+  auto put = [&](const std::string& if_match) {
+    HttpRequest r;
+    r.method = "PUT";
+    r.target = "/api/v1/consultations/" + id;
+    r.authorization = "Bearer " + officer;
+    r.content_type = "application/json";
+    r.body = R"({"title": "Parks and gardens"})";
+    r.if_match = if_match;
+    return testing::handle_and_wait(*api, r);
+  };
+  const std::regex pattern(parameter_schema("/api/v1/consultations/{id}", "If-Match", "put")["pattern"].get<std::string>());
+  for (const std::string bad : {"1abc", "0", "\"0\"", "-1", "+1", " 1", "\"1", "*", "W/\"1\""}) {
+    EXPECT_FALSE(std::regex_search(bad, pattern)) << bad;
+    auto r = put(bad);
+    EXPECT_EQ(r.status, 400) << bad << ": " << r.body;
+    EXPECT_EQ(type_of(r), "urn:townhall:problem:invalid-if-match") << bad;
+  }
+  EXPECT_TRUE(std::regex_search(std::string("\"1\""), pattern));
+  EXPECT_EQ(put("\"1\"").status, 200);
+  EXPECT_EQ(put("1").status, 412);  // now at version 2
+  EXPECT_EQ(put("2").status, 200);
+}
+
 // Each query parameter takes one value; a second one is refused rather than silently dropped.
 TEST_F(Agreement, AQueryParameterGivenTwiceIsRefused) {
   auto api_answer = call("GET", "/api/v1/consultations/" + id + "?lang=cy&lang=ar", officer);
