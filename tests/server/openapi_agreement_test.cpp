@@ -194,6 +194,56 @@ TEST_F(Agreement, DatePatternIsExactlyTheDatesTheServerTakes) {
   EXPECT_EQ(nlohmann::json::parse(r.body)["pointer"], "/opens");
 }
 
+// A language tag (or a list of census variables) as long as a body may be is refused like any
+// other wrong one: checking it against its pattern must not take the server down (an open-ended
+// repetition in a pattern made the validator's std::regex recurse once per repetition, past the
+// end of the stack). Patterns in schemas/ bound every repetition.
+TEST_F(Agreement, AVeryLongLanguageTagIsRefusedNotFatal) {
+  std::string tag = "en";
+  while (tag.size() < 600000) tag += "-aa";
+  EXPECT_FALSE(validate_against_schema({{"answers", nlohmann::json::object()}, {"language", tag}},
+                                       "response-submission.schema.json").ok());
+  EXPECT_FALSE(validate_against_schema({{"title", "t"}, {"languages", {tag}}}, "consultation-draft.schema.json").ok());
+  std::string census = "ward";
+  while (census.size() < 600000) census += ",ward";
+  EXPECT_FALSE(validate_against_schema({{"census", census}}, "panel-report.schema.json").ok());
+  EXPECT_TRUE(validate_against_schema({{"census", "ward,ethnicity,tenure,religion"}}, "panel-report.schema.json").ok());
+  ApiOptions o;
+  o.body_limit = 1 << 21;
+  Api big(*store, o);
+  HttpRequest r;
+  r.method = "POST";
+  r.target = "/api/v1/consultations/" + id + "/responses";
+  r.content_type = "application/json";
+  r.body = nlohmann::json{{"answers", nlohmann::json::object()}, {"language", tag}}.dump();
+  auto res = testing::handle_and_wait(big, r);
+  EXPECT_EQ(res.status, 422) << res.body.substr(0, 300);
+  EXPECT_EQ(nlohmann::json::parse(res.body)["pointer"], "/language");
+}
+
+TEST_F(Agreement, NoSchemaPatternRepeatsAGroupWithoutBound) {
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(TOWNHALL_SOURCE_DIR) + "/schemas")) {
+    // openapi.json's own patterns describe query parameters, which the server reads without a regex.
+    if (entry.path().extension() != ".json" || entry.path().filename() == "openapi.json") continue;
+    auto schema = nlohmann::json::parse(embedded_schema(entry.path().filename().string()));
+    std::vector<const nlohmann::json*> stack = {&schema};
+    while (!stack.empty()) {
+      const nlohmann::json* node = stack.back();
+      stack.pop_back();
+      if (node->is_object()) {
+        if (auto p = node->find("pattern"); p != node->end() && p->is_string()) {
+          const std::string pattern = *p;
+          EXPECT_EQ(pattern.find(")*"), std::string::npos) << entry.path() << ": " << pattern;
+          EXPECT_EQ(pattern.find(")+"), std::string::npos) << entry.path() << ": " << pattern;
+        }
+      }
+      if (node->is_structured()) {
+        for (const auto& child : *node) stack.push_back(&child);
+      }
+    }
+  }
+}
+
 // The pages' {lang} is one of the catalogs the server was built with, listed in the document.
 TEST_F(Agreement, PageLanguagesAreTheCatalogs) {
   nlohmann::json want = i18n::CatalogSet::builtin().locales();
