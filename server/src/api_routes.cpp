@@ -394,7 +394,11 @@ void add_routes(Api::Impl& api) {
     if (auto it = p.find("ward"); it != p.end()) q.ward = it->second;
     if (auto it = p.find("topic"); it != p.end()) q.topic = it->second;
     if (auto it = p.find("q"); it != p.end()) q.search = it->second;
-    if (auto it = p.find("sort"); it != p.end() && !it->second.empty()) q.sort = it->second;
+    if (auto it = p.find("sort"); it != p.end()) {
+      // Given, it must be one of the orders; left out, the listing is by opening date, newest first.
+      if (it->second.empty()) return respond(query_problem(invalid_argument("sort", "sort is empty; leave it out for -opens")));
+      q.sort = it->second;
+    }
     auto limit = int_param(p, "limit", 20);
     if (!limit) return respond(query_problem(limit.error()));
     auto offset = int_param(p, "offset", 0);

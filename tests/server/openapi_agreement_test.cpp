@@ -86,17 +86,18 @@ TEST_F(Agreement, WholeNumbersWrittenAsFloatsAreIntegers) {
 }
 
 // limit and offset are whole numbers in decimal digits: nothing the document's "integer" would not
-// be (a '+', spaces, an empty value), and limit within its documented range.
+// be (a '+', spaces, an empty value), and limit within its documented range; sort, when given, is
+// one of the documented orders (an empty status is documented as every status).
 TEST_F(Agreement, PagingParametersAreStrictIntegersInTheirRange) {
   EXPECT_EQ(parameter_schema("/api/v1/consultations", "limit"),
             nlohmann::json::parse(R"({"type": "integer", "minimum": 1, "maximum": 100, "default": 20})"));
   for (const char* q : {"limit=%2B5", "limit=+5", "limit=5%20", "limit=", "limit=0", "limit=101", "offset=-1", "offset=",
-                        "offset=9223372036854775808", "limit=1.0"}) {
+                        "offset=9223372036854775808", "limit=1.0", "sort=", "sort=colour"}) {
     auto r = call("GET", std::string("/api/v1/consultations?") + q, officer);
     EXPECT_EQ(r.status, 400) << q << ": " << r.body;
     EXPECT_EQ(type_of(r), "urn:townhall:problem:invalid-query") << q;
   }
-  for (const char* q : {"limit=1", "limit=100", "offset=0", "offset=9223372036854775807"}) {
+  for (const char* q : {"limit=1", "limit=100", "offset=0", "offset=9223372036854775807", "sort=-title", "status="}) {
     EXPECT_EQ(call("GET", std::string("/api/v1/consultations?") + q, officer).status, 200) << q;
   }
 }
