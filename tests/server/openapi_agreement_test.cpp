@@ -85,6 +85,21 @@ TEST_F(Agreement, WholeNumbersWrittenAsFloatsAreIntegers) {
   }
 }
 
+// An integer the document allows is one the server can hold: fact values are bounded as every
+// other integer is (past 2^64 a number is only a float to the server, and refused as "not an integer").
+TEST_F(Agreement, FactIntegersAreBounded) {
+  auto join = [&](const std::string& number) {
+    return call("POST", "/api/v1/panel/join", "", nullptr,
+                R"({"name": "Ada", "consent": true, "facts": {"household_size": )" + number + "}}");
+  };
+  EXPECT_EQ(join("9007199254740991").status, 201);
+  for (const char* n : {"9007199254740992", "449527124388702584832", "-9007199254740992"}) {
+    auto r = join(n);
+    EXPECT_EQ(r.status, 422) << n << ": " << r.body;
+    EXPECT_EQ(nlohmann::json::parse(r.body)["pointer"], "/facts/household_size") << n;
+  }
+}
+
 // limit and offset are whole numbers in decimal digits: nothing the document's "integer" would not
 // be (a '+', spaces, an empty value), and limit within its documented range; sort, when given, is
 // one of the documented orders (an empty status is documented as every status).
