@@ -9,7 +9,10 @@
 
 The run is bounded (examples per operation, a fixed seed: the same requests every run, so a failure
 here is a regression and not luck). TOWNHALL_SCHEMATHESIS_EXAMPLES and TOWNHALL_SCHEMATHESIS_SEED
-change both for a longer, different exploration.
+change both for a longer, different exploration. schemathesis.toml says which answers beyond
+Schemathesis's defaults are the server's to give (and why), and names the one known server bug
+excluded for now; schemathesis_hooks.py adds a check that the server's own shape checks (JSON
+Schema, query parameters, headers) never refuse what the document allows.
 """
 from __future__ import annotations
 
