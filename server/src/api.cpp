@@ -1,9 +1,11 @@
 // The request pipeline: routing, authentication, roles, body checks, problem+json.
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 
 #include "api_impl.h"
 #include "pages/page_kit.h"
+#include "townhall/i18n/locale.h"
 #include "townhall/store/token.h"
 #include "townhall/util/json_schema.h"
 
@@ -133,7 +135,9 @@ std::string percent_decode(std::string_view s, bool plus_is_space) {
 
 namespace {
 
-std::map<std::string, std::string> parse_query(std::string_view q) {
+// The decoded query parameters; `repeated` is the name of the first one given more than once
+// (every parameter of the API and the pages takes one value).
+std::map<std::string, std::string> parse_query(std::string_view q, std::string& repeated) {
   std::map<std::string, std::string> out;
   size_t i = 0;
   while (i <= q.size() && !q.empty()) {
@@ -144,7 +148,8 @@ std::map<std::string, std::string> parse_query(std::string_view q) {
       size_t eq = part.find('=');
       std::string k = percent_decode(part.substr(0, eq), true);
       std::string v = eq == std::string_view::npos ? "" : percent_decode(part.substr(eq + 1), true);
-      out[k] = v;
+      auto [it, fresh] = out.try_emplace(std::move(k), std::move(v));
+      if (!fresh && repeated.empty()) repeated = it->first;
     }
     i = amp + 1;
   }
@@ -197,6 +202,25 @@ bool is_json_content_type(std::string_view value) {
   if (!charset.empty() && charset.front() == '"') charset = charset.substr(1, charset.find('"', 1) - 1);
   charset = charset.substr(0, charset.find(';'));
   return equals_lower(trim_view(charset), "utf-8");
+}
+
+// JSON Schema's "integer" is any number with no fractional part, so 2.0 is the integer 2 (the
+// OpenAPI document promises as much); nlohmann keeps 2.0 a float, which the schema validator and
+// the handlers would refuse. Floats that are whole and exactly representable (|x| <= 2^53) become
+// integers; every other number stays as it was. An explicit stack: the body's depth is the client's.
+void whole_numbers_as_integers(nlohmann::json& body) {
+  constexpr double kExact = 9007199254740992.0;  // 2^53
+  std::vector<nlohmann::json*> stack = {&body};
+  while (!stack.empty()) {
+    nlohmann::json* node = stack.back();
+    stack.pop_back();
+    if (node->is_number_float()) {
+      double v = node->get<double>();
+      if (std::trunc(v) == v && v >= -kExact && v <= kExact) *node = static_cast<int64_t>(v);
+    } else if (node->is_structured()) {
+      for (auto& child : *node) stack.push_back(&child);
+    }
+  }
 }
 
 }  // namespace
@@ -292,9 +316,21 @@ void Api::Impl::dispatch(const HttpRequest& req, Respond& respond) {
                                match->info.pattern + "."));
   }
 
+  std::string repeated;
   RequestContext ctx{req, user, std::move(params), qpos == std::string_view::npos ? std::map<std::string, std::string>{}
-                                                                                   : parse_query(target.substr(qpos + 1)),
+                                                                                   : parse_query(target.substr(qpos + 1), repeated),
                      nullptr};
+  if (!repeated.empty()) {
+    // One value per parameter: a second one would be silently dropped, so the request is refused
+    // instead. Not echoed: the name is the client's text, not necessarily UTF-8.
+    if (match->info.pattern.rfind("/{lang}", 0) == 0) {
+      const std::string& lang = ctx.params["lang"];
+      return respond(pages::text_page(pages::Localiser(pages::is_page_language(lang) ? lang : std::string(i18n::kDefaultLocale)),
+                                      400, "error.form_expired_title", {"error.page_not_found_help"}, ""));
+    }
+    return respond(problem(400, "invalid-query", "Invalid query parameter",
+                           "A query parameter is given more than once; give each at most once."));
+  }
 
   if (!match->info.body_schema.empty()) {
     if (req.body.size() > options.body_limit) {
@@ -315,6 +351,7 @@ void Api::Impl::dispatch(const HttpRequest& req, Respond& respond) {
     if (match->plain_body && match->plain_body(ctx, respond)) return;
     auto parsed = parse_json(req.body, "the request body");
     if (!parsed) return respond(problem(400, "invalid-json", "Malformed JSON", parsed.error().message));
+    whole_numbers_as_integers(*parsed);
     if (auto st = validate_against_schema(*parsed, match->info.body_schema); !st) {
       return respond(problem(422, "schema-violation", "The body does not match its schema",
                              st.error().message, st.error().field));

@@ -149,6 +149,8 @@ void add_pages_routes(Api::Impl& api);
 // The Citizens' Panel member pages: sign in by emailed link, what we hold, change, delete
 // (server/src/routes_panel_pages.cpp).
 void add_panel_pages_routes(Api::Impl& api);
+// The OpenAPI document of every route, self-contained (server/src/openapi_document.cpp).
+const std::string& openapi_document();
 std::string forward_plan_csv(const ForwardPlan& plan);
 std::string forward_plan_atom(const ForwardPlan& plan, const std::string& now_rfc3339);
 std::string forward_plan_ics(const ForwardPlan& plan, const std::string& now_rfc3339);

@@ -1,5 +1,6 @@
 // The /api/v1 routes. Each declares the roles allowed and the schema its body is checked against.
 #include <algorithm>
+#include <charconv>
 #include <optional>
 #include <set>
 
@@ -75,17 +76,18 @@ nlohmann::json listing_item(const ConsultationRecord& r) {
   return j;
 }
 
+// A whole-number query parameter, as the OpenAPI document's "type": "integer" reads it: digits with
+// an optional leading '-', nothing else (no spaces, '+', fraction or empty value).
 Result<int64_t> int_param(const std::map<std::string, std::string>& q, const std::string& name, int64_t fallback) {
   auto it = q.find(name);
-  if (it == q.end() || it->second.empty()) return fallback;
-  try {
-    size_t used = 0;
-    long long v = std::stoll(it->second, &used);
-    if (used != it->second.size()) throw std::invalid_argument(name);
-    return static_cast<int64_t>(v);
-  } catch (const std::exception&) {
+  if (it == q.end()) return fallback;
+  const std::string& text = it->second;
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
     return invalid_argument(name, "must be a whole number");
   }
+  return v;
 }
 
 HttpResponse query_problem(const Error& e) {
@@ -350,7 +352,7 @@ void add_routes(Api::Impl& api) {
 
   api.add("GET", "/api/v1/openapi.json", everyone(), "", [](RequestContext&, Respond& respond) {
     HttpResponse r;
-    r.body = std::string(embedded_schema("openapi.json"));
+    r.body = openapi_document();
     respond(std::move(r));
   });
 
@@ -392,7 +394,11 @@ void add_routes(Api::Impl& api) {
     if (auto it = p.find("ward"); it != p.end()) q.ward = it->second;
     if (auto it = p.find("topic"); it != p.end()) q.topic = it->second;
     if (auto it = p.find("q"); it != p.end()) q.search = it->second;
-    if (auto it = p.find("sort"); it != p.end() && !it->second.empty()) q.sort = it->second;
+    if (auto it = p.find("sort"); it != p.end()) {
+      // Given, it must be one of the orders; left out, the listing is by opening date, newest first.
+      if (it->second.empty()) return respond(query_problem(invalid_argument("sort", "sort is empty; leave it out for -opens")));
+      q.sort = it->second;
+    }
     auto limit = int_param(p, "limit", 20);
     if (!limit) return respond(query_problem(limit.error()));
     auto offset = int_param(p, "offset", 0);
@@ -433,11 +439,11 @@ void add_routes(Api::Impl& api) {
             if (auto st = check_document(ctx.body); !st) return respond(error_response(st.error()));
             int64_t expected = 0;
             if (!ctx.request.if_match.empty()) {
-              std::string v = ctx.request.if_match;
+              // An ETag as GET gives it ("3"), or its bare version number; nothing else.
+              std::string_view v = ctx.request.if_match;
               if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-              try {
-                expected = std::stoll(v);
-              } catch (const std::exception&) {
+              auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), expected);
+              if (v.empty() || v.front() == '-' || ec != std::errc() || end != v.data() + v.size() || expected < 1) {
                 return respond(problem(400, "invalid-if-match", "Invalid If-Match", "If-Match must be an ETag from GET."));
               }
             }

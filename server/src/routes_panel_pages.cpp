@@ -202,7 +202,8 @@ void add_panel_pages_routes(Api::Impl& api) {
     return std::move(form).value();
   };
   // A signed-in member's POST with a valid CSRF token; nullopt with `fail` set otherwise (the
-  // sign-in redirect, or the refusal).
+  // refusal of the form, or the sign-in redirect). The form is checked first, as on every other
+  // page, so a POST that is not a form with its token is refused whoever sends it.
   struct MemberPost {
     panel::Member member;
     pages::Session session;
@@ -210,11 +211,11 @@ void add_panel_pages_routes(Api::Impl& api) {
   };
   auto member_post = [member_of, posted_form](RequestContext& ctx, const Localiser& loc,
                                              HttpResponse& fail) -> std::optional<MemberPost> {
-    auto m = member_of(ctx, loc, fail);
-    if (!m) return std::nullopt;
     auto session = pages::session_of(ctx.request);
     auto form = posted_form(ctx, loc, session, fail);
     if (!form) return std::nullopt;
+    auto m = member_of(ctx, loc, fail);
+    if (!m) return std::nullopt;
     return MemberPost{std::move(*m), std::move(session), std::move(*form)};
   };
   auto sign_in_page = [](const Localiser& loc, const pages::Session& session, const std::string& email, bool invalid) {

@@ -227,11 +227,59 @@ TEST_F(ApiTest, OpenApiDocumentDescribesExactlyTheRoutes) {
     for (Role role : r.roles) declared.insert(role_id(role));
     EXPECT_EQ(roles, declared) << key << ": x-roles differ from the route's roles";
     if (!r.body_schema.empty()) {
-      EXPECT_EQ(op["requestBody"]["content"]["application/json"]["schema"]["$ref"], r.body_schema) << key;
-      EXPECT_FALSE(embedded_schema(r.body_schema).empty()) << r.body_schema;
+      // The body's schema is the route's own schema file, copied into the document.
+      const auto& ref = op["requestBody"]["content"]["application/json"]["schema"]["$ref"];
+      ASSERT_TRUE(ref.is_string()) << key;
+      const std::string prefix = "#/components/schemas/";
+      ASSERT_EQ(ref.get<std::string>().rfind(prefix, 0), 0u) << key << ": " << ref;
+      const auto& component = doc["components"]["schemas"][ref.get<std::string>().substr(prefix.size())];
+      auto file = nlohmann::json::parse(embedded_schema(r.body_schema));
+      EXPECT_EQ(component.value("title", ""), file.value("title", "")) << key << " " << r.body_schema;
+      EXPECT_EQ(component.value("required", nlohmann::json()), file.value("required", nlohmann::json()))
+          << key << " " << r.body_schema;
+      EXPECT_FALSE(component.contains("$id")) << key;
     }
   }
   for (const auto& d : documented) EXPECT_TRUE(served.count(d)) << d << " is documented but not served";
+}
+
+// Every "$ref" of the served document points inside it (a client cannot fetch schemas/*.json from
+// the server), and resolves there.
+TEST_F(ApiTest, OpenApiDocumentIsSelfContained) {
+  auto res = call("GET", "/api/v1/openapi.json");
+  ASSERT_EQ(res.status, 200);
+  auto doc = nlohmann::json::parse(res.body);
+  std::vector<std::pair<std::string, const nlohmann::json*>> stack = {{"", &doc}};
+  int refs = 0;
+  while (!stack.empty()) {
+    auto [where, node] = stack.back();
+    stack.pop_back();
+    if (node->is_object()) {
+      if (auto ref = node->find("$ref"); ref != node->end() && ref->is_string()) {
+        const std::string r = *ref;
+        ++refs;
+        ASSERT_EQ(r.rfind("#/", 0), 0u) << where << ": $ref \"" << r << "\" points outside the document";
+        nlohmann::json::json_pointer pointer(r.substr(1));
+        EXPECT_TRUE(doc.contains(pointer)) << where << ": $ref \"" << r << "\" does not resolve";
+      }
+      for (const auto& [k, v] : node->items()) stack.emplace_back(where + "/" + k, &v);
+    } else if (node->is_array()) {
+      for (size_t i = 0; i < node->size(); ++i) stack.emplace_back(where + "/" + std::to_string(i), &(*node)[i]);
+    }
+  }
+  EXPECT_GT(refs, 100);
+  // The schema files' references to each other come along: consultation-draft's fields are
+  // consultation.schema.json's, key-decision's body is forward-plan.schema.json's definition.
+  const auto& schemas = doc["components"]["schemas"];
+  for (const char* name : {"ConsultationDraft", "Consultation", "KeyDecision", "ForwardPlan", "ResponseSubmission", "Problem"}) {
+    EXPECT_TRUE(schemas.contains(name)) << name;
+  }
+  EXPECT_EQ(schemas["ConsultationDraft"]["properties"]["opens"]["$ref"], "#/components/schemas/Consultation/properties/opens");
+  EXPECT_EQ(schemas["Consultation"]["properties"]["opens"]["$ref"], "#/components/schemas/Consultation/definitions/date");
+  EXPECT_EQ(schemas["KeyDecision"]["allOf"][0]["$ref"], "#/components/schemas/ForwardPlan/definitions/key_decision");
+  // A property that happens to be called "$schema" is kept; only the files' own $schema goes.
+  EXPECT_FALSE(schemas["ForwardPlan"].contains("$schema"));
+  EXPECT_TRUE(schemas["ForwardPlan"]["properties"].contains("$schema"));
 }
 
 TEST_F(ApiTest, RoutesMatchDecodedPathSegmentsOfTheirOwnLength) {

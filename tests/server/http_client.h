@@ -191,6 +191,15 @@ class ServerProcess {
     return exit_code_;
   }
   void terminate_async() { kill(pid_, SIGTERM); }
+  // SIGKILL: the process ends at once, with no chance to finish or flush anything.
+  void kill_hard() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGKILL);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    exit_code_ = -1;
+  }
 
   uint16_t port = 0;
   std::string first_line;

@@ -183,6 +183,31 @@ TEST_F(PanelApiTest, ImportNamesBadRowsAndKeepsNothingThenInvitationsRespectTheL
   EXPECT_EQ(second["excluded"]["members"][0]["eligible_again"], "2027-03-02");
 }
 
+// A panel whose members have not given a fact yet still has a report: the targets and the counts,
+// with no fit (there is nothing to fit) rather than an error.
+TEST_F(PanelApiTest, PoolReportBeforeAnyMemberHasTheFact) {
+  auto empty = call("GET", "/api/v1/panel/report?census=tenure&by_ward=false", officer);
+  ASSERT_EQ(empty.status, 200) << empty.body;
+  auto j = json_of(empty);
+  EXPECT_EQ(j["members"], 0);
+  ASSERT_EQ(j["categories"].size(), 1u);
+  const auto& tenure = j["categories"][0];
+  EXPECT_EQ(tenure["n"], 0);
+  EXPECT_TRUE(tenure["chi_square"].is_null());
+  EXPECT_TRUE(tenure["p_value"].is_null());
+  double shares = 0;
+  for (const auto& v : tenure["values"]) {
+    EXPECT_EQ(v["count"], 0);
+    shares += v["target_share"].get<double>();
+  }
+  EXPECT_NEAR(shares, 1.0, 1e-9);
+  // Members without the fact are counted as missing; still no fit.
+  ASSERT_EQ(call("POST", "/api/v1/panel/import", officer, {{"csv", "name,ward,consent\nAda,Golborne,yes\n"}}).status, 201);
+  auto missing = json_of(call("GET", "/api/v1/panel/report?census=tenure&by_ward=false", officer));
+  EXPECT_EQ(missing["categories"][0]["missing"], 1);
+  EXPECT_TRUE(missing["categories"][0]["chi_square"].is_null());
+}
+
 TEST_F(PanelApiTest, PoolReportAndRepeatedQuestions) {
   std::string csv = "name,ward,tenure,consent\n";
   for (int i = 0; i < 10; ++i) csv += "M" + std::to_string(i) + ",Golborne," + (i < 2 ? "Social rented" : "Owned") + ",yes\n";
