@@ -49,8 +49,7 @@ TOWNHALL_COMMAND(
       server::Api api(**store, api_options);
       // The server serves whatever the state of its audit log, and says at once when the log is
       // broken or cannot be verified (GET /health says so too, without the details).
-      auto warn_about_audit = [&api] {
-        auto v = api.check_audit();
+      auto warn_about_audit = [](const Result<AuditVerification>& v) {
         if (!v) {
           std::cerr << "townhall: WARNING: the audit log cannot be read: " << v.error().describe() << std::endl;
         } else if (v->state == AuditState::kBroken) {
@@ -61,7 +60,7 @@ TOWNHALL_COMMAND(
         }
         return v ? v->state : AuditState::kUnverified;
       };
-      AuditState audit_state = warn_about_audit();
+      AuditState audit_state = warn_about_audit(api.check_audit());
       server::HttpServer http(api, config);
       auto port = http.start();
       if (!port) return bad_input(port.error());
@@ -87,8 +86,9 @@ TOWNHALL_COMMAND(
             auto v = api.check_audit();
             AuditState now = v ? v->state : AuditState::kUnverified;
             if (now != audit_state) {
-              audit_state = now == AuditState::kIntact ? now : warn_about_audit();
               if (now == AuditState::kIntact) std::cerr << "townhall: the audit log verifies again" << std::endl;
+              else warn_about_audit(v);
+              audit_state = now;
             }
           }
           lock.lock();
