@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli.h"
+#include "database_option.h"
 #include "townhall/server/api.h"
 #include "townhall/store/sqlite_store.h"
 #include "townhall/store/token.h"
@@ -51,11 +52,13 @@ nlohmann::json consultation(const std::string& title, const std::string& summary
             {{"id", "why"}, {"type", "free_text"}, {"text", "Tell us why."}}}}};
 }
 
-TOWNHALL_COMMAND("demo seed", "demo seed --db PATH  (demo consultations in every state; prints an officer token)",
-                 OptionSpec{{"db"}, {}, 0, 0}, [](const Args& a) {
-                   auto db = a.option("db");
-                   if (!db) return bad_input(invalid_argument("--db", "is required"));
-                   auto store = open_sqlite_store(*db);
+TOWNHALL_COMMAND("demo seed",
+                 "demo seed --db PATH [--audit-key FILE]  (demo consultations in every state; prints an officer "
+                 "token; makes the database when there is none)",
+                 OptionSpec{{"db", "audit-key"}, {}, 0, 0}, [](const Args& a) {
+                   auto db = database_path(a);
+                   if (!db) return bad_input(db.error());
+                   auto store = open_database(a, DbUse::kWriteNew);
                    if (!store) return bad_input(store.error());
                    if ((*store)->list_consultations({})->total > 0) {
                      std::cerr << "townhall: " << *db << " already has consultations; not seeding again\n";

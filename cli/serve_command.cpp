@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "cli.h"
+#include "database_option.h"
 #include "townhall/server/http_server.h"
 #include "townhall/store/sqlite_store.h"
 
@@ -14,8 +15,9 @@ namespace {
 
 TOWNHALL_COMMAND(
     "serve",
-    "serve [--db PATH] [--port N] [--bind ADDR] [--policy FILE] [--sync normal|full]  (port 0 picks a free port)",
-    OptionSpec{{"db", "port", "bind", "policy", "sync"}, {}, 0, 0}, [](const Args& a) {
+    "serve [--db PATH] [--create] [--audit-key FILE] [--port N] [--bind ADDR] [--policy FILE] [--sync normal|full]  "
+    "(port 0 picks a free port; --create makes the database when there is none)",
+    OptionSpec{{"db", "port", "bind", "policy", "sync", "audit-key"}, {"create"}, 0, 0}, [](const Args& a) {
       server::ServerConfig config;
       config.bind = a.option("bind").value_or("127.0.0.1");
       std::string port_text = a.option("port").value_or("8080");
@@ -41,10 +43,24 @@ TOWNHALL_COMMAND(
         api_options.policy = *policy;
       }
       std::string db_path = a.option("db").value_or("townhall.db");
-      auto store = open_sqlite_store(db_path, db_options);
+      auto store = open_database(a, DbUse::kWrite, db_options, db_path);
       if (!store) return bad_input(store.error());
 
       server::Api api(**store, api_options);
+      // The server serves whatever the state of its audit log, and says at once when the log is
+      // broken or cannot be verified (GET /health says so too, without the details).
+      auto warn_about_audit = [](const Result<AuditVerification>& v) {
+        if (!v) {
+          std::cerr << "townhall: WARNING: the audit log cannot be read: " << v.error().describe() << std::endl;
+        } else if (v->state == AuditState::kBroken) {
+          std::cerr << "townhall: WARNING: the audit log is BROKEN at entry " << v->first_bad_seq.value_or(0) << ": "
+                    << v->problem << std::endl;
+        } else if (v->state == AuditState::kUnverified) {
+          std::cerr << "townhall: WARNING: the audit log cannot be verified: " << v->problem << std::endl;
+        }
+        return v ? v->state : AuditState::kUnverified;
+      };
+      AuditState audit_state = warn_about_audit(api.check_audit());
       server::HttpServer http(api, config);
       auto port = http.start();
       if (!port) return bad_input(port.error());
@@ -57,10 +73,23 @@ TOWNHALL_COMMAND(
       bool done = false;
       std::thread scheduler([&] {
         std::unique_lock lock(mu);
+        auto last_audit_check = std::chrono::steady_clock::now();
         do {
           lock.unlock();
           for (const auto& line : api.run_schedule(Date::today_in_london())) {
             std::cout << "townhall: schedule: " << line << std::endl;
+          }
+          // The whole log is read again each hour, so that an edit made while the server runs
+          // shows on /health too; the warning is repeated only when the state changes.
+          if (std::chrono::steady_clock::now() - last_audit_check >= std::chrono::hours(1)) {
+            last_audit_check = std::chrono::steady_clock::now();
+            auto v = api.check_audit();
+            AuditState now = v ? v->state : AuditState::kUnverified;
+            if (now != audit_state) {
+              if (now == AuditState::kIntact) std::cerr << "townhall: the audit log verifies again" << std::endl;
+              else warn_about_audit(v);
+              audit_state = now;
+            }
           }
           lock.lock();
         } while (!cv.wait_for(lock, std::chrono::seconds(60), [&] { return done; }));

@@ -395,6 +395,14 @@ void Api::Impl::invalidate(const std::string& id) {
 
 Api::Api(Store& store, ApiOptions options) : impl_(std::make_unique<Impl>(store, std::move(options))) {
   add_routes(*impl_);
+  (void)check_audit();
+}
+
+Result<AuditVerification> Api::check_audit() {
+  auto v = impl_->store.verify_audit();
+  // A log that cannot even be read cannot be vouched for either.
+  impl_->audit_state.store(v ? v->state : AuditState::kUnverified, std::memory_order_relaxed);
+  return v;
 }
 
 Api::~Api() { shutdown(); }

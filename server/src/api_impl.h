@@ -66,6 +66,8 @@ struct Api::Impl {
   std::vector<std::vector<size_t>> routes_by_length;
 
   std::atomic<uint64_t> plain_bodies{0};  // submissions read by the plain-body path
+  // The audit log's state at the last check (Api::check_audit): what /health says of it.
+  std::atomic<AuditState> audit_state{AuditState::kUnverified};
 
   std::mutex cache_mu;
   std::unordered_map<std::string, std::shared_ptr<const CachedConsultation>> cache;

@@ -344,9 +344,13 @@ void add_routes(Api::Impl& api) {
   const std::set<Role> staff = {Role::kOfficer, Role::kGovernance, Role::kAdmin};
   const std::set<Role> respondents = {Role::kPublic, Role::kPanelMember, Role::kOfficer, Role::kAdmin};
 
-  api.add("GET", "/health", everyone(), "", [](RequestContext&, Respond& respond) {
+  api.add("GET", "/health", everyone(), "", [&api](RequestContext&, Respond& respond) {
     HttpResponse r;
-    r.body = R"({"status":"ok"})";
+    switch (api.audit_state.load(std::memory_order_relaxed)) {
+      case AuditState::kIntact: r.body = R"({"status":"ok","audit":"ok"})"; break;
+      case AuditState::kBroken: r.body = R"({"status":"ok","audit":"broken"})"; break;
+      case AuditState::kUnverified: r.body = R"({"status":"ok","audit":"unverified"})"; break;
+    }
     respond(std::move(r));
   });
 
@@ -685,8 +689,12 @@ void add_routes(Api::Impl& api) {
   api.add("GET", "/api/v1/audit/verify", governance, "", [&api](RequestContext&, Respond& respond) {
     auto v = api.store.verify_audit();
     if (!v) return respond(error_response(v.error()));
-    nlohmann::json j = {{"ok", v->ok}, {"entries", v->entries}, {"problem", v->problem}};
+    api.audit_state.store(v->state, std::memory_order_relaxed);
+    nlohmann::json j = {{"ok", v->ok}, {"state", audit_state_id(v->state)}, {"entries", v->entries},
+                        {"problem", v->problem}};
     if (v->first_bad_seq) j["first_bad_seq"] = *v->first_bad_seq;
+    if (v->sealed_from) j["sealed_from"] = *v->sealed_from;
+    if (!v->public_key.empty()) j["public_key"] = v->public_key;
     respond(json_response(200, j));
   });
 

@@ -25,7 +25,7 @@ TEST(PanelImportCli, ImportsAllRowsOrNoneNamingEveryBadRowAndColumn) {
   EXPECT_NE(r.err.find("nothing was imported"), std::string::npos) << r.err;
 
   std::string good = write_temp("name,ward,tenure,consent\nAda,Golborne,Social rented,yes\nBo,Golborne,Owned,no\n", ".csv");
-  r = run_cli("panel import " + good + " --db " + db + " --today 2026-03-02 --json");
+  r = run_cli("panel import " + good + " --db " + db + " --create --today 2026-03-02 --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["imported"], 2);

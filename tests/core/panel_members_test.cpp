@@ -35,7 +35,7 @@ class TempDb {
   TempDb() {
     char tmpl[] = "/tmp/townhall-panel-XXXXXX";
     dir_ = mkdtemp(tmpl);
-    store = std::move(open_sqlite_store(dir_ + "/t.db")).value();
+    store = std::move(open_sqlite_store(dir_ + "/t.db", SqliteOptions::creating())).value();
   }
   ~TempDb() {
     store.reset();

@@ -37,7 +37,9 @@ class TempDb {
   std::string dir_, path_;
 };
 
+// Opens (making when new) the database at `path`.
 std::unique_ptr<Store> open_ok(const std::string& path, SqliteOptions o = {}) {
+  o.create = true;
   auto s = open_sqlite_store(path, o);
   EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().describe());
   return std::move(s).value();

@@ -31,7 +31,7 @@ class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir = testing::make_temp_dir("townhall-api");
-    store = std::move(open_sqlite_store(dir + "/t.db")).value();
+    store = std::move(open_sqlite_store(dir + "/t.db", SqliteOptions::creating())).value();
     ApiOptions o;
     o.body_limit = 4096;
     api = std::make_unique<Api>(*store, o);

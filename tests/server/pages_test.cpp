@@ -21,7 +21,7 @@ class PagesTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir = testing::make_temp_dir("townhall-pages");
-    store = std::move(open_sqlite_store(dir + "/t.db")).value();
+    store = std::move(open_sqlite_store(dir + "/t.db", SqliteOptions::creating())).value();
     ApiOptions options;
     options.now_seconds = [this] { return clock; };
     api = std::make_unique<Api>(*store, options);

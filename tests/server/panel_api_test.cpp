@@ -24,7 +24,7 @@ class PanelApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir = testing::make_temp_dir("townhall-panel-api");
-    store = std::move(open_sqlite_store(dir + "/t.db")).value();
+    store = std::move(open_sqlite_store(dir + "/t.db", SqliteOptions::creating())).value();
     ApiOptions o;
     o.today = [] { return Date::parse("2026-03-02").value(); };
     o.policy.panel_max_invitations = 1;  // one invitation per 365 days, to see the limit bite

@@ -301,7 +301,9 @@ class Store {
   // their responses (person_id and submitted_by set to NULL; the answers stay in the results).
   virtual Result<panel::Erasure> erase_member(int64_t member_id, const AuditEvent& audit) = 0;
 
-  // Audit log.
+  // Audit log (townhall/store/audit.h). Entries are sealed with the store's audit key when it
+  // has one. verify_audit() checks the chain, the seals and the key's head mark: kBroken names the
+  // first bad entry, kUnverified says why the seals could not be checked.
   virtual Result<AuditEntry> append_audit(const AuditEvent& event) = 0;
   virtual Result<std::vector<AuditEntry>> audit_entries() = 0;
   virtual Result<AuditVerification> verify_audit() = 0;

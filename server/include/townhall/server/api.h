@@ -68,6 +68,12 @@ class Api {
   // per consultation acted on ("c-3 open", or why it could not move).
   std::vector<std::string> run_schedule(Date today);
 
+  // Verifies the audit log (townhall/store/audit.h) and remembers its state, which GET /health
+  // reports as "audit": "ok", "broken" or "unverified" (and nothing more: the details are for
+  // governance staff, at GET /api/v1/audit/verify). Runs once when the Api is made; the server
+  // runs it again from time to time. Reads the whole log.
+  Result<AuditVerification> check_audit();
+
   // Group-commit counters: transactions committed and submissions written so far, and how many
   // submissions took the plain-body path (read without a JSON tree; see responses/submission_body.h).
   struct CommitStats {
