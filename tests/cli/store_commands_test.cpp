@@ -259,8 +259,7 @@ TEST(CliDatabaseFiles, ReadingCommandsNeverMakeAFile) {
   EXPECT_EQ(v.exit_code, 2);
   EXPECT_NE(v.err.find("no Townhall database at " + typo), std::string::npos) << v.err;
   EXPECT_EQ(run_cli("audit anchor --db " + typo).exit_code, 2);
-  auto report = run_cli("panel report --db " + typo + " --census tenure --census-dir " +
-                        std::string(TOWNHALL_SHARED_DATA_DIR) + "/census");
+  auto report = run_cli("panel report --db " + typo + " --census tenure");
   EXPECT_EQ(report.exit_code, 2);
   EXPECT_NE(report.err.find("no Townhall database at"), std::string::npos) << report.err;
   EXPECT_TRUE(names_in(dir).empty());
