@@ -172,6 +172,14 @@ TEST_F(IdentityTest, AJoinWithSomeoneElsesAddressNeverReceivesTheirSignIns) {
   auto joined = call("POST", "/api/v1/panel/join", "", {{"name", "Mallory Attacker"}, {"email", "Victim@Example.org"}, {"consent", false}});
   ASSERT_EQ(joined.status, 201) << joined.body;
   import_csv("name,email,consent\nVictoria Vale,victim@example.org,yes\n");
+  // Joining again now that the address is the victim's: the same answer as any join, no link, and
+  // the victim (at the address they proved) is told someone tried.
+  auto again = call("POST", "/api/v1/panel/join", "", {{"name", "Mallory Again"}, {"email", "VICTIM@example.org"}, {"consent", false}});
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(json_of(again)["email_confirmation"], json_of(joined)["email_confirmation"]);
+  EXPECT_EQ(mails_to("VICTIM@example.org"), 0u);
+  EXPECT_EQ(mails_to("victim@example.org"), 1u);
+  EXPECT_TRUE(link_in_mail("victim@example.org", "/confirm-email/[0-9a-f]+").empty());
   Browser victim;
   auto me = sign_in(victim, "victim%40example.org", "victim@example.org");
   ASSERT_EQ(me.status, 200) << me.body;
