@@ -43,9 +43,10 @@ int import_members(const Args& a) {
       *members, AuditEvent{"cli", "panel.import", "panel_member", table->source, {}});
   if (!added) {
     Error e = added.error();
-    if (e.field.size() > 1 && e.field[0] == '/') {  // "/3/external_id" → the CSV row
-      e.message = panel::csv_location(*table, std::stoul(e.field.substr(1)), "id") + ": " + e.message;
-      e.field = "id";
+    if (e.field.size() > 1 && e.field[0] == '/') {  // "/3/external_id" or "/3/email" → the CSV row and column
+      const std::string column = e.field.find("/email") != std::string::npos ? "email" : "id";
+      e.message = panel::csv_location(*table, std::stoul(e.field.substr(1)), column) + ": " + e.message;
+      e.field = column;
     }
     return bad_input(e);
   }

@@ -5,19 +5,47 @@
 #include <mutex>
 #include <thread>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include "cli.h"
 #include "database_option.h"
+#include "options.h"
 #include "townhall/server/http_server.h"
 #include "townhall/store/sqlite_store.h"
 
 namespace townhall::cli {
 namespace {
 
+// "127.0.0.1,::1" → each address, checked; an error names the option.
+Result<std::vector<std::string>> address_list(const std::string& text, const std::string& option) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i <= text.size()) {
+    size_t comma = text.find(',', i);
+    if (comma == std::string::npos) comma = text.size();
+    std::string a = text.substr(i, comma - i);
+    unsigned char buf[sizeof(in6_addr)];
+    if (inet_pton(AF_INET, a.c_str(), buf) != 1 && inet_pton(AF_INET6, a.c_str(), buf) != 1) {
+      return invalid_argument(option, "'" + a + "' is not an IP address (give the proxy's address, e.g. 127.0.0.1)");
+    }
+    out.push_back(a);
+    i = comma + 1;
+  }
+  return out;
+}
+
 TOWNHALL_COMMAND(
     "serve",
-    "serve [--db PATH] [--create] [--audit-key FILE] [--port N] [--bind ADDR] [--policy FILE] [--sync normal|full]  "
+    "serve [--db PATH] [--create] [--audit-key FILE] [--port N] [--bind ADDR] [--policy FILE] [--sync normal|full] "
+    "[--public-url URL] [--trusted-proxy ADDR[,ADDR...]] [--join-limit N] [--email-limit N] [--email-client-limit N]  "
     "(port 0 picks a free port; --create makes the database when there is none)",
-    OptionSpec{{"db", "port", "bind", "policy", "sync", "audit-key"}, {"create"}, 0, 0}, [](const Args& a) {
+    OptionSpec{{"db", "port", "bind", "policy", "sync", "audit-key", "public-url", "trusted-proxy", "join-limit",
+                "email-limit", "email-client-limit"},
+               {"create"},
+               0,
+               0},
+    [](const Args& a) {
       server::ServerConfig config;
       config.bind = a.option("bind").value_or("127.0.0.1");
       std::string port_text = a.option("port").value_or("8080");
@@ -41,6 +69,29 @@ TOWNHALL_COMMAND(
         auto policy = CharterPolicy::from_json_text(*text);
         if (!policy) return bad_input(policy.error());
         api_options.policy = *policy;
+      }
+      if (auto url = a.option("public-url")) {
+        std::string u = *url;
+        while (!u.empty() && u.back() == '/') u.pop_back();
+        if ((u.rfind("https://", 0) != 0 && u.rfind("http://", 0) != 0) || u.find_first_of(" \t\r\n\"<>") != std::string::npos ||
+            u.size() <= std::string("https://").size()) {
+          return bad_input(invalid_argument("--public-url", "must be the site's address, like https://haveyoursay.example.gov.uk"));
+        }
+        api_options.public_url = u;
+      }
+      if (auto proxies = a.option("trusted-proxy")) {
+        auto list = address_list(*proxies, "--trusted-proxy");
+        if (!list) return bad_input(list.error());
+        api_options.trusted_proxies = *list;
+      }
+      // Per hour; 0 turns a limit off.
+      for (auto [name, limit] : {std::pair{"join-limit", &api_options.rate_limits.join_per_client},
+                                 std::pair{"email-limit", &api_options.rate_limits.email_per_address},
+                                 std::pair{"email-client-limit", &api_options.rate_limits.email_per_client}}) {
+        auto n = int_option(a, name, static_cast<int>(limit->limit), 0, 1000000);
+        if (!n) return bad_input(n.error());
+        limit->limit = *n;
+        limit->window_seconds = 3600;
       }
       std::string db_path = a.option("db").value_or("townhall.db");
       auto store = open_database(a, DbUse::kWrite, db_options, db_path);
@@ -66,6 +117,9 @@ TOWNHALL_COMMAND(
       if (!port) return bad_input(port.error());
       std::cout << "townhall: listening on http://" << config.bind << ":" << *port << " (database " << db_path
                 << ", synchronous=" << sync << ")" << std::endl;
+      std::cout << "townhall: limits per hour: " << api_options.rate_limits.join_per_client.limit
+                << " panel joins per client, " << api_options.rate_limits.email_per_address.limit << " emails per address, "
+                << api_options.rate_limits.email_per_client.limit << " emails per client (0 = no limit)" << std::endl;
       // Opening and closing happen on their dates (Europe/London) without anyone pressing a button:
       // the schedule runs at start and then every minute.
       std::mutex mu;

@@ -292,6 +292,21 @@ std::optional<HttpResponse> set_channel_and_respondent(const User& user, const C
   return std::nullopt;
 }
 
+// Only a signed-in panel member (naming their own person id) or an officer entering a paper, phone
+// or face-to-face response (entered_by) may attribute a response to a person. Everyone else gets
+// the same refusal whatever the id, so nobody learns from it which ids exist.
+std::optional<HttpResponse> check_person(Api::Impl& api, const User& user, const ResponseSubmission& s) {
+  if (s.entered_by) return std::nullopt;
+  if (user.role == Role::kPanelMember) {
+    auto mine = api.store.member_by_user(user.id);
+    if (mine && mine->person_id == *s.person_id) return std::nullopt;
+  }
+  return problem(403, "forbidden", "Forbidden",
+                 "person_id may name only yourself (a signed-in panel member) or, for an officer entering a "
+                 "paper, phone or face-to-face response, the person who gave it",
+                 "/person_id");
+}
+
 // Queues a checked submission for the group commit and answers 201 (or the store's error) once the
 // transaction holding it has committed. Shared by the general and the plain-body paths.
 void submit_response(Api::Impl& api, const RequestContext& ctx, ResponseSubmission s, AskOnceStep step,
@@ -541,7 +556,10 @@ void add_routes(Api::Impl& api) {
             s.channel = ctx.body.value("channel", "online");
             s.language = ctx.body.value("language", "en-GB");
             if (auto refused = set_channel_and_respondent(ctx.user, c, s)) return respond(std::move(*refused));
-            if (ctx.body.contains("person_id")) s.person_id = ctx.body["person_id"].get<int64_t>();
+            if (ctx.body.contains("person_id")) {
+              s.person_id = ctx.body["person_id"].get<int64_t>();
+              if (auto refused = check_person(api, ctx.user, s)) return respond(std::move(*refused));
+            }
             auto ask_once = ask_once_for_response(api, ctx.user, s, c, ctx.body["answers"]);
             if (!ask_once) return respond(error_response(ask_once.error()));
             if (auto st = validate_answers(c.rules, ctx.body["answers"]); !st) {

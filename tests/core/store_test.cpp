@@ -485,7 +485,7 @@ TEST_F(OpenConsultation, KeyFromAnotherConnectionAfterEveryKeyExpiredIsHonoured)
 // Keys stored in the key table of schema 9 are carried over into their response rows by the upgrade.
 TEST(SqliteStore, IdempotencyKeysSurviveTheUpgradeToKeysInResponseRows) {
   TempDb t;
-  const int before = sqlite_latest_schema_version() - 1;
+  const int before = 9;  // the key table of schema 9, upgraded through 10 and later
   std::string reference;
   ResponseSubmission s;
   s.consultation_id = "c-1";

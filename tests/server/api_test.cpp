@@ -108,6 +108,7 @@ const std::map<std::string, std::set<std::string>>& expected_matrix() {
       {"DELETE /api/v1/panel/members/{id}", {"officer", "admin"}},
       {"GET /api/v1/me/panel", {"panel_member"}},
       {"DELETE /api/v1/me/panel", {"panel_member"}},
+      {"PUT /api/v1/me/panel/email", {"panel_member"}},
       {"GET /api/v1/consultations/{id}/my-questions", {"panel_member", "officer", "admin"}},
       {"POST /api/v1/panel/invitations", {"officer", "admin"}},
       {"POST /api/v1/panel/draws", {"officer", "admin"}},
@@ -141,6 +142,7 @@ const std::map<std::string, std::set<std::string>>& expected_matrix() {
       {"POST /{lang}/consultations/{id}/save", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /{lang}/consultations/{id}/saved", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /{lang}/consultations/{id}/resume/{token}", {"public", "panel_member", "officer", "governance", "admin"}},
+      {"POST /{lang}/consultations/{id}/resume/{token}", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /{lang}/accessibility", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /{lang}/privacy", {"public", "panel_member", "officer", "governance", "admin"}},
       // Citizens' Panel member pages: open to every role (the member is the th_member session, not a bearer token).
@@ -149,6 +151,10 @@ const std::map<std::string, std::set<std::string>>& expected_matrix() {
       {"GET /{lang}/panel/check-email", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /{lang}/panel/sign-in/{token}", {"public", "panel_member", "officer", "governance", "admin"}},
       {"POST /{lang}/panel/sign-in/{token}", {"public", "panel_member", "officer", "governance", "admin"}},
+      {"GET /{lang}/panel/confirm-email/{token}", {"public", "panel_member", "officer", "governance", "admin"}},
+      {"POST /{lang}/panel/confirm-email/{token}", {"public", "panel_member", "officer", "governance", "admin"}},
+      {"GET /{lang}/panel/email-confirmed", {"public", "panel_member", "officer", "governance", "admin"}},
+      {"GET /{lang}/panel/email-sent", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /{lang}/panel/me", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /{lang}/panel/me/facts/{key}", {"public", "panel_member", "officer", "governance", "admin"}},
       {"POST /{lang}/panel/me/facts/{key}", {"public", "panel_member", "officer", "governance", "admin"}},
@@ -689,8 +695,9 @@ TEST_F(ApiTest, OfficerSeesAndErasesAPersonsDataWhileResponsesStay) {
   open.from = "draft";
   open.to = "open";
   ASSERT_TRUE(store->transition_consultation(open).ok());
-  nlohmann::json response = {{"answers", {{"q", true}}}, {"person_id", *person}};
-  ASSERT_EQ(call("POST", "/api/v1/consultations/c-1/responses", Role::kPublic, response.dump()).status, 201);
+  // Entered from a paper form by an officer, who names the person (nobody else may).
+  nlohmann::json response = {{"answers", {{"q", true}}}, {"person_id", *person}, {"channel", "paper"}};
+  ASSERT_EQ(call("POST", "/api/v1/consultations/c-1/responses", Role::kOfficer, response.dump()).status, 201);
 
   std::string path = "/api/v1/people/" + std::to_string(*person);
   auto held = call("GET", path, Role::kOfficer);

@@ -118,7 +118,7 @@ TEST_F(PanelApiTest, AMemberJoinsAndIsNotAskedWhatTheCouncilAlreadyHolds) {
 
   // A member cannot answer for somebody else.
   r = call("POST", "/api/v1/consultations/" + c2 + "/responses", token, {{"answers", {{"view", 2}}}, {"person_id", person + 1}});
-  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(r.status, 403);
 }
 
 TEST_F(PanelApiTest, MembersSeeEverythingHeldAndErasureKeepsTheirAnswersWithoutTheLink) {

@@ -24,6 +24,7 @@
 #include "sqlite_panel.h"
 #include "townhall/store/analysis_reader.h"
 #include "townhall/store/audit_key.h"
+#include "townhall/panel/sign_in_email.h"
 #include "townhall/store/token.h"
 #include "townhall/util/siphash.h"
 
@@ -263,8 +264,42 @@ UPDATE responses SET idempotency_scope = k.scope, idempotency_key = k.key, reque
   FROM idempotency_keys AS k WHERE k.response_id = responses.id;
 DROP TABLE idempotency_keys;
 )SQL",
-      // 11: reserved.
-      "",
+      // 11: a panel member's sign-in address is unique and proven. email_key is the
+      // member's email in comparison form (townhall_email_key: trimmed, ICU case-folded, NFC);
+      // email_verified says it is proven (the council's list, or the member pressed a link emailed
+      // to it), and only a proven address signs in — one member per address. Addresses waiting
+      // for their link are kept apart, as are the deployment's secrets.
+      //
+      // Until now nothing was unique and the sign-in page took the lowest member id whose email
+      // matched ignoring ASCII case. Every address found here keeps its data on every member
+      // holding it; its sign-in goes to ONE of them: a member the council entered (imported, or
+      // added from paper, phone or an event) before one who joined online — the issue's attack
+      // was an online join made ahead of the council's import of the same person — and among
+      // equals the lowest id, the member those sign-ins opened so far. The other holders keep the
+      // address as an unproven claim, which signs in nobody until that address is free again.
+      // Members who joined online before this version keep signing in with an address that was
+      // theirs alone, as they did.
+      R"SQL(
+ALTER TABLE panel_members ADD COLUMN email_key TEXT;
+ALTER TABLE panel_members ADD COLUMN email_verified INTEGER NOT NULL DEFAULT 0 CHECK(email_verified IN (0, 1));
+UPDATE panel_members SET email_key =
+  (SELECT townhall_email_key(json_extract(p.data, '$.email')) FROM people p WHERE p.id = panel_members.person_id);
+UPDATE panel_members SET email_verified = 1 WHERE email_key IS NOT NULL AND id =
+  (SELECT m.id FROM panel_members m WHERE m.email_key = panel_members.email_key
+   ORDER BY (m.channel = 'online' AND m.external_id IS NULL), m.id LIMIT 1);
+CREATE UNIQUE INDEX panel_members_sign_in ON panel_members(email_key) WHERE email_verified = 1;
+CREATE TABLE panel_email_confirmations(
+  hash TEXT PRIMARY KEY,
+  member_id INTEGER NOT NULL REFERENCES panel_members(id) ON DELETE CASCADE,
+  email TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  created_at TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX panel_email_confirmations_member ON panel_email_confirmations(member_id);
+CREATE TABLE site_secrets(
+  name TEXT PRIMARY KEY,
+  secret TEXT NOT NULL,
+  created_at TEXT NOT NULL) WITHOUT ROWID;
+)SQL",
       // 12: the audit log is sealed with the council's audit key, kept outside the database
       // (townhall/store/audit_key.h): each entry from `sealed_from` on carries an HMAC of its hash,
       // and audit_sealing records which key seals the log and from which entry (sealed itself, so
@@ -358,6 +393,16 @@ std::vector<std::string> strings_of(const nlohmann::json& doc, const char* key) 
   return out;
 }
 
+// townhall_email_key(text): panel::sign_in_key as an SQL function, for migration 11 (NULL for
+// anything that is not a non-blank address).
+void email_key_sql(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) != SQLITE_TEXT) return sqlite3_result_null(ctx);
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  auto key = panel::sign_in_key(std::string_view(text, static_cast<size_t>(sqlite3_value_bytes(argv[0]))));
+  if (!key) return sqlite3_result_null(ctx);
+  sqlite3_result_text(ctx, key->data(), static_cast<int>(key->size()), SQLITE_TRANSIENT);
+}
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(const std::string& path, const SqliteOptions& options, bool create)
@@ -385,6 +430,8 @@ class SqliteStore final : public Store {
     db_.exec("PRAGMA wal_autocheckpoint=0");
     db_.exec("PRAGMA journal_size_limit=268435456");
     sqlite3_wal_hook(db_.getHandle(), &SqliteStore::on_wal_commit, this);
+    sqlite3_create_function_v2(db_.getHandle(), "townhall_email_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                               &email_key_sql, nullptr, nullptr, nullptr);
     checkpoint_frames_ = std::max(1, options.wal_checkpoint_frames);
     checkpointer_ = std::thread([this, path, options] { checkpoint_loop(path, options); });
   }
@@ -575,6 +622,7 @@ class SqliteStore final : public Store {
       q.bind(1, personal_data.dump());
       q.bind(2, person_id);
       if (q.exec() == 0) return not_found("person", std::to_string(person_id));
+      sqlite_panel::email_changed(db_, person_id, personal_data);
       append_audit_locked(audit);
       tx.commit();
     } catch (const std::exception& e) {
@@ -1268,13 +1316,145 @@ class SqliteStore final : public Store {
   }
 
   Result<panel::Member> member_by_email(const std::string& email) override {
+    auto key = panel::sign_in_key(email);
+    if (!key) return Error{ErrorCode::kNotFound, "email", "no panel member with that email address"};
     std::lock_guard lock(mu_);
     try {
-      auto m = sqlite_panel::member_with_email(db_, email);
+      auto m = sqlite_panel::member_with_sign_in_key(db_, *key);
       if (!m) return Error{ErrorCode::kNotFound, "email", "no panel member with that email address"};
       return *m;
     } catch (const std::exception& e) {
       return io_error("cannot find panel member", e);
+    }
+  }
+
+  Status put_email_confirmation(const EmailConfirmation& c) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Statement q(db_,
+                          "INSERT INTO panel_email_confirmations(hash, member_id, email, expires_at, created_at) "
+                          "VALUES (?,?,?,?,?)");
+      q.bind(1, c.hash);
+      q.bind(2, c.member_id);
+      q.bind(3, c.email);
+      q.bind(4, c.expires_at);
+      q.bind(5, now_rfc3339_utc());
+      q.exec();
+    } catch (const SQLite::Exception& e) {
+      if (e.getErrorCode() == SQLITE_CONSTRAINT) return not_found("panel member", std::to_string(c.member_id));
+      return io_error("cannot store email confirmation", e);
+    }
+    return Status::Ok();
+  }
+
+  // The live confirmation with this hash, after deleting every expired one; the caller holds mu_
+  // inside a transaction.
+  std::optional<EmailConfirmation> live_confirmation_locked(const std::string& hash, int64_t now) {
+    SQLite::Statement purge(db_, "DELETE FROM panel_email_confirmations WHERE expires_at <= ?");
+    purge.bind(1, now);
+    purge.exec();
+    SQLite::Statement q(db_, "SELECT member_id, email, expires_at FROM panel_email_confirmations WHERE hash=?");
+    q.bind(1, hash);
+    if (!q.executeStep()) return std::nullopt;
+    return EmailConfirmation{hash, q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getInt64()};
+  }
+
+  Result<EmailConfirmation> email_confirmation(const std::string& hash, int64_t now) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      auto c = live_confirmation_locked(hash, now);
+      tx.commit();  // keep the purge
+      if (!c) return Error{ErrorCode::kNotFound, "", "no such email confirmation (or it has expired)"};
+      return *c;
+    } catch (const std::exception& e) {
+      return io_error("cannot read email confirmation", e);
+    }
+  }
+
+  Result<panel::Member> confirm_email(const std::string& hash, int64_t now, const AuditEvent& audit) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      auto c = live_confirmation_locked(hash, now);
+      if (!c) {
+        tx.commit();
+        return Error{ErrorCode::kNotFound, "", "no such email confirmation (or it has expired)"};
+      }
+      SQLite::Statement used(db_, "DELETE FROM panel_email_confirmations WHERE hash=?");
+      used.bind(1, hash);
+      used.exec();
+      auto key = panel::sign_in_key(c->email);
+      auto holder = key ? sqlite_panel::member_with_sign_in_key(db_, *key) : std::nullopt;
+      if (!key || (holder && holder->id != c->member_id)) {
+        tx.commit();  // the link is used up either way
+        return Error{ErrorCode::kConflict, "email", "another panel member signs in with this email address"};
+      }
+      auto m = sqlite_panel::member_where(db_, "id", c->member_id);
+      if (!m) {
+        tx.commit();
+        return not_found("panel member", std::to_string(c->member_id));
+      }
+      m->personal["email"] = c->email;
+      SQLite::Statement person(db_, "UPDATE people SET data=? WHERE id=?");
+      person.bind(1, m->personal.dump());
+      person.bind(2, m->person_id);
+      person.exec();
+      SQLite::Statement member(db_, "UPDATE panel_members SET email_key=?, email_verified=1 WHERE id=?");
+      member.bind(1, *key);
+      member.bind(2, m->id);
+      member.exec();
+      // Older requests for other addresses are void: the member just chose this one.
+      SQLite::Statement others(db_, "DELETE FROM panel_email_confirmations WHERE member_id=?");
+      others.bind(1, m->id);
+      others.exec();
+      m->email_verified = true;
+      AuditEvent ev = audit;
+      ev.subject_kind = "panel_member";
+      ev.subject_id = std::to_string(m->id);
+      append_audit_locked(ev);
+      tx.commit();
+      return *m;
+    } catch (const SQLite::Exception& e) {
+      if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE) {
+        return Error{ErrorCode::kConflict, "email", "another panel member signs in with this email address"};
+      }
+      return io_error("cannot confirm email address", e);
+    } catch (const std::exception& e) {
+      return io_error("cannot confirm email address", e);
+    }
+  }
+
+  Result<int64_t> live_email_confirmations(int64_t member_id, int64_t now) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Statement q(db_, "SELECT count(*) FROM panel_email_confirmations WHERE member_id=? AND expires_at > ?");
+      q.bind(1, member_id);
+      q.bind(2, now);
+      q.executeStep();
+      return q.getColumn(0).getInt64();
+    } catch (const std::exception& e) {
+      return io_error("cannot count email confirmations", e);
+    }
+  }
+
+  Result<std::string> site_secret(const std::string& name) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      SQLite::Statement ins(db_, "INSERT INTO site_secrets(name, secret, created_at) VALUES (?,?,?) ON CONFLICT(name) DO NOTHING");
+      ins.bind(1, name);
+      ins.bind(2, new_bearer_token());
+      ins.bind(3, now_rfc3339_utc());
+      ins.exec();
+      SQLite::Statement q(db_, "SELECT secret FROM site_secrets WHERE name=?");
+      q.bind(1, name);
+      q.executeStep();
+      std::string secret = q.getColumn(0).getString();
+      tx.commit();
+      return secret;
+    } catch (const std::exception& e) {
+      return io_error("cannot read the site secret", e);
     }
   }
 
