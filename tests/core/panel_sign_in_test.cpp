@@ -33,7 +33,7 @@ class TempDb {
 TEST(PanelSignIn, TheUpgradeKeepsEveryDuplicateAndGivesEachAddressToOneMember) {
   TempDb t;
   {
-    SqliteOptions o;
+    SqliteOptions o = SqliteOptions::creating();
     o.target_version = 10;
     auto old = open_sqlite_store(t.path(), o);
     ASSERT_TRUE(old.ok()) << old.error().describe();

@@ -79,7 +79,7 @@ void load(uint16_t port, const std::string& id, int client, const std::atomic<bo
 
 TEST_F(Durability, EveryAcknowledgedResponseSurvivesSigkillUnderLoad) {
   int code = -1;
-  std::string token = run_command(std::string(TOWNHALL_CLI) + " users add --db " + db + " --role officer 2>/dev/null", &code);
+  std::string token = run_command(std::string(TOWNHALL_CLI) + " users add --db " + db + " --create --role officer 2>/dev/null", &code);
   ASSERT_EQ(code, 0);
   while (!token.empty() && token.back() == '\n') token.pop_back();
 

@@ -35,7 +35,7 @@ class IdentityTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir = testing::make_temp_dir("townhall-identity");
-    store = std::move(open_sqlite_store(dir + "/t.db")).value();
+    store = std::move(open_sqlite_store(dir + "/t.db", SqliteOptions::creating())).value();
     make_api(ApiOptions{});
     officer = new_bearer_token();
     ASSERT_TRUE(store->add_user(Role::kOfficer, "Olu", hash_token(officer)).ok());

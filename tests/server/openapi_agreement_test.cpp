@@ -22,7 +22,7 @@ class Agreement : public ::testing::Test {
  protected:
   void SetUp() override {
     dir = testing::make_temp_dir("townhall-agreement");
-    store = std::move(open_sqlite_store(dir + "/t.db")).value();
+    store = std::move(open_sqlite_store(dir + "/t.db", SqliteOptions::creating())).value();
     api = std::make_unique<Api>(*store);
     officer = new_bearer_token();
     ASSERT_TRUE(store->add_user(Role::kOfficer, "Olu", hash_token(officer)).ok());
@@ -285,14 +285,15 @@ TEST_F(Agreement, MemberFormsAreCheckedBeforeTheSignIn) {
   EXPECT_TRUE(doc["paths"]["/{lang}/panel/sign-in/{token}"]["post"]["requestBody"]["required"].get<bool>());
 }
 
-// The pool report's query parameters are the documented values, and a server without census
-// tables says so as its own fault (503), not the request's.
+// The pool report's query parameters are the documented values, and a server pointed at a census
+// directory without the tables says so as its own fault (503), not the request's. (With no
+// directory configured the tables built into the library are used, so they cannot be missing.)
 TEST_F(Agreement, PoolReportParametersAndMissingCensusTables) {
   EXPECT_EQ(parameter_schema("/api/v1/panel/report", "by_ward")["enum"], nlohmann::json({"true", "false"}));
   const char* census = std::getenv("TOWNHALL_CENSUS_DIR");
   const char* shared = std::getenv("TOWNHALL_SHARED_DATA_DIR");
   std::string saved_census = census ? census : "", saved_shared = shared ? shared : "";
-  unsetenv("TOWNHALL_CENSUS_DIR");
+  setenv("TOWNHALL_CENSUS_DIR", dir.c_str(), 1);  // the test's own directory: no census tables in it
   unsetenv("TOWNHALL_SHARED_DATA_DIR");
   auto r = call("GET", "/api/v1/panel/report", officer);
   EXPECT_EQ(r.status, 503) << r.body;
@@ -300,6 +301,7 @@ TEST_F(Agreement, PoolReportParametersAndMissingCensusTables) {
   auto post = call("POST", "/api/v1/panel/report", officer, {{"census", "tenure"}});
   EXPECT_EQ(post.status, 503) << post.body;
   if (census) setenv("TOWNHALL_CENSUS_DIR", saved_census.c_str(), 1);
+  else unsetenv("TOWNHALL_CENSUS_DIR");
   if (shared) setenv("TOWNHALL_SHARED_DATA_DIR", saved_shared.c_str(), 1);
   // Refused before the tables are read: values outside the documented ones, and empty values.
   for (const char* q : {"by_ward=maybe", "by_ward=", "census=", "census=tenure,", "census=,tenure", "borough="}) {
