@@ -61,7 +61,7 @@ class HostileInput : public ::testing::Test {
  protected:
   void SetUp() override {
     dir = testing::make_temp_dir("townhall-hostile");
-    store = std::move(open_sqlite_store(dir + "/t.db")).value();
+    store = std::move(open_sqlite_store(dir + "/t.db", SqliteOptions::creating())).value();
     ApiOptions o;
     o.today = [] { return Date::parse("2026-03-02").value(); };
     api = std::make_unique<Api>(*store, o);
@@ -367,7 +367,7 @@ class LimitedServer {
         rlimit r{limits.file_size, limits.file_size};
         setrlimit(RLIMIT_FSIZE, &r);
       }
-      std::vector<std::string> args = {TOWNHALL_CLI, "serve", "--db", db, "--port", "0"};
+      std::vector<std::string> args = {TOWNHALL_CLI, "serve", "--db", db, "--create", "--port", "0"};
       for (auto& e : extra) args.push_back(e);
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());
@@ -529,7 +529,7 @@ TEST_F(HostileTransport, UnknownTransferCodingsAreRefusedNotReadByContentLength)
   EXPECT_EQ(plain.status, 201) << plain.body;
   (void)plain_closed;
   // Only that one member was created.
-  std::string token = run_command(std::string(TOWNHALL_CLI) + " users add --db " + db + " --role officer 2>/dev/null");
+  std::string token = run_command(std::string(TOWNHALL_CLI) + " users add --db " + db + " --create --role officer 2>/dev/null");
   HttpClient officer(server.port);
   officer.token = token;
   auto members = officer.get("/api/v1/panel/members");
@@ -609,7 +609,7 @@ TEST_F(HostileTransport, OutOfFileDescriptorsTheAcceptLoopBacksOff) {
 TEST_F(HostileTransport, AFullDiskIsA503WithRetryAfter) {
   std::string id;
   {
-    auto store = std::move(open_sqlite_store(db)).value();
+    auto store = std::move(open_sqlite_store(db, SqliteOptions::creating())).value();
     id = server::open_consultation(*store);
   }
   const auto size = std::filesystem::file_size(db);

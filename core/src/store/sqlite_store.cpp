@@ -401,10 +401,6 @@ Result<DatabaseFileKind> database_file_kind(const std::string& path) {
 
 namespace {
 
-Error io_error(const std::string& what, const std::exception& e) {
-  return Error{ErrorCode::kIo, "", what + ": " + e.what()};
-}
-
 Error not_found(const std::string& kind, const std::string& id) {
   return Error{ErrorCode::kNotFound, "", "no " + kind + " \"" + id + "\""};
 }
