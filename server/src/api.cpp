@@ -63,10 +63,7 @@ HttpResponse error_response(const Error& e) {
   return problem(500, "internal", "Internal error", e.message);
 }
 
-std::string actor_of(const User& u) {
-  if (u.role == Role::kPublic) return "public";
-  return "user:" + std::to_string(u.id) + " (" + u.name + ", " + role_id(u.role) + ")";
-}
+std::string actor_of(const User& u) { return Actor::of(u).who; }
 
 bool is_valid_utf8(std::string_view text, size_t* bad_offset) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());

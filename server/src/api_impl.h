@@ -197,8 +197,6 @@ HttpResponse language_query_problem(const Error& e);
 // languages_available to `body`, and the Content-Language header to `res`.
 void mark_language(nlohmann::json& body, HttpResponse& res, const LanguageChoice& c,
                    const std::map<std::string, std::string>& fallbacks);
-// LANG and READ findings for a consultation document, with its stored translations.
-std::vector<Finding> language_findings(Api::Impl& api, const std::string& id, const nlohmann::json& document);
 // The residents' web pages (server/src/routes_pages.cpp).
 void add_pages_routes(Api::Impl& api);
 // The Citizens' Panel member pages: sign in by emailed link, what we hold, change, delete

@@ -6,7 +6,9 @@
 
 #include "api_impl.h"
 #include "townhall/consultations/consultation.h"
-#include "townhall/consultations/consultation_rules.h"
+#include "townhall/consultations/document.h"
+#include "townhall/consultations/findings.h"
+#include "townhall/consultations/lifecycle.h"
 #include "townhall/consultations/translation.h"
 #include "townhall/forward_plan/forward_plan.h"
 #include "townhall/forward_plan/forward_plan_rules.h"
@@ -20,52 +22,11 @@
 namespace townhall::server {
 namespace {
 
-const std::set<std::string> kPublishedStatuses = {"scheduled", "open", "closed", "outcome_published"};
-
 std::string etag(int64_t version) { return "\"" + std::to_string(version) + "\""; }
 
 HttpResponse with_etag(HttpResponse r, int64_t version) {
   r.headers.emplace_back("ETag", etag(version));
   return r;
-}
-
-// The charter fields of a stored document, as the lead's consultation.schema.json defines them.
-Result<Consultation> charter_view(const std::string& id, const nlohmann::json& document) {
-  static const nlohmann::json kCharterProps = [] {
-    auto schema = nlohmann::json::parse(embedded_schema("consultation.schema.json"));
-    return schema.at("properties");
-  }();
-  nlohmann::json subset = {{"id", id}};
-  for (auto it = document.begin(); it != document.end(); ++it) {
-    if (kCharterProps.contains(it.key())) subset[it.key()] = it.value();
-  }
-  return parse_consultation(subset);
-}
-
-// Checks beyond the schema: real dates, distinct question ids, options where a type needs them.
-Status check_document(const nlohmann::json& doc) {
-  auto c = charter_view("new", doc);
-  if (!c) return c.error();
-  if (c->opens && c->closes && *c->closes < *c->opens) {
-    return invalid_argument("/closes", "closes before it opens");
-  }
-  std::set<std::string> ids;
-  if (auto qs = doc.find("questions"); qs != doc.end()) {
-    for (size_t i = 0; i < qs->size(); ++i) {
-      const auto& q = (*qs)[i];
-      std::string at = "/questions/" + std::to_string(i);
-      if (!ids.insert(q["id"].get<std::string>()).second) {
-        return invalid_argument(at + "/id", "question id \"" + q["id"].get<std::string>() + "\" is used twice");
-      }
-      std::string type = q["type"];
-      bool needs_options = type == "single_choice" || type == "multiple_choice" || type == "ranking";
-      if (needs_options && !q.contains("options")) return invalid_argument(at + "/options", "a " + type + " question needs options");
-      if (type == "scale" && q.value("min", 1) >= q.value("max", 5)) {
-        return invalid_argument(at + "/max", "max must be greater than min");
-      }
-    }
-  }
-  return Status::Ok();
 }
 
 nlohmann::json listing_item(const ConsultationRecord& r) {
@@ -94,14 +55,6 @@ HttpResponse query_problem(const Error& e) {
   return problem(400, "invalid-query", "Invalid query parameter", e.message, e.field.empty() ? "" : "?" + e.field);
 }
 
-const char* next_status(const std::string& from) {
-  if (from == "draft") return "scheduled";
-  if (from == "scheduled") return "open";
-  if (from == "open") return "closed";
-  if (from == "closed") return "outcome_published";
-  return "";
-}
-
 }  // namespace
 
 bool sees_drafts(const User& u) {
@@ -111,105 +64,56 @@ bool sees_drafts(const User& u) {
 Result<ConsultationRecord> load_visible_consultation(Api::Impl& api, RequestContext& ctx) {
   auto rec = api.store.get_consultation(ctx.params["id"]);
   if (!rec) return rec.error();
-  if (rec->status == "draft" && !sees_drafts(ctx.user)) {
+  if (has_status(rec->status, ConsultationStatus::kDraft) && !sees_drafts(ctx.user)) {
     return Error{ErrorCode::kNotFound, "", "no consultation \"" + ctx.params["id"] + "\""};
   }
   return rec;
 }
 
-// One lifecycle step for `id`, as asked in `request` (a transition.schema.json document). The
-// charter checks run first; a breach blocks the step unless the request carries an exception, or
-// an exception recorded at an earlier step already covers every breached rule. Exceptions are kept
-// in the document ("exceptions") and in the audit log.
-HttpResponse run_transition(Api::Impl& api, const std::string& id, const nlohmann::json& request,
-                            const std::string& actor) {
-  auto rec = api.store.get_consultation(id);
-  if (!rec) return error_response(rec.error());
-  const std::string to = request["to"];
-  const std::string next = next_status(rec->status);
-  if (to != next) {
-    return problem(409, "invalid-transition", "Invalid transition",
-                   "consultation " + id + " is " + rec->status + "; it can move only to " +
-                       (next.empty() ? std::string("nothing further") : next) + ", not " + to + ".",
-                   "/to");
-  }
-  nlohmann::json patch = nlohmann::json::object();
-  if (to == "outcome_published") {
-    if (!request.contains("outcome")) {
-      return problem(422, "schema-violation", "Outcome required",
-                     "publishing the outcome needs we_asked, you_said and we_did", "/outcome");
+// A refused or failed lifecycle step as problem+json. A charter breach keeps its own body: the
+// breached rules and every finding, so the officer sees what to fix or to record an exception for.
+HttpResponse lifecycle_problem(const LifecycleError& e) {
+  switch (e.refusal) {
+    case Refusal::kInvalidTransition:
+      return problem(409, "invalid-transition", "Invalid transition", e.message, e.field);
+    case Refusal::kOutcomeRequired: return problem(422, "schema-violation", "Outcome required", e.message, e.field);
+    case Refusal::kDatesRequired: return problem(422, "incomplete", "Dates required", e.message, e.field);
+    case Refusal::kCharterBreach: {
+      nlohmann::json pj = {{"type", "urn:townhall:problem:charter-breach"},
+                           {"title", "The charter blocks this transition"},
+                           {"status", 409},
+                           {"detail", e.message},
+                           {"rules", e.rules},
+                           {"findings", findings_to_json(e.findings)["findings"]}};
+      HttpResponse r;
+      r.status = 409;
+      r.content_type = "application/problem+json";
+      r.body = pj.dump();
+      return r;
     }
-    patch["outcome"] = request["outcome"];
+    case Refusal::kNone: break;
   }
-  nlohmann::json doc = rec->document;
-  for (auto it = patch.begin(); it != patch.end(); ++it) doc[it.key()] = it.value();
-  auto c = charter_view(id, doc);
-  if (!c) return error_response(c.error());
-  if ((to == "scheduled" || to == "open") && (!c->opens || !c->closes)) {
-    return problem(422, "incomplete", "Dates required", "set opens and closes before scheduling",
-                   c->opens ? "/closes" : "/opens");
+  return error_response(e);
+}
+
+// One lifecycle step for `id`, as asked in `request` (a transition.schema.json document).
+HttpResponse run_transition(Api::Impl& api, const std::string& id, const nlohmann::json& request, const Actor& actor) {
+  TransitionRequest step;
+  auto to = parse_consultation_status(request["to"].get<std::string>(), "/to");
+  if (!to) return error_response(to.error());
+  step.to = *to;
+  step.expected_version = request.value("version", int64_t{0});
+  if (request.contains("outcome")) step.outcome = request["outcome"];
+  if (auto ex = request.find("exception"); ex != request.end()) {
+    step.exception = CharterException{(*ex)["reason"].get<std::string>(), (*ex)["approved_by"].get<std::string>()};
   }
-  auto findings = check_consultation(*c, api.options.policy, api.today());
-  if (to == "scheduled" || to == "open") {
-    for (auto& f : language_findings(api, id, doc)) findings.push_back(std::move(f));
-  }
-  std::vector<std::string> breaches;
-  for (const auto& f : findings) {
-    if (f.severity == Severity::kBreach) breaches.push_back(f.rule);
-  }
-  std::set<std::string> excepted;
-  if (auto ex = doc.find("exceptions"); ex != doc.end() && ex->is_array()) {
-    for (const auto& e : *ex) {
-      for (const auto& r : e.value("rules", nlohmann::json::array())) excepted.insert(r.get<std::string>());
-    }
-  }
-  bool covered = std::all_of(breaches.begin(), breaches.end(), [&](const std::string& r) { return excepted.count(r) > 0; });
-  bool new_exception = !breaches.empty() && request.contains("exception");
-  if (!breaches.empty() && !covered && !new_exception) {
-    nlohmann::json pj = {{"type", "urn:townhall:problem:charter-breach"},
-                         {"title", "The charter blocks this transition"},
-                         {"status", 409},
-                         {"detail", "Breaches: " + nlohmann::json(breaches).dump() +
-                                        ". Fix them, or record an exception with a reason and the approving officer."},
-                         {"rules", breaches},
-                         {"findings", findings_to_json(findings)["findings"]}};
-    HttpResponse r;
-    r.status = 409;
-    r.content_type = "application/problem+json";
-    r.body = pj.dump();
-    return r;
-  }
-  TransitionRecord t;
-  t.consultation_id = id;
-  t.from = rec->status;
-  t.to = to;
-  t.expected_version = request.value("version", int64_t{0});
-  nlohmann::json rule_ids = nlohmann::json::array();
-  for (const auto& f : findings) rule_ids.push_back({{"rule", f.rule}, {"severity", severity_id(f.severity)}});
-  t.audit.push_back(AuditEvent{actor, "consultation.transition", "consultation", id,
-                               {{"from", rec->status}, {"to", to}, {"findings", rule_ids}}});
-  if (new_exception) {
-    nlohmann::json exception = {{"rules", breaches},
-                                {"reason", request["exception"]["reason"]},
-                                {"approved_by", request["exception"]["approved_by"]},
-                                {"recorded_by", actor},
-                                {"at_transition", to}};
-    nlohmann::json all = doc.value("exceptions", nlohmann::json::array());
-    all.push_back(exception);
-    patch["exceptions"] = all;
-    t.audit.push_back(AuditEvent{actor, "consultation.exception", "consultation", id, exception});
-  }
-  if (to == "outcome_published") {
-    t.audit.push_back(AuditEvent{actor, "consultation.publish_outcome", "consultation", id, {{"outcome", patch["outcome"]}}});
-  }
-  t.document_patch = patch;
-  auto updated = api.store.transition_consultation(t);
+  auto done = transition(api.store, id, step, actor, api.options.policy, api.today());
   api.invalidate(id);
-  if (!updated) return error_response(updated.error());
-  nlohmann::json body = {{"consultation", updated->to_json()},
-                         {"findings", findings_to_json(findings)["findings"]},
-                         {"exception_recorded", new_exception}};
-  return with_etag(json_response(200, body), updated->version);
+  if (!done) return lifecycle_problem(done.error());
+  nlohmann::json body = {{"consultation", done->consultation.to_json()},
+                         {"findings", findings_to_json(done->findings)["findings"]},
+                         {"exception_recorded", done->exception_recorded}};
+  return with_etag(json_response(200, body), done->consultation.version);
 }
 
 // The stored key decisions as one Forward Plan document (forward-plan.schema.json), with
@@ -240,32 +144,15 @@ nlohmann::json findings_for(const std::vector<Finding>& all, const std::string& 
 }
 
 std::vector<std::string> run_schedule(Api::Impl& api, Date today) {
+  auto steps = townhall::run_schedule(api.store, Actor::system("system (schedule)"), api.options.policy, today);
+  if (!steps) return {"schedule not run: " + steps.error().describe()};
   std::vector<std::string> done;
-  auto step = [&](const char* status, const char* to, auto due) {
-    ConsultationQuery q;
-    q.statuses = {status};
-    q.sort = "created";
-    q.limit = 100;
-    std::vector<ConsultationRecord> all;
-    for (q.offset = 0;; q.offset += q.limit) {
-      auto page = api.store.list_consultations(q);
-      if (!page || page->items.empty()) break;
-      for (auto& r : page->items) all.push_back(std::move(r));
-      if (static_cast<int64_t>(all.size()) >= page->total) break;
-    }
-    for (const auto& r : all) {
-      auto c = charter_view(r.id, r.document);
-      if (!c || !due(*c)) continue;
-      auto res = run_transition(api, r.id, {{"to", to}}, "system (schedule)");
-      if (res.status == 200) {
-        done.push_back(r.id + " " + to);
-      } else {
-        done.push_back(r.id + " not " + to + ": " + res.body);
-      }
-    }
-  };
-  step("scheduled", "open", [&](const Consultation& c) { return c.opens && *c.opens <= today; });
-  step("open", "closed", [&](const Consultation& c) { return c.closes && *c.closes < today; });
+  for (const auto& s : *steps) {
+    api.invalidate(s.consultation_id);
+    const std::string to = to_string(s.to);
+    done.push_back(s.refused ? s.consultation_id + " not " + to + ": " + lifecycle_problem(*s.refused).body
+                             : s.consultation_id + " " + to);
+  }
   return done;
 }
 
@@ -400,15 +287,14 @@ void add_routes(Api::Impl& api) {
         size_t comma = s.find(',', i);
         if (comma == std::string::npos) comma = s.size();
         std::string one = s.substr(i, comma - i);
-        if (one != "draft" && !kPublishedStatuses.count(one)) {
-          return respond(query_problem(invalid_argument("status", "unknown status \"" + one + "\"")));
-        }
-        if (one != "draft" || sees_drafts(ctx.user)) q.statuses.push_back(one);
+        auto status = parse_consultation_status(one);
+        if (!status) return respond(query_problem(invalid_argument("status", "unknown status \"" + one + "\"")));
+        if (is_public(*status) || sees_drafts(ctx.user)) q.statuses.push_back(one);
         i = comma + 1;
       }
       if (q.statuses.empty()) q.statuses.push_back("none");  // only drafts asked for, and not visible
     } else if (!sees_drafts(ctx.user)) {
-      q.statuses.assign(kPublishedStatuses.begin(), kPublishedStatuses.end());
+      q.statuses = public_status_ids();
     }
     if (auto it = p.find("ward"); it != p.end()) q.ward = it->second;
     if (auto it = p.find("topic"); it != p.end()) q.topic = it->second;
@@ -436,9 +322,7 @@ void add_routes(Api::Impl& api) {
 
   api.add("POST", "/api/v1/consultations", officers, "consultation-draft.schema.json",
           [&api](RequestContext& ctx, Respond& respond) {
-            if (auto st = check_document(ctx.body); !st) return respond(error_response(st.error()));
-            auto rec = api.store.create_consultation(
-                ctx.body, AuditEvent{actor_of(ctx.user), "consultation.create", "consultation", "", {}});
+            auto rec = create_consultation(api.store, ctx.body, Actor::of(ctx.user));
             if (!rec) return respond(error_response(rec.error()));
             auto res = with_etag(json_response(201, rec->to_json()), rec->version);
             res.headers.emplace_back("Location", "/api/v1/consultations/" + rec->id);
@@ -455,7 +339,7 @@ void add_routes(Api::Impl& api) {
 
   api.add("PUT", "/api/v1/consultations/{id}", officers, "consultation-draft.schema.json",
           [&api](RequestContext& ctx, Respond& respond) {
-            if (auto st = check_document(ctx.body); !st) return respond(error_response(st.error()));
+            if (auto st = check_draft_document(ctx.body); !st) return respond(error_response(st.error()));
             int64_t expected = 0;
             if (!ctx.request.if_match.empty()) {
               // An ETag as GET gives it ("3"), or its bare version number; nothing else.
@@ -520,16 +404,14 @@ void add_routes(Api::Impl& api) {
           [&api, load_visible](RequestContext& ctx, Respond& respond) {
             auto rec = load_visible(ctx);
             if (!rec) return respond(error_response(rec.error()));
-            auto c = charter_view(rec->id, rec->document);
-            if (!c) return respond(error_response(c.error()));
-            auto findings = check_consultation(*c, api.options.policy, api.today());
-            for (auto& f : language_findings(api, rec->id, rec->document)) findings.push_back(std::move(f));
-            respond(json_response(200, findings_to_json(findings)));
+            auto findings = consultation_findings(api.store, *rec, api.options.policy, api.today());
+            if (!findings) return respond(error_response(findings.error()));
+            respond(json_response(200, findings_to_json(*findings)));
           });
 
   api.add("POST", "/api/v1/consultations/{id}/transitions", officers, "transition.schema.json",
           [&api](RequestContext& ctx, Respond& respond) {
-            respond(run_transition(api, ctx.params["id"], ctx.body, actor_of(ctx.user)));
+            respond(run_transition(api, ctx.params["id"], ctx.body, Actor::of(ctx.user)));
           });
 
   // ---- responses -------------------------------------------------------------------------------
@@ -539,10 +421,10 @@ void add_routes(Api::Impl& api) {
             auto entry = api.cached(id);
             if (!entry) return respond(error_response(entry.error()));
             const CachedConsultation& c = **entry;
-            if (c.status == "draft" && !sees_drafts(ctx.user)) {
+            if (has_status(c.status, ConsultationStatus::kDraft) && !sees_drafts(ctx.user)) {
               return respond(problem(404, "not-found", "Not found", "no consultation \"" + id + "\""));
             }
-            if (c.status != "open") {
+            if (!has_status(c.status, ConsultationStatus::kOpen)) {
               return respond(problem(409, "not-open", "Not open for responses",
                                      "consultation " + id + " is " + c.status + ", not open for responses", "/status"));
             }
@@ -581,7 +463,7 @@ void add_routes(Api::Impl& api) {
         if (!read_plain_submission(ctx.request.body, body)) return false;
         const std::string& id = ctx.params["id"];
         auto entry = api.cached(id);
-        if (!entry || (*entry)->status != "open") return false;
+        if (!entry || !has_status((*entry)->status, ConsultationStatus::kOpen)) return false;
         ResponseSubmission s;
         s.channel = body.channel;
         if (set_channel_and_respondent(ctx.user, **entry, s)) return false;

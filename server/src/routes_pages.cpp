@@ -12,6 +12,7 @@
 
 #include "api_impl.h"
 #include "pages/page_kit.h"
+#include "townhall/consultations/status.h"
 #include "townhall/consultations/translation.h"
 #include "townhall/i18n/catalog.h"
 #include "townhall/i18n/locale.h"
@@ -35,8 +36,6 @@ using pages::PageOptions;
 // it carries these so a page in another language marks it.
 constexpr const char* kContentLang = "en-GB";
 constexpr int kResumeDays = 28;
-
-bool is_public(const std::string& status) { return status != "draft"; }
 
 std::string draft_key(const pages::Session& s, const std::string& consultation_id) {
   return sha256_hex("session\n" + s.secret + "\n" + consultation_id);
@@ -100,10 +99,10 @@ std::optional<Date> doc_date(const nlohmann::json& doc, const char* key) {
 std::vector<std::string> date_lines(const Localiser& loc, const ConsultationRecord& r, Date today) {
   std::vector<std::string> out;
   auto opens = doc_date(r.document, "opens"), closes = doc_date(r.document, "closes");
-  if (r.status == "scheduled") {
+  if (has_status(r.status, ConsultationStatus::kScheduled)) {
     if (opens) out.push_back(loc.html("consultation.opens", {{"date", *opens}}));
     if (closes) out.push_back(loc.html("consultation.closes", {{"date", *closes}}));
-  } else if (r.status == "open") {
+  } else if (has_status(r.status, ConsultationStatus::kOpen)) {
     if (closes) {
       out.push_back(loc.html("consultation.closes", {{"date", *closes}}));
       int64_t left = std::max<int64_t>(0, *closes - today);
@@ -356,7 +355,7 @@ void add_pages_routes(Api::Impl& api) {
   // ---- the hub ---------------------------------------------------------------------------------
   api.add("GET", "/{lang}", everyone(), "", page([&api](RequestContext& ctx, const Localiser& loc) {
     ConsultationQuery all;
-    all.statuses = {"scheduled", "open", "closed", "outcome_published"};
+    all.statuses = public_status_ids();
     all.limit = 100;
     auto everything = api.store.list_consultations(all);
     if (!everything) throw std::runtime_error(everything.error().message);
@@ -378,9 +377,10 @@ void add_pages_routes(Api::Impl& api) {
       const char* heading;
       std::set<std::string> statuses;
     };
-    const Section sections[] = {{"open", "hub.open", {"open"}},
-                                {"forthcoming", "hub.forthcoming", {"scheduled"}},
-                                {"closed", "hub.closed", {"closed", "outcome_published"}}};
+    using S = ConsultationStatus;
+    const Section sections[] = {{"open", "hub.open", {to_string(S::kOpen)}},
+                                {"forthcoming", "hub.forthcoming", {to_string(S::kScheduled)}},
+                                {"closed", "hub.closed", {to_string(S::kClosed), to_string(S::kOutcomePublished)}}};
     nlohmann::json section_data = nlohmann::json::array();
     for (const auto& s : sections) {
       nlohmann::json items = nlohmann::json::array();
@@ -416,7 +416,7 @@ void add_pages_routes(Api::Impl& api) {
   // Loads a consultation the public may see, or gives the 404 page.
   auto load = [&api](const std::string& id, const Localiser& loc, HttpResponse& fail) -> std::optional<ConsultationRecord> {
     auto rec = api.store.get_consultation(id);
-    if (!rec || !is_public(rec->status)) {
+    if (!rec || has_status(rec->status, ConsultationStatus::kDraft)) {
       fail = not_found_page(loc.lang());
       return std::nullopt;
     }
@@ -442,8 +442,8 @@ void add_pages_routes(Api::Impl& api) {
                                    {"pa", local.attrs("/proposal")},
                                    {"ra", local.attrs("/reasons")},
                                    {"date_lines", date_lines(loc, *rec, api.today())},
-                                   {"can_respond", rec->status == "open"},
-                                   {"has_results", rec->status == "outcome_published"}};
+                                   {"can_respond", has_status(rec->status, ConsultationStatus::kOpen)},
+                                   {"has_results", has_status(rec->status, ConsultationStatus::kOutcomePublished)}};
             merge(data, content_attrs());
             nlohmann::json documents = nlohmann::json::array(), events = nlohmann::json::array(),
                            channels = nlohmann::json::array();
@@ -493,7 +493,7 @@ void add_pages_routes(Api::Impl& api) {
             HttpResponse fail;
             auto rec = load(ctx.params["id"], loc, fail);
             if (!rec) return fail;
-            if (rec->status != "outcome_published" || !rec->document.contains("outcome")) return not_found_page(loc.lang());
+            if (!has_status(rec->status, ConsultationStatus::kOutcomePublished) || !rec->document.contains("outcome")) return not_found_page(loc.lang());
             const auto& outcome = rec->document["outcome"];
             auto count = api.store.count_responses(rec->id);
             Content c = content_of(api.store, *rec, loc.lang());
@@ -561,7 +561,7 @@ void add_pages_routes(Api::Impl& api) {
   auto journey = [&api, load](RequestContext& ctx, const Localiser& loc, HttpResponse& fail) -> std::optional<Journey> {
     auto rec = load(ctx.params["id"], loc, fail);
     if (!rec) return std::nullopt;
-    if (rec->status != "open") {
+    if (!has_status(rec->status, ConsultationStatus::kOpen)) {
       auto closes = doc_date(rec->document, "closes");
       if (!closes) {
         fail = not_found_page(loc.lang());

@@ -8,6 +8,7 @@
 #include "api_impl.h"
 #include "pages/page_kit.h"
 #include "townhall/consultations/repeat_questions.h"
+#include "townhall/consultations/status.h"
 #include "townhall/i18n/locale.h"
 #include "townhall/i18n/text.h"
 #include "townhall/panel/contact_policy.h"
@@ -52,7 +53,7 @@ HttpResponse member_data_response(Api::Impl& api, int64_t member_id) {
 // The consultations asked (not drafts) as the repeated-question check needs them.
 Result<std::vector<AskedConsultation>> asked_consultations(Api::Impl& api) {
   ConsultationQuery q;
-  q.statuses = {"scheduled", "open", "closed", "outcome_published"};
+  q.statuses = public_status_ids();
   q.sort = "created";
   q.limit = 100;
   std::vector<AskedConsultation> out;
@@ -311,7 +312,7 @@ void add_panel_routes(Api::Impl& api) {
           [&api](RequestContext& ctx, Respond& respond) {
             auto c = api.cached(ctx.params["id"]);
             if (!c) return respond(error_response(c.error()));
-            if ((*c)->status == "draft") {
+            if (has_status((*c)->status, ConsultationStatus::kDraft)) {
               return respond(problem(404, "not-found", "Not found", "no consultation \"" + ctx.params["id"] + "\""));
             }
             auto m = member_for(api, ctx);

@@ -132,15 +132,6 @@ Result<int64_t> id_param(const RequestContext& ctx, const std::string& name, con
   return v;
 }
 
-std::vector<Finding> language_findings(Api::Impl& api, const std::string& id, const nlohmann::json& document) {
-  auto list = api.store.list_translations(id);
-  std::map<std::string, nlohmann::json> translations;
-  if (list) translations = translations_map(*list);
-  auto out = check_languages(id, document, translations, api.options.policy);
-  for (auto& f : check_plain_language(id, document, translations, api.options.policy)) out.push_back(std::move(f));
-  return out;
-}
-
 Result<std::optional<LanguageChoice>> choose_language(Api::Impl& api, RequestContext& ctx, const std::string& id) {
   std::string wanted;
   if (auto it = ctx.query.find("lang"); it != ctx.query.end()) {

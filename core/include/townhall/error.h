@@ -41,11 +41,13 @@ inline Error invalid_argument(std::string field, std::string message) {
   return Error{ErrorCode::kInvalidArgument, std::move(field), std::move(message)};
 }
 
-template <typename T>
+// `E` is Error, or a type derived from it that carries more for the front ends to map (the
+// findings of a refused lifecycle step, say).
+template <typename T, typename E = Error>
 class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}          // NOLINT(implicit)
-  Result(Error error) : v_(std::move(error)) {}      // NOLINT(implicit)
+  Result(E error) : v_(std::move(error)) {}          // NOLINT(implicit)
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -58,10 +60,10 @@ class [[nodiscard]] Result {
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 
-  const Error& error() const { return std::get<1>(v_); }
+  const E& error() const { return std::get<1>(v_); }
 
  private:
-  std::variant<T, Error> v_;
+  std::variant<T, E> v_;
 };
 
 // Result<void> analogue.

@@ -28,4 +28,9 @@ Result<Role> parse_role(std::string_view text, std::string_view field) {
                               "\" (expected public, panel_member, officer, governance or admin)");
 }
 
+Actor Actor::of(const User& user) {
+  if (user.role == Role::kPublic) return Actor{"public", Role::kPublic};
+  return Actor{"user:" + std::to_string(user.id) + " (" + user.name + ", " + role_id(user.role) + ")", user.role};
+}
+
 }  // namespace townhall

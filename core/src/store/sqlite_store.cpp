@@ -727,7 +727,7 @@ class SqliteStore final : public Store {
       SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
       auto cur = get_locked(consultation_id);
       if (!cur) return cur.error();
-      if (cur->status == "closed" || cur->status == "outcome_published") {
+      if (has_status(cur->status, ConsultationStatus::kClosed) || has_status(cur->status, ConsultationStatus::kOutcomePublished)) {
         return Error{ErrorCode::kConflict, "/status",
                      "consultation " + consultation_id + " is " + cur->status + "; its translations can no longer change"};
       }
@@ -796,7 +796,7 @@ class SqliteStore final : public Store {
       SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
       auto cur = get_locked(consultation_id);
       if (!cur) return cur.error();
-      if (cur->status != "draft" && cur->status != "scheduled") {
+      if (!has_status(cur->status, ConsultationStatus::kDraft) && !has_status(cur->status, ConsultationStatus::kScheduled)) {
         return Error{ErrorCode::kConflict, "/status",
                      "consultation " + consultation_id + " is " + cur->status + "; its translations can no longer be removed"};
       }
@@ -947,7 +947,7 @@ class SqliteStore final : public Store {
       ev.subject_id = id;
       append_audit_locked(ev);
       tx.commit();
-      return ConsultationRecord{id, "draft", document, 1, now, now};
+      return ConsultationRecord{id, to_string(ConsultationStatus::kDraft), document, 1, now, now};
     } catch (const std::exception& e) {
       return io_error("cannot create consultation", e);
     }
@@ -966,7 +966,7 @@ class SqliteStore final : public Store {
       SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
       auto cur = get_locked(id);
       if (!cur) return cur.error();
-      if (cur->status != "draft") {
+      if (!has_status(cur->status, ConsultationStatus::kDraft)) {
         return Error{ErrorCode::kConflict, "/status",
                      "consultation " + id + " is " + cur->status + "; only a draft can be edited"};
       }
@@ -989,7 +989,7 @@ class SqliteStore final : public Store {
       ev.subject_id = id;
       append_audit_locked(ev);
       tx.commit();
-      return ConsultationRecord{id, "draft", document, cur->version + 1, cur->created_at, now};
+      return ConsultationRecord{id, to_string(ConsultationStatus::kDraft), document, cur->version + 1, cur->created_at, now};
     } catch (const std::exception& e) {
       return io_error("cannot update consultation", e);
     }
@@ -1001,7 +1001,7 @@ class SqliteStore final : public Store {
       SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
       auto cur = get_locked(id);
       if (!cur) return cur.error();
-      if (cur->status != "draft") {
+      if (!has_status(cur->status, ConsultationStatus::kDraft)) {
         return Error{ErrorCode::kConflict, "/status",
                      "consultation " + id + " is " + cur->status + "; only a draft can be deleted"};
       }
@@ -1996,7 +1996,7 @@ class SqliteStore final : public Store {
       it = status_cache.emplace(s.consultation_id, status).first;
     }
     if (it->second.empty()) return not_found("consultation", s.consultation_id);
-    if (it->second != "open") {
+    if (!has_status(it->second, ConsultationStatus::kOpen)) {
       return Error{ErrorCode::kConflict, "/status",
                    "consultation " + s.consultation_id + " is " + it->second + ", not open for responses"};
     }

@@ -6,8 +6,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "townhall/error.h"
@@ -24,6 +26,17 @@ struct User {
   int64_t id = 0;      // 0 for the anonymous public caller
   std::string name;
   Role role = Role::kPublic;
+};
+
+// Who does something, as the audit trail names them: a user ("user:3 (Ada, officer)", or
+// "public" for an anonymous caller), or a part of the system acting by itself ("system
+// (schedule)", "python"), which has no role.
+struct Actor {
+  std::string who;
+  std::optional<Role> role;
+
+  static Actor of(const User& user);
+  static Actor system(std::string name) { return Actor{std::move(name), std::nullopt}; }
 };
 
 }  // namespace townhall

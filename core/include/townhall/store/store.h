@@ -24,6 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "townhall/consultations/status.h"
 #include "townhall/error.h"
 #include "townhall/panel/contact_policy.h"
 #include "townhall/panel/fact.h"
@@ -33,13 +34,9 @@
 
 namespace townhall {
 
-// Lifecycle states, in order.
-inline constexpr const char* kConsultationStatuses[] = {"draft", "scheduled", "open", "closed",
-                                                        "outcome_published"};
-
 struct ConsultationRecord {
   std::string id;                  // "c-1", assigned by the store
-  std::string status = "draft";
+  std::string status = to_string(ConsultationStatus::kDraft);  // status.h
   nlohmann::json document;         // the validated consultation document (without id/status)
   int64_t version = 0;             // incremented by every write; used for optimistic concurrency
   std::string created_at, updated_at;  // RFC 3339 UTC

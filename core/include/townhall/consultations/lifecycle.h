@@ -1,0 +1,100 @@
+// townhall/consultations/lifecycle.h — what a council does with a consultation: draft it, move
+// it through its lifecycle, and open and close it on its dates.
+//
+// draft → scheduled → open → closed → outcome_published, one step at a time (status.h). Every
+// step runs the charter checks (findings.h); a breach blocks it unless the step records an
+// exception (a reason and the approving officer) or an exception recorded at an earlier step
+// already covers every breached rule. The new status, any outcome or exception, and their audit
+// entries are written in the store's one transaction, so a refused or failed step changes
+// nothing. The API, the bindings and `townhall demo seed` call these functions; they only parse
+// what they are given and map the result.
+// Thread-safety: as safe as the Store given (SqliteStore: any thread).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "townhall/charter/finding.h"
+#include "townhall/charter/policy.h"
+#include "townhall/consultations/status.h"
+#include "townhall/date.h"
+#include "townhall/error.h"
+#include "townhall/store/role.h"
+#include "townhall/store/store.h"
+
+namespace townhall {
+
+// Stores a new draft (`document` as consultation-draft.schema.json defines it, checked against
+// the schema and check_draft_document), audited as "consultation.create".
+Result<ConsultationRecord> create_consultation(Store& store, const nlohmann::json& document, const Actor& actor);
+
+// A recorded departure from the charter: why, and the officer who approved it.
+struct CharterException {
+  std::string reason;
+  std::string approved_by;
+};
+
+struct TransitionRequest {
+  TransitionRequest() = default;
+  explicit TransitionRequest(ConsultationStatus next) : to(next) {}
+
+  ConsultationStatus to = ConsultationStatus::kScheduled;
+  int64_t expected_version = 0;          // 0 = whatever the current version is
+  std::optional<nlohmann::json> outcome;  // {we_asked, you_said, we_did}: needed for outcome_published
+  std::optional<CharterException> exception;
+};
+
+struct Transitioned {
+  ConsultationRecord consultation;
+  std::vector<Finding> findings;  // every finding of the checks the step ran
+  bool exception_recorded = false;
+};
+
+// Why a step was refused, for the front ends to map (the API: 409 invalid-transition, 422
+// "Outcome required", 422 incomplete, 409 charter-breach).
+enum class Refusal {
+  kNone,               // not a refusal of the step: the store's or the document's own error
+  kInvalidTransition,  // `to` is not the next state (kConflict, field "/to")
+  kOutcomeRequired,    // outcome_published without the outcome (kSchemaViolation, "/outcome")
+  kDatesRequired,      // scheduling or opening without opens and closes (kInvalidArgument)
+  kCharterBreach,      // breaches not covered by an exception (kConflict)
+};
+
+struct LifecycleError : Error {
+  LifecycleError() = default;
+  LifecycleError(Error e) : Error(std::move(e)) {}  // NOLINT(implicit): any core error is one
+  LifecycleError(Refusal r, Error e) : Error(std::move(e)), refusal(r) {}
+
+  Refusal refusal = Refusal::kNone;
+  std::vector<std::string> rules;  // kCharterBreach: the breached rules, in finding order
+  std::vector<Finding> findings;   // kCharterBreach: every finding of the checks
+};
+
+// One lifecycle step of consultation `id`, checked against `policy` as of `today`.
+Result<Transitioned, LifecycleError> transition(Store& store, const std::string& id, const TransitionRequest& request,
+                                                const Actor& actor, const CharterPolicy& policy, Date today);
+
+// Stores a new consultation (as create_consultation) and moves it from draft to `status` one step
+// at a time, each step checked as transition() checks it with no exception recorded. For imports
+// and seeding. Every step is checked before anything is stored, so a refusal stores nothing (its
+// findings name the consultation "new", as it has no id yet).
+Result<ConsultationRecord, LifecycleError> add_consultation(Store& store, const nlohmann::json& document,
+                                                            ConsultationStatus status, const Actor& actor,
+                                                            const CharterPolicy& policy, Date today);
+
+// What run_schedule did with one consultation.
+struct ScheduledStep {
+  std::string consultation_id;
+  ConsultationStatus to = ConsultationStatus::kOpen;
+  std::optional<LifecycleError> refused;  // why the step did not happen
+};
+
+// Opens every scheduled consultation whose opening date has come, and closes every open one whose
+// closing date (inclusive) has passed, as `actor` ("system (schedule)"), through transition().
+Result<std::vector<ScheduledStep>> run_schedule(Store& store, const Actor& actor, const CharterPolicy& policy,
+                                                Date today);
+
+}  // namespace townhall

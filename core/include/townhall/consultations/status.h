@@ -1,0 +1,41 @@
+// townhall/consultations/status.h — the lifecycle states of a consultation, spelled in one place.
+//
+// draft → scheduled → open → closed → outcome_published. The ids ("draft", "scheduled", "open",
+// "closed", "outcome_published") are what the API, the store, the pages and the bindings write;
+// everything else names a state by the enum and turns it into text here.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "townhall/error.h"
+
+namespace townhall {
+
+enum class ConsultationStatus { kDraft, kScheduled, kOpen, kClosed, kOutcomePublished };
+
+// Every state, in lifecycle order.
+inline constexpr ConsultationStatus kConsultationStatuses[] = {
+    ConsultationStatus::kDraft, ConsultationStatus::kScheduled, ConsultationStatus::kOpen,
+    ConsultationStatus::kClosed, ConsultationStatus::kOutcomePublished};
+
+const char* to_string(ConsultationStatus status);
+// kInvalidArgument naming `field` for anything but one of the five ids.
+Result<ConsultationStatus> parse_consultation_status(std::string_view text, std::string_view field = "status");
+
+// The one state a consultation may move to next; nullopt once its outcome is published.
+std::optional<ConsultationStatus> next_status(ConsultationStatus status);
+
+// Residents see every state but a draft.
+inline bool is_public(ConsultationStatus status) { return status != ConsultationStatus::kDraft; }
+
+// The ids of every state residents see, in lifecycle order (a store query for them).
+std::vector<std::string> public_status_ids();
+
+// Whether a stored status text is `status` (the store keeps the ids as text).
+inline bool has_status(std::string_view stored, ConsultationStatus status) { return stored == to_string(status); }
+
+}  // namespace townhall

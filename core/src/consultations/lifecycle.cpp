@@ -1,0 +1,227 @@
+#include "townhall/consultations/lifecycle.h"
+
+#include <algorithm>
+#include <set>
+
+#include "townhall/consultations/document.h"
+#include "townhall/consultations/findings.h"
+#include "townhall/util/json_schema.h"
+
+namespace townhall {
+namespace {
+
+LifecycleError refuse(Refusal why, ErrorCode code, std::string field, std::string message) {
+  return LifecycleError(why, Error{code, std::move(field), std::move(message)});
+}
+
+bool publishes_text(ConsultationStatus to) {
+  return to == ConsultationStatus::kScheduled || to == ConsultationStatus::kOpen;
+}
+
+// A checked step, ready for the store.
+struct Planned {
+  TransitionRecord record;
+  std::vector<Finding> findings;
+  bool exception_recorded = false;
+};
+
+// Checks one step of `current` (stored, or in memory before it is stored) and builds what the
+// store writes for it. Reads nothing and writes nothing.
+Result<Planned, LifecycleError> plan(const ConsultationRecord& current, const TransitionRequest& request,
+                                     const Translations& translations, const Actor& actor,
+                                     const CharterPolicy& policy, Date today) {
+  const std::string& id = current.id;
+  auto from = parse_consultation_status(current.status, "/status");
+  if (!from) return LifecycleError(from.error());
+  const auto next = next_status(*from);
+  const ConsultationStatus to = request.to;
+  if (!next || *next != to) {
+    return refuse(Refusal::kInvalidTransition, ErrorCode::kConflict, "/to",
+                  "consultation " + id + " is " + current.status + "; it can move only to " +
+                      (next ? to_string(*next) : "nothing further") + ", not " + to_string(to) + ".");
+  }
+  nlohmann::json patch = nlohmann::json::object();
+  if (to == ConsultationStatus::kOutcomePublished) {
+    if (!request.outcome) {
+      return refuse(Refusal::kOutcomeRequired, ErrorCode::kSchemaViolation, "/outcome",
+                    "publishing the outcome needs we_asked, you_said and we_did");
+    }
+    patch["outcome"] = *request.outcome;
+  }
+  nlohmann::json doc = current.document;
+  for (auto it = patch.begin(); it != patch.end(); ++it) doc[it.key()] = it.value();
+  auto c = charter_view(id, doc);
+  if (!c) return LifecycleError(c.error());
+  if (publishes_text(to) && (!c->opens || !c->closes)) {
+    return refuse(Refusal::kDatesRequired, ErrorCode::kInvalidArgument, c->opens ? "/closes" : "/opens",
+                  "set opens and closes before scheduling");
+  }
+  nlohmann::json checked = doc;
+  checked["id"] = id;
+  auto all = consultation_findings(checked, translations, policy, today);
+  if (!all) return LifecycleError(all.error());
+  std::vector<Finding> findings;
+  for (auto& f : *all) {
+    // LANG and READ are about the text residents are given once the consultation is published;
+    // that text is fixed from then on, so they gate scheduling and opening only (a translation
+    // replaced later must not stop a consultation closing on its date).
+    if (!publishes_text(to) && (f.rule == "LANG" || f.rule == "READ")) continue;
+    findings.push_back(std::move(f));
+  }
+  std::vector<std::string> breaches;
+  for (const auto& f : findings) {
+    if (f.severity == Severity::kBreach) breaches.push_back(f.rule);
+  }
+  std::set<std::string> excepted;
+  if (auto ex = doc.find("exceptions"); ex != doc.end() && ex->is_array()) {
+    for (const auto& e : *ex) {
+      for (const auto& r : e.value("rules", nlohmann::json::array())) {
+        if (r.is_string()) excepted.insert(r.get<std::string>());
+      }
+    }
+  }
+  const bool covered =
+      std::all_of(breaches.begin(), breaches.end(), [&](const std::string& r) { return excepted.count(r) > 0; });
+  const bool new_exception = !breaches.empty() && request.exception.has_value();
+  if (!breaches.empty() && !covered && !new_exception) {
+    auto e = refuse(Refusal::kCharterBreach, ErrorCode::kConflict, "",
+                    "Breaches: " + nlohmann::json(breaches).dump() +
+                        ". Fix them, or record an exception with a reason and the approving officer.");
+    e.rules = std::move(breaches);
+    e.findings = std::move(findings);
+    return e;
+  }
+
+  Planned p;
+  TransitionRecord& t = p.record;
+  t.consultation_id = id;
+  t.from = current.status;
+  t.to = to_string(to);
+  t.expected_version = request.expected_version;
+  nlohmann::json rule_ids = nlohmann::json::array();
+  for (const auto& f : findings) rule_ids.push_back({{"rule", f.rule}, {"severity", severity_id(f.severity)}});
+  t.audit.push_back(AuditEvent{actor.who, "consultation.transition", "consultation", id,
+                               {{"from", current.status}, {"to", t.to}, {"findings", rule_ids}}});
+  if (new_exception) {
+    nlohmann::json exception = {{"rules", breaches},
+                                {"reason", request.exception->reason},
+                                {"approved_by", request.exception->approved_by},
+                                {"recorded_by", actor.who},
+                                {"at_transition", t.to}};
+    nlohmann::json all_exceptions = doc.value("exceptions", nlohmann::json::array());
+    all_exceptions.push_back(exception);
+    patch["exceptions"] = all_exceptions;
+    t.audit.push_back(AuditEvent{actor.who, "consultation.exception", "consultation", id, exception});
+  }
+  if (to == ConsultationStatus::kOutcomePublished) {
+    t.audit.push_back(
+        AuditEvent{actor.who, "consultation.publish_outcome", "consultation", id, {{"outcome", patch["outcome"]}}});
+  }
+  t.document_patch = std::move(patch);
+  p.findings = std::move(findings);
+  p.exception_recorded = new_exception;
+  return p;
+}
+
+Status check_new_document(const nlohmann::json& document) {
+  if (auto st = validate_against_schema(document, "consultation-draft.schema.json"); !st) return st;
+  return check_draft_document(document);
+}
+
+}  // namespace
+
+Result<ConsultationRecord> create_consultation(Store& store, const nlohmann::json& document, const Actor& actor) {
+  if (auto st = check_new_document(document); !st) return st.error();
+  return store.create_consultation(document, AuditEvent{actor.who, "consultation.create", "consultation", "", {}});
+}
+
+Result<Transitioned, LifecycleError> transition(Store& store, const std::string& id, const TransitionRequest& request,
+                                                const Actor& actor, const CharterPolicy& policy, Date today) {
+  auto current = store.get_consultation(id);
+  if (!current) return LifecycleError(current.error());
+  Translations translations;
+  if (publishes_text(request.to)) {
+    auto stored = stored_translations(store, id);
+    if (!stored) return LifecycleError(stored.error());
+    translations = std::move(*stored);
+  }
+  auto planned = plan(*current, request, translations, actor, policy, today);
+  if (!planned) return planned.error();
+  auto updated = store.transition_consultation(planned->record);
+  if (!updated) return LifecycleError(updated.error());
+  return Transitioned{std::move(*updated), std::move(planned->findings), planned->exception_recorded};
+}
+
+Result<ConsultationRecord, LifecycleError> add_consultation(Store& store, const nlohmann::json& document,
+                                                            ConsultationStatus status, const Actor& actor,
+                                                            const CharterPolicy& policy, Date today) {
+  if (auto st = check_new_document(document); !st) return LifecycleError(st.error());
+  // Every step first on a copy in memory (a new consultation has no translations yet).
+  ConsultationRecord draft;
+  draft.id = "new";
+  draft.status = to_string(ConsultationStatus::kDraft);
+  draft.document = document;
+  std::vector<ConsultationStatus> steps;
+  for (auto s = ConsultationStatus::kDraft; s != status;) {
+    auto next = next_status(s);
+    if (!next) break;
+    auto planned = plan(draft, TransitionRequest(*next), {}, actor, policy, today);
+    if (!planned) return planned.error();
+    draft.status = planned->record.to;
+    for (auto it = planned->record.document_patch.begin(); it != planned->record.document_patch.end(); ++it) {
+      draft.document[it.key()] = it.value();
+    }
+    steps.push_back(*next);
+    s = *next;
+  }
+  auto created = store.create_consultation(document, AuditEvent{actor.who, "consultation.create", "consultation", "", {}});
+  if (!created) return LifecycleError(created.error());
+  ConsultationRecord rec = std::move(*created);
+  for (ConsultationStatus to : steps) {
+    auto moved = transition(store, rec.id, TransitionRequest(to), actor, policy, today);
+    if (!moved) return moved.error();
+    rec = std::move(moved->consultation);
+  }
+  return rec;
+}
+
+Result<std::vector<ScheduledStep>> run_schedule(Store& store, const Actor& actor, const CharterPolicy& policy,
+                                                Date today) {
+  std::vector<ScheduledStep> done;
+  auto step = [&](ConsultationStatus from, ConsultationStatus to, auto due) -> Status {
+    ConsultationQuery q;
+    q.statuses = {to_string(from)};
+    q.sort = "created";
+    q.limit = 100;
+    std::vector<ConsultationRecord> all;
+    for (q.offset = 0;; q.offset += q.limit) {
+      auto page = store.list_consultations(q);
+      if (!page) return page.error();
+      if (page->items.empty()) break;
+      for (auto& r : page->items) all.push_back(std::move(r));
+      if (static_cast<int64_t>(all.size()) >= page->total) break;
+    }
+    for (const auto& r : all) {
+      auto c = charter_view(r.id, r.document);
+      if (!c || !due(*c)) continue;
+      auto res = transition(store, r.id, TransitionRequest(to), actor, policy, today);
+      ScheduledStep s{r.id, to, std::nullopt};
+      if (!res) s.refused = res.error();
+      done.push_back(std::move(s));
+    }
+    return Status::Ok();
+  };
+  if (auto st = step(ConsultationStatus::kScheduled, ConsultationStatus::kOpen,
+                     [&](const Consultation& c) { return c.opens && *c.opens <= today; });
+      !st) {
+    return st.error();
+  }
+  if (auto st = step(ConsultationStatus::kOpen, ConsultationStatus::kClosed,
+                     [&](const Consultation& c) { return c.closes && *c.closes < today; });
+      !st) {
+    return st.error();
+  }
+  return done;
+}
+
+}  // namespace townhall
