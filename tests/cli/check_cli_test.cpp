@@ -193,5 +193,54 @@ TEST(CheckCli, HostileJsonFilesAreRefusedNamingTheProblem) {
   EXPECT_NE(control.err.find("U+0000"), std::string::npos) << control.err;
 }
 
+// A consultation exactly as GET /api/v1/consultations/{id} returns it (status, version, times,
+// meetings), promising Welsh with no Welsh translation: LANG, a breach by default (DESIGN.md §2.3:
+// every promised language complete before it opens), and READ for a 36-word sentence (the
+// policy's target is 25 words), a warning. Six weeks for a big decision meets C-MIN.
+TEST(CheckCli, AConsultationAsTheApiReturnsItGetsLangAndRead) {
+  const char* kAsReturned = R"({
+    "id": "c-1", "status": "draft", "version": 1,
+    "created_at": "2026-01-05T10:00:00Z", "updated_at": "2026-01-05T10:00:00Z",
+    "title": "Library opening hours", "big_decision": true,
+    "opens": "2026-03-02", "closes": "2026-04-12", "languages": ["cy"],
+    "summary": "We want to change library opening hours.",
+    "proposal": "We propose that the library opens on Saturday afternoons and closes on Monday mornings so that the staff who work there can cover the busiest hours of the week without any extra cost to the council.",
+    "reasons": "Money is short.",
+    "options_considered": [{"option": "Keep the hours"},
+                           {"option": "Close on Mondays", "rejected": true, "reason": "Fewer people could visit."}],
+    "channels": ["online", "paper"],
+    "meetings": []
+  })";
+  const std::string f = write_temp(kAsReturned, ".json");
+  auto r = run_cli("check " + f + " --json --as-of 2026-02-01");
+  ASSERT_EQ(r.exit_code, 1) << r.err << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  std::vector<std::string> breaches, warnings;
+  for (const auto& x : j["findings"]) {
+    if (x["severity"] == "breach") breaches.push_back(x["rule"]);
+    if (x["severity"] == "warning") warnings.push_back(x["rule"]);
+    if (x["rule"] == "LANG") {
+      EXPECT_NE(x["message"].get<std::string>().find("Welsh (cy)"), std::string::npos);
+    }
+  }
+  EXPECT_EQ(breaches, std::vector<std::string>{"LANG"});
+  EXPECT_EQ(warnings, std::vector<std::string>{"READ"});
+  EXPECT_EQ(j["checked"]["consultations"], 1);
+  // Inside a check file, with the Welsh translation beside it, LANG is met.
+  auto doc = nlohmann::json::parse(kAsReturned);
+  doc["translations"]["cy"] = {
+      {"lang", "cy"}, {"title", "Oriau agor y llyfrgell"}, {"summary", "Rydym eisiau newid oriau agor y llyfrgell."},
+      {"proposal", "Agor ar brynhawniau Sadwrn."}, {"reasons", "Mae arian yn brin."},
+      {"options_considered", {{{"option", "Cadw'r oriau"}}, {{"option", "Cau ar ddydd Llun"}, {"reason", "Llai o ymwelwyr."}}}}};
+  const std::string g = write_temp(nlohmann::json({{"consultations", {doc}}}).dump(), ".json");
+  auto ok = run_cli("check " + g + " --json --as-of 2026-02-01");
+  EXPECT_EQ(ok.exit_code, 0) << ok.err << ok.out;
+  // A field the API never returns is still refused, named by its place.
+  doc["colour"] = "red";
+  auto bad = run_cli("check -", nlohmann::json({{"consultations", {doc}}}).dump());
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("/consultations/0"), std::string::npos) << bad.err;
+}
+
 }  // namespace
 }  // namespace townhall::testing

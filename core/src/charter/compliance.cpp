@@ -1,7 +1,9 @@
 #include "townhall/charter/compliance.h"
 
-#include "townhall/consultations/consultation_rules.h"
+#include "townhall/consultations/findings.h"
+#include "townhall/consultations/translation.h"
 #include "townhall/forward_plan/forward_plan_rules.h"
+#include "townhall/i18n/locale.h"
 #include "townhall/util/json_schema.h"
 
 namespace townhall {
@@ -24,6 +26,56 @@ void add_forward_plan(const ForwardPlan& plan, const CharterPolicy& policy, Comp
   report.meetings_checked = plan.meetings.size();
 }
 
+// Members the API adds to a consultation (GET /api/v1/consultations/{id}) or a translation (GET
+// …/translations/{lang}) beyond the documents officers write; a check file may carry them, and
+// the rules do not read them.
+const char* const kApiConsultationFields[] = {"id", "status", "version", "created_at", "updated_at", "meetings",
+                                              "exceptions", "outcome", "lang", "dir", "field_lang",
+                                              "languages_available", "translations"};
+const char* const kApiTranslationFields[] = {"consultation_id", "lang", "updated_at", "dir", "complete", "missing"};
+
+// One consultation of a check file, as the API returns it (or just its charter fields, with an
+// id), with its translations ("translations": language tag → translation), checked against the
+// schemas of what officers write.
+struct CheckedConsultation {
+  nlohmann::json document;
+  Translations translations;
+};
+
+Result<CheckedConsultation> read_consultation(const nlohmann::json& item, const std::string& at) {
+  if (!item.is_object()) return Error{ErrorCode::kSchemaViolation, at.empty() ? "/" : at, "must be an object"};
+  nlohmann::json draft = item;
+  for (const char* k : kApiConsultationFields) draft.erase(k);
+  if (auto st = validate_against_schema(draft, "consultation-draft.schema.json", at); !st) return st.error();
+  CheckedConsultation out{item, {}};
+  out.document.erase("translations");
+  if (auto t = item.find("translations"); t != item.end()) {
+    if (!t->is_object()) {
+      return Error{ErrorCode::kSchemaViolation, at + "/translations",
+                   "must be an object: language tag → translation (as GET …/translations/{lang} gives it)"};
+    }
+    for (auto it = t->begin(); it != t->end(); ++it) {
+      const std::string where = at + "/translations/" + json_pointer_token(it.key());
+      auto tag = i18n::canonical_tag(it.key(), where);
+      if (!tag) return tag.error();
+      if (!it->is_object()) return Error{ErrorCode::kSchemaViolation, where, "must be an object"};
+      nlohmann::json translation = *it;
+      for (const char* k : kApiTranslationFields) translation.erase(k);
+      if (auto st = validate_against_schema(translation, "consultation-translation.schema.json", where); !st) {
+        return st.error();
+      }
+      auto prepared = prepare_translation(translation, draft);
+      if (!prepared) {
+        Error e = prepared.error();
+        e.field = where + e.field;
+        return e;
+      }
+      out.translations[*tag] = std::move(*prepared);
+    }
+  }
+  return out;
+}
+
 // The report of a file that holds only a Forward Plan (JSON or CSV).
 Result<ComplianceReport> plan_report(Result<ForwardPlan> plan, const CharterPolicy& policy, std::optional<Date> as_of) {
   if (!plan) return plan.error();
@@ -39,14 +91,20 @@ Result<ComplianceReport> check_document(const nlohmann::json& doc, const Charter
                                         std::optional<Date> as_of) {
   // A file that is just a Forward Plan (schemas/forward-plan.schema.json) is checked as one, with
   // error pointers relative to the file itself.
-  const bool bare_plan = doc.is_object() && !doc.contains("consultations") && !doc.contains("forward_plan") &&
-                         (doc.contains("key_decisions") || doc.contains("meetings"));
+  // So is a file that is one consultation, as GET /api/v1/consultations/{id} returns it (its
+  // "meetings" are the consultation's, not a plan's): it has a title, which a plan has not.
+  const bool bare_consultation = doc.is_object() && doc.contains("title") && !doc.contains("consultations") &&
+                                 !doc.contains("forward_plan");
+  const bool bare_plan = doc.is_object() && !bare_consultation && !doc.contains("consultations") &&
+                         !doc.contains("forward_plan") && (doc.contains("key_decisions") || doc.contains("meetings"));
   if (bare_plan) return plan_report(parse_forward_plan(doc), policy, as_of);
-  if (auto st = validate_against_schema(doc, "check-input.schema.json"); !st) return st.error();
+  if (auto st = bare_consultation ? Status::Ok() : validate_against_schema(doc, "check-input.schema.json"); !st) {
+    return st.error();
+  }
   ComplianceReport report;
   if (as_of) {
     report.as_of = *as_of;
-  } else if (doc.contains("as_of")) {
+  } else if (!bare_consultation && doc.contains("as_of")) {
     auto d = Date::parse(doc["as_of"].get<std::string>(), "/as_of");
     if (!d) return d.error();
     report.as_of = *d;
@@ -55,13 +113,18 @@ Result<ComplianceReport> check_document(const nlohmann::json& doc, const Charter
   }
 
   // Parse everything first so that bad input reports an error and no partial findings.
-  std::vector<Consultation> consultations;
-  if (doc.contains("consultations")) {
+  std::vector<std::pair<CheckedConsultation, std::string>> consultations;  // with where it is in the file
+  if (bare_consultation) {
+    auto c = read_consultation(doc, "");
+    if (!c) return c.error();
+    consultations.emplace_back(std::move(*c), "");
+  } else if (doc.contains("consultations")) {
     const auto& arr = doc["consultations"];
     for (size_t i = 0; i < arr.size(); ++i) {
-      auto c = parse_consultation(arr[i], "/consultations/" + std::to_string(i));
+      const std::string at = "/consultations/" + std::to_string(i);
+      auto c = read_consultation(arr[i], at);
       if (!c) return c.error();
-      consultations.push_back(std::move(*c));
+      consultations.emplace_back(std::move(*c), at);
     }
   }
   std::optional<ForwardPlan> plan;
@@ -71,10 +134,13 @@ Result<ComplianceReport> check_document(const nlohmann::json& doc, const Charter
     plan = std::move(*fp);
   }
 
-  for (const auto& c : consultations) {
-    auto fs = check_consultation(c, policy, report.as_of);
-    report.findings.insert(report.findings.end(), fs.begin(), fs.end());
+  std::vector<Finding> consultation_report;
+  for (const auto& [c, at] : consultations) {
+    auto fs = consultation_findings(c.document, c.translations, policy, report.as_of, at);
+    if (!fs) return fs.error();
+    consultation_report.insert(consultation_report.end(), fs->begin(), fs->end());
   }
+  report.findings = std::move(consultation_report);
   report.consultations_checked = consultations.size();
   if (plan) add_forward_plan(*plan, policy, report);
   return report;

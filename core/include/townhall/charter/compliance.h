@@ -1,8 +1,12 @@
 // townhall/charter/compliance.h — one compliance check over everything in a check file.
 //
-// A check file holds consultations and/or a Forward Plan (schemas/check-input.schema.json). The
-// report is every finding of every rule, in the order of the file. The CLI, the server and the
-// bindings all call this, so a council gets the same answer from each.
+// A check file holds consultations and/or a Forward Plan (schemas/check-input.schema.json). Each
+// consultation is read as GET /api/v1/consultations/{id} returns it (the members the API adds,
+// such as status, version and meetings, are ignored), optionally with "translations" (language
+// tag → translation as GET …/translations/{lang} returns it), and checked by
+// consultation_findings() (consultations/findings.h) — the function the server's findings and
+// lifecycle steps use — so LANG and READ run here too. The report is every finding of every rule,
+// in the order of the file. `townhall check` and the bindings' check_document call this.
 // Thread-safety: pure functions.
 #pragma once
 
@@ -32,8 +36,8 @@ struct ComplianceReport {
 
 // Validates and checks a JSON check file. `as_of` overrides the file's own `as_of`; without
 // either, today in Europe/London.
-// A document that is a bare Forward Plan (it has key_decisions or meetings and no consultations)
-// is accepted too.
+// A document that is a bare Forward Plan (it has key_decisions or meetings and no consultations),
+// or one bare consultation (it has a title and no consultations), is accepted too.
 Result<ComplianceReport> check_document(const nlohmann::json& doc, const CharterPolicy& policy,
                                         std::optional<Date> as_of = std::nullopt);
 
