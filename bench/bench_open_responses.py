@@ -41,7 +41,10 @@ def generate(path, n):
     rng = np.random.default_rng(11)
     t0 = time.perf_counter()
     with townhall.open(path, writable=True, create=True) as db:
-        cid = db.add_consultation({"title": "Benchmark", "questions": QUESTIONS}, "open")
+        cid = db.add_consultation({
+            "title": "Benchmark", "questions": QUESTIONS, "opens": "2026-03-02", "closes": "2026-04-26",
+            "proposal": "p", "reasons": "r",
+            "options_considered": [{"option": "a"}, {"option": "b", "rejected": True, "reason": "c"}]}, "open")
         step = 50_000
         for start in range(0, n, step):
             m = min(step, n - start)

@@ -90,7 +90,13 @@ for i, t in enumerate(tenures):
     generated.append({"answers": answers, "channel": "online" if i % 4 else "paper"})
 work = Path(tempfile.mkdtemp()) / "survey.db"
 with townhall.open(work, writable=True, create=True) as w:
-    survey = w.add_consultation({"title": "Leisure services survey", "questions": questions}, "open")
+    survey = w.add_consultation({
+        "title": "Leisure services survey", "questions": questions,
+        "opens": "2026-03-02", "closes": "2026-04-26",   # the charter checks run on every step
+        "proposal": "Longer opening hours at leisure centres.", "reasons": "Residents asked for them.",
+        "options_considered": [{"option": "Longer hours"},
+                               {"option": "No change", "rejected": True, "reason": "Demand is there."}]},
+        "open")
     w.submit_responses(survey, generated)
 df = townhall.open(work).responses(survey)
 df.head()"""),

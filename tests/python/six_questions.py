@@ -9,3 +9,13 @@ QUESTIONS = [
     {"id": "q5", "type": "ranking", "text": "Rank these", "options": ["x", "y", "z"]},
     {"id": "q6", "type": "free_text", "text": "Anything else?"},
 ]
+
+
+def consultation(title, questions):
+    """A consultation document the charter lets open (dates, proposal, reasons and the options
+    considered, G2): Database.add_consultation runs the same checks as the REST API."""
+    return {"title": title, "questions": questions, "opens": "2026-03-02", "closes": "2026-04-26",
+            "proposal": "Change the opening hours.", "reasons": "Fewer people visit in the morning.",
+            "options_considered": [{"option": "Later opening"},
+                                   {"option": "No change", "rejected": True,
+                                    "reason": "Costs too much."}]}

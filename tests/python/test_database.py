@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import townhall
-from six_questions import QUESTIONS
+from six_questions import QUESTIONS, consultation
 
 
 RESPONSES = [
@@ -25,7 +25,7 @@ RESPONSES = [
 def db_path(tmp_path):
     path = tmp_path / "townhall.db"
     with townhall.open(path, writable=True, create=True) as db:
-        cid = db.add_consultation({"title": "Library hours", "questions": QUESTIONS}, "open")
+        cid = db.add_consultation(consultation("Library hours", QUESTIONS), "open")
         assert cid == "c-1"
         assert db.submit_responses(cid, RESPONSES) == 4
         db.add_consultation({"title": "A draft"})
@@ -162,7 +162,7 @@ def test_a_thousand_rows_agree_with_sqlite(tmp_path):
     path = tmp_path / "many.db"
     opts = ["A", "B", "C"]
     with townhall.open(path, writable=True, create=True) as db:
-        cid = db.add_consultation({"title": "Many", "questions": QUESTIONS[:2]}, "open")
+        cid = db.add_consultation(consultation("Many", QUESTIONS[:2]), "open")
         picks = rng.integers(0, 3, 1000)
         db.submit_responses(cid, [{"answers": {"q1": opts[p], "q2": int(p) + 1}} for p in picks])
     f = townhall.open(path).responses(cid)
@@ -219,7 +219,7 @@ def test_writes_are_sealed_with_the_audit_key_given(tmp_path):
     path, key = tmp_path / "t.db", tmp_path / "keys" / "audit.key"
     key.parent.mkdir()
     with townhall.open(path, writable=True, create=True, audit_key=key) as db:
-        db.add_consultation({"title": "Sealed", "questions": QUESTIONS[:1]}, "open")
+        db.add_consultation(consultation("Sealed", QUESTIONS[:1]), "open")
     assert key.exists() and (key.stat().st_mode & 0o777) == 0o600
     assert not (tmp_path / "t.db.audit-key").exists()
     con = sqlite3.connect(path)

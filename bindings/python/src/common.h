@@ -10,6 +10,7 @@
 #include <exception>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "townhall/date.h"
 #include "townhall/error.h"
@@ -20,6 +21,10 @@ namespace townhall::python {
 struct CoreError : std::exception {
   Error error;
   std::string rule;
+  // A refusal by the charter: every breached rule, and the findings as JSON text (an array of
+  // Finding::to_json()), as the API's 409 gives them.
+  std::vector<std::string> rules;
+  std::string findings_json;
   CoreError(Error e, std::string r) : error(std::move(e)), rule(std::move(r)) {}
   const char* what() const noexcept override { return error.message.c_str(); }
 };

@@ -1,5 +1,6 @@
 // townhall._townhall._Database: a Townhall database opened for analysis (AnalysisReader), read-only
-// unless asked; when writable, also the store (SqliteStore) for adding consultations and responses.
+// unless asked; when writable, also the store (SqliteStore) for adding consultations (through the
+// lifecycle and its charter checks, consultations/lifecycle.h) and responses.
 #include <memory>
 #include <optional>
 #include <string>
@@ -7,6 +8,7 @@
 
 #include "arrays.h"
 #include "common.h"
+#include "townhall/consultations/lifecycle.h"
 #include "townhall/responses/answers.h"
 #include "townhall/store/analysis_reader.h"
 #include "townhall/store/sqlite_store.h"
@@ -14,12 +16,11 @@
 
 namespace py = pybind11;
 using namespace townhall;
+using townhall::python::CoreError;
 using townhall::python::throw_error;
 using townhall::python::unwrap;
 
 namespace {
-
-const char* const kLifecycle[] = {"draft", "scheduled", "open", "closed"};
 
 struct Database {
   std::unique_ptr<AnalysisReader> reader;
@@ -112,40 +113,31 @@ void register_database(py::module_& m) {
            },
            py::arg("consultation_id"))
       .def("add_consultation",
-           [](Database& d, const std::string& document_text, const std::string& status) {
+           [](Database& d, const std::string& document_text, const std::string& status_text,
+              const CharterPolicy& policy, std::optional<Date> as_of) {
              Store& store = d.writable_store();
-             size_t steps = std::size(kLifecycle);
-             for (size_t i = 0; i < std::size(kLifecycle); ++i)
-               if (status == kLifecycle[i]) steps = i;
-             if (steps == std::size(kLifecycle))
-               throw_error(invalid_argument("status", "must be draft, scheduled, open or closed"));
-             Result<ConsultationRecord> rec = Error{};
+             auto status = parse_consultation_status(status_text, "status");
+             if (!status) throw_error(status.error());
+             Result<ConsultationRecord, LifecycleError> rec = LifecycleError{};
              {
                py::gil_scoped_release release;
-               rec = [&]() -> Result<ConsultationRecord> {
+               rec = [&]() -> Result<ConsultationRecord, LifecycleError> {
                  auto doc = parse_json(document_text, "document");
-                 if (!doc) return doc.error();
-                 if (auto st = validate_against_schema(*doc, "consultation-draft.schema.json"); !st) return st.error();
-                 auto created = store.create_consultation(
-                     *doc, AuditEvent{"python", "consultation.create", "consultation", "", {}});
-                 if (!created) return created;
-                 for (size_t i = 0; i < steps; ++i) {
-                   TransitionRecord t;
-                   t.consultation_id = created->id;
-                   t.from = kLifecycle[i];
-                   t.to = kLifecycle[i + 1];
-                   t.audit.push_back(AuditEvent{"python", "consultation.transition", "consultation", created->id,
-                                                {{"from", t.from}, {"to", t.to}}});
-                   auto moved = store.transition_consultation(t);
-                   if (!moved) return moved.error();
-                   created = std::move(moved);
-                 }
-                 return created;
+                 if (!doc) return LifecycleError(doc.error());
+                 return add_consultation(store, *doc, *status, Actor::system("python"), policy,
+                                         as_of ? *as_of : Date::today_in_london());
                }();
              }
-             return unwrap(std::move(rec)).id;
+             if (!rec) {
+               const LifecycleError& e = rec.error();
+               CoreError error(e, e.rules.empty() ? std::string() : e.rules.front());
+               error.rules = e.rules;
+               error.findings_json = findings_to_json(e.findings)["findings"].dump();
+               throw error;
+             }
+             return rec->id;
            },
-           py::arg("document"), py::arg("status"))
+           py::arg("document"), py::arg("status"), py::arg("policy"), py::arg("as_of") = py::none())
       .def("submit_responses",
            [](Database& d, const std::string& id, const std::string& responses_text, size_t batch) {
              Store& store = d.writable_store();

@@ -34,6 +34,10 @@ void register_errors(py::module_& m) {
       py::object rule = e.rule.empty() ? py::object(py::none()) : py::str(e.rule);
       py::object exc = cls(e.error.describe(), py::arg("code") = error_code_name(e.error.code),
                            py::arg("field") = field, py::arg("rule") = rule);
+      if (!e.rules.empty()) {
+        exc.attr("rules") = py::cast(e.rules);
+        exc.attr("findings") = py::module_::import("json").attr("loads")(e.findings_json);
+      }
       PyErr_SetObject(cls.ptr(), exc.ptr());
     }
   });

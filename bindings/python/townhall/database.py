@@ -8,6 +8,7 @@ object per cell.
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 from typing import Any, Iterable, Mapping
@@ -93,14 +94,20 @@ class Database:
 
     # ---- writing (writable=True) -------------------------------------------------------------
 
-    def add_consultation(self, document: Mapping[str, Any], status: str = "draft") -> str:
+    def add_consultation(self, document: Mapping[str, Any], status: str = "draft", *,
+                         policy: Any = None, as_of: datetime.date | None = None) -> str:
         """Stores a consultation document (consultation-draft.schema.json) and moves it through
-        the lifecycle to ``status`` (draft, scheduled, open or closed); returns its id.
+        the lifecycle to ``status`` (draft, scheduled, open, closed or outcome_published is
+        refused: it needs an outcome); returns its id.
 
-        For importing and tests: each step is audited (actor ``python``) but the charter checks
-        the REST API runs before scheduling are not applied.
+        Each step runs the charter checks the REST API runs (against ``policy``, a
+        :class:`townhall.Policy`, default the charter's; as of ``as_of``, default today in
+        London) and is audited with actor ``python``. A breach raises :class:`townhall.Conflict`
+        with the API's message, ``rule``/``rules`` and ``findings``, and nothing is stored.
         """
-        return self._handle.add_consultation(json.dumps(document), status)
+        return self._handle.add_consultation(json.dumps(document), status,
+                                             policy if policy is not None else _townhall.Policy(),
+                                             as_of)
 
     def submit_responses(self, consultation_id: str,
                          responses: Iterable[Mapping[str, Any]]) -> int:

@@ -1,8 +1,11 @@
 # Type stubs for townhall.database (townhall.open and townhall.Database).
+import datetime
 import os
 from typing import Any, Iterable, Mapping
 
 import pandas as pd
+
+from . import Policy
 
 class Database:
     """A Townhall database opened with townhall.open (read-only unless writable=True)."""
@@ -18,7 +21,8 @@ class Database:
     def responses(self, consultation_id: str) -> pd.DataFrame:
         """One row per response, one column per question (typed), plus reference, channel,
         language and submitted_at; question metadata in attrs["questions"]."""
-    def add_consultation(self, document: Mapping[str, Any], status: str = ...) -> str: ...
+    def add_consultation(self, document: Mapping[str, Any], status: str = ..., *,
+                         policy: Policy | None = ..., as_of: datetime.date | None = ...) -> str: ...
     def submit_responses(self, consultation_id: str,
                          responses: Iterable[Mapping[str, Any]]) -> int: ...
     def close(self) -> None: ...

@@ -2,7 +2,9 @@
 
 Every error carries ``code`` (the core's stable code, e.g. ``"invalid-argument"``), ``field``
 (the offending field as a JSON pointer or column name, or ``None``) and ``rule`` (a charter rule
-id when the error is about one, else ``None``).
+id when the error is about one, else ``None``). A step the charter refuses (a :class:`Conflict`
+from :meth:`Database.add_consultation`) also carries ``rules``, every breached rule id, and
+``findings``, every finding of the checks as the REST API's 409 lists them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ class Error(Exception):
         self.code = code
         self.field = field or None
         self.rule = rule or None
+        self.rules: list[str] = [rule] if rule else []
+        self.findings: list[dict] = []
 
 
 class InvalidInput(Error, ValueError):
