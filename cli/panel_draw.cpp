@@ -55,35 +55,15 @@ int run_draw_command(const Args& a) {
   r.households = a.flag("household");
   r.policy = ContactPolicy{policy->panel_max_invitations, policy->panel_window_days};
   r.today = *today;
-  DrawInput in;
-  auto members = (*store)->list_members();
-  auto facts = (*store)->all_member_facts();
-  // Every invitation: one to this consultation counts however long ago it was sent.
-  auto invitations = (*store)->invitations_since(Date::from_ymd(Date::kMinYear, 1, 1));
-  if (!members) return bad_input(members.error());
-  if (!facts) return bad_input(facts.error());
-  if (!invitations) return bad_input(invitations.error());
-  in.members = std::move(*members);
-  in.facts = std::move(*facts);
-  in.invitations = std::move(*invitations);
-
-  DrawPool pool = prepare_draw(in, r);
-  std::cerr << pool.exclusion_summary() << "\n";
-  auto drawn = run_draw(pool, r);
-  if (!drawn) return bad_input(drawn.error());
-
-  std::vector<Invitation> rows;
-  for (int64_t id : drawn->selected) rows.push_back({id, r.consultation_id, r.today});
   const bool dry_run = a.flag("dry-run");
-  if (!dry_run) {
-    nlohmann::json detail = {{"consultation_id", r.consultation_id}, {"invited", rows.size()},
-                             {"excluded", pool.excluded.size()}, {"seed", r.seed},
-                             {"commitment", drawn->selection.commitment}, {"algorithm", drawn->selection.algorithm}};
-    if (auto st = (*store)->record_invitations(rows, r.policy, AuditEvent{"cli", "panel.draw", "consultation", r.consultation_id, detail});
-        !st) {
-      return bad_input(st.error());
-    }
+  auto done = draw_and_invite(**store, r, Actor::system("cli"), dry_run);
+  if (!done) {
+    if (!done.error().excluded.is_null()) std::cerr << done.error().excluded.value("summary", "") << "\n";
+    return bad_input(done.error());
   }
+  const DrawPool& pool = done->pool;
+  const DrawResult* drawn = &done->result;
+  std::cerr << pool.exclusion_summary() << "\n";
   if (a.json()) {
     auto j = drawn->to_json(r, pool);
     j["invitations_recorded"] = !dry_run;

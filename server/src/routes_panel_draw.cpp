@@ -37,34 +37,21 @@ panel::DrawRequest draw_request(const Api::Impl& api, const nlohmann::json& body
   return r;
 }
 
-// Loads the members, draws and records the invitations; runs on the SlowWork thread.
+// The draw (panel/draw.h), mapped to HTTP; runs on the SlowWork thread.
 HttpResponse draw(Api::Impl& api, const panel::DrawRequest& r, const User& user) {
-  panel::DrawInput in;
-  auto members = api.store.list_members();
-  if (!members) return error_response(members.error());
-  auto facts = api.store.all_member_facts();
-  if (!facts) return error_response(facts.error());
-  // Every invitation: one to this consultation counts however long ago it was sent.
-  auto invitations = api.store.invitations_since(Date::from_ymd(Date::kMinYear, 1, 1));
-  if (!invitations) return error_response(invitations.error());
-  in.members = std::move(*members);
-  in.facts = std::move(*facts);
-  in.invitations = std::move(*invitations);
-
-  panel::DrawPool pool = panel::prepare_draw(in, r);
-  auto drawn = panel::run_draw(pool, r);
+  auto drawn = panel::draw_and_invite(api.store, r, Actor::of(user));
   if (!drawn) {
-    const Error& e = drawn.error();
+    const panel::DrawError& e = drawn.error();
     if (e.code == ErrorCode::kInfeasible) {
       nlohmann::json relax = nlohmann::json::array();
-      for (const auto& q : panel::draw_relaxation(pool, r)) {
+      for (const auto& q : e.relaxation) {
         relax.push_back({{"category", q.category}, {"value", q.value}, {"min", q.min}, {"max", q.max},
                          {"suggested_min", q.new_min}, {"suggested_max", q.new_max}});
       }
       auto res = problem(409, "infeasible-quotas", "The quotas cannot be met", e.message, "/quotas");
       auto body = nlohmann::json::parse(res.body);
       body["relaxation"] = relax;
-      body["excluded"] = pool.exclusions_json();
+      body["excluded"] = e.excluded;
       res.body = body.dump();
       return res;
     }
@@ -75,17 +62,7 @@ HttpResponse draw(Api::Impl& api, const panel::DrawRequest& r, const User& user)
     }
     return error_response(e);
   }
-  std::vector<panel::Invitation> rows;
-  for (int64_t id : drawn->selected) rows.push_back({id, r.consultation_id, r.today});
-  nlohmann::json detail = {{"consultation_id", r.consultation_id}, {"invited", rows.size()},
-                           {"excluded", pool.excluded.size()}, {"exclusions", pool.exclusion_summary()},
-                           {"seed", r.seed}, {"commitment", drawn->selection.commitment},
-                           {"algorithm", drawn->selection.algorithm}};
-  if (auto st = api.store.record_invitations(rows, r.policy, AuditEvent{actor_of(user), "panel.draw", "consultation", r.consultation_id, detail});
-      !st) {
-    return error_response(st.error());
-  }
-  auto body = drawn->to_json(r, pool);
+  auto body = drawn->result.to_json(r, drawn->pool);
   body["sent_on"] = r.today.iso();
   return json_response(201, body);
 }

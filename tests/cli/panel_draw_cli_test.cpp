@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <set>
+#include <vector>
 
 #include "cli_test_util.h"
 
@@ -70,6 +72,27 @@ TEST(PanelDrawCli, DrawsFromTheDatabaseAndSaysWhoWasLeftOutAndWhy) {
             std::string::npos)
       << third.err;
   EXPECT_NE(third.err.find("panel size 5 but only 4 members can be drawn"), std::string::npos) << third.err;
+
+  // The draws are audited as the API audits them: who was left out and why, with the invitations.
+  {
+    sqlite3* con = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(db.c_str(), &con, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    sqlite3_stmt* q = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(con, "SELECT actor, detail FROM audit_log WHERE action = 'panel.draw' ORDER BY seq",
+                                 -1, &q, nullptr),
+              SQLITE_OK);
+    std::vector<nlohmann::json> details;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+      EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)), "cli");
+      details.push_back(nlohmann::json::parse(reinterpret_cast<const char*>(sqlite3_column_text(q, 1))));
+    }
+    sqlite3_finalize(q);
+    sqlite3_close(con);
+    ASSERT_EQ(details.size(), 2u);  // the dry run recorded nothing
+    EXPECT_EQ(details[0]["exclusions"], "2 excluded: 1 no valid sex; 1 no valid age_band");
+    EXPECT_EQ(details[0]["invited"], 4);
+    EXPECT_EQ(details[1]["exclusions"], "6 excluded: 4 already invited to c-1; 1 no valid sex; 1 no valid age_band");
+  }
 
   // Bad input names the option.
   EXPECT_EQ(run_cli(draw + " --consultation c-404").exit_code, 2);

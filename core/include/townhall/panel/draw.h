@@ -11,7 +11,9 @@
 // the legacy draw) over the eligible members, whose selection ids are their member ids, and draws
 // one panel with the seed. With `households` the rule "one per household" uses each member's
 // normalised address and postcode; members without an address are their own household.
-// Thread-safety: pure functions.
+// draw_and_invite() does both steps on the panel in a store and records the invitations: the one
+// draw `townhall panel draw` and POST /api/v1/panel/draws make.
+// Thread-safety: pure functions, except draw_and_invite (as safe as the Store it is given).
 #pragma once
 
 #include <cstdint>
@@ -30,6 +32,8 @@
 #include "townhall/panel/leximin.h"
 #include "townhall/panel/member.h"
 #include "townhall/panel/selection.h"
+#include "townhall/store/role.h"
+#include "townhall/store/store.h"
 
 namespace townhall::panel {
 
@@ -99,5 +103,33 @@ Result<DrawResult> run_draw(const DrawPool& pool, const DrawRequest& request);
 
 // For an infeasible draw: the smallest relaxation of the quotas that makes a panel possible.
 std::vector<QuotaRelaxation> draw_relaxation(const DrawPool& pool, const DrawRequest& request);
+
+// ---- draw and invite: the application function the CLI and the API call -----------------------
+
+// A draw that could not be made, with what a front end shows beside the message: who was left out
+// of the pool (once the pool was made), and for quotas that cannot be met (kInfeasible) the
+// smallest relaxation.
+struct DrawError : Error {
+  DrawError() = default;
+  DrawError(Error e) : Error(std::move(e)) {}  // NOLINT(implicit): any core error is one
+
+  std::vector<QuotaRelaxation> relaxation;
+  nlohmann::json excluded;  // DrawPool::exclusions_json(); null when the pool was never made
+};
+
+struct DrawOutcome {
+  DrawPool pool;
+  DrawResult result;
+  bool invitations_recorded = false;
+};
+
+// Loads the panel from `store` (members, facts, every invitation: one to this consultation counts
+// however long ago it was sent), draws (prepare_draw, run_draw) and, unless `dry_run`, records an
+// invitation on request.today for each member drawn, in one transaction with one "panel.draw"
+// audit record by `actor` (consultation, how many invited and excluded, the exclusions by reason,
+// seed, commitment, algorithm). The contact limit is checked again in that transaction.
+// Thread-safety: as safe as the Store given.
+Result<DrawOutcome, DrawError> draw_and_invite(Store& store, const DrawRequest& request, const Actor& actor,
+                                               bool dry_run = false);
 
 }  // namespace townhall::panel
