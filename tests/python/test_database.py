@@ -92,7 +92,9 @@ def test_consultations(db_path):
     assert c["status"].tolist() == ["open", "draft"] and c["status"].cat.ordered
     assert c["title"].tolist() == ["Library hours", "A draft"]
     assert c["responses"].tolist() == [4, 0]
-    assert c["opens"].isna().all()
+    # The open one has the dates the charter needs before it opens; the draft has none.
+    assert c["opens"].iloc[0] == pd.Timestamp("2026-03-02") and pd.isna(c["opens"].iloc[1])
+    assert c["closes"].iloc[0] == pd.Timestamp("2026-04-26") and pd.isna(c["closes"].iloc[1])
 
 
 def test_empty_consultation(db_path):
