@@ -293,6 +293,23 @@ TEST(ForwardPlanCsv, BadCellsNameRowAndColumn) {
   }
 }
 
+TEST(ForwardPlanCsv, TextThatIsNotUtf8IsRefusedNamingRowAndColumn) {
+  const std::string good = "kd-1,M,X,T,2025-07-17,100,,no,no,,,,,,\n";
+  // A Latin-1 pound sign, a stray continuation byte, a truncated sequence, an overlong '/'.
+  for (const std::string bad : {"\xa3" "120", "Highways \x80", "caf\xc3", "a\xc0\xaf" "b"}) {
+    auto r = parse_forward_plan_csv(std::string(kHeader) + good + "kd-2,\"" + bad + "\",X,T,2025-07-17,100,,no,no,,,,,,\n");
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidCsv);
+    EXPECT_EQ(r.error().field, "matter") << r.error().describe();
+    EXPECT_TRUE(contains(r.error().message, "row 3, column matter: is not valid UTF-8")) << r.error().describe();
+  }
+  // In the header the cell has no column name to give.
+  auto r = parse_forward_plan_csv("id,m\xe9tter\nkd-1,M\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidCsv);
+  EXPECT_TRUE(contains(r.error().message, "row 1, cell 2: is not valid UTF-8")) << r.error().describe();
+}
+
 TEST(ForwardPlanCsv, PeriodsAndStructuralErrors) {
   const std::string header =
       "id,matter,decision_maker,decision_maker_members,decision_date,period_from,period_to,value_pence,wards,"

@@ -5,6 +5,7 @@
 
 #include "townhall/util/csv.h"
 #include "townhall/forward_plan/forward_plan.h"
+#include "townhall/i18n/text.h"
 
 namespace townhall {
 
@@ -269,6 +270,18 @@ Result<ForwardPlan> parse_forward_plan_csv(std::string_view text) {
   while (h < recs.size() && blank(recs[h])) ++h;
   if (h == recs.size()) return Error{ErrorCode::kInvalidCsv, "", "the CSV is empty; the first row must name the columns"};
   const std::string header_row = "row " + std::to_string(h + 1);
+
+  // Text enters as valid UTF-8 or not at all (it ends up in JSON, pages and feeds).
+  for (size_t r = h; r < recs.size(); ++r) {
+    for (size_t i = 0; i < recs[r].fields.size(); ++i) {
+      if (i18n::validate_utf8(recs[r].fields[i], "").ok()) continue;
+      const bool named = r > h && i < recs[h].fields.size() && i18n::validate_utf8(recs[h].fields[i], "").ok();
+      const std::string column = named ? trim(recs[h].fields[i]) : "";
+      return Error{ErrorCode::kInvalidCsv, column,
+                   "row " + std::to_string(r + 1) + (named ? ", column " + column : ", cell " + std::to_string(i + 1)) +
+                       ": is not valid UTF-8 (save the file as UTF-8)"};
+    }
+  }
 
   std::map<std::string, size_t> index;
   const auto& header = recs[h];
