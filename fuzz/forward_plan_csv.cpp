@@ -18,10 +18,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   static const CharterPolicy policy = CharterPolicy::defaults();
   (void)check_forward_plan(*plan, policy, Date::from_ymd(2025, 6, 1));
+  (void)check_forward_plan_csv(text, policy, Date::from_ymd(2025, 6, 1));
+  // A NUL in a cell is left to the hostile-input suite: the schema's length checks (valijson)
+  // count a string only up to its first NUL, so the round trip below would report it again.
+  if (text.find('\0') != std::string_view::npos) return 0;
   nlohmann::json written = forward_plan_to_json(*plan);
   auto again = parse_forward_plan(written);
   if (!again) fail("a plan read from CSV is not a valid JSON plan", std::string(text) + "\n" + again.error().describe());
   if (!(*again == *plan)) fail("a plan read from CSV changed on its way through JSON", text);
-  (void)check_forward_plan_csv(text, policy, Date::from_ymd(2025, 6, 1));
   return 0;
 }

@@ -11,9 +11,14 @@
 //   if-match: "1"
 //
 //   {"answers": {"agree": true}}                        (the body)
+// "{{session}}" anywhere in the cookie header and "{{csrf}}" anywhere in the body stand for a page
+// session the server issued and that session's CSRF token (taken from a form page, as a browser
+// does), so the fuzzer can reach what page forms do once the CSRF check passes.
 // The store is seeded through the API itself (users, consultations open and in draft with
 // questions and a Welsh translation, a Forward Plan key decision, a meeting, panel members, a
 // response) and built afresh every kRequestsPerStore requests, so what requests create stays small.
+// With TOWNHALL_FUZZ_SHOW set, each answer's status and the start of its body go to stderr (for
+// checking what a seed reaches: build-fuzz/fuzz/fuzz_http_request FILE...).
 // Properties: every request is answered exactly once, within kAnswerSeconds, never with a 5xx; an
 // error is application/problem+json (or an HTML page for page routes) whose status is the one in
 // its body.
@@ -63,6 +68,7 @@ struct World {
   std::unique_ptr<Store> store;
   std::unique_ptr<Api> api;
   std::map<std::string, std::string> tokens;  // "officer" → bearer token
+  std::string session_cookie, csrf;            // a page session and its form token
 
   HttpResponse seed(const std::string& method, const std::string& target, const std::string& who,
                     const std::string& body) {
@@ -144,6 +150,23 @@ struct World {
              "facts":{"ward":"Abingdon","postcode":"W8 7NX","age_band":"35-44"}})");
     seed("POST", "/api/v1/panel/join", "",
          R"({"name":"Bryn Jones","email":"bryn@example.org","consent":false})");
+
+    // A browser's session: the cookie the server sets on a form page, and the form's token.
+    HttpResponse form = seed("GET", "/en-GB/consultations/c-1/questions/1", "", "");
+    for (const auto& [name, value] : form.headers) {
+      if (name == "Set-Cookie" && value.rfind("th_session=", 0) == 0) {
+        session_cookie = value.substr(0, value.find(';'));
+      }
+    }
+    const std::string marker = "name=\"csrf\" value=\"";
+    if (size_t at = form.body.find(marker); at != std::string::npos) {
+      size_t start = at + marker.size();
+      csrf = form.body.substr(start, form.body.find('"', start) - start);
+    }
+    if (session_cookie.empty() || csrf.empty()) {
+      std::fprintf(stderr, "http_request: no page session or CSRF token on the question page\n");
+      std::abort();
+    }
   }
 };
 
@@ -156,6 +179,13 @@ World& world() {
     return made;
   }();
   return *w;
+}
+
+std::string replace_all(std::string text, std::string_view what, const std::string& with) {
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + with.size())) {
+    text.replace(at, what.size(), with);
+  }
+  return text;
 }
 
 std::string_view next_line(std::string_view& text) {
@@ -191,7 +221,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       auto it = w.tokens.find(std::string(value));
       req.authorization = it != w.tokens.end() ? "Bearer " + it->second : std::string(value);
     } else if (name == "cookie") {
-      req.cookie = value;
+      req.cookie = replace_all(std::string(value), "{{session}}", w.session_cookie);
     } else if (name == "accept-language") {
       req.accept_language = value;
     } else if (name == "content-type") {
@@ -202,10 +232,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       req.if_match = value;
     }
   }
-  req.body = std::string(rest);
+  req.body = replace_all(std::string(rest), "{{csrf}}", w.csrf);
   if (fuzz::json_depth(req.body) > fuzz::kMaxJsonDepth) return -1;
 
   HttpResponse res = handle(*w.api, req, input);
+  static const bool show = std::getenv("TOWNHALL_FUZZ_SHOW") != nullptr;
+  if (show) {
+    std::fprintf(stderr, "%s %s -> %d %s\n%.300s\n", req.method.c_str(), req.target.c_str(), res.status,
+                 res.content_type.c_str(), res.body.c_str());
+  }
   if (res.status >= 500) {
     // Left to the hostile-input suite, not reported again here: a number beyond double's range in
     // a body ("number overflow") and invalid UTF-8 reaching JSON output from the path or query

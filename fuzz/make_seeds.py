@@ -110,6 +110,10 @@ def requests(source):
                 headers.append(b"content-type: application/json")
             else:
                 headers.append(b"content-type: application/x-www-form-urlencoded")
+                # The tests append the form page's token ("csrf=" + token): the page session and
+                # its token stand in (see http_request.cpp).
+                body = re.sub(rb"csrf=(?=&|$)", b"csrf={{csrf}}", body)
+                headers.append(b"cookie: {{session}}")
         if "accept_language" in rest or b"Accept" in rest.encode():
             headers.append(b"accept-language: cy, en-GB;q=0.8")
         yield method.encode() + b" " + target + b"\n" + b"".join(h + b"\n" for h in headers) + b"\n" + body
@@ -171,6 +175,16 @@ def main():
               b"th_member\n a=b ;th_member=0123456789abcdef0123456789abcdef; th_member=second",
               b"csrf\n", b"th_session\nth_session=short"]:
         add("cookie", s)
+    for method, target, body in [
+            (b"POST", b"/en-GB/consultations/c-1/questions/1", b"answer=true&csrf={{csrf}}"),
+            (b"POST", b"/cy/consultations/c-1/questions/2", b"answer=mon&answer=sat&csrf={{csrf}}"),
+            (b"POST", b"/en-GB/consultations/c-1/questions/5", b"answer=y&answer=x&answer=z&csrf={{csrf}}"),
+            (b"POST", b"/ar/consultations/c-1/check", b"csrf={{csrf}}"),
+            (b"POST", b"/en-GB/consultations/c-1/save", b"email=asha%40example.org&csrf={{csrf}}"),
+            (b"POST", b"/en-GB/panel/sign-in", b"email=asha%40example.org&csrf={{csrf}}"),
+            (b"POST", b"/en-GB/panel/me/facts/ward", b"value=Brompton&csrf={{csrf}}")]:
+        add("http_request", method + b" " + target + b"\ncookie: {{session}}\n"
+            b"content-type: application/x-www-form-urlencoded\n\n" + body)
     for s in [b"cy, en-GB;q=0.8, *;q=0.1", b"pa-PK", b"en-US,en;q=0.9", b"ar-EG", b"zh-Hant-TW", b"*",
               b"x-klingon", b"EN_gb", b"sr-Latn-RS-u-nu-arab", b"de-DE-1996-x-private"]:
         add("accept_language", s)

@@ -15,8 +15,9 @@
 # Targets run one after another (one process each). A crash, sanitizer report, timeout, leak or
 # broken property stops that target, prints the reproducer's path and how to replay it, and makes
 # the script exit 1 once every target has run. The summary gives per target the executions,
-# executions per second, coverage (libFuzzer's cov = edges, ft = features), the corpus size and
-# peak memory; it is also written to BUILD_DIR/fuzz-<mode>-report.txt.
+# executions per second (wall clock, libFuzzer's figure) and per CPU second, coverage (libFuzzer's
+# cov = edges, ft = features), the corpus size and peak memory; it is also written to
+# BUILD_DIR/fuzz-<mode>-report.txt.
 set -uo pipefail
 
 mode=${1:?usage: fuzz/run.sh smoke|long|seeds [BUILD_DIR] [TARGET...]}
@@ -58,10 +59,11 @@ figures() {
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | awk '{print $2}')
   ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | awk '{print $2}')
   files=$(find "$corpus_dir" -type f 2>/dev/null | wc -l)
-  printf '%-18s %12s %9s %7s %7s %8s %7s' "$t" "${runs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "$files" "${rss:-?}"
+  cpu_rate=$(awk -v runs="${runs:-0}" '{ cpu = $1 + $2 } END { if (cpu > 0) printf "%d", runs / cpu; else print "?" }' "$log.cpu" 2>/dev/null)
+  printf '%-18s %12s %9s %11s %7s %7s %8s %7s' "$t" "${runs:-?}" "${rate:-?}" "${cpu_rate:-?}" "${cov:-?}" "${ft:-?}" "$files" "${rss:-?}"
 }
 
-header=$(printf '%-18s %12s %9s %7s %7s %8s %7s' target executions exec/s cov ft corpus rss_mb)
+header=$(printf '%-18s %12s %9s %11s %7s %7s %8s %7s' target executions exec/s exec/cpu-s cov ft corpus rss_mb)
 
 case "$mode" in
   smoke | long)
@@ -89,9 +91,12 @@ case "$mode" in
       mkdir -p "$work" "$artifacts"
       log="$build/fuzz-logs/$mode-$t.log"
       mkdir -p "$(dirname "$log")"
+      # The CPU seconds the target used ('time' keyword: user and system), so that a rate can be
+      # given per CPU second too: on a shared machine the wall-clock rate depends on the load.
+      TIMEFORMAT='%U %S'
       # shellcheck disable=SC2046
-      "$bin" "${common[@]}" "${budget[@]}" $(dict_of "$t") -artifact_prefix="$artifacts" \
-        "$work" "fuzz/corpus/$t" >"$log" 2>&1
+      { time "$bin" "${common[@]}" "${budget[@]}" $(dict_of "$t") -artifact_prefix="$artifacts" \
+        "$work" "fuzz/corpus/$t" >"$log" 2>&1; } 2>"$log.cpu"
       status=$?
       line=$(figures "$log" "$work")
       if [ $status -ne 0 ]; then
