@@ -57,6 +57,11 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(b, e - b + 1));
 }
 
+// Characters (code points) of valid UTF-8 text, as the schema's maxLength counts them.
+size_t code_points(std::string_view s) {
+  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
 std::vector<std::string> split_list(const std::string& cell) {
   std::vector<std::string> out;
   size_t start = 0;
@@ -126,7 +131,9 @@ class Row {
     if (!digits || v.size() > 18) {
       return error(col, "\"" + v + "\" is not a whole number of pence (e.g. 12000000 for £120,000)");
     }
-    return std::optional<int64_t>{std::stoll(v)};
+    const int64_t pence = std::stoll(v);
+    if (pence > kMaxPence) return error(col, "\"" + v + "\" is more than " + std::to_string(kMaxPence) + " pence");
+    return std::optional<int64_t>{pence};
   }
 
  private:
@@ -139,6 +146,9 @@ Result<KeyDecision> read_row(const Row& row) {
   KeyDecision k;
   auto id = row.required_text("id");
   if (!id) return id.error();
+  if (code_points(*id) > kKeyDecisionIdMaxLength) {
+    return row.error("id", "is longer than " + std::to_string(kKeyDecisionIdMaxLength) + " characters");
+  }
   k.id = *id;
   auto matter = row.required_text("matter");
   if (!matter) return matter.error();
