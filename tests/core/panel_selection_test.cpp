@@ -14,7 +14,6 @@
 namespace townhall::panel {
 namespace {
 
-using testing::have;
 using testing::sortition_dir;
 
 TEST(PanelCsv, HandlesQuotesCrLfBomAndEmbeddedNewlines) {
@@ -137,7 +136,6 @@ Instance opendlp_fixture() {
   EXPECT_TRUE(inst.ok());
   return *inst;
 }
-const char* kOpenDlp = "/opendlp/backend/docs/fixtures/monitoring/categories.csv";
 
 Instance sf_fixture() {
   PoolOptions po;
@@ -149,7 +147,6 @@ Instance sf_fixture() {
 }
 
 TEST(PanelSelect, SameSeedSameDrawAndValidPanel) {
-  if (!have(sortition_dir() + kOpenDlp)) GTEST_SKIP();
   Instance inst = opendlp_fixture();
   SelectionOptions o;
   o.k = 30;
@@ -181,7 +178,6 @@ TEST(PanelSelect, SameSeedSameDrawAndValidPanel) {
 }
 
 TEST(PanelSelect, CommitmentBindsInputsAndSettingsButNotTheSeed) {
-  if (!have(sortition_dir() + "/sortition-algorithms/tests/fixtures/features.csv")) GTEST_SKIP();
   Instance inst = sf_fixture();
   SelectionOptions o;
   o.k = 22;
@@ -200,7 +196,6 @@ TEST(PanelSelect, CommitmentBindsInputsAndSettingsButNotTheSeed) {
 }
 
 TEST(PanelSelect, TopUpAroundAlreadySelectedAndExclusions) {
-  if (!have(sortition_dir() + kOpenDlp)) GTEST_SKIP();
   Instance inst = opendlp_fixture();
   SelectionOptions o;
   o.k = 30;
@@ -230,7 +225,6 @@ TEST(PanelSelect, TopUpAroundAlreadySelectedAndExclusions) {
 }
 
 TEST(PanelSelect, LotteryReportsHowFarProbabilitiesMoved) {
-  if (!have(sortition_dir() + kOpenDlp)) GTEST_SKIP();
   Instance inst = opendlp_fixture();
   SelectionOptions o;
   o.k = 30;
@@ -247,7 +241,6 @@ TEST(PanelSelect, LotteryReportsHowFarProbabilitiesMoved) {
 }
 
 TEST(PanelLegacy, DrawsMeetQuotasAndEstimatesSumToK) {
-  if (!have(sortition_dir() + "/sortition-algorithms/tests/fixtures/features.csv")) GTEST_SKIP();
   Instance inst = sf_fixture();
   SelectionProblem problem = testing::to_problem(inst, 22);
   Xoshiro256 rng(11);

@@ -11,7 +11,7 @@ from .errors import (Conflict as Conflict, Error as Error, Infeasible as Infeasi
                      InvalidInput as InvalidInput, InvalidJson as InvalidJson, IoError as IoError,
                      NotFound as NotFound, SchemaError as SchemaError,
                      DatabaseNotFound as DatabaseNotFound, SchemaTooNew as SchemaTooNew,
-                     NotATownhallDatabase as NotATownhallDatabase)
+                     NotATownhallDatabase as NotATownhallDatabase, StorageFull as StorageFull)
 from .database import Database as Database
 from . import text as text
 
@@ -186,4 +186,5 @@ def check_forward_plan_csv(csv: str | os.PathLike[str],
                            as_of: datetime.date | None = None) -> ComplianceReport: ...
 def readability(text: str, lang: str = "en-GB") -> dict[str, Any]: ...
 
-def open(path: str | os.PathLike[str], writable: bool = ..., create: bool = ...) -> Database: ...
+def open(path: str | os.PathLike[str], writable: bool = ..., create: bool = ...,
+         audit_key: str | os.PathLike[str] | None = ...) -> Database: ...

@@ -124,15 +124,4 @@ std::string json_pointer_token(std::string_view token) {
   return out;
 }
 
-Result<nlohmann::json> parse_json(std::string_view text, std::string_view what) {
-  try {
-    return nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {
-    std::string msg = e.what();
-    // nlohmann's message starts "[json.exception.parse_error.101] parse error at line 1, ...".
-    if (auto p = msg.find("] "); p != std::string::npos) msg = msg.substr(p + 2);
-    return Error{ErrorCode::kInvalidJson, "", std::string(what) + " is not valid JSON: " + msg};
-  }
-}
-
 }  // namespace townhall

@@ -3,11 +3,17 @@
 // Api::handle() takes one request and answers it through a callback: immediately for most routes,
 // and after the group commit for response submissions (acknowledged only once committed). Every
 // route declares the roles allowed to call it (routes() lists them; the OpenAPI document at
-// /api/v1/openapi.json must describe each one). The pipeline for every request: match the route
-// (404/405), authenticate the bearer token (401) and check the role (403), then for routes with a
-// body: size (413), Content-Type (415), UTF-8 (400), JSON syntax (400) and the route's JSON Schema
-// (422, naming the field as a JSON pointer) before the core sees it. Errors are
-// application/problem+json (RFC 9457) with members type, title, status, detail and `pointer`.
+// /api/v1/openapi.json must describe each one). The pipeline for every request: the path, query
+// parameters and the headers the API reads must be UTF-8 without control characters once
+// %-decoded (400), then match the route (404/405), authenticate the bearer token (401) and check
+// the role (403), then for routes with a body: size (413), Content-Type (415), UTF-8 (400), JSON
+// (400 for syntax, nesting past kMaxJsonDepth, a BOM or a NUL byte; 422 naming the field for a
+// number out of range or a control character in text; see util/json_parse.h) and the route's JSON
+// Schema (422, naming the field as a JSON pointer) before the core sees it. Errors are
+// application/problem+json (RFC 9457) with members type, title, status, detail and `pointer`; a
+// full disk is 503 with Retry-After. Every answer carries X-Content-Type-Options: nosniff, and JSON
+// answers Cache-Control: no-store unless they are public documents served to an anonymous caller
+// (no-cache).
 // Thread-safety: handle() may be called from many threads at once.
 #pragma once
 
@@ -15,12 +21,14 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "townhall/charter/policy.h"
 #include "townhall/server/http.h"
 #include "townhall/store/role.h"
 #include "townhall/store/store.h"
+#include "townhall/util/rate_limit.h"
 
 namespace townhall::server {
 
@@ -34,8 +42,24 @@ struct ApiOptions {
   // assets/fonts, ...); empty = the build tree's web/node_modules copy.
   std::string web_assets_dir;
   // Web pages: the public address put in front of links in emails ("https://haveyoursay.example.gov.uk");
-  // empty = links are paths only.
+  // empty = links are paths only. An https:// address also marks every cookie Secure.
   std::string public_url;
+  // Peers whose X-Forwarded-Proto and X-Forwarded-For headers are believed: the addresses of the
+  // reverse proxies in front of the server ("127.0.0.1"). Behind one, "X-Forwarded-Proto: https"
+  // marks cookies Secure and the last X-Forwarded-For address is the client's for the rate
+  // limits. From any other peer both headers are ignored.
+  std::vector<std::string> trusted_proxies;
+  // Limits on what costs someone else's inbox or the panel's integrity: joining the panel (per
+  // client address) and every email the server sends — sign-in, save-and-resume and email
+  // confirmation links — per email address and per client address. Beyond them: 429 Too Many
+  // Requests with Retry-After (problem+json on the API, a page on the web pages). A limit of 0
+  // turns that limit off. IPv6 clients count by their /64 network (one household's addresses).
+  struct RateLimits {
+    RateLimit join_per_client{10, 3600};
+    RateLimit email_per_address{5, 3600};
+    RateLimit email_per_client{30, 3600};
+    size_t max_keys = 50000;  // per limit; beyond it the longest-unused key is forgotten
+  } rate_limits;
   // Web pages: the clock for panel members' sign-in links and sessions (Unix seconds); default the
   // system clock. Tests set it to check expiry.
   std::function<int64_t()> now_seconds;
@@ -68,6 +92,12 @@ class Api {
   // per consultation acted on ("c-3 open", or why it could not move).
   std::vector<std::string> run_schedule(Date today);
 
+  // Verifies the audit log (townhall/store/audit.h) and remembers its state, which GET /health
+  // reports as "audit": "ok", "broken" or "unverified" (and nothing more: the details are for
+  // governance staff, at GET /api/v1/audit/verify). Runs once when the Api is made; the server
+  // runs it again from time to time. Reads the whole log.
+  Result<AuditVerification> check_audit();
+
   // Group-commit counters: transactions committed and submissions written so far, and how many
   // submissions took the plain-body path (read without a JSON tree; see responses/submission_body.h).
   struct CommitStats {
@@ -94,6 +124,6 @@ HttpResponse problem(int status, const std::string& type, const std::string& tit
 
 // True when `text` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF);
 // otherwise `bad_offset` is the byte offset of the first bad sequence.
-bool is_valid_utf8(const std::string& text, size_t* bad_offset = nullptr);
+bool is_valid_utf8(std::string_view text, size_t* bad_offset = nullptr);
 
 }  // namespace townhall::server
