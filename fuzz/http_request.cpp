@@ -90,7 +90,7 @@ struct World {
   void build() {
     api.reset();
     store.reset();
-    auto opened = open_sqlite_store(":memory:");
+    auto opened = open_sqlite_store(":memory:", SqliteOptions::creating());
     if (!opened) {
       std::fprintf(stderr, "http_request: %s\n", opened.error().describe().c_str());
       std::abort();
