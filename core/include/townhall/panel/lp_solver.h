@@ -32,6 +32,10 @@ class LpModel {
   virtual int add_column(double lo, double hi, double cost, const std::vector<int>& rows,
                          const std::vector<double>& values) = 0;
   virtual void set_maximize(bool maximize) = 0;
+  // Warm-started re-solves of a pure LP use dual simplex instead of primal: better when every
+  // re-solve follows bound changes (which cost the old basis its primal feasibility) and changes
+  // some costs.
+  virtual void set_resolve_dual(bool dual) = 0;
   // For models with integer variables: only accept solutions whose (minimisation) objective is
   // below `cutoff` (kLpInfinity: none), and optionally stop at the first such solution instead of
   // proving optimality. solve() then reports kInfeasible when no solution beats the cutoff.
