@@ -26,6 +26,8 @@ constexpr double kDecomposeTol = kLeximinTolerance;  // largest shortfall from t
 constexpr double kFaceTol = 1e-4;       // expected count this close to a quota bound: pi is on that face
 constexpr size_t kSeedRounds = 2;       // Frank-Wolfe panels per (types / k) before column generation
 constexpr size_t kDecomposeStarts = 60; // panels the swap heuristic starts from per decomposition round
+constexpr int kRoundingNodes = 200;     // branch-and-bound nodes a rounding of an LP vertex may take
+constexpr int kFaceNodes = 20000;       // ... and a search for any panel on a whole face
 
 double panel_value(const TypePanel& x, const std::vector<double>& w) {
   double v = 0;
@@ -341,6 +343,9 @@ std::optional<TypePanel> complete_rounding(const std::vector<double>& x, const s
     ip->add_constraint(vars, std::vector<double>(vars.size(), 1.0), row_lo[i] - fixed, row_hi[i] - fixed);
   }
   ip->set_mip_cutoff(kLpInfinity, /*stop_at_first=*/true);
+  // A completion is found in a few nodes when there is one; proving there is none can take
+  // minutes (it did on 10 000 volunteers), and then the next way to a panel is better value.
+  ip->set_mip_node_limit(kRoundingNodes);
   if (ip->solve() != LpStatus::kOptimal) return std::nullopt;
   const auto y = ip->values();
   for (size_t t = 0; t < T; ++t)
@@ -484,6 +489,7 @@ Caratheodory caratheodory(const SelectionProblem& problem, const TypeModel& tm, 
       }
       for (size_t i = 0; i < R; ++i) exact->lp->set_row_bounds(static_cast<int>(i), row_lo[i], row_hi[i]);
       exact->lp->set_mip_cutoff(kLpInfinity, /*stop_at_first=*/true);
+      exact->lp->set_mip_node_limit(kFaceNodes);
       if (exact->lp->solve() != LpStatus::kOptimal) {
         out.stalled = true;
         break;
@@ -1389,8 +1395,8 @@ std::string LeximinCertificate::summary() const {
   const std::string minimum = "lowest probability " + fixed_digits(levels.empty() ? 0.0 : lowest, 6) +
                               ", and no draw can give everybody more than " + fixed_digits(dual_bound, 6);
   if (certified) {
-    return "certified LEXIMIN: all " + std::to_string(levels_total) + " levels within " + tol +
-           " of the best possible (" + minimum + ")";
+    return "certified LEXIMIN: " + (levels_total == 1 ? std::string("its level") : "all " + std::to_string(levels_total) + " levels") +
+           " within " + tol + " of the best possible (" + minimum + ")";
   }
   std::string out = stopped_early ? "stopped at the time limit: " : "not certified: ";
   const bool open = !levels.empty() && levels.back().open;

@@ -62,6 +62,7 @@ class CoinModel final : public LpModel {
     cutoff_ = cutoff;
     stop_at_first_ = stop_at_first;
   }
+  void set_mip_node_limit(int nodes) override { node_limit_ = nodes; }
 
   LpStatus solve() override {
     if (has_integer_) return solve_mip();
@@ -147,7 +148,9 @@ class CoinModel final : public LpModel {
     model.setAllowableFractionGap(1e-9);
     if (cutoff_ < kLpInfinity) model.setCutoff(cutoff_);
     if (stop_at_first_) model.setMaximumSolutions(1);
+    if (node_limit_ > 0) model.setMaximumNodes(node_limit_);
     model.branchAndBound();
+    if (model.bestSolution() == nullptr && model.isNodeLimitReached()) return LpStatus::kError;
     if (model.bestSolution() == nullptr) {
       if (model.isProvenInfeasible() || model.isProvenOptimal() || cutoff_ < kLpInfinity) return LpStatus::kInfeasible;
       return LpStatus::kError;
@@ -167,6 +170,7 @@ class CoinModel final : public LpModel {
   double cutoff_ = kLpInfinity;
   bool stop_at_first_ = false;
   bool resolve_dual_ = false;
+  int node_limit_ = 0;
   double objective_ = 0;
   std::vector<double> values_, duals_;
 };
