@@ -1,9 +1,10 @@
 // Panel-selection benchmark: LEXIMIN (this library, single thread) against the Sortition
 // Foundation's own library run in the same invocation (bench/sf_reference_runner.py in the venv
 // that bench/selection.sh creates). Two sets of instances:
-//   public (default): the public instances in ../shared/data/sortition, each checked against its
-//     reference minimum;
-//   --scale: council-shaped pools made by the shared generator
+//   public (default): the public instances shipped in tests/data/sortition, and geneva_30 (no
+//     licence, not shipped) from ../shared/data/sortition when it is there, each checked against
+//     its reference minimum;
+//   --scale: council-shaped pools made by the generator shipped beside council_2000_60
 //     (synthetic-council/generate_council_pool.py, default seed) into build/bench-data: 2 000, 5 000,
 //     10 000 and 20 000 volunteers for panels of 60, 80, 110 and 150, six categories and one per
 //     household (address_line_1, postcode), for how time grows with the pool.
@@ -11,8 +12,9 @@
 // selection probability of both, and the time ratio; at the end a Markdown table of the run.
 //
 // usage: bench_selection [--scale] [--only NAME] [--no-baseline] [--progress]
-// Env: TOWNHALL_SF_PYTHON (default build/sf-venv/bin/python), TOWNHALL_SHARED_DATA_DIR
-// (default ../shared/data), TOWNHALL_SF_TIMEOUT seconds per baseline run (default 900),
+// Run from the repository root. Env: TOWNHALL_SF_PYTHON (default build/sf-venv/bin/python),
+// TOWNHALL_SHARED_DATA_DIR (default ../shared/data, for geneva_30 only), TOWNHALL_SF_TIMEOUT
+// seconds per baseline run (default 900),
 // TOWNHALL_BENCH_LIMIT LEXIMIN's time limit in seconds (default 600), TOWNHALL_BENCH_DATA (where
 // the scale pools are written, default build/bench-data).
 #include <algorithm>
@@ -38,7 +40,7 @@ namespace {
 
 struct BenchInstance {
   std::string name;
-  std::string quotas, pool;  // paths relative to the data folder (public) or absolute (scale)
+  std::string quotas, pool;  // paths relative to the data folder (public) or to the working folder (scale)
   std::string id_column;
   int k = 0;
   double reference_min = -1;   // published / peer reference (data README); < 0: none
@@ -46,6 +48,7 @@ struct BenchInstance {
   std::string reference_time = "-";
   std::string households;      // household columns, comma-separated; "" = no household rule
   int generate_n = 0;          // scale pools: volunteers to generate
+  bool shipped = true;         // false: not redistributable, read from ../shared/data when there
 };
 
 std::vector<BenchInstance> public_instances() {
@@ -58,7 +61,7 @@ std::vector<BenchInstance> public_instances() {
        "opendlp/backend/docs/fixtures/monitoring/respondents.csv", "unique_id", 30, 0.29670, 0, "-", "", 0},
       {"geneva_30", "lolina-sortition-thesis/Legacy_and_Leximin/data/geneva_30/categories.csv",
        "lolina-sortition-thesis/Legacy_and_Leximin/data/geneva_30/respondents.csv", "pool_member_identifier", 30,
-       0.06533, 10, "-", "", 0},
+       0.06533, 10, "-", "", 0, false},
       {"newdemocracy_example_20", "newdemocracy-selection-tool/data/example-categories.csv",
        "newdemocracy-selection-tool/data/example-people.csv", "id", 20, 0.06250, 15, "-", "", 0},
       {"example_large_200", "citizensassemblies-replication/data/example_large_200/categories.csv",
@@ -173,8 +176,10 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  const std::string shipped_data = "tests/data/sortition";
   const char* data_env = std::getenv("TOWNHALL_SHARED_DATA_DIR");
-  const std::string data = std::string(data_env ? data_env : "../shared/data") + "/sortition";
+  const std::string unshipped_data = std::string(data_env ? data_env : "../shared/data") + "/sortition";
+  const std::string generator = shipped_data + "/synthetic-council/generate_council_pool.py";
   const char* py_env = std::getenv("TOWNHALL_SF_PYTHON");
   const std::string python = py_env ? py_env : "build/sf-venv/bin/python";
   const char* to_env = std::getenv("TOWNHALL_SF_TIMEOUT");
@@ -198,13 +203,20 @@ int main(int argc, char** argv) {
   int failures = 0;
   for (const auto& inst : instances) {
     if (!only.empty() && only != inst.name) continue;
+    const std::string data = inst.shipped ? shipped_data : unshipped_data;
     const std::string quotas = inst.generate_n ? inst.quotas : data + "/" + inst.quotas;
     const std::string pool = inst.generate_n ? inst.pool : data + "/" + inst.pool;
     if (inst.generate_n && !std::filesystem::exists(pool)) {
-      // The shared generator (stdlib Python, deterministic with its default seed).
+      // The shipped generator (standard-library Python, deterministic with its default seed).
+      if (!std::filesystem::exists(generator)) {
+        std::printf("%-24s skipped: the generator %s is missing (run from the repository root)\n", inst.name.c_str(),
+                    generator.c_str());
+        ++failures;
+        continue;
+      }
       const std::string out = std::filesystem::path(pool).parent_path().string();
       std::filesystem::create_directories(out);
-      const std::string cmd = "python3 " + shell_quote(data + "/synthetic-council/generate_council_pool.py") + " " +
+      const std::string cmd = "python3 " + shell_quote(generator) + " " +
                               std::to_string(inst.generate_n) + " " + std::to_string(inst.k) + " " + shell_quote(out) +
                               " >/dev/null";
       if (std::system(cmd.c_str()) != 0) {
@@ -214,7 +226,14 @@ int main(int argc, char** argv) {
       }
     }
     if (!std::filesystem::exists(quotas)) {
-      std::printf("%-24s missing data, skipped\n", inst.name.c_str());
+      if (inst.shipped) {
+        // Shipped with the repository: missing means the benchmark runs from the wrong folder.
+        std::printf("%-24s missing %s (run from the repository root)\n", inst.name.c_str(), quotas.c_str());
+        ++failures;
+      } else {
+        std::printf("%-24s skipped: not shipped (no licence); put ../shared/data beside the checkout (%s)\n",
+                    inst.name.c_str(), quotas.c_str());
+      }
       continue;
     }
     PoolOptions po;

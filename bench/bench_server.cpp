@@ -218,6 +218,7 @@ int main(int argc, char** argv) {
   std::string dir = mkdtemp(tmpl);
   SqliteOptions so;
   so.sync = sync == "full" ? SyncMode::kFull : SyncMode::kNormal;
+  so.create = true;
   auto store = std::move(open_sqlite_store(dir + "/bench.db", so)).value();
   nlohmann::json doc = {
       {"title", "Library opening hours"},

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli.h"
+#include "database_option.h"
 #include "townhall/server/api.h"
 #include "townhall/store/sqlite_store.h"
 #include "townhall/store/token.h"
@@ -51,11 +52,13 @@ nlohmann::json consultation(const std::string& title, const std::string& summary
             {{"id", "why"}, {"type", "free_text"}, {"text", "Tell us why."}}}}};
 }
 
-TOWNHALL_COMMAND("demo seed", "demo seed --db PATH  (demo consultations in every state; prints an officer token)",
-                 OptionSpec{{"db"}, {}, 0, 0}, [](const Args& a) {
-                   auto db = a.option("db");
-                   if (!db) return bad_input(invalid_argument("--db", "is required"));
-                   auto store = open_sqlite_store(*db);
+TOWNHALL_COMMAND("demo seed",
+                 "demo seed --db PATH [--audit-key FILE]  (demo consultations in every state; prints an officer "
+                 "token; makes the database when there is none)",
+                 OptionSpec{{"db", "audit-key"}, {}, 0, 0}, [](const Args& a) {
+                   auto db = database_path(a);
+                   if (!db) return bad_input(db.error());
+                   auto store = open_database(a, DbUse::kWriteNew);
                    if (!store) return bad_input(store.error());
                    if ((*store)->list_consultations({})->total > 0) {
                      std::cerr << "townhall: " << *db << " already has consultations; not seeding again\n";
@@ -146,11 +149,14 @@ TOWNHALL_COMMAND("demo seed", "demo seed --db PATH  (demo consultations in every
                    std::string green = create(street);
                    move(green, {{"to", "scheduled"}});
                    move(green, {{"to", "open"}});
-                   // A panel member who can sign in on the pages (the sign-in link goes to the outbox).
-                   auto joined = resident("POST", "/api/v1/panel/join",
-                                          {{"name", "Sam Demo"}, {"email", "panel.member@example.org"}, {"consent", true},
-                                           {"facts", {{"tenure", "Social rented"}, {"ward", "Castle"}}}});
-                   if (joined.status != 201) throw std::runtime_error("seed: panel join: " + joined.body);
+                   // A panel member who can sign in on the pages (the sign-in link goes to the outbox):
+                   // on the council's list, so the address is proven (an online join's is not until
+                   // its emailed link is pressed).
+                   auto joined = officer("POST", "/api/v1/panel/import",
+                                         {{"csv", "name,email,consent,tenure,ward\n"
+                                                  "Sam Demo,panel.member@example.org,yes,Social rented,Castle\n"},
+                                          {"source", "demo"}});
+                   if (joined.status != 201) throw std::runtime_error("seed: panel import: " + joined.body);
                    // A Forward Plan: one key decision with 28 clear days' notice, one with too little.
                    std::string gov_token = new_bearer_token();
                    if (auto u = (*store)->add_user(Role::kGovernance, "Demo governance", hash_token(gov_token)); !u) {

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli.h"
+#include "database_option.h"
 #include "options.h"
 #include "townhall/panel/csv.h"
 #include "townhall/panel/draw.h"
@@ -16,8 +17,7 @@ namespace {
 using namespace townhall::panel;
 
 int run_draw_command(const Args& a) {
-  auto db = a.option("db");
-  if (!db) return bad_input(invalid_argument("--db", "is required (the database file)"));
+  if (auto db = database_path(a); !db) return bad_input(db.error());
   auto consultation = a.option("consultation");
   if (!consultation) return bad_input(invalid_argument("--consultation", "is required (the consultation id)"));
   auto categories = a.option("categories");
@@ -40,7 +40,8 @@ int run_draw_command(const Args& a) {
   auto quotas = parse_quotas(*table);
   if (!quotas) return bad_input(quotas.error());
 
-  auto store = open_sqlite_store(*db);
+  // A dry run records nothing, so it reads the database without changing it.
+  auto store = open_database(a, a.flag("dry-run") ? DbUse::kRead : DbUse::kWrite);
   if (!store) return bad_input(store.error());
   if (auto c = (*store)->get_consultation(*consultation); !c) {
     Error e = c.error();
@@ -119,10 +120,10 @@ TOWNHALL_COMMAND("panel draw",
                  "panel draw --db PATH --consultation ID --categories QUOTAS.csv --size K "
                  "[--algorithm leximin|legacy] [--seed S] [--household] [--max-seconds S] [--policy POLICY.json] "
                  "[--today YYYY-MM-DD] "
-                 "[--dry-run] [--json]   (members over the contact limit or without the quota facts are left out; "
-                 "the summary is on stderr)",
+                 "[--dry-run] [--audit-key FILE] [--json]   (members over the contact limit or without the quota facts "
+                 "are left out; the summary is on stderr)",
                  OptionSpec{{"db", "consultation", "categories", "size", "algorithm", "seed", "policy", "today",
-                             "max-seconds"},
+                             "max-seconds", "audit-key"},
                             {"household", "dry-run"},
                             0,
                             0},

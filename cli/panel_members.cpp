@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli.h"
+#include "database_option.h"
 #include "options.h"
 #include "townhall/analysis/census.h"
 #include "townhall/panel/csv.h"
@@ -19,8 +20,7 @@ Result<Date> today_option(const Args& a) {
 }
 
 int import_members(const Args& a) {
-  auto db = a.option("db");
-  if (!db) return bad_input(invalid_argument("--db", "is required (the database file)"));
+  if (auto db = database_path(a); !db) return bad_input(db.error());
   auto today = today_option(a);
   if (!today) return bad_input(today.error());
   auto policy = policy_option(a);
@@ -37,15 +37,16 @@ int import_members(const Args& a) {
   o.validity.default_months = policy->panel_fact_valid_months;
   auto members = panel::members_from_csv(*table, o);
   if (!members) return bad_input(members.error());
-  auto store = open_sqlite_store(*db);
+  auto store = open_database(a, DbUse::kWrite);
   if (!store) return bad_input(store.error());
   auto added = (*store)->import_members(
       *members, AuditEvent{"cli", "panel.import", "panel_member", table->source, {}});
   if (!added) {
     Error e = added.error();
-    if (e.field.size() > 1 && e.field[0] == '/') {  // "/3/external_id" → the CSV row
-      e.message = panel::csv_location(*table, std::stoul(e.field.substr(1)), "id") + ": " + e.message;
-      e.field = "id";
+    if (e.field.size() > 1 && e.field[0] == '/') {  // "/3/external_id" or "/3/email" → the CSV row and column
+      const std::string column = e.field.find("/email") != std::string::npos ? "email" : "id";
+      e.message = panel::csv_location(*table, std::stoul(e.field.substr(1)), column) + ": " + e.message;
+      e.field = column;
     }
     return bad_input(e);
   }
@@ -75,9 +76,8 @@ Result<std::vector<panel::PoolRecord>> read_pool(const Args& a, Date today) {
     }
     return pool;
   }
-  auto db = a.option("db");
-  if (!db) return invalid_argument("--pool", "give the pool: --pool POOL.csv or --db DATABASE");
-  auto store = open_sqlite_store(*db);
+  if (!a.option("db")) return invalid_argument("--pool", "give the pool: --pool POOL.csv or --db DATABASE");
+  auto store = open_database(a, DbUse::kRead);
   if (!store) return store.error();
   auto facts = (*store)->all_member_facts();
   if (!facts) return facts.error();
@@ -125,9 +125,10 @@ int report(const Args& a) {
 }  // namespace
 
 TOWNHALL_COMMAND("panel import",
-                 "panel import MEMBERS.csv --db PATH [--channel import|paper|phone|face_to_face|event] [--policy POLICY.json] "
-                 "[--today YYYY-MM-DD] [--json]   (all rows or none; every bad row and column is named)",
-                 OptionSpec{{"db", "channel", "policy", "today"}, {}, 1, 1}, import_members);
+                 "panel import MEMBERS.csv --db PATH [--create] [--audit-key FILE] [--channel import|paper|phone|face_to_face|event] "
+                 "[--policy POLICY.json] [--today YYYY-MM-DD] [--json]   (all rows or none; every bad row and column is "
+                 "named; --create makes the database when there is none)",
+                 OptionSpec{{"db", "channel", "policy", "today", "audit-key"}, {"create"}, 1, 1}, import_members);
 
 TOWNHALL_COMMAND("panel report",
                  "panel report (--census ward,ethnicity,tenure [--borough E09000020] [--census-dir DIR] [--by-ward]) "

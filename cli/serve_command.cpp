@@ -5,17 +5,47 @@
 #include <mutex>
 #include <thread>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include "cli.h"
+#include "database_option.h"
+#include "options.h"
 #include "townhall/server/http_server.h"
 #include "townhall/store/sqlite_store.h"
 
 namespace townhall::cli {
 namespace {
 
+// "127.0.0.1,::1" → each address, checked; an error names the option.
+Result<std::vector<std::string>> address_list(const std::string& text, const std::string& option) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i <= text.size()) {
+    size_t comma = text.find(',', i);
+    if (comma == std::string::npos) comma = text.size();
+    std::string a = text.substr(i, comma - i);
+    unsigned char buf[sizeof(in6_addr)];
+    if (inet_pton(AF_INET, a.c_str(), buf) != 1 && inet_pton(AF_INET6, a.c_str(), buf) != 1) {
+      return invalid_argument(option, "'" + a + "' is not an IP address (give the proxy's address, e.g. 127.0.0.1)");
+    }
+    out.push_back(a);
+    i = comma + 1;
+  }
+  return out;
+}
+
 TOWNHALL_COMMAND(
     "serve",
-    "serve [--db PATH] [--port N] [--bind ADDR] [--policy FILE] [--sync normal|full]  (port 0 picks a free port)",
-    OptionSpec{{"db", "port", "bind", "policy", "sync"}, {}, 0, 0}, [](const Args& a) {
+    "serve [--db PATH] [--create] [--audit-key FILE] [--port N] [--bind ADDR] [--policy FILE] [--sync normal|full] "
+    "[--public-url URL] [--trusted-proxy ADDR[,ADDR...]] [--join-limit N] [--email-limit N] [--email-client-limit N]  "
+    "(port 0 picks a free port; --create makes the database when there is none)",
+    OptionSpec{{"db", "port", "bind", "policy", "sync", "audit-key", "public-url", "trusted-proxy", "join-limit",
+                "email-limit", "email-client-limit"},
+               {"create"},
+               0,
+               0},
+    [](const Args& a) {
       server::ServerConfig config;
       config.bind = a.option("bind").value_or("127.0.0.1");
       std::string port_text = a.option("port").value_or("8080");
@@ -40,16 +70,56 @@ TOWNHALL_COMMAND(
         if (!policy) return bad_input(policy.error());
         api_options.policy = *policy;
       }
+      if (auto url = a.option("public-url")) {
+        std::string u = *url;
+        while (!u.empty() && u.back() == '/') u.pop_back();
+        if ((u.rfind("https://", 0) != 0 && u.rfind("http://", 0) != 0) || u.find_first_of(" \t\r\n\"<>") != std::string::npos ||
+            u.size() <= std::string("https://").size()) {
+          return bad_input(invalid_argument("--public-url", "must be the site's address, like https://haveyoursay.example.gov.uk"));
+        }
+        api_options.public_url = u;
+      }
+      if (auto proxies = a.option("trusted-proxy")) {
+        auto list = address_list(*proxies, "--trusted-proxy");
+        if (!list) return bad_input(list.error());
+        api_options.trusted_proxies = *list;
+      }
+      // Per hour; 0 turns a limit off.
+      for (auto [name, limit] : {std::pair{"join-limit", &api_options.rate_limits.join_per_client},
+                                 std::pair{"email-limit", &api_options.rate_limits.email_per_address},
+                                 std::pair{"email-client-limit", &api_options.rate_limits.email_per_client}}) {
+        auto n = int_option(a, name, static_cast<int>(limit->limit), 0, 1000000);
+        if (!n) return bad_input(n.error());
+        limit->limit = *n;
+        limit->window_seconds = 3600;
+      }
       std::string db_path = a.option("db").value_or("townhall.db");
-      auto store = open_sqlite_store(db_path, db_options);
+      auto store = open_database(a, DbUse::kWrite, db_options, db_path);
       if (!store) return bad_input(store.error());
 
       server::Api api(**store, api_options);
+      // The server serves whatever the state of its audit log, and says at once when the log is
+      // broken or cannot be verified (GET /health says so too, without the details).
+      auto warn_about_audit = [](const Result<AuditVerification>& v) {
+        if (!v) {
+          std::cerr << "townhall: WARNING: the audit log cannot be read: " << v.error().describe() << std::endl;
+        } else if (v->state == AuditState::kBroken) {
+          std::cerr << "townhall: WARNING: the audit log is BROKEN at entry " << v->first_bad_seq.value_or(0) << ": "
+                    << v->problem << std::endl;
+        } else if (v->state == AuditState::kUnverified) {
+          std::cerr << "townhall: WARNING: the audit log cannot be verified: " << v->problem << std::endl;
+        }
+        return v ? v->state : AuditState::kUnverified;
+      };
+      AuditState audit_state = warn_about_audit(api.check_audit());
       server::HttpServer http(api, config);
       auto port = http.start();
       if (!port) return bad_input(port.error());
       std::cout << "townhall: listening on http://" << config.bind << ":" << *port << " (database " << db_path
                 << ", synchronous=" << sync << ")" << std::endl;
+      std::cout << "townhall: limits per hour: " << api_options.rate_limits.join_per_client.limit
+                << " panel joins per client, " << api_options.rate_limits.email_per_address.limit << " emails per address, "
+                << api_options.rate_limits.email_per_client.limit << " emails per client (0 = no limit)" << std::endl;
       // Opening and closing happen on their dates (Europe/London) without anyone pressing a button:
       // the schedule runs at start and then every minute.
       std::mutex mu;
@@ -57,10 +127,23 @@ TOWNHALL_COMMAND(
       bool done = false;
       std::thread scheduler([&] {
         std::unique_lock lock(mu);
+        auto last_audit_check = std::chrono::steady_clock::now();
         do {
           lock.unlock();
           for (const auto& line : api.run_schedule(Date::today_in_london())) {
             std::cout << "townhall: schedule: " << line << std::endl;
+          }
+          // The whole log is read again each hour, so that an edit made while the server runs
+          // shows on /health too; the warning is repeated only when the state changes.
+          if (std::chrono::steady_clock::now() - last_audit_check >= std::chrono::hours(1)) {
+            last_audit_check = std::chrono::steady_clock::now();
+            auto v = api.check_audit();
+            AuditState now = v ? v->state : AuditState::kUnverified;
+            if (now != audit_state) {
+              if (now == AuditState::kIntact) std::cerr << "townhall: the audit log verifies again" << std::endl;
+              else warn_about_audit(v);
+              audit_state = now;
+            }
           }
           lock.lock();
         } while (!cv.wait_for(lock, std::chrono::seconds(60), [&] { return done; }));

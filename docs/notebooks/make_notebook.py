@@ -29,7 +29,6 @@ import pandas as pd
 import townhall
 from townhall import text
 
-census_dir = Path(os.environ.get("TOWNHALL_CENSUS_DIR", "../../../shared/data/census"))
 demo_db = Path(os.environ.get("TOWNHALL_DEMO_DB", "demo.db"))
 if not demo_db.exists():  # seed it with the CLI, as `make serve` does
     cli = os.environ.get("TOWNHALL_CLI") or shutil.which("townhall") or "../../build/cli/townhall"
@@ -95,7 +94,7 @@ with townhall.open(work, writable=True, create=True) as w:
     w.submit_responses(survey, generated)
 df = townhall.open(work).responses(survey)
 df.head()"""),
-code("""targets = townhall.census_targets("tenure", borough="E09000020", data_dir=census_dir)
+code("""targets = townhall.census_targets("tenure", borough="E09000020")
 rep = townhall.representativeness(df, targets)   # the question id matches the Census variable
 rep"""),
 code("""rep.attrs["summary"]"""),

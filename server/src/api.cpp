@@ -1,9 +1,13 @@
 // The request pipeline: routing, authentication, roles, body checks, problem+json.
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <cmath>
 
 #include "api_impl.h"
 #include "pages/page_kit.h"
+#include "townhall/i18n/locale.h"
+#include "townhall/panel/sign_in_email.h"
 #include "townhall/store/token.h"
 #include "townhall/util/json_schema.h"
 
@@ -133,7 +137,9 @@ std::string percent_decode(std::string_view s, bool plus_is_space) {
 
 namespace {
 
-std::map<std::string, std::string> parse_query(std::string_view q) {
+// The decoded query parameters; `repeated` is the name of the first one given more than once
+// (every parameter of the API and the pages takes one value).
+std::map<std::string, std::string> parse_query(std::string_view q, std::string& repeated) {
   std::map<std::string, std::string> out;
   size_t i = 0;
   while (i <= q.size() && !q.empty()) {
@@ -144,7 +150,8 @@ std::map<std::string, std::string> parse_query(std::string_view q) {
       size_t eq = part.find('=');
       std::string k = percent_decode(part.substr(0, eq), true);
       std::string v = eq == std::string_view::npos ? "" : percent_decode(part.substr(eq + 1), true);
-      out[k] = v;
+      auto [it, fresh] = out.try_emplace(std::move(k), std::move(v));
+      if (!fresh && repeated.empty()) repeated = it->first;
     }
     i = amp + 1;
   }
@@ -199,7 +206,129 @@ bool is_json_content_type(std::string_view value) {
   return equals_lower(trim_view(charset), "utf-8");
 }
 
+// JSON Schema's "integer" is any number with no fractional part, so 2.0 is the integer 2 (the
+// OpenAPI document promises as much); nlohmann keeps 2.0 a float, which the schema validator and
+// the handlers would refuse. Floats that are whole and exactly representable (|x| <= 2^53) become
+// integers; every other number stays as it was. An explicit stack: the body's depth is the client's.
+void whole_numbers_as_integers(nlohmann::json& body) {
+  constexpr double kExact = 9007199254740992.0;  // 2^53
+  std::vector<nlohmann::json*> stack = {&body};
+  while (!stack.empty()) {
+    nlohmann::json* node = stack.back();
+    stack.pop_back();
+    if (node->is_number_float()) {
+      double v = node->get<double>();
+      if (std::trunc(v) == v && v >= -kExact && v <= kExact) *node = static_cast<int64_t>(v);
+    } else if (node->is_structured()) {
+      for (auto& child : *node) stack.push_back(&child);
+    }
+  }
+}
+
 }  // namespace
+
+namespace {
+
+bool is_trusted_proxy(const Api::Impl& api, const std::string& peer) {
+  return !peer.empty() &&
+         std::find(api.options.trusted_proxies.begin(), api.options.trusted_proxies.end(), peer) != api.options.trusted_proxies.end();
+}
+
+// "::ffff:192.0.2.7" → "192.0.2.7"; an IPv6 address → its /64 network ("2001:db8:1:2::/64"),
+// since one household or phone is handed a whole /64; anything else as it is.
+std::string client_key(std::string address) {
+  while (!address.empty() && (address.back() == ' ' || address.back() == '\t')) address.pop_back();
+  while (!address.empty() && (address.front() == ' ' || address.front() == '\t')) address.erase(0, 1);
+  if (address.size() > 2 && address.front() == '[' && address.find(']') != std::string::npos) {
+    address = address.substr(1, address.find(']') - 1);  // "[2001:db8::1]:443"
+  }
+  static const std::string kMapped = "::ffff:";
+  if (address.rfind(kMapped, 0) == 0 && address.find('.') != std::string::npos) return address.substr(kMapped.size());
+  if (address.find(':') == std::string::npos) return address;
+  // Expand "::" enough to take the first four groups.
+  std::vector<std::string> head, tail;
+  size_t gap = address.find("::");
+  auto split = [](const std::string& text, std::vector<std::string>& out) {
+    size_t i = 0;
+    while (i <= text.size() && !text.empty()) {
+      size_t c = text.find(':', i);
+      if (c == std::string::npos) c = text.size();
+      out.push_back(text.substr(i, c - i));
+      i = c + 1;
+    }
+  };
+  split(gap == std::string::npos ? address : address.substr(0, gap), head);
+  if (gap != std::string::npos) split(address.substr(gap + 2), tail);
+  std::vector<std::string> groups = head;
+  if (gap != std::string::npos) {
+    while (groups.size() + tail.size() < 8) groups.push_back("0");
+    groups.insert(groups.end(), tail.begin(), tail.end());
+  }
+  if (groups.size() < 4) return address;
+  std::string out;
+  for (size_t i = 0; i < 4; ++i) {
+    std::string g = groups[i];
+    for (auto& c : g) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    while (g.size() > 1 && g.front() == '0') g.erase(0, 1);
+    out += g + ":";
+  }
+  return out + ":/64";
+}
+
+}  // namespace
+
+std::string client_of(const Api::Impl& api, const HttpRequest& request) {
+  std::string address = request.client_address;
+  if (is_trusted_proxy(api, address) && !request.forwarded_for.empty()) {
+    // The proxy appends the address it saw last; earlier entries are whatever the client sent.
+    const std::string& f = request.forwarded_for;
+    size_t comma = f.rfind(',');
+    address = comma == std::string::npos ? f : f.substr(comma + 1);
+  }
+  return client_key(address);
+}
+
+bool served_over_https(const Api::Impl& api, const HttpRequest& request) {
+  if (api.options.public_url.rfind("https://", 0) == 0) return true;
+  if (!is_trusted_proxy(api, request.client_address)) return false;
+  std::string proto = request.forwarded_proto.substr(0, request.forwarded_proto.find(','));
+  return equals_lower(trim_view(proto), "https");
+}
+
+int64_t now_seconds(const Api::Impl& api) {
+  if (api.options.now_seconds) return api.options.now_seconds();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+RateDecision take_all(const Api::Impl& api, const std::vector<RateCheck>& checks) {
+  const int64_t now = now_seconds(api);
+  RateDecision refused{true, 0};
+  for (const auto& c : checks) {
+    auto d = c.limiter->check(c.key, now);
+    if (!d.allowed) refused = {false, std::max(refused.retry_after_seconds, d.retry_after_seconds)};
+  }
+  if (!refused.allowed) return refused;
+  // Another request may have taken the last one in between: then this one is refused too (and
+  // whatever it took stays taken, which errs on the side of the limit).
+  for (const auto& c : checks) {
+    auto d = c.limiter->take(c.key, now);
+    if (!d.allowed) refused = {false, std::max(refused.retry_after_seconds, d.retry_after_seconds)};
+  }
+  return refused;
+}
+
+std::vector<RateCheck> email_checks(Api::Impl& api, const HttpRequest& request, const std::string& email) {
+  return {{&api.email_address_limiter, panel::sign_in_key(email).value_or(email)},
+          {&api.email_client_limiter, client_of(api, request)}};
+}
+
+HttpResponse too_many_requests(const RateDecision& d) {
+  auto res = problem(429, "too-many-requests", "Too many requests",
+                     "Too many requests of this kind from here or for this address; try again in " +
+                         std::to_string(d.retry_after_seconds) + " seconds.");
+  res.headers.emplace_back("Retry-After", std::to_string(d.retry_after_seconds));
+  return res;
+}
 
 Route& Api::Impl::add(std::string method, std::string pattern, std::set<Role> roles, std::string body_schema,
                       Handler handler) {
@@ -292,9 +421,21 @@ void Api::Impl::dispatch(const HttpRequest& req, Respond& respond) {
                                match->info.pattern + "."));
   }
 
+  std::string repeated;
   RequestContext ctx{req, user, std::move(params), qpos == std::string_view::npos ? std::map<std::string, std::string>{}
-                                                                                   : parse_query(target.substr(qpos + 1)),
+                                                                                   : parse_query(target.substr(qpos + 1), repeated),
                      nullptr};
+  if (!repeated.empty()) {
+    // One value per parameter: a second one would be silently dropped, so the request is refused
+    // instead. Not echoed: the name is the client's text, not necessarily UTF-8.
+    if (match->info.pattern.rfind("/{lang}", 0) == 0) {
+      const std::string& lang = ctx.params["lang"];
+      return respond(pages::text_page(pages::Localiser(pages::is_page_language(lang) ? lang : std::string(i18n::kDefaultLocale)),
+                                      400, "error.form_expired_title", {"error.page_not_found_help"}, ""));
+    }
+    return respond(problem(400, "invalid-query", "Invalid query parameter",
+                           "A query parameter is given more than once; give each at most once."));
+  }
 
   if (!match->info.body_schema.empty()) {
     if (req.body.size() > options.body_limit) {
@@ -315,6 +456,7 @@ void Api::Impl::dispatch(const HttpRequest& req, Respond& respond) {
     if (match->plain_body && match->plain_body(ctx, respond)) return;
     auto parsed = parse_json(req.body, "the request body");
     if (!parsed) return respond(problem(400, "invalid-json", "Malformed JSON", parsed.error().message));
+    whole_numbers_as_integers(*parsed);
     if (auto st = validate_against_schema(*parsed, match->info.body_schema); !st) {
       return respond(problem(422, "schema-violation", "The body does not match its schema",
                              st.error().message, st.error().field));
@@ -357,7 +499,18 @@ void Api::Impl::invalidate(const std::string& id) {
 }
 
 Api::Api(Store& store, ApiOptions options) : impl_(std::make_unique<Impl>(store, std::move(options))) {
+  // A store that cannot keep the key (read-only) still gets one: sessions then last until a restart.
+  auto key = store.site_secret("pages");
+  impl_->page_key = key ? *key : new_bearer_token();
   add_routes(*impl_);
+  (void)check_audit();
+}
+
+Result<AuditVerification> Api::check_audit() {
+  auto v = impl_->store.verify_audit();
+  // A log that cannot even be read cannot be vouched for either.
+  impl_->audit_state.store(v ? v->state : AuditState::kUnverified, std::memory_order_relaxed);
+  return v;
 }
 
 Api::~Api() { shutdown(); }

@@ -55,10 +55,22 @@ struct CachedConsultation {
 };
 
 struct Api::Impl {
-  Impl(Store& s, ApiOptions o) : store(s), options(std::move(o)), committer(s, options.max_batch) {}
+  Impl(Store& s, ApiOptions o)
+      : store(s),
+        options(std::move(o)),
+        join_limiter(options.rate_limits.join_per_client, options.rate_limits.max_keys),
+        email_address_limiter(options.rate_limits.email_per_address, options.rate_limits.max_keys),
+        email_client_limiter(options.rate_limits.email_per_client, options.rate_limits.max_keys),
+        committer(s, options.max_batch) {}
 
   Store& store;
   ApiOptions options;
+  RateLimiter join_limiter;           // panel joins per client
+  RateLimiter email_address_limiter;  // emails sent per email address (sign_in_key)
+  RateLimiter email_client_limiter;   // emails sent per client
+  // The key the web pages authenticate their session cookies and CSRF tokens with (the store's
+  // site secret "pages", so sessions survive a restart).
+  std::string page_key;
   ResponseCommitter committer;
   std::vector<Route> routes;
   // Indexes into `routes` by number of path segments, in declaration order (a request is only
@@ -66,6 +78,8 @@ struct Api::Impl {
   std::vector<std::vector<size_t>> routes_by_length;
 
   std::atomic<uint64_t> plain_bodies{0};  // submissions read by the plain-body path
+  // The audit log's state at the last check (Api::check_audit): what /health says of it.
+  std::atomic<AuditState> audit_state{AuditState::kUnverified};
 
   std::mutex cache_mu;
   std::unordered_map<std::string, std::shared_ptr<const CachedConsultation>> cache;
@@ -83,6 +97,29 @@ struct Api::Impl {
   // Long work (panel draws) off the I/O threads; last, so it stops before the members above go.
   SlowWork slow;
 };
+
+// ---- who is asking (client address, HTTPS) and the rate limits ---------------------------------
+
+// The client's address for the rate limits: the peer, or the last X-Forwarded-For address when the
+// peer is a trusted proxy; IPv6 addresses by their /64 network. "" in process.
+std::string client_of(const Api::Impl& api, const HttpRequest& request);
+// Whether the request reached the site over HTTPS (an https public URL, or X-Forwarded-Proto from
+// a trusted proxy): cookies get Secure.
+bool served_over_https(const Api::Impl& api, const HttpRequest& request);
+// Unix seconds by the Api's clock (ApiOptions::now_seconds).
+int64_t now_seconds(const Api::Impl& api);
+// One limit to check: a limiter and the key it counts by.
+struct RateCheck {
+  RateLimiter* limiter;
+  std::string key;
+};
+// Takes one request from every check when all of them allow it; otherwise takes none and says how
+// long to wait (the longest of the refusals).
+RateDecision take_all(const Api::Impl& api, const std::vector<RateCheck>& checks);
+// The checks for sending one email to `email` at the request of `request`'s client.
+std::vector<RateCheck> email_checks(Api::Impl& api, const HttpRequest& request, const std::string& email);
+// 429 problem+json with Retry-After.
+HttpResponse too_many_requests(const RateDecision& d);
 
 // Roles shorthand for route declarations.
 std::set<Role> everyone();
@@ -116,6 +153,20 @@ struct AskOnceStep {
 Result<AskOnceStep> ask_once_for_response(Api::Impl& api, const User& user, ResponseSubmission& s,
                                           const CachedConsultation& c, nlohmann::json& answers);
 void record_response_facts(Api::Impl& api, const AskOnceStep& step, const StoredResponse& r, const std::string& actor);
+// ---- panel members' email addresses (routes_panel.cpp) ------------------------------------------
+// `text` as an email address to store (NFC, spaces trimmed) when it looks like one (x@y.z, at most
+// 254 bytes); nullopt otherwise.
+std::optional<std::string> email_address(std::string_view text);
+// Emails `member` a link that proves `email` (the address they joined with, or a new one), in
+// `lang`, with the page /{lang}/panel/confirm-email/{secret} (single use, kEmailConfirmationSeconds,
+// only its hash stored). When another member signs in with that address already nothing is
+// claimed: the owner is told, at the address they proved, that someone tried — and the caller
+// answers exactly as if a link had gone. Nothing is sent while kSignInLinksOutstanding of the
+// member's links are live. Rate limits are the caller's.
+Status send_email_confirmation(Api::Impl& api, const panel::Member& member, const std::string& email, const std::string& lang);
+// The language of emails sent for an API request: Accept-Language against the catalogs.
+std::string email_language(const HttpRequest& request);
+
 // Translations, meetings and people (routes_rest.cpp).
 void add_rest_routes(Api::Impl& api);
 // A path parameter that must be a positive whole number; anything else is kNotFound "no <kind>".
@@ -149,6 +200,8 @@ void add_pages_routes(Api::Impl& api);
 // The Citizens' Panel member pages: sign in by emailed link, what we hold, change, delete
 // (server/src/routes_panel_pages.cpp).
 void add_panel_pages_routes(Api::Impl& api);
+// The OpenAPI document of every route, self-contained (server/src/openapi_document.cpp).
+const std::string& openapi_document();
 std::string forward_plan_csv(const ForwardPlan& plan);
 std::string forward_plan_atom(const ForwardPlan& plan, const std::string& now_rfc3339);
 std::string forward_plan_ics(const ForwardPlan& plan, const std::string& now_rfc3339);

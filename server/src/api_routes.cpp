@@ -1,5 +1,6 @@
 // The /api/v1 routes. Each declares the roles allowed and the schema its body is checked against.
 #include <algorithm>
+#include <charconv>
 #include <optional>
 #include <set>
 
@@ -75,17 +76,18 @@ nlohmann::json listing_item(const ConsultationRecord& r) {
   return j;
 }
 
+// A whole-number query parameter, as the OpenAPI document's "type": "integer" reads it: digits with
+// an optional leading '-', nothing else (no spaces, '+', fraction or empty value).
 Result<int64_t> int_param(const std::map<std::string, std::string>& q, const std::string& name, int64_t fallback) {
   auto it = q.find(name);
-  if (it == q.end() || it->second.empty()) return fallback;
-  try {
-    size_t used = 0;
-    long long v = std::stoll(it->second, &used);
-    if (used != it->second.size()) throw std::invalid_argument(name);
-    return static_cast<int64_t>(v);
-  } catch (const std::exception&) {
+  if (it == q.end()) return fallback;
+  const std::string& text = it->second;
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
     return invalid_argument(name, "must be a whole number");
   }
+  return v;
 }
 
 HttpResponse query_problem(const Error& e) {
@@ -290,6 +292,21 @@ std::optional<HttpResponse> set_channel_and_respondent(const User& user, const C
   return std::nullopt;
 }
 
+// Only a signed-in panel member (naming their own person id) or an officer entering a paper, phone
+// or face-to-face response (entered_by) may attribute a response to a person. Everyone else gets
+// the same refusal whatever the id, so nobody learns from it which ids exist.
+std::optional<HttpResponse> check_person(Api::Impl& api, const User& user, const ResponseSubmission& s) {
+  if (s.entered_by) return std::nullopt;
+  if (user.role == Role::kPanelMember) {
+    auto mine = api.store.member_by_user(user.id);
+    if (mine && mine->person_id == *s.person_id) return std::nullopt;
+  }
+  return problem(403, "forbidden", "Forbidden",
+                 "person_id may name only yourself (a signed-in panel member) or, for an officer entering a "
+                 "paper, phone or face-to-face response, the person who gave it",
+                 "/person_id");
+}
+
 // Queues a checked submission for the group commit and answers 201 (or the store's error) once the
 // transaction holding it has committed. Shared by the general and the plain-body paths.
 void submit_response(Api::Impl& api, const RequestContext& ctx, ResponseSubmission s, AskOnceStep step,
@@ -342,15 +359,19 @@ void add_routes(Api::Impl& api) {
   const std::set<Role> staff = {Role::kOfficer, Role::kGovernance, Role::kAdmin};
   const std::set<Role> respondents = {Role::kPublic, Role::kPanelMember, Role::kOfficer, Role::kAdmin};
 
-  api.add("GET", "/health", everyone(), "", [](RequestContext&, Respond& respond) {
+  api.add("GET", "/health", everyone(), "", [&api](RequestContext&, Respond& respond) {
     HttpResponse r;
-    r.body = R"({"status":"ok"})";
+    switch (api.audit_state.load(std::memory_order_relaxed)) {
+      case AuditState::kIntact: r.body = R"({"status":"ok","audit":"ok"})"; break;
+      case AuditState::kBroken: r.body = R"({"status":"ok","audit":"broken"})"; break;
+      case AuditState::kUnverified: r.body = R"({"status":"ok","audit":"unverified"})"; break;
+    }
     respond(std::move(r));
   });
 
   api.add("GET", "/api/v1/openapi.json", everyone(), "", [](RequestContext&, Respond& respond) {
     HttpResponse r;
-    r.body = std::string(embedded_schema("openapi.json"));
+    r.body = openapi_document();
     respond(std::move(r));
   });
 
@@ -392,7 +413,11 @@ void add_routes(Api::Impl& api) {
     if (auto it = p.find("ward"); it != p.end()) q.ward = it->second;
     if (auto it = p.find("topic"); it != p.end()) q.topic = it->second;
     if (auto it = p.find("q"); it != p.end()) q.search = it->second;
-    if (auto it = p.find("sort"); it != p.end() && !it->second.empty()) q.sort = it->second;
+    if (auto it = p.find("sort"); it != p.end()) {
+      // Given, it must be one of the orders; left out, the listing is by opening date, newest first.
+      if (it->second.empty()) return respond(query_problem(invalid_argument("sort", "sort is empty; leave it out for -opens")));
+      q.sort = it->second;
+    }
     auto limit = int_param(p, "limit", 20);
     if (!limit) return respond(query_problem(limit.error()));
     auto offset = int_param(p, "offset", 0);
@@ -433,11 +458,11 @@ void add_routes(Api::Impl& api) {
             if (auto st = check_document(ctx.body); !st) return respond(error_response(st.error()));
             int64_t expected = 0;
             if (!ctx.request.if_match.empty()) {
-              std::string v = ctx.request.if_match;
+              // An ETag as GET gives it ("3"), or its bare version number; nothing else.
+              std::string_view v = ctx.request.if_match;
               if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-              try {
-                expected = std::stoll(v);
-              } catch (const std::exception&) {
+              auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), expected);
+              if (v.empty() || v.front() == '-' || ec != std::errc() || end != v.data() + v.size() || expected < 1) {
                 return respond(problem(400, "invalid-if-match", "Invalid If-Match", "If-Match must be an ETag from GET."));
               }
             }
@@ -531,7 +556,10 @@ void add_routes(Api::Impl& api) {
             s.channel = ctx.body.value("channel", "online");
             s.language = ctx.body.value("language", "en-GB");
             if (auto refused = set_channel_and_respondent(ctx.user, c, s)) return respond(std::move(*refused));
-            if (ctx.body.contains("person_id")) s.person_id = ctx.body["person_id"].get<int64_t>();
+            if (ctx.body.contains("person_id")) {
+              s.person_id = ctx.body["person_id"].get<int64_t>();
+              if (auto refused = check_person(api, ctx.user, s)) return respond(std::move(*refused));
+            }
             auto ask_once = ask_once_for_response(api, ctx.user, s, c, ctx.body["answers"]);
             if (!ask_once) return respond(error_response(ask_once.error()));
             if (auto st = validate_answers(c.rules, ctx.body["answers"]); !st) {
@@ -679,8 +707,12 @@ void add_routes(Api::Impl& api) {
   api.add("GET", "/api/v1/audit/verify", governance, "", [&api](RequestContext&, Respond& respond) {
     auto v = api.store.verify_audit();
     if (!v) return respond(error_response(v.error()));
-    nlohmann::json j = {{"ok", v->ok}, {"entries", v->entries}, {"problem", v->problem}};
+    api.audit_state.store(v->state, std::memory_order_relaxed);
+    nlohmann::json j = {{"ok", v->ok}, {"state", audit_state_id(v->state)}, {"entries", v->entries},
+                        {"problem", v->problem}};
     if (v->first_bad_seq) j["first_bad_seq"] = *v->first_bad_seq;
+    if (v->sealed_from) j["sealed_from"] = *v->sealed_from;
+    if (!v->public_key.empty()) j["public_key"] = v->public_key;
     respond(json_response(200, j));
   });
 

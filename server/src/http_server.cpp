@@ -101,6 +101,13 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
     if (auto it = msg.find(http::field::accept_language); it != msg.end()) {
       req.accept_language = std::string(it->value());
     }
+    {
+      beast::error_code peer_ec;
+      auto peer = stream_.socket().remote_endpoint(peer_ec);
+      if (!peer_ec) req.client_address = peer.address().to_string();
+    }
+    if (auto it = msg.find("X-Forwarded-Proto"); it != msg.end()) req.forwarded_proto = std::string(it->value());
+    if (auto it = msg.find("X-Forwarded-For"); it != msg.end()) req.forwarded_for = std::string(it->value());
     req.body = std::move(msg.body());
     // Keeps the io_context running while the request waits for (say) the group commit.
     auto guard = std::make_shared<asio::executor_work_guard<asio::io_context::executor_type>>(

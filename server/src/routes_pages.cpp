@@ -578,7 +578,7 @@ void add_pages_routes(Api::Impl& api) {
     }
     auto cached = api.cached(rec->id);
     if (!cached) throw std::runtime_error(cached.error().message);
-    Journey j{std::move(rec).value(), *cached, pages::session_of(ctx.request), {}, {}, {}, {}, {}};
+    Journey j{std::move(rec).value(), *cached, pages::session_of(api, ctx.request), {}, {}, {}, {}, {}};
     j.content = content_of(api.store, j.rec, loc.lang(), j.cached->questions);
     j.draft.key = draft_key(j.session, j.rec.id);
     j.draft.consultation_id = j.rec.id;
@@ -850,9 +850,13 @@ void add_pages_routes(Api::Impl& api) {
             if (!j) return fail;
             auto form = posted_form(ctx, loc, *j, fail);
             if (!form) return fail;
-            std::string email = pages::form_value(*form, "email");
-            static const std::regex kEmail(R"(^[^@\s]+@[^@\s]+\.[^@\s]+$)");
-            if (email.size() > 254 || !std::regex_match(email, kEmail)) return save_page(loc, *j, email, true);
+            const std::string typed = pages::form_value(*form, "email");
+            auto checked = email_address(typed);
+            if (!checked) return save_page(loc, *j, typed, true);
+            const std::string& email = *checked;
+            if (auto d = take_all(api, email_checks(api, ctx.request, email)); !d.allowed) {
+              return pages::too_many_requests_page(loc, d, j->session);
+            }
             std::string secret = new_bearer_token();
             ResponseDraft copy = j->draft;
             copy.key = resume_key(secret, j->rec.id);
@@ -886,25 +890,51 @@ void add_pages_routes(Api::Impl& api) {
             return with_session(pages::render_page(loc, "saved", d, o), j->session);
           }));
 
+  // A resume link opens a page with a button; only the button's POST uses the link up. Mail
+  // scanners and link previews fetch links with GET, and must not burn a resident's one-time link.
+  // The saved answers under the link's key, or nullopt (then gone) when unknown or expired.
+  auto saved_answers = [&api](const Journey& j, const std::string& secret) -> std::optional<ResponseDraft> {
+    std::string key = resume_key(secret, j.rec.id);
+    auto saved = api.store.get_draft(key);
+    bool expired = !saved;
+    if (saved) {
+      auto at = Date::parse(saved->updated_at.substr(0, 10));
+      expired = !at || at->plus_days(kResumeDays) < api.today();
+    }
+    if (expired) {
+      (void)api.store.delete_draft(key);
+      return std::nullopt;
+    }
+    return std::move(saved).value();
+  };
+
   api.add("GET", "/{lang}/consultations/{id}/resume/{token}", everyone(), "",
-          page([&api, journey](RequestContext& ctx, const Localiser& loc) {
+          page([journey, saved_answers](RequestContext& ctx, const Localiser& loc) {
             HttpResponse fail;
             auto j = journey(ctx, loc, fail);
             if (!j) return fail;
-            std::string key = resume_key(ctx.params["token"], j->rec.id);
-            auto saved = api.store.get_draft(key);
-            bool expired = !saved;
-            if (saved) {
-              auto at = Date::parse(saved->updated_at.substr(0, 10));
-              expired = !at || at->plus_days(kResumeDays) < api.today();
-            }
-            if (expired) {
-              (void)api.store.delete_draft(key);
-              return with_session(text_page(loc, 410, "error.link_expired", {}, ""), j->session);
-            }
+            if (!saved_answers(*j, ctx.params["token"])) return with_session(text_page(loc, 410, "error.link_expired", {}, ""), j->session);
+            PageOptions o;
+            o.title = loc.text("journey.resume_title");
+            o.rest_path = "/consultations/" + j->rec.id;
+            return with_session(pages::render_page(loc, "resume",
+                                                   {{"id", j->rec.id}, {"secret", ctx.params["token"]}, {"csrf", pages::csrf_token(j->session)}},
+                                                   o),
+                                j->session);
+          }));
+
+  api.add("POST", "/{lang}/consultations/{id}/resume/{token}", everyone(), "",
+          page([&api, journey, posted_form, saved_answers](RequestContext& ctx, const Localiser& loc) {
+            HttpResponse fail;
+            auto j = journey(ctx, loc, fail);
+            if (!j) return fail;
+            auto form = posted_form(ctx, loc, *j, fail);
+            if (!form) return fail;
+            auto saved = saved_answers(*j, ctx.params["token"]);
+            if (!saved) return with_session(text_page(loc, 410, "error.link_expired", {}, ""), j->session);
             j->draft.answers = saved->answers;
             if (auto st = api.store.save_draft(j->draft); !st) throw std::runtime_error(st.error().message);
-            (void)api.store.delete_draft(key);  // a resume link works once
+            (void)api.store.delete_draft(saved->key);  // a resume link works once
             std::string base = "/" + loc.lang() + "/consultations/" + j->rec.id;
             const auto& qs = j->cached->questions;
             for (size_t i = 0; i < qs.size(); ++i) {

@@ -2,13 +2,19 @@
 // questions and responses, invitations within the contact limits, the member's own data (see and
 // erase) and the drafting check for repeated questions (draws and the pool report: routes_panel_draw.cpp).
 #include <algorithm>
+#include <iostream>
+#include <regex>
 
 #include "api_impl.h"
+#include "pages/page_kit.h"
 #include "townhall/consultations/repeat_questions.h"
+#include "townhall/i18n/locale.h"
+#include "townhall/i18n/text.h"
 #include "townhall/panel/contact_policy.h"
 #include "townhall/panel/member_data.h"
 #include "townhall/panel/member_import.h"
 #include "townhall/panel/prng.h"
+#include "townhall/panel/sign_in_email.h"
 #include "townhall/store/token.h"
 
 namespace townhall::server {
@@ -73,6 +79,52 @@ Result<std::vector<AskedConsultation>> asked_consultations(Api::Impl& api) {
 
 }  // namespace
 
+std::optional<std::string> email_address(std::string_view text) {
+  auto nfc = i18n::normalize_for_storage(text, "email");
+  if (!nfc) return std::nullopt;
+  std::string value = *nfc;
+  size_t b = value.find_first_not_of(" \t"), e = value.find_last_not_of(" \t");
+  value = b == std::string::npos ? "" : value.substr(b, e - b + 1);
+  static const std::regex kEmail(R"(^[^@\s]+@[^@\s]+\.[^@\s]+$)");
+  if (value.size() > 254 || !std::regex_match(value, kEmail) || !panel::sign_in_key(value)) return std::nullopt;
+  return value;
+}
+
+std::string email_language(const HttpRequest& request) {
+  return i18n::negotiate_language(request.accept_language, i18n::CatalogSet::builtin().locales());
+}
+
+Status send_email_confirmation(Api::Impl& api, const panel::Member& member, const std::string& email, const std::string& lang) {
+  pages::Localiser loc(lang);
+  OutboxEmail mail;
+  if (auto owner = api.store.member_by_email(email); owner && owner->id != member.id) {
+    // Taken: no claim, no link. Only the owner hears of it, at the address they proved, so
+    // nobody learns from this whether the address is a member's.
+    mail.to = owner->personal.value("email", email);
+    mail.subject = loc.text("email.in_use_subject");
+    mail.body = loc.text("email.in_use_body", {{"link", api.options.public_url + "/" + lang + "/panel/sign-in"}}) + "\n";
+  } else {
+    const int64_t now = now_seconds(api);
+    auto live = api.store.live_email_confirmations(member.id, now);
+    if (!live) return live.error();
+    if (*live >= pages::kSignInLinksOutstanding) {
+      std::cout << "townhall: email confirmation for member " << member.id << " not sent: " << *live
+                << " unused links already outstanding" << std::endl;
+      return Status::Ok();
+    }
+    std::string secret = new_bearer_token();
+    EmailConfirmation c{hash_token("panel-confirm-email\n" + secret), member.id, email, now + pages::kEmailConfirmationSeconds};
+    if (auto st = api.store.put_email_confirmation(c); !st) return st.error();
+    mail.to = email;
+    mail.subject = loc.text("email.confirm_subject");
+    mail.body = loc.text("email.confirm_body", {{"link", api.options.public_url + "/" + lang + "/panel/confirm-email/" + secret}}) + "\n";
+  }
+  auto id = api.store.add_outbox_email(mail);
+  if (!id) return id.error();
+  std::cout << "townhall: outbox: email " << *id << " (panel email confirmation) queued" << std::endl;
+  return Status::Ok();
+}
+
 panel::FactValidity fact_validity(const Api::Impl& api) {
   panel::FactValidity v;
   v.default_months = api.options.policy.panel_fact_valid_months;
@@ -127,14 +179,36 @@ void add_panel_routes(Api::Impl& api) {
     o.validity = fact_validity(api);
     auto m = panel::member_from_join(ctx.body, o);
     if (!m) return respond(error_response(m.error()));
+    // The address is a claim until the link emailed to it is pressed (see send_email_confirmation).
+    m->email_verified = false;
+    std::optional<std::string> email;
+    if (m->personal.contains("email")) {
+      email = email_address(m->personal["email"].get<std::string>());
+      if (!email) return respond(problem(422, "invalid-argument", "Invalid request", "'" + m->personal["email"].get<std::string>() +
+                                                                                          "' is not an email address", "/email"));
+      m->personal["email"] = *email;
+    }
+    // One client may not fill the panel with made-up members, nor anyone's inbox with links.
+    std::vector<RateCheck> limits = {{&api.join_limiter, client_of(api, ctx.request)}};
+    if (email) {
+      for (auto& c : email_checks(api, ctx.request, *email)) limits.push_back(std::move(c));
+    }
+    if (auto d = take_all(api, limits); !d.allowed) return respond(too_many_requests(d));
     std::string token = new_bearer_token();
     m->user_token_hash = hash_token(token);
     auto added = api.store.add_member(*m, AuditEvent{actor_of(ctx.user), "panel.join", "panel_member", "", {}});
     if (!added) return respond(error_response(added.error()));
-    auto res = json_response(201, {{"member_id", added->id},
-                                   {"person_id", added->person_id},
-                                   {"facts_kept", added->fact_consent ? m->facts.size() : 0},
-                                   {"token", token}});
+    nlohmann::json body = {{"member_id", added->id},
+                           {"person_id", added->person_id},
+                           {"facts_kept", added->fact_consent ? m->facts.size() : 0},
+                           {"token", token}};
+    if (email) {
+      if (auto st = send_email_confirmation(api, *added, *email, email_language(ctx.request)); !st) {
+        return respond(error_response(st.error()));
+      }
+      body["email_confirmation"] = "sent";
+    }
+    auto res = json_response(201, body);
     res.headers.emplace_back("Location", "/api/v1/me/panel");
     respond(std::move(res));
   });
@@ -152,11 +226,12 @@ void add_panel_routes(Api::Impl& api) {
     auto added = api.store.import_members(*members, AuditEvent{actor_of(ctx.user), "panel.import", "panel_member", source, {}});
     if (!added) {
       Error e = added.error();
-      // "/3/external_id" → the CSV row that clashed.
+      // "/3/external_id" or "/3/email" → the CSV row and column that clashed.
       if (e.field.size() > 1 && e.field[0] == '/') {
         size_t row = std::stoul(e.field.substr(1));
-        e.message = panel::csv_location(*table, row, "id") + ": " + e.message;
-        e.field = "id";
+        const std::string column = e.field.find("/email") != std::string::npos ? "email" : "id";
+        e.message = panel::csv_location(*table, row, column) + ": " + e.message;
+        e.field = column;
       }
       return respond(error_response(e));
     }
@@ -190,6 +265,41 @@ void add_panel_routes(Api::Impl& api) {
     if (!m) return respond(error_response(m.error()));
     respond(member_data_response(api, m->id));
   });
+
+  // A member's new email address counts once the link emailed to it is pressed. The answer is the
+  // same whether or not another member has the address (that member is told instead).
+  api.add("PUT", "/api/v1/me/panel/email", {Role::kPanelMember}, "panel-email.schema.json",
+          [&api](RequestContext& ctx, Respond& respond) {
+            auto m = api.store.member_by_user(ctx.user.id);
+            if (!m) return respond(error_response(m.error()));
+            auto email = email_address(ctx.body["email"].get<std::string>());
+            if (!email) {
+              return respond(problem(422, "invalid-argument", "Invalid request",
+                                     "'" + ctx.body["email"].get<std::string>() + "' is not an email address", "/email"));
+            }
+            auto res = json_response(202, {{"email_confirmation", "sent"},
+                                           {"detail", "A link has gone to the new address; the change takes effect when it is pressed."}});
+            const auto current = m->personal.contains("email") && m->personal["email"].is_string()
+                                     ? panel::sign_in_key(m->personal["email"].get<std::string>())
+                                     : std::nullopt;
+            if (m->email_verified && current == panel::sign_in_key(*email)) {
+              // Their own proven address, spelt differently: nothing to prove, nothing to send.
+              nlohmann::json personal = m->personal;
+              personal["email"] = *email;
+              if (auto st = api.store.update_person(m->person_id, personal,
+                                                    AuditEvent{actor_of(ctx.user), "panel.details", "panel_member",
+                                                               std::to_string(m->id), {{"field", "email"}}});
+                  !st) {
+                return respond(error_response(st.error()));
+              }
+              return respond(std::move(res));
+            }
+            if (auto d = take_all(api, email_checks(api, ctx.request, *email)); !d.allowed) return respond(too_many_requests(d));
+            if (auto st = send_email_confirmation(api, *m, *email, email_language(ctx.request)); !st) {
+              return respond(error_response(st.error()));
+            }
+            respond(std::move(res));
+          });
 
   api.add("DELETE", "/api/v1/me/panel", {Role::kPanelMember}, "", [&api](RequestContext& ctx, Respond& respond) {
     auto m = api.store.member_by_user(ctx.user.id);

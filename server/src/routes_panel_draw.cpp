@@ -105,6 +105,14 @@ HttpResponse report_response(Api::Impl& api, const std::vector<analysis::Categor
   return json_response(200, body);
 }
 
+// The census tables are the server's own data, not the request's: without them (no census
+// directory configured, or a table missing or unreadable) the report cannot be made whatever is
+// asked, so the answer is 503, not a 4xx.
+HttpResponse census_unavailable(const Error& e) {
+  return problem(503, "census-unavailable", "Census tables unavailable",
+                 "This server cannot read its Census 2021 tables: " + e.message);
+}
+
 }  // namespace
 
 void add_panel_draw_routes(Api::Impl& api) {
@@ -130,18 +138,28 @@ void add_panel_draw_routes(Api::Impl& api) {
   });
 
   api.add("GET", "/api/v1/panel/report", staff, "", [&api](RequestContext& ctx, Respond& respond) {
-    auto q = [&](const char* k, const char* fallback) {
-      auto it = ctx.query.find(k);
-      return (it == ctx.query.end() || it->second.empty()) ? std::string(fallback) : it->second;
+    auto query_problem = [](const std::string& name, const std::string& detail) {
+      return problem(400, "invalid-query", "Invalid query parameter", detail, "?" + name);
     };
-    auto targets = panel::census_report_targets(analysis::default_census_dir(), q("census", "ward,ethnicity,tenure"),
-                                                q("borough", "E09000020"), q("by_ward", "true") != "false");
+    // A parameter left out takes its default; one given must be a value (empty is not).
+    std::map<std::string, std::string> q = {{"census", "ward,ethnicity,tenure"}, {"borough", "E09000020"}, {"by_ward", "true"}};
+    for (auto& [name, value] : q) {
+      auto it = ctx.query.find(name);
+      if (it == ctx.query.end()) continue;
+      if (it->second.empty()) return respond(query_problem(name, name + " is empty; leave it out for the default " + value));
+      value = it->second;
+    }
+    if (q["by_ward"] != "true" && q["by_ward"] != "false") return respond(query_problem("by_ward", "by_ward must be true or false"));
+    if (q["census"].front() == ',' || q["census"].back() == ',' || q["census"].find(",,") != std::string::npos) {
+      return respond(query_problem("census", "census is a comma-separated list of ward, ethnicity, tenure, religion"));
+    }
+    auto targets = panel::census_report_targets(analysis::default_census_dir(), q["census"], q["borough"], q["by_ward"] == "true");
     if (!targets) {
       const Error& e = targets.error();
       if (e.field == "variable" || e.field == "borough") {
-        return respond(problem(400, "invalid-query", "Invalid query parameter", e.message, e.field == "variable" ? "?census" : "?borough"));
+        return respond(query_problem(e.field == "variable" ? "census" : "borough", e.message));
       }
-      return respond(error_response(e));
+      return respond(census_unavailable(e));
     }
     respond(report_response(api, targets->borough, targets->wards));
   });
@@ -156,8 +174,9 @@ void add_panel_draw_routes(Api::Impl& api) {
                                                  ctx.body.value("borough", "E09000020"), ctx.body.value("by_ward", true));
       if (!census) {
         Error e = census.error();
-        if (e.field == "variable" || e.field == "borough") e.field = e.field == "variable" ? "/census" : "/borough";
-        return respond(error_response(e));
+        if (e.field != "variable" && e.field != "borough") return respond(census_unavailable(e));
+        e.field = e.field == "variable" ? "/census" : "/borough";
+        return respond(problem(422, "invalid-argument", "Invalid request", e.message, e.field));
       }
       targets = std::move(census->borough);
       wards = std::move(census->wards);

@@ -7,11 +7,16 @@
 // email" page (whether or not the address is a member's). For a member, an email with the link
 // /{lang}/panel/sign-in/{secret} is written to the outbox; only a hash of the secret is stored,
 // and it works once, for kSignInLinkSeconds. Following it starts a member session (page_kit.h).
-// While kSignInLinksOutstanding unused links are live, no further link is sent (same page).
-// Every form carries the th_session CSRF token and works without JavaScript.
+// While kSignInLinksOutstanding unused links are live, no further link is sent (same page). Only a
+// member's proven address signs in (see panel/member.h), and the link goes to it as proven.
+//
+// A new email address is proven the same way: /{lang}/panel/confirm-email/{secret}, emailed to it
+// by send_email_confirmation (routes_panel.cpp), opens a page whose button makes it the member's.
+// Every email these pages send is rate limited per address and per client (ApiOptions::rate_limits).
+// Every form carries the CSRF token of the th_session and th_member cookies and works without
+// JavaScript.
 #include <algorithm>
 #include <iostream>
-#include <regex>
 
 #include "api_impl.h"
 #include "pages/page_kit.h"
@@ -19,6 +24,7 @@
 #include "townhall/i18n/text.h"
 #include "townhall/panel/member_data.h"
 #include "townhall/panel/member_import.h"
+#include "townhall/panel/sign_in_email.h"
 #include "townhall/store/token.h"
 
 namespace townhall::server {
@@ -33,11 +39,6 @@ constexpr size_t kFactMaxLength = 200;
 const std::vector<std::string> kPersonalFields = {"name", "email", "phone", "address"};
 
 std::string sign_in_hash(const std::string& secret) { return hash_token("panel-sign-in\n" + secret); }
-
-bool plausible_email(const std::string& email) {
-  static const std::regex kEmail(R"(^[^@\s]+@[^@\s]+\.[^@\s]+$)");
-  return email.size() <= 254 && std::regex_match(email, kEmail);
-}
 
 // A catalog label for a known key ("panel.fact_tenure"), or the key itself (also when `prefix` is "").
 std::string label_html(const Localiser& loc, const std::string& prefix, const std::string& key) {
@@ -202,19 +203,20 @@ void add_panel_pages_routes(Api::Impl& api) {
     return std::move(form).value();
   };
   // A signed-in member's POST with a valid CSRF token; nullopt with `fail` set otherwise (the
-  // sign-in redirect, or the refusal).
+  // refusal of the form, or the sign-in redirect). The form is checked first, as on every other
+  // page, so a POST that is not a form with its token is refused whoever sends it.
   struct MemberPost {
     panel::Member member;
     pages::Session session;
     pages::FormFields form;
   };
-  auto member_post = [member_of, posted_form](RequestContext& ctx, const Localiser& loc,
+  auto member_post = [&api, member_of, posted_form](RequestContext& ctx, const Localiser& loc,
                                              HttpResponse& fail) -> std::optional<MemberPost> {
-    auto m = member_of(ctx, loc, fail);
-    if (!m) return std::nullopt;
-    auto session = pages::session_of(ctx.request);
+    auto session = pages::session_of(api, ctx.request);
     auto form = posted_form(ctx, loc, session, fail);
     if (!form) return std::nullopt;
+    auto m = member_of(ctx, loc, fail);
+    if (!m) return std::nullopt;
     return MemberPost{std::move(*m), std::move(session), std::move(*form)};
   };
   auto sign_in_page = [](const Localiser& loc, const pages::Session& session, const std::string& email, bool invalid) {
@@ -228,20 +230,25 @@ void add_panel_pages_routes(Api::Impl& api) {
 
   api.add("GET", "/{lang}/panel/sign-in", everyone(), "", page([&api, sign_in_page](RequestContext& ctx, const Localiser& loc) {
     if (pages::signed_in_member(api, ctx.request)) return pages::redirect("/" + loc.lang() + "/panel/me");
-    return sign_in_page(loc, pages::session_of(ctx.request), "", false);
+    return sign_in_page(loc, pages::session_of(api, ctx.request), "", false);
   }));
 
   api.add("POST", "/{lang}/panel/sign-in", everyone(), "",
           page([&api, posted_form, sign_in_page](RequestContext& ctx, const Localiser& loc) {
-            auto session = pages::session_of(ctx.request);
+            auto session = pages::session_of(api, ctx.request);
             HttpResponse fail;
             auto form = posted_form(ctx, loc, session, fail);
             if (!form) return fail;
-            std::string email = pages::form_value(*form, "email");
-            if (!plausible_email(email)) return sign_in_page(loc, session, email, true);
+            const std::string typed = pages::form_value(*form, "email");
+            auto email = email_address(typed);
+            if (!email) return sign_in_page(loc, session, typed, true);
+            // Every request counts, member or not, so a refusal says nothing about the address.
+            if (auto d = take_all(api, email_checks(api, ctx.request, *email)); !d.allowed) {
+              return pages::too_many_requests_page(loc, d, session);
+            }
             // The same page follows whether or not the address is a member's (no membership oracle).
-            if (auto m = api.store.member_by_email(email)) {
-              auto outstanding = api.store.live_member_tokens("sign_in", m->id, pages::now_seconds(api));
+            if (auto m = api.store.member_by_email(*email)) {
+              auto outstanding = api.store.live_member_tokens("sign_in", m->id, now_seconds(api));
               if (!outstanding) throw std::runtime_error(outstanding.error().message);
               if (*outstanding >= pages::kSignInLinksOutstanding) {
                 std::cout << "townhall: panel sign-in link for member " << m->id << " not sent: " << *outstanding
@@ -249,10 +256,12 @@ void add_panel_pages_routes(Api::Impl& api) {
                 return pages::with_session(pages::redirect("/" + loc.lang() + "/panel/check-email"), session);
               }
               std::string secret = new_bearer_token();
-              MemberToken t{"sign_in", sign_in_hash(secret), m->id, pages::now_seconds(api) + pages::kSignInLinkSeconds};
+              MemberToken t{"sign_in", sign_in_hash(secret), m->id, now_seconds(api) + pages::kSignInLinkSeconds};
               if (auto st = api.store.put_member_token(t); !st) throw std::runtime_error(st.error().message);
               OutboxEmail mail;
-              mail.to = email;
+              // To the address the member proved, not the spelling typed here: two spellings that
+              // compare equal (case folding) need not be one mailbox.
+              mail.to = m->personal.value("email", *email);
               mail.subject = loc.text("email.sign_in_subject");
               mail.body = loc.text("email.sign_in_body", {{"link", api.options.public_url + "/" + loc.lang() + "/panel/sign-in/" + secret}}) + "\n";
               auto id = api.store.add_outbox_email(mail);
@@ -271,17 +280,17 @@ void add_panel_pages_routes(Api::Impl& api) {
   auto link_member = [&api](const std::string& secret, bool consume) {
     return secret.size() < 32 || secret.size() > 128
                ? Result<int64_t>(Error{ErrorCode::kNotFound, "", "no such link"})
-               : api.store.member_token("sign_in", sign_in_hash(secret), pages::now_seconds(api), consume);
+               : api.store.member_token("sign_in", sign_in_hash(secret), now_seconds(api), consume);
   };
   auto link_expired = [](const Localiser& loc) {
     return pages::text_page(loc, 410, "error.link_expired", {"panel.sign_in_again"}, "/panel/sign-in");
   };
 
   api.add("GET", "/{lang}/panel/sign-in/{token}", everyone(), "",
-          page([link_member, link_expired](RequestContext& ctx, const Localiser& loc) {
+          page([&api, link_member, link_expired](RequestContext& ctx, const Localiser& loc) {
             const std::string& secret = ctx.params["token"];
             if (!link_member(secret, false)) return link_expired(loc);
-            auto session = pages::session_of(ctx.request);
+            auto session = pages::session_of(api, ctx.request);
             PageOptions o;
             o.title = loc.text("panel.sign_in_title");
             o.rest_path = "/panel/sign-in";
@@ -292,15 +301,70 @@ void add_panel_pages_routes(Api::Impl& api) {
 
   api.add("POST", "/{lang}/panel/sign-in/{token}", everyone(), "",
           page([&api, posted_form, link_member, link_expired](RequestContext& ctx, const Localiser& loc) {
-            auto session = pages::session_of(ctx.request);
+            auto session = pages::session_of(api, ctx.request);
             HttpResponse fail;
             if (!posted_form(ctx, loc, session, fail)) return fail;
             auto member = link_member(ctx.params["token"], true);
             if (!member) return link_expired(loc);
             HttpResponse r = pages::redirect("/" + loc.lang() + "/panel/me");
-            pages::start_member_session(api, *member, r);
+            pages::start_member_session(api, ctx.request, *member, r);
             return r;
           }));
+
+  // An emailed link proving an address (joining, or a new address): a page with a button, as for
+  // sign-in links; only the button's POST uses it up. It does not sign anyone in.
+  auto confirmation_hash = [](const std::string& secret) { return hash_token("panel-confirm-email\n" + secret); };
+  auto live_confirmation = [&api, confirmation_hash](const std::string& secret) {
+    return secret.size() < 32 || secret.size() > 128
+               ? Result<EmailConfirmation>(Error{ErrorCode::kNotFound, "", "no such link"})
+               : api.store.email_confirmation(confirmation_hash(secret), now_seconds(api));
+  };
+  auto confirmation_expired = [](const Localiser& loc) {
+    return pages::text_page(loc, 410, "error.link_expired", {}, "");
+  };
+
+  api.add("GET", "/{lang}/panel/confirm-email/{token}", everyone(), "",
+          page([&api, live_confirmation, confirmation_expired](RequestContext& ctx, const Localiser& loc) {
+            const std::string& secret = ctx.params["token"];
+            auto c = live_confirmation(secret);
+            if (!c) return confirmation_expired(loc);
+            auto session = pages::session_of(api, ctx.request);
+            PageOptions o;
+            o.title = loc.text("panel.confirm_email_title");
+            return pages::with_session(
+                pages::render_page(loc, "panel_confirm_email",
+                                   {{"secret", secret},
+                                    {"csrf", pages::csrf_token(session)},
+                                    {"text", loc.html("panel.confirm_email_text", {{"email", c->email}})}},
+                                   o),
+                session);
+          }));
+
+  api.add("POST", "/{lang}/panel/confirm-email/{token}", everyone(), "",
+          page([&api, posted_form, confirmation_hash, confirmation_expired](RequestContext& ctx, const Localiser& loc) {
+            auto session = pages::session_of(api, ctx.request);
+            HttpResponse fail;
+            if (!posted_form(ctx, loc, session, fail)) return fail;
+            const std::string& secret = ctx.params["token"];
+            if (secret.size() < 32 || secret.size() > 128) return confirmation_expired(loc);
+            auto m = api.store.confirm_email(confirmation_hash(secret), now_seconds(api),
+                                             AuditEvent{"panel member (emailed link)", "panel.email_confirmed", "panel_member", "", {}});
+            if (!m) {
+              if (m.error().code == ErrorCode::kNotFound) return confirmation_expired(loc);
+              if (m.error().code != ErrorCode::kConflict) throw std::runtime_error(m.error().message);
+              // Only whoever reads this mailbox gets here: telling them the address is in use is safe.
+              return pages::with_session(pages::text_page(loc, 409, "panel.email_in_use_title", {"panel.email_in_use"}, ""), session);
+            }
+            return pages::with_session(pages::redirect("/" + loc.lang() + "/panel/email-confirmed"), session);
+          }));
+
+  api.add("GET", "/{lang}/panel/email-confirmed", everyone(), "", page([](RequestContext&, const Localiser& loc) {
+    return pages::text_page(loc, 200, "panel.email_confirmed_title", {"panel.email_confirmed"}, "/panel/email-confirmed");
+  }));
+
+  api.add("GET", "/{lang}/panel/email-sent", everyone(), "", page([](RequestContext&, const Localiser& loc) {
+    return pages::text_page(loc, 200, "panel.check_email_title", {"panel.email_change_sent"}, "/panel/email-sent", false);
+  }));
 
   api.add("GET", "/{lang}/panel/me", everyone(), "", page([&api, member_of](RequestContext& ctx, const Localiser& loc) {
     HttpResponse fail;
@@ -308,7 +372,7 @@ void add_panel_pages_routes(Api::Impl& api) {
     if (!m) return fail;
     auto held = panel::member_data(api.store, m->id);
     if (!held) throw std::runtime_error(held.error().message);
-    auto session = pages::session_of(ctx.request);
+    auto session = pages::session_of(api, ctx.request);
     nlohmann::json d = me_data(api, loc, *held);
     d["csrf"] = pages::csrf_token(session);
     PageOptions o;
@@ -344,13 +408,13 @@ void add_panel_pages_routes(Api::Impl& api) {
   };
 
   api.add("GET", "/{lang}/panel/me/facts/{key}", everyone(), "",
-          page([member_of, fact_of, fact_page](RequestContext& ctx, const Localiser& loc) {
+          page([&api, member_of, fact_of, fact_page](RequestContext& ctx, const Localiser& loc) {
             HttpResponse fail;
             auto m = member_of(ctx, loc, fail);
             if (!m) return fail;
             auto f = fact_of(*m, ctx.params["key"], loc, fail);
             if (!f) return fail;
-            return fact_page(loc, pages::session_of(ctx.request), f->key, value_text(f->value), "");
+            return fact_page(loc, pages::session_of(api, ctx.request), f->key, value_text(f->value), "");
           }));
 
   api.add("POST", "/{lang}/panel/me/facts/{key}", everyone(), "",
@@ -408,13 +472,13 @@ void add_panel_pages_routes(Api::Impl& api) {
   };
 
   api.add("GET", "/{lang}/panel/me/details/{field}", everyone(), "",
-          page([member_of, detail_page, known_field](RequestContext& ctx, const Localiser& loc) {
+          page([&api, member_of, detail_page, known_field](RequestContext& ctx, const Localiser& loc) {
             HttpResponse fail;
             auto m = member_of(ctx, loc, fail);
             if (!m) return fail;
             const std::string& field = ctx.params["field"];
             if (!known_field(field)) return pages::not_found_page(loc.lang());
-            return detail_page(loc, pages::session_of(ctx.request), field, value_text(m->personal.value(field, nlohmann::json(""))), "");
+            return detail_page(loc, pages::session_of(api, ctx.request), field, value_text(m->personal.value(field, nlohmann::json(""))), "");
           }));
 
   api.add("POST", "/{lang}/panel/me/details/{field}", everyone(), "",
@@ -434,12 +498,25 @@ void add_panel_pages_routes(Api::Impl& api) {
               error_key = "error.enter_answer";
             } else if (value.size() > kFactMaxLength) {
               error_key = "error.too_long";
-            } else if (field == "email" && !plausible_email(value)) {
+            } else if (field == "email" && !email_address(value)) {
               error_key = "error.email_invalid";  // the sign-in address: it cannot be blank
             } else if (field == "name" && value.empty()) {
               error_key = "error.enter_answer";
             }
             if (!error_key.empty()) return detail_page(loc, post->session, field, raw, error_key);
+            const panel::Member& m = post->member;
+            auto current = m.personal.contains("email") && m.personal["email"].is_string()
+                               ? panel::sign_in_key(m.personal["email"].get<std::string>())
+                               : std::nullopt;
+            if (field == "email" && current != panel::sign_in_key(value)) {
+              // A new sign-in address counts once the link emailed to it is pressed. The next page
+              // is the same whether or not another member has the address (who is told instead).
+              if (auto d = take_all(api, email_checks(api, ctx.request, value)); !d.allowed) {
+                return pages::too_many_requests_page(loc, d, post->session);
+              }
+              if (auto st = send_email_confirmation(api, m, value, loc.lang()); !st) throw std::runtime_error(st.error().message);
+              return pages::with_session(pages::redirect("/" + loc.lang() + "/panel/email-sent"), post->session);
+            }
             nlohmann::json personal = post->member.personal;
             if (value.empty()) {
               personal.erase(field);  // phone or address removed
@@ -458,7 +535,7 @@ void add_panel_pages_routes(Api::Impl& api) {
           }));
 
   api.add("POST", "/{lang}/panel/sign-out", everyone(), "", page([&api, posted_form](RequestContext& ctx, const Localiser& loc) {
-    auto session = pages::session_of(ctx.request);
+    auto session = pages::session_of(api, ctx.request);
     HttpResponse fail;
     auto form = posted_form(ctx, loc, session, fail);
     if (!form) return fail;
@@ -471,11 +548,11 @@ void add_panel_pages_routes(Api::Impl& api) {
     return pages::text_page(loc, 200, "panel.signed_out_title", {"panel.sign_in_again"}, "/panel/signed-out");
   }));
 
-  api.add("GET", "/{lang}/panel/me/delete", everyone(), "", page([member_of](RequestContext& ctx, const Localiser& loc) {
+  api.add("GET", "/{lang}/panel/me/delete", everyone(), "", page([&api, member_of](RequestContext& ctx, const Localiser& loc) {
     HttpResponse fail;
     auto m = member_of(ctx, loc, fail);
     if (!m) return fail;
-    auto session = pages::session_of(ctx.request);
+    auto session = pages::session_of(api, ctx.request);
     PageOptions o;
     o.title = loc.text("panel.delete_title");
     o.back = "/" + loc.lang() + "/panel/me";

@@ -1,5 +1,6 @@
 // Routes for a consultation's translations and meetings, residents' personal data, and the
 // language-aware view of one consultation (GET /api/v1/consultations/{id}?lang=…).
+#include <algorithm>
 #include <cstdio>
 
 #include "api_impl.h"
@@ -16,9 +17,41 @@ HttpResponse no_content() {
   return r;
 }
 
+// The language tags the API takes, as the OpenAPI document states them: a language of 2 or 3
+// letters, then optionally a script (4 letters) and a region (2 letters or 3 digits), joined by
+// hyphens. ICU would take more (variants, extensions, private use, 4- to 8-letter languages), which
+// no translation or negotiation here needs.
+bool simple_language_tag(std::string_view tag) {
+  auto letters = [](std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); });
+  };
+  auto digits = [](std::string_view s) { return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }); };
+  std::vector<std::string_view> parts;
+  for (size_t i = 0; i <= tag.size();) {
+    size_t dash = std::min(tag.find('-', i), tag.size());
+    parts.push_back(tag.substr(i, dash - i));
+    i = dash + 1;
+  }
+  size_t i = 0;
+  if (parts[i].size() < 2 || parts[i].size() > 3 || !letters(parts[i])) return false;
+  ++i;
+  if (i < parts.size() && parts[i].size() == 4 && letters(parts[i])) ++i;
+  if (i < parts.size() && ((parts[i].size() == 2 && letters(parts[i])) || (parts[i].size() == 3 && digits(parts[i])))) ++i;
+  return i == parts.size();
+}
+
+// The canonical form of a tag of that shape (kInvalidArgument naming `field` otherwise).
+Result<std::string> api_language_tag(std::string_view text, std::string_view field) {
+  if (!simple_language_tag(text)) {
+    return invalid_argument(std::string(field), "not a language tag: use a language, optionally with a script and a "
+                                                "region (cy, pa-Guru, pt-BR)");
+  }
+  return i18n::canonical_tag(text, field);
+}
+
 // The canonical tag of the {lang} path parameter; English is the source and has no translation.
 Result<std::string> lang_param(const RequestContext& ctx) {
-  auto tag = i18n::canonical_tag(ctx.params.at("lang"), "lang");
+  auto tag = api_language_tag(ctx.params.at("lang"), "lang");
   if (!tag) return Error{ErrorCode::kInvalidArgument, "", tag.error().message};
   if (is_english_tag(*tag)) {
     return Error{ErrorCode::kInvalidArgument, "",
@@ -111,7 +144,7 @@ std::vector<Finding> language_findings(Api::Impl& api, const std::string& id, co
 Result<std::optional<LanguageChoice>> choose_language(Api::Impl& api, RequestContext& ctx, const std::string& id) {
   std::string wanted;
   if (auto it = ctx.query.find("lang"); it != ctx.query.end()) {
-    auto tag = i18n::canonical_tag(it->second, "lang");
+    auto tag = api_language_tag(it->second, "lang");
     if (!tag) return tag.error();
     wanted = *tag;
   } else {

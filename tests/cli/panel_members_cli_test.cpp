@@ -14,7 +14,6 @@ using townhall::testing::write_temp;
 
 std::string temp_db() { return townhall::testing::make_temp_dir("townhall-panel-cli") + "/t.db"; }
 
-const std::string kCensusDir = std::string(TOWNHALL_SHARED_DATA_DIR) + "/census";
 
 TEST(PanelImportCli, ImportsAllRowsOrNoneNamingEveryBadRowAndColumn) {
   std::string db = temp_db();
@@ -26,14 +25,14 @@ TEST(PanelImportCli, ImportsAllRowsOrNoneNamingEveryBadRowAndColumn) {
   EXPECT_NE(r.err.find("nothing was imported"), std::string::npos) << r.err;
 
   std::string good = write_temp("name,ward,tenure,consent\nAda,Golborne,Social rented,yes\nBo,Golborne,Owned,no\n", ".csv");
-  r = run_cli("panel import " + good + " --db " + db + " --today 2026-03-02 --json");
+  r = run_cli("panel import " + good + " --db " + db + " --create --today 2026-03-02 --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["imported"], 2);
   EXPECT_EQ(j["facts"], 2);  // Bo gave no consent: his facts are not kept
 
   // The report over the database's facts: one social renter, one member without facts.
-  r = run_cli("panel report --db " + db + " --census tenure --census-dir " + kCensusDir + " --today 2026-03-02 --json");
+  r = run_cli("panel report --db " + db + " --census tenure --today 2026-03-02 --json");
   ASSERT_LE(r.exit_code, 1) << r.err;
   auto rep = nlohmann::json::parse(r.out);
   EXPECT_EQ(rep["members"], 2);

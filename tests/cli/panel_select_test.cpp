@@ -11,7 +11,7 @@
 namespace townhall::testing {
 namespace {
 
-const std::string kData = std::string(TOWNHALL_SHARED_DATA_DIR) + "/sortition/opendlp/backend/docs/fixtures/monitoring";
+const std::string kData = std::string(TOWNHALL_SOURCE_DIR) + "/tests/data/sortition/opendlp/backend/docs/fixtures/monitoring";
 
 std::string args_for(const std::string& outdir, const std::string& extra = "") {
   return "panel select --categories " + shell_quote(kData + "/categories.csv") + " --respondents " +
@@ -34,7 +34,6 @@ size_t data_lines(const std::string& path) {
 
 // The output folder is made if it is missing; one that cannot be written is refused before the draw.
 TEST(PanelSelectCli, OutputFolderIsMadeOrRefusedBeforeTheDraw) {
-  if (!std::filesystem::exists(kData)) GTEST_SKIP() << "shared data missing";
   std::string dir = temp_dir();
   auto r = run_cli(args_for(dir + "/draw-2026-03/final", "--seed 1"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -48,7 +47,6 @@ TEST(PanelSelectCli, OutputFolderIsMadeOrRefusedBeforeTheDraw) {
 }
 
 TEST(PanelSelectCli, JsonReportAndOutputTables) {
-  if (!std::filesystem::exists(kData)) GTEST_SKIP() << "shared data missing";
   std::string dir = temp_dir();
   auto r = run_cli(args_for(dir, "--seed 42 --json"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -109,7 +107,6 @@ TEST(PanelSelectCli, MaxSecondsIsCheckedAndATooShortLimitDrawsNothing) {
 }
 
 TEST(PanelSelectCli, LegacyAndLottery) {
-  if (!std::filesystem::exists(kData)) GTEST_SKIP() << "shared data missing";
   std::string dir = temp_dir();
   auto legacy = run_cli(args_for(dir, "--algorithm legacy --seed 1 --json"));
   ASSERT_EQ(legacy.exit_code, 0) << legacy.err;
@@ -166,7 +163,6 @@ TEST(PanelSelectCli, InfeasibleQuotasSuggestARelaxation) {
 }
 
 TEST(PanelSelectCli, AlreadySelectedAndExcludeFiles) {
-  if (!std::filesystem::exists(kData)) GTEST_SKIP() << "shared data missing";
   std::string dir = temp_dir();
   std::string already = write_temp("unique_id\n1\n2\n", ".csv");
   std::string exclude = write_temp("unique_id\n3\n", ".csv");

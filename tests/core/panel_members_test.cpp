@@ -24,7 +24,9 @@
 namespace townhall::panel {
 namespace {
 
-const std::string kCensus = std::string(TOWNHALL_SHARED_DATA_DIR) + "/census";
+// "" reads the census tables built into the library; kCensusFiles is the repository's copy of them.
+const std::string kCensus;
+const std::string kCensusFiles = std::string(TOWNHALL_SOURCE_DIR) + "/core/data/census";
 
 Date d(const char* iso) { return Date::parse(iso).value(); }
 
@@ -33,7 +35,7 @@ class TempDb {
   TempDb() {
     char tmpl[] = "/tmp/townhall-panel-XXXXXX";
     dir_ = mkdtemp(tmpl);
-    store = std::move(open_sqlite_store(dir_ + "/t.db")).value();
+    store = std::move(open_sqlite_store(dir_ + "/t.db", SqliteOptions::creating())).value();
   }
   ~TempDb() {
     store.reset();
@@ -395,6 +397,11 @@ TEST(CensusTargets, TenureForKensingtonAndChelseaSumsTheWardRows) {
   EXPECT_DOUBLE_EQ(t->values[2].share, 18433.0 / 66895.0);
   EXPECT_DOUBLE_EQ(t->values[3].count, 26459);
   EXPECT_DOUBLE_EQ(t->values[4].count, 130);
+  // The same figures from the files a council would give as --census-dir.
+  auto files = analysis::census_targets(kCensusFiles, "tenure", wards, "E09000020");
+  ASSERT_TRUE(files.ok()) << files.error().describe();
+  ASSERT_EQ(files->values.size(), t->values.size());
+  for (size_t i = 0; i < t->values.size(); ++i) EXPECT_DOUBLE_EQ(files->values[i].count, t->values[i].count);
   // Golborne alone (E05009396): 2,535 of 3,804 households rent socially.
   auto g = analysis::census_targets(kCensus, "tenure", {"E05009396"}, "Golborne").value();
   EXPECT_DOUBLE_EQ(g.values[2].share, 2535.0 / 3804.0);

@@ -14,7 +14,6 @@
 namespace townhall::panel {
 namespace {
 
-using testing::have;
 using testing::sortition_dir;
 
 TEST(PanelCsv, HandlesQuotesCrLfBomAndEmbeddedNewlines) {
@@ -120,7 +119,6 @@ Instance opendlp_fixture() {
   EXPECT_TRUE(inst.ok());
   return *inst;
 }
-const char* kOpenDlp = "/opendlp/backend/docs/fixtures/monitoring/categories.csv";
 
 Instance sf_fixture() {
   PoolOptions po;
@@ -132,7 +130,6 @@ Instance sf_fixture() {
 }
 
 TEST(PanelSelect, SameSeedSameDrawAndValidPanel) {
-  if (!have(sortition_dir() + kOpenDlp)) GTEST_SKIP();
   Instance inst = opendlp_fixture();
   SelectionOptions o;
   o.k = 30;
@@ -164,7 +161,6 @@ TEST(PanelSelect, SameSeedSameDrawAndValidPanel) {
 }
 
 TEST(PanelSelect, CommitmentBindsInputsAndSettingsButNotTheSeed) {
-  if (!have(sortition_dir() + "/sortition-algorithms/tests/fixtures/features.csv")) GTEST_SKIP();
   Instance inst = sf_fixture();
   SelectionOptions o;
   o.k = 22;
@@ -183,7 +179,6 @@ TEST(PanelSelect, CommitmentBindsInputsAndSettingsButNotTheSeed) {
 }
 
 TEST(PanelSelect, TopUpAroundAlreadySelectedAndExclusions) {
-  if (!have(sortition_dir() + kOpenDlp)) GTEST_SKIP();
   Instance inst = opendlp_fixture();
   SelectionOptions o;
   o.k = 30;
@@ -213,7 +208,6 @@ TEST(PanelSelect, TopUpAroundAlreadySelectedAndExclusions) {
 }
 
 TEST(PanelSelect, LotteryReportsHowFarProbabilitiesMoved) {
-  if (!have(sortition_dir() + kOpenDlp)) GTEST_SKIP();
   Instance inst = opendlp_fixture();
   SelectionOptions o;
   o.k = 30;
@@ -230,7 +224,6 @@ TEST(PanelSelect, LotteryReportsHowFarProbabilitiesMoved) {
 }
 
 TEST(PanelLegacy, DrawsMeetQuotasAndEstimatesSumToK) {
-  if (!have(sortition_dir() + "/sortition-algorithms/tests/fixtures/features.csv")) GTEST_SKIP();
   Instance inst = sf_fixture();
   SelectionProblem problem = testing::to_problem(inst, 22);
   Xoshiro256 rng(11);

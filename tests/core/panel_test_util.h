@@ -15,7 +15,11 @@
 
 namespace townhall::panel::testing {
 
-inline std::string sortition_dir() { return std::string(TOWNHALL_SHARED_DATA_DIR) + "/sortition"; }
+// The instances shipped with the tests (tests/data/sortition, with their licences).
+inline std::string sortition_dir() { return std::string(TOWNHALL_SOURCE_DIR) + "/tests/data/sortition"; }
+// Instances that may not be redistributed (no licence), read from ../shared/data beside the
+// checkout when it is there; their tests skip otherwise.
+inline std::string unshipped_sortition_dir() { return std::string(TOWNHALL_SHARED_DATA_DIR) + "/sortition"; }
 
 inline bool have(const std::string& path) { return std::filesystem::exists(path); }
 
@@ -30,9 +34,9 @@ inline SelectionProblem to_problem(const Instance& inst, int k, bool households 
   return p;
 }
 
-// peer-leximin/<name>_leximin_probs.csv: agent,prob (agent = 0-based pool row).
-inline std::vector<double> peer_probabilities(const std::string& name) {
-  auto t = read_csv_file(sortition_dir() + "/peer-leximin/" + name + "_leximin_probs.csv");
+// <dir>/peer-leximin/<name>_leximin_probs.csv: agent,prob (agent = 0-based pool row).
+inline std::vector<double> peer_probabilities(const std::string& dir, const std::string& name) {
+  auto t = read_csv_file(dir + "/peer-leximin/" + name + "_leximin_probs.csv");
   EXPECT_TRUE(t.ok());
   std::vector<double> out(t->rows.size());
   for (const auto& row : t->rows) out.at(std::stoul(row[0])) = std::stod(row[1]);

@@ -153,7 +153,7 @@ TEST(AnalysisReader, ReadsAStoreAndRefusesWhatIsNotOne) {
   std::string path = dir + "/t.db";
   EXPECT_EQ(AnalysisReader::open(path).error().code, ErrorCode::kNotFound);
   {
-    auto store = open_sqlite_store(path);
+    auto store = open_sqlite_store(path, SqliteOptions::creating());
     ASSERT_TRUE(store);
     nlohmann::json doc = {{"title", "T"}, {"questions", kQuestions}};
     auto c = (*store)->create_consultation(doc, AuditEvent{"t", "create", "consultation", "", {}});

@@ -201,7 +201,7 @@ class StoreContent : public ::testing::Test {
   void SetUp() override {
     char tmpl[] = "/tmp/townhall-content-XXXXXX";
     dir = mkdtemp(tmpl);
-    store = std::move(open_sqlite_store(dir + "/t.db")).value();
+    store = std::move(open_sqlite_store(dir + "/t.db", SqliteOptions::creating())).value();
     id = store->create_consultation(source(), AuditEvent{"test", "consultation.create", "consultation", "", {}})->id;
   }
   void TearDown() override {

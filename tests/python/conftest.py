@@ -8,9 +8,5 @@ os.environ.setdefault("MPLBACKEND", "Agg")  # plots are drawn off-screen in test
 
 @pytest.fixture
 def census_dir() -> Path:
-    shared = os.environ.get("TOWNHALL_SHARED_DATA_DIR")
-    base = Path(shared) if shared else Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
-    d = base / "census"
-    if not d.is_dir():
-        pytest.skip(f"census data not found at {d}")
-    return d
+    """The repository's copy of the Census 2021 tables (the same files the library builds in)."""
+    return Path(__file__).resolve().parents[2] / "core" / "data" / "census"

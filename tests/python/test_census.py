@@ -76,3 +76,12 @@ def test_rake_to_census_targets(census_dir):
     got = townhall.tally(df["tenure"], r.weights)["share"]
     want = targets.set_index("category")["share"]
     assert got.reindex(want.index).to_numpy() == pytest.approx(want.to_numpy(), abs=1e-6)
+
+
+def test_built_in_tables_match_the_files(census_dir, monkeypatch):
+    """With no data_dir (and no TOWNHALL_CENSUS_DIR) the tables built into the library are read."""
+    monkeypatch.delenv("TOWNHALL_CENSUS_DIR", raising=False)
+    built_in = townhall.census_targets()
+    from_files = townhall.census_targets(data_dir=census_dir)
+    assert built_in.equals(from_files)
+    assert set(built_in["variable"]) == {"ethnicity", "tenure", "religion"}

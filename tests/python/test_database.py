@@ -176,3 +176,54 @@ def test_star_import_keeps_the_builtin_open():
     ns: dict = {}
     exec("from townhall import *", ns)
     assert "open" not in ns and "Database" in ns and callable(townhall.open)
+
+
+def test_reading_never_creates_nor_changes_a_file(tmp_path, db_path):
+    # A read-only open leaves the directory as it found it: no database for a mistyped path,
+    # and no -wal or -shm file beside one it read.
+    before = sorted(p.name for p in tmp_path.iterdir())
+    data = db_path.read_bytes()
+    with pytest.raises(townhall.DatabaseNotFound):
+        townhall.open(tmp_path / "typo.db")
+    db = townhall.open(db_path)
+    assert db.consultations()["responses"].tolist() == [4, 0]
+    db.close()
+    del db
+    import gc
+    gc.collect()
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert db_path.read_bytes() == data
+
+
+def test_writing_refuses_what_is_not_a_townhall_database(tmp_path):
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    with pytest.raises(townhall.NotATownhallDatabase) as e:
+        townhall.open(empty, writable=True)
+    assert "is empty" in str(e.value) and e.value.field == "path"
+    assert empty.read_bytes() == b""
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE recipes(name)").connection.commit()
+    data = other.read_bytes()
+    with pytest.raises(townhall.NotATownhallDatabase) as e:
+        townhall.open(other, writable=True, create=True)
+    assert "not a Townhall one" in str(e.value)
+    assert other.read_bytes() == data
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.db", "other.db"]
+    # Asked to create, an empty file becomes a database.
+    with townhall.open(empty, writable=True, create=True) as db:
+        assert db.consultations().empty
+
+
+def test_writes_are_sealed_with_the_audit_key_given(tmp_path):
+    path, key = tmp_path / "t.db", tmp_path / "keys" / "audit.key"
+    key.parent.mkdir()
+    with townhall.open(path, writable=True, create=True, audit_key=key) as db:
+        db.add_consultation({"title": "Sealed", "questions": QUESTIONS[:1]}, "open")
+    assert key.exists() and (key.stat().st_mode & 0o777) == 0o600
+    assert not (tmp_path / "t.db.audit-key").exists()
+    con = sqlite3.connect(path)
+    seals = [s for (s,) in con.execute("SELECT seal FROM audit_log ORDER BY seq")]
+    assert seals and all(s and len(s) == 64 for s in seals)
+    (sealed_from,) = con.execute("SELECT sealed_from FROM audit_sealing").fetchone()
+    assert sealed_from == 1

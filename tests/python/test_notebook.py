@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 
-def test_example_notebook_runs(census_dir, monkeypatch, tmp_path):
+def test_example_notebook_runs(monkeypatch, tmp_path):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     root = Path(__file__).resolve().parents[2]
@@ -20,9 +20,9 @@ def test_example_notebook_runs(census_dir, monkeypatch, tmp_path):
         pytest.skip("the townhall CLI is not built (TOWNHALL_CLI)")
     demo = tmp_path / "demo.db"
     subprocess.run([cli, "demo", "seed", "--db", str(demo)], check=True, capture_output=True)
-    # The kernel inherits the environment: point it at the data, and let it draw inline.
+    # The kernel inherits the environment: point it at the database, and let it draw inline.
     monkeypatch.setenv("TOWNHALL_DEMO_DB", str(demo))
-    monkeypatch.setenv("TOWNHALL_CENSUS_DIR", str(census_dir))
+    monkeypatch.delenv("TOWNHALL_CENSUS_DIR", raising=False)  # the built-in census tables
     monkeypatch.delenv("MPLBACKEND", raising=False)
     # The kernel runs in docs/notebooks: give it the absolute path of the package under test.
     import townhall

@@ -31,7 +31,7 @@ class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir = testing::make_temp_dir("townhall-api");
-    store = std::move(open_sqlite_store(dir + "/t.db")).value();
+    store = std::move(open_sqlite_store(dir + "/t.db", SqliteOptions::creating())).value();
     ApiOptions o;
     o.body_limit = 4096;
     api = std::make_unique<Api>(*store, o);
@@ -108,6 +108,7 @@ const std::map<std::string, std::set<std::string>>& expected_matrix() {
       {"DELETE /api/v1/panel/members/{id}", {"officer", "admin"}},
       {"GET /api/v1/me/panel", {"panel_member"}},
       {"DELETE /api/v1/me/panel", {"panel_member"}},
+      {"PUT /api/v1/me/panel/email", {"panel_member"}},
       {"GET /api/v1/consultations/{id}/my-questions", {"panel_member", "officer", "admin"}},
       {"POST /api/v1/panel/invitations", {"officer", "admin"}},
       {"POST /api/v1/panel/draws", {"officer", "admin"}},
@@ -141,6 +142,7 @@ const std::map<std::string, std::set<std::string>>& expected_matrix() {
       {"POST /{lang}/consultations/{id}/save", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /{lang}/consultations/{id}/saved", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /{lang}/consultations/{id}/resume/{token}", {"public", "panel_member", "officer", "governance", "admin"}},
+      {"POST /{lang}/consultations/{id}/resume/{token}", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /{lang}/accessibility", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /{lang}/privacy", {"public", "panel_member", "officer", "governance", "admin"}},
       // Citizens' Panel member pages: open to every role (the member is the th_member session, not a bearer token).
@@ -149,6 +151,10 @@ const std::map<std::string, std::set<std::string>>& expected_matrix() {
       {"GET /{lang}/panel/check-email", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /{lang}/panel/sign-in/{token}", {"public", "panel_member", "officer", "governance", "admin"}},
       {"POST /{lang}/panel/sign-in/{token}", {"public", "panel_member", "officer", "governance", "admin"}},
+      {"GET /{lang}/panel/confirm-email/{token}", {"public", "panel_member", "officer", "governance", "admin"}},
+      {"POST /{lang}/panel/confirm-email/{token}", {"public", "panel_member", "officer", "governance", "admin"}},
+      {"GET /{lang}/panel/email-confirmed", {"public", "panel_member", "officer", "governance", "admin"}},
+      {"GET /{lang}/panel/email-sent", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /{lang}/panel/me", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /{lang}/panel/me/facts/{key}", {"public", "panel_member", "officer", "governance", "admin"}},
       {"POST /{lang}/panel/me/facts/{key}", {"public", "panel_member", "officer", "governance", "admin"}},
@@ -227,11 +233,59 @@ TEST_F(ApiTest, OpenApiDocumentDescribesExactlyTheRoutes) {
     for (Role role : r.roles) declared.insert(role_id(role));
     EXPECT_EQ(roles, declared) << key << ": x-roles differ from the route's roles";
     if (!r.body_schema.empty()) {
-      EXPECT_EQ(op["requestBody"]["content"]["application/json"]["schema"]["$ref"], r.body_schema) << key;
-      EXPECT_FALSE(embedded_schema(r.body_schema).empty()) << r.body_schema;
+      // The body's schema is the route's own schema file, copied into the document.
+      const auto& ref = op["requestBody"]["content"]["application/json"]["schema"]["$ref"];
+      ASSERT_TRUE(ref.is_string()) << key;
+      const std::string prefix = "#/components/schemas/";
+      ASSERT_EQ(ref.get<std::string>().rfind(prefix, 0), 0u) << key << ": " << ref;
+      const auto& component = doc["components"]["schemas"][ref.get<std::string>().substr(prefix.size())];
+      auto file = nlohmann::json::parse(embedded_schema(r.body_schema));
+      EXPECT_EQ(component.value("title", ""), file.value("title", "")) << key << " " << r.body_schema;
+      EXPECT_EQ(component.value("required", nlohmann::json()), file.value("required", nlohmann::json()))
+          << key << " " << r.body_schema;
+      EXPECT_FALSE(component.contains("$id")) << key;
     }
   }
   for (const auto& d : documented) EXPECT_TRUE(served.count(d)) << d << " is documented but not served";
+}
+
+// Every "$ref" of the served document points inside it (a client cannot fetch schemas/*.json from
+// the server), and resolves there.
+TEST_F(ApiTest, OpenApiDocumentIsSelfContained) {
+  auto res = call("GET", "/api/v1/openapi.json");
+  ASSERT_EQ(res.status, 200);
+  auto doc = nlohmann::json::parse(res.body);
+  std::vector<std::pair<std::string, const nlohmann::json*>> stack = {{"", &doc}};
+  int refs = 0;
+  while (!stack.empty()) {
+    auto [where, node] = stack.back();
+    stack.pop_back();
+    if (node->is_object()) {
+      if (auto ref = node->find("$ref"); ref != node->end() && ref->is_string()) {
+        const std::string r = *ref;
+        ++refs;
+        ASSERT_EQ(r.rfind("#/", 0), 0u) << where << ": $ref \"" << r << "\" points outside the document";
+        nlohmann::json::json_pointer pointer(r.substr(1));
+        EXPECT_TRUE(doc.contains(pointer)) << where << ": $ref \"" << r << "\" does not resolve";
+      }
+      for (const auto& [k, v] : node->items()) stack.emplace_back(where + "/" + k, &v);
+    } else if (node->is_array()) {
+      for (size_t i = 0; i < node->size(); ++i) stack.emplace_back(where + "/" + std::to_string(i), &(*node)[i]);
+    }
+  }
+  EXPECT_GT(refs, 100);
+  // The schema files' references to each other come along: consultation-draft's fields are
+  // consultation.schema.json's, key-decision's body is forward-plan.schema.json's definition.
+  const auto& schemas = doc["components"]["schemas"];
+  for (const char* name : {"ConsultationDraft", "Consultation", "KeyDecision", "ForwardPlan", "ResponseSubmission", "Problem"}) {
+    EXPECT_TRUE(schemas.contains(name)) << name;
+  }
+  EXPECT_EQ(schemas["ConsultationDraft"]["properties"]["opens"]["$ref"], "#/components/schemas/Consultation/properties/opens");
+  EXPECT_EQ(schemas["Consultation"]["properties"]["opens"]["$ref"], "#/components/schemas/Consultation/definitions/date");
+  EXPECT_EQ(schemas["KeyDecision"]["allOf"][0]["$ref"], "#/components/schemas/ForwardPlan/definitions/key_decision");
+  // A property that happens to be called "$schema" is kept; only the files' own $schema goes.
+  EXPECT_FALSE(schemas["ForwardPlan"].contains("$schema"));
+  EXPECT_TRUE(schemas["ForwardPlan"]["properties"].contains("$schema"));
 }
 
 TEST_F(ApiTest, RoutesMatchDecodedPathSegmentsOfTheirOwnLength) {
@@ -641,8 +695,9 @@ TEST_F(ApiTest, OfficerSeesAndErasesAPersonsDataWhileResponsesStay) {
   open.from = "draft";
   open.to = "open";
   ASSERT_TRUE(store->transition_consultation(open).ok());
-  nlohmann::json response = {{"answers", {{"q", true}}}, {"person_id", *person}};
-  ASSERT_EQ(call("POST", "/api/v1/consultations/c-1/responses", Role::kPublic, response.dump()).status, 201);
+  // Entered from a paper form by an officer, who names the person (nobody else may).
+  nlohmann::json response = {{"answers", {{"q", true}}}, {"person_id", *person}, {"channel", "paper"}};
+  ASSERT_EQ(call("POST", "/api/v1/consultations/c-1/responses", Role::kOfficer, response.dump()).status, 201);
 
   std::string path = "/api/v1/people/" + std::to_string(*person);
   auto held = call("GET", path, Role::kOfficer);

@@ -5,9 +5,12 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <array>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <regex>
+#include <sstream>
 
 #include "http_client.h"
 
@@ -36,7 +39,7 @@ class E2E : public ::testing::Test {
 
   std::string add_user(const std::string& role) {
     int code = 0;
-    std::string out = run(std::string(TOWNHALL_CLI) + " users add --db " + db + " --role " + role + " 2>/dev/null", &code);
+    std::string out = run(std::string(TOWNHALL_CLI) + " users add --db " + db + " --create --role " + role + " 2>/dev/null", &code);
     EXPECT_EQ(code, 0);
     while (!out.empty() && out.back() == '\n') out.pop_back();
     return out;
@@ -526,6 +529,91 @@ TEST_F(E2E, PromisedWelshBlocksOpeningUntilTheTranslationIsComplete) {
   EXPECT_EQ(read.json()["field_lang"], nlohmann::json::object());
   EXPECT_EQ(resident.get(base + "/translations/cy").json()["complete"], true);
   EXPECT_EQ(server.stop(), 0);
+}
+
+}  // namespace
+}  // namespace townhall::testing
+
+namespace townhall::testing {
+namespace {
+
+// `townhall serve` on `db` with its stderr in `err_path`, for as long as the object lives.
+class ServerWithStderr {
+ public:
+  ServerWithStderr(const std::string& db, const std::string& err_path) {
+    std::string cmd = "sh -c 'echo $$; exec " + std::string(TOWNHALL_CLI) + " serve --db " + db + " --port 0 2>" +
+                      err_path + "'";
+    pipe_ = popen(cmd.c_str(), "r");
+    char line[512];
+    if (fgets(line, sizeof line, pipe_)) pid_ = std::atoi(line);
+    if (fgets(line, sizeof line, pipe_)) {
+      std::string first = line;
+      auto p = first.find("127.0.0.1:");
+      if (p != std::string::npos) port = static_cast<uint16_t>(std::atoi(first.c_str() + p + 10));
+    }
+  }
+  ~ServerWithStderr() {
+    if (pid_ > 0) kill(pid_, SIGTERM);
+    if (pipe_) pclose(pipe_);
+  }
+  uint16_t port = 0;
+
+ private:
+  FILE* pipe_ = nullptr;
+  pid_t pid_ = -1;
+};
+
+std::string file_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST_F(E2E, TheServerServesABrokenAuditLogButSaysSoAtStartAndOnHealth) {
+  add_user("admin");
+  add_user("officer");
+  {
+    ServerWithStderr server(db, dir + "/ok.err");
+    ASSERT_NE(server.port, 0);
+    HttpClient c(server.port);
+    EXPECT_EQ(c.get("/health").json(), (nlohmann::json{{"status", "ok"}, {"audit", "ok"}}));
+  }
+  EXPECT_EQ(file_text(dir + "/ok.err").find("WARNING"), std::string::npos) << file_text(dir + "/ok.err");
+  // Someone with the file, not the key, cuts off the newest entry and moves the head back.
+  {
+    SQLite::Database raw(db, SQLite::OPEN_READWRITE);
+    raw.exec(
+        "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 2;"
+        "UPDATE audit_head SET seq = 1, hash = (SELECT hash FROM audit_log WHERE seq = 1);");
+  }
+  ServerWithStderr server(db, dir + "/broken.err");
+  ASSERT_NE(server.port, 0);
+  HttpClient c(server.port);
+  auto health = c.get("/health");
+  EXPECT_EQ(health.status, 200);
+  // The public learns that the log is broken, not where or how.
+  EXPECT_EQ(health.json(), (nlohmann::json{{"status", "ok"}, {"audit", "broken"}}));
+  EXPECT_EQ(c.get("/api/v1/consultations").status, 200);  // and it still serves
+  const std::string err = file_text(dir + "/broken.err");
+  EXPECT_NE(err.find("WARNING: the audit log is BROKEN at entry 2"), std::string::npos) << err;
+}
+
+TEST_F(E2E, WithoutItsAuditKeyTheServerServesAndSaysTheLogCannotBeVerified) {
+  add_user("admin");
+  std::filesystem::rename(db + ".audit-key", dir + "/kept-elsewhere.key");
+  ServerWithStderr server(db, dir + "/serve.err");
+  ASSERT_NE(server.port, 0);
+  HttpClient c(server.port);
+  c.token = add_user("officer");  // written unsealed, while the server runs
+  EXPECT_EQ(c.get("/health").json(), (nlohmann::json{{"status", "ok"}, {"audit", "unverified"}}));
+  EXPECT_EQ(c.get("/api/v1/me").status, 200);
+  const std::string err = file_text(dir + "/serve.err");
+  EXPECT_NE(err.find("WARNING: the audit log cannot be verified: the seals cannot be checked: no audit key at " + db +
+                     ".audit-key"),
+            std::string::npos)
+      << err;
+  EXPECT_FALSE(std::filesystem::exists(db + ".audit-key"));
 }
 
 }  // namespace

@@ -147,7 +147,8 @@ class HttpClient {
   std::string buffer_;
 };
 
-// `townhall serve --db DB --port 0` as a child process; the port is read from its first line.
+// `townhall serve --db DB --create --port 0` as a child process (making DB when it is new); the
+// port is read from its first line.
 class ServerProcess {
  public:
   explicit ServerProcess(const std::string& db, std::vector<std::string> extra = {}) {
@@ -158,7 +159,7 @@ class ServerProcess {
       dup2(out[1], 1);
       close(out[0]);
       close(out[1]);
-      std::vector<std::string> args = {TOWNHALL_CLI, "serve", "--db", db, "--port", "0"};
+      std::vector<std::string> args = {TOWNHALL_CLI, "serve", "--db", db, "--create", "--port", "0"};
       for (auto& e : extra) args.push_back(e);
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());
@@ -191,6 +192,15 @@ class ServerProcess {
     return exit_code_;
   }
   void terminate_async() { kill(pid_, SIGTERM); }
+  // SIGKILL: the process ends at once, with no chance to finish or flush anything.
+  void kill_hard() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGKILL);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    exit_code_ = -1;
+  }
 
   uint16_t port = 0;
   std::string first_line;

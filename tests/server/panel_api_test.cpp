@@ -24,14 +24,13 @@ class PanelApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir = testing::make_temp_dir("townhall-panel-api");
-    store = std::move(open_sqlite_store(dir + "/t.db")).value();
+    store = std::move(open_sqlite_store(dir + "/t.db", SqliteOptions::creating())).value();
     ApiOptions o;
     o.today = [] { return Date::parse("2026-03-02").value(); };
     o.policy.panel_max_invitations = 1;  // one invitation per 365 days, to see the limit bite
     api = std::make_unique<Api>(*store, o);
     officer = new_bearer_token();
     ASSERT_TRUE(store->add_user(Role::kOfficer, "Olu", hash_token(officer)).ok());
-    setenv("TOWNHALL_CENSUS_DIR", (std::string(TOWNHALL_SOURCE_DIR) + "/../shared/data/census").c_str(), 1);
   }
   void TearDown() override {
     api.reset();
@@ -119,7 +118,7 @@ TEST_F(PanelApiTest, AMemberJoinsAndIsNotAskedWhatTheCouncilAlreadyHolds) {
 
   // A member cannot answer for somebody else.
   r = call("POST", "/api/v1/consultations/" + c2 + "/responses", token, {{"answers", {{"view", 2}}}, {"person_id", person + 1}});
-  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(r.status, 403);
 }
 
 TEST_F(PanelApiTest, MembersSeeEverythingHeldAndErasureKeepsTheirAnswersWithoutTheLink) {
@@ -182,6 +181,31 @@ TEST_F(PanelApiTest, ImportNamesBadRowsAndKeepsNothingThenInvitationsRespectTheL
   EXPECT_EQ(second["excluded"]["count"], 2);
   EXPECT_NE(second["excluded"]["members"][0]["reason"].get<std::string>().find("at most 1 invitation in 365 days"), std::string::npos);
   EXPECT_EQ(second["excluded"]["members"][0]["eligible_again"], "2027-03-02");
+}
+
+// A panel whose members have not given a fact yet still has a report: the targets and the counts,
+// with no fit (there is nothing to fit) rather than an error.
+TEST_F(PanelApiTest, PoolReportBeforeAnyMemberHasTheFact) {
+  auto empty = call("GET", "/api/v1/panel/report?census=tenure&by_ward=false", officer);
+  ASSERT_EQ(empty.status, 200) << empty.body;
+  auto j = json_of(empty);
+  EXPECT_EQ(j["members"], 0);
+  ASSERT_EQ(j["categories"].size(), 1u);
+  const auto& tenure = j["categories"][0];
+  EXPECT_EQ(tenure["n"], 0);
+  EXPECT_TRUE(tenure["chi_square"].is_null());
+  EXPECT_TRUE(tenure["p_value"].is_null());
+  double shares = 0;
+  for (const auto& v : tenure["values"]) {
+    EXPECT_EQ(v["count"], 0);
+    shares += v["target_share"].get<double>();
+  }
+  EXPECT_NEAR(shares, 1.0, 1e-9);
+  // Members without the fact are counted as missing; still no fit.
+  ASSERT_EQ(call("POST", "/api/v1/panel/import", officer, {{"csv", "name,ward,consent\nAda,Golborne,yes\n"}}).status, 201);
+  auto missing = json_of(call("GET", "/api/v1/panel/report?census=tenure&by_ward=false", officer));
+  EXPECT_EQ(missing["categories"][0]["missing"], 1);
+  EXPECT_TRUE(missing["categories"][0]["chi_square"].is_null());
 }
 
 TEST_F(PanelApiTest, PoolReportAndRepeatedQuestions) {

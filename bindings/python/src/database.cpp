@@ -1,6 +1,5 @@
 // townhall._townhall._Database: a Townhall database opened for analysis (AnalysisReader), read-only
 // unless asked; when writable, also the store (SqliteStore) for adding consultations and responses.
-#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,29 +33,29 @@ struct Database {
   }
 };
 
-std::unique_ptr<Database> open_database(const std::string& path, bool writable, bool create) {
+std::unique_ptr<Database> open_database(const std::string& path, bool writable, bool create,
+                                        const std::optional<std::string>& audit_key) {
   auto db = std::make_unique<Database>();
   Result<std::unique_ptr<AnalysisReader>> r = Error{};
   {
     py::gil_scoped_release release;
-    std::error_code ec;
-    const bool exists = std::filesystem::exists(path, ec);
-    if (writable && (exists || create)) {
-      // An existing file must be a Townhall database before the store (which would add its tables
-      // to any SQLite file) touches it.
-      if (exists) r = AnalysisReader::open(path, false);
-      if (!exists || r) {
-        r = Error{};
-        auto st = open_sqlite_store(path);
-        if (!st) {
-          r = st.error();
-        } else {
-          db->store = std::move(*st);
-          r = AnalysisReader::open(path, true);
-        }
+    if (writable) {
+      // The store decides what it may open: a Townhall database, or (with create) nothing yet;
+      // any other file is refused untouched.
+      SqliteOptions options;
+      options.create = create;
+      if (audit_key) options.audit_key_file = *audit_key;
+      auto st = open_sqlite_store(path, options);
+      if (!st) {
+        Error e = st.error();
+        if (e.field.empty()) e.field = "path";
+        r = e;
+      } else {
+        db->store = std::move(*st);
+        r = AnalysisReader::open(path, true);
       }
     } else {
-      r = AnalysisReader::open(path, writable);
+      r = AnalysisReader::open(path, false);
     }
   }
   db->reader = unwrap(std::move(r));
@@ -205,7 +204,7 @@ void register_database(py::module_& m) {
            py::arg("consultation_id"), py::arg("responses"), py::arg("batch") = 5000);
 
   m.def("_open_database", &open_database, py::arg("path"), py::arg("writable") = false,
-        py::arg("create") = false,
+        py::arg("create") = false, py::arg("audit_key") = py::none(),
         "Opens a Townhall database (use townhall.open).");
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common.h"
+#include "townhall/analysis/census.h"
 #include "townhall/calendar/bank_holidays.h"
 #include "townhall/calendar/clear_days.h"
 #include "townhall/charter/compliance.h"
@@ -99,6 +100,14 @@ PYBIND11_MODULE(_townhall, m) {
       py::arg("text"), py::arg("field") = "date",
       "Parses a strict YYYY-MM-DD date (years 1900–2200) into datetime.date.\n"
       "Raises townhall.InvalidInput naming `field` otherwise.");
+  m.def(
+      "_builtin_census_table",
+      [](const std::string& file_name) {
+        auto text = analysis::builtin_census_table(file_name);
+        if (text.empty()) throw py::key_error("no built-in census table " + file_name);
+        return std::string(text);
+      },
+      py::arg("file_name"), "The text of a Census 2021 table built into the library.");
   m.def("today_in_london", &Date::today_in_london, "Today's date in Europe/London.");
 
   // ---- calendar ----------------------------------------------------------------------------

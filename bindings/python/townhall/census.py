@@ -1,6 +1,7 @@
 """Census 2021 ward tables as raking targets.
 
-Reads the ONS/Nomis ward-level tables kept in the shared data folder (see its README):
+Reads the ONS/Nomis ward-level tables built into the library (core/data/census, Open Government
+Licence; a council passes ``data_dir=`` for its own tables in the same format):
 TS021 ethnic group, TS054 tenure of household, TS030 religion, for the wards of the Royal
 Borough of Kensington and Chelsea (E09000020, wards E05009388-E05009405) and the London Borough
 of Hounslow (E09000018, wards E05013606-E05013627). Sums the borough's wards and gives each
@@ -9,12 +10,14 @@ category's count and share, as a long DataFrame that :func:`townhall.rake` takes
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
 import pandas as pd
 
-from .errors import InvalidCsv, InvalidInput, IoError, NotFound
+from . import _townhall
+from .errors import InvalidCsv, IoError, NotFound
 
 TABLES = {
     # variable: (file, column prefix, aggregate columns that overlap other categories)
@@ -32,17 +35,23 @@ BOROUGH_WARDS = {
 }
 
 
-def _data_dir(data_dir: str | os.PathLike[str] | None) -> Path:
+def _data_dir(data_dir: str | os.PathLike[str] | None) -> Path | None:
+    """The folder of the council's own tables, or None for the built-in ones."""
     if data_dir is not None:
         return Path(data_dir)
     env = os.environ.get("TOWNHALL_CENSUS_DIR")
-    if env:
-        return Path(env)
-    shared = os.environ.get("TOWNHALL_SHARED_DATA_DIR")
-    if shared:
-        return Path(shared) / "census"
-    raise InvalidInput("say where the census tables are: data_dir=..., or set "
-                       "TOWNHALL_CENSUS_DIR", code="invalid-argument", field="data_dir")
+    return Path(env) if env else None
+
+
+def _read_table(directory: Path | None, file: str) -> pd.DataFrame:
+    if directory is None:
+        return pd.read_csv(io.StringIO(_townhall._builtin_census_table(file)),
+                           dtype={"geography code": "str"})
+    path = directory / file
+    try:
+        return pd.read_csv(path, dtype={"geography code": "str"})
+    except OSError as e:
+        raise IoError(f"cannot read {path}: {e}", code="io", field=str(path)) from e
 
 
 def census_targets(variables: str | list[str] = ("ethnicity", "tenure", "religion"),
@@ -72,13 +81,9 @@ def census_targets(variables: str | list[str] = ("ethnicity", "tenure", "religio
             raise NotFound(f"unknown census variable {var!r} (known: {', '.join(TABLES)})",
                            code="not-found", field="variables")
         file, prefix, aggregates = TABLES[var]
-        path = directory / file
-        try:
-            table = pd.read_csv(path, dtype={"geography code": "str"})
-        except OSError as e:
-            raise IoError(f"cannot read {path}: {e}", code="io", field=str(path)) from e
+        table = _read_table(directory, file)
         if "geography code" not in table.columns:
-            raise InvalidCsv(f"{path} has no 'geography code' column", code="invalid-csv",
+            raise InvalidCsv(f"{file} has no 'geography code' column", code="invalid-csv",
                              field="geography code")
         rows = table[table["geography code"].isin(wards)]
         missing = sorted(set(wards) - set(rows["geography code"]))

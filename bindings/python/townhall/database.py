@@ -140,11 +140,14 @@ class Database:
 
 
 def open(path: str | os.PathLike[str], writable: bool = False,  # noqa: A001 - townhall.open
-         create: bool = False) -> Database:
+         create: bool = False, audit_key: str | os.PathLike[str] | None = None) -> Database:
     """Opens a Townhall database file for analysis.
 
-    Read-only (an SQLite ``mode=ro`` URI) unless ``writable``; ``create`` (with ``writable``)
-    makes a new database when the file does not exist. Raises
+    Read-only (every write refused) unless ``writable``; ``create`` (with ``writable``)
+    makes a new database when the file does not exist. A read-only open never creates nor
+    changes a file. Writes are recorded in the audit log, sealed with the audit key
+    ``audit_key`` (default: the file beside the database, ``PATH.audit-key``, made on first use
+    when the log has never been sealed). Raises
     :class:`townhall.DatabaseNotFound` for a missing file, :class:`townhall.SchemaTooNew` for a
     file written by a newer Townhall and :class:`townhall.NotATownhallDatabase` for any other
     file; a writable open upgrades an older schema in place.
@@ -153,8 +156,9 @@ def open(path: str | os.PathLike[str], writable: bool = False,  # noqa: A001 - t
         raise InvalidInput("create=True needs writable=True", code="invalid-argument",
                            field="create")
     p = os.fspath(path)
+    key = None if audit_key is None else os.fspath(audit_key)
     try:
-        handle = _townhall._open_database(p, writable, create)
+        handle = _townhall._open_database(p, writable, create, key)
     except NotFound as e:
         raise DatabaseNotFound(e.message, code=e.code, field=e.field) from None
     except Conflict as e:

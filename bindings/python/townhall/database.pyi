@@ -25,5 +25,6 @@ class Database:
     def __enter__(self) -> Database: ...
     def __exit__(self, *exc: object) -> None: ...
 
-def open(path: str | os.PathLike[str], writable: bool = ..., create: bool = ...) -> Database:
+def open(path: str | os.PathLike[str], writable: bool = ..., create: bool = ...,
+         audit_key: str | os.PathLike[str] | None = ...) -> Database:
     """Opens a Townhall database (read-only SQLite URI unless writable)."""

@@ -9,6 +9,12 @@
 
 #include "townhall/panel/csv.h"
 
+namespace townhall::embedded::data {
+std::string_view census_ts021();
+std::string_view census_ts030();
+std::string_view census_ts054();
+}  // namespace townhall::embedded::data
+
 namespace townhall::analysis {
 namespace {
 
@@ -19,14 +25,18 @@ struct CensusTable {
   const char* prefix;  // column prefix
   const char* unit;
   std::vector<std::string> aggregates;  // high-level columns that overlap others
+  std::string_view (*builtin)();        // the same file as compiled into the library
 };
 
 const std::vector<CensusTable>& tables() {
   static const std::vector<CensusTable> t = {
-      {"ethnicity", "census2021-ts021-ward-rbkc-hounslow.csv", "TS021", "Ethnic group", "usual residents", {}},
+      {"ethnicity", "census2021-ts021-ward-rbkc-hounslow.csv", "TS021", "Ethnic group", "usual residents", {},
+       embedded::data::census_ts021},
       {"tenure", "census2021-ts054-ward-rbkc-hounslow.csv", "TS054", "Tenure of household", "households",
-       {"Owns with a mortgage or loan or shared ownership", "Private rented or lives rent free"}},
-      {"religion", "census2021-ts030-ward-rbkc-hounslow.csv", "TS030", "Religion", "usual residents", {}},
+       {"Owns with a mortgage or loan or shared ownership", "Private rented or lives rent free"},
+       embedded::data::census_ts054},
+      {"religion", "census2021-ts030-ward-rbkc-hounslow.csv", "TS030", "Religion", "usual residents", {},
+       embedded::data::census_ts030},
   };
   return t;
 }
@@ -38,10 +48,8 @@ struct LoadedRows {
 };
 
 Result<LoadedRows> load_rows(const std::string& dir, const CensusTable& t, const std::vector<std::string>& ward_codes) {
-  if (dir.empty()) {
-    return invalid_argument("census_dir", "say where the census tables are (--census-dir or TOWNHALL_CENSUS_DIR)");
-  }
-  auto table = panel::read_csv_file(dir + "/" + t.file);
+  auto table = dir.empty() ? panel::parse_csv(t.builtin(), std::string("built-in ") + t.file)
+                           : panel::read_csv_file(dir + "/" + t.file);
   if (!table) return table.error();
   LoadedRows out{std::move(*table), 0, 0, {}};
   auto code = out.table.column("geography code");
@@ -98,8 +106,14 @@ Result<std::vector<std::string>> borough_ward_codes(std::string_view borough_cod
 
 std::string default_census_dir() {
   if (const char* d = std::getenv("TOWNHALL_CENSUS_DIR"); d && *d) return d;
-  if (const char* s = std::getenv("TOWNHALL_SHARED_DATA_DIR"); s && *s) return std::string(s) + "/census";
   return "";
+}
+
+std::string_view builtin_census_table(std::string_view file_name) {
+  for (const auto& t : tables()) {
+    if (file_name == t.file) return t.builtin();
+  }
+  return {};
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> census_ward_names(const std::string& dir,

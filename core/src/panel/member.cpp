@@ -33,7 +33,7 @@ const Fact* find_fact(const std::vector<Fact>& facts, std::string_view key) {
 nlohmann::json Member::to_json() const {
   nlohmann::json j = {{"id", id},           {"person_id", person_id}, {"channel", channel},
                       {"joined_on", joined_on.iso()}, {"fact_consent", fact_consent},
-                      {"personal", personal}};
+                      {"email_verified", email_verified}, {"personal", personal}};
   if (user_id) j["user_id"] = *user_id;
   if (!external_id.empty()) j["external_id"] = external_id;
   return j;

@@ -129,6 +129,7 @@ Result<std::vector<NewMember>> members_from_csv(const CsvTable& table, const Imp
     NewMember m;
     m.channel = options.channel;
     m.joined_on = options.today;
+    m.email_verified = true;  // the council's own list
     const std::string source = "import " + table.source + " line " + std::to_string(table.line_of_row[r]);
     bool consent = false;
     for (const auto& col : cols) {

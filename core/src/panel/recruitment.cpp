@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <sstream>
 
 #include "townhall/analysis/representativeness.h"
@@ -137,6 +138,19 @@ Result<PoolReport> pool_report(const std::vector<PoolRecord>& pool, const std::v
     }
     std::vector<double> shares;
     for (const auto& v : t.values) shares.push_back(v.share);
+    if (codes.empty()) {
+      // A new panel, or one whose members have not given this fact yet: nothing to fit, but the
+      // targets and the missing and unmatched counts are still the report.
+      double total = 0;
+      for (double share : shares) total += share;
+      cat.fitted = false;
+      for (const auto& v : t.values) {
+        cat.values.push_back({v.value, 0, 0, total > 0 ? v.share / total : 0, 0,
+                              std::numeric_limits<double>::quiet_NaN(), false});
+      }
+      report.categories.push_back(std::move(cat));
+      continue;
+    }
     auto fit = analysis::representativeness(codes, shares);
     if (!fit) {
       Error e = fit.error();
@@ -189,10 +203,10 @@ nlohmann::json PoolReport::to_json() const {
                     {"missing", c.missing},
                     {"unmatched", c.unmatched},
                     {"values", values},
-                    {"chi_square", c.chi_square},
+                    {"chi_square", c.fitted ? nlohmann::json(c.chi_square) : nlohmann::json(nullptr)},
                     {"degrees_of_freedom", c.degrees_of_freedom},
-                    {"p_value", c.p_value},
-                    {"dissimilarity", c.dissimilarity}});
+                    {"p_value", c.fitted ? nlohmann::json(c.p_value) : nlohmann::json(nullptr)},
+                    {"dissimilarity", c.fitted ? nlohmann::json(c.dissimilarity) : nlohmann::json(nullptr)}});
   }
   nlohmann::json gap_list = nlohmann::json::array();
   for (const auto& g : gaps) {
@@ -210,8 +224,12 @@ std::string PoolReport::to_text() const {
   for (const auto& c : categories) {
     out << "\n" << c.category << " (" << c.source << "): n=" << c.n << ", missing " << c.missing;
     for (const auto& [v, k] : c.unmatched) out << ", no target for '" << v << "' (" << k << ")";
-    out << "\n  chi-square " << fixed(c.chi_square, 2) << " (df " << c.degrees_of_freedom << ", p "
-        << fixed(c.p_value, 4) << "), dissimilarity " << fixed(c.dissimilarity, 3) << "\n";
+    if (c.fitted) {
+      out << "\n  chi-square " << fixed(c.chi_square, 2) << " (df " << c.degrees_of_freedom << ", p "
+          << fixed(c.p_value, 4) << "), dissimilarity " << fixed(c.dissimilarity, 3) << "\n";
+    } else {
+      out << "\n  no member has a value with a target yet\n";
+    }
     for (const auto& v : c.values) {
       out << "  " << (v.flagged ? "! " : "  ") << v.value << ": " << v.count << " members, pool "
           << fixed(100 * v.pool_share, 1) << "% vs target " << fixed(100 * v.target_share, 1) << "%, ratio "

@@ -3,7 +3,6 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
-#include <filesystem>
 #include <optional>
 #include <string_view>
 
@@ -55,20 +54,30 @@ std::string_view text_of(SQLite::Statement& q, int i) {
 }  // namespace
 
 Result<std::unique_ptr<AnalysisReader>> AnalysisReader::open(const std::string& path, bool writable) {
-  std::error_code ec;
-  auto status = std::filesystem::status(path, ec);
-  if (ec || !std::filesystem::exists(status))
-    return Error{ErrorCode::kNotFound, "path", "no database file at " + path};
-  if (std::filesystem::is_directory(status))
-    return Error{ErrorCode::kIo, "path", path + " is a directory, not a database file"};
+  // Looked at first without opening it for writing: a file that is not a Townhall database is
+  // refused before SQLite could run recovery on it or leave its -wal and -shm files beside it.
+  auto kind = database_file_kind(path);
+  if (!kind) {
+    Error e = kind.error();
+    e.field = "path";
+    return e;
+  }
+  switch (*kind) {
+    case DatabaseFileKind::kTownhall: break;
+    case DatabaseFileKind::kMissing: return Error{ErrorCode::kNotFound, "path", "no database file at " + path};
+    case DatabaseFileKind::kEmpty: return not_townhall(path, "an empty file");
+    case DatabaseFileKind::kNotSqlite: return not_townhall(path, "not an SQLite file");
+    case DatabaseFileKind::kOtherSqlite: return not_townhall(path, "an SQLite file without Townhall's tables");
+  }
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   try {
-    if (writable)
-      impl->db.emplace(path, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX, 5000);
-    else
-      impl->db.emplace(sqlite_read_only_uri(path), SQLite::OPEN_READONLY | SQLite::OPEN_URI | SQLite::OPEN_NOMUTEX,
-                       5000);
+    // Reading, too, opens the file for writing (SQLite falls back to reading when the file is
+    // write-protected) and then refuses every write: as the last connection to close it removes
+    // the -wal and -shm files it needed, where an SQLite read-only connection would leave them
+    // behind beside a database nobody asked to change.
+    impl->db.emplace(path, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX, 5000);
+    if (!writable) impl->db->exec("PRAGMA query_only=ON");
   } catch (const std::exception& e) {
     return Error{ErrorCode::kIo, "path", "cannot open database " + path + ": " + e.what()};
   }

@@ -2,13 +2,15 @@
 
 #include <sqlite3.h>
 
+#include "townhall/panel/sign_in_email.h"
+
 namespace townhall::sqlite_panel {
 
 namespace {
 
 constexpr const char* kMemberColumns =
-    "SELECT m.id, m.person_id, m.user_id, m.external_id, m.channel, m.joined_on, m.fact_consent, p.data "
-    "FROM panel_members m JOIN people p ON p.id = m.person_id";
+    "SELECT m.id, m.person_id, m.user_id, m.external_id, m.channel, m.joined_on, m.fact_consent, p.data, "
+    "m.email_verified FROM panel_members m JOIN people p ON p.id = m.person_id";
 
 Date stored_date(const std::string& text) {
   auto d = Date::parse(text);
@@ -25,6 +27,7 @@ panel::Member row_to_member(SQLite::Statement& q) {
   m.joined_on = stored_date(q.getColumn(5).getString());
   m.fact_consent = q.getColumn(6).getInt() != 0;
   m.personal = nlohmann::json::parse(q.getColumn(7).getString());
+  m.email_verified = q.getColumn(8).getInt() != 0;
   return m;
 }
 
@@ -38,6 +41,13 @@ panel::Fact row_to_fact(SQLite::Statement& q, int first) {
   f.consent = q.getColumn(first + 5).getInt() != 0;
   if (!q.getColumn(first + 6).isNull()) f.valid_until = stored_date(q.getColumn(first + 6).getString());
   return f;
+}
+
+// The comparison key of the email in personal data, if it has one.
+std::optional<std::string> email_key_of(const nlohmann::json& personal) {
+  auto it = personal.find("email");
+  if (it == personal.end() || !it->is_string()) return std::nullopt;
+  return panel::sign_in_key(it->get_ref<const std::string&>());
 }
 
 int64_t exec_count(SQLite::Database& db, const char* sql, int64_t arg) {
@@ -58,6 +68,12 @@ Result<panel::Member> insert_member(SQLite::Database& db, const panel::NewMember
                    "a panel member with id \"" + m.external_id + "\" is already on the panel"};
     }
   }
+  const auto key = email_key_of(m.personal);
+  const bool verified = m.email_verified && key;
+  if (verified && member_with_sign_in_key(db, *key)) {
+    return Error{ErrorCode::kConflict, field_prefix + "/email",
+                 "another panel member signs in with the email address \"" + m.personal["email"].get<std::string>() + "\""};
+  }
   panel::Member out;
   {
     SQLite::Statement q(db, "INSERT INTO people(data, created_at) VALUES (?, ?)");
@@ -77,7 +93,7 @@ Result<panel::Member> insert_member(SQLite::Database& db, const panel::NewMember
   }
   SQLite::Statement q(db,
                       "INSERT INTO panel_members(person_id, user_id, external_id, channel, joined_on, fact_consent, "
-                      "created_at) VALUES (?,?,?,?,?,?,?)");
+                      "created_at, email_key, email_verified) VALUES (?,?,?,?,?,?,?,?,?)");
   q.bind(1, out.person_id);
   if (out.user_id) q.bind(2, *out.user_id);
   if (!m.external_id.empty()) q.bind(3, m.external_id);
@@ -85,8 +101,11 @@ Result<panel::Member> insert_member(SQLite::Database& db, const panel::NewMember
   q.bind(5, m.joined_on.iso());
   q.bind(6, m.fact_consent ? 1 : 0);
   q.bind(7, now);
+  if (key) q.bind(8, *key);
+  q.bind(9, verified ? 1 : 0);
   q.exec();
   out.id = db.getLastInsertRowid();
+  out.email_verified = verified;
   out.external_id = m.external_id;
   out.channel = m.channel;
   out.joined_on = m.joined_on;
@@ -103,12 +122,21 @@ std::optional<panel::Member> member_where(SQLite::Database& db, const char* colu
   return row_to_member(q);
 }
 
-std::optional<panel::Member> member_with_email(SQLite::Database& db, const std::string& email) {
-  SQLite::Statement q(db, std::string(kMemberColumns) +
-                              " WHERE lower(json_extract(p.data, '$.email')) = lower(?) ORDER BY m.id LIMIT 1");
-  q.bind(1, email);
+std::optional<panel::Member> member_with_sign_in_key(SQLite::Database& db, const std::string& key) {
+  SQLite::Statement q(db, std::string(kMemberColumns) + " WHERE m.email_key = ? AND m.email_verified = 1");
+  q.bind(1, key);
   if (!q.executeStep()) return std::nullopt;
   return row_to_member(q);
+}
+
+void email_changed(SQLite::Database& db, int64_t person_id, const nlohmann::json& personal) {
+  auto key = email_key_of(personal);
+  SQLite::Statement q(db,
+                      "UPDATE panel_members SET email_key = ?1, email_verified = 0 "
+                      "WHERE person_id = ?2 AND email_key IS NOT ?1");
+  if (key) q.bind(1, *key);
+  q.bind(2, person_id);
+  q.exec();
 }
 
 std::vector<panel::Member> all_members(SQLite::Database& db) {

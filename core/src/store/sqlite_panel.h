@@ -16,13 +16,17 @@
 namespace townhall::sqlite_panel {
 
 // Inserts person, member, facts (and the user when a token hash is given). `field_prefix` is put
-// before field names in errors ("/3" for the fourth member of an import).
+// before field names in errors ("/3" for the fourth member of an import). A proven email that is
+// another member's sign-in address already is kConflict ("<prefix>/email").
 Result<panel::Member> insert_member(SQLite::Database& db, const panel::NewMember& m, const std::string& now,
                                     const std::string& field_prefix);
 std::optional<panel::Member> member_where(SQLite::Database& db, const char* column, int64_t value);
 std::vector<panel::Member> all_members(SQLite::Database& db);
-// The member whose personal data has this email address (ignoring case; the oldest if several).
-std::optional<panel::Member> member_with_email(SQLite::Database& db, const std::string& email);
+// The member whose proven sign-in address has this key (panel::sign_in_key); at most one.
+std::optional<panel::Member> member_with_sign_in_key(SQLite::Database& db, const std::string& key);
+// After a person's personal data was replaced: if they are a member whose email now compares
+// differently, the new address is theirs unproven (it signs in nobody until confirmed).
+void email_changed(SQLite::Database& db, int64_t person_id, const nlohmann::json& personal);
 std::vector<panel::Fact> facts_of(SQLite::Database& db, int64_t member_id);
 std::vector<std::pair<int64_t, std::vector<panel::Fact>>> facts_of_all(SQLite::Database& db);
 void upsert_facts(SQLite::Database& db, int64_t member_id, const std::vector<panel::Fact>& facts);

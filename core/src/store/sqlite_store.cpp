@@ -3,12 +3,18 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <ctime>
 #include <deque>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -16,6 +22,9 @@
 #include <unordered_map>
 
 #include "sqlite_panel.h"
+#include "townhall/store/analysis_reader.h"
+#include "townhall/store/audit_key.h"
+#include "townhall/panel/sign_in_email.h"
 #include "townhall/store/token.h"
 #include "townhall/util/siphash.h"
 
@@ -255,9 +264,106 @@ UPDATE responses SET idempotency_scope = k.scope, idempotency_key = k.key, reque
   FROM idempotency_keys AS k WHERE k.response_id = responses.id;
 DROP TABLE idempotency_keys;
 )SQL",
+      // 11: a panel member's sign-in address is unique and proven. email_key is the
+      // member's email in comparison form (townhall_email_key: trimmed, ICU case-folded, NFC);
+      // email_verified says it is proven (the council's list, or the member pressed a link emailed
+      // to it), and only a proven address signs in — one member per address. Addresses waiting
+      // for their link are kept apart, as are the deployment's secrets.
+      //
+      // Until now nothing was unique and the sign-in page took the lowest member id whose email
+      // matched ignoring ASCII case. Every address found here keeps its data on every member
+      // holding it; its sign-in goes to ONE of them: a member the council entered (imported, or
+      // added from paper, phone or an event) before one who joined online — the issue's attack
+      // was an online join made ahead of the council's import of the same person — and among
+      // equals the lowest id, the member those sign-ins opened so far. The other holders keep the
+      // address as an unproven claim, which signs in nobody until that address is free again.
+      // Members who joined online before this version keep signing in with an address that was
+      // theirs alone, as they did.
+      R"SQL(
+ALTER TABLE panel_members ADD COLUMN email_key TEXT;
+ALTER TABLE panel_members ADD COLUMN email_verified INTEGER NOT NULL DEFAULT 0 CHECK(email_verified IN (0, 1));
+UPDATE panel_members SET email_key =
+  (SELECT townhall_email_key(json_extract(p.data, '$.email')) FROM people p WHERE p.id = panel_members.person_id);
+UPDATE panel_members SET email_verified = 1 WHERE email_key IS NOT NULL AND id =
+  (SELECT m.id FROM panel_members m WHERE m.email_key = panel_members.email_key
+   ORDER BY (m.channel = 'online' AND m.external_id IS NULL), m.id LIMIT 1);
+CREATE UNIQUE INDEX panel_members_sign_in ON panel_members(email_key) WHERE email_verified = 1;
+CREATE TABLE panel_email_confirmations(
+  hash TEXT PRIMARY KEY,
+  member_id INTEGER NOT NULL REFERENCES panel_members(id) ON DELETE CASCADE,
+  email TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  created_at TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX panel_email_confirmations_member ON panel_email_confirmations(member_id);
+CREATE TABLE site_secrets(
+  name TEXT PRIMARY KEY,
+  secret TEXT NOT NULL,
+  created_at TEXT NOT NULL) WITHOUT ROWID;
+)SQL",
+      // 12: the audit log is sealed with the council's audit key, kept outside the database
+      // (townhall/store/audit_key.h): each entry from `sealed_from` on carries an HMAC of its hash,
+      // and audit_sealing records which key seals the log and from which entry (sealed itself, so
+      // it cannot be moved without the key). Entries written before stay verifiable by their hashes.
+      R"SQL(
+ALTER TABLE audit_log ADD COLUMN seal TEXT;
+CREATE TABLE audit_sealing(
+  singleton INTEGER PRIMARY KEY CHECK(singleton = 1),
+  public_key TEXT NOT NULL,
+  sealed_from INTEGER NOT NULL,
+  sealed_at TEXT NOT NULL,
+  seal TEXT NOT NULL);
+CREATE TRIGGER audit_sealing_no_update BEFORE UPDATE ON audit_sealing
+  BEGIN SELECT RAISE(ABORT, 'audit_sealing is written once'); END;
+CREATE TRIGGER audit_sealing_no_delete BEFORE DELETE ON audit_sealing
+  BEGIN SELECT RAISE(ABORT, 'audit_sealing is written once'); END;
+)SQL",
   };
   return m;
 }
+
+// The first schema version whose audit log is sealed.
+constexpr int kSealedAuditVersion = 12;
+
+}  // namespace
+
+Result<DatabaseFileKind> database_file_kind(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return DatabaseFileKind::kMissing;
+    return Error{ErrorCode::kIo, "", "cannot open " + path + ": " + std::strerror(errno)};
+  }
+  if (S_ISDIR(st.st_mode)) return invalid_argument("", path + " is a directory, not a database file");
+  if (!S_ISREG(st.st_mode)) return invalid_argument("", path + " is not a regular file");
+  if (st.st_size == 0) return DatabaseFileKind::kEmpty;
+  {
+    std::ifstream in(path, std::ios::binary);
+    char header[16] = {};
+    in.read(header, sizeof header);
+    if (!in || std::memcmp(header, "SQLite format 3\0", sizeof header) != 0) return DatabaseFileKind::kNotSqlite;
+  }
+  try {
+    // With no WAL beside it the file holds every commit, and `immutable` reads it without making
+    // the -wal and -shm files a read-only connection otherwise leaves behind (this file may not be
+    // ours). With a WAL, a writer may be at work: read through it.
+    std::error_code ec;
+    std::string uri = sqlite_read_only_uri(path);
+    if (!std::filesystem::exists(path + "-wal", ec)) uri += "&immutable=1";
+    SQLite::Database probe(uri, SQLite::OPEN_READONLY | SQLite::OPEN_URI | SQLite::OPEN_NOMUTEX);
+    SQLite::Statement q(probe, "SELECT name FROM sqlite_master WHERE type='table'");
+    std::set<std::string> tables;
+    while (q.executeStep()) tables.insert(q.getColumn(0).getString());
+    if (tables.empty()) return DatabaseFileKind::kEmpty;
+    if (tables.count("schema_version") && tables.count("audit_log") && tables.count("consultations")) {
+      return DatabaseFileKind::kTownhall;
+    }
+  } catch (const SQLite::Exception& e) {
+    if (e.getErrorCode() == SQLITE_NOTADB) return DatabaseFileKind::kNotSqlite;
+    return Error{ErrorCode::kIo, "", "cannot read " + path + ": " + e.what()};
+  }
+  return DatabaseFileKind::kOtherSqlite;
+}
+
+namespace {
 
 Error io_error(const std::string& what, const std::exception& e) {
   return Error{ErrorCode::kIo, "", what + ": " + e.what()};
@@ -287,11 +393,32 @@ std::vector<std::string> strings_of(const nlohmann::json& doc, const char* key) 
   return out;
 }
 
+// townhall_email_key(text): panel::sign_in_key as an SQL function, for migration 11 (NULL for
+// anything that is not a non-blank address).
+void email_key_sql(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) != SQLITE_TEXT) return sqlite3_result_null(ctx);
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  auto key = panel::sign_in_key(std::string_view(text, static_cast<size_t>(sqlite3_value_bytes(argv[0]))));
+  if (!key) return sqlite3_result_null(ctx);
+  sqlite3_result_text(ctx, key->data(), static_cast<int>(key->size()), SQLITE_TRANSIENT);
+}
+
 class SqliteStore final : public Store {
  public:
-  SqliteStore(const std::string& path, const SqliteOptions& options)
-      : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX,
-            options.busy_timeout_ms) {
+  SqliteStore(const std::string& path, const SqliteOptions& options, bool create)
+      : db_(path, SQLite::OPEN_READWRITE | (create && !options.read_only ? SQLite::OPEN_CREATE : 0) | SQLite::OPEN_NOMUTEX,
+            options.busy_timeout_ms),
+        read_only_(options.read_only) {
+    if (read_only_) {
+      // A read-only store still opens the file for writing (SQLite falls back to reading when the
+      // file is write-protected) but refuses every write: as the last connection to close it then
+      // removes the -wal and -shm files it needed, where an SQLite read-only connection would
+      // leave them behind beside a database that no command was asked to change.
+      db_.exec("PRAGMA query_only=ON");
+      db_.exec("PRAGMA foreign_keys=ON");
+      return;  // nothing below may write, nor is there anything to checkpoint
+    }
+    sqlite3_rollback_hook(db_.getHandle(), &SqliteStore::on_rollback, this);
     db_.exec("PRAGMA journal_mode=WAL");
     db_.exec(options.sync == SyncMode::kFull ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
     db_.exec("PRAGMA foreign_keys=ON");
@@ -303,6 +430,8 @@ class SqliteStore final : public Store {
     db_.exec("PRAGMA wal_autocheckpoint=0");
     db_.exec("PRAGMA journal_size_limit=268435456");
     sqlite3_wal_hook(db_.getHandle(), &SqliteStore::on_wal_commit, this);
+    sqlite3_create_function_v2(db_.getHandle(), "townhall_email_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                               &email_key_sql, nullptr, nullptr, nullptr);
     checkpoint_frames_ = std::max(1, options.wal_checkpoint_frames);
     checkpointer_ = std::thread([this, path, options] { checkpoint_loop(path, options); });
   }
@@ -320,6 +449,7 @@ class SqliteStore final : public Store {
   Status migrate(int target) {
     int latest = static_cast<int>(migrations().size());
     if (target <= 0 || target > latest) target = latest;
+    if (read_only_) return read_version(latest);
     try {
       SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
       db_.exec("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)");
@@ -349,9 +479,74 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
+  // A read-only store reads the file at the version it has; an older schema lacks what later
+  // migrations added, and reads of it fail with kIo rather than answer wrongly.
+  Status read_version(int latest) {
+    try {
+      SQLite::Statement q(db_, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
+      int current = q.executeStep() ? q.getColumn(0).getInt() : 0;
+      if (current > latest) {
+        return Error{ErrorCode::kConflict, "",
+                     "database schema version " + std::to_string(current) +
+                         " is newer than this Townhall understands (up to " + std::to_string(latest) +
+                         "); use a newer Townhall"};
+      }
+      version_ = current;
+    } catch (const std::exception& e) {
+      return io_error("cannot read the database schema version", e);
+    }
+    return Status::Ok();
+  }
+
   int schema_version() override {
     std::lock_guard lock(mu_);
     return version_;
+  }
+
+  // At open, after the migrations: loads the audit key (making one when the log has never been
+  // sealed and the options allow it) and, on a writable store whose log is not sealed yet, seals
+  // it from its next entry on. A missing or unusable key never stops the store: entries are then
+  // written unsealed and verify_audit() says why the log cannot be verified.
+  Status init_audit(const SqliteOptions& options, const std::string& path) {
+    std::lock_guard lock(mu_);
+    audit_key_path_ = options.audit_key_file.empty() ? default_audit_key_path(path) : options.audit_key_file;
+    try {
+      if (version_ >= kSealedAuditVersion) sealing_ = read_sealing_locked();
+      auto key = AuditKey::load(audit_key_path_);
+      if (!key && key.error().code == ErrorCode::kNotFound && !read_only_ && options.create_audit_key &&
+          !sealing_ && version_ >= kSealedAuditVersion) {
+        key = AuditKey::create(audit_key_path_);
+        // Another process opening the same new database may have made it a moment ago.
+        if (!key && key.error().code == ErrorCode::kConflict) key = AuditKey::load(audit_key_path_);
+      }
+      if (key) {
+        audit_key_ = *key;
+      } else {
+        audit_key_unavailable_ = key.error().code == ErrorCode::kNotFound
+                                     ? "no audit key at " + audit_key_path_
+                                     : "the audit key cannot be used: " + key.error().describe();
+      }
+      if (!audit_key_ || read_only_ || version_ < kSealedAuditVersion) return Status::Ok();
+      if (!sealing_) {
+        auto mark = audit_key_->read_head_mark();
+        if (!mark) {
+          audit_key_unavailable_ = "the audit key's head mark cannot be read (" + mark.error().describe() +
+                                   "), so the log is not sealed with it";
+          return Status::Ok();
+        }
+        if (*mark) {
+          // The key already seals a log: sealing this one too would mix two logs' head marks.
+          audit_key_unavailable_ = "the audit key at " + audit_key_path_ +
+                                   " already seals another log; give each database its own key";
+          return Status::Ok();
+        }
+        seal_log_locked();
+      }
+      sealing_with_key_ = sealing_ && sealing_->public_key == audit_key_->public_key();
+    } catch (const std::exception& e) {
+      return io_error("cannot set up the audit log's seal", e);
+    }
+    return Status::Ok();
   }
 
   // ---- users -------------------------------------------------------------------------------
@@ -427,6 +622,7 @@ class SqliteStore final : public Store {
       q.bind(1, personal_data.dump());
       q.bind(2, person_id);
       if (q.exec() == 0) return not_found("person", std::to_string(person_id));
+      sqlite_panel::email_changed(db_, person_id, personal_data);
       append_audit_locked(audit);
       tx.commit();
     } catch (const std::exception& e) {
@@ -1120,13 +1316,145 @@ class SqliteStore final : public Store {
   }
 
   Result<panel::Member> member_by_email(const std::string& email) override {
+    auto key = panel::sign_in_key(email);
+    if (!key) return Error{ErrorCode::kNotFound, "email", "no panel member with that email address"};
     std::lock_guard lock(mu_);
     try {
-      auto m = sqlite_panel::member_with_email(db_, email);
+      auto m = sqlite_panel::member_with_sign_in_key(db_, *key);
       if (!m) return Error{ErrorCode::kNotFound, "email", "no panel member with that email address"};
       return *m;
     } catch (const std::exception& e) {
       return io_error("cannot find panel member", e);
+    }
+  }
+
+  Status put_email_confirmation(const EmailConfirmation& c) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Statement q(db_,
+                          "INSERT INTO panel_email_confirmations(hash, member_id, email, expires_at, created_at) "
+                          "VALUES (?,?,?,?,?)");
+      q.bind(1, c.hash);
+      q.bind(2, c.member_id);
+      q.bind(3, c.email);
+      q.bind(4, c.expires_at);
+      q.bind(5, now_rfc3339_utc());
+      q.exec();
+    } catch (const SQLite::Exception& e) {
+      if (e.getErrorCode() == SQLITE_CONSTRAINT) return not_found("panel member", std::to_string(c.member_id));
+      return io_error("cannot store email confirmation", e);
+    }
+    return Status::Ok();
+  }
+
+  // The live confirmation with this hash, after deleting every expired one; the caller holds mu_
+  // inside a transaction.
+  std::optional<EmailConfirmation> live_confirmation_locked(const std::string& hash, int64_t now) {
+    SQLite::Statement purge(db_, "DELETE FROM panel_email_confirmations WHERE expires_at <= ?");
+    purge.bind(1, now);
+    purge.exec();
+    SQLite::Statement q(db_, "SELECT member_id, email, expires_at FROM panel_email_confirmations WHERE hash=?");
+    q.bind(1, hash);
+    if (!q.executeStep()) return std::nullopt;
+    return EmailConfirmation{hash, q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getInt64()};
+  }
+
+  Result<EmailConfirmation> email_confirmation(const std::string& hash, int64_t now) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      auto c = live_confirmation_locked(hash, now);
+      tx.commit();  // keep the purge
+      if (!c) return Error{ErrorCode::kNotFound, "", "no such email confirmation (or it has expired)"};
+      return *c;
+    } catch (const std::exception& e) {
+      return io_error("cannot read email confirmation", e);
+    }
+  }
+
+  Result<panel::Member> confirm_email(const std::string& hash, int64_t now, const AuditEvent& audit) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      auto c = live_confirmation_locked(hash, now);
+      if (!c) {
+        tx.commit();
+        return Error{ErrorCode::kNotFound, "", "no such email confirmation (or it has expired)"};
+      }
+      SQLite::Statement used(db_, "DELETE FROM panel_email_confirmations WHERE hash=?");
+      used.bind(1, hash);
+      used.exec();
+      auto key = panel::sign_in_key(c->email);
+      auto holder = key ? sqlite_panel::member_with_sign_in_key(db_, *key) : std::nullopt;
+      if (!key || (holder && holder->id != c->member_id)) {
+        tx.commit();  // the link is used up either way
+        return Error{ErrorCode::kConflict, "email", "another panel member signs in with this email address"};
+      }
+      auto m = sqlite_panel::member_where(db_, "id", c->member_id);
+      if (!m) {
+        tx.commit();
+        return not_found("panel member", std::to_string(c->member_id));
+      }
+      m->personal["email"] = c->email;
+      SQLite::Statement person(db_, "UPDATE people SET data=? WHERE id=?");
+      person.bind(1, m->personal.dump());
+      person.bind(2, m->person_id);
+      person.exec();
+      SQLite::Statement member(db_, "UPDATE panel_members SET email_key=?, email_verified=1 WHERE id=?");
+      member.bind(1, *key);
+      member.bind(2, m->id);
+      member.exec();
+      // Older requests for other addresses are void: the member just chose this one.
+      SQLite::Statement others(db_, "DELETE FROM panel_email_confirmations WHERE member_id=?");
+      others.bind(1, m->id);
+      others.exec();
+      m->email_verified = true;
+      AuditEvent ev = audit;
+      ev.subject_kind = "panel_member";
+      ev.subject_id = std::to_string(m->id);
+      append_audit_locked(ev);
+      tx.commit();
+      return *m;
+    } catch (const SQLite::Exception& e) {
+      if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE) {
+        return Error{ErrorCode::kConflict, "email", "another panel member signs in with this email address"};
+      }
+      return io_error("cannot confirm email address", e);
+    } catch (const std::exception& e) {
+      return io_error("cannot confirm email address", e);
+    }
+  }
+
+  Result<int64_t> live_email_confirmations(int64_t member_id, int64_t now) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Statement q(db_, "SELECT count(*) FROM panel_email_confirmations WHERE member_id=? AND expires_at > ?");
+      q.bind(1, member_id);
+      q.bind(2, now);
+      q.executeStep();
+      return q.getColumn(0).getInt64();
+    } catch (const std::exception& e) {
+      return io_error("cannot count email confirmations", e);
+    }
+  }
+
+  Result<std::string> site_secret(const std::string& name) override {
+    std::lock_guard lock(mu_);
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      SQLite::Statement ins(db_, "INSERT INTO site_secrets(name, secret, created_at) VALUES (?,?,?) ON CONFLICT(name) DO NOTHING");
+      ins.bind(1, name);
+      ins.bind(2, new_bearer_token());
+      ins.bind(3, now_rfc3339_utc());
+      ins.exec();
+      SQLite::Statement q(db_, "SELECT secret FROM site_secrets WHERE name=?");
+      q.bind(1, name);
+      q.executeStep();
+      std::string secret = q.getColumn(0).getString();
+      tx.commit();
+      return secret;
+    } catch (const std::exception& e) {
+      return io_error("cannot read the site secret", e);
     }
   }
 
@@ -1423,22 +1751,34 @@ class SqliteStore final : public Store {
   Result<AuditVerification> verify_audit() override {
     std::lock_guard lock(mu_);
     try {
+      AuditKeyView key;
+      key.key = audit_key_.get();
+      key.unavailable = audit_key_unavailable_;
+      // The head mark first: it moves only after a commit, so the snapshot below reaches it.
+      if (audit_key_) key.head_mark = audit_key_->read_head_mark();
       SQLite::Transaction tx(db_);  // one consistent snapshot
       auto entries = read_audit_locked();
       int64_t head_seq = 0;
       std::string head_hash;
-      SQLite::Statement h(db_, "SELECT seq, hash FROM audit_head WHERE singleton=1");
-      if (h.executeStep()) {
+      if (version_ >= 2) {
+        SQLite::Statement h(db_, "SELECT seq, hash FROM audit_head WHERE singleton=1");
+        if (!h.executeStep()) {
+          AuditVerification v;
+          v.state = AuditState::kBroken;
+          v.ok = false;
+          v.first_bad_seq = 1;
+          v.problem = "the audit log's head record is missing";
+          return v;
+        }
         head_seq = h.getColumn(0).getInt64();
         head_hash = h.getColumn(1).getString();
-      } else {
-        AuditVerification v;
-        v.ok = false;
-        v.first_bad_seq = 1;
-        v.problem = "the audit log's head record is missing";
-        return v;
+      } else if (!entries.empty()) {  // before the head was recorded, the last entry is the head
+        head_seq = entries.back().seq;
+        head_hash = entries.back().hash;
       }
-      return verify_audit_chain(entries, head_seq, head_hash);
+      std::optional<AuditSealing> sealing;
+      if (version_ >= kSealedAuditVersion) sealing = read_sealing_locked();
+      return verify_audit_log(entries, head_seq, head_hash, sealing, key);
     } catch (const std::exception& e) {
       return io_error("cannot read the audit log", e);
     }
@@ -1912,9 +2252,13 @@ class SqliteStore final : public Store {
     e.event = event;
     e.prev_hash = prev;
     e.hash = audit_hash(prev, seq, e.at, event);
-    SQLite::Statement ins(db_,
-                          "INSERT INTO audit_log(seq, at, actor, action, subject_kind, subject_id, detail, "
-                          "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)");
+    if (sealing_with_key_) e.seal = audit_key_->seal(audit_seal_text(seq, e.hash));
+    const bool sealed_schema = version_ >= kSealedAuditVersion;
+    SQLite::Statement ins(db_, sealed_schema
+                                   ? "INSERT INTO audit_log(seq, at, actor, action, subject_kind, subject_id, detail, "
+                                     "prev_hash, hash, seal) VALUES (?,?,?,?,?,?,?,?,?,?)"
+                                   : "INSERT INTO audit_log(seq, at, actor, action, subject_kind, subject_id, detail, "
+                                     "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)");
     ins.bind(1, e.seq);
     ins.bind(2, e.at);
     ins.bind(3, event.actor);
@@ -1924,7 +2268,29 @@ class SqliteStore final : public Store {
     ins.bind(7, event.detail.dump());
     ins.bind(8, e.prev_hash);
     ins.bind(9, e.hash);
+    if (sealed_schema) {
+      if (e.seal.empty()) ins.bind(10);
+      else ins.bind(10, e.seal);
+    }
     ins.exec();
+    if (sealing_with_key_ && !head_mark_frozen_) {
+      // The mark must name an entry of this very chain before it may move on. If it names an
+      // entry this log no longer has (or has with another hash), entries were cut off or rewritten:
+      // the mark is the evidence, and it stays where it is.
+      auto mark = audit_key_->read_head_mark();
+      if (mark && *mark) {
+        const AuditHeadMark& m = **mark;
+        bool in_chain = m.sealed_from == sealing_->sealed_from && m.seq < seq;
+        if (in_chain && m.seq >= 1) {
+          SQLite::Statement q(db_, "SELECT hash FROM audit_log WHERE seq=?");
+          q.bind(1, m.seq);
+          in_chain = q.executeStep() && q.getColumn(0).getString() == m.hash;
+        }
+        if (!in_chain) head_mark_frozen_ = true;
+      }
+      // Recorded once the transaction commits (on_wal_commit), never for one that rolls back.
+      if (!head_mark_frozen_) pending_mark_ = AuditHeadMark{sealing_->sealed_from, seq, e.hash};
+    }
     if (version_ >= 2) {
       SQLite::Statement up(db_, "UPDATE audit_head SET seq=?, hash=? WHERE singleton=1");
       up.bind(1, e.seq);
@@ -1936,9 +2302,12 @@ class SqliteStore final : public Store {
 
   std::vector<AuditEntry> read_audit_locked() {
     std::vector<AuditEntry> out;
-    SQLite::Statement q(db_,
-                        "SELECT seq, at, actor, action, subject_kind, subject_id, detail, prev_hash, hash "
-                        "FROM audit_log ORDER BY seq");
+    const bool sealed_schema = version_ >= kSealedAuditVersion;
+    SQLite::Statement q(db_, sealed_schema
+                                 ? "SELECT seq, at, actor, action, subject_kind, subject_id, detail, prev_hash, hash, "
+                                   "seal FROM audit_log ORDER BY seq"
+                                 : "SELECT seq, at, actor, action, subject_kind, subject_id, detail, prev_hash, hash "
+                                   "FROM audit_log ORDER BY seq");
     while (q.executeStep()) {
       AuditEntry e;
       e.seq = q.getColumn(0).getInt64();
@@ -1951,14 +2320,58 @@ class SqliteStore final : public Store {
       e.event.detail = detail.is_discarded() ? nlohmann::json(q.getColumn(6).getString()) : detail;
       e.prev_hash = q.getColumn(7).getString();
       e.hash = q.getColumn(8).getString();
+      if (sealed_schema && !q.getColumn(9).isNull()) e.seal = q.getColumn(9).getString();
       out.push_back(std::move(e));
     }
     return out;
   }
 
+  std::optional<AuditSealing> read_sealing_locked() {
+    SQLite::Statement q(db_, "SELECT public_key, sealed_from, sealed_at, seal FROM audit_sealing WHERE singleton=1");
+    if (!q.executeStep()) return std::nullopt;
+    return AuditSealing{q.getColumn(0).getString(), q.getColumn(1).getInt64(), q.getColumn(2).getString(),
+                        q.getColumn(3).getString()};
+  }
+
+  // Seals the log from its next entry on with audit_key_, and starts the key's head mark at the
+  // current head. Another process may have sealed it a moment ago; then its record is taken.
+  void seal_log_locked() {
+    int64_t head_seq = 0;
+    std::string head_hash;
+    {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      sealing_ = read_sealing_locked();
+      if (sealing_) return;
+      SQLite::Statement h(db_, "SELECT seq, hash FROM audit_head WHERE singleton=1");
+      if (h.executeStep()) {
+        head_seq = h.getColumn(0).getInt64();
+        head_hash = h.getColumn(1).getString();
+      }
+      AuditSealing s{audit_key_->public_key(), head_seq + 1, now_rfc3339_utc(), ""};
+      s.seal = audit_key_->seal(audit_sealing_text(s));
+      SQLite::Statement ins(db_,
+                            "INSERT INTO audit_sealing(singleton, public_key, sealed_from, sealed_at, seal) "
+                            "VALUES (1,?,?,?,?)");
+      ins.bind(1, s.public_key);
+      ins.bind(2, s.sealed_from);
+      ins.bind(3, s.sealed_at);
+      ins.bind(4, s.seal);
+      ins.exec();
+      tx.commit();
+      sealing_ = s;
+    }
+    // A failure here leaves the log without a head mark; verify_audit() then says so.
+    (void)audit_key_->advance_head_mark(AuditHeadMark{sealing_->sealed_from, head_seq, head_hash});
+  }
+
   // Called by SQLite after every commit on db_ with the number of frames in the WAL.
   static int on_wal_commit(void* self, sqlite3* db, const char*, int frames) {
     auto* store = static_cast<SqliteStore*>(self);
+    if (store->pending_mark_) {
+      // A failure leaves the mark behind the log, which verification does not mind.
+      (void)store->audit_key_->advance_head_mark(*store->pending_mark_);
+      store->pending_mark_.reset();
+    }
     store->wal_frames_.store(frames, std::memory_order_relaxed);
     if (frames >= store->checkpoint_frames_) {
       {
@@ -1971,6 +2384,8 @@ class SqliteStore final : public Store {
     if (frames >= kMaxWalFrames) sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     return SQLITE_OK;
   }
+
+  static void on_rollback(void* self) { static_cast<SqliteStore*>(self)->pending_mark_.reset(); }
 
   // A second connection that copies committed WAL frames into the database file, so that the WAL
   // file restarts from its beginning (see checkpoint_and_restart).
@@ -2028,7 +2443,16 @@ class SqliteStore final : public Store {
 
   std::mutex mu_;
   SQLite::Database db_;
+  const bool read_only_;
   int version_ = 0;
+  // The audit seal (see init_audit).
+  std::string audit_key_path_;
+  std::shared_ptr<const AuditKey> audit_key_;
+  std::string audit_key_unavailable_;  // why audit_key_ is null, or why it does not seal
+  std::optional<AuditSealing> sealing_;
+  bool sealing_with_key_ = false;      // new entries are sealed with audit_key_
+  bool head_mark_frozen_ = false;      // the head mark names an entry this log lacks: keep it
+  std::optional<AuditHeadMark> pending_mark_;  // to record when the current transaction commits
   std::mutex ckpt_mu_;
   std::condition_variable ckpt_cv_;
   bool ckpt_wanted_ = false;
@@ -2064,14 +2488,30 @@ class SqliteStore final : public Store {
 int sqlite_latest_schema_version() { return static_cast<int>(migrations().size()); }
 
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, const SqliteOptions& options) {
+  auto kind = database_file_kind(path);
+  if (!kind) return kind.error();
+  switch (*kind) {
+    case DatabaseFileKind::kTownhall: break;
+    case DatabaseFileKind::kOtherSqlite:
+      return invalid_argument("", path + " is an SQLite database but not a Townhall one — refusing to change it");
+    case DatabaseFileKind::kNotSqlite:
+      return invalid_argument("", path + " is not an SQLite database, let alone a Townhall one — refusing to change it");
+    case DatabaseFileKind::kMissing:
+      if (!options.create || options.read_only) return Error{ErrorCode::kNotFound, "", "no Townhall database at " + path};
+      break;
+    case DatabaseFileKind::kEmpty:
+      if (!options.create || options.read_only) return invalid_argument("", path + " is empty, not a Townhall database");
+      break;
+  }
   std::unique_ptr<SqliteStore> store;
   try {
-    store = std::make_unique<SqliteStore>(path, options);
+    store = std::make_unique<SqliteStore>(path, options, *kind == DatabaseFileKind::kMissing);
   } catch (const std::exception& e) {
     return Error{ErrorCode::kIo, "", "cannot open database " + path + ": " + e.what()};
   }
   Status st = store->migrate(options.target_version);
-  if (st) st = store->init_keys(options);
+  if (st && !options.read_only) st = store->init_keys(options);
+  if (st) st = store->init_audit(options, path);
   if (!st) {
     Error err = st.error();
     err.message = path + ": " + err.message;

@@ -11,6 +11,7 @@
 #include "townhall/i18n/locale.h"
 #include "townhall/i18n/text.h"
 #include "townhall/store/token.h"
+#include "townhall/util/hmac.h"
 #include "townhall/util/sha256.h"
 
 namespace townhall::embedded::pages {
@@ -59,19 +60,6 @@ std::string render_template(std::string_view name, const nlohmann::json& data) {
   mu::data d = to_data(data);
   d.set("error_summary", mu::partial{[] { return template_text("error_summary"); }});
   return tmpl.render(d);
-}
-
-// A per-process secret for CSRF tokens (tokens do not outlive a restart; forms then ask again).
-const std::string& server_key() {
-  static const std::string key = new_bearer_token();
-  return key;
-}
-
-bool constant_time_equal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
 }
 
 std::string trim_spaces(std::string_view s) {
@@ -221,15 +209,32 @@ HttpResponse with_session(HttpResponse response, const Session& session) {
   return response;
 }
 
-int64_t now_seconds(const Api::Impl& api) {
-  if (api.options.now_seconds) return api.options.now_seconds();
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 namespace {
 constexpr std::string_view kMemberCookie = "th_member";
+constexpr std::string_view kSessionCookie = "th_session";
 
 std::string member_session_hash(std::string_view secret) { return sha256_hex("member-session\n" + std::string(secret)); }
+
+bool is_hex(std::string_view s) { return s.find_first_not_of("0123456789abcdef") == std::string_view::npos; }
+
+// The MAC part of a th_session cookie for `secret` (128 bits are plenty to make forging hopeless).
+std::string session_mac(const std::string& key, std::string_view secret) {
+  return hmac_sha256_hex(key, "th_session\n" + std::string(secret)).substr(0, 32);
+}
+
+std::string cookie_attributes(bool secure) { return std::string("; Path=/; HttpOnly; SameSite=Lax") + (secure ? "; Secure" : ""); }
+
+Session new_session(const Api::Impl& api, const HttpRequest& request) {
+  Session s;
+  s.secret = new_bearer_token();
+  s.key = api.page_key;
+  s.cookie = s.secret + "." + session_mac(s.key, s.secret);
+  std::string member = cookie_value(request.cookie, kMemberCookie);
+  if (!member.empty()) s.member = sha256_hex(member);
+  s.is_new = true;
+  s.secure = served_over_https(api, request);
+  return s;
+}
 }  // namespace
 
 std::optional<panel::Member> signed_in_member(Api::Impl& api, const HttpRequest& request) {
@@ -242,18 +247,23 @@ std::optional<panel::Member> signed_in_member(Api::Impl& api, const HttpRequest&
   return std::move(m).value();
 }
 
-void start_member_session(Api::Impl& api, int64_t member_id, HttpResponse& response) {
+void start_member_session(Api::Impl& api, const HttpRequest& request, int64_t member_id, HttpResponse& response) {
   std::string secret = new_bearer_token();
   MemberToken t{"session", member_session_hash(secret), member_id, now_seconds(api) + kMemberSessionSeconds};
   if (auto st = api.store.put_member_token(t); !st) throw std::runtime_error(st.error().message);
-  response.headers.emplace_back("Set-Cookie", std::string(kMemberCookie) + "=" + secret + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
-                                                  std::to_string(kMemberSessionSeconds));
+  const bool secure = served_over_https(api, request);
+  response.headers.emplace_back("Set-Cookie", std::string(kMemberCookie) + "=" + secret + cookie_attributes(secure) +
+                                                  "; Max-Age=" + std::to_string(kMemberSessionSeconds));
+  // A fresh browser session for the signed-in member: a th_session someone planted before the
+  // sign-in (and the drafts and tokens tied to it) stays behind.
+  remember_session(response, new_session(api, request));
 }
 
 void end_member_session(Api::Impl& api, const HttpRequest& request, HttpResponse& response) {
   std::string secret = cookie_value(request.cookie, kMemberCookie);
   if (!secret.empty()) (void)api.store.delete_member_token("session", member_session_hash(secret));
-  response.headers.emplace_back("Set-Cookie", std::string(kMemberCookie) + "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+  response.headers.emplace_back("Set-Cookie", std::string(kMemberCookie) + "=" +
+                                                  cookie_attributes(served_over_https(api, request)) + "; Max-Age=0");
 }
 
 HttpResponse redirect(const std::string& location) {
@@ -279,26 +289,42 @@ std::string cookie_value(std::string_view header, std::string_view name) {
   return {};
 }
 
-Session session_of(const HttpRequest& request) {
-  std::string secret = cookie_value(request.cookie, "th_session");
-  bool well_formed = secret.size() >= 32 && secret.size() <= 128 &&
-                     secret.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") ==
-                         std::string::npos;
-  if (well_formed) return Session{secret, false};
-  return Session{new_bearer_token(), true};
+Session session_of(const Api::Impl& api, const HttpRequest& request) {
+  std::string value = cookie_value(request.cookie, kSessionCookie);
+  size_t dot = value.find('.');
+  if (dot == 64 && value.size() == 64 + 1 + 32) {
+    std::string_view secret = std::string_view(value).substr(0, 64), mac = std::string_view(value).substr(65);
+    if (is_hex(secret) && is_hex(mac) && constant_time_equal(mac, session_mac(api.page_key, secret))) {
+      Session s;
+      s.secret = std::string(secret);
+      s.cookie = value;
+      s.key = api.page_key;
+      std::string member = cookie_value(request.cookie, kMemberCookie);
+      if (!member.empty()) s.member = sha256_hex(member);
+      s.secure = served_over_https(api, request);
+      return s;
+    }
+  }
+  return new_session(api, request);
 }
 
 void remember_session(HttpResponse& response, const Session& session) {
   if (!session.is_new) return;
-  response.headers.emplace_back("Set-Cookie", "th_session=" + session.secret + "; Path=/; HttpOnly; SameSite=Lax");
+  response.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) + "=" + session.cookie + cookie_attributes(session.secure));
 }
 
 std::string csrf_token(const Session& session) {
-  return sha256_hex(server_key() + "\ncsrf\n" + session.secret + "\n" + server_key());
+  return hmac_sha256_hex(session.key, "csrf\n" + session.secret + "\n" + session.member);
 }
 
 bool csrf_valid(const Session& session, std::string_view submitted) {
   return !session.is_new && constant_time_equal(csrf_token(session), submitted);
+}
+
+HttpResponse too_many_requests_page(const Localiser& loc, const RateDecision& d, const Session& session) {
+  HttpResponse r = text_page(loc, 429, "error.too_many_title", {"error.too_many"}, "");
+  r.headers.emplace_back("Retry-After", std::to_string(d.retry_after_seconds));
+  return with_session(std::move(r), session);
 }
 
 Result<FormFields> parse_form(std::string_view content_type, std::string_view body, size_t limit) {

@@ -88,14 +88,22 @@ void add_security_headers(HttpResponse& response);
 HttpResponse redirect(const std::string& location);
 
 // ---- sessions and CSRF ----------------------------------------------------------------------
-// A browser session is a random secret in an HttpOnly SameSite=Lax cookie. Forms carry a CSRF
-// token derived from the session secret with a per-process server key; a POST whose token does not
-// match its session cookie is refused.
+// A browser session is a random secret the server issues in the th_session cookie (HttpOnly,
+// SameSite=Lax, Path=/, and Secure when served over HTTPS), as "<secret>.<MAC>": an HMAC-SHA256
+// of the secret under the site's page key (Store::site_secret("pages")). A cookie the server did
+// not issue — one a client or another site chose — is replaced by a new one. Forms carry a CSRF
+// token: the HMAC of the session secret AND of the member session cookie (th_member) the request
+// carries, so a token is good only with the browser session and the sign-in it was issued to; a
+// POST whose token does not match is refused.
 struct Session {
-  std::string secret;
+  std::string secret;   // the random part of th_session (drafts are keyed by it)
+  std::string cookie;   // the whole cookie value
+  std::string member;   // SHA-256 of the request's th_member cookie, "" without one
+  std::string key;      // the page key
   bool is_new = false;  // set the cookie on the response
+  bool secure = false;  // mark cookies Secure
 };
-Session session_of(const HttpRequest& request);
+Session session_of(const Api::Impl& api, const HttpRequest& request);
 // Adds the Set-Cookie header when the session is new.
 void remember_session(HttpResponse& response, const Session& session);
 std::string csrf_token(const Session& session);
@@ -106,24 +114,32 @@ HttpResponse with_session(HttpResponse response, const Session& session);
 
 // ---- panel members signed in on the web pages ------------------------------------------------
 // A member signs in by an emailed single-use link; the browser then holds a random secret in the
-// th_member cookie (HttpOnly, SameSite=Lax, Path=/, Max-Age = kMemberSessionSeconds); the store
-// keeps only its SHA-256 with an expiry (MemberToken "session"). It is not an API bearer token.
+// th_member cookie (HttpOnly, SameSite=Lax, Path=/, Max-Age = kMemberSessionSeconds, Secure over
+// HTTPS); the store keeps only its SHA-256 with an expiry (MemberToken "session"). It is not an
+// API bearer token. Signing in also starts a new th_session, so nothing issued before the sign-in
+// (a session someone else may know) carries over into it.
 inline constexpr int64_t kSignInLinkSeconds = 30 * 60;
 // At most this many unused sign-in links per member at a time; further requests send nothing
 // (the page is the same, so it reveals nothing) until one is used or expires.
 inline constexpr int64_t kSignInLinksOutstanding = 3;
 inline constexpr int64_t kMemberSessionSeconds = 8 * 60 * 60;
-// Unix seconds by the Api's clock (ApiOptions::now_seconds).
-int64_t now_seconds(const Api::Impl& api);
+// An emailed link proving an email address (joining, or changing the address) lives this long,
+// and at most kSignInLinksOutstanding of a member's are live at a time.
+inline constexpr int64_t kEmailConfirmationSeconds = 24 * 60 * 60;
 // The signed-in member of the request's th_member cookie; nullopt when none, unknown or expired.
 std::optional<panel::Member> signed_in_member(Api::Impl& api, const HttpRequest& request);
-// Starts a member session: stores its hash and sets the cookie on `response`.
-void start_member_session(Api::Impl& api, int64_t member_id, HttpResponse& response);
+// Starts a member session: stores its hash and sets the member cookie and a new th_session on
+// `response` (the caller must not also set the old session's cookie).
+void start_member_session(Api::Impl& api, const HttpRequest& request, int64_t member_id, HttpResponse& response);
 // Ends the request's member session (if any) and clears the cookie on `response`.
 void end_member_session(Api::Impl& api, const HttpRequest& request, HttpResponse& response);
 
 // The value of cookie `name` in a Cookie header ("" when absent).
 std::string cookie_value(std::string_view header, std::string_view name);
+
+// ---- rate limits on the pages ------------------------------------------------------------------
+// The localised "too many requests" page (429, Retry-After) for a refused RateDecision.
+HttpResponse too_many_requests_page(const Localiser& loc, const RateDecision& d, const Session& session);
 
 // ---- forms ----------------------------------------------------------------------------------
 using FormFields = std::vector<std::pair<std::string, std::string>>;

@@ -1,8 +1,9 @@
 // townhall/analysis/census.h — representativeness targets: Census 2021 ward tables or a council's
 // own targets file (DESIGN.md §2.6).
 //
-// Census tables are the ONS/Nomis ward-level bulk downloads kept in ../shared/data/census (see its
-// README): columns `date, geography, geography code, <Table>: Total: ..., <Table>: <category>,
+// Census tables are ONS/Nomis ward-level bulk downloads for Kensington and Chelsea and Hounslow,
+// compiled into the library (core/data/census, with its source and licence); a council points
+// `dir` at its own tables in the same format. Columns `date, geography, geography code, <Table>: Total: ..., <Table>: <category>,
 // <Table>: <category>: <sub-category>, ...`. Variables:
 //   ward       each ward's share of the borough's usual residents (TS021 total)
 //   ethnicity  TS021, the 5 high-level ethnic groups (usual residents)
@@ -44,10 +45,15 @@ inline constexpr const char* kCensusVariables[] = {"ward", "ethnicity", "tenure"
 // E09000018 Hounslow).
 Result<std::vector<std::string>> borough_ward_codes(std::string_view borough_code);
 
-// The census folder: $TOWNHALL_CENSUS_DIR, else $TOWNHALL_SHARED_DATA_DIR/census, else "".
+// The census folder: $TOWNHALL_CENSUS_DIR, else "" (the tables built into the library).
 std::string default_census_dir();
 
-// Targets for one variable over `ward_codes` (the area); `area_label` goes into `source`.
+// The text of a built-in census table by file name ("census2021-ts021-ward-rbkc-hounslow.csv");
+// empty when there is none of that name.
+std::string_view builtin_census_table(std::string_view file_name);
+
+// Targets for one variable over `ward_codes` (the area); `area_label` goes into `source`. An empty
+// `dir` reads the built-in tables.
 Result<CategoryTargets> census_targets(const std::string& dir, std::string_view variable,
                                        const std::vector<std::string>& ward_codes, const std::string& area_label);
 

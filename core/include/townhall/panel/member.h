@@ -4,6 +4,12 @@
 // who joined the panel online or was imported from a council list, with their ask-once facts
 // (fact.h). When a member signs in they are linked to a users row with the panel_member role.
 // Invitations record which consultation each member was invited to and when, for contact limits.
+//
+// Signing in on the web pages is by an emailed link to the member's sign-in address: the email in
+// their personal data once it is proven — by the council's own list (an import) or by the member
+// pressing a link emailed to it. An address someone merely typed (joining online, or changing
+// their email before pressing the link) is a claim that signs nobody in. A proven address belongs
+// to one member at a time, compared in the form sign_in_email.h describes.
 // Thread-safety: plain values.
 #pragma once
 
@@ -30,9 +36,11 @@ struct Member {
   std::string channel = "online"; // how they joined
   Date joined_on;
   bool fact_consent = false;      // agreed that facts they give are kept and reused (ask once)
+  bool email_verified = false;    // personal.email is proven, and is their sign-in address
   nlohmann::json personal = nlohmann::json::object();  // name, email, phone, address, ...
 
-  nlohmann::json to_json() const;  // {id, person_id, user_id?, external_id?, channel, joined_on, fact_consent, personal}
+  // {id, person_id, user_id?, external_id?, channel, joined_on, fact_consent, email_verified, personal}
+  nlohmann::json to_json() const;
 };
 
 // What the store needs to add a member (with their first facts) in one transaction.
@@ -43,6 +51,9 @@ struct NewMember {
   std::string external_id;
   Date joined_on;
   bool fact_consent = false;
+  // The email is proven: true for the council's own lists, false for an address typed into the
+  // join form (it signs in only once the emailed link is pressed).
+  bool email_verified = false;
   // When set, a users row (role panel_member) is created with this token hash and linked.
   std::string user_token_hash;
 };

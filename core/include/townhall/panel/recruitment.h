@@ -46,6 +46,9 @@ struct PoolCategory {
   int64_t missing = 0;  // members with no value
   std::map<std::string, int64_t> unmatched;  // values without a target → members
   std::vector<PoolValue> values;
+  // The fit of the pool to the targets; none while no member has a matched value (n == 0), when
+  // the report still gives the counts and the targets.
+  bool fitted = true;
   double chi_square = 0, p_value = 1, dissimilarity = 0;
   int degrees_of_freedom = 0;
 };

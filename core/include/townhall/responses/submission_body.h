@@ -31,6 +31,9 @@ bool read_plain_submission(std::string_view body, PlainSubmission& out);
 inline constexpr std::string_view kSubmissionChannels[] = {"online", "paper", "phone", "face_to_face", "event"};
 inline constexpr size_t kSubmissionMaxAnswers = 200;
 inline constexpr size_t kSubmissionLanguageMaxLength = 35;
-inline constexpr std::string_view kSubmissionLanguagePattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$";
+// The subtags are counted ({0,11}: all that fit in kSubmissionLanguageMaxLength) rather than left
+// open ("*"): the schema validator's std::regex recurses once per repetition, and an open-ended one
+// over a long string overflows the stack before maxLength is looked at.
+inline constexpr std::string_view kSubmissionLanguagePattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,11}$";
 
 }  // namespace townhall

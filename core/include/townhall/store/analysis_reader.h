@@ -1,7 +1,7 @@
 // townhall/store/analysis_reader.h — a Townhall database read for analysis.
 //
-// Opens a Townhall SQLite file on its own connection — read-only (an SQLite `mode=ro` URI) unless
-// asked for writing — and reads a consultation's responses straight into
+// Opens a Townhall SQLite file on its own connection — refusing every write (PRAGMA query_only)
+// unless asked for writing, and never creating a file — and reads a consultation's responses straight into
 // analysis::ResponseTable: rows are streamed from SQLite into the table builder, whose flat
 // answers parser reads each stored answers object without building a JSON DOM, so a million
 // responses become columns in one pass. Files of older schema versions are read as they are

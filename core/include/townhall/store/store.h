@@ -158,6 +158,16 @@ struct MemberToken {
   int64_t expires_at = 0;
 };
 
+// An email address waiting to be proven by the link emailed to it: the address a member joined
+// with, or a new address they asked for. Only `hash` (SHA-256 of the link's secret) is stored;
+// `expires_at` is Unix seconds. Erased with the member.
+struct EmailConfirmation {
+  std::string hash;
+  int64_t member_id = 0;
+  std::string email;  // as the member typed it (NFC, trimmed)
+  int64_t expires_at = 0;
+};
+
 struct TransitionRecord {
   std::string consultation_id;
   std::string from, to;
@@ -180,7 +190,8 @@ class Store {
   virtual Result<int64_t> add_person(const nlohmann::json& personal_data) = 0;
   virtual Status set_equality_data(int64_t person_id, const nlohmann::json& answers) = 0;
   virtual Result<PersonRecord> get_person(int64_t person_id) = 0;
-  // Replaces a person's personal data (name, email, phone, address, ...), with an audit entry.
+  // Replaces a person's personal data (name, email, phone, address, ...), with an audit entry. A
+  // panel member's email changed here is unproven (see confirm_email for the proven way).
   virtual Status update_person(int64_t person_id, const nlohmann::json& personal_data, const AuditEvent& audit) = 0;
   // Erases the person's personal and equality data in one transaction; their responses stay, with
   // person_id set to NULL. The audit event (which must carry no personal data) is written with it.
@@ -255,8 +266,27 @@ class Store {
   // How many of this member's tokens of `kind` are live (unexpired, unused) on `now`: the sign-in
   // page sends no more links while a few are outstanding, so nobody can flood a member's inbox.
   virtual Result<int64_t> live_member_tokens(const std::string& kind, int64_t member_id, int64_t now) = 0;
-  // The panel member with this email address in their personal data (ignoring case); kNotFound if none.
+  // The panel member whose proven sign-in address is `email`, compared in the form of
+  // panel/sign_in_email.h (trimmed, case-folded); kNotFound if none. Unproven addresses (typed
+  // into the join form, or a change not yet confirmed) are never found here.
   virtual Result<panel::Member> member_by_email(const std::string& email) = 0;
+
+  // Addresses waiting for their emailed link (see EmailConfirmation). email_confirmation gives the
+  // live one with this hash, kNotFound when it is unknown or expired on `now` (expired ones are
+  // deleted on the way). confirm_email uses it up: its address becomes the member's email and
+  // sign-in address and their other pending confirmations go, with `audit` in the same
+  // transaction; kConflict (and the confirmation is used up, nothing else changes) when another
+  // member signs in with that address already. live_email_confirmations counts a member's
+  // unexpired ones, so nobody can flood an inbox.
+  virtual Status put_email_confirmation(const EmailConfirmation& confirmation) = 0;
+  virtual Result<EmailConfirmation> email_confirmation(const std::string& hash, int64_t now) = 0;
+  virtual Result<panel::Member> confirm_email(const std::string& hash, int64_t now, const AuditEvent& audit) = 0;
+  virtual Result<int64_t> live_email_confirmations(int64_t member_id, int64_t now) = 0;
+
+  // A random secret of this deployment, made on first use and kept in the database (e.g. the key
+  // the web pages authenticate their session cookies with, so they survive a restart). `name`
+  // says what it is for; each name has its own secret.
+  virtual Result<std::string> site_secret(const std::string& name) = 0;
 
   // Forward Plan documents (key decisions, notices), stored as JSON.
   virtual Result<nlohmann::json> put_key_decision(const std::string& id, const nlohmann::json& doc,
@@ -270,8 +300,9 @@ class Store {
   // Adds a person, the member and their facts (and a panel_member user when a token hash is given)
   // in one transaction, with `audit` (its subject_id is set to the member id).
   virtual Result<panel::Member> add_member(const panel::NewMember& member, const AuditEvent& audit) = 0;
-  // All or nothing: every member is added, or (on any error) none is. A clash of external ids
-  // (with the database or within the batch) is kConflict naming the batch index ("/3/external_id").
+  // All or nothing: every member is added, or (on any error) none is. A clash of external ids, or
+  // of proven sign-in addresses (with the database or within the batch), is kConflict naming the
+  // batch index ("/3/external_id", "/3/email"). An unproven address clashes with nothing.
   virtual Result<std::vector<panel::Member>> import_members(const std::vector<panel::NewMember>& members,
                                                             const AuditEvent& audit) = 0;
   virtual Result<panel::Member> get_member(int64_t member_id) = 0;
@@ -301,7 +332,9 @@ class Store {
   // their responses (person_id and submitted_by set to NULL; the answers stay in the results).
   virtual Result<panel::Erasure> erase_member(int64_t member_id, const AuditEvent& audit) = 0;
 
-  // Audit log.
+  // Audit log (townhall/store/audit.h). Entries are sealed with the store's audit key when it
+  // has one. verify_audit() checks the chain, the seals and the key's head mark: kBroken names the
+  // first bad entry, kUnverified says why the seals could not be checked.
   virtual Result<AuditEntry> append_audit(const AuditEvent& event) = 0;
   virtual Result<std::vector<AuditEntry>> audit_entries() = 0;
   virtual Result<AuditVerification> verify_audit() = 0;

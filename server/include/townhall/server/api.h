@@ -21,6 +21,7 @@
 #include "townhall/server/http.h"
 #include "townhall/store/role.h"
 #include "townhall/store/store.h"
+#include "townhall/util/rate_limit.h"
 
 namespace townhall::server {
 
@@ -34,8 +35,24 @@ struct ApiOptions {
   // assets/fonts, ...); empty = the build tree's web/node_modules copy.
   std::string web_assets_dir;
   // Web pages: the public address put in front of links in emails ("https://haveyoursay.example.gov.uk");
-  // empty = links are paths only.
+  // empty = links are paths only. An https:// address also marks every cookie Secure.
   std::string public_url;
+  // Peers whose X-Forwarded-Proto and X-Forwarded-For headers are believed: the addresses of the
+  // reverse proxies in front of the server ("127.0.0.1"). Behind one, "X-Forwarded-Proto: https"
+  // marks cookies Secure and the last X-Forwarded-For address is the client's for the rate
+  // limits. From any other peer both headers are ignored.
+  std::vector<std::string> trusted_proxies;
+  // Limits on what costs someone else's inbox or the panel's integrity: joining the panel (per
+  // client address) and every email the server sends — sign-in, save-and-resume and email
+  // confirmation links — per email address and per client address. Beyond them: 429 Too Many
+  // Requests with Retry-After (problem+json on the API, a page on the web pages). A limit of 0
+  // turns that limit off. IPv6 clients count by their /64 network (one household's addresses).
+  struct RateLimits {
+    RateLimit join_per_client{10, 3600};
+    RateLimit email_per_address{5, 3600};
+    RateLimit email_per_client{30, 3600};
+    size_t max_keys = 50000;  // per limit; beyond it the longest-unused key is forgotten
+  } rate_limits;
   // Web pages: the clock for panel members' sign-in links and sessions (Unix seconds); default the
   // system clock. Tests set it to check expiry.
   std::function<int64_t()> now_seconds;
@@ -67,6 +84,12 @@ class Api {
   // the same charter checks as a manual transition, as actor "system (schedule)". Returns one line
   // per consultation acted on ("c-3 open", or why it could not move).
   std::vector<std::string> run_schedule(Date today);
+
+  // Verifies the audit log (townhall/store/audit.h) and remembers its state, which GET /health
+  // reports as "audit": "ok", "broken" or "unverified" (and nothing more: the details are for
+  // governance staff, at GET /api/v1/audit/verify). Runs once when the Api is made; the server
+  // runs it again from time to time. Reads the whole log.
+  Result<AuditVerification> check_audit();
 
   // Group-commit counters: transactions committed and submissions written so far, and how many
   // submissions took the plain-body path (read without a JSON tree; see responses/submission_body.h).
