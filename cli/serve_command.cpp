@@ -1,5 +1,6 @@
 // `townhall serve`: the REST server over an embedded SQLite database.
 #include <chrono>
+#include <csignal>
 #include <condition_variable>
 #include <iostream>
 #include <mutex>
@@ -38,10 +39,11 @@ Result<std::vector<std::string>> address_list(const std::string& text, const std
 TOWNHALL_COMMAND(
     "serve",
     "serve [--db PATH] [--create] [--audit-key FILE] [--port N] [--bind ADDR] [--policy FILE] [--sync normal|full] "
-    "[--public-url URL] [--trusted-proxy ADDR[,ADDR...]] [--join-limit N] [--email-limit N] [--email-client-limit N]  "
-    "(port 0 picks a free port; --create makes the database when there is none)",
-    OptionSpec{{"db", "port", "bind", "policy", "sync", "audit-key", "public-url", "trusted-proxy", "join-limit",
-                "email-limit", "email-client-limit"},
+    "[--max-connections N] [--public-url URL] [--trusted-proxy ADDR[,ADDR...]] [--join-limit N] [--email-limit N] "
+    "[--email-client-limit N]  (port 0 picks a free port; --create makes the database when there is none; at most N "
+    "connections open at once, default 2048)",
+    OptionSpec{{"db", "port", "bind", "policy", "sync", "max-connections", "audit-key", "public-url", "trusted-proxy",
+                "join-limit", "email-limit", "email-client-limit"},
                {"create"},
                0,
                0},
@@ -57,6 +59,16 @@ TOWNHALL_COMMAND(
       } catch (const std::exception&) {
         return bad_input(invalid_argument("--port", "must be a number from 0 to 65535"));
       }
+      if (auto text = a.option("max-connections")) {
+        try {
+          size_t used = 0;
+          int n = std::stoi(*text, &used);
+          if (used != text->size() || n < 1 || n > 1000000) throw std::out_of_range("max-connections");
+          config.max_connections = n;
+        } catch (const std::exception&) {
+          return bad_input(invalid_argument("--max-connections", "must be a whole number from 1 to 1000000"));
+        }
+      }
       SqliteOptions db_options;
       std::string sync = a.option("sync").value_or("normal");
       if (sync == "full") db_options.sync = SyncMode::kFull;
@@ -70,6 +82,9 @@ TOWNHALL_COMMAND(
         if (!policy) return bad_input(policy.error());
         api_options.policy = *policy;
       }
+      // A write past a file size limit (ulimit -f) then fails with EFBIG, which the store reports as
+      // storage full (503 to the client), instead of the signal killing the server mid-request.
+      std::signal(SIGXFSZ, SIG_IGN);
       if (auto url = a.option("public-url")) {
         std::string u = *url;
         while (!u.empty() && u.back() == '/') u.pop_back();

@@ -9,6 +9,7 @@
 #include "townhall/i18n/locale.h"
 #include "townhall/panel/sign_in_email.h"
 #include "townhall/store/token.h"
+#include "townhall/util/json_parse.h"
 #include "townhall/util/json_schema.h"
 
 namespace townhall::server {
@@ -25,14 +26,16 @@ HttpResponse problem(int status, const std::string& type, const std::string& tit
   HttpResponse r;
   r.status = status;
   r.content_type = "application/problem+json";
-  r.body = j.dump();
+  // A detail may quote what the client sent; text that is not UTF-8 is refused before it gets
+  // here, and should any slip through it is written as U+FFFD rather than failing the answer.
+  r.body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return r;
 }
 
 HttpResponse json_response(int status, const nlohmann::json& body) {
   HttpResponse r;
   r.status = status;
-  r.body = body.dump();
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return r;
 }
 
@@ -46,6 +49,13 @@ HttpResponse error_response(const Error& e) {
     case ErrorCode::kInvalidCsv:
     case ErrorCode::kInfeasible:
       return problem(422, error_code_name(e.code), "Invalid request", e.message, e.field.empty() ? "" : e.field);
+    case ErrorCode::kStorageFull: {
+      // Nothing was stored; the request itself was sound and can be sent again once space is freed.
+      auto r = problem(503, "storage-full", "Storage full",
+                       "The server's storage is full, so nothing was saved. Please try again later.");
+      r.headers.emplace_back("Retry-After", "120");
+      return r;
+    }
     case ErrorCode::kIo:
     case ErrorCode::kInternal:
       return problem(500, "internal", "Internal error", e.message);
@@ -58,7 +68,7 @@ std::string actor_of(const User& u) {
   return "user:" + std::to_string(u.id) + " (" + u.name + ", " + role_id(u.role) + ")";
 }
 
-bool is_valid_utf8(const std::string& text, size_t* bad_offset) {
+bool is_valid_utf8(std::string_view text, size_t* bad_offset) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   size_t n = text.size(), i = 0;
   auto fail = [&] {
@@ -206,6 +216,63 @@ bool is_json_content_type(std::string_view value) {
   return equals_lower(trim_view(charset), "utf-8");
 }
 
+// GET routes whose answers are the same for every anonymous reader and say nothing about a
+// person: the public hub's data, the Forward Plan and the OpenAPI document. Caches may keep these
+// (revalidating before each use, so a consultation that closes is never shown open). Every other
+// JSON answer — anything for a signed-in caller, anything about a person, every error — is
+// no-store.
+constexpr std::string_view kPublicDocuments[] = {
+    "/api/v1/openapi.json",
+    "/api/v1/consultations",
+    "/api/v1/consultations/{id}",
+    "/api/v1/consultations/{id}/questions",
+    "/api/v1/consultations/{id}/translations",
+    "/api/v1/consultations/{id}/translations/{lang}",
+    "/api/v1/consultations/{id}/meetings",
+    "/api/v1/consultations/{id}/meetings/{meeting_id}",
+    "/api/v1/key-decisions/{id}",
+    "/api/v1/forward-plan",
+};
+
+bool has_header(const HttpResponse& r, std::string_view name) {
+  return std::any_of(r.headers.begin(), r.headers.end(), [&](const auto& h) {
+    return h.first.size() == name.size() &&
+           std::equal(h.first.begin(), h.first.end(), name.begin(),
+                      [](char a, char b) { return lower_ascii(a) == lower_ascii(b); });
+  });
+}
+
+bool is_json_type(std::string_view type) {
+  return type.rfind("application/json", 0) == 0 || type.rfind("application/problem+json", 0) == 0;
+}
+
+// Text the API may echo in a JSON answer (path segments, query parameters, the headers it reads)
+// must be UTF-8 without control characters; the problem names which part was not.
+std::optional<HttpResponse> check_text(std::string_view text, const char* type, const char* title,
+                                       const std::string& what, const std::string& pointer = "") {
+  if (!is_valid_utf8(text)) {
+    return problem(400, type, title, what + " is not valid UTF-8.", pointer);
+  }
+  if (size_t at = find_forbidden_control(text); at != std::string_view::npos) {
+    return problem(400, type, title, what + " contains " + describe_control(text, at) + ".", pointer);
+  }
+  return std::nullopt;
+}
+
+std::optional<HttpResponse> check_request_headers(const HttpRequest& req) {
+  const std::pair<const char*, const std::string*> headers[] = {{"Content-Type", &req.content_type},
+                                                                {"Idempotency-Key", &req.idempotency_key},
+                                                                {"If-Match", &req.if_match},
+                                                                {"Accept-Language", &req.accept_language}};
+  for (const auto& [name, value] : headers) {
+    if (value->empty()) continue;
+    if (auto bad = check_text(*value, "invalid-header", "Invalid header", std::string("The ") + name + " header")) {
+      return bad;
+    }
+  }
+  return std::nullopt;
+}
+
 // JSON Schema's "integer" is any number with no fractional part, so 2.0 is the integer 2 (the
 // OpenAPI document promises as much); nlohmann keeps 2.0 a float, which the schema validator and
 // the handlers would refuse. Floats that are whole and exactly representable (|x| <= 2^53) become
@@ -226,6 +293,13 @@ void whole_numbers_as_integers(nlohmann::json& body) {
 }
 
 }  // namespace
+
+void mark_answer(HttpResponse& r, bool public_document) {
+  if (!has_header(r, "X-Content-Type-Options")) r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  if (is_json_type(r.content_type) && !has_header(r, "Cache-Control")) {
+    r.headers.emplace_back("Cache-Control", public_document && r.status < 400 ? "no-cache" : "no-store");
+  }
+}
 
 namespace {
 
@@ -337,6 +411,9 @@ Route& Api::Impl::add(std::string method, std::string pattern, std::set<Role> ro
   for (const auto& seg : r.segments) r.is_param.push_back(seg.size() > 2 && seg.front() == '{' && seg.back() == '}');
   r.info = RouteInfo{std::move(method), std::move(pattern), std::move(roles), std::move(body_schema)};
   r.handler = std::move(handler);
+  r.public_document = r.info.method == "GET" && r.info.roles.count(Role::kPublic) != 0 &&
+                      std::find(std::begin(kPublicDocuments), std::end(kPublicDocuments), r.info.pattern) !=
+                          std::end(kPublicDocuments);
   if (routes_by_length.size() <= r.segments.size()) routes_by_length.resize(r.segments.size() + 1);
   routes_by_length[r.segments.size()].push_back(routes.size());
   routes.push_back(std::move(r));
@@ -344,7 +421,14 @@ Route& Api::Impl::add(std::string method, std::string pattern, std::set<Role> ro
 }
 
 void Api::Impl::dispatch(const HttpRequest& req, Respond& respond) {
+  // Answers given before the route's handler runs (errors, all of them).
+  auto reply = [&respond](HttpResponse r) {
+    mark_answer(r, false);
+    respond(std::move(r));
+  };
   std::string_view target = req.target;
+  if (auto bad = check_text(target, "invalid-path", "Invalid path", "The request target")) return reply(std::move(*bad));
+  if (auto bad = check_request_headers(req)) return reply(std::move(*bad));
   size_t qpos = target.find('?');
   std::string_view path = target.substr(0, qpos);
   // The path's segments, percent-decoded; views into the target unless a segment has an escape.
@@ -359,6 +443,26 @@ void Api::Impl::dispatch(const HttpRequest& req, Respond& respond) {
     decoded.push_back(percent_decode(seg, false));
     segs.push_back(decoded.back());
   });
+  for (const auto& seg : decoded) {
+    if (auto bad = check_text(seg, "invalid-path", "Invalid path", "A segment of the path, once %-decoded,")) {
+      return reply(std::move(*bad));
+    }
+  }
+  std::map<std::string, std::string> query;
+  std::string repeated;  // refused once the route is known (a page answers in its language)
+  if (qpos != std::string_view::npos) {
+    query = parse_query(target.substr(qpos + 1), repeated);
+    for (const auto& [name, value] : query) {
+      if (auto bad = check_text(name, "invalid-query", "Invalid query parameter",
+                                "The name of a query parameter, once %-decoded,", "?")) {
+        return reply(std::move(*bad));
+      }
+      if (auto bad = check_text(value, "invalid-query", "Invalid query parameter",
+                                "The value of ?" + name + ", once %-decoded,", "?" + name)) {
+        return reply(std::move(*bad));
+      }
+    }
+  }
 
   const Route* match = nullptr;
   std::map<std::string, std::string> params;
@@ -387,10 +491,10 @@ void Api::Impl::dispatch(const HttpRequest& req, Respond& respond) {
       auto res = problem(405, "method-not-allowed", "Method not allowed",
                          req.method + " is not allowed here; use " + allow + ".");
       res.headers.emplace_back("Allow", allow);
-      return respond(std::move(res));
+      return reply(std::move(res));
     }
-    if (auto html = pages::unknown_page(path)) return respond(std::move(*html));  // "/cy/nope": the 404 page
-    return respond(problem(404, "not-found", "Not found", "There is no resource at " + std::string(path) + "."));
+    if (auto html = pages::unknown_page(path)) return reply(std::move(*html));  // "/cy/nope": the 404 page
+    return reply(problem(404, "not-found", "Not found", "There is no resource at " + std::string(path) + "."));
   }
 
   // Authentication, then the route's roles.
@@ -400,13 +504,13 @@ void Api::Impl::dispatch(const HttpRequest& req, Respond& respond) {
     if (req.authorization.size() <= kBearer.size() || lower(req.authorization.substr(0, kBearer.size())) != kBearer) {
       auto res = problem(401, "unauthorized", "Unauthorized", "Use Authorization: Bearer <token>.");
       res.headers.emplace_back("WWW-Authenticate", "Bearer");
-      return respond(std::move(res));
+      return reply(std::move(res));
     }
     auto found = store.user_by_token_hash(hash_token(trim(req.authorization.substr(kBearer.size()))));
     if (!found) {
       auto res = problem(401, "unauthorized", "Unauthorized", "The bearer token is not valid.");
       res.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-      return respond(std::move(res));
+      return reply(std::move(res));
     }
     user = *found;
   }
@@ -414,56 +518,60 @@ void Api::Impl::dispatch(const HttpRequest& req, Respond& respond) {
     if (user.role == Role::kPublic) {
       auto res = problem(401, "unauthorized", "Unauthorized", "Sign in: this needs a bearer token.");
       res.headers.emplace_back("WWW-Authenticate", "Bearer");
-      return respond(std::move(res));
+      return reply(std::move(res));
     }
-    return respond(problem(403, "forbidden", "Forbidden",
-                           std::string("The ") + role_id(user.role) + " role may not " + req.method + " " +
-                               match->info.pattern + "."));
+    return reply(problem(403, "forbidden", "Forbidden",
+                         std::string("The ") + role_id(user.role) + " role may not " + req.method + " " +
+                             match->info.pattern + "."));
   }
 
-  std::string repeated;
-  RequestContext ctx{req, user, std::move(params), qpos == std::string_view::npos ? std::map<std::string, std::string>{}
-                                                                                   : parse_query(target.substr(qpos + 1), repeated),
-                     nullptr};
   if (!repeated.empty()) {
     // One value per parameter: a second one would be silently dropped, so the request is refused
     // instead. Not echoed: the name is the client's text, not necessarily UTF-8.
     if (match->info.pattern.rfind("/{lang}", 0) == 0) {
-      const std::string& lang = ctx.params["lang"];
-      return respond(pages::text_page(pages::Localiser(pages::is_page_language(lang) ? lang : std::string(i18n::kDefaultLocale)),
-                                      400, "error.form_expired_title", {"error.page_not_found_help"}, ""));
+      const std::string& lang = params["lang"];
+      return reply(pages::text_page(pages::Localiser(pages::is_page_language(lang) ? lang : std::string(i18n::kDefaultLocale)),
+                                    400, "error.form_expired_title", {"error.page_not_found_help"}, ""));
     }
-    return respond(problem(400, "invalid-query", "Invalid query parameter",
-                           "A query parameter is given more than once; give each at most once."));
+    return reply(problem(400, "invalid-query", "Invalid query parameter",
+                         "A query parameter is given more than once; give each at most once."));
   }
+  RequestContext ctx{req, user, std::move(params), std::move(query), nullptr};
+  const bool public_document = match->public_document && user.role == Role::kPublic;
+  Respond answer = [inner = respond, public_document](HttpResponse r) {
+    mark_answer(r, public_document);
+    inner(std::move(r));
+  };
 
   if (!match->info.body_schema.empty()) {
     if (req.body.size() > options.body_limit) {
-      return respond(problem(413, "body-too-large", "Request body too large",
-                             "The request body is larger than the limit of " + std::to_string(options.body_limit) +
-                                 " bytes."));
+      return reply(problem(413, "body-too-large", "Request body too large",
+                           "The request body is larger than the limit of " + std::to_string(options.body_limit) +
+                               " bytes."));
     }
     if (!is_json_content_type(req.content_type)) {
-      return respond(problem(415, "unsupported-media-type", "Unsupported media type",
-                             "Send the body as application/json (UTF-8)" +
-                                 (req.content_type.empty() ? std::string(".") : ", not " + req.content_type + ".")));
+      return reply(problem(415, "unsupported-media-type", "Unsupported media type",
+                           "Send the body as application/json (UTF-8)" +
+                               (req.content_type.empty() ? std::string(".") : ", not " + req.content_type + ".")));
     }
     size_t bad = 0;
     if (!is_valid_utf8(req.body, &bad)) {
-      return respond(problem(400, "invalid-utf8", "Invalid UTF-8",
-                             "The body is not valid UTF-8 (byte offset " + std::to_string(bad) + ")."));
+      return reply(problem(400, "invalid-utf8", "Invalid UTF-8",
+                           "The body is not valid UTF-8 (byte offset " + std::to_string(bad) + ")."));
     }
-    if (match->plain_body && match->plain_body(ctx, respond)) return;
+    if (match->plain_body && match->plain_body(ctx, answer)) return;
     auto parsed = parse_json(req.body, "the request body");
-    if (!parsed) return respond(problem(400, "invalid-json", "Malformed JSON", parsed.error().message));
+    // 400 for text that cannot be read (syntax, nesting depth, BOM, NUL byte), 422 naming the
+    // field for a value refused (a number out of range, a control character).
+    if (!parsed) return reply(error_response(parsed.error()));
     whole_numbers_as_integers(*parsed);
     if (auto st = validate_against_schema(*parsed, match->info.body_schema); !st) {
-      return respond(problem(422, "schema-violation", "The body does not match its schema",
-                             st.error().message, st.error().field));
+      return reply(problem(422, "schema-violation", "The body does not match its schema",
+                           st.error().message, st.error().field));
     }
     ctx.body = std::move(parsed).value();
   }
-  match->handler(ctx, respond);
+  match->handler(ctx, answer);
 }
 
 Result<std::shared_ptr<const CachedConsultation>> Api::Impl::cached(const std::string& id) {
@@ -519,7 +627,9 @@ void Api::handle(const HttpRequest& request, Respond respond) {
   try {
     impl_->dispatch(request, respond);
   } catch (const std::exception& e) {
-    respond(problem(500, "internal", "Internal error", e.what()));
+    HttpResponse r = problem(500, "internal", "Internal error", e.what());
+    mark_answer(r, false);
+    respond(std::move(r));
   }
 }
 

@@ -44,6 +44,7 @@ struct Route {
   std::vector<bool> is_param;         // segment i is a "{name}" parameter
   Handler handler;
   PlainBodyHandler plain_body;        // optional fast path for the common body (response submission)
+  bool public_document = false;       // an anonymous GET of it may be kept by caches (see api.cpp)
 };
 
 // What response submission needs of a consultation, cached so the hot path avoids the database.
@@ -126,6 +127,9 @@ std::set<Role> everyone();
 std::set<Role> signed_in();
 
 HttpResponse json_response(int status, const nlohmann::json& body);
+// Adds X-Content-Type-Options: nosniff, and to JSON answers without one a Cache-Control header:
+// no-cache for a `public_document` answered without error, no-store for everything else.
+void mark_answer(HttpResponse& r, bool public_document);
 // Maps a core Error to problem+json: not found 404, conflict 409, bad input 422, I/O 500.
 HttpResponse error_response(const Error& e);
 std::string actor_of(const User& u);

@@ -326,7 +326,9 @@ void add_pages_routes(Api::Impl& api) {
     std::string type = content_type_for(relative);
     std::string on_disk = relative.rfind("govuk-frontend", 0) == 0 ? relative : "assets/" + relative;
     std::ifstream in(assets_dir + "/" + on_disk, std::ios::binary);
-    if (type.empty() || !std::regex_match(relative, kSafe) || relative.find("..") != std::string::npos || !in) {
+    // The length is checked first: std::regex recurses once per character it repeats over.
+    if (type.empty() || relative.size() > 200 || !std::regex_match(relative, kSafe) ||
+        relative.find("..") != std::string::npos || !in) {
       HttpResponse r;
       r.status = 404;
       r.content_type = "text/plain; charset=utf-8";
@@ -791,6 +793,12 @@ void add_pages_routes(Api::Impl& api) {
                                                 actor = std::move(actor)](Result<StoredResponse> r) {
               if (!r) {
                 Localiser l(lang);
+                if (r.error().code == ErrorCode::kStorageFull) {
+                  // Nothing was stored, and sending the same answers again later will work.
+                  auto page = text_page(l, 503, "error.not_sent_title", {"error.not_sent"}, "");
+                  page.headers.emplace_back("Retry-After", "120");
+                  return respond(std::move(page));
+                }
                 return respond(text_page(l, 409, "error.not_sent_title", {"error.not_sent"}, ""));
               }
               record_response_facts(api, step, *r, actor);

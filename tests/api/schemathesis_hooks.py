@@ -18,6 +18,8 @@ import schemathesis
 SHAPE_PROBLEMS = {
     "schema-violation",
     "invalid-query",
+    "invalid-path",
+    "invalid-header",
     "invalid-json",
     "invalid-utf8",
     "unsupported-media-type",

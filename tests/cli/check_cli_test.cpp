@@ -156,3 +156,42 @@ TEST(CheckCli, ForwardPlanErrorsNameTheField) {
 
 }  // namespace
 }  // namespace townhall::testing
+
+namespace townhall::testing {
+namespace {
+
+// Every JSON file the CLI reads goes through the same strict reader as request bodies: nesting
+// past 64 levels, a number past a double's range, a byte-order mark or a NUL byte, and control
+// characters in text are refused with exit 2 and a message naming the problem (never a crash).
+TEST(CheckCli, HostileJsonFilesAreRefusedNamingTheProblem) {
+  const std::string deep = R"({"consultations": [{"id": "a", "title": )" + std::string(50000, '[') +
+                           std::string(50000, ']') + "}]}";
+  std::string path = write_temp(deep, ".json");
+  auto r = run_cli("check " + path);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("more than 64 levels deep"), std::string::npos) << r.err.substr(0, 500);
+  std::remove(path.c_str());
+
+  auto policy = write_temp(R"({"holiday_windows": )" + std::string(50000, '[') + std::string(50000, ']') + "}", ".json");
+  auto p = run_cli("consultation close-date --opens 2025-12-01 --policy " + policy);
+  EXPECT_EQ(p.exit_code, 2) << p.err;
+  EXPECT_NE(p.err.find("more than 64 levels deep"), std::string::npos) << p.err.substr(0, 500);
+  std::remove(policy.c_str());
+
+  auto number = run_cli("check -", R"({"consultations": [{"id": "a", "weeks": 1e400}]})");
+  EXPECT_EQ(number.exit_code, 2);
+  EXPECT_NE(number.err.find("/consultations/0/weeks"), std::string::npos) << number.err;
+  EXPECT_NE(number.err.find("1e400"), std::string::npos) << number.err;
+
+  auto bom = run_cli("check -", "\xEF\xBB\xBF{\"consultations\": []}");
+  EXPECT_EQ(bom.exit_code, 2);
+  EXPECT_NE(bom.err.find("byte-order mark"), std::string::npos) << bom.err;
+
+  auto control = run_cli("check -", R"({"consultations": [{"id": "a", "title": "x\u0000y"}]})");
+  EXPECT_EQ(control.exit_code, 2);
+  EXPECT_NE(control.err.find("/consultations/0/title"), std::string::npos) << control.err;
+  EXPECT_NE(control.err.find("U+0000"), std::string::npos) << control.err;
+}
+
+}  // namespace
+}  // namespace townhall::testing

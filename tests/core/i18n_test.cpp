@@ -278,6 +278,20 @@ TEST(I18nText, NormalisesToNfc) {
   EXPECT_FALSE(normalize_for_storage("\xFF", "f").ok());
 }
 
+// Stored text (form fields, CSV imports, translations) holds no control characters but tabs and
+// line breaks: a NUL would end the text early for anything reading it as a C string.
+TEST(I18nText, StorageRefusesControlCharactersButNotLineBreaks) {
+  auto nul = normalize_for_storage(std::string("a\0bbb", 5), "/name");
+  ASSERT_FALSE(nul.ok());
+  EXPECT_EQ(nul.error().field, "/name");
+  EXPECT_NE(nul.error().message.find("U+0000"), std::string::npos) << nul.error().message;
+  EXPECT_FALSE(normalize_for_storage("bell\x07", "f").ok());
+  EXPECT_FALSE(normalize_for_storage("\x1b[2J", "f").ok());
+  EXPECT_EQ(*normalize_for_storage("two\r\nlines\tand a tab", "f"), "two\r\nlines\tand a tab");
+  // Text that is only read (a document whose readability is measured) may hold page breaks.
+  EXPECT_EQ(*normalize_nfc("page one\fpage two", "f"), "page one\fpage two");
+}
+
 TEST(I18nText, CollationFollowsTheAlphabet) {
   // Welsh alphabet: … c ch d dd … l ll …: "ch" and "ll" are letters after "c" and "l".
   std::vector<std::string> words = {"llyfr", "dydd", "chwarae", "lori", "cyngor"};

@@ -77,7 +77,12 @@ TEST(PlainSubmission, MirrorsTheSchemaFile) {
   // answers, channel and language are read here; person_id sends the body down the general path.
   EXPECT_EQ(members, (std::set<std::string>{"answers", "channel", "language", "person_id"}));
   const auto& p = schema["properties"];
-  EXPECT_EQ(p["answers"], nlohmann::json({{"type", "object"}, {"maxProperties", kSubmissionMaxAnswers}}));
+  EXPECT_EQ(p["answers"]["type"], "object");
+  EXPECT_EQ(p["answers"]["maxProperties"], kSubmissionMaxAnswers);
+  // Each answer is flat — exactly the values FlatAnswers reads: text, a whole number, true/false,
+  // null, or a list of text.
+  EXPECT_EQ(p["answers"]["additionalProperties"],
+            nlohmann::json({{"type", {"string", "integer", "boolean", "null", "array"}}, {"items", {{"type", "string"}}}}));
   std::vector<std::string> channels(std::begin(kSubmissionChannels), std::end(kSubmissionChannels));
   EXPECT_EQ(p["channel"]["enum"].get<std::vector<std::string>>(), channels);
   EXPECT_EQ(p["language"]["type"], "string");
@@ -123,6 +128,10 @@ TEST(PlainSubmission, DeclinesWhatItDoesNotHandle) {
       R"({"answers":{"agree":true,"rating":1234567890123456789}})",     // 19 digits
       R"({"answers":{"agree":true,"why":{"nested":1}}})",
       R"({"answers":{"agree":true,"days":["mon",1]}})",
+      R"({"answers":{"agree":true,"why":"a\u0000bbbbbbbbbbbbbbbbbbbb"}})",  // NUL: refused on the general path
+      R"({"answers":{"agree":true,"why":"\b"}})",
+      R"({"answers":{"agree":true,"days":["mon\u001b"]}})",
+      R"({"\u0000answers":{"agree":true}})",
       R"({"answers":[]})",
       R"({"answers":{"agree":true}} x)",
       R"({"answers":{"agree":true})",
@@ -220,6 +229,9 @@ TEST(PlainSubmission, FlatAndJsonValidatorsGiveTheSameErrors) {
       R"({"agree":true,"essay":"words"})",
       R"({"agree":true,"nope":1})",
       R"({"agree":true,"a/b~c":1})",
+      // Two unknown questions: both name the first in byte order, not the first in the body.
+      R"({"agree":true,"wagree":true,"dayshy":"this is far too long"})",
+      R"({"zz":1,"agree":true,"\u00e9":2,"Z":3})",
   };
   for (const auto& text : cases) {
     FlatAnswers flat;
@@ -244,8 +256,8 @@ TEST(FlatAnswers, WritesTheTextNlohmannWrites) {
   const std::vector<std::string> cases = {
       R"({})",
       R"({"b":1,"a":-2,"c":null,"B":true,"aa":false})",
-      R"({"s":"quote \" backslash \\ slash \/ tab \t nl \n cr \r bs \b ff \f"})",
-      R"({"s":"ctl \u0001 \u001f del \u007f"})",
+      R"({"s":"quote \" backslash \\ slash \/ tab \t nl \n cr \r"})",
+      R"({"s":"tab \u0009 nl \u000a cr \u000D del \u007f"})",
       R"({"s":"\u00e9 \u4e2d \ud83d\ude00 done","\u00e9":"key"})",
       "{\"raw\":\"\xd8\xb3\xd9\x84\xd8\xa7\xd9\x85 \xe2\x80\x8f\"}",
       R"({"l":["x","y\"",""],"e":[],"n":-0,"z":123456789012345678})",
@@ -256,6 +268,12 @@ TEST(FlatAnswers, WritesTheTextNlohmannWrites) {
     std::string out;
     flat.append_json(out);
     EXPECT_EQ(out, nlohmann::json::parse(text).dump()) << text;
+  }
+  // Other control characters are declined (parse_json refuses them, naming the field).
+  for (const std::string text : {R"({"s":"bs \b"})", R"({"s":"ff \f"})", R"({"s":"\u0001"})", R"({"s":"\u001f"})",
+                                 R"({"\u0000":"key"})", R"({"l":["\u0000"]})"}) {
+    FlatAnswers flat;
+    EXPECT_FALSE(flat.parse(text)) << text;
   }
 }
 

@@ -119,6 +119,7 @@ def test_bad_region_and_mode_name_the_field():
     ("conflict", townhall.Conflict, Exception),
     ("infeasible", townhall.Infeasible, Exception),
     ("io", townhall.IoError, OSError),
+    ("storage-full", townhall.StorageFull, OSError),
     ("internal", townhall.InternalError, Exception),
 ])
 def test_every_core_error_code_maps_to_its_class(code, cls, builtin):
@@ -252,6 +253,26 @@ def test_check_document_bad_input_names_field_and_reports_nothing():
     assert e.value.field.startswith("/consultations/1")
     with pytest.raises(townhall.InvalidJson):
         townhall.check_document("{")
+
+
+def test_hostile_json_text_is_refused_not_crashed_on():
+    # 50,000 nested arrays (100 KB): refused at parse time, before anything recursive sees them.
+    deep = '{"consultations": [{"id": "a", "title": ' + "[" * 50000 + "]" * 50000 + "}]}"
+    with pytest.raises(townhall.InvalidJson) as e:
+        townhall.check_document(deep)
+    assert "more than 64 levels deep" in str(e.value)
+    with pytest.raises(townhall.InvalidJson):
+        townhall.Policy.from_json('{"holiday_windows": ' + "[" * 50000 + "]" * 50000 + "}")
+    # A number past a double's range, named by its place.
+    with pytest.raises(townhall.InvalidInput) as e:
+        townhall.check_document('{"consultations": [{"id": "a", "title": "A", "weeks": 1e400}]}')
+    assert e.value.field == "/consultations/0/weeks"
+    # NUL and other control characters in text; a byte-order mark.
+    with pytest.raises(townhall.InvalidInput) as e:
+        townhall.check_document({"consultations": [{"id": "a", "title": "A\u0000B"}]})
+    assert e.value.field == "/consultations/0/title"
+    with pytest.raises(townhall.InvalidJson):
+        townhall.check_document('\ufeff{"consultations": []}')
 
 
 # ---- help() and stubs ------------------------------------------------------------------------

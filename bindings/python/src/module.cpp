@@ -50,6 +50,7 @@ void register_errors(py::module_& m) {
             {"conflict", ErrorCode::kConflict},
             {"infeasible", ErrorCode::kInfeasible},
             {"io", ErrorCode::kIo},
+            {"storage-full", ErrorCode::kStorageFull},
             {"internal", ErrorCode::kInternal}};
         for (const auto& [name, c] : codes)
           if (code == name) throw_error(Error{c, field, message}, rule);

@@ -52,6 +52,11 @@ class IoError(Error, OSError):
     """File or database trouble (code ``io``)."""
 
 
+class StorageFull(IoError):
+    """The disk holding the database is full (code ``storage-full``): nothing was stored; free
+    space and try again."""
+
+
 class InternalError(Error):
     """A bug in townhall (code ``internal``)."""
 
@@ -77,6 +82,7 @@ _BY_CODE: dict[str, type[Error]] = {
     "conflict": Conflict,
     "infeasible": Infeasible,
     "io": IoError,
+    "storage-full": StorageFull,
     "internal": InternalError,
 }
 
@@ -87,5 +93,5 @@ def class_for_code(code: str) -> type[Error]:
 
 
 __all__ = ["Error", "InvalidInput", "InvalidJson", "SchemaError", "InvalidCsv", "NotFound",
-           "Conflict", "Infeasible", "IoError", "InternalError", "DatabaseNotFound", "SchemaTooNew",
+           "Conflict", "Infeasible", "IoError", "StorageFull", "InternalError", "DatabaseNotFound", "SchemaTooNew",
            "NotATownhallDatabase", "class_for_code"]

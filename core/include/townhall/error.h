@@ -21,6 +21,7 @@ enum class ErrorCode {
   kConflict,          // the operation clashes with current state
   kInfeasible,        // constraints that cannot all hold
   kIo,                // file or database trouble
+  kStorageFull,       // the disk (or the database's size limit) is full: try again later
   kInternal,
 };
 

@@ -463,9 +463,15 @@ Status ResponseTableBuilder::add_json_text(std::string_view answers_json, std::s
   ++impl_->t.rows;
   if (impl_->parser.parse(answers_json) && impl_->answers_flat(r)) return Status::Ok();
   impl_->clear_row(r);
-  auto parsed = parse_json(answers_json, impl_->row_field(r) + "/answers");
-  if (!parsed) return parsed.error();
-  return impl_->answers_json(r, *parsed);
+  // Stored answers: Townhall wrote them, so only the depth limit applies (text stored before
+  // control characters were refused at the boundary still reads).
+  nlohmann::json parsed;
+  try {
+    parsed = parse_stored_json(answers_json, impl_->row_field(r) + "/answers");
+  } catch (const std::exception& e) {
+    return Error{ErrorCode::kInvalidJson, impl_->row_field(r) + "/answers", e.what()};
+  }
+  return impl_->answers_json(r, parsed);
 }
 
 ResponseTable ResponseTableBuilder::finish() && { return std::move(impl_->t); }

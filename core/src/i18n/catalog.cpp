@@ -19,6 +19,7 @@
 #include "townhall/i18n/catalog_check.h"
 #include "townhall/i18n/locale.h"
 #include "townhall/i18n/text.h"
+#include "townhall/util/json_parse.h"
 
 namespace townhall {
 namespace embedded::i18n {
@@ -41,8 +42,14 @@ UDate to_udate(Date d) { return static_cast<double>(d.days_since_epoch()) * kMil
 Result<Catalog> Catalog::parse(std::string_view json_text, std::string_view source) {
   const std::string src(source);
   if (auto st = validate_utf8(json_text, src); !st) return st.error();
-  nlohmann::json j = nlohmann::json::parse(json_text, nullptr, false);
-  if (j.is_discarded()) return Error{ErrorCode::kInvalidJson, src, "is not valid JSON"};
+  // A catalog is a file someone edited: read with the depth limit, so a malformed one cannot
+  // overflow the stack of the copies and walks below.
+  nlohmann::json j;
+  try {
+    j = parse_stored_json(json_text, "the catalog");
+  } catch (const std::exception& e) {
+    return Error{ErrorCode::kInvalidJson, src, std::string("is not valid JSON (") + e.what() + ")"};
+  }
   if (!j.is_object()) return Error{ErrorCode::kSchemaViolation, src, "must be a JSON object"};
   if (!j.contains("meta") || !j["meta"].is_object()) {
     return Error{ErrorCode::kSchemaViolation, src + "#/meta", "missing object \"meta\""};

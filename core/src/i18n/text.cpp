@@ -10,6 +10,7 @@
 
 #include "i18n/icu_util.h"
 #include "townhall/i18n/locale.h"
+#include "townhall/util/json_parse.h"
 
 namespace townhall::i18n {
 
@@ -33,6 +34,15 @@ Status validate_utf8(std::string_view text, std::string_view field) {
 }
 
 Result<std::string> normalize_for_storage(std::string_view text, std::string_view field) {
+  if (auto st = validate_utf8(text, field); !st) return st.error();
+  if (size_t at = find_forbidden_control(text); at != std::string_view::npos) {
+    return invalid_argument(std::string(field), "contains " + describe_control(text, at) +
+                                                    "; text may hold tabs and line breaks but no other control characters");
+  }
+  return normalize_nfc(text, field);
+}
+
+Result<std::string> normalize_nfc(std::string_view text, std::string_view field) {
   if (auto st = validate_utf8(text, field); !st) return st.error();
   init_i18n();
   UErrorCode status = U_ZERO_ERROR;

@@ -32,7 +32,7 @@ Result<ReadabilityReport> analyse_readability(std::string_view text, std::string
   auto tag = i18n::canonical_tag(lang, "lang");
   if (!tag) return tag.error();
   if (auto st = i18n::validate_utf8(text, field); !st) return st.error();
-  auto nfc = i18n::normalize_for_storage(text, field);
+  auto nfc = i18n::normalize_nfc(text, field);
   if (!nfc) return nfc.error();
 
   ReadabilityReport r;

@@ -67,7 +67,8 @@ bool FlatAnswers::hex4(uint32_t& out) {
   return true;
 }
 
-// At the opening quote. Control characters are refused (as JSON requires).
+// At the opening quote. Control characters are refused: raw ones as JSON requires, and escaped
+// ones other than tab, line feed and carriage return as parse_json refuses them in text.
 bool FlatAnswers::string(std::string_view& out) {
   if (!consume('"')) return false;
   const char* start = p_;
@@ -97,8 +98,8 @@ bool FlatAnswers::string(std::string_view& out) {
       case '"': s += '"'; break;
       case '\\': s += '\\'; break;
       case '/': s += '/'; break;
-      case 'b': s += '\b'; break;
-      case 'f': s += '\f'; break;
+      case 'b':  // control characters other than tab and line breaks are refused in text
+      case 'f': return false;
       case 'n': s += '\n'; break;
       case 'r': s += '\r'; break;
       case 't': s += '\t'; break;
@@ -112,6 +113,8 @@ bool FlatAnswers::string(std::string_view& out) {
           if (!hex4(lo) || lo < 0xDC00 || lo > 0xDFFF) return false;
           cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
         } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+          return false;
+        } else if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') {
           return false;
         }
         put_utf8(s, cp);

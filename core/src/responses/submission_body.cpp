@@ -6,7 +6,8 @@ namespace {
 bool is_alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 bool is_alnum(char c) { return is_alpha(c) || (c >= '0' && c <= '9'); }
 
-// ^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,11}$ and at most kSubmissionLanguageMaxLength characters.
+// ^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,11}$ and at most kSubmissionLanguageMaxLength characters (35
+// characters hold at most 11 subtags, so the bound on repetitions changes nothing here).
 bool is_language_tag(std::string_view s) {
   if (s.size() > kSubmissionLanguageMaxLength) return false;
   size_t i = 0;

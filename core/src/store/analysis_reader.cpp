@@ -131,10 +131,14 @@ Result<nlohmann::json> AnalysisReader::questions(const std::string& consultation
   } catch (const std::exception& e) {
     return Error{ErrorCode::kIo, "", "cannot read consultation " + consultation_id + ": " + e.what()};
   }
-  auto doc = parse_json(document, "/consultations/" + consultation_id);
-  if (!doc) return doc.error();
-  auto it = doc->find("questions");
-  if (it == doc->end() || !it->is_array()) return nlohmann::json::array();
+  nlohmann::json doc;
+  try {
+    doc = parse_stored_json(document, "/consultations/" + consultation_id);
+  } catch (const std::exception& e) {
+    return Error{ErrorCode::kInvalidJson, "", e.what()};
+  }
+  auto it = doc.find("questions");
+  if (it == doc.end() || !it->is_array()) return nlohmann::json::array();
   return *it;
 }
 

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include "townhall/panel/sign_in_email.h"
+#include "townhall/util/json_parse.h"
 
 namespace townhall::sqlite_panel {
 
@@ -26,7 +27,7 @@ panel::Member row_to_member(SQLite::Statement& q) {
   m.channel = q.getColumn(4).getString();
   m.joined_on = stored_date(q.getColumn(5).getString());
   m.fact_consent = q.getColumn(6).getInt() != 0;
-  m.personal = nlohmann::json::parse(q.getColumn(7).getString());
+  m.personal = parse_stored_json(q.getColumn(7).getString());
   m.email_verified = q.getColumn(8).getInt() != 0;
   return m;
 }
@@ -34,7 +35,7 @@ panel::Member row_to_member(SQLite::Statement& q) {
 panel::Fact row_to_fact(SQLite::Statement& q, int first) {
   panel::Fact f;
   f.key = q.getColumn(first).getString();
-  f.value = nlohmann::json::parse(q.getColumn(first + 1).getString());
+  f.value = parse_stored_json(q.getColumn(first + 1).getString());
   f.channel = q.getColumn(first + 2).getString();
   f.source = q.getColumn(first + 3).getString();
   f.recorded_on = stored_date(q.getColumn(first + 4).getString());

@@ -26,6 +26,7 @@
 #include "townhall/store/audit_key.h"
 #include "townhall/panel/sign_in_email.h"
 #include "townhall/store/token.h"
+#include "townhall/util/json_parse.h"
 #include "townhall/util/siphash.h"
 
 namespace townhall {
@@ -321,6 +322,41 @@ CREATE TRIGGER audit_sealing_no_delete BEFORE DELETE ON audit_sealing
   return m;
 }
 
+bool is_out_of_space(int err) { return err == ENOSPC || err == EDQUOT || err == EFBIG; }
+
+// The errno behind an SQLITE_IOERR. SQLite reports a failed write to the WAL as IOERR_WRITE and
+// keeps its errno on that file (sqlite3_system_errno reads errno later, often after other calls
+// have changed it), so the files' own last errors are asked too.
+int write_errno(sqlite3* db) {
+  int err = sqlite3_system_errno(db);
+  if (is_out_of_space(err)) return err;
+  int file_err = 0;
+  if (sqlite3_file_control(db, "main", SQLITE_FCNTL_LAST_ERRNO, &file_err) == SQLITE_OK && is_out_of_space(file_err)) {
+    return file_err;
+  }
+  sqlite3_file* journal = nullptr;  // the WAL, in WAL mode
+  if (sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &journal) == SQLITE_OK && journal != nullptr &&
+      journal->pMethods != nullptr && journal->pMethods->xFileControl != nullptr &&
+      journal->pMethods->xFileControl(journal, SQLITE_FCNTL_LAST_ERRNO, &file_err) == SQLITE_OK) {
+    return file_err;
+  }
+  return err;
+}
+
+// A full disk (SQLITE_FULL, or a write that failed with ENOSPC, EDQUOT or EFBIG — a quota or a
+// file size limit) is kStorageFull: the request was sound, nothing was stored, and it can be
+// retried once space is freed. Anything else is kIo. `db` (the failed call's connection, used
+// under the store's mutex) gives the errno of a failed write.
+Error store_error(const std::string& what, const std::exception& e, sqlite3* db) {
+  if (const auto* se = dynamic_cast<const SQLite::Exception*>(&e)) {
+    const int code = se->getErrorCode() & 0xff;  // the primary code, whether or not extended codes are on
+    if (code == SQLITE_FULL || (code == SQLITE_IOERR && db != nullptr && is_out_of_space(write_errno(db)))) {
+      return Error{ErrorCode::kStorageFull, "", what + ": the disk holding the database is full"};
+    }
+  }
+  return Error{ErrorCode::kIo, "", what + ": " + e.what()};
+}
+
 // The first schema version whose audit log is sealed.
 constexpr int kSealedAuditVersion = 12;
 
@@ -364,10 +400,6 @@ Result<DatabaseFileKind> database_file_kind(const std::string& path) {
 }
 
 namespace {
-
-Error io_error(const std::string& what, const std::exception& e) {
-  return Error{ErrorCode::kIo, "", what + ": " + e.what()};
-}
 
 Error not_found(const std::string& kind, const std::string& id) {
   return Error{ErrorCode::kNotFound, "", "no " + kind + " \"" + id + "\""};
@@ -509,6 +541,12 @@ class SqliteStore final : public Store {
   // written unsealed and verify_audit() says why the log cannot be verified.
   Status init_audit(const SqliteOptions& options, const std::string& path) {
     std::lock_guard lock(mu_);
+    if (options.audit_key_file.empty() && (path == ":memory:" || path.empty())) {
+      // A database that lives and dies with the process has nothing to seal against, and a key
+      // file named after it would be shared by every such database in the working directory.
+      audit_key_unavailable_ = "an in-memory database has no audit key";
+      return Status::Ok();
+    }
     audit_key_path_ = options.audit_key_file.empty() ? default_audit_key_path(path) : options.audit_key_file;
     try {
       if (version_ >= kSealedAuditVersion) sealing_ = read_sealing_locked();
@@ -640,11 +678,11 @@ class SqliteStore final : public Store {
       if (!q.executeStep()) return not_found("person", std::to_string(person_id));
       PersonRecord p;
       p.id = person_id;
-      p.personal_data = nlohmann::json::parse(q.getColumn(0).getString());
+      p.personal_data = parse_stored_json(q.getColumn(0).getString());
       p.created_at = q.getColumn(1).getString();
       SQLite::Statement e(db_, "SELECT answers FROM equality_data WHERE person_id=?");
       e.bind(1, person_id);
-      if (e.executeStep()) p.equality_data = nlohmann::json::parse(e.getColumn(0).getString());
+      if (e.executeStep()) p.equality_data = parse_stored_json(e.getColumn(0).getString());
       SQLite::Statement n(db_, "SELECT COUNT(*) FROM responses WHERE person_id=?");
       n.bind(1, person_id);
       if (n.executeStep()) p.responses = n.getColumn(0).getInt64();
@@ -730,7 +768,7 @@ class SqliteStore final : public Store {
       q.bind(1, consultation_id);
       q.bind(2, lang);
       if (!q.executeStep()) return not_found("translation", consultation_id + "/" + lang);
-      return TranslationRecord{consultation_id, lang, nlohmann::json::parse(q.getColumn(0).getString()),
+      return TranslationRecord{consultation_id, lang, parse_stored_json(q.getColumn(0).getString()),
                                q.getColumn(1).getString()};
     } catch (const std::exception& e) {
       return io_error("cannot read translation", e);
@@ -749,7 +787,7 @@ class SqliteStore final : public Store {
       q.bind(1, consultation_id);
       while (q.executeStep()) {
         out.push_back(TranslationRecord{consultation_id, q.getColumn(0).getString(),
-                                        nlohmann::json::parse(q.getColumn(1).getString()), q.getColumn(2).getString()});
+                                        parse_stored_json(q.getColumn(1).getString()), q.getColumn(2).getString()});
       }
       return out;
     } catch (const std::exception& e) {
@@ -878,7 +916,7 @@ class SqliteStore final : public Store {
       q.bind(1, consultation_id);
       while (q.executeStep()) {
         out.push_back(MeetingRecord{q.getColumn(0).getInt64(), consultation_id,
-                                    nlohmann::json::parse(q.getColumn(1).getString()), q.getColumn(2).getString(),
+                                    parse_stored_json(q.getColumn(1).getString()), q.getColumn(2).getString(),
                                     q.getColumn(3).getString()});
       }
       return out;
@@ -1097,7 +1135,7 @@ class SqliteStore final : public Store {
       std::vector<nlohmann::json> out;
       SQLite::Statement q(db_, "SELECT definition FROM questions WHERE consultation_id=? ORDER BY position");
       q.bind(1, consultation_id);
-      while (q.executeStep()) out.push_back(nlohmann::json::parse(q.getColumn(0).getString()));
+      while (q.executeStep()) out.push_back(parse_stored_json(q.getColumn(0).getString()));
       return out;
     } catch (const std::exception& e) {
       return io_error("cannot read questions", e);
@@ -1222,7 +1260,7 @@ class SqliteStore final : public Store {
       q.bind(1, key);
       if (!q.executeStep()) return not_found("draft", "(hidden)");
       return ResponseDraft{key, q.getColumn(0).getString(), q.getColumn(1).getString(),
-                           nlohmann::json::parse(q.getColumn(2).getString()), q.getColumn(3).getString(),
+                           parse_stored_json(q.getColumn(2).getString()), q.getColumn(3).getString(),
                            q.getColumn(4).getString()};
     } catch (const std::exception& e) {
       return io_error("cannot read draft", e);
@@ -1517,7 +1555,7 @@ class SqliteStore final : public Store {
       SQLite::Statement q(db_, "SELECT document FROM key_decisions WHERE id=?");
       q.bind(1, id);
       if (!q.executeStep()) return not_found("key decision", id);
-      return nlohmann::json::parse(q.getColumn(0).getString());
+      return parse_stored_json(q.getColumn(0).getString());
     } catch (const std::exception& e) {
       return io_error("cannot read key decision", e);
     }
@@ -1528,7 +1566,7 @@ class SqliteStore final : public Store {
     try {
       std::vector<nlohmann::json> out;
       SQLite::Statement q(db_, "SELECT document FROM key_decisions ORDER BY id");
-      while (q.executeStep()) out.push_back(nlohmann::json::parse(q.getColumn(0).getString()));
+      while (q.executeStep()) out.push_back(parse_stored_json(q.getColumn(0).getString()));
       return out;
     } catch (const std::exception& e) {
       return io_error("cannot list key decisions", e);
@@ -1840,7 +1878,7 @@ class SqliteStore final : public Store {
     ConsultationRecord r;
     r.id = q.getColumn(0).getString();
     r.status = q.getColumn(1).getString();
-    r.document = nlohmann::json::parse(q.getColumn(2).getString());
+    r.document = parse_stored_json(q.getColumn(2).getString());
     r.version = q.getColumn(3).getInt64();
     r.created_at = q.getColumn(4).getString();
     r.updated_at = q.getColumn(5).getString();
@@ -1875,7 +1913,7 @@ class SqliteStore final : public Store {
       q.bind(1, meeting_id);
       q.bind(2, consultation_id);
       if (!q.executeStep()) return not_found("meeting", consultation_id + "/" + std::to_string(meeting_id));
-      return MeetingRecord{meeting_id, consultation_id, nlohmann::json::parse(q.getColumn(0).getString()),
+      return MeetingRecord{meeting_id, consultation_id, parse_stored_json(q.getColumn(0).getString()),
                            q.getColumn(1).getString(), q.getColumn(2).getString()};
     } catch (const std::exception& e) {
       return io_error("cannot read meeting", e);
@@ -1891,7 +1929,7 @@ class SqliteStore final : public Store {
     r.person_id = opt_int(q.getColumn(4));
     r.submitted_by = opt_int(q.getColumn(5));
     r.entered_by = opt_int(q.getColumn(6));
-    r.answers = nlohmann::json::parse(q.getColumn(7).getString());
+    r.answers = parse_stored_json(q.getColumn(7).getString());
     r.created_at = q.getColumn(8).getString();
     r.language = q.getColumn(9).getString();
     return r;
@@ -2316,8 +2354,12 @@ class SqliteStore final : public Store {
       e.event.action = q.getColumn(3).getString();
       e.event.subject_kind = q.getColumn(4).getString();
       e.event.subject_id = q.getColumn(5).getString();
-      auto detail = nlohmann::json::parse(q.getColumn(6).getString(), nullptr, false);
-      e.event.detail = detail.is_discarded() ? nlohmann::json(q.getColumn(6).getString()) : detail;
+      // An edited row may hold anything; the chain check reports it, so it is read, not thrown.
+      try {
+        e.event.detail = parse_stored_json(q.getColumn(6).getString(), "audit detail");
+      } catch (const std::exception&) {
+        e.event.detail = nlohmann::json(q.getColumn(6).getString());
+      }
       e.prev_hash = q.getColumn(7).getString();
       e.hash = q.getColumn(8).getString();
       if (sealed_schema && !q.getColumn(9).isNull()) e.seal = q.getColumn(9).getString();
@@ -2435,6 +2477,9 @@ class SqliteStore final : public Store {
     if (sqlite3_wal_checkpoint_v2(conn, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied) != SQLITE_OK) return -1;
     return copied == log ? log : -1;
   }
+
+  // Inside the store (with mu_ held), errors also look at the connection's files (see store_error).
+  Error io_error(const std::string& what, const std::exception& e) { return store_error(what, e, db_.getHandle()); }
 
   // The copy of the WAL's last kTailFrames pauses the writer (once per checkpoint_frames_).
   static constexpr int kTailFrames = 256;

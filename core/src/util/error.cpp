@@ -12,6 +12,7 @@ const char* error_code_name(ErrorCode code) {
     case ErrorCode::kConflict: return "conflict";
     case ErrorCode::kInfeasible: return "infeasible";
     case ErrorCode::kIo: return "io";
+    case ErrorCode::kStorageFull: return "storage-full";
     case ErrorCode::kInternal: return "internal";
   }
   return "internal";

@@ -20,8 +20,14 @@ namespace townhall::i18n {
 // `field` and says at which byte the bad sequence starts.
 Status validate_utf8(std::string_view text, std::string_view field);
 
-// validate_utf8 then Unicode Normalization Form C.
+// validate_utf8, then refuses control characters other than tab, line feed and carriage return
+// (U+0000 to U+001F: a NUL would cut the text short for anything that reads it as a C string),
+// then Unicode Normalization Form C.
 Result<std::string> normalize_for_storage(std::string_view text, std::string_view field);
+
+// validate_utf8 then NFC, for text that is read but not stored (a document whose readability is
+// measured may hold form feeds between pages).
+Result<std::string> normalize_nfc(std::string_view text, std::string_view field);
 
 // Sorts `items` (valid UTF-8) in place by the locale's collation (CLDR tailoring: Welsh "ch"
 // after "c", Polish "ł" after "l", …). Ill-formed tags sort by root collation.

@@ -5,8 +5,9 @@
 // one pass, with views into the text (strings with escapes are decoded into storage it owns), so
 // the hot paths — submitting a response, reading a million of them for analysis — avoid
 // nlohmann::json. Anything else (nested objects, fractions, numbers of 19 digits or more, arrays
-// of non-strings, malformed JSON) makes the parse fail, and the caller falls back to nlohmann,
-// which either reads it the same way or reports the precise error.
+// of non-strings, strings holding control characters other than tab and line breaks, malformed
+// JSON) makes the parse fail, and the caller falls back to parse_json, which either reads it the
+// same way or reports the precise error.
 //
 // The text is not checked for valid UTF-8: callers validate it at the boundary.
 // Thread-safety: one object per thread; reuse it to keep its buffers. Views stay valid while the

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "townhall/error.h"
+#include "townhall/util/json_parse.h"  // parse_json, for documents read from outside
 
 namespace townhall {
 
@@ -25,8 +26,5 @@ Status validate_against_schema(const nlohmann::json& doc, std::string_view schem
 
 // Escapes one JSON pointer reference token (RFC 6901: "~" → "~0", "/" → "~1").
 std::string json_pointer_token(std::string_view token);
-
-// Parses JSON text strictly (rejects invalid UTF-8); the error names the byte offset.
-Result<nlohmann::json> parse_json(std::string_view text, std::string_view what = "document");
 
 }  // namespace townhall

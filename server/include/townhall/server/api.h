@@ -3,11 +3,17 @@
 // Api::handle() takes one request and answers it through a callback: immediately for most routes,
 // and after the group commit for response submissions (acknowledged only once committed). Every
 // route declares the roles allowed to call it (routes() lists them; the OpenAPI document at
-// /api/v1/openapi.json must describe each one). The pipeline for every request: match the route
-// (404/405), authenticate the bearer token (401) and check the role (403), then for routes with a
-// body: size (413), Content-Type (415), UTF-8 (400), JSON syntax (400) and the route's JSON Schema
-// (422, naming the field as a JSON pointer) before the core sees it. Errors are
-// application/problem+json (RFC 9457) with members type, title, status, detail and `pointer`.
+// /api/v1/openapi.json must describe each one). The pipeline for every request: the path, query
+// parameters and the headers the API reads must be UTF-8 without control characters once
+// %-decoded (400), then match the route (404/405), authenticate the bearer token (401) and check
+// the role (403), then for routes with a body: size (413), Content-Type (415), UTF-8 (400), JSON
+// (400 for syntax, nesting past kMaxJsonDepth, a BOM or a NUL byte; 422 naming the field for a
+// number out of range or a control character in text; see util/json_parse.h) and the route's JSON
+// Schema (422, naming the field as a JSON pointer) before the core sees it. Errors are
+// application/problem+json (RFC 9457) with members type, title, status, detail and `pointer`; a
+// full disk is 503 with Retry-After. Every answer carries X-Content-Type-Options: nosniff, and JSON
+// answers Cache-Control: no-store unless they are public documents served to an anonymous caller
+// (no-cache).
 // Thread-safety: handle() may be called from many threads at once.
 #pragma once
 
@@ -15,6 +21,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "townhall/charter/policy.h"
@@ -117,6 +124,6 @@ HttpResponse problem(int status, const std::string& type, const std::string& tit
 
 // True when `text` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF);
 // otherwise `bad_offset` is the byte offset of the first bad sequence.
-bool is_valid_utf8(const std::string& text, size_t* bad_offset = nullptr);
+bool is_valid_utf8(std::string_view text, size_t* bad_offset = nullptr);
 
 }  // namespace townhall::server
