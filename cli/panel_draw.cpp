@@ -29,6 +29,8 @@ int run_draw_command(const Args& a) {
   if (!algorithm) return bad_input(algorithm.error());
   auto seed = seed_option(a);
   if (!seed) return bad_input(seed.error());
+  auto max_seconds = max_seconds_option(a);
+  if (!max_seconds) return bad_input(max_seconds.error());
   auto policy = policy_option(a);
   if (!policy) return bad_input(policy.error());
   auto today = a.option("today") ? date_option(a, "today") : Result<Date>(Date::today_in_london());
@@ -55,6 +57,8 @@ int run_draw_command(const Args& a) {
   r.households = a.flag("household");
   r.policy = ContactPolicy{policy->panel_max_invitations, policy->panel_window_days};
   r.today = *today;
+  r.max_seconds = *max_seconds;
+  r.progress = print_leximin_progress;
   DrawInput in;
   auto members = (*store)->list_members();
   auto facts = (*store)->all_member_facts();
@@ -70,7 +74,15 @@ int run_draw_command(const Args& a) {
   DrawPool pool = prepare_draw(in, r);
   std::cerr << pool.exclusion_summary() << "\n";
   auto drawn = run_draw(pool, r);
-  if (!drawn) return bad_input(drawn.error());
+  if (!drawn) {
+    if (drawn.error().code == ErrorCode::kInternal) {
+      std::cerr << "townhall: " << drawn.error().describe() << "\n";
+      return kExitBreach;
+    }
+    return bad_input(drawn.error());
+  }
+  const auto& certificate = drawn->selection.certificate;
+  if (certificate && !certificate->certified) std::cerr << "townhall: " << certificate->summary() << "\n";
 
   std::vector<Invitation> rows;
   for (int64_t id : drawn->selected) rows.push_back({id, r.consultation_id, r.today});
@@ -96,6 +108,7 @@ int run_draw_command(const Args& a) {
   std::printf("minimum selection probability %.4f, gini %.4f, %zu panels in support, %.2f s\n",
               drawn->selection.min_probability, drawn->selection.gini, drawn->selection.panels_in_support,
               drawn->selection.seconds);
+  if (certificate) std::cout << certificate->summary() << "\n";
   std::cout << pool.exclusion_summary() << "\ncommitment " << drawn->selection.commitment << "\n"
             << (dry_run ? "dry run: no invitations recorded\n" : "invitations recorded for " + today->iso() + "\n");
   return kExitOk;
@@ -105,10 +118,12 @@ int run_draw_command(const Args& a) {
 
 TOWNHALL_COMMAND("panel draw",
                  "panel draw --db PATH --consultation ID --categories QUOTAS.csv --size K "
-                 "[--algorithm leximin|legacy] [--seed S] [--household] [--policy POLICY.json] [--today YYYY-MM-DD] "
-                 "[--dry-run] [--audit-key FILE] [--json]   (members over the contact limit or without the quota facts are left out; "
-                 "the summary is on stderr)",
-                 OptionSpec{{"db", "consultation", "categories", "size", "algorithm", "seed", "policy", "today", "audit-key"},
+                 "[--algorithm leximin|legacy] [--seed S] [--household] [--max-seconds S] [--policy POLICY.json] "
+                 "[--today YYYY-MM-DD] "
+                 "[--dry-run] [--audit-key FILE] [--json]   (members over the contact limit or without the quota facts "
+                 "are left out; the summary is on stderr)",
+                 OptionSpec{{"db", "consultation", "categories", "size", "algorithm", "seed", "policy", "today",
+                             "max-seconds", "audit-key"},
                             {"household", "dry-run"},
                             0,
                             0},
