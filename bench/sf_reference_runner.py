@@ -7,7 +7,9 @@ Its LEXIMIN needs Gurobi, which is not available; with the `highspy` backend the
 algorithm it offers is MAXIMIN, whose minimum selection probability is, by definition, the same
 number as LEXIMIN's minimum (LEXIMIN's first level). We time that and report its minimum.
 
-usage: sf_reference_runner.py QUOTAS.csv POOL.csv K [ID_COLUMN]
+usage: sf_reference_runner.py QUOTAS.csv POOL.csv K [ID_COLUMN] [HOUSEHOLD_COLUMNS]
+HOUSEHOLD_COLUMNS (comma-separated, e.g. address_line_1,postcode) turns on the library's own
+one-per-address check, as `townhall panel select --household-columns` does.
 prints one JSON object: {"algorithm", "seconds", "min_probability", "n"}
 """
 import csv
@@ -30,6 +32,7 @@ def read_csv(path):
 def main():
     quotas, pool, k = sys.argv[1], sys.argv[2], int(sys.argv[3])
     id_column = sys.argv[4] if len(sys.argv) > 4 and sys.argv[4] else ""
+    households = [c for c in sys.argv[5].split(",") if c] if len(sys.argv) > 5 else []
 
     # Quotas in the library's own layout: feature,value,min,max.
     qhead, qrows = read_csv(quotas)
@@ -52,11 +55,12 @@ def main():
         phead = [id_column] + phead
         prows = [[str(i)] + r for i, r in enumerate(prows)]
     body = [{h: c.strip() for h, c in zip(phead, r)} for r in prows]
-    settings = Settings(id_column=id_column, columns_to_keep=[])
+    settings = Settings(id_column=id_column, columns_to_keep=[], check_same_address=bool(households),
+                        check_same_address_columns=households)
     people, _ = read_in_people(phead, body, features, settings)
 
     start, cpu_start = time.perf_counter(), time.process_time()
-    committees, probabilities, _ = find_distribution_maximin(features, people, k, [], "highspy")
+    committees, probabilities, _ = find_distribution_maximin(features, people, k, households, "highspy")
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
 
     marginal = {row[phead.index(id_column)].strip(): 0.0 for row in prows}

@@ -1,6 +1,8 @@
 #include "options.h"
 
 #include <charconv>
+#include <cmath>
+#include <cstdio>
 #include <random>
 
 namespace townhall::cli {
@@ -73,6 +75,22 @@ Result<uint64_t> seed_option(const Args& args) {
     return invalid_argument("--seed", "'" + *seed + "' is not a non-negative 64-bit integer");
   }
   return out;
+}
+
+Result<double> max_seconds_option(const Args& args) {
+  auto v = args.option("max-seconds");
+  if (!v) return 0.0;
+  double out = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+  if (v->empty() || ec != std::errc() || p != v->data() + v->size() || !std::isfinite(out) || out <= 0 ||
+      out > 1e7) {
+    return invalid_argument("--max-seconds", "expected a positive number of seconds, got \"" + *v + "\"");
+  }
+  return out;
+}
+
+void print_leximin_progress(const panel::LeximinProgress& progress) {
+  std::fprintf(stderr, "%s\n", panel::describe_progress(progress).c_str());
 }
 
 }  // namespace townhall::cli

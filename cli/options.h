@@ -25,5 +25,9 @@ Result<CharterPolicy> policy_option(const Args& args);
 // integer (default: a fresh random seed).
 Result<panel::Algorithm> algorithm_option(const Args& args);
 Result<uint64_t> seed_option(const Args& args);
+// --max-seconds S: LEXIMIN's wall-clock limit, a positive number of seconds (0 when not given).
+Result<double> max_seconds_option(const Args& args);
+// Prints LEXIMIN's progress on stderr, one readable line each time.
+void print_leximin_progress(const panel::LeximinProgress& progress);
 
 }  // namespace townhall::cli

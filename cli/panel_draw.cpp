@@ -29,6 +29,8 @@ int run_draw_command(const Args& a) {
   if (!algorithm) return bad_input(algorithm.error());
   auto seed = seed_option(a);
   if (!seed) return bad_input(seed.error());
+  auto max_seconds = max_seconds_option(a);
+  if (!max_seconds) return bad_input(max_seconds.error());
   auto policy = policy_option(a);
   if (!policy) return bad_input(policy.error());
   auto today = a.option("today") ? date_option(a, "today") : Result<Date>(Date::today_in_london());
@@ -55,15 +57,24 @@ int run_draw_command(const Args& a) {
   r.households = a.flag("household");
   r.policy = ContactPolicy{policy->panel_max_invitations, policy->panel_window_days};
   r.today = *today;
+  r.max_seconds = *max_seconds;
+  r.progress = print_leximin_progress;
   const bool dry_run = a.flag("dry-run");
   auto done = draw_and_invite(**store, r, Actor::system("cli"), dry_run);
   if (!done) {
     if (!done.error().excluded.is_null()) std::cerr << done.error().excluded.value("summary", "") << "\n";
+    if (done.error().code == ErrorCode::kInternal) {
+      // No panel found within --max-seconds: the draw's own failure, not the input's.
+      std::cerr << "townhall: " << done.error().describe() << "\n";
+      return kExitBreach;
+    }
     return bad_input(done.error());
   }
   const DrawPool& pool = done->pool;
   const DrawResult* drawn = &done->result;
   std::cerr << pool.exclusion_summary() << "\n";
+  const auto& certificate = drawn->selection.certificate;
+  if (certificate && !certificate->certified) std::cerr << "townhall: " << certificate->summary() << "\n";
   if (a.json()) {
     auto j = drawn->to_json(r, pool);
     j["invitations_recorded"] = !dry_run;
@@ -76,6 +87,7 @@ int run_draw_command(const Args& a) {
   std::printf("minimum selection probability %.4f, gini %.4f, %zu panels in support, %.2f s\n",
               drawn->selection.min_probability, drawn->selection.gini, drawn->selection.panels_in_support,
               drawn->selection.seconds);
+  if (certificate) std::cout << certificate->summary() << "\n";
   std::cout << pool.exclusion_summary() << "\ncommitment " << drawn->selection.commitment << "\n"
             << (dry_run ? "dry run: no invitations recorded\n" : "invitations recorded for " + today->iso() + "\n");
   return kExitOk;
@@ -85,10 +97,12 @@ int run_draw_command(const Args& a) {
 
 TOWNHALL_COMMAND("panel draw",
                  "panel draw --db PATH --consultation ID --categories QUOTAS.csv --size K "
-                 "[--algorithm leximin|legacy] [--seed S] [--household] [--policy POLICY.json] [--today YYYY-MM-DD] "
-                 "[--dry-run] [--audit-key FILE] [--json]   (members over the contact limit or without the quota facts are left out; "
-                 "the summary is on stderr)",
-                 OptionSpec{{"db", "consultation", "categories", "size", "algorithm", "seed", "policy", "today", "audit-key"},
+                 "[--algorithm leximin|legacy] [--seed S] [--household] [--max-seconds S] [--policy POLICY.json] "
+                 "[--today YYYY-MM-DD] "
+                 "[--dry-run] [--audit-key FILE] [--json]   (members over the contact limit or without the quota facts "
+                 "are left out; the summary is on stderr)",
+                 OptionSpec{{"db", "consultation", "categories", "size", "algorithm", "seed", "policy", "today",
+                             "max-seconds", "audit-key"},
                             {"household", "dry-run"},
                             0,
                             0},

@@ -134,6 +134,9 @@ int run_select(const Args& a) {
   auto seed = seed_option(a);
   if (!seed) return bad_input(seed.error());
   opt.seed = *seed;
+  auto max_seconds = max_seconds_option(a);
+  if (!max_seconds) return bad_input(max_seconds.error());
+  opt.max_seconds = *max_seconds;
   if (auto m = a.option("lottery")) {
     try {
       opt.lottery_panels = std::stoi(*m);
@@ -158,10 +161,7 @@ int run_select(const Args& a) {
   }
   const auto exclusions = exclusion_counts(*inst, opt);
   std::cerr << describe_exclusions(exclusions) << "\n";
-  opt.progress = [](const LeximinProgress& p) {
-    std::fprintf(stderr, "leximin: %s, %d level(s), %zu/%zu people fixed, bounds [%.5f, %.5f], %zu panels\n",
-                 p.phase, p.level, p.people_fixed, p.people_total, p.lower, p.upper, p.panels);
-  };
+  opt.progress = print_leximin_progress;
   std::cerr << "commitment (publish before revealing the seed): " << selection_commitment(*inst, opt) << "\n";
   auto result = select_panel(*inst, opt);
   if (!result) {
@@ -171,6 +171,9 @@ int run_select(const Args& a) {
       return kExitBreach;
     }
     return bad_input(e.message);
+  }
+  if (result->certificate && !result->certificate->certified) {
+    std::cerr << "townhall: " << result->certificate->summary() << "\n";
   }
   if (!result->infeasible_people.empty()) {
     std::cerr << "townhall: " << result->infeasible_people.size()
@@ -214,6 +217,10 @@ int run_select(const Args& a) {
     j["seed"] = result->seed;
     j["commitment"] = result->commitment;
     j["timing"] = {{"seconds", result->seconds}};
+    if (result->certificate) {
+      j["timing"]["phases"] = phases_json(*result->certificate);
+      j["certificate"] = certificate_json(*result->certificate);
+    }
     j["infeasible_people"] = result->infeasible_people;
     j["excluded"] = exclusions_json(exclusions);
     if (result->algorithm == "legacy") j["legacy_runs"] = result->legacy_runs;
@@ -230,6 +237,7 @@ int run_select(const Args& a) {
     for (const auto& id : result->selected) std::cout << "  " << id << "\n";
     std::printf("minimum selection probability %.4f, gini %.4f, %zu panels in support, %.2f s\n",
                 result->min_probability, result->gini, result->panels_in_support, result->seconds);
+    if (result->certificate) std::cout << result->certificate->summary() << "\n";
     if (result->lottery) {
       std::printf("lottery over %d panels: probabilities moved by at most %.5f (mean %.5f)\n",
                   result->lottery->panels, result->lottery->max_change, result->lottery->mean_change);
@@ -245,9 +253,10 @@ int run_select(const Args& a) {
 TOWNHALL_COMMAND("panel select",
                  "panel select --categories QUOTAS.csv --respondents POOL.csv --size K "
                  "[--algorithm leximin|legacy] [--seed S] [--id-column C] [--household-columns A,B] "
-                 "[--already-selected F] [--exclude F] [--lottery M] [--output-dir D] [--json]",
+                 "[--already-selected F] [--exclude F] [--lottery M] [--max-seconds S] [--output-dir D] [--json]",
                  OptionSpec{{"categories", "respondents", "size", "algorithm", "seed", "id-column",
-                             "household-columns", "already-selected", "exclude", "lottery", "output-dir"},
+                             "household-columns", "already-selected", "exclude", "lottery", "output-dir",
+                             "max-seconds"},
                             {},
                             0,
                             0},

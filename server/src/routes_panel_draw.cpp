@@ -7,8 +7,10 @@
 //                              as JSON rows or a CSV text, and census targets optionally.
 // A draw runs on the Api's SlowWork thread: selection can take seconds and must not hold an I/O
 // thread. Draws run one at a time, so two draws for the same consultation never both invite the
-// same member; a LEXIMIN draw gives up (503) after kDrawCpuSeconds of CPU time so that the queue
-// keeps moving.
+// same member; a LEXIMIN draw stops after `max_seconds` (at most kDrawSeconds) so that the queue
+// keeps moving, and draws from the best distribution found so far, whose certificate says how much
+// of the LEXIMIN is proven (503 only if not a single panel was found by then).
+#include <algorithm>
 #include <exception>
 
 #include "api_impl.h"
@@ -20,8 +22,8 @@
 namespace townhall::server {
 namespace {
 
-// A draw gives up after this much CPU time rather than hold the draw queue (the CLI has no limit).
-constexpr double kDrawCpuSeconds = 300;
+// A draw stops after this many seconds rather than hold the draw queue (the CLI has no limit).
+constexpr double kDrawSeconds = 300;
 
 panel::DrawRequest draw_request(const Api::Impl& api, const nlohmann::json& body, std::vector<panel::Category> quotas) {
   panel::DrawRequest r;
@@ -33,7 +35,7 @@ panel::DrawRequest draw_request(const Api::Impl& api, const nlohmann::json& body
   r.households = body.value("household", false);
   r.policy = panel::ContactPolicy{api.options.policy.panel_max_invitations, api.options.policy.panel_window_days};
   r.today = api.today();
-  r.max_cpu_seconds = kDrawCpuSeconds;
+  r.max_seconds = std::min(kDrawSeconds, body.value("max_seconds", kDrawSeconds));
   return r;
 }
 
@@ -58,7 +60,8 @@ HttpResponse draw(Api::Impl& api, const panel::DrawRequest& r, const User& user)
     if (e.field == "size") return problem(409, "pool-too-small", "Not enough members can be drawn", e.message, "/size");
     if (e.code == ErrorCode::kInternal && e.field == "time-limit") {
       return problem(503, "draw-time-limit", "The draw took too long",
-                     e.message + " (fewer or looser quota categories help; `townhall panel draw` has no limit)");
+                     e.message + " (a larger max_seconds, fewer or looser quota categories help; `townhall panel draw` "
+                                 "has no limit)");
     }
     return error_response(e);
   }

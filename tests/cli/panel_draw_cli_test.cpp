@@ -57,6 +57,8 @@ TEST(PanelDrawCli, DrawsFromTheDatabaseAndSaysWhoWasLeftOutAndWhy) {
   // 6 women and 6 men can be drawn, 2 seats each: everyone 1/3.
   EXPECT_NEAR(j["min_probability"].get<double>(), 1.0 / 3, 1e-6);
   EXPECT_TRUE(j["invitations_recorded"].get<bool>());
+  EXPECT_TRUE(j["certificate"]["certified"].get<bool>()) << j.dump();
+  EXPECT_NE(first.err.find("LEXIMIN bounds (LP relaxation)"), std::string::npos) << first.err;  // progress
 
   // The same consultation again: the four invited are left out.
   auto second = run_cli(draw + " --consultation c-1");
@@ -99,6 +101,9 @@ TEST(PanelDrawCli, DrawsFromTheDatabaseAndSaysWhoWasLeftOutAndWhy) {
   auto algo = run_cli(draw + " --consultation c-2 --algorithm best");
   EXPECT_EQ(algo.exit_code, 2);
   EXPECT_NE(algo.err.find("--algorithm"), std::string::npos) << algo.err;
+  auto limit = run_cli(draw + " --consultation c-2 --max-seconds none");
+  EXPECT_EQ(limit.exit_code, 2);
+  EXPECT_NE(limit.err.find("--max-seconds"), std::string::npos) << limit.err;
   std::filesystem::remove_all(std::filesystem::path(db).parent_path());
   for (const auto& f : {members, quotas, policy}) std::remove(f.c_str());
 }

@@ -42,7 +42,7 @@ TEST(PanelSelectCli, OutputFolderIsMadeOrRefusedBeforeTheDraw) {
   auto bad = run_cli(args_for(dir + "/a-file/sub", "--seed 1"));
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("--output-dir"), std::string::npos) << bad.err;
-  EXPECT_EQ(bad.err.find("leximin:"), std::string::npos) << "refused only after drawing: " << bad.err;
+  EXPECT_EQ(bad.err.find("LEXIMIN "), std::string::npos) << "refused only after drawing: " << bad.err;
   std::filesystem::remove_all(dir);
 }
 
@@ -62,13 +62,47 @@ TEST(PanelSelectCli, JsonReportAndOutputTables) {
   EXPECT_EQ(j["commitment"].get<std::string>().size(), 64u);
   EXPECT_GT(j["panels_in_support"].get<int>(), 0);
   EXPECT_TRUE(j["timing"].contains("seconds"));
-  EXPECT_NE(r.err.find("leximin:"), std::string::npos);  // progress on stderr
+  // Time per phase, and the certificate: the LEXIMIN, proven to its tolerance.
+  ASSERT_GE(j["timing"]["phases"].size(), 2u) << j["timing"].dump();
+  EXPECT_EQ(j["timing"]["phases"][0]["phase"], "relaxation");
+  const auto& cert = j["certificate"];
+  EXPECT_TRUE(cert["certified"].get<bool>()) << cert.dump();
+  EXPECT_FALSE(cert["stopped_early"].get<bool>());
+  EXPECT_EQ(cert["tolerance"].get<double>(), 1e-6);
+  EXPECT_LE(cert["max_shortfall"].get<double>(), 1e-6);
+  EXPECT_EQ(cert["levels_certified"], cert["levels_total"]);
+  EXPECT_NEAR(cert["dual_bound"].get<double>(), 0.29670, 1e-4);
+  EXPECT_GE(cert["dual_bound"].get<double>(), j["min_probability"].get<double>() - 1e-9);
+  EXPECT_NEAR(cert["levels"][0]["achieved"].get<double>(), j["min_probability"].get<double>(), 1e-12);
+  // Progress on stderr, in words.
+  EXPECT_NE(r.err.find("LEXIMIN bounds (LP relaxation): level 1 done"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("elapsed"), std::string::npos) << r.err;
   EXPECT_EQ(data_lines(dir + "/selected.csv"), 30u);
   EXPECT_EQ(data_lines(dir + "/remaining.csv"), 70u);
   // Same seed, same draw.
   auto again = run_cli(args_for(dir, "--seed 42 --json"));
   ASSERT_EQ(again.exit_code, 0);
   EXPECT_EQ(nlohmann::json::parse(again.out)["selected"], j["selected"]);
+  std::filesystem::remove_all(dir);
+}
+
+// --max-seconds: a number of seconds; a limit too short for even one panel is said plainly and
+// draws nothing.
+TEST(PanelSelectCli, MaxSecondsIsCheckedAndATooShortLimitDrawsNothing) {
+  if (!std::filesystem::exists(kData)) GTEST_SKIP() << "shared data missing";
+  std::string dir = temp_dir();
+  for (const char* bad : {"0", "-3", "soon", "1e9"}) {
+    auto r = run_cli(args_for(dir, std::string("--seed 1 --max-seconds ") + bad));
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    EXPECT_NE(r.err.find("--max-seconds"), std::string::npos) << r.err;
+  }
+  auto tiny = run_cli(args_for(dir, "--seed 1 --max-seconds 0.000001"));
+  EXPECT_EQ(tiny.exit_code, 1) << tiny.err;
+  EXPECT_NE(tiny.err.find("before any panel was found"), std::string::npos) << tiny.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/selected.csv"));
+  auto roomy = run_cli(args_for(dir, "--seed 1 --max-seconds 600"));
+  ASSERT_EQ(roomy.exit_code, 0) << roomy.err;
+  EXPECT_NE(roomy.out.find("certified LEXIMIN: all"), std::string::npos) << roomy.out;
   std::filesystem::remove_all(dir);
 }
 

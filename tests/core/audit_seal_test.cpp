@@ -477,5 +477,27 @@ TEST(DatabaseFiles, AReadOnlyStoreChangesNothingAndLeavesNoFileBehind) {
   EXPECT_EQ(dir.names(), names);
 }
 
+
+// An in-memory database (the fuzzers', a notebook's scratch store) writes its audit trail like any
+// other, but makes no key file: one named after ":memory:" in the working directory would be
+// shared by every such database, and the second would find it already sealing another log.
+TEST(DatabaseFiles, AnInMemoryDatabaseMakesNoKeyFile) {
+  TempDir dir;
+  const auto cwd = std::filesystem::current_path();
+  std::filesystem::current_path(dir.file(""));
+  for (int i = 0; i < 2; ++i) {
+    auto s = open_or_fail(":memory:", SqliteOptions::creating());
+    ASSERT_TRUE(s);
+    ASSERT_TRUE(s->append_audit(event(1)).ok());
+    auto v = s->verify_audit();
+    ASSERT_TRUE(v.ok());
+    EXPECT_EQ(v->entries, 1);
+    EXPECT_EQ(v->state, AuditState::kUnverified);
+    EXPECT_NE(v->problem.find("in-memory"), std::string::npos) << v->problem;
+  }
+  EXPECT_TRUE(dir.names().empty());
+  std::filesystem::current_path(cwd);
+}
+
 }  // namespace
 }  // namespace townhall

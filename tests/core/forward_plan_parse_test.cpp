@@ -293,6 +293,50 @@ TEST(ForwardPlanCsv, BadCellsNameRowAndColumn) {
   }
 }
 
+TEST(ForwardPlanCsv, TextThatIsNotUtf8IsRefusedNamingRowAndColumn) {
+  const std::string good = "kd-1,M,X,T,2025-07-17,100,,no,no,,,,,,\n";
+  // A Latin-1 pound sign, a stray continuation byte, a truncated sequence, an overlong '/'.
+  for (const std::string bad : {"\xa3" "120", "Highways \x80", "caf\xc3", "a\xc0\xaf" "b"}) {
+    auto r = parse_forward_plan_csv(std::string(kHeader) + good + "kd-2,\"" + bad + "\",X,T,2025-07-17,100,,no,no,,,,,,\n");
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidCsv);
+    EXPECT_EQ(r.error().field, "matter") << r.error().describe();
+    EXPECT_TRUE(contains(r.error().message, "row 3, column matter: is not valid UTF-8")) << r.error().describe();
+  }
+  // In the header the cell has no column name to give.
+  auto r = parse_forward_plan_csv("id,m\xe9tter\nkd-1,M\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidCsv);
+  EXPECT_TRUE(contains(r.error().message, "row 1, cell 2: is not valid UTF-8")) << r.error().describe();
+}
+
+TEST(ForwardPlanCsv, MirrorsTheSchemaFile) {
+  auto schema = nlohmann::json::parse(embedded_schema("forward-plan.schema.json"));
+  EXPECT_EQ(schema["definitions"]["id"]["maxLength"], kKeyDecisionIdMaxLength);
+  EXPECT_EQ(schema["definitions"]["key_decision"]["properties"]["value_pence"]["maximum"], kMaxPence);
+}
+
+TEST(ForwardPlanCsv, RefusesWhatTheJsonSchemaRefuses) {
+  const std::string good = "kd-1,M,X,T,2025-07-17,100,,no,no,,,,,,\n";
+  const std::string long_id(kKeyDecisionIdMaxLength + 1, 'k');
+  // 100 characters of two bytes each are still 100 characters.
+  std::string id_of_100;
+  for (size_t i = 0; i < kKeyDecisionIdMaxLength; ++i) id_of_100 += "\xc3\xa9";
+  auto ok = parse_forward_plan_csv(std::string(kHeader) + good + id_of_100 + ",M,X,T,2025-07-17,9007199254740991,,no,no,,,,,,\n");
+  ASSERT_TRUE(ok.ok()) << ok.error().describe();
+  EXPECT_EQ(*ok->key_decisions[1].value_pence, kMaxPence);
+  ASSERT_TRUE(validate_against_schema(forward_plan_to_json(*ok), "forward-plan.schema.json").ok());
+
+  auto r = parse_forward_plan_csv(std::string(kHeader) + good + long_id + ",M,X,T,2025-07-17,100,,no,no,,,,,,\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().field, "id");
+  EXPECT_TRUE(contains(r.error().message, "row 3, column id: is longer than 100 characters")) << r.error().describe();
+  r = parse_forward_plan_csv(std::string(kHeader) + good + "kd-2,M,X,T,2025-07-17,9007199254740992,,no,no,,,,,,\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().field, "value_pence");
+  EXPECT_TRUE(contains(r.error().message, "row 3, column value_pence: \"9007199254740992\" is more than")) << r.error().describe();
+}
+
 TEST(ForwardPlanCsv, PeriodsAndStructuralErrors) {
   const std::string header =
       "id,matter,decision_maker,decision_maker_members,decision_date,period_from,period_to,value_pence,wards,"

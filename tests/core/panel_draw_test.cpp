@@ -184,10 +184,10 @@ TEST(PanelDraw, InfeasibleQuotasComeWithTheSmallestRelaxation) {
   EXPECT_EQ(relax[0].new_min, 4);
 }
 
-TEST(PanelDraw, ACpuTimeLimitStopsLeximinWithAClearError) {
+TEST(PanelDraw, ATimeLimitBeforeAnyPanelStopsLeximinWithAClearError) {
   Pool p = standard_pool();
   auto r = request(quotas(2, 2, 3, 3), 6);
-  r.max_cpu_seconds = 1e-9;  // spent before the first restricted LP is solved
+  r.max_seconds = 1e-9;  // spent before the first LP is solved
   auto drawn = run_draw(prepare_draw(p.input, r), r);
   ASSERT_FALSE(drawn.ok());
   EXPECT_EQ(drawn.error().code, ErrorCode::kInternal);

@@ -38,6 +38,23 @@ TEST(PanelCsv, RejectsUnclosedQuoteAndExtraFieldsNamingTheLine) {
   EXPECT_NE(b.error().message.find("g.csv, line 3"), std::string::npos) << b.error().message;
 }
 
+TEST(PanelCsv, RefusesTextThatIsNotUtf8NamingLineAndColumn) {
+  // A Latin-1 "é" in a quota value (it would end up in JSON, the database and the audit log).
+  auto a = parse_csv("category,name,min,max\nsex,F,1,2\n\nethnicity,Fran\xe7" "aise,0,3\n", "q.csv");
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.error().code, ErrorCode::kInvalidCsv);
+  EXPECT_NE(a.error().message.find("q.csv, line 4, column 'name': is not valid UTF-8"), std::string::npos)
+      << a.error().message;
+  auto header = parse_csv("id,\xff\xfe\n1,2\n", "pool.csv");
+  ASSERT_FALSE(header.ok());
+  EXPECT_NE(header.error().message.find("pool.csv, line 1, field 2: is not valid UTF-8"), std::string::npos)
+      << header.error().message;
+  // Valid multi-byte text is read as it is.
+  auto ok = parse_csv("category,name,min,max\nethnicity,Fran\xc3\xa7" "aise,0,3\n", "q.csv");
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(ok->rows[0][1], "Fran\xc3\xa7" "aise");
+}
+
 TEST(PanelQuotas, ReadsAllThreeLayoutsAndIgnoresExtraColumns) {
   auto a = parse_quotas(*parse_csv("category,feature,min,max\nsex,F,1,2\nsex,M,1,2\n", "a.csv"));
   ASSERT_TRUE(a.ok());

@@ -229,6 +229,9 @@ TEST(PlainSubmission, FlatAndJsonValidatorsGiveTheSameErrors) {
       R"({"agree":true,"essay":"words"})",
       R"({"agree":true,"nope":1})",
       R"({"agree":true,"a/b~c":1})",
+      // Two unknown questions: both name the first in byte order, not the first in the body.
+      R"({"agree":true,"wagree":true,"dayshy":"this is far too long"})",
+      R"({"zz":1,"agree":true,"\u00e9":2,"Z":3})",
   };
   for (const auto& text : cases) {
     FlatAnswers flat;

@@ -286,6 +286,13 @@ TEST_F(PanelApiTest, DrawsLeaveOutMembersOverTheLimitAndSayWhyThenInviteThePanel
   // 5 eligible women for 2 seats and 5 eligible men for 2: everyone 2/5.
   EXPECT_NEAR(j["min_probability"].get<double>(), 0.4, 1e-6);
   EXPECT_EQ(j["probabilities"].size(), 10u);
+  // What is proven about it, and how long each phase took.
+  EXPECT_TRUE(j["certificate"]["certified"].get<bool>()) << j["certificate"].dump();
+  EXPECT_FALSE(j["certificate"]["stopped_early"].get<bool>());
+  EXPECT_NEAR(j["certificate"]["dual_bound"].get<double>(), 0.4, 1e-6);
+  EXPECT_EQ(j["certificate"]["tolerance"].get<double>(), 1e-6);
+  ASSERT_FALSE(j["phases"].empty());
+  EXPECT_EQ(j["phases"][0]["phase"], "relaxation");
   // Audited with the seed and the commitment, and no personal data.
   auto audit = store->audit_entries().value();
   ASSERT_FALSE(audit.empty());
@@ -352,6 +359,12 @@ TEST_F(PanelApiTest, DrawErrorsNameTheFieldAndInfeasibleQuotasSuggestARelaxation
   EXPECT_EQ(json_of(bad)["pointer"], "/quotas/1/min");
   auto unknown = call("POST", "/api/v1/panel/draws", officer, {{"consultation_id", "c-404"}, {"size", 2}, {"quotas", draw_quotas(1, 1)}});
   EXPECT_EQ(unknown.status, 404);
+  for (double seconds : {0.0, -1.0, 301.0}) {
+    auto limit = call("POST", "/api/v1/panel/draws", officer,
+                      {{"consultation_id", c}, {"size", 2}, {"quotas", draw_quotas(1, 1)}, {"max_seconds", seconds}});
+    EXPECT_EQ(limit.status, 422) << seconds;
+    EXPECT_EQ(json_of(limit)["pointer"], "/max_seconds") << seconds;
+  }
   auto big = call("POST", "/api/v1/panel/draws", officer, {{"consultation_id", c}, {"size", 13}, {"quotas", draw_quotas(6, 7)}});
   EXPECT_EQ(big.status, 409);
   EXPECT_EQ(json_of(big)["type"], "urn:townhall:problem:pool-too-small");

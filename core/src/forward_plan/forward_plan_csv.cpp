@@ -5,6 +5,7 @@
 
 #include "townhall/util/csv.h"
 #include "townhall/forward_plan/forward_plan.h"
+#include "townhall/i18n/text.h"
 
 namespace townhall {
 
@@ -54,6 +55,11 @@ std::string trim(std::string_view s) {
   if (b == std::string_view::npos) return "";
   const auto e = s.find_last_not_of(" \t");
   return std::string(s.substr(b, e - b + 1));
+}
+
+// Characters (code points) of valid UTF-8 text, as the schema's maxLength counts them.
+size_t code_points(std::string_view s) {
+  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 std::vector<std::string> split_list(const std::string& cell) {
@@ -125,7 +131,9 @@ class Row {
     if (!digits || v.size() > 18) {
       return error(col, "\"" + v + "\" is not a whole number of pence (e.g. 12000000 for £120,000)");
     }
-    return std::optional<int64_t>{std::stoll(v)};
+    const int64_t pence = std::stoll(v);
+    if (pence > kMaxPence) return error(col, "\"" + v + "\" is more than " + std::to_string(kMaxPence) + " pence");
+    return std::optional<int64_t>{pence};
   }
 
  private:
@@ -138,6 +146,9 @@ Result<KeyDecision> read_row(const Row& row) {
   KeyDecision k;
   auto id = row.required_text("id");
   if (!id) return id.error();
+  if (code_points(*id) > kKeyDecisionIdMaxLength) {
+    return row.error("id", "is longer than " + std::to_string(kKeyDecisionIdMaxLength) + " characters");
+  }
   k.id = *id;
   auto matter = row.required_text("matter");
   if (!matter) return matter.error();
@@ -269,6 +280,18 @@ Result<ForwardPlan> parse_forward_plan_csv(std::string_view text) {
   while (h < recs.size() && blank(recs[h])) ++h;
   if (h == recs.size()) return Error{ErrorCode::kInvalidCsv, "", "the CSV is empty; the first row must name the columns"};
   const std::string header_row = "row " + std::to_string(h + 1);
+
+  // Text enters as valid UTF-8 or not at all (it ends up in JSON, pages and feeds).
+  for (size_t r = h; r < recs.size(); ++r) {
+    for (size_t i = 0; i < recs[r].fields.size(); ++i) {
+      if (i18n::validate_utf8(recs[r].fields[i], "").ok()) continue;
+      const bool named = r > h && i < recs[h].fields.size() && i18n::validate_utf8(recs[h].fields[i], "").ok();
+      const std::string column = named ? trim(recs[h].fields[i]) : "";
+      return Error{ErrorCode::kInvalidCsv, column,
+                   "row " + std::to_string(r + 1) + (named ? ", column " + column : ", cell " + std::to_string(i + 1)) +
+                       ": is not valid UTF-8 (save the file as UTF-8)"};
+    }
+  }
 
   std::map<std::string, size_t> index;
   const auto& header = recs[h];

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "townhall/i18n/text.h"
 #include "townhall/util/csv.h"
 
 namespace townhall::panel {
@@ -59,6 +60,20 @@ Result<CsvTable> parse_csv(std::string_view text, const std::string& source) {
     lines.push_back(static_cast<size_t>(rec.line));
   }
   if (records.empty()) return Error{ErrorCode::kInvalidCsv, source, source + ": file is empty (no header)"};
+  // Text enters as valid UTF-8 or not at all: names and values end up in JSON, the database and
+  // the audit log, none of which can hold anything else.
+  for (size_t r = 0; r < records.size(); ++r) {
+    for (size_t f = 0; f < records[r].size(); ++f) {
+      if (i18n::validate_utf8(records[r][f], source).ok()) continue;
+      std::string where = source + ", line " + std::to_string(lines[r]);
+      if (r > 0 && f < records[0].size() && i18n::validate_utf8(records[0][f], source).ok()) {
+        where += ", column '" + trim(records[0][f]) + "'";
+      } else {
+        where += ", field " + std::to_string(f + 1);
+      }
+      return Error{ErrorCode::kInvalidCsv, source, where + ": is not valid UTF-8 (save the file as UTF-8)"};
+    }
+  }
 
   CsvTable t;
   t.source = source;

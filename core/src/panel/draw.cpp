@@ -173,7 +173,8 @@ SelectionOptions selection_options(const DrawRequest& r) {
   o.algorithm = r.algorithm;
   o.seed = r.seed;
   o.households = r.households;
-  o.max_cpu_seconds = r.max_cpu_seconds;
+  o.max_seconds = r.max_seconds;
+  o.progress = r.progress;
   return o;
 }
 
@@ -206,7 +207,7 @@ std::vector<QuotaRelaxation> draw_relaxation(const DrawPool& pool, const DrawReq
 nlohmann::json DrawResult::to_json(const DrawRequest& r, const DrawPool& pool) const {
   nlohmann::json probs = nlohmann::json::object();
   for (const auto& [id, p] : selection.probabilities) probs[id] = p;
-  return {{"consultation_id", r.consultation_id},
+  nlohmann::json out = {{"consultation_id", r.consultation_id},
           {"algorithm", selection.algorithm},
           {"size", r.size},
           {"selected", selected},
@@ -220,6 +221,11 @@ nlohmann::json DrawResult::to_json(const DrawRequest& r, const DrawPool& pool) c
           {"excluded", pool.exclusions_json()},
           {"policy", r.policy.describe()},
           {"seconds", selection.seconds}};
+  if (selection.certificate) {
+    out["certificate"] = certificate_json(*selection.certificate);
+    out["phases"] = phases_json(*selection.certificate);
+  }
+  return out;
 }
 
 }  // namespace townhall::panel

@@ -144,6 +144,31 @@ std::string describe_infeasibility(const SelectionProblem& problem) {
   return msg.str();
 }
 
+nlohmann::json certificate_json(const LeximinCertificate& c) {
+  nlohmann::json levels = nlohmann::json::array();
+  for (const auto& l : c.levels) {
+    levels.push_back({{"bound", l.bound}, {"achieved", l.achieved}, {"people", l.people}, {"open", l.open}});
+  }
+  nlohmann::json j;
+  j["certified"] = c.certified;
+  j["summary"] = c.summary();
+  j["stopped_early"] = c.stopped_early;
+  j["method"] = c.method;
+  j["tolerance"] = c.tolerance;
+  j["max_shortfall"] = c.max_shortfall;
+  j["dual_bound"] = c.dual_bound;
+  j["levels_certified"] = c.levels_certified;
+  j["levels_total"] = c.levels_total;
+  j["levels"] = levels;
+  return j;
+}
+
+nlohmann::json phases_json(const LeximinCertificate& c) {
+  nlohmann::json phases = nlohmann::json::array();
+  for (const auto& p : c.phases) phases.push_back({{"phase", p.name}, {"seconds", p.seconds}, {"cpu_seconds", p.cpu_seconds}});
+  return phases;
+}
+
 double gini(std::vector<double> v) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -190,13 +215,14 @@ Result<SelectionResult> select_panel(const Instance& inst, const SelectionOption
   } else if (o.algorithm == Algorithm::kLeximin) {
     LeximinOptions lo;
     lo.progress = o.progress;
-    lo.max_cpu_seconds = o.max_cpu_seconds;
+    lo.max_seconds = o.max_seconds;
     auto dist = leximin(p, lo);
     if (!dist) return dist.error();
     prob = dist->probabilities;
     r.panels_in_support = dist->panels.size();
     r.levels = dist->levels;
     r.panels_generated = dist->panels_generated;
+    r.certificate = dist->certificate;
     for (int i : dist->infeasible_people) r.infeasible_people.push_back(inst.people[avail[static_cast<size_t>(i)]].id);
     const TypeModel& tm = dist->types;
     if (o.lottery_panels > 0) {

@@ -93,12 +93,16 @@ struct FlatView {
     if (v == nullptr) return std::nullopt;
     return FlatAnswer{*v, answers.strings(*v)};
   }
+  // The first such key in byte order, as nlohmann's object (a sorted map) finds it, so that both
+  // paths name the same unknown question whatever order the body gives them in.
   template <class F>
   std::optional<std::string> first_key_where(F&& f) const {
+    const std::string_view* first = nullptr;
     for (const auto& v : answers.values()) {
-      if (f(v.key)) return std::string(v.key);
+      if ((first == nullptr || v.key < *first) && f(v.key)) first = &v.key;
     }
-    return std::nullopt;
+    if (first == nullptr) return std::nullopt;
+    return std::string(*first);
   }
 };
 

@@ -541,6 +541,12 @@ class SqliteStore final : public Store {
   // written unsealed and verify_audit() says why the log cannot be verified.
   Status init_audit(const SqliteOptions& options, const std::string& path) {
     std::lock_guard lock(mu_);
+    if (options.audit_key_file.empty() && (path == ":memory:" || path.empty())) {
+      // A database that lives and dies with the process has nothing to seal against, and a key
+      // file named after it would be shared by every such database in the working directory.
+      audit_key_unavailable_ = "an in-memory database has no audit key";
+      return Status::Ok();
+    }
     audit_key_path_ = options.audit_key_file.empty() ? default_audit_key_path(path) : options.audit_key_file;
     try {
       if (version_ >= kSealedAuditVersion) sealing_ = read_sealing_locked();

@@ -125,7 +125,8 @@ class Builder {
         out += "/" + json_pointer_token(*levels_[i].key);
       }
     }
-    return out;
+    // The document itself is "/", as in the schema validator's errors.
+    return out.empty() ? "/" : out;
   }
 
   json& root_;

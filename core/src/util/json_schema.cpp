@@ -100,16 +100,16 @@ Status validate_against_schema(const nlohmann::json& doc, std::string_view schem
   }
   std::string pointer = std::string(pointer_prefix) + to_pointer(best->context);
   std::string message = best->description;
-  // Name an unknown key in the pointer itself: "... constraints: 'colour'."
-  static const std::string kUnknown = "could not be validated using 'properties' or 'additionalProperties'";
-  if (message.find(kUnknown) != std::string::npos) {
-    const auto q2 = message.rfind('\'');
-    const auto q1 = (q2 == std::string::npos || q2 == 0) ? std::string::npos : message.rfind('\'', q2 - 1);
-    if (q1 != std::string::npos && q2 > q1 + 1) {
-      std::string key = message.substr(q1 + 1, q2 - q1 - 1);
-      pointer += "/" + json_pointer_token(key);
-      message = "unknown field \"" + key + "\"";
-    }
+  // Name an unknown key in the pointer itself: "... constraints: 'colour'." The key is everything
+  // between the opening quote and the final "'." (it may hold quotes of its own, or be empty).
+  static const std::string kUnknown =
+      "could not be validated using 'properties' or 'additionalProperties' constraints: '";
+  if (auto at = message.find(kUnknown); at != std::string::npos && message.ends_with("'.") &&
+                                        message.size() >= at + kUnknown.size() + 2) {
+    const size_t start = at + kUnknown.size();
+    std::string key = message.substr(start, message.size() - 2 - start);
+    pointer += "/" + json_pointer_token(key);
+    message = "unknown field \"" + key + "\"";
   }
   return Error{ErrorCode::kSchemaViolation, pointer.empty() ? "/" : pointer, message};
 }

@@ -187,8 +187,15 @@ Result<ForwardPlan> parse_forward_plan(const nlohmann::json& doc, std::string_vi
 // One key decision per row; columns in docs/forward-plan-csv.md. RFC 4180 quoting (fields in
 // double quotes may hold commas, doubled quotes and line breaks); CRLF or LF line ends; a UTF-8 BOM
 // is skipped. Errors have code kInvalidCsv, `field` = the column name, and a message naming the
-// row (the header is row 1, as a spreadsheet shows it).
+// row (the header is row 1, as a spreadsheet shows it). A plan it returns is valid against
+// schemas/forward-plan.schema.json, as one from parse_forward_plan() is.
 Result<ForwardPlan> parse_forward_plan_csv(std::string_view text);
+
+// What parse_forward_plan_csv() mirrors of the schema's limits (a test holds the schema file to
+// these): the longest id in characters, and the largest sum of money in pence (2^53 - 1, the
+// largest whole number every JSON reader keeps exactly).
+inline constexpr size_t kKeyDecisionIdMaxLength = 100;
+inline constexpr int64_t kMaxPence = 9007199254740991;
 
 // The plan as JSON valid against schemas/forward-plan.schema.json; parse_forward_plan() of the
 // result gives back an equal plan.

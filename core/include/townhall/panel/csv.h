@@ -27,8 +27,8 @@ struct CsvTable {
   std::optional<size_t> column(std::string_view name) const;
 };
 
-// Parses CSV text. Blank lines are skipped. A row with more fields than the header, or an unclosed
-// quote, is an error naming `source` and the line.
+// Parses CSV text. Blank lines are skipped. A row with more fields than the header, an unclosed
+// quote, or text that is not valid UTF-8 is an error naming `source` and the line.
 Result<CsvTable> parse_csv(std::string_view text, const std::string& source);
 
 // Reads and parses a file.

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -54,7 +55,8 @@ struct DrawRequest {
   bool households = false;
   ContactPolicy policy;
   Date today;
-  double max_cpu_seconds = 0;  // > 0: LEXIMIN gives up after this much (process) CPU time
+  double max_seconds = 0;  // > 0: LEXIMIN's wall-clock limit; then the best found so far is drawn from (see its certificate)
+  std::function<void(const LeximinProgress&)> progress;  // may be empty
 };
 
 struct DrawExclusion {
@@ -86,7 +88,8 @@ struct DrawResult {
   size_t eligible = 0;
 
   // {consultation_id, algorithm, size, selected, probabilities: {member id: p}, min_probability, gini,
-  //  panels_in_support, seed, commitment, eligible, excluded: {...}, policy, seconds}
+  //  panels_in_support, seed, commitment, eligible, excluded: {...}, policy, seconds, and for LEXIMIN
+  //  certificate (certificate_json) and phases (phases_json)}
   nlohmann::json to_json(const DrawRequest& request, const DrawPool& pool) const;
 };
 

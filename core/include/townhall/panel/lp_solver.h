@@ -32,10 +32,19 @@ class LpModel {
   virtual int add_column(double lo, double hi, double cost, const std::vector<int>& rows,
                          const std::vector<double>& values) = 0;
   virtual void set_maximize(bool maximize) = 0;
+  // Warm-started re-solves of a pure LP use dual simplex instead of primal: better when every
+  // re-solve follows bound changes (which cost the old basis its primal feasibility) and changes
+  // some costs.
+  virtual void set_resolve_dual(bool dual) = 0;
   // For models with integer variables: only accept solutions whose (minimisation) objective is
   // below `cutoff` (kLpInfinity: none), and optionally stop at the first such solution instead of
   // proving optimality. solve() then reports kInfeasible when no solution beats the cutoff.
   virtual void set_mip_cutoff(double cutoff, bool stop_at_first) = 0;
+  // For models with integer variables: explore at most this many branch-and-bound nodes (0: no
+  // limit). solve() then reports kError when the limit is reached without a solution (neither a
+  // panel nor a proof that there is none). A node count, not a clock, so results do not depend on
+  // the computer's speed.
+  virtual void set_mip_node_limit(int nodes) = 0;
   virtual LpStatus solve() = 0;
   virtual double objective() const = 0;
   virtual std::vector<double> values() const = 0;

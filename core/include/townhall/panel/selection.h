@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "townhall/error.h"
 #include "townhall/panel/instance.h"
 #include "townhall/panel/leximin.h"
@@ -37,7 +39,7 @@ struct SelectionOptions {
   std::vector<std::string> exclude;           // ids not to select
   int lottery_panels = 0;                     // > 0: round to a uniform lottery over m panels
   int legacy_runs = 2000;                     // Monte Carlo draws for legacy probabilities
-  double max_cpu_seconds = 0;                 // > 0: LEXIMIN gives up (kInternal "time limit") after this much CPU
+  double max_seconds = 0;                     // > 0: LEXIMIN's wall-clock limit (leximin.h: the best found so far is drawn from)
   std::function<void(const LeximinProgress&)> progress;
 };
 
@@ -62,7 +64,15 @@ struct SelectionResult {
   int legacy_runs = 0;            // Monte Carlo draws behind legacy probabilities
   int levels = 0;                 // LEXIMIN levels
   size_t panels_generated = 0;
+  std::optional<LeximinCertificate> certificate;  // LEXIMIN: what is proven about the probabilities
 };
+
+// The certificate as a JSON object for reports: certified, summary, stopped_early, method,
+// tolerance, max_shortfall, dual_bound, levels_certified, levels_total, levels [{bound, achieved,
+// people, open}].
+nlohmann::json certificate_json(const LeximinCertificate& certificate);
+// Time per phase: [{phase, seconds, cpu_seconds}] (wall and CPU seconds).
+nlohmann::json phases_json(const LeximinCertificate& certificate);
 
 // The commitment: lower-case hex SHA-256 of the canonical serialisation below.
 std::string selection_commitment(const Instance& instance, const SelectionOptions& options);
