@@ -1,4 +1,4 @@
-// The Citizens' Panel member pages (issue 6): sign in by an emailed single-use link, "What the
+// The Citizens' Panel member pages: sign in by an emailed single-use link, "What the
 // council holds about you" (personal details, facts with their provenance, equality data,
 // invitations, response references — the same data as GET /api/v1/me/panel), change a fact, sign
 // out, and delete ("Are you sure?" → erase_member; past responses stay, unlinked).

@@ -236,7 +236,7 @@ CREATE TABLE pages_member_tokens(
   PRIMARY KEY(kind, hash)) WITHOUT ROWID;
 CREATE INDEX pages_member_tokens_member ON pages_member_tokens(member_id);
 )SQL",
-      // 9 (post-ratio): idempotency keys become an append-only log in rowid order. Each new key was
+      // 9: idempotency keys become an append-only log in rowid order. Each new key was
       // an insert at a random place of the (scope, key) B-tree, about one WAL page per response; now
       // it lands on the table's last page. Lookups go to an index in memory built from this table
       // at open (SqliteStore::load_keys), and keys older than the retention window are pruned.
@@ -253,7 +253,7 @@ INSERT INTO idempotency_keys_v9(scope, key, request_hash, response_id, created_a
 DROP TABLE idempotency_keys;
 ALTER TABLE idempotency_keys_v9 RENAME TO idempotency_keys;
 )SQL",
-      // 10 (post-ratio-4): a response's idempotency key is kept in its own row. The separate key
+      // 10: a response's idempotency key is kept in its own row. The separate key
       // table cost a second B-tree insert and a foreign-key probe of responses per submission,
       // about a third of the writer's time per response. The in-memory index now points at
       // response ids; keys past the retention window are cleared from their rows.
