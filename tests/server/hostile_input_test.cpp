@@ -349,51 +349,24 @@ class LimitedServer {
     rlim_t open_files = 0;  // 0 = unchanged
     rlim_t file_size = 0;   // bytes; 0 = unchanged
   };
-  LimitedServer(const std::string& db, Limits limits, std::vector<std::string> extra = {}) {
-    int out[2];
-    if (pipe(out) != 0) throw std::runtime_error("pipe");
-    pid = fork();
-    if (pid == 0) {
-      dup2(out[1], 1);
-      close(out[0]);
-      close(out[1]);
-      int devnull = open("/dev/null", O_WRONLY);
-      dup2(devnull, 2);  // the open-file warning is expected here
-      if (limits.open_files) {
-        rlimit r{limits.open_files, limits.open_files};
-        setrlimit(RLIMIT_NOFILE, &r);
-      }
-      if (limits.file_size) {
-        rlimit r{limits.file_size, limits.file_size};
-        setrlimit(RLIMIT_FSIZE, &r);
-      }
-      std::vector<std::string> args = {TOWNHALL_CLI, "serve", "--db", db, "--create", "--port", "0"};
-      for (auto& e : extra) args.push_back(e);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    close(out[1]);
-    out_ = out[0];
-    std::string line;
-    char c;
-    while (::read(out_, &c, 1) == 1 && c != '\n') line += c;
-    auto p = line.find("127.0.0.1:");
-    if (p == std::string::npos) throw std::runtime_error("server did not start: " + line);
-    port = static_cast<uint16_t>(std::atoi(line.c_str() + p + 10));
-  }
-  ~LimitedServer() {
-    if (pid > 0) {
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-    }
-    if (out_ >= 0) close(out_);
-  }
+  LimitedServer(const std::string& db, Limits limits, std::vector<std::string> extra = {})
+      : process_(db, std::move(extra), [limits] {
+          int devnull = open("/dev/null", O_WRONLY);
+          dup2(devnull, 2);  // the open-file warning is expected here
+          if (limits.open_files) {
+            rlimit r{limits.open_files, limits.open_files};
+            setrlimit(RLIMIT_NOFILE, &r);
+          }
+          if (limits.file_size) {
+            rlimit r{limits.file_size, limits.file_size};
+            setrlimit(RLIMIT_FSIZE, &r);
+          }
+        }),
+        port(process_.port) {}
+  ~LimitedServer() { process_.kill_hard(); }
   // CPU seconds (user + system) the server has used so far.
   double cpu_seconds() const {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::ifstream in("/proc/" + std::to_string(process_.pid()) + "/stat");
     std::string stat((std::istreambuf_iterator<char>(in)), {});
     std::istringstream fields(stat.substr(stat.rfind(')') + 2));
     std::string f;
@@ -403,13 +376,13 @@ class LimitedServer {
     }
     return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
   }
-  bool alive() const { return waitpid(pid, nullptr, WNOHANG) == 0; }
-
-  pid_t pid = -1;
-  uint16_t port = 0;
+  bool alive() const { return waitpid(process_.pid(), nullptr, WNOHANG) == 0; }
 
  private:
-  int out_ = -1;
+  ServerProcess process_;
+
+ public:
+  uint16_t port;
 };
 
 // Reads the status line and headers of one response (no body); "" when the connection closed.

@@ -12,6 +12,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -151,7 +152,9 @@ class HttpClient {
 // port is read from its first line.
 class ServerProcess {
  public:
-  explicit ServerProcess(const std::string& db, std::vector<std::string> extra = {}) {
+  // `in_child` runs in the child just before exec (resource limits, where stderr goes).
+  explicit ServerProcess(const std::string& db, std::vector<std::string> extra = {},
+                         const std::function<void()>& in_child = {}) {
     int out[2];
     if (pipe(out) != 0) throw std::runtime_error("pipe");
     pid_ = fork();
@@ -159,6 +162,7 @@ class ServerProcess {
       dup2(out[1], 1);
       close(out[0]);
       close(out[1]);
+      if (in_child) in_child();
       std::vector<std::string> args = {TOWNHALL_CLI, "serve", "--db", db, "--create", "--port", "0"};
       for (auto& e : extra) args.push_back(e);
       std::vector<char*> argv;
@@ -201,6 +205,8 @@ class ServerProcess {
     pid_ = -1;
     exit_code_ = -1;
   }
+
+  pid_t pid() const { return pid_; }
 
   uint16_t port = 0;
   std::string first_line;
