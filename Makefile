@@ -8,7 +8,7 @@ CMAKE_FLAGS ?=
 # ccache, when installed, makes rebuilds in several checkouts of the tree cheap.
 LAUNCHER := $(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache,)
 
-.PHONY: all deps configure build test bench clean sanitize serve fuzz-build fuzz-smoke fuzz fuzz-seeds
+.PHONY: all deps configure build test bench clean sanitize serve fuzz-build fuzz-smoke fuzz fuzz-seeds fuzz-fast-build fuzz-deep
 
 all: build
 
@@ -59,7 +59,24 @@ fuzz-smoke: fuzz-build
 
 # Every target for FUZZ_SECONDS, keeping its corpus in $(FUZZ_BUILD_DIR)/fuzz-corpus.
 fuzz: fuzz-build
-	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) ./fuzz/run.sh long $(FUZZ_BUILD_DIR) $(FUZZ_TARGETS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_JOBS=$(FUZZ_JOBS) ./fuzz/run.sh long $(FUZZ_BUILD_DIR) $(FUZZ_TARGETS)
+
+# Many millions of executions: the coverage-only build (-O2, no sanitizers, several times faster)
+# fuzzes every target for FUZZ_SECONDS or FUZZ_RUNS with FUZZ_JOBS at a time, then the ASan+UBSan
+# build replays every input that run kept, so a memory error the fast build could not see still
+# stops the run.
+FUZZ_FAST_BUILD_DIR ?= build-fuzz-fast
+FUZZ_JOBS ?= 1
+fuzz-fast-build:
+	./scripts/install-deps.sh
+	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_FAST_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Fuzz \
+	  -DTOWNHALL_FUZZ=ON -DTOWNHALL_FUZZ_SANITIZERS= -DTOWNHALL_WERROR=$(WERROR) $(LAUNCHER)
+	cmake --build $(FUZZ_FAST_BUILD_DIR)
+
+fuzz-deep: fuzz-build fuzz-fast-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_JOBS=$(FUZZ_JOBS) \
+	  ./fuzz/run.sh long $(FUZZ_FAST_BUILD_DIR) $(FUZZ_TARGETS)
+	FUZZ_JOBS=$(FUZZ_JOBS) ./fuzz/run.sh replay $(FUZZ_BUILD_DIR) $(FUZZ_FAST_BUILD_DIR) $(FUZZ_TARGETS)
 
 # Rebuilds the seed corpora in fuzz/corpus from the test suites' inputs.
 fuzz-seeds: fuzz-build

@@ -11,8 +11,12 @@
 #                                              inputs (fuzz/make_seeds.py), keeping what adds
 #                                              coverage; the reproducers of fixed bugs
 #                                              (fuzz/corpus/<target>/regression-*) always stay
+#   fuzz/run.sh replay BUILD_DIR FROM [TARGET...] runs every input of FROM/fuzz-corpus/<target> once
+#                                              through BUILD_DIR's targets: a corpus grown fast by a
+#                                              coverage-only build (TOWNHALL_FUZZ_SANITIZERS="")
+#                                              replayed under ASan and UBSan
 #
-# Targets run one after another (one process each). A crash, sanitizer report, timeout, leak or
+# Targets run one after another, or FUZZ_JOBS at a time (one process each). A crash, sanitizer report, timeout, leak or
 # broken property stops that target, prints the reproducer's path and how to replay it, and makes
 # the script exit 1 once every target has run. The summary gives per target the executions,
 # executions per second (wall clock, libFuzzer's figure) and per CPU second, coverage (libFuzzer's
@@ -20,7 +24,7 @@
 # BUILD_DIR/fuzz-<mode>-report.txt.
 set -uo pipefail
 
-mode=${1:?usage: fuzz/run.sh smoke|long|seeds [BUILD_DIR] [TARGET...]}
+mode=${1:?usage: fuzz/run.sh smoke|long|seeds|replay [BUILD_DIR] [TARGET...]}
 shift
 build=${1:-build-fuzz}
 [ $# -gt 0 ] && shift
@@ -65,52 +69,92 @@ figures() {
 
 header=$(printf '%-18s %12s %9s %11s %7s %7s %8s %7s' target executions exec/s exec/cpu-s cov ft corpus rss_mb)
 
+# Runs target $1 in mode $mode and prints its summary line; the exit status is libFuzzer's.
+run_target() {
+  local t=$1 bin="$build/fuzz/fuzz_$1" work budget artifacts log status line repro
+  if [ ! -x "$bin" ]; then
+    echo "fuzz: $bin is missing (make fuzz-build)" >&2
+    printf '%-18s missing\n' "$t"
+    return 1
+  fi
+  artifacts="$build/fuzz-artifacts/$t/"
+  log="$build/fuzz-logs/$mode-$t.log"
+  mkdir -p "$artifacts" "$(dirname "$log")"
+  case "$mode" in
+    smoke)
+      work="$build/fuzz-smoke/$t"
+      rm -rf "$work"
+      budget=(-max_total_time="$smoke_seconds" "$work" "fuzz/corpus/$t")
+      ;;
+    long)
+      work="$build/fuzz-corpus/$t"
+      budget=(-max_total_time="$fuzz_seconds")
+      if [ -n "${FUZZ_RUNS:-}" ]; then budget+=(-runs="$FUZZ_RUNS"); fi
+      budget+=("$work" "fuzz/corpus/$t")
+      ;;
+    replay)
+      # Each input of the grown corpus once (-runs=0 stops after the corpus is read and run).
+      work="$replay_from/fuzz-corpus/$t"
+      if [ ! -d "$work" ]; then
+        echo "fuzz: $work is missing (run fuzz/run.sh long $replay_from first)" >&2
+        printf '%-18s no corpus\n' "$t"
+        return 1
+      fi
+      budget=(-runs=0 "$work" "fuzz/corpus/$t")
+      ;;
+  esac
+  mkdir -p "$work"
+  # The CPU seconds the target used ('time' keyword: user and system), so that a rate can be
+  # given per CPU second too: on a shared machine the wall-clock rate depends on the load.
+  TIMEFORMAT='%U %S'
+  # shellcheck disable=SC2046
+  { time "$bin" "${common[@]}" $(dict_of "$t") -artifact_prefix="$artifacts" "${budget[@]}" \
+    >"$log" 2>&1; } 2>"$log.cpu"
+  status=$?
+  line=$(figures "$log" "$work")
+  if [ "$mode" = replay ]; then
+    # Replaying runs the corpus and nothing else: what was executed is what was read.
+    line="$line  replayed $(grep -o 'INITED.*' "$log" | grep -o 'corp: [0-9]*' | awk '{print $2}') inputs"
+  fi
+  if [ $status -ne 0 ]; then
+    repro=$(grep -o "Test unit written to .*" "$log" | tail -1 | sed 's/Test unit written to //')
+    line="$line  FAILED (exit $status)"
+    {
+      echo "---- fuzz_$t failed; the end of its log ($log):"
+      grep -v '^#[0-9]' "$log" | tail -60
+      echo "---- reproducer: ${repro:-none written}"
+      [ -n "$repro" ] && echo "---- replay it: $bin $repro"
+    } >&2
+  fi
+  echo "$line"
+  return $status
+}
+
 case "$mode" in
-  smoke | long)
+  smoke | long | replay)
+    if [ "$mode" = replay ]; then
+      # replay BUILD_DIR FROM_BUILD_DIR [TARGET...]: the first argument after the build was taken as
+      # a target; it names the build whose fuzz-corpus/ is replayed.
+      replay_from=${targets[0]:?usage: fuzz/run.sh replay BUILD_DIR FROM_BUILD_DIR [TARGET...]}
+      targets=("${targets[@]:1}")
+      if [ ${#targets[@]} -eq 0 ]; then
+        for src in fuzz/*.cpp; do targets+=("$(basename "$src" .cpp)"); done
+      fi
+    fi
     report="$build/fuzz-$mode-report.txt"
-    : >"$report"
-    echo "$header" | tee -a "$report"
+    echo "$header" | tee "$report"
+    # FUZZ_JOBS targets at a time (default 1), each one process; lines come in the order they end.
+    jobs_max=${FUZZ_JOBS:-1}
+    results="$build/fuzz-logs/$mode-results"
+    rm -rf "$results" && mkdir -p "$results"
+    for t in "${targets[@]}"; do
+      while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n; done
+      { run_target "$t"; echo $? >"$results/$t.status"; } | tee -a "$report" &
+    done
+    wait
     failed=()
     for t in "${targets[@]}"; do
-      bin="$build/fuzz/fuzz_$t"
-      if [ ! -x "$bin" ]; then
-        echo "fuzz: $bin is missing (make fuzz-build)" >&2
-        failed+=("$t")
-        continue
-      fi
-      if [ "$mode" = smoke ]; then
-        work="$build/fuzz-smoke/$t"
-        rm -rf "$work"
-        budget=(-max_total_time="$smoke_seconds")
-      else
-        work="$build/fuzz-corpus/$t"
-        budget=(-max_total_time="$fuzz_seconds")
-        if [ -n "${FUZZ_RUNS:-}" ]; then budget+=(-runs="$FUZZ_RUNS"); fi
-      fi
-      artifacts="$build/fuzz-artifacts/$t/"
-      mkdir -p "$work" "$artifacts"
-      log="$build/fuzz-logs/$mode-$t.log"
-      mkdir -p "$(dirname "$log")"
-      # The CPU seconds the target used ('time' keyword: user and system), so that a rate can be
-      # given per CPU second too: on a shared machine the wall-clock rate depends on the load.
-      TIMEFORMAT='%U %S'
-      # shellcheck disable=SC2046
-      { time "$bin" "${common[@]}" "${budget[@]}" $(dict_of "$t") -artifact_prefix="$artifacts" \
-        "$work" "fuzz/corpus/$t" >"$log" 2>&1; } 2>"$log.cpu"
-      status=$?
-      line=$(figures "$log" "$work")
-      if [ $status -ne 0 ]; then
-        repro=$(grep -o "Test unit written to .*" "$log" | tail -1 | sed 's/Test unit written to //')
-        line="$line  FAILED (exit $status)"
-        failed+=("$t")
-        {
-          echo "---- fuzz_$t failed; the end of its log ($log):"
-          grep -v '^#[0-9]' "$log" | tail -60
-          echo "---- reproducer: ${repro:-none written}"
-          [ -n "$repro" ] && echo "---- replay it: $bin $repro"
-        } >&2
-      fi
-      echo "$line" | tee -a "$report"
+      [ "$(cat "$results/$t.status" 2>/dev/null)" = 0 ] || failed+=("$t")
     done
     if [ ${#failed[@]} -gt 0 ]; then
       echo "fuzz $mode: FAILED: ${failed[*]}" | tee -a "$report" >&2
@@ -137,7 +181,7 @@ case "$mode" in
     done
     ;;
   *)
-    echo "usage: fuzz/run.sh smoke|long|seeds [BUILD_DIR] [TARGET...]" >&2
+    echo "usage: fuzz/run.sh smoke|long|seeds [BUILD_DIR] [TARGET...] | replay BUILD_DIR FROM_BUILD_DIR [TARGET...]" >&2
     exit 2
     ;;
 esac
