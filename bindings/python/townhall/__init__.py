@@ -23,7 +23,7 @@ from ._townhall import (BankHoliday, ClosePlan, ComplianceReport, Consultation, 
                         today_in_london)
 from .errors import (Conflict, DatabaseNotFound, Error, Infeasible, InternalError, InvalidCsv,
                      InvalidInput, InvalidJson, IoError, NotATownhallDatabase, NotFound,
-                     SchemaError, SchemaTooNew, StorageFull)
+                     RakingNotConverged, SchemaError, SchemaTooNew, StorageFull)
 from .analysis import (RakingReport, crosstab, kish_effective_sample_size, rake,
                        representativeness, tally)
 from .plots import plot_answers_by_group, plot_representativeness
@@ -222,7 +222,7 @@ __all__ = [
     "RakingReport",
     "Error", "InvalidInput", "InvalidJson", "SchemaError", "InvalidCsv", "NotFound", "Conflict",
     "Infeasible", "IoError", "StorageFull", "InternalError", "DatabaseNotFound", "SchemaTooNew",
-    "NotATownhallDatabase", "Database", "text",
+    "NotATownhallDatabase", "RakingNotConverged", "Database", "text",
     "bank_holidays", "bank_holidays_frame", "clear_days", "earliest_event", "is_bank_holiday",
     "is_working_day", "last_working_day_on_or_before", "latest_publication", "parse_date",
     "practical_latest_publication", "rule", "rules", "today_in_london",

@@ -11,7 +11,8 @@ from .errors import (Conflict as Conflict, Error as Error, Infeasible as Infeasi
                      InvalidInput as InvalidInput, InvalidJson as InvalidJson, IoError as IoError,
                      NotFound as NotFound, SchemaError as SchemaError,
                      DatabaseNotFound as DatabaseNotFound, SchemaTooNew as SchemaTooNew,
-                     NotATownhallDatabase as NotATownhallDatabase, StorageFull as StorageFull)
+                     NotATownhallDatabase as NotATownhallDatabase, StorageFull as StorageFull,
+                     RakingNotConverged as RakingNotConverged)
 from .database import Database as Database
 from . import text as text
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import warnings
 from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
 
 from . import _townhall
-from .errors import InvalidInput
+from .errors import InvalidInput, RakingNotConverged
 
 Targets = Any  # Mapping[str, Mapping[category, number] | pd.Series] | pd.DataFrame (long form)
 
@@ -128,6 +129,12 @@ def rake(data: pd.DataFrame, targets: Targets, *, weights: Any = None, max_itera
     weights: base (design) weights: array, Series or column name; default all 1.
     trim: (low, high) bounds on each weight as multiples of the mean weight, e.g. (0.2, 5).
     total: sum of the final weights; default the sum of the base weights (n when unweighted).
+
+    When the margins are not all met within ``tolerance`` after ``max_iterations`` (trimming
+    often makes the targets unreachable), the report says ``converged=False`` and a
+    :class:`townhall.RakingNotConverged` warning (a RuntimeWarning) names the margins not met
+    and the category furthest from its target, with its relative gap. Widen ``trim``, merge
+    sparse categories or accept the gap; ``report.margins`` lists every category's error.
     """
     if not isinstance(data, pd.DataFrame):
         raise InvalidInput("data must be a pandas DataFrame", code="invalid-argument", field="data")
@@ -155,12 +162,37 @@ def rake(data: pd.DataFrame, targets: Targets, *, weights: Any = None, max_itera
             rows.append({"variable": var, "category": label,
                          "target": fit["target_share"][c], "achieved": fit["achieved_share"][c],
                          "error": fit["achieved_share"][c] - fit["target_share"][c]})
+    margins_frame = pd.DataFrame(rows)
+    if not r["converged"]:
+        _warn_not_converged(margins_frame, r, tolerance)
     return RakingReport(weights=w, iterations=r["iterations"], converged=r["converged"],
                         max_margin_error=r["max_margin_error"],
                         effective_sample_size=r["effective_sample_size"],
                         design_effect=r["design_effect"], weight_min=r["weight_min"],
                         weight_max=r["weight_max"], trimmed=r["trimmed"],
-                        margins=pd.DataFrame(rows))
+                        margins=margins_frame)
+
+
+def _warn_not_converged(margins: pd.DataFrame, r: dict, tolerance: float) -> None:
+    unmet = [fit["name"] for fit in r["margins"] if fit["max_error"] > tolerance]
+    gaps = margins[margins["variable"].isin(unmet)].copy()
+    gaps["gap"] = np.where(gaps["target"] > 0, gaps["error"].abs() / gaps["target"].where(
+        gaps["target"] > 0, 1.0), np.where(gaps["error"].abs() > 0, np.inf, 0.0))
+    worst = gaps.loc[gaps["gap"].idxmax()] if not gaps.empty else margins.iloc[0]
+    gap = float(worst.get("gap", 0.0))
+    direction = "short of" if worst["achieved"] < worst["target"] else "over"
+    message = (f"raking did not converge in {r['iterations']} iteration"
+               f"{'' if r['iterations'] == 1 else 's'} (largest margin error "
+               f"{r['max_margin_error']:.3g} > tolerance {tolerance:g}): margin "
+               f"{worst['variable']!r} is not met — {worst['category']!r} reaches "
+               f"{worst['achieved']:.2%} against a target of {worst['target']:.2%} "
+               f"({gap:.0%} {direction} it)")
+    if len(unmet) > 1:
+        message += f"; other margins not met: {', '.join(repr(u) for u in unmet if u != worst['variable'])}"
+    warnings.warn(RakingNotConverged(
+        message, margin=str(worst["variable"]), category=worst["category"],
+        target=float(worst["target"]), achieved=float(worst["achieved"]), relative_gap=gap,
+        max_margin_error=float(r["max_margin_error"]), unmet=unmet), stacklevel=3)
 
 
 def kish_effective_sample_size(weights: Any) -> float:
