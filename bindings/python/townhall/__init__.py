@@ -3,7 +3,8 @@
 The compiled core (``townhall._townhall``, libtownhall via pybind11) does the work; this package
 adds Python conveniences: dicts and JSON files in, pandas DataFrames out.
 
-Dates are :class:`datetime.date`. Errors are :class:`townhall.Error` subclasses carrying
+Dates are :class:`datetime.date`; every parameter taking one also takes an ISO ``YYYY-MM-DD``
+string (anything else raises :class:`InvalidInput` naming the parameter). Errors are :class:`townhall.Error` subclasses carrying
 ``.code``, ``.field`` and ``.rule``.
 """
 
@@ -32,6 +33,16 @@ from .responses import responses_frame
 # townhall.open is left out of __all__ so `from townhall import *` keeps the builtin open.
 from .database import Database, open
 from . import text
+from ._dates import iso_dates as _iso_dates
+
+# Every date parameter also takes 'YYYY-MM-DD' text (townhall/_dates.py).
+is_bank_holiday = _iso_dates(is_bank_holiday)
+is_working_day = _iso_dates(is_working_day)
+clear_days = _iso_dates(clear_days)
+latest_publication = _iso_dates(latest_publication)
+earliest_event = _iso_dates(earliest_event)
+last_working_day_on_or_before = _iso_dates(last_working_day_on_or_before)
+practical_latest_publication = _iso_dates(practical_latest_publication)
 
 __version__ = "0.1.0"
 
@@ -138,6 +149,7 @@ def bank_holidays_frame(from_year: int, to_year: int | None = None,
 # ---- consultations and compliance ----------------------------------------------------------
 
 
+@_iso_dates
 def plan_close(opens: _dt.date, weeks: int | None = None,
                policy: Policy | Mapping[str, Any] | None = None) -> ClosePlan:
     """The close date a consultation opening on ``opens`` needs (C-MIN with the C-EXT extension).
@@ -147,6 +159,7 @@ def plan_close(opens: _dt.date, weeks: int | None = None,
     return _townhall.plan_close(opens, weeks, _policy_or_default(policy))
 
 
+@_iso_dates
 def check_consultation(consultation: Consultation | Mapping[str, Any],
                        policy: Policy | Mapping[str, Any] | None = None,
                        as_of: _dt.date | None = None) -> list[Finding]:
@@ -160,6 +173,7 @@ def check_consultation(consultation: Consultation | Mapping[str, Any],
                                         as_of if as_of is not None else today_in_london())
 
 
+@_iso_dates
 def check_document(document: Mapping[str, Any] | str,
                    policy: Policy | Mapping[str, Any] | None = None,
                    as_of: _dt.date | None = None) -> ComplianceReport:
@@ -171,6 +185,7 @@ def check_document(document: Mapping[str, Any] | str,
     return _townhall._check_document_text(text, _policy_or_default(policy), as_of)
 
 
+@_iso_dates
 def check_forward_plan_csv(csv: str | _os.PathLike[str],
                            policy: Policy | Mapping[str, Any] | None = None,
                            as_of: _dt.date | None = None) -> ComplianceReport:
