@@ -164,6 +164,19 @@ struct UnionFind {
   }
 };
 
+// Sorts by the upper 32 bits (the bucket key), keeping the lower half's order within a key:
+// an LSD radix sort, four passes of 8 bits, several times faster than std::sort here.
+void sort_by_high_half(std::vector<uint64_t>& v, std::vector<uint64_t>& scratch) {
+  scratch.resize(v.size());
+  for (int shift = 32; shift < 64; shift += 8) {
+    size_t count[257] = {};
+    for (uint64_t x : v) ++count[((x >> shift) & 0xFF) + 1];
+    for (size_t i = 1; i < 257; ++i) count[i] += count[i - 1];
+    for (uint64_t x : v) scratch[count[(x >> shift) & 0xFF]++] = x;
+    v.swap(scratch);
+  }
+}
+
 template <typename F>
 void in_parallel(size_t n, unsigned threads, F work) {
   threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>((n + 4095) / 4096)));
@@ -307,8 +320,9 @@ Result<CampaignResult> find_campaigns(std::span<const std::string_view> texts,
         if (similar(unit_set(a), unit_set(b), t)) uf.unite(a, b);
       }
   } else {
-    // 3. MinHash: hash function h_i(x) = high 32 bits of (a_i·x + b_i) mod 2^64, x the
-    // shingle's hash spread to 64 bits; each band's values hashed to one 32-bit bucket key.
+    // 3. MinHash: hash function h_i(x) = high 32 bits of (a_i·x + b_i) mod 2^64 for the 32-bit
+    // shingle hash x and random 64-bit a_i, b_i (multiply-add-shift, strongly universal);
+    // each band's values hashed to one 32-bit bucket key.
     const size_t B = static_cast<size_t>(options.bands), R = static_cast<size_t>(options.rows);
     const size_t H = B * R;
     std::vector<uint64_t> mul(H), add(H);
@@ -322,11 +336,9 @@ Result<CampaignResult> find_campaigns(std::span<const std::string_view> texts,
       std::vector<uint32_t> sig(H);
       for (size_t u = lo; u < hi; ++u) {
         std::fill(sig.begin(), sig.end(), std::numeric_limits<uint32_t>::max());
-        for (uint32_t s : unit_set(static_cast<uint32_t>(u))) {
-          const uint64_t x = campaign_mix(s);
+        for (uint32_t x : unit_set(static_cast<uint32_t>(u)))
           for (size_t i = 0; i < H; ++i)
             sig[i] = std::min(sig[i], static_cast<uint32_t>((mul[i] * x + add[i]) >> 32));
-        }
         for (size_t b = 0; b < B; ++b) {
           uint64_t h = campaign_mix(b + 1);
           for (size_t r = 0; r < R; ++r) h = campaign_mix(h ^ sig[b * R + r]);
@@ -337,11 +349,11 @@ Result<CampaignResult> find_campaigns(std::span<const std::string_view> texts,
     // 4. Buckets of each band: every unit is compared with a few earlier units of the bucket
     // that belong to other groups ("leaders"), not with every member.
     constexpr size_t kLeaders = 8;
-    std::vector<uint64_t> bucket(U);
+    std::vector<uint64_t> bucket(U), scratch(U);
     std::vector<uint32_t> leaders;
     for (size_t b = 0; b < B; ++b) {
       for (size_t u = 0; u < U; ++u) bucket[u] = (uint64_t{keys[b * U + u]} << 32) | u;
-      std::sort(bucket.begin(), bucket.end());
+      sort_by_high_half(bucket, scratch);
       for (size_t lo = 0; lo < U;) {
         size_t hi = lo + 1;
         while (hi < U && (bucket[hi] >> 32) == (bucket[lo] >> 32)) ++hi;
