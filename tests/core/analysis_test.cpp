@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
+#include <string_view>
 #include <vector>
 
+#include "townhall/analysis/campaigns.h"
 #include "townhall/analysis/disclosure.h"
 #include "townhall/analysis/raking.h"
 #include "townhall/analysis/representativeness.h"
@@ -138,6 +141,38 @@ TEST(Disclosure, HiddenCellsAtTheirLowerBoundAreFixed) {
   p = suppress_small_cells(t, 5);
   EXPECT_EQ(p.cells, (std::vector<uint8_t>{1, 1, 1}));
   EXPECT_TRUE(determined_hidden_values(t, p).empty());
+}
+
+TEST(Campaigns, AsciiWordsMatchIcuWords) {
+  // The second text has a no-break space, so it takes the ICU path (fold, then segment); the
+  // first the ASCII path. The same words must give the same shingles: one distinct text.
+  const std::vector<std::string> pairs[] = {
+      {"The council's plan costs 1,000.50 pounds; face-to-face e.g. meetings_now!",
+       "the COUNCIL'S plan costs 1,000.50 pounds;\u00A0face-to-face e.g. meetings_now"},
+      {"Don't close it -- well-being, 3.5 km... ok?", "DON'T close it --\u00A0well-being, 3.5 km ok"},
+  };
+  for (const auto& texts : pairs) {
+    std::vector<std::string_view> views(texts.begin(), texts.end());
+    CampaignOptions o;
+    o.threshold = 1.0;
+    auto r = find_campaigns(views, {}, o);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->distinct_texts, 1) << texts[0];
+    ASSERT_EQ(r->groups.size(), 1u);
+    EXPECT_EQ(r->groups[0].members, (std::vector<size_t>{0, 1}));
+  }
+}
+
+TEST(Campaigns, OptionsAndUtf8AreChecked) {
+  std::vector<std::string_view> texts = {"one two three", "\xff\xfe"};
+  auto bad = find_campaigns(texts, {});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "/texts/1");
+  CampaignOptions o;
+  o.rows = 0;
+  auto r = find_campaigns(std::span(texts).first(1), {}, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().field, "rows");
 }
 
 TEST(Representativeness, ByHand) {
