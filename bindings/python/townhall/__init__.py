@@ -30,6 +30,7 @@ from .analysis import (RakingReport, crosstab, kish_effective_sample_size, rake,
 from .plots import plot_answers_by_group, plot_representativeness
 from .census import census_targets
 from .responses import responses_frame
+from .respondents import duplicate_respondents
 # townhall.open is left out of __all__ so `from townhall import *` keeps the builtin open.
 from .database import Database, open
 from . import text
@@ -243,7 +244,7 @@ __all__ = [
     "practical_latest_publication", "rule", "rules", "today_in_london",
     "plan_close", "check_consultation", "check_document", "check_forward_plan_csv",
     "findings_frame", "readability",
-    "rake", "tally", "crosstab", "kish_effective_sample_size", "census_targets",
+    "rake", "tally", "crosstab", "duplicate_respondents", "kish_effective_sample_size", "census_targets",
     "responses_frame", "representativeness", "plot_representativeness",
     "plot_answers_by_group",
 ]
