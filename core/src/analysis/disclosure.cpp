@@ -113,13 +113,13 @@ struct Arc {
   double cost;
 };
 
-// Arcs of the residual network, leaving out edge `skip`. With `may_hide`, visible non-zero
-// values are arcs too, at the cost of hiding them (zeros are never hidden).
-std::vector<std::vector<Arc>> residual_arcs(const DisclosureNetwork& net, size_t skip,
-                                            bool may_hide) {
-  std::vector<std::vector<Arc>> adj(static_cast<size_t>(net.nodes));
+using Adjacency = std::vector<std::vector<Arc>>;
+
+// Arcs of the residual network. With `may_hide`, visible non-zero values are arcs too, at the
+// cost of hiding them (zeros are never hidden). Searches pass the edge whose own arcs to ignore.
+Adjacency residual_arcs(const DisclosureNetwork& net, bool may_hide) {
+  Adjacency adj(static_cast<size_t>(net.nodes));
   for (size_t i = 0; i < net.edges.size(); ++i) {
-    if (i == skip) continue;
     const DisclosureEdge& e = net.edges[i];
     if (e.state == EdgeState::kVisible) {
       if (!may_hide || e.count < 1) continue;
@@ -134,7 +134,7 @@ std::vector<std::vector<Arc>> residual_arcs(const DisclosureNetwork& net, size_t
   return adj;
 }
 
-bool reaches(const std::vector<std::vector<Arc>>& adj, int32_t from, int32_t to) {
+bool reaches(const Adjacency& adj, int32_t from, int32_t to, size_t skip) {
   std::vector<uint8_t> seen(adj.size(), 0);
   std::vector<int32_t> stack{from};
   seen[static_cast<size_t>(from)] = 1;
@@ -143,7 +143,7 @@ bool reaches(const std::vector<std::vector<Arc>>& adj, int32_t from, int32_t to)
     stack.pop_back();
     if (u == to) return true;
     for (const Arc& a : adj[static_cast<size_t>(u)])
-      if (!seen[static_cast<size_t>(a.to)]) {
+      if (a.edge != skip && !seen[static_cast<size_t>(a.to)]) {
         seen[static_cast<size_t>(a.to)] = 1;
         stack.push_back(a.to);
       }
@@ -153,16 +153,15 @@ bool reaches(const std::vector<std::vector<Arc>>& adj, int32_t from, int32_t to)
 
 // A hidden value can change iff a directed residual cycle passes through it: raising it needs
 // a way back from its head to its tail, lowering it a way from its tail to its head.
-bool can_change(const DisclosureNetwork& net, size_t i) {
+bool can_change(const DisclosureNetwork& net, const Adjacency& adj, size_t i) {
   const DisclosureEdge& e = net.edges[i];
-  auto adj = residual_arcs(net, i, false);
-  if (reaches(adj, e.to, e.from)) return true;
-  return net.can_lower(e) && reaches(adj, e.from, e.to);
+  if (reaches(adj, e.to, e.from, i)) return true;
+  return net.can_lower(e) && reaches(adj, e.from, e.to, i);
 }
 
 // Cheapest path in the residual network with hiding allowed: the edges to hide, and its cost.
-std::pair<double, std::vector<size_t>> cheapest_path(const std::vector<std::vector<Arc>>& adj,
-                                                     int32_t from, int32_t to) {
+std::pair<double, std::vector<size_t>> cheapest_path(const Adjacency& adj, int32_t from,
+                                                     int32_t to, size_t skip) {
   constexpr double kInf = std::numeric_limits<double>::infinity();
   std::vector<double> dist(adj.size(), kInf);
   std::vector<std::pair<int32_t, size_t>> via(adj.size(), {-1, 0});
@@ -176,6 +175,7 @@ std::pair<double, std::vector<size_t>> cheapest_path(const std::vector<std::vect
     if (d > dist[static_cast<size_t>(u)]) continue;
     if (u == to) break;
     for (const Arc& a : adj[static_cast<size_t>(u)]) {
+      if (a.edge == skip) continue;
       double nd = d + a.cost;
       if (nd < dist[static_cast<size_t>(a.to)]) {
         dist[static_cast<size_t>(a.to)] = nd;
@@ -219,22 +219,25 @@ SuppressionPattern suppress_small_cells(const DisclosureTable& t, int64_t thresh
   // outer loop is a guard, a second pass finds nothing to do.
   for (bool changed = true; changed;) {
     changed = false;
+    Adjacency shown = residual_arcs(net, false);
     for (size_t i = 0; i < net.edges.size(); ++i) {
-      if (net.edges[i].state != EdgeState::kHidden || can_change(net, i)) continue;
+      if (net.edges[i].state != EdgeState::kHidden || can_change(net, shown, i)) continue;
       const DisclosureEdge& e = net.edges[i];
-      auto adj = residual_arcs(net, i, true);
-      auto best = cheapest_path(adj, e.to, e.from);
+      Adjacency adj = residual_arcs(net, true);
+      auto best = cheapest_path(adj, e.to, e.from, i);
       if (net.can_lower(e)) {
-        auto down = cheapest_path(adj, e.from, e.to);
+        auto down = cheapest_path(adj, e.from, e.to, i);
         if (down.first < best.first) best = std::move(down);
       }
+      bool hid = false;
       for (size_t j : best.second) {
         if (net.edges[j].state != EdgeState::kVisible) continue;
         net.edges[j].state = EdgeState::kHidden;
         set_hidden(p, t, static_cast<int64_t>(j));
         ++p.secondary;
-        changed = true;
+        changed = hid = true;
       }
+      if (hid) shown = residual_arcs(net, false);
     }
   }
   return p;
@@ -244,8 +247,9 @@ std::vector<int64_t> determined_hidden_values(const DisclosureTable& t,
                                               const SuppressionPattern& p) {
   std::vector<int64_t> out;
   DisclosureNetwork net = build_network(t, p);
+  Adjacency shown = residual_arcs(net, false);
   for (size_t i = 0; i < net.edges.size(); ++i)
-    if (net.edges[i].state == EdgeState::kHidden && !can_change(net, i))
+    if (net.edges[i].state == EdgeState::kHidden && !can_change(net, shown, i))
       out.push_back(static_cast<int64_t>(i));
   return out;
 }
