@@ -127,6 +127,16 @@ total minus its visible cells would otherwise give a lone blank cell back (secon
 suppression). `attrs["answer_totals"]` holds the column totals, which count as shown."""),
 code("""townhall.crosstab(df, "tenure", "supports", fit.weights, suppress_below=10)"""),
 code("""townhall.plot_answers_by_group(df, "tenure", "support", fit.weights, suppress_below=10);"""),
+md("""## 7. Campaign responses
+
+Contested schemes draw many copies of a campaign's template, often lightly edited.
+`text.campaigns` groups near-identical answers (word shingles, MinHash and exact Jaccard
+similarity in C++): each group's template, size, share and members. Nothing is merged or
+removed; report the campaign as such. Here every seventh generated response carries the same
+comment. `townhall.duplicate_respondents` similarly flags one person answering twice (same
+person id, or same postcode with near-identical text close in time) for an officer to decide."""),
+code("""found = text.campaigns(df["comments"])
+found[["size", "share", "template", "mean_similarity"]]"""),
 ]
 nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
 nbf.write(nb, Path(__file__).with_name("analysing-a-consultation.ipynb"))

@@ -40,3 +40,5 @@ def test_example_notebook_runs(monkeypatch, tmp_path):
                      if c.cell_type == "code" and "townhall.rake(" in c.source)
     stderr = "".join(o.get("text", "") for o in rake_cell.outputs if o.get("name") == "stderr")
     assert "RakingNotConverged" in stderr and "'tenure'" in stderr
+    last = nb.cells[-1].outputs[0]["data"]["text/plain"]
+    assert "Please keep the library open in the evenings." in last and "286" in last
