@@ -106,6 +106,14 @@ rep"""),
 code("""rep.attrs["summary"]"""),
 code("""townhall.plot_representativeness(rep, title="Kensington and Chelsea: tenure");"""),
 md("## 5. Weighting (raking to the Census margins)"),
+md("""Trimming keeps every weight between 0.2 and 5 times the mean weight, so no respondent
+counts for too much. The price: with so few people in the smallest tenure groups (shared
+ownership, living rent free), weights within those bounds cannot meet every Census share
+exactly. Raking then stops after its iterations with `converged=False`, and townhall says so
+with a `RakingNotConverged` warning (a `RuntimeWarning`) naming the margin that was not met, the
+category furthest from its target and the relative gap. The weights are still usable if the gap
+is small, as here, but report it; otherwise widen `trim` or merge the sparse categories before
+raking."""),
 code("""fit = townhall.rake(df, targets, trim=(0.2, 5))
 fit"""),
 code("""fit.margins"""),
@@ -113,8 +121,22 @@ md("## 6. Weighted results with confidence intervals"),
 code("""df["supports"] = pd.Categorical(np.where(df["support"].astype(int) >= 4, "support", "not"),
                                categories=["support", "not"])
 townhall.tally(df["supports"], fit.weights)"""),
+md("""With `suppress_below=10` every cell with fewer than 10 respondents is blanked, and so are
+as many further cells as it takes that none can be worked out from the totals shown: a group
+total minus its visible cells would otherwise give a lone blank cell back (secondary
+suppression). `attrs["answer_totals"]` holds the column totals, which count as shown."""),
 code("""townhall.crosstab(df, "tenure", "supports", fit.weights, suppress_below=10)"""),
 code("""townhall.plot_answers_by_group(df, "tenure", "support", fit.weights, suppress_below=10);"""),
+md("""## 7. Campaign responses
+
+Contested schemes draw many copies of a campaign's template, often lightly edited.
+`text.campaigns` groups near-identical answers (word shingles, MinHash and exact Jaccard
+similarity in C++): each group's template, size, share and members. Nothing is merged or
+removed; report the campaign as such. Here every seventh generated response carries the same
+comment. `townhall.duplicate_respondents` similarly flags one person answering twice (same
+person id, or same postcode with near-identical text close in time) for an officer to decide."""),
+code("""found = text.campaigns(df["comments"])
+found[["size", "share", "template", "mean_similarity"]]"""),
 ]
 nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
 nbf.write(nb, Path(__file__).with_name("analysing-a-consultation.ipynb"))

@@ -3,8 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
+#include <string_view>
 #include <vector>
 
+#include "townhall/analysis/campaigns.h"
+#include "townhall/analysis/disclosure.h"
 #include "townhall/analysis/raking.h"
 #include "townhall/analysis/representativeness.h"
 #include "townhall/analysis/tally.h"
@@ -85,11 +89,90 @@ TEST(Tally, SuppressesSmallCells) {
   o.suppress_below = 3;
   auto ct = crosstab(g, 2, c, 2, {}, o);
   ASSERT_TRUE(ct.ok());
-  EXPECT_FALSE(ct->groups[0].cells[0].suppressed);  // 3 respondents
   EXPECT_TRUE(ct->groups[0].cells[1].suppressed);   // 1 respondent
   EXPECT_TRUE(ct->groups[1].cells[0].suppressed);
   EXPECT_FALSE(ct->groups[1].cells[1].suppressed);  // 0 respondents: nothing to disclose
   EXPECT_EQ(ct->groups[1].count, 1);                // the missing answer is left out
+  // Group 1's total is its one respondent, so it cannot be shown either.
+  EXPECT_TRUE(ct->groups[1].total_suppressed);
+  EXPECT_EQ(ct->totals.count, 5);
+}
+
+TEST(Disclosure, ALoneHiddenCellIsProtectedByItsSmallestNeighbours) {
+  // Group "shared ownership": 1 supports, 16 do not, total 17 shown. Hiding only the 1 gives it
+  // back (17 − 16); the cheapest cycle through it hides 16, 3 and 20 (the other small group).
+  const std::vector<int64_t> counts = {310, 590, 1, 16, 80, 200, 250, 530, 3, 20};
+  DisclosureTable t;
+  t.rows = 5;
+  t.columns = 2;
+  t.counts = counts;
+  SuppressionPattern primary_only;
+  primary_only.cells = {0, 0, 1, 0, 0, 0, 0, 0, 1, 0};
+  primary_only.row_totals.assign(5, 0);
+  primary_only.column_totals.assign(2, 0);
+  EXPECT_EQ(determined_hidden_values(t, primary_only), (std::vector<int64_t>{2, 8}));
+  SuppressionPattern p = suppress_small_cells(t, 10);
+  EXPECT_EQ(p.cells, (std::vector<uint8_t>{0, 0, 1, 1, 0, 0, 0, 0, 1, 1}));
+  EXPECT_EQ(p.primary, 2);
+  EXPECT_EQ(p.secondary, 2);
+  EXPECT_TRUE(determined_hidden_values(t, p).empty());
+  EXPECT_EQ(p.row_totals, (std::vector<uint8_t>(5, 0)));
+  EXPECT_FALSE(p.grand_total);
+}
+
+TEST(Disclosure, HiddenCellsAtTheirLowerBoundAreFixed) {
+  // A tally with two hidden 1s and its total shown: both must be 1. A third cell is hidden.
+  const std::vector<int64_t> counts = {1, 1, 40, 7};
+  DisclosureTable t;
+  t.rows = 1;
+  t.columns = 4;
+  t.counts = counts;
+  t.column_totals_shown = t.grand_total_shown = false;
+  SuppressionPattern p = suppress_small_cells(t, 5);
+  EXPECT_EQ(p.cells, (std::vector<uint8_t>{1, 1, 0, 1}));
+  EXPECT_TRUE(determined_hidden_values(t, p).empty());
+  // With weights, a weighted sum of 0 (all weights 0) cannot be lowered either: neither the 1
+  // nor the 3 (weighted 0) can move without the other going below its bound.
+  const std::vector<int64_t> counts2 = {1, 3, 40};
+  const std::vector<double> weighted2 = {0.5, 0.0, 38.0};
+  t.columns = 3;
+  t.counts = counts2;
+  t.weighted = weighted2;
+  p = suppress_small_cells(t, 5);
+  EXPECT_EQ(p.cells, (std::vector<uint8_t>{1, 1, 1}));
+  EXPECT_TRUE(determined_hidden_values(t, p).empty());
+}
+
+TEST(Campaigns, AsciiWordsMatchIcuWords) {
+  // The second text has a no-break space, so it takes the ICU path (fold, then segment); the
+  // first the ASCII path. The same words must give the same shingles: one distinct text.
+  const std::vector<std::string> pairs[] = {
+      {"The council's plan costs 1,000.50 pounds; face-to-face e.g. meetings_now!",
+       "the COUNCIL'S plan costs 1,000.50 pounds;\u00A0face-to-face e.g. meetings_now"},
+      {"Don't close it -- well-being, 3.5 km... ok?", "DON'T close it --\u00A0well-being, 3.5 km ok"},
+  };
+  for (const auto& texts : pairs) {
+    std::vector<std::string_view> views(texts.begin(), texts.end());
+    CampaignOptions o;
+    o.threshold = 1.0;
+    auto r = find_campaigns(views, {}, o);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->distinct_texts, 1) << texts[0];
+    ASSERT_EQ(r->groups.size(), 1u);
+    EXPECT_EQ(r->groups[0].members, (std::vector<size_t>{0, 1}));
+  }
+}
+
+TEST(Campaigns, OptionsAndUtf8AreChecked) {
+  std::vector<std::string_view> texts = {"one two three", "\xff\xfe"};
+  auto bad = find_campaigns(texts, {});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "/texts/1");
+  CampaignOptions o;
+  o.rows = 0;
+  auto r = find_campaigns(std::span(texts).first(1), {}, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().field, "rows");
 }
 
 TEST(Representativeness, ByHand) {

@@ -28,7 +28,8 @@ def test_raking_first_cycle_by_hand():
     #           old sum 0.833333 + 1.25 = 2.083333 -> factor 2.5/2.083333 = 1.2.
     #   weights: M-young 0.714286, M-old 1.0, F-young 1.071429, F-old 1.5
     # Sex margin is now M = 2*0.714286 + 1 = 2.428571 (share 0.485714), off by 0.014286.
-    r = townhall.rake(small_sample(), TARGETS, max_iterations=1)
+    with pytest.warns(townhall.RakingNotConverged, match="'sex'"):
+        r = townhall.rake(small_sample(), TARGETS, max_iterations=1)
     assert r.iterations == 1 and not r.converged
     np.testing.assert_allclose(r.weights.to_numpy(),
                                [5 / 7, 5 / 7, 1.0, 15 / 14, 1.5], rtol=1e-12)
@@ -83,7 +84,8 @@ def test_raking_trimming_keeps_bounds():
     t = {"x": {"a": 1 / 3, "b": 1 / 3, "c": 1 / 3}, "y": {"p": 0.5, "q": 0.5}}
     free = townhall.rake(df, t)
     assert free.converged and free.weight_max > 3
-    trimmed = townhall.rake(df, t, trim=(0.5, 3.0))
+    with pytest.warns(townhall.RakingNotConverged):
+        trimmed = townhall.rake(df, t, trim=(0.5, 3.0))
     mean = trimmed.weights.mean()
     assert mean == pytest.approx(1.0)  # the total (n) is kept while trimming
     assert trimmed.weights.max() <= 3.0 * mean * (1 + 1e-9)
@@ -156,7 +158,7 @@ def test_crosstab_group_intervals_and_suppression():
     df = pd.DataFrame({"ward": ["A"] * 6 + ["B"] * 2,
                        "answer": ["yes", "yes", "no", "no", "no", "yes", "yes", "no"],
                        "w": [2, 2, 1, 1, 1, 2, 1, 1]})
-    ct = townhall.crosstab(df, "ward", "answer", weights="w", suppress_below=3)
+    ct = townhall.crosstab(df, "ward", "answer", weights="w")
     a_yes = ct.loc[("A", "yes")]
     p, n = 6 / 9, 81 / 15
     z2 = Z95 ** 2
@@ -167,9 +169,13 @@ def test_crosstab_group_intervals_and_suppression():
     assert a_yes["ci_low"] == pytest.approx(centre - half, abs=1e-12)
     assert a_yes["ci_high"] == pytest.approx(centre + half, abs=1e-12)
     assert a_yes["count"] == 3 and not a_yes["suppressed"]
+    assert ct["share"].unstack().shape == (2, 2)
+    # B's two 1s are suppressed; being 1 + 1 = 2 they would be known from B's total, so that is
+    # suppressed as well (tests/python/test_suppression.py covers the secondary suppression).
+    ct = townhall.crosstab(df, "ward", "answer", weights="w", suppress_below=3)
     b_yes = ct.loc[("B", "yes")]
     assert b_yes["suppressed"] and pd.isna(b_yes["count"]) and math.isnan(b_yes["share"])
-    assert ct["share"].unstack().shape == (2, 2)
+    assert ct.loc[("B", "no"), "suppressed"] and pd.isna(b_yes["group_n"])
 
 
 def test_kish():
@@ -222,3 +228,38 @@ def test_raking_releases_the_gil():
     assert done["result"]["iterations"] == 30
     assert t1 - t0 > 0.05, "the call was too quick to tell"
     assert gaps.max() < 0.5 * (t1 - t0)
+
+
+def _hard_to_rake():
+    # 98 owners, 2 renters; the target wants 30% renters, which needs renter weights ~20x the
+    # mean: trimming at 5x cannot get there.
+    df = pd.DataFrame({"tenure": ["own"] * 98 + ["rent"] * 2,
+                       "age": (["young", "old"] * 50)})
+    targets = {"tenure": {"own": 0.7, "rent": 0.3}, "age": {"young": 0.5, "old": 0.5}}
+    return df, targets
+
+
+def test_raking_that_does_not_converge_warns_naming_the_margin_and_the_gap():
+    df, targets = _hard_to_rake()
+    with pytest.warns(townhall.RakingNotConverged) as record:
+        fit = townhall.rake(df, targets, trim=(0.2, 5))
+    assert not fit.converged
+    w = record[0].message
+    assert isinstance(w, RuntimeWarning)
+    assert w.margin == "tenure" and w.unmet == ["tenure"]
+    achieved = fit.margins.set_index(["variable", "category"]).loc[("tenure", w.category)]
+    assert w.relative_gap == pytest.approx(abs(achieved["achieved"] - achieved["target"])
+                                           / achieved["target"])
+    assert w.relative_gap > 0.1
+    text = str(w)
+    assert "'tenure'" in text and f"{w.relative_gap:.0%}" in text and "did not converge" in text
+    assert record[0].filename == __file__  # points at the caller's line, not the library
+
+
+def test_raking_that_converges_does_not_warn():
+    df, targets = _hard_to_rake()
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit = townhall.rake(df, targets)  # no trimming: reachable
+    assert fit.converged

@@ -35,3 +35,10 @@ def test_example_notebook_runs(monkeypatch, tmp_path):
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     assert any("image/png" in o.get("data", {}) for o in outputs)
+    # The trimmed raking does not converge, and says so where the analyst sees it.
+    rake_cell = next(c for c in nb.cells
+                     if c.cell_type == "code" and "townhall.rake(" in c.source)
+    stderr = "".join(o.get("text", "") for o in rake_cell.outputs if o.get("name") == "stderr")
+    assert "RakingNotConverged" in stderr and "'tenure'" in stderr
+    last = nb.cells[-1].outputs[0]["data"]["text/plain"]
+    assert "Please keep the library open in the evenings." in last and "286" in last

@@ -73,6 +73,7 @@ py::dict cell_lists(const TallyGroup& g) {
   d["group_count"] = g.count;
   d["group_weighted"] = g.weighted;
   d["effective_n"] = g.effective_n;
+  d["total_suppressed"] = g.total_suppressed;
   return d;
 }
 
@@ -236,6 +237,7 @@ void register_analysis(py::module_& m) {
         for (const auto& g : ct.groups) gl.append(cell_lists(g));
         py::dict d;
         d["groups"] = gl;
+        d["totals"] = cell_lists(ct.totals);
         d["z"] = ct.z;
         return d;
       },

@@ -5,6 +5,7 @@
 
 #include "arrays.h"
 #include "common.h"
+#include "townhall/analysis/campaigns.h"
 #include "townhall/analysis/free_text.h"
 
 namespace py = pybind11;
@@ -165,6 +166,50 @@ void register_free_text(py::module_& m) {
         return d;
       },
       py::arg("texts"), py::arg("codebook"), py::arg("lang"));
+
+  m.def(
+      "_campaigns",
+      [](const py::list& items, const std::vector<std::string>& langs, int shingle_words,
+         double threshold, int bands, int rows, size_t min_size, unsigned threads,
+         const std::string& method) {
+        CampaignOptions o;
+        o.shingle_words = shingle_words;
+        o.threshold = threshold;
+        o.bands = bands;
+        o.rows = rows;
+        o.min_size = min_size;
+        o.threads = threads;
+        if (method == "all-pairs") o.method = CampaignOptions::Method::kAllPairs;
+        else if (method != "minhash")
+          townhall::python::throw_error(
+              invalid_argument("method", "must be 'minhash' or 'all-pairs'"));
+        Texts t(items);
+        std::vector<std::string_view> lang_views(langs.begin(), langs.end());
+        auto r = without_gil<CampaignResult>([&] { return find_campaigns(t.views, lang_views, o); });
+        CampaignResult res = unwrap(std::move(r));
+        std::vector<int64_t> template_row, size, member_offsets{0}, members;
+        std::vector<double> similarity;
+        for (const auto& g : res.groups) {
+          template_row.push_back(static_cast<int64_t>(g.template_row));
+          size.push_back(static_cast<int64_t>(g.members.size()));
+          similarity.push_back(g.mean_similarity);
+          for (size_t i : g.members) members.push_back(static_cast<int64_t>(i));
+          member_offsets.push_back(static_cast<int64_t>(members.size()));
+        }
+        py::dict d;
+        d["template_row"] = sizes(std::move(template_row));
+        d["size"] = sizes(std::move(size));
+        d["mean_similarity"] = owned(std::move(similarity));
+        d["members"] = sizes(std::move(members));
+        d["member_offsets"] = sizes(std::move(member_offsets));
+        d["group_of"] = sizes(std::move(res.group_of));
+        d["distinct_texts"] = res.distinct_texts;
+        d["candidate_pairs"] = res.candidate_pairs;
+        return d;
+      },
+      py::arg("texts"), py::arg("langs"), py::arg("shingle_words") = 3, py::arg("threshold") = 0.5,
+      py::arg("bands") = 24, py::arg("rows") = 3, py::arg("min_size") = 2, py::arg("threads") = 0,
+      py::arg("method") = "minhash");
 }
 
 }  // namespace townhall::python

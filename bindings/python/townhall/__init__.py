@@ -3,7 +3,8 @@
 The compiled core (``townhall._townhall``, libtownhall via pybind11) does the work; this package
 adds Python conveniences: dicts and JSON files in, pandas DataFrames out.
 
-Dates are :class:`datetime.date`. Errors are :class:`townhall.Error` subclasses carrying
+Dates are :class:`datetime.date`; every parameter taking one also takes an ISO ``YYYY-MM-DD``
+string (anything else raises :class:`InvalidInput` naming the parameter). Errors are :class:`townhall.Error` subclasses carrying
 ``.code``, ``.field`` and ``.rule``.
 """
 
@@ -23,15 +24,26 @@ from ._townhall import (BankHoliday, ClosePlan, ComplianceReport, Consultation, 
                         today_in_london)
 from .errors import (Conflict, DatabaseNotFound, Error, Infeasible, InternalError, InvalidCsv,
                      InvalidInput, InvalidJson, IoError, NotATownhallDatabase, NotFound,
-                     SchemaError, SchemaTooNew, StorageFull)
+                     RakingNotConverged, SchemaError, SchemaTooNew, StorageFull)
 from .analysis import (RakingReport, crosstab, kish_effective_sample_size, rake,
                        representativeness, tally)
 from .plots import plot_answers_by_group, plot_representativeness
 from .census import census_targets
 from .responses import responses_frame
+from .respondents import duplicate_respondents
 # townhall.open is left out of __all__ so `from townhall import *` keeps the builtin open.
 from .database import Database, open
 from . import text
+from ._dates import iso_dates as _iso_dates
+
+# Every date parameter also takes 'YYYY-MM-DD' text (townhall/_dates.py).
+is_bank_holiday = _iso_dates(is_bank_holiday)
+is_working_day = _iso_dates(is_working_day)
+clear_days = _iso_dates(clear_days)
+latest_publication = _iso_dates(latest_publication)
+earliest_event = _iso_dates(earliest_event)
+last_working_day_on_or_before = _iso_dates(last_working_day_on_or_before)
+practical_latest_publication = _iso_dates(practical_latest_publication)
 
 __version__ = "0.1.0"
 
@@ -138,6 +150,7 @@ def bank_holidays_frame(from_year: int, to_year: int | None = None,
 # ---- consultations and compliance ----------------------------------------------------------
 
 
+@_iso_dates
 def plan_close(opens: _dt.date, weeks: int | None = None,
                policy: Policy | Mapping[str, Any] | None = None) -> ClosePlan:
     """The close date a consultation opening on ``opens`` needs (C-MIN with the C-EXT extension).
@@ -147,6 +160,7 @@ def plan_close(opens: _dt.date, weeks: int | None = None,
     return _townhall.plan_close(opens, weeks, _policy_or_default(policy))
 
 
+@_iso_dates
 def check_consultation(consultation: Consultation | Mapping[str, Any],
                        policy: Policy | Mapping[str, Any] | None = None,
                        as_of: _dt.date | None = None) -> list[Finding]:
@@ -160,6 +174,7 @@ def check_consultation(consultation: Consultation | Mapping[str, Any],
                                         as_of if as_of is not None else today_in_london())
 
 
+@_iso_dates
 def check_document(document: Mapping[str, Any] | str,
                    policy: Policy | Mapping[str, Any] | None = None,
                    as_of: _dt.date | None = None) -> ComplianceReport:
@@ -171,6 +186,7 @@ def check_document(document: Mapping[str, Any] | str,
     return _townhall._check_document_text(text, _policy_or_default(policy), as_of)
 
 
+@_iso_dates
 def check_forward_plan_csv(csv: str | _os.PathLike[str],
                            policy: Policy | Mapping[str, Any] | None = None,
                            as_of: _dt.date | None = None) -> ComplianceReport:
@@ -222,13 +238,13 @@ __all__ = [
     "RakingReport",
     "Error", "InvalidInput", "InvalidJson", "SchemaError", "InvalidCsv", "NotFound", "Conflict",
     "Infeasible", "IoError", "StorageFull", "InternalError", "DatabaseNotFound", "SchemaTooNew",
-    "NotATownhallDatabase", "Database", "text",
+    "NotATownhallDatabase", "RakingNotConverged", "Database", "text",
     "bank_holidays", "bank_holidays_frame", "clear_days", "earliest_event", "is_bank_holiday",
     "is_working_day", "last_working_day_on_or_before", "latest_publication", "parse_date",
     "practical_latest_publication", "rule", "rules", "today_in_london",
     "plan_close", "check_consultation", "check_document", "check_forward_plan_csv",
     "findings_frame", "readability",
-    "rake", "tally", "crosstab", "kish_effective_sample_size", "census_targets",
+    "rake", "tally", "crosstab", "duplicate_respondents", "kish_effective_sample_size", "census_targets",
     "responses_frame", "representativeness", "plot_representativeness",
     "plot_answers_by_group",
 ]

@@ -11,7 +11,8 @@ from .errors import (Conflict as Conflict, Error as Error, Infeasible as Infeasi
                      InvalidInput as InvalidInput, InvalidJson as InvalidJson, IoError as IoError,
                      NotFound as NotFound, SchemaError as SchemaError,
                      DatabaseNotFound as DatabaseNotFound, SchemaTooNew as SchemaTooNew,
-                     NotATownhallDatabase as NotATownhallDatabase, StorageFull as StorageFull)
+                     NotATownhallDatabase as NotATownhallDatabase, StorageFull as StorageFull,
+                     RakingNotConverged as RakingNotConverged)
 from .database import Database as Database
 from . import text as text
 
@@ -162,6 +163,12 @@ def check_document(document: Mapping[str, Any] | str,
                    policy: Policy | Mapping[str, Any] | None = None,
                    as_of: datetime.date | None = None) -> ComplianceReport: ...
 def findings_frame(findings: Iterable[Finding]) -> pd.DataFrame: ...
+def duplicate_respondents(data: pd.DataFrame, *, person: str | None = None,
+                          postcode: str | None = None, text: str | None = None,
+                          time: str | None = "submitted_at", channel: str | None = "channel",
+                          within: Any = "3D", threshold: float = 0.5,
+                          lang: str | pd.Series = "und") -> pd.DataFrame:
+    """Possible duplicate respondents flagged for an officer (nothing removed)."""
 def rake(data: pd.DataFrame, targets: Any, *, weights: Any = None, max_iterations: int = 100,
          tolerance: float = 1e-6, trim: tuple[float | None, float | None] = (None, None),
          total: float | None = None) -> RakingReport: ...

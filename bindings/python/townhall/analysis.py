@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import warnings
 from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
 
 from . import _townhall
-from .errors import InvalidInput
+from .errors import InvalidInput, RakingNotConverged
 
 Targets = Any  # Mapping[str, Mapping[category, number] | pd.Series] | pd.DataFrame (long form)
 
@@ -128,6 +129,12 @@ def rake(data: pd.DataFrame, targets: Targets, *, weights: Any = None, max_itera
     weights: base (design) weights: array, Series or column name; default all 1.
     trim: (low, high) bounds on each weight as multiples of the mean weight, e.g. (0.2, 5).
     total: sum of the final weights; default the sum of the base weights (n when unweighted).
+
+    When the margins are not all met within ``tolerance`` after ``max_iterations`` (trimming
+    often makes the targets unreachable), the report says ``converged=False`` and a
+    :class:`townhall.RakingNotConverged` warning (a RuntimeWarning) names the margins not met
+    and the category furthest from its target, with its relative gap. Widen ``trim``, merge
+    sparse categories or accept the gap; ``report.margins`` lists every category's error.
     """
     if not isinstance(data, pd.DataFrame):
         raise InvalidInput("data must be a pandas DataFrame", code="invalid-argument", field="data")
@@ -155,12 +162,37 @@ def rake(data: pd.DataFrame, targets: Targets, *, weights: Any = None, max_itera
             rows.append({"variable": var, "category": label,
                          "target": fit["target_share"][c], "achieved": fit["achieved_share"][c],
                          "error": fit["achieved_share"][c] - fit["target_share"][c]})
+    margins_frame = pd.DataFrame(rows)
+    if not r["converged"]:
+        _warn_not_converged(margins_frame, r, tolerance)
     return RakingReport(weights=w, iterations=r["iterations"], converged=r["converged"],
                         max_margin_error=r["max_margin_error"],
                         effective_sample_size=r["effective_sample_size"],
                         design_effect=r["design_effect"], weight_min=r["weight_min"],
                         weight_max=r["weight_max"], trimmed=r["trimmed"],
-                        margins=pd.DataFrame(rows))
+                        margins=margins_frame)
+
+
+def _warn_not_converged(margins: pd.DataFrame, r: dict, tolerance: float) -> None:
+    unmet = [fit["name"] for fit in r["margins"] if fit["max_error"] > tolerance]
+    gaps = margins[margins["variable"].isin(unmet)].copy()
+    gaps["gap"] = np.where(gaps["target"] > 0, gaps["error"].abs() / gaps["target"].where(
+        gaps["target"] > 0, 1.0), np.where(gaps["error"].abs() > 0, np.inf, 0.0))
+    worst = gaps.loc[gaps["gap"].idxmax()] if not gaps.empty else margins.iloc[0]
+    gap = float(worst.get("gap", 0.0))
+    direction = "short of" if worst["achieved"] < worst["target"] else "over"
+    message = (f"raking did not converge in {r['iterations']} iteration"
+               f"{'' if r['iterations'] == 1 else 's'} (largest margin error "
+               f"{r['max_margin_error']:.3g} > tolerance {tolerance:g}): margin "
+               f"{worst['variable']!r} is not met — {worst['category']!r} reaches "
+               f"{worst['achieved']:.2%} against a target of {worst['target']:.2%} "
+               f"({gap:.0%} {direction} it)")
+    if len(unmet) > 1:
+        message += f"; other margins not met: {', '.join(repr(u) for u in unmet if u != worst['variable'])}"
+    warnings.warn(RakingNotConverged(
+        message, margin=str(worst["variable"]), category=worst["category"],
+        target=float(worst["target"]), achieved=float(worst["achieved"]), relative_gap=gap,
+        max_margin_error=float(r["max_margin_error"]), unmet=unmet), stacklevel=3)
 
 
 def kish_effective_sample_size(weights: Any) -> float:
@@ -192,7 +224,25 @@ def _cells_frame(d: dict, categories: list) -> pd.DataFrame:
     # Suppressed cells are blanked: the figures must not leak.
     frame.loc[suppressed, "count"] = pd.NA
     frame.loc[suppressed, ["weighted", "share", "ci_low", "ci_high"]] = np.nan
+    if d["total_suppressed"]:
+        # A share and its weighted sum would give the hidden total back.
+        frame[["share", "ci_low", "ci_high"]] = np.nan
     return frame
+
+
+def _total(d: dict, key: str) -> Any:
+    return None if d["total_suppressed"] else d[key]
+
+
+_SUPPRESSION_DOC = """
+    Small cells: with ``suppress_below=k``, cells with 1 <= count < k are suppressed (primary
+    suppression), then further cells are suppressed so that none of them can be worked out from
+    what the table shows (secondary suppression): no suppressed count or weighted sum is fixed by
+    the visible cells and totals, given that zeros are always shown. The extra cells are the
+    smallest that close the gap; a total is suppressed only when no cell will do (its figures
+    and the shares of its cells are then blank too). Suppressed cells have every figure blank
+    (``count`` <NA>, the rest NaN) and ``suppressed`` True.
+"""
 
 
 def tally(answers: pd.Series, weights: Any = None, *, categories: list | None = None,
@@ -201,10 +251,10 @@ def tally(answers: pd.Series, weights: Any = None, *, categories: list | None = 
 
     Returns a DataFrame indexed by category: count (unweighted), weighted, share, ci_low,
     ci_high, suppressed. Intervals use the Kish effective sample size of the respondents who
-    answered (``method`` 'wilson', the default, or 'normal'). Cells with 1 <= count <
-    ``suppress_below`` are blanked. Missing answers, and values outside ``categories`` when it
-    is given, are left out. Categories default to the column's categorical order, else the
-    sorted distinct values. ``attrs`` holds n, effective_n, z, confidence and method.
+    answered (``method`` 'wilson', the default, or 'normal'). Missing answers, and values
+    outside ``categories`` when it is given, are left out. Categories default to the column's
+    categorical order, else the sorted distinct values. ``attrs`` holds n, weighted_n,
+    effective_n (None when the total is suppressed), total_suppressed, z, confidence and method.
     """
     answers = pd.Series(answers)
     cats = _categories_of(answers, categories)
@@ -212,9 +262,10 @@ def tally(answers: pd.Series, weights: Any = None, *, categories: list | None = 
     w = _weights_array(weights, len(answers), None)
     d = _townhall._tally(codes, len(cats), w, confidence, method, int(suppress_below))
     frame = _cells_frame(d, cats)
-    frame.attrs.update(n=d["group_count"], weighted_n=d["group_weighted"],
-                       effective_n=d["effective_n"], z=d["z"], confidence=confidence,
-                       method=method)
+    frame.attrs.update(n=_total(d, "group_count"), weighted_n=_total(d, "group_weighted"),
+                       effective_n=_total(d, "effective_n"),
+                       total_suppressed=bool(d["total_suppressed"]), z=d["z"],
+                       confidence=confidence, method=method)
     return frame
 
 
@@ -225,8 +276,10 @@ def crosstab(data: pd.DataFrame, row: str, column: str, weights: Any = None, *,
 
     Returns a long DataFrame indexed by (row group, answer category) with count, weighted, share
     (of the group's weighted total), ci_low, ci_high, suppressed, and the group's n and
-    effective_n. Intervals use each group's Kish effective sample size. Use
-    ``.share.unstack()`` for the familiar wide table.
+    effective_n (<NA> when the group's total is suppressed). Intervals use each group's Kish
+    effective sample size. Use ``.share.unstack()`` for the familiar wide table.
+    ``attrs["answer_totals"]`` is the answer over all groups (the column totals, a frame like
+    :func:`tally`'s) and ``attrs["n"]`` the grand total: both count as shown when suppressing.
     """
     group_cats = _categories_of(data[row], None)
     answer_cats = _categories_of(data[column], None)
@@ -239,12 +292,21 @@ def crosstab(data: pd.DataFrame, row: str, column: str, weights: Any = None, *,
     for gi, gd in enumerate(d["groups"]):
         part = _cells_frame(gd, answer_cats)
         part.insert(0, row, group_cats[gi])
-        part["group_n"] = gd["group_count"]
-        part["group_effective_n"] = gd["effective_n"]
+        part["group_n"] = pd.array([_total(gd, "group_count")] * len(part), dtype="Int64")
+        part["group_effective_n"] = np.float64(np.nan if gd["total_suppressed"]
+                                               else gd["effective_n"])
         parts.append(part.reset_index().rename(columns={"category": column}))
     out = pd.concat(parts, ignore_index=True).set_index([row, column])
-    out.attrs.update(z=d["z"], confidence=confidence, method=method)
+    totals = _cells_frame(d["totals"], answer_cats)
+    totals.index.name = column
+    out.attrs.update(z=d["z"], confidence=confidence, method=method, answer_totals=totals,
+                     n=_total(d["totals"], "group_count"),
+                     weighted_n=_total(d["totals"], "group_weighted"))
     return out
+
+
+tally.__doc__ = (tally.__doc__ or "") + _SUPPRESSION_DOC
+crosstab.__doc__ = (crosstab.__doc__ or "") + _SUPPRESSION_DOC
 
 
 def representativeness(data: pd.DataFrame, targets: Targets, weights: Any = None, *,

@@ -18,6 +18,7 @@ import pandas as pd
 from . import _townhall
 from .errors import (Conflict, DatabaseNotFound, InvalidInput, NotATownhallDatabase, NotFound,
                      SchemaTooNew)
+from ._dates import iso_dates
 from .responses import frame_from_table
 
 _CHUNK = 20_000  # responses per JSON text handed to the core when submitting
@@ -94,6 +95,7 @@ class Database:
 
     # ---- writing (writable=True) -------------------------------------------------------------
 
+    @iso_dates
     def add_consultation(self, document: Mapping[str, Any], status: str = "draft", *,
                          policy: Any = None, as_of: datetime.date | None = None) -> str:
         """Stores a consultation document (consultation-draft.schema.json) and moves it through

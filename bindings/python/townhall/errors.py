@@ -77,6 +77,24 @@ class NotATownhallDatabase(InvalidInput):
     """The file is not a Townhall database (not SQLite, or SQLite without Townhall's tables)."""
 
 
+class RakingNotConverged(RuntimeWarning):
+    """:func:`townhall.rake` stopped before every margin met its targets (often because trimming
+    bounds the weights). The weights are still returned; the warning names the margin furthest
+    from its targets: ``margin``, ``category``, ``target`` and ``achieved`` shares,
+    ``relative_gap`` (|achieved - target| / target) and ``max_margin_error``."""
+
+    def __init__(self, message: str, *, margin: str, category, target: float, achieved: float,
+                 relative_gap: float, max_margin_error: float, unmet: list[str]) -> None:
+        super().__init__(message)
+        self.margin = margin
+        self.category = category
+        self.target = target
+        self.achieved = achieved
+        self.relative_gap = relative_gap
+        self.max_margin_error = max_margin_error
+        self.unmet = unmet
+
+
 _BY_CODE: dict[str, type[Error]] = {
     "invalid-argument": InvalidInput,
     "invalid-json": InvalidJson,
@@ -98,4 +116,4 @@ def class_for_code(code: str) -> type[Error]:
 
 __all__ = ["Error", "InvalidInput", "InvalidJson", "SchemaError", "InvalidCsv", "NotFound",
            "Conflict", "Infeasible", "IoError", "StorageFull", "InternalError", "DatabaseNotFound", "SchemaTooNew",
-           "NotATownhallDatabase", "class_for_code"]
+           "NotATownhallDatabase", "RakingNotConverged", "class_for_code"]

@@ -17,7 +17,7 @@ import pandas as pd
 from . import _townhall
 
 __all__ = ["words", "sentences", "term_frequencies", "keyword_in_context", "tag_themes",
-           "fold", "stop_words"]
+           "campaigns", "fold", "stop_words"]
 
 
 def fold(text: str) -> str:
@@ -179,4 +179,59 @@ def tag_themes(texts: pd.Series, codebook: Mapping[str, Iterable[str]],
         "matched": f["matched"].astype("string") if len(f) else pd.Series([], dtype="string"),
     })
     out.attrs["matches"] = matches
+    return out
+
+
+def campaigns(texts: pd.Series | Iterable[str | None], lang: str | pd.Series = "und", *,
+              threshold: float = 0.5, shingle_words: int = 3, min_size: int = 2,
+              bands: int = 24, rows: int = 3, method: str = "minhash",
+              threads: int | None = None) -> pd.DataFrame:
+    """Groups of near-identical answers, as organised campaigns produce (townhall/analysis/
+    campaigns.h, in C++).
+
+    Texts are folded (NFKC_Casefold) and split into words by ICU for their language, so case,
+    punctuation and spacing do not matter. Two answers are near-duplicates when the Jaccard
+    similarity of their sets of ``shingle_words``-word runs is at least ``threshold``; MinHash
+    with ``bands`` x ``rows`` locality-sensitive hashing finds the candidate pairs, each checked
+    exactly, and a group is a chain of near-duplicate pairs. ``method="all-pairs"`` checks every
+    pair instead (slow; for comparison). Nothing is removed or merged: the answers stay as they
+    are, and an analyst decides how to count and report the campaign.
+
+    Returns one row per group of at least ``min_size`` answers, largest first, indexed by
+    ``campaign`` (0, 1, ...): size, share (of all texts), template (the group's most common
+    text, or its most typical when all differ), template_response (its index label),
+    mean_similarity (of members to the template) and members (index labels).
+    ``attrs["assignments"]`` is a Series aligned with ``texts``: each answer's campaign, <NA>
+    for none. ``attrs`` also holds distinct_texts and candidate_pairs (work done).
+    """
+    s = _texts(texts)
+    if isinstance(lang, str):
+        langs = [lang]
+    else:
+        langs = _groups_tags(s, lang)
+    d = _townhall._campaigns(_values(s, np.arange(len(s))), langs, int(shingle_words),
+                             float(threshold), int(bands), int(rows), int(min_size),
+                             0 if threads is None else int(threads), method)
+    labels = s.index
+    offsets = np.asarray(d["member_offsets"], dtype=np.int64)
+    members = np.asarray(d["members"], dtype=np.int64)
+    template_row = np.asarray(d["template_row"], dtype=np.int64)
+    size = np.asarray(d["size"], dtype=np.int64)
+    template_text = s.iloc[template_row] if len(template_row) else pd.Series([], dtype=object)
+    out = pd.DataFrame({
+        "size": size,
+        "share": size / max(len(s), 1),
+        "template": pd.array([str(v) for v in template_text.tolist()], dtype="string"),
+        "template_response": labels[template_row].tolist(),
+        "mean_similarity": np.asarray(d["mean_similarity"], dtype=np.float64),
+        "members": [labels[members[offsets[g]:offsets[g + 1]]].tolist()
+                    for g in range(len(size))],
+    }, index=pd.RangeIndex(len(size), name="campaign"))
+    group_of = np.asarray(d["group_of"], dtype=np.int64)
+    assignments = pd.Series(pd.array(np.where(group_of >= 0, group_of, 0), dtype="Int64"),
+                            index=labels, name="campaign")
+    assignments[group_of < 0] = pd.NA
+    out.attrs.update(assignments=assignments, distinct_texts=d["distinct_texts"],
+                     candidate_pairs=d["candidate_pairs"], threshold=threshold,
+                     shingle_words=shingle_words, method=method)
     return out

@@ -21,3 +21,8 @@ def keyword_in_context(texts: pd.Series, keyword: str, lang: str | pd.Series = .
 def tag_themes(texts: pd.Series, codebook: Mapping[str, Iterable[str]],
                lang: str | pd.Series = ...) -> pd.DataFrame:
     """One boolean column per theme, indexed like texts; attrs["matches"]."""
+def campaigns(texts: pd.Series | Iterable[str | None], lang: str | pd.Series = ..., *,
+              threshold: float = ..., shingle_words: int = ..., min_size: int = ...,
+              bands: int = ..., rows: int = ..., method: str = ...,
+              threads: int | None = ...) -> pd.DataFrame:
+    """Near-identical answers (campaigns): size, share, template, members per group."""

@@ -1,5 +1,7 @@
 #include "townhall/analysis/tally.h"
 
+#include "townhall/analysis/disclosure.h"
+
 #include <cmath>
 #include <limits>
 #include <string>
@@ -52,9 +54,28 @@ TallyGroup finish(const Acc& a, double z, const TallyOptions& o) {
     } else {
       cell.share = cell.ci_low = cell.ci_high = kNaN;
     }
-    cell.suppressed = cell.count >= 1 && cell.count < o.suppress_below;
   }
   return g;
+}
+
+// Blanks nothing itself: flags the cells and totals to hide (see disclosure.h).
+SuppressionPattern suppression_of(const std::vector<const TallyGroup*>& rows, bool crosstab,
+                                  int64_t threshold) {
+  DisclosureTable t;
+  t.rows = static_cast<int32_t>(rows.size());
+  t.columns = rows.empty() ? 0 : static_cast<int32_t>(rows[0]->cells.size());
+  std::vector<int64_t> counts;
+  std::vector<double> weighted;
+  for (const TallyGroup* g : rows)
+    for (const TallyCell& c : g->cells) {
+      counts.push_back(c.count);
+      weighted.push_back(c.weighted);
+    }
+  t.counts = counts;
+  t.weighted = weighted;
+  t.column_totals_shown = crosstab;
+  t.grand_total_shown = crosstab;  // a tally's one row total is its grand total
+  return suppress_small_cells(t, threshold);
 }
 
 }  // namespace
@@ -124,7 +145,11 @@ Result<TallyGroup> weighted_tally(std::span<const int32_t> codes, int32_t catego
   }
   double z = normal_quantile_two_sided(options.confidence);
   if (z_out) *z_out = z;
-  return finish(a, z, options);
+  TallyGroup g = finish(a, z, options);
+  SuppressionPattern p = suppression_of({&g}, false, options.suppress_below);
+  for (size_t c = 0; c < g.cells.size(); ++c) g.cells[c].suppressed = p.cells[c] != 0;
+  g.total_suppressed = p.row_totals[0] != 0;
+  return g;
 }
 
 Result<CrossTab> crosstab(std::span<const int32_t> group_codes, int32_t groups,
@@ -162,7 +187,30 @@ Result<CrossTab> crosstab(std::span<const int32_t> group_codes, int32_t groups,
   }
   CrossTab out;
   out.z = normal_quantile_two_sided(options.confidence);
-  for (const auto& a : acc) out.groups.push_back(finish(a, out.z, options));
+  Acc all;
+  all.cnt.assign(static_cast<size_t>(categories), 0);
+  all.wsum.assign(static_cast<size_t>(categories), 0.0);
+  for (const auto& a : acc) {
+    out.groups.push_back(finish(a, out.z, options));
+    all.count += a.count;
+    all.sw += a.sw;
+    all.sw2 += a.sw2;
+    for (size_t c = 0; c < a.cnt.size(); ++c) {
+      all.cnt[c] += a.cnt[c];
+      all.wsum[c] += a.wsum[c];
+    }
+  }
+  out.totals = finish(all, out.z, options);
+  std::vector<const TallyGroup*> rows;
+  for (const auto& g : out.groups) rows.push_back(&g);
+  SuppressionPattern p = suppression_of(rows, true, options.suppress_below);
+  const size_t C = static_cast<size_t>(categories);
+  for (size_t g = 0; g < out.groups.size(); ++g) {
+    for (size_t c = 0; c < C; ++c) out.groups[g].cells[c].suppressed = p.cells[g * C + c] != 0;
+    out.groups[g].total_suppressed = p.row_totals[g] != 0;
+  }
+  for (size_t c = 0; c < C; ++c) out.totals.cells[c].suppressed = p.column_totals[c] != 0;
+  out.totals.total_suppressed = p.grand_total;
   return out;
 }
 

@@ -5,8 +5,10 @@
 // share of its group. Intervals treat the weighted share as a proportion from a sample of the
 // Kish effective size n_eff = (Σw)² / Σw² of the respondents who answered (in that group), so
 // unequal weights widen them. Methods: Wilson score (default) or normal (Wald), both with n_eff.
-// Cells whose unweighted count is at least 1 and below `suppress_below` are suppressed (values
-// kept for the caller's own use but flagged; the bindings blank them) to protect respondents.
+// Cells whose unweighted count is at least 1 and below `suppress_below` are suppressed, and then
+// as many further cells (rarely a total) as it takes so that none of them can be worked out from
+// the totals shown (secondary suppression, townhall/analysis/disclosure.h). Values are kept for
+// the caller's own use but flagged; the bindings blank them.
 // Missing answers are code −1 and are left out.
 // Thread-safety: pure functions over caller-owned buffers.
 #pragma once
@@ -36,7 +38,7 @@ struct TallyCell {
   double weighted = 0;       // Σ weights
   double share = 0;          // weighted / group's weighted total (NaN when the group is empty)
   double ci_low = 0, ci_high = 0;
-  bool suppressed = false;
+  bool suppressed = false;   // small, or hidden so that a small cell cannot be worked out
 };
 
 // One group (the whole sample for a tally) with its cells per answer category.
@@ -44,13 +46,19 @@ struct TallyGroup {
   int64_t count = 0;         // unweighted respondents who answered
   double weighted = 0;
   double effective_n = 0;    // Kish n_eff within the group
+  // The group's totals (count, weighted, effective_n) must not be shown, nor its cells' shares
+  // and intervals (a share and its weighted sum give the total back).
+  bool total_suppressed = false;
   std::vector<TallyCell> cells;
 };
 
-// Cross-tabulation: groups[g].cells[c] for group code g and answer code c.
+// Cross-tabulation: groups[g].cells[c] for group code g and answer code c. `totals` is the
+// answer over all groups (its cells the column totals, its count the grand total), part of what
+// the table shows and suppressed with it.
 struct CrossTab {
   double z = 0;              // normal quantile used for the intervals
   std::vector<TallyGroup> groups;
+  TallyGroup totals;
 };
 
 // Standard normal quantile for a two-sided confidence level (0.95 → 1.959964…).
