@@ -139,4 +139,7 @@ code("""found = text.campaigns(df["comments"])
 found[["size", "share", "template", "mean_similarity"]]"""),
 ]
 nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+# Cell ids by position, so regenerating the notebook changes only the cells that changed.
+for i, cell in enumerate(nb.cells):
+    cell["id"] = f"cell-{i:02d}"
 nbf.write(nb, Path(__file__).with_name("analysing-a-consultation.ipynb"))
