@@ -44,7 +44,7 @@ struct RuleInfo {
   std::vector<std::string_view> settings;
   Severity default_severity;  // severity of a failed check unless the policy overrides it
   RuleSubject subject;
-  std::string_view check;     // the function that applies it: "check_consultation (consultations/consultation_rules.h)"
+  std::string_view check;     // the function that applies it, with its header
 };
 
 // Every rule, in registry order (consultation rules, then the Forward Plan's).
