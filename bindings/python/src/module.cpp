@@ -11,6 +11,7 @@
 #include "townhall/charter/compliance.h"
 #include "townhall/charter/finding.h"
 #include "townhall/charter/policy.h"
+#include "townhall/charter/rules.h"
 #include "townhall/consultations/consultation.h"
 #include "townhall/consultations/consultation_rules.h"
 #include "townhall/readability/report.h"
@@ -194,14 +195,14 @@ PYBIND11_MODULE(_townhall, m) {
       "when it falls at a weekend or on a bank holiday.");
 
   // ---- rules and findings --------------------------------------------------------------------
-  py::class_<RuleInfo>(m, "Rule", "A charter or legal rule in the catalogue.")
+  py::class_<RuleInfo>(m, "Rule", "A charter or legal rule in the registry.")
       .def_property_readonly("id", [](const RuleInfo& r) { return std::string(r.id); })
       .def_property_readonly("default_severity",
                              [](const RuleInfo& r) { return std::string(severity_id(r.default_severity)); })
       .def_property_readonly("title", [](const RuleInfo& r) { return std::string(r.title); })
       .def_property_readonly("citation", [](const RuleInfo& r) { return std::string(r.citation); })
       .def("__repr__", [](const RuleInfo& r) { return "Rule(" + std::string(r.id) + ")"; });
-  m.def("rules", &rule_catalogue, "Every rule the engine knows, in catalogue order.");
+  m.def("rules", &rules, "Every rule the engine knows, in registry order.");
   m.def(
       "rule",
       [](const std::string& id) {
@@ -209,7 +210,7 @@ PYBIND11_MODULE(_townhall, m) {
         if (!r) throw_error(Error{ErrorCode::kNotFound, "rule", "unknown rule '" + id + "'"}, id);
         return *r;
       },
-      py::arg("id"), "The catalogue entry of rule `id`; townhall.NotFound (with .rule) if unknown.");
+      py::arg("id"), "The registry entry of rule `id`; townhall.NotFound (with .rule) if unknown.");
 
   py::class_<Finding>(m, "Finding", "One rule's verdict on one subject.")
       .def_readonly("rule", &Finding::rule, "Rule id, e.g. 'C-MIN'.")

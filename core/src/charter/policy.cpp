@@ -1,5 +1,6 @@
 #include "townhall/charter/policy.h"
 
+#include "townhall/charter/rules.h"
 #include "townhall/util/json_schema.h"
 
 namespace townhall {

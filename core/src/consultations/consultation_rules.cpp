@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "townhall/charter/rules.h"
+
 namespace townhall {
 
 namespace {
@@ -27,15 +29,8 @@ bool in_any_window(Date d, const CharterPolicy& policy) {
                      [&](const HolidayWindow& w) { return in_window(d, w, cal); });
 }
 
-Finding make_finding(const Consultation& c, std::string_view rule, Severity severity, std::string message) {
-  Finding f;
-  f.rule = std::string(rule);
-  f.severity = severity;
-  f.subject_kind = "consultation";
-  f.subject_id = c.id;
-  f.message = std::move(message);
-  if (const RuleInfo* info = find_rule(rule)) f.citation = std::string(info->citation);
-  return f;
+Finding consultation_finding(const Consultation& c, std::string_view rule, Severity severity, std::string message) {
+  return make_finding(rule, severity, "consultation", c.id, std::move(message));
 }
 
 std::string day(Date d) { return d.long_english(); }
@@ -65,7 +60,7 @@ void check_length(const Consultation& c, const CharterPolicy& p, std::vector<Fin
     const Date base_close = opens.plus_days(need - 1);
     if (length < need) {
       const bool excused = !c.urgency_reason.empty();
-      Finding f = make_finding(c, "C-MIN", excused ? Severity::kInfo : p.severity_of("C-MIN"),
+      Finding f = consultation_finding(c, "C-MIN", excused ? Severity::kInfo : p.severity_of("C-MIN"),
                                excused ? "Open for " + std::to_string(length) + " days, less than " +
                                              std::to_string(p.big_decision_weeks) +
                                              " weeks, for the recorded urgency reason: " + c.urgency_reason
@@ -84,7 +79,7 @@ void check_length(const Consultation& c, const CharterPolicy& p, std::vector<Fin
     const int need = p.voluntary_sector_weeks * 7;
     if (length < need) {
       const bool excused = !c.shorter_period_reason.empty();
-      Finding f = make_finding(
+      Finding f = consultation_finding(
           c, "C-12", excused ? Severity::kInfo : p.severity_of("C-12"),
           excused ? "Shorter than " + std::to_string(p.voluntary_sector_weeks) +
                         " weeks with a published reason: " + c.shorter_period_reason
@@ -104,7 +99,7 @@ void check_length(const Consultation& c, const CharterPolicy& p, std::vector<Fin
   if (!plan.extended) return;
   const bool excused = !c.urgency_reason.empty();
   if (closes < plan.close) {
-    Finding f = make_finding(
+    Finding f = consultation_finding(
         c, "C-EXT", excused ? Severity::kInfo : p.severity_of("C-EXT"),
         excused ? "Runs over a holiday period without the extension, for the recorded urgency reason: " +
                       c.urgency_reason
@@ -115,7 +110,7 @@ void check_length(const Consultation& c, const CharterPolicy& p, std::vector<Fin
     f.figures = {{"holiday_days", plan.holiday_days}, {"length_days", length}, {"required_days", plan.length_days}};
     out.push_back(std::move(f));
   } else {
-    Finding f = make_finding(c, "C-EXT", Severity::kInfo,
+    Finding f = consultation_finding(c, "C-EXT", Severity::kInfo,
                              "Extended for " + std::to_string(plan.holiday_days) + " holiday days: closes " +
                                  day(closes) + ", on or after the extended date " + day(plan.close) + ".");
     f.dates = {{"opens", opens}, {"closes", closes}, {"base_close", plan.base_close}, {"required_close", plan.close}};
@@ -127,7 +122,7 @@ void check_length(const Consultation& c, const CharterPolicy& p, std::vector<Fin
 void check_election(const Consultation& c, const CharterPolicy& p, std::vector<Finding>& out) {
   for (const auto& period : p.pre_election_periods) {
     if (period.from <= *c.opens && *c.opens <= period.to) {
-      Finding f = make_finding(c, "C-ELECT", p.severity_of("C-ELECT"),
+      Finding f = consultation_finding(c, "C-ELECT", p.severity_of("C-ELECT"),
                                "Opens on " + day(*c.opens) + ", during the " + period.name + " (" +
                                    day(period.from) + " to " + day(period.to) + ").");
       f.dates = {{"opens", *c.opens}, {"period_from", period.from}, {"period_to", period.to}};
@@ -138,7 +133,7 @@ void check_election(const Consultation& c, const CharterPolicy& p, std::vector<F
 
 void check_formative(const Consultation& c, const CharterPolicy& p, std::vector<Finding>& out) {
   if (c.decision_date && c.opens && c.closes && *c.closes >= *c.decision_date) {
-    Finding f = make_finding(c, "G1", p.severity_of("G1"),
+    Finding f = consultation_finding(c, "G1", p.severity_of("G1"),
                              "The consultation closes on " + day(*c.closes) +
                                  ", not before the decision it informs on " + day(*c.decision_date) +
                                  ": it must open and close while the proposal is still formative.");
@@ -146,7 +141,7 @@ void check_formative(const Consultation& c, const CharterPolicy& p, std::vector<
     out.push_back(std::move(f));
   }
   if (c.decision_recorded_on && c.closes && *c.decision_recorded_on <= *c.closes) {
-    Finding f = make_finding(c, "G1", p.severity_of("G1"),
+    Finding f = consultation_finding(c, "G1", p.severity_of("G1"),
                              "A decision was recorded on " + day(*c.decision_recorded_on) +
                                  ", before the consultation closed on " + day(*c.closes) + ".");
     f.dates = {{"closes", *c.closes}, {"decision_recorded_on", *c.decision_recorded_on}};
@@ -157,18 +152,18 @@ void check_formative(const Consultation& c, const CharterPolicy& p, std::vector<
 void check_reasons(const Consultation& c, const CharterPolicy& p, std::vector<Finding>& out) {
   auto blank = [](const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; };
   if (blank(c.proposal)) {
-    out.push_back(make_finding(c, "G2", p.severity_of("G2"), "The proposal is missing: say what is proposed."));
+    out.push_back(consultation_finding(c, "G2", p.severity_of("G2"), "The proposal is missing: say what is proposed."));
   }
   if (blank(c.reasons)) {
-    out.push_back(make_finding(c, "G2", p.severity_of("G2"),
+    out.push_back(consultation_finding(c, "G2", p.severity_of("G2"),
                                "The reasons for the proposal are missing: say why it is proposed."));
   }
   if (c.options_considered.empty()) {
-    out.push_back(make_finding(c, "G2", p.severity_of("G2"),
+    out.push_back(consultation_finding(c, "G2", p.severity_of("G2"),
                                "The options considered are missing: list them, including rejected alternatives."));
   } else if (std::none_of(c.options_considered.begin(), c.options_considered.end(),
                           [](const OptionConsidered& o) { return o.rejected; })) {
-    out.push_back(make_finding(c, "G2", p.severity_of("G2"),
+    out.push_back(consultation_finding(c, "G2", p.severity_of("G2"),
                                "No rejected alternative is listed among the options considered: say what else "
                                "was considered and why it was not preferred."));
   }
@@ -183,7 +178,7 @@ void check_considered(const Consultation& c, const CharterPolicy& p, Date as_of,
   if (c.summary_published_on) {
     const int clear = clear_days(*c.summary_published_on, *c.decision_report_date, period.mode, cal);
     const bool ok = clear >= period.days;
-    Finding f = make_finding(c, "G4", ok ? Severity::kInfo : p.severity_of("G4"),
+    Finding f = consultation_finding(c, "G4", ok ? Severity::kInfo : p.severity_of("G4"),
                              ok ? "The summary of responses was published " + std::to_string(clear) +
                                       " clear days before the decision report."
                                 : "The summary of responses was published on " + day(*c.summary_published_on) +
@@ -194,7 +189,7 @@ void check_considered(const Consultation& c, const CharterPolicy& p, Date as_of,
     out.push_back(std::move(f));
   } else {
     const bool overdue = as_of > due;
-    Finding f = make_finding(c, "G4", overdue ? p.severity_of("G4") : Severity::kInfo,
+    Finding f = consultation_finding(c, "G4", overdue ? p.severity_of("G4") : Severity::kInfo,
                              overdue ? "No summary of responses has been published, and it was due by " + day(due) +
                                            " (" + need + " before the decision report on " + day(*c.decision_report_date) + ")."
                                      : "Publish the summary of responses by " + day(due) + ", " + need +
@@ -208,7 +203,7 @@ void check_considered(const Consultation& c, const CharterPolicy& p, Date as_of,
 void check_variety(const Consultation& c, const CharterPolicy& p, std::vector<Finding>& out) {
   if (!c.big_decision) return;
   if (std::any_of(c.channels.begin(), c.channels.end(), [](Channel ch) { return ch != Channel::kOnline; })) return;
-  out.push_back(make_finding(c, "VAR", p.severity_of("VAR"),
+  out.push_back(consultation_finding(c, "VAR", p.severity_of("VAR"),
                              "Only online responses are offered; a big consultation should also offer paper, "
                              "phone, face-to-face or an event so that people who are not online are heard."));
 }
@@ -254,7 +249,7 @@ std::vector<Finding> check_consultation(const Consultation& c, const CharterPoli
     check_length(c, policy, out);
     check_election(c, policy, out);
   } else if (c.big_decision || (c.formal_written && c.affects_voluntary_sector)) {
-    out.push_back(make_finding(c, "C-MIN", Severity::kInfo,
+    out.push_back(consultation_finding(c, "C-MIN", Severity::kInfo,
                                "No opening and closing dates yet: the length checks run once both are set."));
   }
   check_formative(c, policy, out);

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <set>
 
+#include "townhall/charter/rules.h"
 #include "townhall/consultations/translation.h"
 #include "townhall/i18n/locale.h"
 #include "townhall/readability/report.h"
@@ -16,14 +17,7 @@ namespace {
 constexpr size_t kMinWordsForScores = 20;
 
 Finding make(const std::string& id, const char* rule, Severity severity, std::string message) {
-  Finding f;
-  f.rule = rule;
-  f.severity = severity;
-  f.subject_kind = "consultation";
-  f.subject_id = id;
-  f.message = std::move(message);
-  if (const RuleInfo* info = find_rule(rule)) f.citation = std::string(info->citation);
-  return f;
+  return make_finding(rule, severity, "consultation", id, std::move(message));
 }
 
 // "Welsh (cy)"; the bare tag when ICU has no English name for it.

@@ -1,6 +1,7 @@
 #include "townhall/forward_plan/forward_plan_rules.h"
 
 #include "townhall/calendar/clear_days.h"
+#include "townhall/charter/rules.h"
 
 namespace townhall {
 
@@ -55,14 +56,7 @@ class Checker {
   std::vector<Finding> out;
 
   Finding& add(const char* rule, Severity sev, const std::string& kind, const std::string& id, std::string message) {
-    Finding f;
-    f.rule = rule;
-    f.severity = sev;
-    f.subject_kind = kind;
-    f.subject_id = id;
-    f.message = std::move(message);
-    if (const RuleInfo* r = find_rule(rule)) f.citation = std::string(r->citation);
-    out.push_back(std::move(f));
+    out.push_back(make_finding(rule, sev, kind, id, std::move(message)));
     return out.back();
   }
   Finding& fail(const char* rule, const std::string& kind, const std::string& id, std::string message) {

@@ -1,9 +1,10 @@
 // townhall/charter/finding.h — the result of a charter or legal check.
 //
-// Every rule has a stable id ("C-MIN", "KD-2", …), a default severity, a citation and a title in
-// the rule catalogue below. A Finding is one rule's verdict on one subject (a consultation, a key
-// decision, a meeting), with an English message a councillor can read and the dates it computed.
-// Thread-safety: plain values; the catalogue is immutable.
+// A Finding is one rule's verdict on one subject (a consultation, a key decision, a meeting), with
+// an English message a councillor can read and the dates it computed. The rules themselves (id,
+// title, citation, default severity) are in the registry, charter/rules.h; checks build findings
+// with its make_finding().
+// Thread-safety: plain values.
 #pragma once
 
 #include <cstdint>
@@ -24,19 +25,8 @@ enum class Severity { kBreach, kWarning, kInfo };
 const char* severity_id(Severity s);  // "breach" | "warning" | "info"
 Result<Severity> parse_severity(std::string_view text, std::string_view field = "severity");
 
-struct RuleInfo {
-  std::string_view id;        // "KD-2"
-  Severity default_severity;  // severity of a failed check unless the policy overrides it
-  std::string_view title;     // "28 clear days' notice of a key decision"
-  std::string_view citation;  // "SI 2012/2089 reg 9"
-};
-
-// All rules the engine knows, in catalogue order.
-const std::vector<RuleInfo>& rule_catalogue();
-const RuleInfo* find_rule(std::string_view id);
-
 struct Finding {
-  std::string rule;          // catalogue id
+  std::string rule;          // registry id (charter/rules.h)
   Severity severity = Severity::kInfo;
   std::string subject_kind;  // "consultation" | "key_decision" | "meeting" | "forward_plan"
   std::string subject_id;

@@ -8,7 +8,7 @@
 // age (Flesch–Kincaid grade + 5) of at most `readability_reading_age` + 0.5 in English, and a LIX
 // of at most `readability_max_lix` in the promised languages' translations (the two scores only for
 // texts of 20 words or more: on a shorter text one long word swings them). One finding per text
-// that misses a target, naming the language, the field and the figures.
+// that misses a target, naming the language, the field and the figures (charter/rules.h has both).
 // Thread-safety: pure functions.
 #pragma once
 
