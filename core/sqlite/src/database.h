@@ -228,11 +228,15 @@ class SqliteStore final : public Store {
 
   Status read_version(int latest);
 
-  // Consultations (with mu_ held).
+  // Consultations (with mu_ held): the record, a meeting, and the wards, topics and questions
+  // tables rewritten from a document.
   Result<ConsultationRecord> get_locked(const std::string& id);
   Result<MeetingRecord> get_meeting_locked(const std::string& consultation_id, int64_t meeting_id);
   void write_children(const std::string& id, const nlohmann::json& doc);
+  // The member whose `column` is `value` (takes mu_).
   Result<panel::Member> member_lookup(const char* column, int64_t value);
+  // The live confirmation with this hash, after deleting every expired one (with mu_ held, in a
+  // transaction).
   std::optional<EmailConfirmation> live_confirmation_locked(const std::string& hash, int64_t now);
 
   // Responses (with mu_ held).
