@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "database_option.h"
 #include "townhall/charter/policy.h"
+#include "townhall/consultations/editing.h"
 #include "townhall/consultations/lifecycle.h"
 #include "townhall/forward_plan/forward_plan.h"
 #include "townhall/panel/csv.h"
@@ -96,7 +97,7 @@ TOWNHALL_COMMAND("demo seed",
                        if (auto v = validate_answers(questions, r.answers); !v) seeded(Result<int, Error>(v.error()), id);
                        batch.push_back(std::move(r));
                      }
-                     for (auto& stored : st.submit_responses(std::move(batch))) seeded(std::move(stored), id);
+                     for (auto& stored : st.submit_responses(std::move(batch), responses_allowed())) seeded(std::move(stored), id);
                    };
                    // Open now, with responses.
                    std::string open = create(consultation(

@@ -7,6 +7,7 @@
 #include "api_impl.h"
 #include "townhall/consultations/consultation.h"
 #include "townhall/consultations/document.h"
+#include "townhall/consultations/editing.h"
 #include "townhall/consultations/findings.h"
 #include "townhall/consultations/lifecycle.h"
 #include "townhall/consultations/translation.h"
@@ -350,8 +351,8 @@ void add_routes(Api::Impl& api) {
                 return respond(problem(400, "invalid-if-match", "Invalid If-Match", "If-Match must be an ETag from GET."));
               }
             }
-            auto rec = api.store.update_consultation(
-                ctx.params["id"], ctx.body, expected,
+            auto rec = update_consultation(
+                api.store, ctx.params["id"], ctx.body, expected,
                 AuditEvent{actor_of(ctx.user), "consultation.update", "consultation", "", {}});
             api.invalidate(ctx.params["id"]);
             if (!rec) {
@@ -364,8 +365,8 @@ void add_routes(Api::Impl& api) {
           });
 
   api.add("DELETE", "/api/v1/consultations/{id}", officers, "", [&api](RequestContext& ctx, Respond& respond) {
-    auto st = api.store.delete_consultation(ctx.params["id"],
-                                            AuditEvent{actor_of(ctx.user), "consultation.delete", "consultation", "", {}});
+    auto st = delete_consultation(api.store, ctx.params["id"],
+                                  AuditEvent{actor_of(ctx.user), "consultation.delete", "consultation", "", {}});
     api.invalidate(ctx.params["id"]);
     if (!st) return respond(error_response(st.error()));
     HttpResponse r;

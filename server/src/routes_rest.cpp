@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "api_impl.h"
+#include "townhall/consultations/editing.h"
 #include "townhall/consultations/language_rules.h"
 #include "townhall/consultations/translation.h"
 #include "townhall/i18n/locale.h"
@@ -235,8 +236,8 @@ void add_rest_routes(Api::Impl& api) {
             auto doc = prepare_translation(ctx.body, rec->document);
             if (!doc) return respond(error_response(doc.error()));
             bool existed = api.store.get_translation(rec->id, *lang).ok();
-            auto t = api.store.put_translation(
-                rec->id, *lang, *doc,
+            auto t = put_translation(
+                api.store, rec->id, *lang, *doc,
                 AuditEvent{actor_of(ctx.user), "consultation.translation.put", "consultation", "", {{"lang", *lang}}});
             if (!t) return respond(error_response(t.error()));
             auto res = json_response(existed ? 200 : 201, translation_json(*t, rec->document));
@@ -249,8 +250,8 @@ void add_rest_routes(Api::Impl& api) {
           [&api](RequestContext& ctx, Respond& respond) {
             auto lang = lang_param(ctx);
             if (!lang) return respond(lang_problem(lang.error()));
-            auto st = api.store.delete_translation(
-                ctx.params["id"], *lang,
+            auto st = delete_translation(
+                api.store, ctx.params["id"], *lang,
                 AuditEvent{actor_of(ctx.user), "consultation.translation.delete", "consultation", "", {{"lang", *lang}}});
             if (!st) return respond(error_response(st.error()));
             respond(no_content());

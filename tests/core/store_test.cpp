@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <set>
 
+#include "townhall/consultations/editing.h"
 #include "townhall/responses/answers.h"
 #include "townhall/store/response_committer.h"
 #include "townhall/store/sqlite_store.h"
@@ -148,10 +149,10 @@ TEST(SqliteStore, ConsultationDraftEditsAndVersionConflicts) {
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->id, "c-1");
   EXPECT_EQ(c->version, 1);
-  auto u = s->update_consultation("c-1", doc("Parks and trees", "2026-01-05", {"Abbey"}, {"parks"}), 1, ev("update"));
+  auto u = update_consultation(*s, "c-1", doc("Parks and trees", "2026-01-05", {"Abbey"}, {"parks"}), 1, ev("update"));
   ASSERT_TRUE(u.ok());
   EXPECT_EQ(u->version, 2);
-  auto stale = s->update_consultation("c-1", doc("Stale", "2026-01-05", {}, {}), 1, ev("update"));
+  auto stale = update_consultation(*s, "c-1", doc("Stale", "2026-01-05", {}, {}), 1, ev("update"));
   ASSERT_FALSE(stale.ok());
   EXPECT_EQ(stale.error().code, ErrorCode::kConflict);
   EXPECT_EQ(s->get_consultation("c-1")->document["title"], "Parks and trees");
@@ -163,12 +164,46 @@ TEST(SqliteStore, ConsultationDraftEditsAndVersionConflicts) {
 
   TransitionRecord tr{"c-1", "draft", "scheduled", 0, {}, {ev("transition")}};
   ASSERT_TRUE(s->transition_consultation(tr).ok());
-  auto edit = s->update_consultation("c-1", doc("Late", "2026-01-05", {}, {}), 0, ev("update"));
+  auto edit = update_consultation(*s, "c-1", doc("Late", "2026-01-05", {}, {}), 0, ev("update"));
   ASSERT_FALSE(edit.ok());
   EXPECT_EQ(edit.error().code, ErrorCode::kConflict);
-  EXPECT_FALSE(s->delete_consultation("c-1", ev("delete")).ok());
+  EXPECT_FALSE(delete_consultation(*s, "c-1", ev("delete")).ok());
   TransitionRecord wrong{"c-1", "draft", "scheduled", 0, {}, {}};
   EXPECT_EQ(s->transition_consultation(wrong).error().code, ErrorCode::kConflict);
+}
+
+// The store decides nothing about states: it checks the guard its caller gives, inside the write's
+// transaction, and the refusal names the state the consultation is in. The council's rules are
+// the guards of consultations/editing.h.
+TEST(SqliteStore, StateDependentWritesFollowTheCallersGuard) {
+  TempDb t;
+  auto s = open_ok(t.path());
+  ASSERT_TRUE(s->create_consultation(doc("Parks", "2026-01-05", {}, {}), ev("create")).ok());
+  const StatusGuard scheduled_only{{ConsultationStatus::kScheduled}, "; refused by the test"};
+  auto refused = s->update_consultation("c-1", doc("Early", "2026-01-05", {}, {}), 0, scheduled_only, ev("update"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(refused.error().field, "/status");
+  EXPECT_EQ(refused.error().message, "consultation c-1 is draft; refused by the test");
+  EXPECT_EQ(s->get_consultation("c-1")->version, 1);
+  EXPECT_FALSE(s->put_translation("c-1", "cy", {{"title", "Parciau"}}, scheduled_only, ev("t")).ok());
+  EXPECT_TRUE(s->list_translations("c-1")->empty());
+  ResponseSubmission r;
+  r.consultation_id = "c-1";
+  r.answers = {{"q1", true}};
+  auto early = s->submit_responses({r}, StatusGuard{{ConsultationStatus::kDraft}, ", refused by the test"});
+  ASSERT_TRUE(early[0].ok()) << early[0].error().describe();
+  EXPECT_EQ(s->submit_responses({r}, responses_allowed())[0].error().message,
+            "consultation c-1 is draft, not open for responses");
+
+  ASSERT_TRUE(s->transition_consultation(TransitionRecord{"c-1", "draft", "scheduled", 0, {}, {}}).ok());
+  auto allowed = s->update_consultation("c-1", doc("Later", "2026-01-05", {}, {}), 0, scheduled_only, ev("update"));
+  ASSERT_TRUE(allowed.ok());
+  EXPECT_EQ(allowed->status, "scheduled");
+  EXPECT_EQ(s->get_consultation("c-1")->document["title"], "Later");
+  auto rule = update_consultation(*s, "c-1", doc("Again", "2026-01-05", {}, {}), 0, ev("update"));
+  ASSERT_FALSE(rule.ok());
+  EXPECT_EQ(rule.error().message, "consultation c-1 is scheduled; only a draft can be edited");
 }
 
 TEST(SqliteStore, HubListingFiltersSearchesSortsAndPaginates) {
@@ -237,7 +272,7 @@ class OpenConsultation : public ::testing::Test {
 };
 
 TEST_F(OpenConsultation, ResponsesGetDistinctQuotableReferences) {
-  auto r = store->submit_responses({sub(), sub(), sub()});
+  auto r = store->submit_responses({sub(), sub(), sub()}, responses_allowed());
   ASSERT_EQ(r.size(), 3u);
   std::set<std::string> refs;
   for (auto& x : r) {
@@ -275,8 +310,8 @@ TEST(ResponseReference, SerialInCrockfordBase32ThenTwentyRandomBits) {
 }
 
 TEST_F(OpenConsultation, ReferencesCarryTheResponseSerial) {
-  auto r = store->submit_responses({sub(), sub()});
-  auto more = store->submit_responses({sub()});
+  auto r = store->submit_responses({sub(), sub()}, responses_allowed());
+  auto more = store->submit_responses({sub()}, responses_allowed());
   ASSERT_TRUE(r[0].ok() && r[1].ok() && more[0].ok());
   EXPECT_EQ(r[0]->id, 1);
   EXPECT_EQ(r[0]->reference.substr(0, 8), "TH-0001-");
@@ -289,7 +324,7 @@ TEST_F(OpenConsultation, ReferencesCarryTheResponseSerial) {
   // Answers serialised by the caller are stored as given.
   ResponseSubmission pre = sub("", {{"q1", false}});
   pre.answers_text = pre.answers.dump();
-  auto stored = store->submit_responses({pre});
+  auto stored = store->submit_responses({pre}, responses_allowed());
   ASSERT_TRUE(stored[0].ok());
   EXPECT_EQ(store->response_by_reference(stored[0]->reference)->answers, (nlohmann::json{{"q1", false}}));
 }
@@ -328,7 +363,7 @@ TEST(SqliteStore, BusyWalIsCopiedInTheBackgroundAndRestarts) {
   for (int batch = 0; batch < 24; ++batch) {
     std::vector<ResponseSubmission> b;
     for (int i = 0; i < 500; ++i) b.push_back(sub(answers));
-    for (auto& r : store->submit_responses(std::move(b))) ASSERT_TRUE(r.ok());
+    for (auto& r : store->submit_responses(std::move(b), responses_allowed())) ASSERT_TRUE(r.ok());
   }
   // The background connection copies the WAL into the database file while the store is open
   // (before, the file stayed at its first page until the store closed).
@@ -338,7 +373,7 @@ TEST(SqliteStore, BusyWalIsCopiedInTheBackgroundAndRestarts) {
   // Once the WAL is wholly copied, the next transaction starts it again at the front of its file.
   int extra = 0;
   for (int i = 0; i < 100 && wal_checkpoint_sequence(db.path()) == seq0; ++i, ++extra) {
-    ASSERT_TRUE(store->submit_responses({sub({{"q1", true}})})[0].ok());
+    ASSERT_TRUE(store->submit_responses({sub({{"q1", true}})}, responses_allowed())[0].ok());
     usleep(50 * 1000);
   }
   EXPECT_GT(wal_checkpoint_sequence(db.path()), seq0);
@@ -346,11 +381,11 @@ TEST(SqliteStore, BusyWalIsCopiedInTheBackgroundAndRestarts) {
 }
 
 TEST_F(OpenConsultation, RetryWithSameIdempotencyKeyNeverCreatesASecondResponse) {
-  auto first = store->submit_responses({sub("key-1")});
+  auto first = store->submit_responses({sub("key-1")}, responses_allowed());
   ASSERT_TRUE(first[0].ok());
   EXPECT_FALSE(first[0]->replayed);
   // The retry in a later batch, and a duplicate inside one batch.
-  auto again = store->submit_responses({sub("key-1"), sub("key-2"), sub("key-2")});
+  auto again = store->submit_responses({sub("key-1"), sub("key-2"), sub("key-2")}, responses_allowed());
   ASSERT_TRUE(again[0].ok());
   EXPECT_TRUE(again[0]->replayed);
   EXPECT_EQ(again[0]->reference, first[0]->reference);
@@ -358,7 +393,7 @@ TEST_F(OpenConsultation, RetryWithSameIdempotencyKeyNeverCreatesASecondResponse)
   EXPECT_EQ(again[2]->reference, again[1]->reference);
   EXPECT_EQ(*store->count_responses("c-1"), 2);
   // The same key with a different body is refused.
-  auto other = store->submit_responses({sub("key-1", {{"q1", false}})});
+  auto other = store->submit_responses({sub("key-1", {{"q1", false}})}, responses_allowed());
   ASSERT_FALSE(other[0].ok());
   EXPECT_EQ(other[0].error().code, ErrorCode::kConflict);
   EXPECT_EQ(*store->count_responses("c-1"), 2);
@@ -366,11 +401,11 @@ TEST_F(OpenConsultation, RetryWithSameIdempotencyKeyNeverCreatesASecondResponse)
 
 // Keys are looked up in memory; the index is rebuilt from the responses when the file is opened again.
 TEST_F(OpenConsultation, IdempotencyKeysSurviveReopening) {
-  auto first = store->submit_responses({sub("key-1"), sub("key-2", {{"q1", false}})});
+  auto first = store->submit_responses({sub("key-1"), sub("key-2", {{"q1", false}})}, responses_allowed());
   ASSERT_TRUE(first[0].ok() && first[1].ok());
   store.reset();
   store = open_ok(db.path());
-  auto again = store->submit_responses({sub("key-2", {{"q1", false}}), sub("key-1"), sub("key-1", {{"q1", false}})});
+  auto again = store->submit_responses({sub("key-2", {{"q1", false}}), sub("key-1"), sub("key-1", {{"q1", false}})}, responses_allowed());
   ASSERT_TRUE(again[0].ok()) << again[0].error().describe();
   EXPECT_TRUE(again[0]->replayed);
   EXPECT_EQ(again[0]->reference, first[1]->reference);
@@ -385,7 +420,7 @@ TEST_F(OpenConsultation, IdempotencyKeysSurviveReopening) {
   // The same key in another scope is another key.
   auto other_scope = sub("key-1");
   other_scope.idempotency_scope = "user:7";
-  auto r = store->submit_responses({other_scope});
+  auto r = store->submit_responses({other_scope}, responses_allowed());
   ASSERT_TRUE(r[0].ok());
   EXPECT_FALSE(r[0]->replayed);
   EXPECT_EQ(*store->count_responses("c-1"), 3);
@@ -394,9 +429,9 @@ TEST_F(OpenConsultation, IdempotencyKeysSurviveReopening) {
 // A key written through another connection to the same file (a second process) is honoured too.
 TEST_F(OpenConsultation, IdempotencyKeyFromAnotherConnectionIsHonoured) {
   auto other = open_ok(db.path());
-  auto first = other->submit_responses({sub("key-x")});
+  auto first = other->submit_responses({sub("key-x")}, responses_allowed());
   ASSERT_TRUE(first[0].ok());
-  auto again = store->submit_responses({sub("key-x")});
+  auto again = store->submit_responses({sub("key-x")}, responses_allowed());
   ASSERT_TRUE(again[0].ok()) << again[0].error().describe();
   EXPECT_TRUE(again[0]->replayed);
   EXPECT_EQ(again[0]->reference, first[0]->reference);
@@ -405,7 +440,7 @@ TEST_F(OpenConsultation, IdempotencyKeyFromAnotherConnectionIsHonoured) {
 
 // Keys older than the retention window are cleared when the file is opened; 0 keeps them for ever.
 TEST_F(OpenConsultation, IdempotencyKeysExpireAfterTheRetentionWindow) {
-  ASSERT_TRUE(store->submit_responses({sub("ancient"), sub("old"), sub("recent")})[0].ok());
+  ASSERT_TRUE(store->submit_responses({sub("ancient"), sub("old"), sub("recent")}, responses_allowed())[0].ok());
   store.reset();
   {
     SQLite::Database raw(db.path(), SQLite::OPEN_READWRITE);
@@ -421,7 +456,7 @@ TEST_F(OpenConsultation, IdempotencyKeysExpireAfterTheRetentionWindow) {
   SqliteOptions forever;
   forever.idempotency_retention_days = 0;
   store = open_ok(db.path(), forever);
-  auto kept = store->submit_responses({sub("ancient"), sub("old")});
+  auto kept = store->submit_responses({sub("ancient"), sub("old")}, responses_allowed());
   EXPECT_TRUE(kept[0]->replayed);
   EXPECT_TRUE(kept[1]->replayed);
   store.reset();
@@ -432,7 +467,7 @@ TEST_F(OpenConsultation, IdempotencyKeysExpireAfterTheRetentionWindow) {
     EXPECT_EQ(raw.execAndGet("SELECT COUNT(*) FROM responses WHERE idempotency_key='old'").getInt(), 0);
     EXPECT_EQ(raw.execAndGet("SELECT COUNT(*) FROM responses WHERE idempotency_key='recent'").getInt(), 1);
   }
-  auto r = store->submit_responses({sub("ancient"), sub("old"), sub("recent")});
+  auto r = store->submit_responses({sub("ancient"), sub("old"), sub("recent")}, responses_allowed());
   ASSERT_TRUE(r[0].ok() && r[1].ok() && r[2].ok());
   EXPECT_FALSE(r[0]->replayed);  // expired: new responses
   EXPECT_FALSE(r[1]->replayed);
@@ -447,7 +482,7 @@ TEST_F(OpenConsultation, KeyIndexedAtOpenIsClearedWhenItExpires) {
   one_day.idempotency_retention_days = 1;
   store.reset();
   store = open_ok(db.path(), one_day);
-  ASSERT_TRUE(store->submit_responses({sub("k1")})[0].ok());
+  ASSERT_TRUE(store->submit_responses({sub("k1")}, responses_allowed())[0].ok());
   {
     SQLite::Database raw(db.path(), SQLite::OPEN_READWRITE);
     raw.exec("UPDATE responses SET created_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-36 hours')");
@@ -456,7 +491,7 @@ TEST_F(OpenConsultation, KeyIndexedAtOpenIsClearedWhenItExpires) {
   store = open_ok(db.path(), one_day);
   SQLite::Database raw(db.path());
   EXPECT_EQ(raw.execAndGet("SELECT COUNT(*) FROM responses WHERE idempotency_key IS NOT NULL").getInt(), 0);
-  auto r = store->submit_responses({sub("k1")});
+  auto r = store->submit_responses({sub("k1")}, responses_allowed());
   ASSERT_TRUE(r[0].ok());
   EXPECT_FALSE(r[0]->replayed);
 }
@@ -464,7 +499,7 @@ TEST_F(OpenConsultation, KeyIndexedAtOpenIsClearedWhenItExpires) {
 // Even after every key expired, a key written through another connection later is found: the
 // table never empties, so its row ids keep growing.
 TEST_F(OpenConsultation, KeyFromAnotherConnectionAfterEveryKeyExpiredIsHonoured) {
-  ASSERT_TRUE(store->submit_responses({sub("a"), sub("b")})[1].ok());
+  ASSERT_TRUE(store->submit_responses({sub("a"), sub("b")}, responses_allowed())[1].ok());
   store.reset();
   {
     SQLite::Database raw(db.path(), SQLite::OPEN_READWRITE);
@@ -472,9 +507,9 @@ TEST_F(OpenConsultation, KeyFromAnotherConnectionAfterEveryKeyExpiredIsHonoured)
   }
   store = open_ok(db.path());
   auto other = open_ok(db.path());
-  auto first = other->submit_responses({sub("c")});
+  auto first = other->submit_responses({sub("c")}, responses_allowed());
   ASSERT_TRUE(first[0].ok());
-  auto again = store->submit_responses({sub("c"), sub("a")});
+  auto again = store->submit_responses({sub("c"), sub("a")}, responses_allowed());
   ASSERT_TRUE(again[0].ok() && again[1].ok());
   EXPECT_TRUE(again[0]->replayed);
   EXPECT_EQ(again[0]->reference, first[0]->reference);
@@ -501,13 +536,13 @@ TEST(SqliteStore, IdempotencyKeysSurviveTheUpgradeToKeysInResponseRows) {
     for (auto [from, to] : {std::pair{"draft", "scheduled"}, std::pair{"scheduled", "open"}}) {
       ASSERT_TRUE(old->transition_consultation(TransitionRecord{"c-1", from, to, 0, {}, {}}).ok());
     }
-    auto r = old->submit_responses({s, s});
+    auto r = old->submit_responses({s, s}, responses_allowed());
     ASSERT_TRUE(r[0].ok() && r[1].ok());
     EXPECT_TRUE(r[1]->replayed);
     reference = r[0]->reference;
   }
   auto upgraded = open_ok(t.path());
-  auto r = upgraded->submit_responses({s});
+  auto r = upgraded->submit_responses({s}, responses_allowed());
   ASSERT_TRUE(r[0].ok()) << r[0].error().describe();
   EXPECT_TRUE(r[0]->replayed);
   EXPECT_EQ(r[0]->reference, reference);
@@ -520,7 +555,7 @@ TEST_F(OpenConsultation, ClosedConsultationRefusesResponsesButBatchMatesCommit) 
   to_draft.consultation_id = "c-2";
   ResponseSubmission unknown = sub();
   unknown.consultation_id = "c-404";
-  auto r = store->submit_responses({sub(), to_draft, unknown, sub()});
+  auto r = store->submit_responses({sub(), to_draft, unknown, sub()}, responses_allowed());
   EXPECT_TRUE(r[0].ok());
   EXPECT_EQ(r[1].error().code, ErrorCode::kConflict);
   EXPECT_EQ(r[2].error().code, ErrorCode::kNotFound);
@@ -738,7 +773,7 @@ TEST(SqliteStore, ResponseLanguageSurvivesUpgradeAndIsStored) {
   cy.consultation_id = "c-1";
   cy.language = "cy";
   cy.answers = {{"q1", "no"}};
-  auto results = s->submit_responses({cy});
+  auto results = s->submit_responses({cy}, responses_allowed());
   ASSERT_EQ(results.size(), 1u);
   ASSERT_TRUE(results[0].ok()) << results[0].error().describe();
   EXPECT_EQ(results[0]->language, "cy");

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "townhall/consultations/editing.h"
 #include "townhall/consultations/language_rules.h"
 #include "townhall/consultations/translation.h"
 #include "townhall/store/sqlite_store.h"
@@ -214,29 +215,29 @@ class StoreContent : public ::testing::Test {
 };
 
 TEST_F(StoreContent, TranslationsArePutListedReplacedAndDeleted) {
-  ASSERT_TRUE(store->put_translation(id, "pl", {{"title", "Godziny otwarcia"}}, ev("t")).ok());
-  ASSERT_TRUE(store->put_translation(id, "cy", welsh(), ev("t")).ok());
+  ASSERT_TRUE(put_translation(*store, id, "pl", {{"title", "Godziny otwarcia"}}, ev("t")).ok());
+  ASSERT_TRUE(put_translation(*store, id, "cy", welsh(), ev("t")).ok());
   auto list = store->list_translations(id);
   ASSERT_TRUE(list.ok());
   ASSERT_EQ(list->size(), 2u);
   EXPECT_EQ((*list)[0].lang, "cy");  // ordered by tag
   EXPECT_EQ((*list)[1].document["title"], "Godziny otwarcia");
-  ASSERT_TRUE(store->put_translation(id, "pl", {{"title", "Godziny"}}, ev("t")).ok());
+  ASSERT_TRUE(put_translation(*store, id, "pl", {{"title", "Godziny"}}, ev("t")).ok());
   EXPECT_EQ(store->get_translation(id, "pl")->document["title"], "Godziny");
-  ASSERT_TRUE(store->delete_translation(id, "pl", ev("t")).ok());
+  ASSERT_TRUE(delete_translation(*store, id, "pl", ev("t")).ok());
   EXPECT_EQ(store->get_translation(id, "pl").error().code, ErrorCode::kNotFound);
-  EXPECT_EQ(store->delete_translation(id, "pl", ev("t")).error().code, ErrorCode::kNotFound);
-  EXPECT_EQ(store->put_translation("c-404", "cy", welsh(), ev("t")).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(delete_translation(*store, id, "pl", ev("t")).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(put_translation(*store, "c-404", "cy", welsh(), ev("t")).error().code, ErrorCode::kNotFound);
   // Each write is in the audit log: create + 3 puts + 1 delete.
   EXPECT_EQ(store->audit_entries()->size(), 5u);
   // Deleting the consultation (a draft) takes its translations with it.
-  ASSERT_TRUE(store->delete_consultation(id, ev("d")).ok());
+  ASSERT_TRUE(delete_consultation(*store, id, ev("d")).ok());
   SQLite::Database raw(dir + "/t.db");
   EXPECT_EQ(raw.execAndGet("SELECT COUNT(*) FROM consultation_translations").getInt(), 0);
 }
 
 TEST_F(StoreContent, ClosedConsultationKeepsItsTranslations) {
-  ASSERT_TRUE(store->put_translation(id, "cy", welsh(), ev("t")).ok());
+  ASSERT_TRUE(put_translation(*store, id, "cy", welsh(), ev("t")).ok());
   for (auto [from, to] : {std::pair{"draft", "scheduled"}, {"scheduled", "open"}}) {
     TransitionRecord t;
     t.consultation_id = id;
@@ -244,14 +245,14 @@ TEST_F(StoreContent, ClosedConsultationKeepsItsTranslations) {
     t.to = to;
     ASSERT_TRUE(store->transition_consultation(t).ok());
   }
-  EXPECT_EQ(store->delete_translation(id, "cy", ev("t")).error().code, ErrorCode::kConflict);  // open
-  EXPECT_TRUE(store->put_translation(id, "cy", welsh(), ev("t")).ok());  // typo fixes while open
+  EXPECT_EQ(delete_translation(*store, id, "cy", ev("t")).error().code, ErrorCode::kConflict);  // open
+  EXPECT_TRUE(put_translation(*store, id, "cy", welsh(), ev("t")).ok());  // typo fixes while open
   TransitionRecord close;
   close.consultation_id = id;
   close.from = "open";
   close.to = "closed";
   ASSERT_TRUE(store->transition_consultation(close).ok());
-  EXPECT_EQ(store->put_translation(id, "cy", welsh(), ev("t")).error().code, ErrorCode::kConflict);
+  EXPECT_EQ(put_translation(*store, id, "cy", welsh(), ev("t")).error().code, ErrorCode::kConflict);
 }
 
 TEST_F(StoreContent, MeetingsAreListedInDateOrder) {
@@ -285,7 +286,7 @@ TEST_F(StoreContent, ErasingAPersonKeepsTheirResponsesUnlinked) {
   s.consultation_id = id;
   s.person_id = *person;
   s.answers = {{"agree", true}};
-  auto stored = store->submit_responses({s, s});
+  auto stored = store->submit_responses({s, s}, responses_allowed());
   ASSERT_TRUE(stored[0].ok() && stored[1].ok());
 
   auto held = store->get_person(*person);

@@ -10,6 +10,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "in_process.h"
+#include "townhall/consultations/editing.h"
 #include "townhall/panel/member_data.h"
 #include "townhall/server/api.h"
 #include "townhall/store/sqlite_store.h"
@@ -247,7 +248,7 @@ TEST_F(PagesTest, SaveAndComeBackWritesAnEmailToTheOutbox) {
 
 TEST_F(PagesTest, TranslatedContentIsShownAndUntranslatedFieldsAreMarkedEnglish) {
   nlohmann::json welsh = {{"title", "Oriau’r llyfrgell"}, {"questions", {{"agree", {{"text", "Ydych chi’n cytuno?"}}}}}};
-  ASSERT_TRUE(store->put_translation(id, "cy", welsh, AuditEvent{"test", "translation.put", "consultation", id, {}}).ok());
+  ASSERT_TRUE(put_translation(*store, id, "cy", welsh, AuditEvent{"test", "translation.put", "consultation", id, {}}).ok());
   auto page = call("GET", "/cy/consultations/" + id);
   EXPECT_NE(page.body.find(R"(<h1 class="govuk-heading-xl" lang="cy" dir="ltr">Oriau’r llyfrgell</h1>)"), std::string::npos);
   // No Welsh summary: the English one, marked as English.
@@ -260,7 +261,7 @@ TEST_F(PagesTest, TranslatedContentIsShownAndUntranslatedFieldsAreMarkedEnglish)
   // Translated option labels on the question and on check your answers; the answer stays English.
   nlohmann::json with_options = welsh;
   with_options["questions"]["mode"] = {{"text", "Sut ydych chi’n teithio?"}, {"options", {"Bws", "Car"}}};
-  ASSERT_TRUE(store->put_translation(id, "cy", with_options, AuditEvent{"test", "translation.put", "consultation", id, {}}).ok());
+  ASSERT_TRUE(put_translation(*store, id, "cy", with_options, AuditEvent{"test", "translation.put", "consultation", id, {}}).ok());
   auto q3 = call("GET", "/cy/consultations/" + id + "/questions/3");
   EXPECT_NE(q3.body.find(R"(value="Bus">)"), std::string::npos);
   EXPECT_NE(q3.body.find(R"(lang="cy" dir="ltr">Bws</label>)"), std::string::npos);
@@ -457,7 +458,7 @@ TEST_F(PanelPagesTest, TheMePageShowsEverythingHeldWithProvenance) {
   s.consultation_id = id;
   s.person_id = m.person_id;
   s.answers = {{"agree", true}};
-  auto mine = store->submit_responses({s}).front().value();
+  auto mine = store->submit_responses({s}, responses_allowed()).front().value();
   EXPECT_EQ(call("GET", "/en-GB/panel/me").status, 303);  // not signed in
   sign_in("ada%40example.org");
   auto page = call("GET", "/en-GB/panel/me");
@@ -627,7 +628,7 @@ TEST_F(PanelPagesTest, DeletingErasesTheMemberAndUnlinksTheirResponses) {
   s.consultation_id = id;
   s.person_id = m.person_id;
   s.answers = {{"agree", false}};
-  auto mine = store->submit_responses({s}).front().value();
+  auto mine = store->submit_responses({s}, responses_allowed()).front().value();
   sign_in("ada%40example.org");
   auto sure = call("GET", "/en-GB/panel/me/delete");
   ASSERT_EQ(sure.status, 200);

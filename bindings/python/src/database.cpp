@@ -8,6 +8,7 @@
 
 #include "arrays.h"
 #include "common.h"
+#include "townhall/consultations/editing.h"
 #include "townhall/consultations/lifecycle.h"
 #include "townhall/responses/answers.h"
 #include "townhall/store/analysis_reader.h"
@@ -176,7 +177,7 @@ void register_database(py::module_& m) {
                  for (size_t from = 0; from < subs.size(); from += step) {
                    std::vector<ResponseSubmission> part(std::make_move_iterator(subs.begin() + static_cast<std::ptrdiff_t>(from)),
                                                         std::make_move_iterator(subs.begin() + static_cast<std::ptrdiff_t>(std::min(subs.size(), from + step))));
-                   auto results = store.submit_responses(part);
+                   auto results = store.submit_responses(part, responses_allowed());
                    for (size_t k = 0; k < results.size(); ++k) {
                      if (!results[k]) {
                        Error e = results[k].error();

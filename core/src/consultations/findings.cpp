@@ -17,7 +17,7 @@ Result<std::vector<Finding>> consultation_findings(const nlohmann::json& documen
   return findings;
 }
 
-Result<Translations> stored_translations(Store& store, const std::string& consultation_id) {
+Result<Translations> stored_translations(ConsultationStore& store, const std::string& consultation_id) {
   auto list = store.list_translations(consultation_id);
   if (!list) return list.error();
   Translations out;
@@ -25,7 +25,7 @@ Result<Translations> stored_translations(Store& store, const std::string& consul
   return out;
 }
 
-Result<std::vector<Finding>> consultation_findings(Store& store, const ConsultationRecord& consultation,
+Result<std::vector<Finding>> consultation_findings(ConsultationStore& store, const ConsultationRecord& consultation,
                                                    const CharterPolicy& policy, Date as_of) {
   auto translations = stored_translations(store, consultation.id);
   if (!translations) return translations.error();

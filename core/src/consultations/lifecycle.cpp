@@ -130,12 +130,12 @@ Status check_new_document(const nlohmann::json& document) {
 
 }  // namespace
 
-Result<ConsultationRecord> create_consultation(Store& store, const nlohmann::json& document, const Actor& actor) {
+Result<ConsultationRecord> create_consultation(ConsultationStore& store, const nlohmann::json& document, const Actor& actor) {
   if (auto st = check_new_document(document); !st) return st.error();
   return store.create_consultation(document, AuditEvent{actor.who, "consultation.create", "consultation", "", {}});
 }
 
-Result<Transitioned, LifecycleError> transition(Store& store, const std::string& id, const TransitionRequest& request,
+Result<Transitioned, LifecycleError> transition(ConsultationStore& store, const std::string& id, const TransitionRequest& request,
                                                 const Actor& actor, const CharterPolicy& policy, Date today) {
   auto current = store.get_consultation(id);
   if (!current) return LifecycleError(current.error());
@@ -152,7 +152,7 @@ Result<Transitioned, LifecycleError> transition(Store& store, const std::string&
   return Transitioned{std::move(*updated), std::move(planned->findings), planned->exception_recorded};
 }
 
-Result<ConsultationRecord, LifecycleError> add_consultation(Store& store, const nlohmann::json& document,
+Result<ConsultationRecord, LifecycleError> add_consultation(ConsultationStore& store, const nlohmann::json& document,
                                                             ConsultationStatus status, const Actor& actor,
                                                             const CharterPolicy& policy, Date today) {
   if (auto st = check_new_document(document); !st) return LifecycleError(st.error());
@@ -185,7 +185,7 @@ Result<ConsultationRecord, LifecycleError> add_consultation(Store& store, const 
   return rec;
 }
 
-Result<std::vector<ScheduledStep>> run_schedule(Store& store, const Actor& actor, const CharterPolicy& policy,
+Result<std::vector<ScheduledStep>> run_schedule(ConsultationStore& store, const Actor& actor, const CharterPolicy& policy,
                                                 Date today) {
   std::vector<ScheduledStep> done;
   auto step = [&](ConsultationStatus from, ConsultationStatus to, auto due) -> Status {

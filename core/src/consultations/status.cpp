@@ -42,4 +42,15 @@ std::vector<std::string> public_status_ids() {
   return out;
 }
 
+bool StatusGuard::allows(std::string_view stored) const {
+  for (ConsultationStatus s : allowed) {
+    if (has_status(stored, s)) return true;
+  }
+  return false;
+}
+
+Error StatusGuard::refuse(const std::string& consultation_id, std::string_view stored) const {
+  return Error{ErrorCode::kConflict, "/status", "consultation " + consultation_id + " is " + std::string(stored) + refusal};
+}
+
 }  // namespace townhall

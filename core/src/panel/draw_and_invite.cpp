@@ -2,7 +2,7 @@
 
 namespace townhall::panel {
 
-Result<DrawOutcome, DrawError> draw_and_invite(Store& store, const DrawRequest& request, const Actor& actor,
+Result<DrawOutcome, DrawError> draw_and_invite(PanelStore& store, const DrawRequest& request, const Actor& actor,
                                                bool dry_run) {
   DrawInput in;
   auto members = store.list_members();

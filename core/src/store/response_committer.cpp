@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <memory>
 
+#include "townhall/consultations/editing.h"
+
 namespace townhall {
 
-ResponseCommitter::ResponseCommitter(Store& store, size_t max_batch)
+ResponseCommitter::ResponseCommitter(ResponseStore& store, size_t max_batch)
     : store_(store), max_batch_(max_batch == 0 ? 1 : max_batch), writer_([this] { run(); }) {}
 
 ResponseCommitter::~ResponseCommitter() { stop(); }
@@ -72,7 +74,7 @@ void ResponseCommitter::run() {
     batch.clear();  // keeps its capacity: no allocation per batch once it has grown
     for (auto& w : work) batch.push_back(std::move(w.first));
     const size_t n = batch.size();
-    auto results = store_.submit_responses_in_place(batch);
+    auto results = store_.submit_responses_in_place(batch, responses_allowed());
     // Counted before any callback runs (so whoever saw an answer sees its batch counted), without
     // taking the queue's lock again.
     batches_.fetch_add(1, std::memory_order_relaxed);

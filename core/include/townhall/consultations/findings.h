@@ -6,7 +6,7 @@
 // meetings and the like are ignored) — and its translations. `townhall check`, GET
 // /api/v1/consultations/{id}/findings, every lifecycle step (lifecycle.h) and the bindings call
 // it, so each gives the same findings in the same order.
-// Thread-safety: pure functions, except the store overload (as safe as the Store).
+// Thread-safety: pure functions, except the store overload (as safe as the ConsultationStore).
 #pragma once
 
 #include <map>
@@ -20,7 +20,7 @@
 #include "townhall/charter/policy.h"
 #include "townhall/date.h"
 #include "townhall/error.h"
-#include "townhall/store/store.h"
+#include "townhall/consultations/store.h"
 
 namespace townhall {
 
@@ -34,10 +34,10 @@ Result<std::vector<Finding>> consultation_findings(const nlohmann::json& documen
                                                    std::string_view pointer_prefix = {});
 
 // A stored consultation's translations, as consultation_findings() takes them.
-Result<Translations> stored_translations(Store& store, const std::string& consultation_id);
+Result<Translations> stored_translations(ConsultationStore& store, const std::string& consultation_id);
 
 // The findings on a stored consultation with its stored translations.
-Result<std::vector<Finding>> consultation_findings(Store& store, const ConsultationRecord& consultation,
+Result<std::vector<Finding>> consultation_findings(ConsultationStore& store, const ConsultationRecord& consultation,
                                                    const CharterPolicy& policy, Date as_of);
 
 }  // namespace townhall

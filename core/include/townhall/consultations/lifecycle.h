@@ -8,7 +8,7 @@
 // entries are written in the store's one transaction, so a refused or failed step changes
 // nothing. The API, the bindings and `townhall demo seed` call these functions; they only parse
 // what they are given and map the result.
-// Thread-safety: as safe as the Store given (SqliteStore: any thread).
+// Thread-safety: as safe as the ConsultationStore given (the SQLite one: any thread).
 #pragma once
 
 #include <optional>
@@ -23,13 +23,13 @@
 #include "townhall/date.h"
 #include "townhall/error.h"
 #include "townhall/store/role.h"
-#include "townhall/store/store.h"
+#include "townhall/consultations/store.h"
 
 namespace townhall {
 
 // Stores a new draft (`document` as consultation-draft.schema.json defines it, checked against
 // the schema and check_draft_document), audited as "consultation.create".
-Result<ConsultationRecord> create_consultation(Store& store, const nlohmann::json& document, const Actor& actor);
+Result<ConsultationRecord> create_consultation(ConsultationStore& store, const nlohmann::json& document, const Actor& actor);
 
 // A recorded departure from the charter: why, and the officer who approved it.
 struct CharterException {
@@ -74,14 +74,14 @@ struct LifecycleError : Error {
 };
 
 // One lifecycle step of consultation `id`, checked against `policy` as of `today`.
-Result<Transitioned, LifecycleError> transition(Store& store, const std::string& id, const TransitionRequest& request,
+Result<Transitioned, LifecycleError> transition(ConsultationStore& store, const std::string& id, const TransitionRequest& request,
                                                 const Actor& actor, const CharterPolicy& policy, Date today);
 
 // Stores a new consultation (as create_consultation) and moves it from draft to `status` one step
 // at a time, each step checked as transition() checks it with no exception recorded. For imports
 // and seeding. Every step is checked before anything is stored, so a refusal stores nothing (its
 // findings name the consultation "new", as it has no id yet).
-Result<ConsultationRecord, LifecycleError> add_consultation(Store& store, const nlohmann::json& document,
+Result<ConsultationRecord, LifecycleError> add_consultation(ConsultationStore& store, const nlohmann::json& document,
                                                             ConsultationStatus status, const Actor& actor,
                                                             const CharterPolicy& policy, Date today);
 
@@ -94,7 +94,7 @@ struct ScheduledStep {
 
 // Opens every scheduled consultation whose opening date has come, and closes every open one whose
 // closing date (inclusive) has passed, as `actor` ("system (schedule)"), through transition().
-Result<std::vector<ScheduledStep>> run_schedule(Store& store, const Actor& actor, const CharterPolicy& policy,
+Result<std::vector<ScheduledStep>> run_schedule(ConsultationStore& store, const Actor& actor, const CharterPolicy& policy,
                                                 Date today);
 
 }  // namespace townhall

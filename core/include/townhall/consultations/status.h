@@ -38,4 +38,16 @@ std::vector<std::string> public_status_ids();
 // Whether a stored status text is `status` (the store keeps the ids as text).
 inline bool has_status(std::string_view stored, ConsultationStatus status) { return stored == to_string(status); }
 
+// A write the store may make only while the consultation is in one of `allowed`. The store checks
+// it inside the write's own transaction, so no lifecycle step can slip between check and write;
+// which states allow which change is decided by the caller (consultations/editing.h). A refusal
+// is kConflict at "/status": "consultation <id> is <status>" followed by `refusal`.
+struct StatusGuard {
+  std::vector<ConsultationStatus> allowed;
+  std::string refusal;  // e.g. "; only a draft can be edited"
+
+  bool allows(std::string_view stored) const;
+  Error refuse(const std::string& consultation_id, std::string_view stored) const;
+};
+
 }  // namespace townhall

@@ -13,7 +13,7 @@
 // normalised address and postcode; members without an address are their own household.
 // draw_and_invite() does both steps on the panel in a store and records the invitations: the one
 // draw `townhall panel draw` and POST /api/v1/panel/draws make.
-// Thread-safety: pure functions, except draw_and_invite (as safe as the Store it is given).
+// Thread-safety: pure functions, except draw_and_invite (as safe as the PanelStore it is given).
 #pragma once
 
 #include <cstdint>
@@ -34,7 +34,7 @@
 #include "townhall/panel/member.h"
 #include "townhall/panel/selection.h"
 #include "townhall/store/role.h"
-#include "townhall/store/store.h"
+#include "townhall/panel/store.h"
 
 namespace townhall::panel {
 
@@ -131,8 +131,8 @@ struct DrawOutcome {
 // invitation on request.today for each member drawn, in one transaction with one "panel.draw"
 // audit record by `actor` (consultation, how many invited and excluded, the exclusions by reason,
 // seed, commitment, algorithm). The contact limit is checked again in that transaction.
-// Thread-safety: as safe as the Store given.
-Result<DrawOutcome, DrawError> draw_and_invite(Store& store, const DrawRequest& request, const Actor& actor,
+// Thread-safety: as safe as the PanelStore given.
+Result<DrawOutcome, DrawError> draw_and_invite(PanelStore& store, const DrawRequest& request, const Actor& actor,
                                                bool dry_run = false);
 
 }  // namespace townhall::panel

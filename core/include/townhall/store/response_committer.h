@@ -3,7 +3,7 @@
 // Submitting a response is the hot path when a consultation goes viral. Instead of one
 // transaction per request, callers queue submissions here; a single writer thread takes every
 // queued submission (up to max_batch), writes them in ONE transaction through
-// Store::submit_responses and only then calls each submission's completion callback. A request is
+// ResponseStore::submit_responses and only then calls each submission's completion callback. A request is
 // therefore acknowledged only after the transaction holding it has committed.
 //
 // By default the callbacks run on the writer thread right after the commit. With an executor
@@ -26,7 +26,7 @@
 #include <thread>
 #include <vector>
 
-#include "townhall/store/store.h"
+#include "townhall/responses/store.h"
 
 namespace townhall {
 
@@ -35,7 +35,9 @@ class ResponseCommitter {
   using Callback = std::function<void(Result<StoredResponse>)>;
   using Executor = std::function<void(std::function<void()>)>;
 
-  explicit ResponseCommitter(Store& store, size_t max_batch = 1024);
+  // Each submission is stored only while its consultation takes responses
+  // (consultations/editing.h: responses_allowed()).
+  explicit ResponseCommitter(ResponseStore& store, size_t max_batch = 1024);
   ~ResponseCommitter();
   ResponseCommitter(const ResponseCommitter&) = delete;
   ResponseCommitter& operator=(const ResponseCommitter&) = delete;
@@ -54,7 +56,7 @@ class ResponseCommitter {
  private:
   void run();
 
-  Store& store_;
+  ResponseStore& store_;
   size_t max_batch_;
   mutable std::mutex mu_;
   std::condition_variable cv_;

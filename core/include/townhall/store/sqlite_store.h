@@ -1,7 +1,8 @@
-// townhall/store/sqlite_store.h — the embedded Store over SQLite (SQLiteCpp).
+// townhall/store/sqlite_store.h — the embedded Store over SQLite (SQLiteCpp), implemented in core/sqlite/.
 //
 // Opening a file sets WAL journaling, foreign keys ON and a busy timeout, then applies the
-// versioned migrations that the file lacks, in one transaction (table `schema_version`). An older
+// versioned migrations that the file lacks (core/sqlite/migrations/NNN_name.sql, compiled into the
+// library), in one transaction (table `schema_version`). An older
 // file is upgraded in place; a file written by a newer Townhall (a version above the latest known
 // migration) is refused with an error saying so, and is not touched.
 //

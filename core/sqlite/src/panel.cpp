@@ -1,11 +1,14 @@
-#include "sqlite_panel.h"
+// PanelStore over SQLite: the Citizens' Panel tables (panel_members, panel_facts,
+// panel_invitations; personal data stays in people). The panel_tables functions are also used by
+// the people and web-session stores, which erase members and prove their addresses.
+#include "panel_tables.h"
 
-#include <sqlite3.h>
-
+#include "database.h"
 #include "townhall/panel/sign_in_email.h"
 #include "townhall/util/json_parse.h"
 
-namespace townhall::sqlite_panel {
+namespace townhall::sqlite {
+namespace panel_tables {
 
 namespace {
 
@@ -263,4 +266,148 @@ panel::Erasure erase(SQLite::Database& db, const panel::Member& m) {
   return e;
 }
 
-}  // namespace townhall::sqlite_panel
+}  // namespace panel_tables
+
+Result<panel::Member> SqliteStore::add_member(const panel::NewMember& member, const AuditEvent& audit) {
+  auto all = import_members({member}, audit);
+  if (!all) {
+    Error e = all.error();
+    if (e.field.rfind("/0", 0) == 0) e.field = e.field.substr(2);
+    return e;
+  }
+  return all->front();
+}
+
+Result<std::vector<panel::Member>> SqliteStore::import_members(const std::vector<panel::NewMember>& members,
+                                                               const AuditEvent& audit) {
+  return write("cannot add panel members", [&]() -> Result<std::vector<panel::Member>> {
+    std::vector<panel::Member> out;
+    std::string now = now_rfc3339_utc();
+    for (size_t i = 0; i < members.size(); ++i) {
+      auto m = panel_tables::insert_member(db_, members[i], now, "/" + std::to_string(i));
+      if (!m) return m.error();  // the transaction rolls back: nothing of the batch is kept
+      out.push_back(std::move(*m));
+    }
+    AuditEvent ev = audit;
+    if (out.size() == 1) {
+      ev.subject_id = std::to_string(out[0].id);
+    } else {
+      ev.detail["members"] = out.size();
+    }
+    append_audit_locked(ev);
+    return out;
+  }, [](const SQLite::Exception& e) -> std::optional<Error> {
+    if (e.getExtendedErrorCode() != SQLITE_CONSTRAINT_UNIQUE) return std::nullopt;
+    return Error{ErrorCode::kConflict, "", std::string("a member or sign-in token is already on the panel: ") + e.what()};
+  });
+}
+
+Result<panel::Member> SqliteStore::member_lookup(const char* column, int64_t value) {
+  return read("cannot read panel member", [&]() -> Result<panel::Member> {
+    auto m = panel_tables::member_where(db_, column, value);
+    if (!m) return not_found(std::string("panel member with ") + column, std::to_string(value));
+    return *m;
+  });
+}
+
+Result<panel::Member> SqliteStore::get_member(int64_t member_id) { return member_lookup("id", member_id); }
+
+Result<panel::Member> SqliteStore::member_by_person(int64_t person_id) { return member_lookup("person_id", person_id); }
+
+Result<panel::Member> SqliteStore::member_by_user(int64_t user_id) { return member_lookup("user_id", user_id); }
+
+Result<panel::Member> SqliteStore::member_by_email(const std::string& email) {
+  auto key = panel::sign_in_key(email);
+  if (!key) return Error{ErrorCode::kNotFound, "email", "no panel member with that email address"};
+  return read("cannot find panel member", [&]() -> Result<panel::Member> {
+    auto m = panel_tables::member_with_sign_in_key(db_, *key);
+    if (!m) return Error{ErrorCode::kNotFound, "email", "no panel member with that email address"};
+    return *m;
+  });
+}
+
+Result<std::vector<panel::Member>> SqliteStore::list_members() {
+  return read("cannot list panel members", [&]() -> Result<std::vector<panel::Member>> {
+    return panel_tables::all_members(db_);
+  });
+}
+
+Status SqliteStore::link_member_user(int64_t member_id, int64_t user_id, const AuditEvent& audit) {
+  return write("cannot link panel member", [&]() -> Status {
+    SQLite::Statement q(db_, "UPDATE panel_members SET user_id=? WHERE id=?");
+    q.bind(1, user_id);
+    q.bind(2, member_id);
+    if (q.exec() == 0) return not_found("panel member", std::to_string(member_id));
+    AuditEvent ev = audit;
+    ev.subject_id = std::to_string(member_id);
+    append_audit_locked(ev);
+    return Status::Ok();
+  }, on_constraint(Error{ErrorCode::kConflict, "user_id", "user " + std::to_string(user_id) + " is unknown or linked to another member"}));
+}
+
+Result<std::vector<panel::Fact>> SqliteStore::member_facts(int64_t member_id) {
+  return read("cannot read facts", [&]() -> Result<std::vector<panel::Fact>> {
+    if (!panel_tables::member_where(db_, "id", member_id)) return not_found("panel member", std::to_string(member_id));
+    return panel_tables::facts_of(db_, member_id);
+  });
+}
+
+Result<std::vector<std::pair<int64_t, std::vector<panel::Fact>>>> SqliteStore::all_member_facts() {
+  return read("cannot read facts", [&]() -> Result<std::vector<std::pair<int64_t, std::vector<panel::Fact>>>> {
+    return panel_tables::facts_of_all(db_);
+  });
+}
+
+Status SqliteStore::record_facts(int64_t member_id, const std::vector<panel::Fact>& facts, const AuditEvent& audit) {
+  return write("cannot record facts", [&]() -> Status {
+    if (!panel_tables::member_where(db_, "id", member_id)) return not_found("panel member", std::to_string(member_id));
+    panel_tables::upsert_facts(db_, member_id, facts);
+    AuditEvent ev = audit;
+    ev.subject_id = std::to_string(member_id);
+    nlohmann::json keys = nlohmann::json::array();  // keys and provenance only: values are personal data
+    for (const auto& f : facts) keys.push_back({{"key", f.key}, {"channel", f.channel}, {"source", f.source}});
+    ev.detail["facts"] = keys;
+    append_audit_locked(ev);
+    return Status::Ok();
+  });
+}
+
+Status SqliteStore::record_invitations(const std::vector<panel::Invitation>& invitations, const panel::ContactPolicy& limit,
+                                       const AuditEvent& audit) {
+  return write("cannot record invitations", [&]() -> Status {
+    if (auto over = panel_tables::over_contact_limit(db_, invitations, limit)) return *over;
+    panel_tables::insert_invitations(db_, invitations);
+    append_audit_locked(audit);
+    return Status::Ok();
+  }, [](const SQLite::Exception& e) -> std::optional<Error> {
+    if (e.getErrorCode() != SQLITE_CONSTRAINT) return std::nullopt;
+    return Error{ErrorCode::kNotFound, "", std::string("unknown member or consultation: ") + e.what()};
+  });
+}
+
+Result<std::vector<panel::Invitation>> SqliteStore::invitations_since(Date since) {
+  return read("cannot read invitations", [&]() -> Result<std::vector<panel::Invitation>> {
+    return panel_tables::invitations_where(db_, "sent_on >= ?", since.iso());
+  });
+}
+
+Result<std::vector<panel::Invitation>> SqliteStore::member_invitations(int64_t member_id) {
+  return read("cannot read invitations", [&]() -> Result<std::vector<panel::Invitation>> {
+    return panel_tables::invitations_where(db_, "member_id = ?", std::to_string(member_id));
+  });
+}
+
+Result<panel::Erasure> SqliteStore::erase_member(int64_t member_id, const AuditEvent& audit) {
+  return write("cannot erase panel member", [&]() -> Result<panel::Erasure> {
+    auto m = panel_tables::member_where(db_, "id", member_id);
+    if (!m) return not_found("panel member", std::to_string(member_id));
+    panel::Erasure e = panel_tables::erase(db_, *m);
+    AuditEvent ev = audit;
+    ev.subject_id = std::to_string(member_id);
+    ev.detail = e.to_json();
+    append_audit_locked(ev);
+    return e;
+  });
+}
+
+}  // namespace townhall::sqlite

@@ -1,4 +1,5 @@
-// Internal to the SQLite store: the Citizens' Panel tables (the panel_ tables of the migration "Citizens' Panel membership").
+// Internal to the SQLite store: the Citizens' Panel tables (migration 007_panel_membership.sql), used
+// by the panel, people and web-session stores (defined in panel.cpp).
 // Every function runs inside the caller's transaction, with the store's mutex held, and throws
 // SQLite::Exception on database trouble.
 #pragma once
@@ -13,7 +14,7 @@
 #include "townhall/panel/contact_policy.h"
 #include "townhall/panel/member.h"
 
-namespace townhall::sqlite_panel {
+namespace townhall::sqlite::panel_tables {
 
 // Inserts person, member, facts (and the user when a token hash is given). `field_prefix` is put
 // before field names in errors ("/3" for the fourth member of an import). A proven email that is
@@ -39,4 +40,4 @@ std::vector<panel::Invitation> invitations_where(SQLite::Database& db, const std
 // Erases a member; the caller checked that it exists.
 panel::Erasure erase(SQLite::Database& db, const panel::Member& m);
 
-}  // namespace townhall::sqlite_panel
+}  // namespace townhall::sqlite::panel_tables
