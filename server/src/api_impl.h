@@ -18,6 +18,7 @@
 #include "townhall/panel/ask_once.h"
 #include "townhall/panel/fact.h"
 #include "townhall/responses/answers.h"
+#include "townhall/responses/submit.h"
 #include "townhall/util/json_text.h"
 #include "townhall/server/api.h"
 #include "townhall/store/response_committer.h"
@@ -48,12 +49,7 @@ struct Route {
 };
 
 // What response submission needs of a consultation, cached so the hot path avoids the database.
-struct CachedConsultation {
-  std::string status;
-  std::vector<nlohmann::json> questions;
-  QuestionRules rules;                // the questions compiled for validate_answers
-  std::vector<std::string> channels;  // empty = not stated
-};
+using CachedConsultation = ResponseTarget;
 
 struct Api::Impl {
   Impl(Store& s, ApiOptions o)
@@ -147,16 +143,10 @@ void add_panel_routes(Api::Impl& api);
 panel::FactValidity fact_validity(const Api::Impl& api);
 // Panel draws from the members database and the pool report (routes_panel_draw.cpp).
 void add_panel_draw_routes(Api::Impl& api);
-// Ask once on a response: for a signed-in panel member (or an officer entering a member's response
-// by person id) fills fact-bound answers the member did not give from their valid facts, and
-// returns the facts they did give, to record once the response is stored.
-struct AskOnceStep {
-  std::optional<int64_t> member_id;
-  std::vector<panel::Fact> updates;
-};
-Result<AskOnceStep> ask_once_for_response(Api::Impl& api, const User& user, ResponseSubmission& s,
-                                          const CachedConsultation& c, nlohmann::json& answers);
-void record_response_facts(Api::Impl& api, const AskOnceStep& step, const StoredResponse& r, const std::string& actor);
+// Stores a response checked by check_response (through the group commit) and calls `done` with
+// the stored response or the store's error once the transaction holding it has committed; the
+// facts a panel member gave are recorded first.
+void store_checked_response(Api::Impl& api, CheckedResponse checked, std::function<void(Result<StoredResponse>)> done);
 // ---- panel members' email addresses (routes_panel.cpp) ------------------------------------------
 // `text` as an email address to store (NFC, spaces trimmed) when it looks like one (x@y.z, at most
 // 254 bytes); nullopt otherwise.
@@ -176,8 +166,6 @@ void add_rest_routes(Api::Impl& api);
 // A path parameter that must be a positive whole number; anything else is kNotFound "no <kind>".
 Result<int64_t> id_param(const RequestContext& ctx, const std::string& name, const std::string& kind);
 
-// Officers, governance and admins see drafts; the public and panel members do not.
-bool sees_drafts(const User& u);
 // The consultation {id} of the request, as a 404 when it is a draft the caller may not see.
 Result<ConsultationRecord> load_visible_consultation(Api::Impl& api, RequestContext& ctx);
 // GET of one consultation: the record with its meetings, in the language asked for by ?lang= or

@@ -57,10 +57,6 @@ HttpResponse query_problem(const Error& e) {
 
 }  // namespace
 
-bool sees_drafts(const User& u) {
-  return u.role == Role::kOfficer || u.role == Role::kGovernance || u.role == Role::kAdmin;
-}
-
 Result<ConsultationRecord> load_visible_consultation(Api::Impl& api, RequestContext& ctx) {
   auto rec = api.store.get_consultation(ctx.params["id"]);
   if (!rec) return rec.error();
@@ -158,64 +154,31 @@ std::vector<std::string> run_schedule(Api::Impl& api, Date today) {
 
 namespace {
 
-// Who gave the response and on which channel (s.channel already set): an officer enters paper,
-// phone and face-to-face responses; anyone signed in answering online is recorded as the
-// submitter. The refusal, if any, for either path of POST …/responses to send or to step aside for.
-std::optional<HttpResponse> set_channel_and_respondent(const User& user, const CachedConsultation& c,
-                                                       ResponseSubmission& s) {
-  if (s.channel != "online") {
-    if (user.role != Role::kOfficer && user.role != Role::kAdmin) {
-      return problem(403, "forbidden", "Forbidden", "only an officer can enter a " + s.channel + " response",
-                     "/channel");
-    }
-    s.entered_by = user.id;
-  } else if (user.id != 0) {
-    s.submitted_by = user.id;
+// A refused submission as problem+json.
+HttpResponse submit_problem(const SubmitError& e) {
+  switch (e.refusal) {
+    case SubmitRefusal::kNotFound: return problem(404, "not-found", "Not found", e.message);
+    case SubmitRefusal::kNotOpen: return problem(409, "not-open", "Not open for responses", e.message, e.field);
+    case SubmitRefusal::kInvalidIdempotencyKey:
+      return problem(400, "invalid-idempotency-key", "Invalid Idempotency-Key", e.message);
+    case SubmitRefusal::kChannelNotAllowed:
+    case SubmitRefusal::kPersonNotAllowed: return problem(403, "forbidden", "Forbidden", e.message, e.field);
+    case SubmitRefusal::kChannelNotOffered:
+      return problem(422, "channel-not-offered", "Channel not offered", e.message, e.field);
+    case SubmitRefusal::kInvalidAnswer: return problem(422, "invalid-answer", "Invalid answer", e.message, e.field);
+    case SubmitRefusal::kNone: break;
   }
-  if (!c.channels.empty() && std::find(c.channels.begin(), c.channels.end(), s.channel) == c.channels.end()) {
-    return problem(422, "channel-not-offered", "Channel not offered",
-                   "this consultation does not offer the " + s.channel + " channel", "/channel");
-  }
-  return std::nullopt;
-}
-
-// Only a signed-in panel member (naming their own person id) or an officer entering a paper, phone
-// or face-to-face response (entered_by) may attribute a response to a person. Everyone else gets
-// the same refusal whatever the id, so nobody learns from it which ids exist.
-std::optional<HttpResponse> check_person(Api::Impl& api, const User& user, const ResponseSubmission& s) {
-  if (s.entered_by) return std::nullopt;
-  if (user.role == Role::kPanelMember) {
-    auto mine = api.store.member_by_user(user.id);
-    if (mine && mine->person_id == *s.person_id) return std::nullopt;
-  }
-  return problem(403, "forbidden", "Forbidden",
-                 "person_id may name only yourself (a signed-in panel member) or, for an officer entering a "
-                 "paper, phone or face-to-face response, the person who gave it",
-                 "/person_id");
+  return error_response(e);
 }
 
 // Queues a checked submission for the group commit and answers 201 (or the store's error) once the
 // transaction holding it has committed. Shared by the general and the plain-body paths.
-void submit_response(Api::Impl& api, const RequestContext& ctx, ResponseSubmission s, AskOnceStep step,
-                     const Respond& respond) {
-  if (!ctx.request.idempotency_key.empty()) {
-    s.idempotency_key = ctx.request.idempotency_key;
-    s.idempotency_scope = ctx.user.id == 0 ? "public" : "user:" + std::to_string(ctx.user.id);
-    std::string hashed;
-    hashed.reserve(s.consultation_id.size() + 1 + ctx.request.body.size());
-    hashed.append(s.consultation_id).append(1, '\n').append(ctx.request.body);
-    s.request_hash = sha256_hex(hashed);
-  }
-  // Only a panel member's facts need the actor later (record_response_facts).
-  std::string actor = step.member_id ? actor_of(ctx.user) : std::string();
-  api.committer.submit(std::move(s), [respond, &api, step = std::move(step),
-                                      actor = std::move(actor)](Result<StoredResponse> r) {
+void submit_response(Api::Impl& api, CheckedResponse checked, const Respond& respond) {
+  store_checked_response(api, std::move(checked), [respond](Result<StoredResponse> r) {
     // Runs for every response of the batch once it has committed (on an I/O thread when the server
     // set an executor): the body is written directly (same members, in the same order, as
     // nlohmann would) rather than built as a tree.
     if (!r) return respond(error_response(r.error()));
-    // Facts a panel member gave in this response; a no-op for everyone else (the hot path).
-    record_response_facts(api, step, *r, actor);
     HttpResponse res;
     res.status = 201;
     std::string& body = res.body;
@@ -417,39 +380,19 @@ void add_routes(Api::Impl& api) {
   // ---- responses -------------------------------------------------------------------------------
   api.add("POST", "/api/v1/consultations/{id}/responses", respondents, "response-submission.schema.json",
           [&api](RequestContext& ctx, Respond& respond) {
-            const std::string& id = ctx.params["id"];
-            auto entry = api.cached(id);
+            auto entry = api.cached(ctx.params["id"]);
             if (!entry) return respond(error_response(entry.error()));
-            const CachedConsultation& c = **entry;
-            if (has_status(c.status, ConsultationStatus::kDraft) && !sees_drafts(ctx.user)) {
-              return respond(problem(404, "not-found", "Not found", "no consultation \"" + id + "\""));
-            }
-            if (!has_status(c.status, ConsultationStatus::kOpen)) {
-              return respond(problem(409, "not-open", "Not open for responses",
-                                     "consultation " + id + " is " + c.status + ", not open for responses", "/status"));
-            }
-            const std::string& key = ctx.request.idempotency_key;
-            if (key.size() > 200) {
-              return respond(problem(400, "invalid-idempotency-key", "Invalid Idempotency-Key",
-                                     "Idempotency-Key must be at most 200 characters."));
-            }
-            ResponseSubmission s;
-            s.consultation_id = id;
-            s.channel = ctx.body.value("channel", "online");
-            s.language = ctx.body.value("language", "en-GB");
-            if (auto refused = set_channel_and_respondent(ctx.user, c, s)) return respond(std::move(*refused));
-            if (ctx.body.contains("person_id")) {
-              s.person_id = ctx.body["person_id"].get<int64_t>();
-              if (auto refused = check_person(api, ctx.user, s)) return respond(std::move(*refused));
-            }
-            auto ask_once = ask_once_for_response(api, ctx.user, s, c, ctx.body["answers"]);
-            if (!ask_once) return respond(error_response(ask_once.error()));
-            if (auto st = validate_answers(c.rules, ctx.body["answers"]); !st) {
-              return respond(problem(422, "invalid-answer", "Invalid answer", st.error().message, st.error().field));
-            }
-            s.answers = std::move(ctx.body["answers"]);
-            s.answers_text = s.answers.dump();  // here, on an I/O thread, rather than on the single writer
-            submit_response(api, ctx, std::move(s), std::move(*ask_once), respond);
+            ResponseRequest request;
+            request.channel = ctx.body.value("channel", "online");
+            request.language = ctx.body.value("language", "en-GB");
+            if (ctx.body.contains("person_id")) request.person_id = ctx.body["person_id"].get<int64_t>();
+            request.answers = std::move(ctx.body["answers"]);
+            request.idempotency_key = ctx.request.idempotency_key;
+            request.idempotency_text = ctx.request.body;
+            auto checked = check_response(api.store, **entry, Respondent{ctx.user, std::nullopt}, std::move(request),
+                                          api.options.policy, api.today());
+            if (!checked) return respond(submit_problem(checked.error()));
+            submit_response(api, std::move(checked).value(), respond);
           })
       // The common body of a viral consultation (flat answers from the public or an officer, no
       // person id) without a JSON tree. Only the accepted case is handled here: anything the
@@ -457,22 +400,15 @@ void add_routes(Api::Impl& api) {
       // same either way (tests/core/submission_body_test.cpp and ApiTest.PlainAndGeneralBodies…
       // compare the two paths).
       .plain_body = [&api](RequestContext& ctx, Respond& respond) {
-        if (ctx.user.role == Role::kPanelMember) return false;  // ask once reads the JSON answers
-        if (ctx.request.idempotency_key.size() > 200) return false;
         thread_local PlainSubmission body;
         if (!read_plain_submission(ctx.request.body, body)) return false;
-        const std::string& id = ctx.params["id"];
-        auto entry = api.cached(id);
-        if (!entry || !has_status((*entry)->status, ConsultationStatus::kOpen)) return false;
-        ResponseSubmission s;
-        s.channel = body.channel;
-        if (set_channel_and_respondent(ctx.user, **entry, s)) return false;
-        if (!validate_answers((*entry)->rules, body.answers)) return false;
-        s.consultation_id = id;
-        s.language = body.language;
-        body.answers.append_json(s.answers_text);
+        auto entry = api.cached(ctx.params["id"]);
+        if (!entry) return false;
+        auto s = check_plain_response(**entry, ctx.user, body.channel, body.language, body.answers,
+                                      ctx.request.idempotency_key, ctx.request.body);
+        if (!s) return false;
         api.plain_bodies.fetch_add(1, std::memory_order_relaxed);
-        submit_response(api, ctx, std::move(s), AskOnceStep{}, respond);
+        submit_response(api, CheckedResponse{std::move(*s), {}}, respond);
         return true;
       };
 

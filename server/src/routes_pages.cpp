@@ -19,6 +19,7 @@
 #include "townhall/panel/ask_once.h"
 #include "townhall/responses/answers.h"
 #include "townhall/store/token.h"
+#include "townhall/util/json_schema.h"
 #include "townhall/util/sha256.h"
 
 namespace townhall::embedded::pages {
@@ -358,7 +359,7 @@ void add_pages_routes(Api::Impl& api) {
     all.statuses = public_status_ids();
     all.limit = 100;
     auto everything = api.store.list_consultations(all);
-    if (!everything) throw std::runtime_error(everything.error().message);
+    if (!everything) return pages::error_page(loc, everything.error());
     std::set<std::string> wards, topics;
     for (const auto& r : everything->items) {
       for (const auto& w : r.document.value("wards", nlohmann::json::array())) wards.insert(w.get<std::string>());
@@ -370,7 +371,7 @@ void add_pages_routes(Api::Impl& api) {
     q.topic = ctx.query["topic"];
     q.sort = "closes";
     auto found = api.store.list_consultations(q);
-    if (!found) throw std::runtime_error(found.error().message);
+    if (!found) return pages::error_page(loc, found.error());
     Date today = api.today();
     struct Section {
       const char* id;
@@ -579,7 +580,10 @@ void add_pages_routes(Api::Impl& api) {
       return std::nullopt;
     }
     auto cached = api.cached(rec->id);
-    if (!cached) throw std::runtime_error(cached.error().message);
+    if (!cached) {
+      fail = pages::error_page(loc, cached.error());
+      return std::nullopt;
+    }
     Journey j{std::move(rec).value(), *cached, pages::session_of(api, ctx.request), {}, {}, {}, {}, {}};
     j.content = content_of(api.store, j.rec, loc.lang(), j.cached->questions);
     j.draft.key = draft_key(j.session, j.rec.id);
@@ -591,7 +595,10 @@ void add_pages_routes(Api::Impl& api) {
     j.draft.language = loc.lang();
     if (auto m = pages::signed_in_member(api, ctx.request)) {
       auto facts = api.store.member_facts(m->id);
-      if (!facts) throw std::runtime_error(facts.error().message);
+      if (!facts) {
+        fail = pages::error_page(loc, facts.error());
+        return std::nullopt;
+      }
       j.facts = std::move(facts).value();
       for (const auto& q : panel::questions_for_member(j.cached->questions, j.facts, api.today())) {
         if (q.value("known", false)) j.known[q["id"].get<std::string>()] = q["prefill"];
@@ -676,7 +683,7 @@ void add_pages_routes(Api::Impl& api) {
             } else {
               j->draft.answers[qid] = value;
             }
-            if (auto st = api.store.save_draft(j->draft); !st) throw std::runtime_error(st.error().message);
+            if (auto st = api.store.save_draft(j->draft); !st) return pages::error_page(loc, st.error());
             std::string base = "/" + loc.lang() + "/consultations/" + j->rec.id;
             size_t next = j->next_asked(*index + 1);
             bool last = next == j->cached->questions.size();
@@ -764,33 +771,29 @@ void add_pages_routes(Api::Impl& api) {
             if (!j) return respond(std::move(fail));
             auto form = posted_form(ctx, loc, *j, fail);
             if (!form) return respond(std::move(fail));
-            const auto& qs = j->cached->questions;
-            ResponseSubmission s;
-            s.consultation_id = j->rec.id;
-            s.channel = "online";
-            s.language = lang;
-            s.answers = j->draft.answers;
-            // Ask once: a signed-in member's known facts fill the questions not asked, and the
-            // answers they gave to fact-bound questions become their facts once the response is stored.
-            AskOnceStep step;
-            if (j->member) {
-              auto out = panel::apply_ask_once(qs, s.answers, j->facts, api.today(), "online", "response to " + j->rec.id,
-                                               j->member->fact_consent, fact_validity(api));
-              s.answers = std::move(out.answers);
-              s.person_id = j->member->person_id;
-              step.member_id = j->member->id;
-              if (j->member->fact_consent) step.updates = std::move(out.updates);
-            }
-            for (size_t i = 0; i < qs.size(); ++i) {
-              std::string qid = qs[i]["id"];
-              auto error = check_answer(qs[i], s.answers.contains(qid) ? s.answers[qid] : nlohmann::json(nullptr));
-              if (!error.key.empty()) return respond(check_page(loc, *j, error.key, i));
+            ResponseRequest request;
+            request.channel = "online";
+            request.language = lang;
+            request.answers = j->draft.answers;
+            // Ask once happens in check_response: a signed-in member's known facts fill the
+            // questions not asked, and the facts they gave are recorded once the response is stored.
+            auto checked = check_response(api.store, *j->cached, Respondent{User{}, j->member}, std::move(request),
+                                          api.options.policy, api.today());
+            if (!checked) {
+              const auto& e = checked.error();
+              if (e.refusal == SubmitRefusal::kInvalidAnswer) {
+                const auto& qs = j->cached->questions;
+                for (size_t i = 0; i < qs.size(); ++i) {
+                  if (e.field != "/answers/" + json_pointer_token(j->qid(i))) continue;
+                  auto error = check_answer(qs[i], j->answer(i));
+                  return respond(check_page(loc, *j, error.key.empty() ? "error.select_answer" : error.key, i));
+                }
+              }
+              return respond(text_page(loc, 409, "error.not_sent_title", {"error.not_sent"}, ""));
             }
             const std::string key = j->draft.key;
             const std::string base = "/" + lang + "/consultations/" + j->rec.id;
-            std::string actor = j->member ? "panel member " + std::to_string(j->member->id) + " (web pages)" : "public";
-            api.committer.submit(std::move(s), [respond, key, base, lang, &api, step = std::move(step),
-                                                actor = std::move(actor)](Result<StoredResponse> r) {
+            store_checked_response(api, std::move(checked).value(), [respond, key, base, lang, &api](Result<StoredResponse> r) {
               if (!r) {
                 Localiser l(lang);
                 if (r.error().code == ErrorCode::kStorageFull) {
@@ -801,7 +804,6 @@ void add_pages_routes(Api::Impl& api) {
                 }
                 return respond(text_page(l, 409, "error.not_sent_title", {"error.not_sent"}, ""));
               }
-              record_response_facts(api, step, *r, actor);
               (void)api.store.delete_draft(key);
               respond(pages::redirect(base + "/confirmation/" + r->reference));
             });
@@ -869,16 +871,16 @@ void add_pages_routes(Api::Impl& api) {
             ResponseDraft copy = j->draft;
             copy.key = resume_key(secret, j->rec.id);
             copy.email = "";
-            if (auto st = api.store.save_draft(copy); !st) throw std::runtime_error(st.error().message);
+            if (auto st = api.store.save_draft(copy); !st) return pages::error_page(loc, st.error());
             j->draft.email = email;
-            if (auto st = api.store.save_draft(j->draft); !st) throw std::runtime_error(st.error().message);
+            if (auto st = api.store.save_draft(j->draft); !st) return pages::error_page(loc, st.error());
             std::string link = api.options.public_url + "/" + loc.lang() + "/consultations/" + j->rec.id + "/resume/" + secret;
             OutboxEmail mail;
             mail.to = email;
             mail.subject = loc.text("email.resume_subject");
             mail.body = loc.text("email.resume_body", {{"link", link}, {"date", resume_until(j->rec)}}) + "\n";
             auto id = api.store.add_outbox_email(mail);
-            if (!id) throw std::runtime_error(id.error().message);
+            if (!id) return pages::error_page(loc, id.error());
             std::cout << "townhall: outbox: email " << *id << " (resume link for " << j->rec.id << ") queued" << std::endl;
             return with_session(pages::redirect("/" + loc.lang() + "/consultations/" + j->rec.id + "/saved"), j->session);
           }));
@@ -941,7 +943,7 @@ void add_pages_routes(Api::Impl& api) {
             auto saved = saved_answers(*j, ctx.params["token"]);
             if (!saved) return with_session(text_page(loc, 410, "error.link_expired", {}, ""), j->session);
             j->draft.answers = saved->answers;
-            if (auto st = api.store.save_draft(j->draft); !st) throw std::runtime_error(st.error().message);
+            if (auto st = api.store.save_draft(j->draft); !st) return pages::error_page(loc, st.error());
             (void)api.store.delete_draft(saved->key);  // a resume link works once
             std::string base = "/" + loc.lang() + "/consultations/" + j->rec.id;
             const auto& qs = j->cached->questions;

@@ -132,41 +132,14 @@ panel::FactValidity fact_validity(const Api::Impl& api) {
   return v;
 }
 
-Result<AskOnceStep> ask_once_for_response(Api::Impl& api, const User& user, ResponseSubmission& s,
-                                          const CachedConsultation& c, nlohmann::json& answers) {
-  AskOnceStep step;
-  bool bound = std::any_of(c.questions.begin(), c.questions.end(),
-                           [](const nlohmann::json& q) { return !panel::fact_key_of(q).empty(); });
-  std::optional<panel::Member> m;
-  if (user.role == Role::kPanelMember) {
-    auto mine = api.store.member_by_user(user.id);
-    if (mine) {
-      if (s.person_id && *s.person_id != mine->person_id) {
-        return Error{ErrorCode::kInvalidArgument, "/person_id", "a panel member answers only for themselves"};
-      }
-      s.person_id = mine->person_id;
-      m = *mine;
-    }
-  } else if (s.person_id && s.entered_by && bound) {
-    if (auto theirs = api.store.member_by_person(*s.person_id)) m = *theirs;  // officer-entered
-  }
-  if (!m || !bound) return step;
-  auto facts = api.store.member_facts(m->id);
-  if (!facts) return facts.error();
-  auto out = panel::apply_ask_once(c.questions, answers, *facts, api.today(), s.channel,
-                                   "response to " + s.consultation_id, m->fact_consent, fact_validity(api));
-  answers = std::move(out.answers);
-  step.member_id = m->id;
-  if (m->fact_consent) step.updates = std::move(out.updates);
-  return step;
-}
-
-void record_response_facts(Api::Impl& api, const AskOnceStep& step, const StoredResponse& r, const std::string& actor) {
-  if (!step.member_id || step.updates.empty() || r.replayed) return;
-  auto facts = step.updates;
-  for (auto& f : facts) f.source = "response " + r.reference;
-  // The response is stored; a failure here loses only the reuse of these answers next time.
-  (void)api.store.record_facts(*step.member_id, facts, AuditEvent{actor, "panel.facts", "panel_member", "", {}});
+void store_checked_response(Api::Impl& api, CheckedResponse checked, std::function<void(Result<StoredResponse>)> done) {
+  if (!checked.given.member_id || checked.given.facts.empty()) return api.committer.submit(std::move(checked.submission), std::move(done));
+  api.committer.submit(std::move(checked.submission),
+                       [&api, given = std::move(checked.given), done = std::move(done)](Result<StoredResponse> r) {
+                         // The response is stored; a failure here loses only the reuse of these answers.
+                         if (r) (void)record_given_facts(api.store, given, *r);
+                         done(std::move(r));
+                       });
 }
 
 void add_panel_routes(Api::Impl& api) {

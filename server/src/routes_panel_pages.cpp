@@ -249,7 +249,7 @@ void add_panel_pages_routes(Api::Impl& api) {
             // The same page follows whether or not the address is a member's (no membership oracle).
             if (auto m = api.store.member_by_email(*email)) {
               auto outstanding = api.store.live_member_tokens("sign_in", m->id, now_seconds(api));
-              if (!outstanding) throw std::runtime_error(outstanding.error().message);
+              if (!outstanding) return pages::error_page(loc, outstanding.error());
               if (*outstanding >= pages::kSignInLinksOutstanding) {
                 std::cout << "townhall: panel sign-in link for member " << m->id << " not sent: " << *outstanding
                           << " unused links already outstanding" << std::endl;
@@ -257,7 +257,7 @@ void add_panel_pages_routes(Api::Impl& api) {
               }
               std::string secret = new_bearer_token();
               MemberToken t{"sign_in", sign_in_hash(secret), m->id, now_seconds(api) + pages::kSignInLinkSeconds};
-              if (auto st = api.store.put_member_token(t); !st) throw std::runtime_error(st.error().message);
+              if (auto st = api.store.put_member_token(t); !st) return pages::error_page(loc, st.error());
               OutboxEmail mail;
               // To the address the member proved, not the spelling typed here: two spellings that
               // compare equal (case folding) need not be one mailbox.
@@ -265,7 +265,7 @@ void add_panel_pages_routes(Api::Impl& api) {
               mail.subject = loc.text("email.sign_in_subject");
               mail.body = loc.text("email.sign_in_body", {{"link", api.options.public_url + "/" + loc.lang() + "/panel/sign-in/" + secret}}) + "\n";
               auto id = api.store.add_outbox_email(mail);
-              if (!id) throw std::runtime_error(id.error().message);
+              if (!id) return pages::error_page(loc, id.error());
               std::cout << "townhall: outbox: email " << *id << " (panel sign-in link) queued" << std::endl;
             }
             return pages::with_session(pages::redirect("/" + loc.lang() + "/panel/check-email"), session);
@@ -351,7 +351,7 @@ void add_panel_pages_routes(Api::Impl& api) {
                                              AuditEvent{"panel member (emailed link)", "panel.email_confirmed", "panel_member", "", {}});
             if (!m) {
               if (m.error().code == ErrorCode::kNotFound) return confirmation_expired(loc);
-              if (m.error().code != ErrorCode::kConflict) throw std::runtime_error(m.error().message);
+              if (m.error().code != ErrorCode::kConflict) return pages::error_page(loc, m.error());
               // Only whoever reads this mailbox gets here: telling them the address is in use is safe.
               return pages::with_session(pages::text_page(loc, 409, "panel.email_in_use_title", {"panel.email_in_use"}, ""), session);
             }
@@ -371,7 +371,7 @@ void add_panel_pages_routes(Api::Impl& api) {
     auto m = member_of(ctx, loc, fail);
     if (!m) return fail;
     auto held = panel::member_data(api.store, m->id);
-    if (!held) throw std::runtime_error(held.error().message);
+    if (!held) return pages::error_page(loc, held.error());
     auto session = pages::session_of(api, ctx.request);
     nlohmann::json d = me_data(api, loc, *held);
     d["csrf"] = pages::csrf_token(session);
@@ -401,7 +401,10 @@ void add_panel_pages_routes(Api::Impl& api) {
   auto fact_of = [&api](const panel::Member& m, const std::string& key, const Localiser& loc,
                         HttpResponse& fail) -> std::optional<panel::Fact> {
     auto facts = api.store.member_facts(m.id);
-    if (!facts) throw std::runtime_error(facts.error().message);
+    if (!facts) {
+      fail = pages::error_page(loc, facts.error());
+      return std::nullopt;
+    }
     if (const auto* f = panel::find_fact(*facts, key)) return *f;
     fail = pages::not_found_page(loc.lang());
     return std::nullopt;
@@ -439,7 +442,7 @@ void add_panel_pages_routes(Api::Impl& api) {
             if (auto st = api.store.record_facts(m->id, {nf}, AuditEvent{"panel member " + std::to_string(m->id) + " (web pages)",
                                                                          "panel.facts", "panel_member", "", {}});
                 !st) {
-              throw std::runtime_error(st.error().message);
+              return pages::error_page(loc, st.error());
             }
             return pages::with_session(pages::redirect("/" + loc.lang() + "/panel/me"), post->session);
           }));
@@ -514,7 +517,7 @@ void add_panel_pages_routes(Api::Impl& api) {
               if (auto d = take_all(api, email_checks(api, ctx.request, value)); !d.allowed) {
                 return pages::too_many_requests_page(loc, d, post->session);
               }
-              if (auto st = send_email_confirmation(api, m, value, loc.lang()); !st) throw std::runtime_error(st.error().message);
+              if (auto st = send_email_confirmation(api, m, value, loc.lang()); !st) return pages::error_page(loc, st.error());
               return pages::with_session(pages::redirect("/" + loc.lang() + "/panel/email-sent"), post->session);
             }
             nlohmann::json personal = post->member.personal;
@@ -529,7 +532,7 @@ void add_panel_pages_routes(Api::Impl& api) {
                                                              "panel.details", "panel_member",
                                                              std::to_string(post->member.id), {{"field", field}}});
                 !st) {
-              throw std::runtime_error(st.error().message);
+              return pages::error_page(loc, st.error());
             }
             return pages::with_session(pages::redirect("/" + loc.lang() + "/panel/me"), post->session);
           }));
@@ -568,7 +571,7 @@ void add_panel_pages_routes(Api::Impl& api) {
             const int64_t id = post->member.id;
             auto erased = api.store.erase_member(
                 id, AuditEvent{"panel member " + std::to_string(id) + " (web pages)", "panel.erase", "panel_member", "", {}});
-            if (!erased) throw std::runtime_error(erased.error().message);
+            if (!erased) return pages::error_page(loc, erased.error());
             HttpResponse r = pages::redirect("/" + loc.lang() + "/panel/deleted");
             pages::end_member_session(api, ctx.request, r);  // its row went with the member
             return pages::with_session(std::move(r), post->session);
