@@ -8,7 +8,7 @@
 #include <map>
 #include <mutex>
 
-#include "api_impl.h"
+#include "http/api_impl.h"
 #include "townhall/i18n/locale.h"
 #include "townhall/i18n/text.h"
 #include "townhall/store/token.h"

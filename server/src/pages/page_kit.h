@@ -16,7 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api_impl.h"
+#include "http/api_impl.h"
 #include "townhall/error.h"
 #include "townhall/i18n/catalog.h"
 #include "townhall/panel/member.h"

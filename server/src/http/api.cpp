@@ -4,7 +4,7 @@
 #include <chrono>
 #include <cmath>
 
-#include "api_impl.h"
+#include "http/api_impl.h"
 #include "pages/page_kit.h"
 #include "townhall/i18n/locale.h"
 #include "townhall/panel/sign_in_email.h"

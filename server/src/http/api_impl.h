@@ -22,7 +22,7 @@
 #include "townhall/util/json_text.h"
 #include "townhall/server/api.h"
 #include "townhall/store/response_committer.h"
-#include "slow_work.h"
+#include "http/slow_work.h"
 
 namespace townhall::server {
 
@@ -135,19 +135,17 @@ int hex_value(char c);
 // Decodes %XX escapes (and '+' as space when `plus_is_space`); a malformed escape is kept as is.
 std::string percent_decode(std::string_view s, bool plus_is_space);
 
+// Registers every route (server/src/routes.cpp, the one list of them).
 void add_routes(Api::Impl& api);
 
-// Citizens' Panel (routes_panel.cpp).
-void add_panel_routes(Api::Impl& api);
+// ---- shared by the API's capability files (server/src/api/) -----------------------------------
 // How long facts given in a response stay valid (the charter policy's panel_fact_valid_months).
 panel::FactValidity fact_validity(const Api::Impl& api);
-// Panel draws from the members database and the pool report (routes_panel_draw.cpp).
-void add_panel_draw_routes(Api::Impl& api);
 // Stores a response checked by check_response (through the group commit) and calls `done` with
 // the stored response or the store's error once the transaction holding it has committed; the
 // facts a panel member gave are recorded first.
 void store_checked_response(Api::Impl& api, CheckedResponse checked, std::function<void(Result<StoredResponse>)> done);
-// ---- panel members' email addresses (routes_panel.cpp) ------------------------------------------
+// ---- panel members' email addresses (api/panel.cpp) -------------------------------------------
 // `text` as an email address to store (NFC, spaces trimmed) when it looks like one (x@y.z, at most
 // 254 bytes); nullopt otherwise.
 std::optional<std::string> email_address(std::string_view text);
@@ -161,8 +159,6 @@ Status send_email_confirmation(Api::Impl& api, const panel::Member& member, cons
 // The language of emails sent for an API request: Accept-Language against the catalogs.
 std::string email_language(const HttpRequest& request);
 
-// Translations, meetings and people (routes_rest.cpp).
-void add_rest_routes(Api::Impl& api);
 // A path parameter that must be a positive whole number; anything else is kNotFound "no <kind>".
 Result<int64_t> id_param(const RequestContext& ctx, const std::string& name, const std::string& kind);
 
@@ -185,16 +181,9 @@ HttpResponse language_query_problem(const Error& e);
 // languages_available to `body`, and the Content-Language header to `res`.
 void mark_language(nlohmann::json& body, HttpResponse& res, const LanguageChoice& c,
                    const std::map<std::string, std::string>& fallbacks);
-// The residents' web pages (server/src/routes_pages.cpp).
-void add_pages_routes(Api::Impl& api);
-// The Citizens' Panel member pages: sign in by emailed link, what we hold, change, delete
-// (server/src/routes_panel_pages.cpp).
-void add_panel_pages_routes(Api::Impl& api);
-// The OpenAPI document of every route, self-contained (server/src/openapi_document.cpp).
+// The OpenAPI document of every route, self-contained (server/src/api/openapi_document.cpp).
 const std::string& openapi_document();
-std::string forward_plan_csv(const ForwardPlan& plan);
-std::string forward_plan_atom(const ForwardPlan& plan, const std::string& now_rfc3339);
-std::string forward_plan_ics(const ForwardPlan& plan, const std::string& now_rfc3339);
+// Opens and closes consultations whose dates have come (api/consultations.cpp).
 std::vector<std::string> run_schedule(Api::Impl& api, Date today);
 
 }  // namespace townhall::server
