@@ -651,37 +651,6 @@ TEST_F(PanelPagesTest, DeletingErasesTheMemberAndUnlinksTheirResponses) {
   EXPECT_EQ(call("GET", "/en-GB/panel/me").status, 303);
 }
 
-// A store that fails under a page gives the localised "problem with the service" page, never the
-// API's problem+json nor the database's own words.
-TEST_F(PagesTest, AStoreFailureGetsTheLocalisedErrorPageWithoutTheDatabasesWords) {
-  auto expect_error_page = [](const HttpResponse& r, const std::string& lang, const std::string& title) {
-    EXPECT_EQ(r.status, 500);
-    EXPECT_EQ(r.content_type, "text/html; charset=utf-8");
-    EXPECT_NE(r.body.find(R"(<html lang=")" + lang + R"(")"), std::string::npos) << r.body;
-    EXPECT_NE(r.body.find(title), std::string::npos) << r.body;
-    for (const char* leak : {"no such table", "SQLite", "sqlite", "pages_drafts", "consultations_moved"}) {
-      EXPECT_EQ(r.body.find(leak), std::string::npos) << leak;
-    }
-  };
-  std::string q1 = "/cy/consultations/" + id + "/questions/1";
-  std::string token = csrf_of(call("GET", q1).body);
-  ASSERT_FALSE(token.empty());
-  {
-    SQLite::Database raw(dir + "/t.db", SQLite::OPEN_READWRITE);
-    raw.exec("ALTER TABLE pages_drafts RENAME TO pages_drafts_moved");
-  }
-  // Saving the answer fails: the page says so in Welsh.
-  expect_error_page(call("POST", q1, "answer=yes&csrf=" + token), "cy",
-                    "Mae’n ddrwg gennym, mae problem gyda’r gwasanaeth");
-  {
-    SQLite::Database raw(dir + "/t.db", SQLite::OPEN_READWRITE);
-    raw.exec("ALTER TABLE consultations RENAME TO consultations_moved");
-  }
-  // Listing consultations fails on the hub, in Arabic and in English.
-  expect_error_page(call("GET", "/ar/"), "ar", "عذرًا، هناك مشكلة في الخدمة");
-  expect_error_page(call("GET", "/en-GB/"), "en-GB", "Sorry, there is a problem with the service");
-}
-
 TEST_F(PagesTest, UnknownPagesGetTheLocalisedNotFoundPage) {
   auto cy = call("GET", "/cy/dim-byd-yma");
   EXPECT_EQ(cy.status, 404);
