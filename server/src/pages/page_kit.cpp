@@ -4,10 +4,11 @@
 #include <kainjow/mustache.hpp>
 
 #include <chrono>
+#include <iostream>
 #include <map>
 #include <mutex>
 
-#include "api_impl.h"
+#include "http/api_impl.h"
 #include "townhall/i18n/locale.h"
 #include "townhall/i18n/text.h"
 #include "townhall/store/token.h"
@@ -187,12 +188,18 @@ HttpResponse not_found_page(const std::string& lang) {
                    "error.page_not_found", {"error.page_not_found_help"}, "");
 }
 
-std::optional<HttpResponse> unknown_page(std::string_view path) {
+std::optional<std::string> page_language_of(std::string_view path) {
   if (path.size() < 2 || path[0] != '/') return std::nullopt;
   size_t end = path.find('/', 1);
   std::string_view first = path.substr(1, end == std::string_view::npos ? std::string_view::npos : end - 1);
   if (!is_page_language(first)) return std::nullopt;
-  return not_found_page(std::string(first));
+  return std::string(first);
+}
+
+std::optional<HttpResponse> unknown_page(std::string_view path) {
+  auto lang = page_language_of(path);
+  if (!lang) return std::nullopt;
+  return not_found_page(*lang);
 }
 
 Handler page(PageHandler handler) {
@@ -200,8 +207,17 @@ Handler page(PageHandler handler) {
     const std::string& lang = ctx.params["lang"];
     if (!is_page_language(lang)) return respond(not_found_page(std::string(i18n::kDefaultLocale)));
     Localiser loc(lang);
-    respond(h(ctx, loc));
+    respond(page_or_error(loc, [&] { return h(ctx, loc); }));
   };
+}
+
+HttpResponse error_page(const Localiser& loc, const Error& error) {
+  if (error.code == ErrorCode::kNotFound) return not_found_page(loc.lang());
+  std::cerr << "townhall: page error: " << error.describe() << std::endl;
+  int status = error.code == ErrorCode::kStorageFull ? 503 : error.code == ErrorCode::kConflict ? 409 : 500;
+  HttpResponse r = text_page(loc, status, "error.service_problem_title", {"error.service_problem"}, "");
+  if (status == 503) r.headers.emplace_back("Retry-After", "120");
+  return r;
 }
 
 HttpResponse with_session(HttpResponse response, const Session& session) {

@@ -16,7 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api_impl.h"
+#include "http/api_impl.h"
 #include "townhall/error.h"
 #include "townhall/i18n/catalog.h"
 #include "townhall/panel/member.h"
@@ -68,13 +68,35 @@ HttpResponse text_page(const Localiser& loc, int status, const std::string& head
                        bool home_link = true);
 // The localised "Page not found" page (status 404) in `lang`, or en-GB when it is not a page language.
 HttpResponse not_found_page(const std::string& lang);
+// The first segment of `path` when it is a page language ("/cy/consultations" → "cy"), else nullopt.
+std::optional<std::string> page_language_of(std::string_view path);
 // The 404 page for a path no route matched, when its first segment is a page language ("/cy/nope");
 // nullopt for other paths (the API's problem+json 404 applies).
 std::optional<HttpResponse> unknown_page(std::string_view path);
 
+// The page for an error a page handler could not deal with, in the page's language: the 404 page
+// for kNotFound, "there is a problem with the service" otherwise (503 with Retry-After when the
+// storage is full, 409 for a conflict, 500 for the rest). The error's own text (a database's
+// message, say) goes to the server's log, never to the browser.
+HttpResponse error_page(const Localiser& loc, const Error& error);
+
+// Runs `make` (a page handler's body) and gives its page; an error it returns, or an exception it
+// throws, becomes error_page().
+template <class Make>
+HttpResponse page_or_error(const Localiser& loc, Make&& make) {
+  try {
+    Result<HttpResponse> r = make();
+    if (r) return std::move(r).value();
+    return error_page(loc, r.error());
+  } catch (const std::exception& e) {
+    return error_page(loc, Error{ErrorCode::kInternal, "", e.what()});
+  }
+}
+
 // A page route's handler: runs `handler` with the Localiser of the {lang} path parameter, or
-// gives the 404 page when {lang} is not one of the catalogs.
-using PageHandler = std::function<HttpResponse(RequestContext&, const Localiser&)>;
+// gives the 404 page when {lang} is not one of the catalogs. What it returns is the page; an
+// error it returns (or throws) is answered with error_page().
+using PageHandler = std::function<Result<HttpResponse>(RequestContext&, const Localiser&)>;
 Handler page(PageHandler handler);
 
 // Marks a form page as failed (GOV.UK pattern): the error summary links `message_html` to the field

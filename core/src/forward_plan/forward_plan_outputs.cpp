@@ -1,11 +1,10 @@
 // Public outputs of the Forward Plan: CSV (RFC 4180), an Atom feed (RFC 4287) and an iCalendar
 // file (RFC 5545), all built from the parsed plan so every format says the same thing.
+#include "townhall/forward_plan/outputs.h"
+
 #include <string>
 
-#include "api_impl.h"
-#include "townhall/forward_plan/forward_plan.h"
-
-namespace townhall::server {
+namespace townhall {
 namespace {
 
 std::string csv_field(const std::string& v) {
@@ -136,4 +135,4 @@ std::string forward_plan_ics(const ForwardPlan& plan, const std::string& now_rfc
   return out + ics_line("END:VCALENDAR");
 }
 
-}  // namespace townhall::server
+}  // namespace townhall

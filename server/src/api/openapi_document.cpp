@@ -11,7 +11,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "api_impl.h"
+#include "http/api_impl.h"
 #include "townhall/i18n/catalog.h"
 #include "townhall/util/json_schema.h"
 

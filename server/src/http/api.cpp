@@ -4,7 +4,7 @@
 #include <chrono>
 #include <cmath>
 
-#include "api_impl.h"
+#include "http/api_impl.h"
 #include "pages/page_kit.h"
 #include "townhall/i18n/locale.h"
 #include "townhall/panel/sign_in_email.h"
@@ -578,19 +578,9 @@ Result<std::shared_ptr<const CachedConsultation>> Api::Impl::cached(const std::s
     if (auto it = cache.find(id); it != cache.end()) return it->second;
     generation = cache_generation;
   }
-  auto rec = store.get_consultation(id);
-  if (!rec) return rec.error();
-  auto qs = store.questions(id);
-  if (!qs) return qs.error();
-  auto entry = std::make_shared<CachedConsultation>();
-  entry->status = rec->status;
-  entry->questions = std::move(qs).value();
-  entry->rules = compile_questions(entry->questions);
-  if (auto ch = rec->document.find("channels"); ch != rec->document.end() && ch->is_array()) {
-    for (const auto& c : *ch) {
-      if (c.is_string()) entry->channels.push_back(c.get<std::string>());
-    }
-  }
+  auto target = load_response_target(store, id);
+  if (!target) return target.error();
+  auto entry = std::make_shared<CachedConsultation>(std::move(target).value());
   std::lock_guard lock(cache_mu);
   // Only remember what we read if nothing was invalidated meanwhile (it may be stale otherwise).
   if (generation == cache_generation) cache[id] = entry;
@@ -624,7 +614,12 @@ void Api::handle(const HttpRequest& request, Respond respond) {
   try {
     impl_->dispatch(request, respond);
   } catch (const std::exception& e) {
+    // A page answers in its language, with nothing of the exception's text; the API with problem+json.
     HttpResponse r = problem(500, "internal", "Internal error", e.what());
+    std::string_view path = std::string_view(request.target).substr(0, request.target.find('?'));
+    if (auto lang = pages::page_language_of(path)) {
+      r = pages::error_page(pages::Localiser(*lang), Error{ErrorCode::kInternal, "", e.what()});
+    }
     mark_answer(r, false);
     respond(std::move(r));
   }

@@ -18,10 +18,11 @@
 #include "townhall/panel/ask_once.h"
 #include "townhall/panel/fact.h"
 #include "townhall/responses/answers.h"
+#include "townhall/responses/submit.h"
 #include "townhall/util/json_text.h"
 #include "townhall/server/api.h"
 #include "townhall/store/response_committer.h"
-#include "slow_work.h"
+#include "http/slow_work.h"
 
 namespace townhall::server {
 
@@ -48,12 +49,7 @@ struct Route {
 };
 
 // What response submission needs of a consultation, cached so the hot path avoids the database.
-struct CachedConsultation {
-  std::string status;
-  std::vector<nlohmann::json> questions;
-  QuestionRules rules;                // the questions compiled for validate_answers
-  std::vector<std::string> channels;  // empty = not stated
-};
+using CachedConsultation = ResponseTarget;
 
 struct Api::Impl {
   Impl(Store& s, ApiOptions o)
@@ -139,25 +135,17 @@ int hex_value(char c);
 // Decodes %XX escapes (and '+' as space when `plus_is_space`); a malformed escape is kept as is.
 std::string percent_decode(std::string_view s, bool plus_is_space);
 
+// Registers every route (server/src/routes.cpp, the one list of them).
 void add_routes(Api::Impl& api);
 
-// Citizens' Panel (routes_panel.cpp).
-void add_panel_routes(Api::Impl& api);
+// ---- shared by the API's capability files (server/src/api/) -----------------------------------
 // How long facts given in a response stay valid (the charter policy's panel_fact_valid_months).
 panel::FactValidity fact_validity(const Api::Impl& api);
-// Panel draws from the members database and the pool report (routes_panel_draw.cpp).
-void add_panel_draw_routes(Api::Impl& api);
-// Ask once on a response: for a signed-in panel member (or an officer entering a member's response
-// by person id) fills fact-bound answers the member did not give from their valid facts, and
-// returns the facts they did give, to record once the response is stored.
-struct AskOnceStep {
-  std::optional<int64_t> member_id;
-  std::vector<panel::Fact> updates;
-};
-Result<AskOnceStep> ask_once_for_response(Api::Impl& api, const User& user, ResponseSubmission& s,
-                                          const CachedConsultation& c, nlohmann::json& answers);
-void record_response_facts(Api::Impl& api, const AskOnceStep& step, const StoredResponse& r, const std::string& actor);
-// ---- panel members' email addresses (routes_panel.cpp) ------------------------------------------
+// Stores a response checked by check_response (through the group commit) and calls `done` with
+// the stored response or the store's error once the transaction holding it has committed; the
+// facts a panel member gave are recorded first.
+void store_checked_response(Api::Impl& api, CheckedResponse checked, std::function<void(Result<StoredResponse>)> done);
+// ---- panel members' email addresses (api/panel.cpp) -------------------------------------------
 // `text` as an email address to store (NFC, spaces trimmed) when it looks like one (x@y.z, at most
 // 254 bytes); nullopt otherwise.
 std::optional<std::string> email_address(std::string_view text);
@@ -171,13 +159,9 @@ Status send_email_confirmation(Api::Impl& api, const panel::Member& member, cons
 // The language of emails sent for an API request: Accept-Language against the catalogs.
 std::string email_language(const HttpRequest& request);
 
-// Translations, meetings and people (routes_rest.cpp).
-void add_rest_routes(Api::Impl& api);
 // A path parameter that must be a positive whole number; anything else is kNotFound "no <kind>".
 Result<int64_t> id_param(const RequestContext& ctx, const std::string& name, const std::string& kind);
 
-// Officers, governance and admins see drafts; the public and panel members do not.
-bool sees_drafts(const User& u);
 // The consultation {id} of the request, as a 404 when it is a draft the caller may not see.
 Result<ConsultationRecord> load_visible_consultation(Api::Impl& api, RequestContext& ctx);
 // GET of one consultation: the record with its meetings, in the language asked for by ?lang= or
@@ -197,16 +181,9 @@ HttpResponse language_query_problem(const Error& e);
 // languages_available to `body`, and the Content-Language header to `res`.
 void mark_language(nlohmann::json& body, HttpResponse& res, const LanguageChoice& c,
                    const std::map<std::string, std::string>& fallbacks);
-// The residents' web pages (server/src/routes_pages.cpp).
-void add_pages_routes(Api::Impl& api);
-// The Citizens' Panel member pages: sign in by emailed link, what we hold, change, delete
-// (server/src/routes_panel_pages.cpp).
-void add_panel_pages_routes(Api::Impl& api);
-// The OpenAPI document of every route, self-contained (server/src/openapi_document.cpp).
+// The OpenAPI document of every route, self-contained (server/src/api/openapi_document.cpp).
 const std::string& openapi_document();
-std::string forward_plan_csv(const ForwardPlan& plan);
-std::string forward_plan_atom(const ForwardPlan& plan, const std::string& now_rfc3339);
-std::string forward_plan_ics(const ForwardPlan& plan, const std::string& now_rfc3339);
+// Opens and closes consultations whose dates have come (api/consultations.cpp).
 std::vector<std::string> run_schedule(Api::Impl& api, Date today);
 
 }  // namespace townhall::server

@@ -1,0 +1,58 @@
+// Internal to townhall_server: the residents' pages' handlers that server/src/routes.cpp lists, by file.
+#pragma once
+
+#include "http/api_impl.h"
+#include "pages/page_kit.h"
+
+namespace townhall::server {
+
+// pages/assets.cpp
+void get_assets_file(Api::Impl& api, RequestContext& ctx, Respond& respond);
+void get_assets_dir_file(Api::Impl& api, RequestContext& ctx, Respond& respond);
+
+// pages/hub.cpp
+void get_root(RequestContext& ctx, Respond& respond);
+Result<HttpResponse> get_hub_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+
+// pages/consultation.cpp
+Result<HttpResponse> get_consultations_id_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+Result<HttpResponse> get_consultations_id_results_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+
+// pages/response_journey.cpp
+Result<HttpResponse> get_consultations_id_questions_n_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+Result<HttpResponse> post_consultations_id_questions_n_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+Result<HttpResponse> get_consultations_id_check_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+void post_consultations_id_check(Api::Impl& api, RequestContext& ctx, Respond& respond);
+Result<HttpResponse> get_consultations_id_confirmation_reference_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+Result<HttpResponse> get_consultations_id_save_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+Result<HttpResponse> post_consultations_id_save_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+Result<HttpResponse> get_consultations_id_saved_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+Result<HttpResponse> get_consultations_id_resume_token_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+Result<HttpResponse> post_consultations_id_resume_token_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+
+// pages/static_pages.cpp
+Result<HttpResponse> get_accessibility_page(RequestContext&, const pages::Localiser& loc);
+Result<HttpResponse> get_privacy_page(RequestContext&, const pages::Localiser& loc);
+
+// pages/panel_member.cpp
+Result<HttpResponse> get_panel_sign_in_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+Result<HttpResponse> post_panel_sign_in_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+Result<HttpResponse> get_panel_check_email_page(RequestContext&, const pages::Localiser& loc);
+Result<HttpResponse> get_panel_sign_in_token_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+Result<HttpResponse> post_panel_sign_in_token_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+Result<HttpResponse> get_panel_confirm_email_token_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+Result<HttpResponse> post_panel_confirm_email_token_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+Result<HttpResponse> get_panel_email_confirmed_page(RequestContext&, const pages::Localiser& loc);
+Result<HttpResponse> get_panel_email_sent_page(RequestContext&, const pages::Localiser& loc);
+Result<HttpResponse> get_panel_me_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+Result<HttpResponse> get_panel_me_facts_key_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+Result<HttpResponse> post_panel_me_facts_key_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+Result<HttpResponse> get_panel_me_details_field_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+Result<HttpResponse> post_panel_me_details_field_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+Result<HttpResponse> post_panel_sign_out_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+Result<HttpResponse> get_panel_signed_out_page(RequestContext&, const pages::Localiser& loc);
+Result<HttpResponse> get_panel_me_delete_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+Result<HttpResponse> post_panel_me_delete_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+Result<HttpResponse> get_panel_deleted_page(RequestContext&, const pages::Localiser& loc);
+
+}  // namespace townhall::server
