@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "townhall/consultations/editing.h"
 #include "townhall/consultations/status.h"
 #include "townhall/panel/ask_once.h"
 #include "townhall/util/sha256.h"
@@ -192,7 +193,7 @@ Result<StoredResponse, SubmitError> submit_response(Store& store, const std::str
   if (!checked) return checked.error();
   std::vector<ResponseSubmission> batch;
   batch.push_back(std::move(checked->submission));
-  auto stored = store.submit_responses(std::move(batch));
+  auto stored = store.submit_responses(std::move(batch), responses_allowed());
   if (stored.empty()) return SubmitError{Error{ErrorCode::kInternal, "", "the store returned no result"}};
   if (!stored.front()) return SubmitError{stored.front().error()};
   (void)record_given_facts(store, checked->given, *stored.front());
