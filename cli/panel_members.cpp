@@ -1,4 +1,4 @@
-// `townhall panel import` and `townhall panel report`: the Citizens' Panel pool (DESIGN.md §2.6).
+// `townhall panel import` and `townhall panel report`: the Citizens' Panel pool (docs/design.md §2.6).
 #include <algorithm>
 #include <iostream>
 

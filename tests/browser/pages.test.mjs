@@ -22,7 +22,7 @@ const { chromium } = require('playwright-core')
 const { AxeBuilder } = require('@axe-core/playwright')
 
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
-// DESIGN.md §2.7: never let a tool fetch its own browser; these flags keep Chromium quiet and local.
+// docs/design.md §2.7: never let a tool fetch its own browser; these flags keep Chromium quiet and local.
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync']
 

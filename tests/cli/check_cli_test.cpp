@@ -194,7 +194,7 @@ TEST(CheckCli, HostileJsonFilesAreRefusedNamingTheProblem) {
 }
 
 // A consultation exactly as GET /api/v1/consultations/{id} returns it (status, version, times,
-// meetings), promising Welsh with no Welsh translation: LANG, a breach by default (DESIGN.md §2.3:
+// meetings), promising Welsh with no Welsh translation: LANG, a breach by default (docs/design.md §2.3:
 // every promised language complete before it opens), and READ for a 36-word sentence (the
 // policy's target is 25 words), a warning. Six weeks for a big decision meets C-MIN.
 TEST(CheckCli, AConsultationAsTheApiReturnsItGetsLangAndRead) {

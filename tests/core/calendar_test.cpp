@@ -1,4 +1,4 @@
-// Expected dates come from the rules in DESIGN.md §2.2 worked by hand and from the published
+// Expected dates come from the rules in docs/design.md §2.2 worked by hand and from the published
 // GOV.UK lists of UK bank holidays, not from the code under test.
 #include "townhall/calendar/bank_holidays.h"
 

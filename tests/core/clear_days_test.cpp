@@ -1,4 +1,4 @@
-// Worked examples from DESIGN.md §2.1 and by hand on a calendar.
+// Worked examples from docs/design.md §2.1 and by hand on a calendar.
 #include "townhall/calendar/clear_days.h"
 
 #include <gtest/gtest.h>

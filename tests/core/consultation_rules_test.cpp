@@ -1,4 +1,4 @@
-// Consultation rules (DESIGN.md §2.3). Expected dates are worked by hand from the rules.
+// Consultation rules (docs/design.md §2.3). Expected dates are worked by hand from the rules.
 #include "townhall/consultations/consultation_rules.h"
 
 #include <gtest/gtest.h>

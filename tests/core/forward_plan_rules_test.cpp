@@ -1,5 +1,5 @@
 // KD-1..KD-6, PM-1/PM-2 and MEET-5. Every expected date below was worked out by hand from the
-// rules in DESIGN.md §2.1/§2.4 and a 2025 calendar (England and Wales: Spring bank holiday Monday
+// rules in docs/design.md §2.1/§2.4 and a 2025 calendar (England and Wales: Spring bank holiday Monday
 // 26 May 2025, Summer bank holiday Monday 25 August 2025); the working is in the comments.
 #include "townhall/forward_plan/forward_plan_rules.h"
 

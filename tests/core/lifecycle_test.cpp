@@ -1,6 +1,6 @@
 // The lifecycle of a consultation (consultations/lifecycle.h) and its findings
 // (consultations/findings.h): the charter gate, recorded exceptions, the audit trail and the
-// schedule, on a real SQLite store. Expected values come from the charter rules (DESIGN.md §2.3).
+// schedule, on a real SQLite store. Expected values come from the charter rules (docs/design.md §2.3).
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -152,7 +152,7 @@ TEST_F(LifecycleTest, SchedulingNeedsBothDates) {
   EXPECT_EQ(r.error().field, "/closes");
 }
 
-// LANG (DESIGN.md §2.3): every promised language is complete before the consultation opens — a
+// LANG (docs/design.md §2.3): every promised language is complete before the consultation opens — a
 // breach by default. A promised Welsh version with no translation blocks scheduling; once the
 // text is published it no longer gates closing.
 TEST_F(LifecycleTest, PromisedWelshWithoutATranslationBlocksSchedulingNotClosing) {
@@ -176,7 +176,7 @@ TEST_F(LifecycleTest, PromisedWelshWithoutATranslationBlocksSchedulingNotClosing
   for (const auto& f : closed->findings) EXPECT_NE(f.rule, "LANG");
 }
 
-// READ (DESIGN.md §2.3, policy: sentences of at most 25 words) is a warning: reported, never blocking.
+// READ (docs/design.md §2.3, policy: sentences of at most 25 words) is a warning: reported, never blocking.
 TEST_F(LifecycleTest, FindingsOfAStoredConsultationIncludeReadAsAWarning) {
   auto doc = five_weeks();
   doc["closes"] = "2026-04-12";

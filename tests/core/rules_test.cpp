@@ -1,6 +1,6 @@
 // The rule registry (charter/rules.h) against everything that names a rule: the policy file's
 // schema, the message catalogs, the policy settings, and the checks themselves. The triggering
-// documents below are written from the law as DESIGN.md §2.3–2.4 states it, not from the checks'
+// documents below are written from the law as docs/design.md §2.3–2.4 states it, not from the checks'
 // output: each breaks exactly the rule it is filed under, the compliant ones break none.
 #include "townhall/charter/rules.h"
 
@@ -173,7 +173,7 @@ json plan_file(const json& key_decisions, const json& meetings = json::array(),
 
 struct Trigger {
   const char* rule;
-  Severity severity;  // the rule's default severity as DESIGN.md gives it
+  Severity severity;  // the rule's default severity as docs/design.md gives it
   json document;      // a check file (schemas/check-input.schema.json)
   json policy = json::object();
 };
@@ -188,7 +188,7 @@ std::vector<Trigger> triggers() {
   // C-MIN: a big decision open five weeks (3 Mar–6 Apr 2025, 35 days), no urgency reason.
   consultation("C-MIN", Severity::kBreach, [](json& c) { c["closes"] = "2025-04-06"; });
   // C-EXT: six weeks from Mon 1 Dec 2025 closing Sun 11 Jan 2026 runs over Christmas and New Year;
-  // the extension makes it close Sun 25 Jan 2026 (DESIGN.md's example).
+  // the extension makes it close Sun 25 Jan 2026 (docs/design.md's example).
   consultation("C-EXT", Severity::kBreach, [](json& c) {
     c["opens"] = "2025-12-01";
     c["closes"] = "2026-01-11";

@@ -1,7 +1,7 @@
 """Bindings of the core: dates, calendar, policy, consultations, compliance, error mapping.
 
 Expected values come from published calendars (GOV.UK bank holidays), the charter text in
-DESIGN.md §2 and hand counting of days, not from the code's output.
+docs/design.md §2 and hand counting of days, not from the code's output.
 """
 
 import datetime as dt
@@ -174,7 +174,7 @@ def test_policy_from_json_and_file(tmp_path):
 # ---- consultations ----------------------------------------------------------------------------
 
 def test_plan_close_design_example():
-    # DESIGN.md §2.3: six weeks opening Mon 1 Dec 2025 would close Sun 11 Jan 2026; 9 holiday
+    # docs/design.md §2.3: six weeks opening Mon 1 Dec 2025 would close Sun 11 Jan 2026; 9 holiday
     # days inside (24 Dec – 1 Jan) -> closes Sun 25 Jan 2026 (56 days).
     plan = townhall.plan_close(D(2025, 12, 1))
     assert plan.base_close == D(2026, 1, 11)

@@ -8,7 +8,7 @@ import pytest
 import townhall
 
 # Opens Mon 2 Mar 2026 and closes Sun 5 Apr 2026: 35 days, five weeks, for a big decision. C-MIN
-# (DESIGN.md §2.3) asks six weeks: the earliest close is 2 Mar + 42 days − 1 = Sun 12 Apr 2026.
+# (docs/design.md §2.3) asks six weeks: the earliest close is 2 Mar + 42 days − 1 = Sun 12 Apr 2026.
 # No holiday window (24 Dec–New Year, August) is near, so C-EXT adds nothing; proposal, reasons
 # and a rejected alternative satisfy G2; a paper channel satisfies VAR.
 FIVE_WEEKS = {

@@ -73,7 +73,7 @@ class ApiTest : public ::testing::Test {
   std::map<Role, std::string> tokens;
 };
 
-// Written from the design (DESIGN.md §5 and the issue), not from the route table.
+// Written from the design (docs/design.md §5 and the issue), not from the route table.
 const std::map<std::string, std::set<std::string>>& expected_matrix() {
   static const std::map<std::string, std::set<std::string>> m = {
       {"GET /health", {"public", "panel_member", "officer", "governance", "admin"}},
@@ -100,7 +100,7 @@ const std::map<std::string, std::set<std::string>>& expected_matrix() {
       {"GET /api/v1/forward-plan.ics", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /api/v1/audit", {"governance", "admin"}},
       {"GET /api/v1/audit/verify", {"governance", "admin"}},
-      // Citizens' Panel (DESIGN.md §2.5–2.6, §5: members see and erase only their own data).
+      // Citizens' Panel (docs/design.md §2.5–2.6, §5: members see and erase only their own data).
       {"POST /api/v1/panel/join", {"public", "panel_member", "officer", "governance", "admin"}},
       {"POST /api/v1/panel/import", {"officer", "admin"}},
       {"GET /api/v1/panel/members", {"officer", "admin"}},

@@ -397,7 +397,7 @@ TEST_F(E2E, GovernanceRecordsAKeyDecisionSeesKd2ThenAGeneralException) {
   officer.token = officer_token;
 
   // Decision Thu 17 Jul 2025; notice Thu 19 Jun 2025 leaves 27 clear days (18 Jun was the latest
-  // publication date for 28 clear days: DESIGN.md §2.1).
+  // publication date for 28 clear days: docs/design.md §2.1).
   auto late = governance.put("/api/v1/key-decisions/kd-1", key_decision("2025-06-19"));
   ASSERT_EQ(late.status, 200) << late.body;
   auto kd2 = with_rule(late.json()["findings"], "KD-2");

@@ -2,7 +2,7 @@
 // returns it, handed to the compliance check `townhall check` runs, gets the findings of GET
 // …/findings (LANG and READ included); and a transition the charter refuses over HTTP is the
 // refusal Python's add_consultation raises (tests/python/test_lifecycle.py). Expected values come
-// from the charter rules (DESIGN.md §2.3).
+// from the charter rules (docs/design.md §2.3).
 #include <gtest/gtest.h>
 
 #include <algorithm>

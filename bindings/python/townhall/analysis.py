@@ -311,7 +311,7 @@ crosstab.__doc__ = (crosstab.__doc__ or "") + _SUPPRESSION_DOC
 
 def representativeness(data: pd.DataFrame, targets: Targets, weights: Any = None, *,
                        under_ratio: float = 0.8, min_expected: float = 5) -> pd.DataFrame:
-    """How far the sample is from the targets, per variable and category (DESIGN.md §2.6).
+    """How far the sample is from the targets, per variable and category (docs/design.md §2.6).
 
     targets: as for :func:`rake` (shares or counts; e.g. :func:`townhall.census_targets`).
     Returns a DataFrame indexed by (variable, category): count, sample_share (weighted when

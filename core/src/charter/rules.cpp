@@ -25,7 +25,7 @@ const std::vector<RuleInfo>& rules() {
   using S = Severity;
   using R = RuleSubject;
   static const std::vector<RuleInfo> kRules = {
-      // Consultations (DESIGN.md §2.3).
+      // Consultations (docs/design.md §2.3).
       {"C-MIN", "A consultation on a big decision stays open at least six weeks",
        "Charter for Public Participation: Big decisions", {"/consultation/big_decision_weeks"}, S::kBreach,
        R::kConsultation, kConsultationCheck},
@@ -59,7 +59,7 @@ const std::vector<RuleInfo>& rules() {
        "writing for GOV.UK (sentences of 25 words or fewer, reading age 9)",
        {"/readability/max_sentence_words", "/readability/reading_age", "/readability/max_lix"}, S::kWarning,
        R::kConsultation, kPlainLanguageCheck},
-      // Key decisions and meetings (DESIGN.md §2.4).
+      // Key decisions and meetings (docs/design.md §2.4).
       {"KD-1", "Key decision test: spend or savings over the threshold, or significant effects in two or more wards",
        "SI 2012/2089 reg 8; Charter for Public Participation: Notice of decisions",
        {"/key_decisions/threshold_pence", "/key_decisions/ward_count"}, S::kBreach, R::kForwardPlan,

@@ -1,5 +1,5 @@
 // townhall/analysis/census.h — representativeness targets: Census 2021 ward tables or a council's
-// own targets file (DESIGN.md §2.6).
+// own targets file (docs/design.md §2.6).
 //
 // Census tables are ONS/Nomis ward-level bulk downloads for Kensington and Chelsea and Hounslow,
 // compiled into the library (core/data/census, with its source and licence); a council points

@@ -1,7 +1,7 @@
 // townhall/analysis/representativeness.h — how far a sample is from its target population.
 //
 // For one categorical variable (e.g. tenure), compares the sample's share of each category with
-// the target share (census), as DESIGN.md §2.6 asks: the ratio sample/target, a flag when the
+// the target share (census), as docs/design.md §2.6 asks: the ratio sample/target, a flag when the
 // ratio is under a threshold (0.8) and the expected count is at least `min_expected` (5), the
 // index of dissimilarity ½ Σ|sample − target| (the share of the sample that would have to move
 // category to match), and Pearson's chi-square goodness of fit on the unweighted counts with its

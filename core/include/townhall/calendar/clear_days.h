@@ -1,4 +1,4 @@
-// townhall/calendar/clear_days.h — "clear days" notice arithmetic (DESIGN.md §2.1).
+// townhall/calendar/clear_days.h — "clear days" notice arithmetic (docs/design.md §2.1).
 //
 // Clear days between a publication day P and an event day E are the days strictly between them:
 // neither P nor E counts. In `calendar` mode every day counts; in `working` mode only Monday–Friday

@@ -68,7 +68,7 @@ struct CharterPolicy {
   double readability_reading_age = 9.0;     // "a reading age of about 9" (English: FK grade + 5)
   double readability_max_lix = 40.0;        // other languages: LIX up to 40 reads as easy (Björnsson)  // KD-5: special-urgency decisions reported at least yearly
 
-  // Citizens' Panel (DESIGN.md §2.5): contact limits, how long a fact stays valid, and the
+  // Citizens' Panel (docs/design.md §2.5): contact limits, how long a fact stays valid, and the
   // drafting check for questions repeated to the same audience.
   int panel_max_invitations = 3;
   int panel_window_days = 365;

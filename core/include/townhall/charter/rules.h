@@ -11,7 +11,7 @@
 // rules read (consultations, forward_plan), so it cannot call their checks. Each entry therefore
 // names its subject and the function that applies it, and that function, in its capability, emits
 // findings only through make_finding() with the rule's id. tests/core/rules_test.cpp holds the two
-// together: for every id here a document written from the law (DESIGN.md §2.3–2.4) must make the
+// together: for every id here a document written from the law (docs/design.md §2.3–2.4) must make the
 // named subject's check report it, and nothing may report an id that is not here.
 //
 // To add a rule: see "Add a charter rule" in docs/architecture.md.

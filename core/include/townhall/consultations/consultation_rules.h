@@ -3,7 +3,7 @@
 // C-MIN (six weeks for big decisions), C-EXT (extension over holiday windows), C-12 (twelve weeks
 // for formal written consultations affecting the voluntary sector), C-ELECT (pre-election
 // periods), G1 (formative stage), G2 (reasons and options), G4 (time to consider the summary) and
-// VAR (a non-online channel): DESIGN.md §2.3; the registry entries are in charter/rules.h.
+// VAR (a non-online channel): docs/design.md §2.3; the registry entries are in charter/rules.h.
 // Thread-safety: pure functions.
 #pragma once
 

@@ -1,5 +1,5 @@
 // townhall/consultations/repeat_questions.h — the drafting check for repeated questions
-// (DESIGN.md §2.5): a draft question that duplicates one already asked of the same audience in
+// (docs/design.md §2.5): a draft question that duplicates one already asked of the same audience in
 // the last N months (charter policy panel.repeat_question_months) is flagged with the earlier
 // consultation, so the officer can reuse its answers instead of asking again.
 //

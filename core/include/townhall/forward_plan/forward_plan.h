@@ -2,7 +2,7 @@
 // that take them, urgency reports to full council and overview-and-scrutiny referrals.
 //
 // The model records what happened (or is planned) with the dates the rules in
-// forward_plan_rules.h need (SI 2012/2089 regs 5, 7–11, 18, 19; DESIGN.md §2.4). Optional fields
+// forward_plan_rules.h need (SI 2012/2089 regs 5, 7–11, 18, 19; docs/design.md §2.4). Optional fields
 // are std::optional: "not recorded" is different from "recorded as empty" only where the
 // regulations make it so (see Reg9Notice). Input comes from JSON (schemas/forward-plan.schema.json)
 // or from the CSV described in docs/forward-plan-csv.md; both parsers validate everything before

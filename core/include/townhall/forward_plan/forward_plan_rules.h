@@ -1,6 +1,6 @@
 // townhall/forward_plan/forward_plan_rules.h — the Forward Plan half of the rules engine.
 //
-// Checks a ForwardPlan against KD-1..KD-6, PM-1/PM-2 and MEET-5 (DESIGN.md §2.4; charter/rules.h)
+// Checks a ForwardPlan against KD-1..KD-6, PM-1/PM-2 and MEET-5 (docs/design.md §2.4; charter/rules.h)
 // with the notice periods, threshold and ward count of a CharterPolicy, and returns one Finding per
 // verdict: failed checks carry policy.severity_of(rule) (KD-1's "reasons not recorded" and KD-4's
 // "lower role agreed without saying why" are warnings), passes and things still to come are info.

@@ -1,5 +1,5 @@
 // townhall/panel/ask_once.h — "ask once": a question bound to a fact is not asked again while the
-// member's fact is valid (DESIGN.md §2.5), on every channel.
+// member's fact is valid (docs/design.md §2.5), on every channel.
 //
 // A consultation question may carry `fact_key` (consultation-draft.schema.json). For a member:
 //  - questions_for_member() marks each fact-bound question whose fact is valid (consented, not

@@ -1,5 +1,5 @@
 // townhall/panel/contact_policy.h — contact limits: nobody is invited more than N times in M days
-// (DESIGN.md §2.5; charter policy `panel.max_invitations` in `panel.window_days`).
+// (docs/design.md §2.5; charter policy `panel.max_invitations` in `panel.window_days`).
 //
 // screen_contacts() splits candidates into those who may be invited on `today` and those who may
 // not, each excluded member with the reason (invitations in the window, the last one, and when

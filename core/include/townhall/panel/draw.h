@@ -1,4 +1,4 @@
-// townhall/panel/draw.h — drawing a panel from the members database (DESIGN.md §2.5–2.6).
+// townhall/panel/draw.h — drawing a panel from the members database (docs/design.md §2.5–2.6).
 //
 // A draw turns the standing panel into a selection pool and runs the selection procedure of
 // selection.h on it. Step 1 (prepare_draw) decides who may be drawn: every member is screened

@@ -1,4 +1,4 @@
-// townhall/panel/fact.h — an "ask once" fact a panel member has given (DESIGN.md §2.5).
+// townhall/panel/fact.h — an "ask once" fact a panel member has given (docs/design.md §2.5).
 //
 // A fact is one answer that stays true for a while — ward, postcode, age band, sex, ethnicity,
 // tenure, disability, contact preference — kept once with its provenance: the channel it came

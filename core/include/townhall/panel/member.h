@@ -1,4 +1,4 @@
-// townhall/panel/member.h — a member of the standing Citizens' Panel (DESIGN.md §2.6).
+// townhall/panel/member.h — a member of the standing Citizens' Panel (docs/design.md §2.6).
 //
 // A member is a person (personal data in the store's `people` table: name, email, phone, address)
 // who joined the panel online or was imported from a council list, with their ask-once facts
@@ -66,7 +66,7 @@ struct Invitation {
   nlohmann::json to_json() const;  // {member_id, consultation_id, sent_on}
 };
 
-// What erasing a member did (DESIGN.md §5: personal data goes, results stay without the link).
+// What erasing a member did (docs/design.md §5: personal data goes, results stay without the link).
 struct Erasure {
   int64_t member_id = 0;
   int64_t person_id = 0;

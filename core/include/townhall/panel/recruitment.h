@@ -1,5 +1,5 @@
 // townhall/panel/recruitment.h — is the panel pool representative of the borough, and whom should
-// the council recruit next? (DESIGN.md §2.6)
+// the council recruit next? (docs/design.md §2.6)
 //
 // For each category with targets (census or a council file, analysis/census.h) the report gives,
 // per value: members, pool share, target share, ratio, a flag (ratio < 0.8 with expected count

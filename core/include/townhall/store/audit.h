@@ -1,4 +1,4 @@
-// townhall/store/audit.h — the append-only, hash-chained, sealed audit log (DESIGN.md §5).
+// townhall/store/audit.h — the append-only, hash-chained, sealed audit log (docs/design.md §5).
 //
 // Each entry records who did what to which subject. Its hash is
 //   SHA-256(previous entry's hash + "\n" + canonical entry)
