@@ -11,6 +11,7 @@
 #include <unicode/utf8.h>
 
 #include "townhall/analysis/free_text.h"
+#include "townhall/i18n/text.h"
 #include "townhall/readability/segmentation.h"
 
 namespace townhall::analysis {
@@ -29,17 +30,6 @@ uint64_t campaign_hash_bytes(std::string_view s) {
   uint64_t h = 0xCBF29CE484222325ULL;  // FNV-1a, then mixed
   for (unsigned char c : s) h = (h ^ c) * 0x100000001B3ULL;
   return campaign_mix(h ^ s.size());
-}
-
-bool campaign_valid_utf8(std::string_view s) {
-  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
-  const auto n = static_cast<int32_t>(s.size());
-  for (int32_t i = 0; i < n;) {
-    UChar32 c;
-    U8_NEXT(p, i, n, c);
-    if (c < 0) return false;
-  }
-  return true;
 }
 
 // Sorted, distinct shingle hashes of many texts, back to back.
@@ -216,7 +206,7 @@ Result<CampaignResult> find_campaigns(std::span<const std::string_view> texts,
     return invalid_argument("languages", "has " + std::to_string(languages.size()) +
                                              " tags for " + std::to_string(n) + " texts");
   for (size_t i = 0; i < n; ++i)
-    if (!campaign_valid_utf8(texts[i]))
+    if (!i18n::is_valid_utf8(texts[i]))
       return invalid_argument("/texts/" + std::to_string(i), "is not valid UTF-8");
   const unsigned threads =
       options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());

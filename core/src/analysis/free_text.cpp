@@ -11,25 +11,15 @@
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
+#include "townhall/i18n/text.h"
 #include "townhall/readability/segmentation.h"
 
 namespace townhall::analysis {
 namespace {
 
-bool valid_utf8(std::string_view s) {
-  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
-  const auto n = static_cast<int32_t>(s.size());
-  for (int32_t i = 0; i < n;) {
-    UChar32 c;
-    U8_NEXT(p, i, n, c);
-    if (c < 0) return false;
-  }
-  return true;
-}
-
 Status check_texts(std::span<const std::string_view> texts) {
   for (size_t i = 0; i < texts.size(); ++i)
-    if (!valid_utf8(texts[i])) return invalid_argument("/texts/" + std::to_string(i), "is not valid UTF-8");
+    if (!i18n::is_valid_utf8(texts[i])) return invalid_argument("/texts/" + std::to_string(i), "is not valid UTF-8");
   return Status::Ok();
 }
 
@@ -63,7 +53,7 @@ Result<Pattern> pattern_of(std::string_view keyword, readability::WordSegmenter&
     p.prefix = true;
     k.remove_suffix(1);
   }
-  if (!valid_utf8(k)) return invalid_argument(field, "is not valid UTF-8");
+  if (!i18n::is_valid_utf8(k)) return invalid_argument(field, "is not valid UTF-8");
   for (const auto& w : seg.spans(k)) p.words.push_back(fold_term(k.substr(w.begin, w.end - w.begin)));
   if (p.words.empty()) return invalid_argument(field, "\"" + std::string(keyword) + "\" has no words");
   return p;

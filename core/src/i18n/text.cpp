@@ -33,6 +33,18 @@ Status validate_utf8(std::string_view text, std::string_view field) {
   return Status::Ok();
 }
 
+bool is_valid_utf8(std::string_view text) {
+  if (text.size() > static_cast<size_t>(INT32_MAX)) return false;
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  const auto length = static_cast<int32_t>(text.size());
+  for (int32_t i = 0; i < length;) {
+    UChar32 c;
+    U8_NEXT(s, i, length, c);
+    if (c < 0) return false;
+  }
+  return true;
+}
+
 Result<std::string> normalize_for_storage(std::string_view text, std::string_view field) {
   if (auto st = validate_utf8(text, field); !st) return st.error();
   if (size_t at = find_forbidden_control(text); at != std::string_view::npos) {

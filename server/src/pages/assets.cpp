@@ -25,15 +25,7 @@ std::string_view asset_townhall_css();
 std::string_view asset_townhall_js();
 }  // namespace townhall::embedded::pages
 
-
 namespace townhall::server {
-
-using pages::Localiser;
-using pages::PageOptions;
-using pages::not_found_page;
-using pages::page;
-using pages::text_page;
-using pages::with_session;
 
 namespace {
 

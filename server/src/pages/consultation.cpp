@@ -22,13 +22,6 @@
 
 namespace townhall::server {
 
-using pages::Localiser;
-using pages::PageOptions;
-using pages::not_found_page;
-using pages::page;
-using pages::text_page;
-using pages::with_session;
-
 // GET /{lang}/consultations/{id}
 Result<HttpResponse> get_consultations_id_page(Api::Impl& api, RequestContext& ctx, const Localiser& loc) {
   HttpResponse fail;

@@ -28,13 +28,6 @@
 
 namespace townhall::server {
 
-using pages::Localiser;
-using pages::PageOptions;
-using pages::not_found_page;
-using pages::page;
-using pages::text_page;
-using pages::with_session;
-
 // Consultation content is written in English until per-language versions exist; every passage of
 // it carries these so a page in another language marks it.
 constexpr const char* kContentLang = "en-GB";

@@ -22,13 +22,6 @@
 
 namespace townhall::server {
 
-using pages::Localiser;
-using pages::PageOptions;
-using pages::not_found_page;
-using pages::page;
-using pages::text_page;
-using pages::with_session;
-
 // GET /
 void get_root(RequestContext& ctx, Respond& respond) {
   std::string lang = i18n::negotiate_language(ctx.request.accept_language, i18n::CatalogSet::builtin().locales());

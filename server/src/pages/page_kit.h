@@ -175,3 +175,13 @@ std::string form_value(const FormFields& fields, std::string_view name);
 std::vector<std::string> form_values(const FormFields& fields, std::string_view name);
 
 }  // namespace townhall::server::pages
+
+namespace townhall::server {
+// The page handlers (pages/*.cpp) name the kit's most used parts unqualified.
+using pages::Localiser;
+using pages::PageOptions;
+using pages::not_found_page;
+using pages::page;
+using pages::text_page;
+using pages::with_session;
+}  // namespace townhall::server

@@ -16,13 +16,6 @@
 
 namespace townhall::server {
 
-using pages::Localiser;
-using pages::PageOptions;
-using pages::not_found_page;
-using pages::page;
-using pages::text_page;
-using pages::with_session;
-
 namespace {
 
 constexpr size_t kFactMaxLength = 200;

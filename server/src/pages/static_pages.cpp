@@ -22,13 +22,6 @@
 
 namespace townhall::server {
 
-using pages::Localiser;
-using pages::PageOptions;
-using pages::not_found_page;
-using pages::page;
-using pages::text_page;
-using pages::with_session;
-
 // GET /{lang}/accessibility
 Result<HttpResponse> get_accessibility_page(RequestContext&, const Localiser& loc) {
   return text_page(loc, 200, "accessibility.title",

@@ -20,6 +20,9 @@ namespace townhall::i18n {
 // `field` and says at which byte the bad sequence starts.
 Status validate_utf8(std::string_view text, std::string_view field);
 
+// The same test as validate_utf8, as a yes or no for loops over many texts.
+bool is_valid_utf8(std::string_view text);
+
 // validate_utf8, then refuses control characters other than tab, line feed and carriage return
 // (U+0000 to U+001F: a NUL would cut the text short for anything that reads it as a C string),
 // then Unicode Normalization Form C.
