@@ -3,7 +3,7 @@
 
 #include "cli.h"
 #include "options.h"
-#include "townhall/charter/compliance.h"
+#include "townhall/compliance/compliance.h"
 #include "townhall/util/json_schema.h"
 
 namespace townhall::cli {

@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "townhall/store/audit_key.h"
+#include "townhall/audit/audit_key.h"
 
 namespace townhall::cli {
 

@@ -10,11 +10,11 @@
 #include "townhall/consultations/editing.h"
 #include "townhall/consultations/lifecycle.h"
 #include "townhall/forward_plan/forward_plan.h"
-#include "townhall/panel/csv.h"
+#include "townhall/util/csv_table.h"
 #include "townhall/panel/member_import.h"
 #include "townhall/responses/answers.h"
 #include "townhall/store/sqlite_store.h"
-#include "townhall/store/token.h"
+#include "townhall/access/token.h"
 #include "townhall/util/json_schema.h"
 
 namespace townhall::cli {
@@ -154,7 +154,7 @@ TOWNHALL_COMMAND("demo seed",
                    // on the council's list, so the address is proven (an online join's is not until
                    // its emailed link is pressed).
                    {
-                     auto table = seeded(panel::parse_csv("name,email,consent,tenure,ward\n"
+                     auto table = seeded(csv::parse_csv("name,email,consent,tenure,ward\n"
                                                           "Sam Demo,panel.member@example.org,yes,Social rented,Castle\n",
                                                           "demo"),
                                          "panel import");

@@ -7,7 +7,7 @@
 #include "cli.h"
 #include "database_option.h"
 #include "options.h"
-#include "townhall/panel/csv.h"
+#include "townhall/util/csv_table.h"
 #include "townhall/panel/draw.h"
 #include "townhall/store/sqlite_store.h"
 
@@ -35,7 +35,7 @@ int run_draw_command(const Args& a) {
   if (!policy) return bad_input(policy.error());
   auto today = a.option("today") ? date_option(a, "today") : Result<Date>(Date::today_in_london());
   if (!today) return bad_input(today.error());
-  auto table = read_csv_file(*categories);
+  auto table = csv::read_csv_file(*categories);
   if (!table) return bad_input(table.error());
   auto quotas = parse_quotas(*table);
   if (!quotas) return bad_input(quotas.error());

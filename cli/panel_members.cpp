@@ -6,7 +6,7 @@
 #include "database_option.h"
 #include "options.h"
 #include "townhall/analysis/census.h"
-#include "townhall/panel/csv.h"
+#include "townhall/util/csv_table.h"
 #include "townhall/panel/member_import.h"
 #include "townhall/panel/recruitment.h"
 #include "townhall/store/sqlite_store.h"
@@ -25,7 +25,7 @@ int import_members(const Args& a) {
   if (!today) return bad_input(today.error());
   auto policy = policy_option(a);
   if (!policy) return bad_input(policy.error());
-  auto table = panel::read_csv_file(a.positional[0]);
+  auto table = csv::read_csv_file(a.positional[0]);
   if (!table) return bad_input(table.error());
   panel::ImportOptions o;
   o.today = *today;
@@ -45,7 +45,7 @@ int import_members(const Args& a) {
     Error e = added.error();
     if (e.field.size() > 1 && e.field[0] == '/') {  // "/3/external_id" or "/3/email" → the CSV row and column
       const std::string column = e.field.find("/email") != std::string::npos ? "email" : "id";
-      e.message = panel::csv_location(*table, std::stoul(e.field.substr(1)), column) + ": " + e.message;
+      e.message = csv::csv_location(*table, std::stoul(e.field.substr(1)), column) + ": " + e.message;
       e.field = column;
     }
     return bad_input(e);
@@ -67,7 +67,7 @@ int import_members(const Args& a) {
 Result<std::vector<panel::PoolRecord>> read_pool(const Args& a, Date today) {
   std::vector<panel::PoolRecord> pool;
   if (auto file = a.option("pool")) {
-    auto table = panel::read_csv_file(*file);
+    auto table = csv::read_csv_file(*file);
     if (!table) return table.error();
     for (const auto& row : table->rows) {
       panel::PoolRecord r;

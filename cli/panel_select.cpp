@@ -14,7 +14,7 @@
 
 #include "cli.h"
 #include "options.h"
-#include "townhall/panel/csv.h"
+#include "townhall/util/csv_table.h"
 #include "townhall/panel/draw.h"
 #include "townhall/panel/instance.h"
 #include "townhall/panel/selection.h"
@@ -50,7 +50,7 @@ void write_row(std::ostream& out, const std::vector<std::string>& row) {
 // column its rows are full records: people not in the pool are placed by their features.
 Status read_people_file(const std::string& path, const Instance& inst, const PoolOptions& pool_options,
                         std::vector<std::string>* ids, std::vector<Person>* external) {
-  auto table = read_csv_file(path);
+  auto table = csv::read_csv_file(path);
   if (!table) return table.error();
   std::optional<size_t> id_col;
   if (!pool_options.id_column.empty()) id_col = table->column(pool_options.id_column);
@@ -77,7 +77,7 @@ Status read_people_file(const std::string& path, const Instance& inst, const Poo
     if (id.empty()) continue;
     if (!pool_ids.count(id)) {
       return Error{ErrorCode::kNotFound, table->header[*id_col],
-                   csv_location(*table, r, table->header[*id_col]) + ": id '" + id + "' is not in the pool"};
+                   csv::csv_location(*table, r, table->header[*id_col]) + ": id '" + id + "' is not in the pool"};
     }
     ids->push_back(id);
   }
@@ -183,7 +183,7 @@ int run_select(const Args& a) {
   }
 
   // selected.csv and remaining.csv, with the pool's own columns.
-  auto pool = read_csv_file(*respondents);
+  auto pool = csv::read_csv_file(*respondents);
   if (!pool) return bad_input(pool.error().message);
   std::set<std::string> selected(result->selected.begin(), result->selected.end());
   std::ofstream sel(dir + "/selected.csv", std::ios::binary), rem(dir + "/remaining.csv", std::ios::binary);

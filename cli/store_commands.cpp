@@ -6,9 +6,9 @@
 
 #include "cli.h"
 #include "database_option.h"
-#include "townhall/store/audit_key.h"
+#include "townhall/audit/audit_key.h"
 #include "townhall/store/sqlite_store.h"
-#include "townhall/store/token.h"
+#include "townhall/access/token.h"
 
 namespace townhall::cli {
 namespace {

@@ -7,7 +7,7 @@
 // back with to_json() parses to the same JSON; a prepared translation is complete or lists what it
 // misses, and localising with it keeps the source's shape.
 #include "fuzz_support.h"
-#include "townhall/charter/compliance.h"
+#include "townhall/compliance/compliance.h"
 #include "townhall/consultations/consultation.h"
 #include "townhall/consultations/consultation_rules.h"
 #include "townhall/consultations/language_rules.h"

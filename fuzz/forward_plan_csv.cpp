@@ -3,7 +3,7 @@
 // Properties: no crash or exception; errors are kInvalidCsv naming a column; an accepted plan is a
 // valid JSON plan (forward_plan_to_json() then parse_forward_plan() gives it back unchanged).
 #include "fuzz_support.h"
-#include "townhall/charter/compliance.h"
+#include "townhall/compliance/compliance.h"
 #include "townhall/forward_plan/forward_plan.h"
 #include "townhall/forward_plan/forward_plan_rules.h"
 

@@ -32,7 +32,7 @@
 #include "fuzz_support.h"
 #include "townhall/server/api.h"
 #include "townhall/store/sqlite_store.h"
-#include "townhall/store/token.h"
+#include "townhall/access/token.h"
 
 namespace {
 

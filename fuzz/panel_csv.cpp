@@ -7,7 +7,7 @@
 #include "fuzz_support.h"
 #include "townhall/analysis/census.h"
 #include "townhall/i18n/text.h"
-#include "townhall/panel/csv.h"
+#include "townhall/util/csv_table.h"
 #include "townhall/panel/instance.h"
 #include "townhall/panel/member_import.h"
 
@@ -15,7 +15,7 @@ namespace {
 
 using townhall::fuzz::fail;
 
-void check_table(const townhall::Result<townhall::panel::CsvTable>& t, std::string_view text, const std::string& source) {
+void check_table(const townhall::Result<townhall::csv::CsvTable>& t, std::string_view text, const std::string& source) {
   if (!t) {
     if (t.error().code != townhall::ErrorCode::kInvalidCsv || t.error().message.rfind(source, 0) != 0) {
       fail("a CSV error that does not name the file", t.error().message);
@@ -45,7 +45,7 @@ void check_table(const townhall::Result<townhall::panel::CsvTable>& t, std::stri
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace townhall;
   auto [first, second] = fuzz::split_at_line(fuzz::as_text(data, size), "----");
-  auto table = panel::parse_csv(first, "members.csv");
+  auto table = csv::parse_csv(first, "members.csv");
   check_table(table, first, "members.csv");
   if (table) {
     panel::ImportOptions options;
@@ -53,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)panel::members_from_csv(*table, options);
     auto categories = panel::parse_quotas(*table);
     if (categories && !second.empty()) {
-      auto pool = panel::parse_csv(second, "pool.csv");
+      auto pool = csv::parse_csv(second, "pool.csv");
       check_table(pool, second, "pool.csv");
       if (pool) {
         panel::PoolOptions with_ids{"id", {"address", "postcode"}};

@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "fuzz_support.h"
-#include "townhall/charter/compliance.h"
+#include "townhall/compliance/compliance.h"
 #include "townhall/charter/policy.h"
 
 namespace {

@@ -13,7 +13,7 @@
 #include <set>
 #include <sstream>
 
-#include "townhall/store/audit_key.h"
+#include "townhall/audit/audit_key.h"
 #include "townhall/store/sqlite_store.h"
 
 namespace townhall {

@@ -172,10 +172,10 @@ TEST(PanelStore, ErasureRemovesPersonalDataAndFactsButKeepsAnswersWithoutTheLink
   s.person_id = other.person_id;
   ASSERT_TRUE(db.store->submit_responses({s}, responses_allowed()).front().ok());
 
-  auto before = member_data(*db.store, m.id).value();
+  auto before = member_data(*db.store, *db.store, *db.store, m.id).value();
   EXPECT_TRUE(before["equality_data"].is_null());  // none given yet
   ASSERT_TRUE(db.store->set_equality_data(m.person_id, {{"religion", "None"}, {"sexual_orientation", "Prefer not to say"}}).ok());
-  auto held = member_data(*db.store, m.id).value();
+  auto held = member_data(*db.store, *db.store, *db.store, m.id).value();
   EXPECT_EQ(held["equality_data"], (nlohmann::json{{"religion", "None"}, {"sexual_orientation", "Prefer not to say"}}));
   EXPECT_EQ(held["member"]["personal"]["name"], "Ada");
   EXPECT_EQ(held["facts"][0]["key"], "tenure");
@@ -508,7 +508,7 @@ TEST(PoolReport, WardGapSaysHowManySocialRentersGolborneNeeds) {
 // ---- import -----------------------------------------------------------------------------------
 
 TEST(MemberImport, ReadsPersonalDataAndFactsWithProvenance) {
-  auto table = parse_csv("id,name,email,postcode,ward,tenure,consent\n"
+  auto table = csv::parse_csv("id,name,email,postcode,ward,tenure,consent\n"
                          "R-1,Ada Lovelace,ada@example.org,w10 5 rp,Golborne,Social rented,yes\n"
                          "R-2,Bo,,SW3 1AA,Chelsea Riverside,Owned,no\n",
                          "members.csv")
@@ -531,7 +531,7 @@ TEST(MemberImport, ReadsPersonalDataAndFactsWithProvenance) {
 }
 
 TEST(MemberImport, EveryBadRowAndColumnIsNamedAndNothingIsReturned) {
-  auto table = parse_csv("name,email,postcode,consent\n"
+  auto table = csv::parse_csv("name,email,postcode,consent\n"
                          "Ada,ada@example.org,W10 5RP,yes\n"
                          ",bo@example.org,SW3 1AA,yes\n"
                          "Cy,not-an-email,NOPE,maybe\n",
@@ -547,9 +547,9 @@ TEST(MemberImport, EveryBadRowAndColumnIsNamedAndNothingIsReturned) {
   EXPECT_NE(m.find("row 3 (line 4), column 'email'"), std::string::npos) << m;
   EXPECT_NE(m.find("row 3 (line 4), column 'postcode'"), std::string::npos) << m;
   EXPECT_NE(m.find("row 3 (line 4), column 'consent'"), std::string::npos) << m;
-  auto unknown = members_from_csv(parse_csv("name,shoe_size,consent\nAda,5,yes\n", "m.csv").value(), o);
+  auto unknown = members_from_csv(csv::parse_csv("name,shoe_size,consent\nAda,5,yes\n", "m.csv").value(), o);
   EXPECT_EQ(unknown.error().field, "shoe_size");
-  auto no_consent = members_from_csv(parse_csv("name\nAda\n", "m.csv").value(), o);
+  auto no_consent = members_from_csv(csv::parse_csv("name\nAda\n", "m.csv").value(), o);
   EXPECT_EQ(no_consent.error().field, "consent");
 }
 

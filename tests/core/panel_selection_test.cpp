@@ -18,7 +18,7 @@ using testing::sortition_dir;
 
 TEST(PanelCsv, HandlesQuotesCrLfBomAndEmbeddedNewlines) {
   std::string text = "\xEF\xBB\xBFid,name,note\r\n1,\"Smith, Jo\",\"said \"\"hi\"\"\"\r\n2,Lee,\"two\nlines\"\r\n\r\n3,Ng,\r\n";
-  auto t = parse_csv(text, "pool.csv");
+  auto t = csv::parse_csv(text, "pool.csv");
   ASSERT_TRUE(t.ok()) << t.error().message;
   ASSERT_EQ(t->header, (std::vector<std::string>{"id", "name", "note"}));
   ASSERT_EQ(t->rows.size(), 3u);
@@ -30,70 +30,70 @@ TEST(PanelCsv, HandlesQuotesCrLfBomAndEmbeddedNewlines) {
 }
 
 TEST(PanelCsv, RejectsUnclosedQuoteAndExtraFieldsNamingTheLine) {
-  auto a = parse_csv("a,b\n1,\"oops\n", "f.csv");
+  auto a = csv::parse_csv("a,b\n1,\"oops\n", "f.csv");
   ASSERT_FALSE(a.ok());
   EXPECT_NE(a.error().message.find("f.csv, line 2"), std::string::npos) << a.error().message;
-  auto b = parse_csv("a,b\n1,2\n1,2,3\n", "g.csv");
+  auto b = csv::parse_csv("a,b\n1,2\n1,2,3\n", "g.csv");
   ASSERT_FALSE(b.ok());
   EXPECT_NE(b.error().message.find("g.csv, line 3"), std::string::npos) << b.error().message;
 }
 
 TEST(PanelCsv, RefusesTextThatIsNotUtf8NamingLineAndColumn) {
   // A Latin-1 "é" in a quota value (it would end up in JSON, the database and the audit log).
-  auto a = parse_csv("category,name,min,max\nsex,F,1,2\n\nethnicity,Fran\xe7" "aise,0,3\n", "q.csv");
+  auto a = csv::parse_csv("category,name,min,max\nsex,F,1,2\n\nethnicity,Fran\xe7" "aise,0,3\n", "q.csv");
   ASSERT_FALSE(a.ok());
   EXPECT_EQ(a.error().code, ErrorCode::kInvalidCsv);
   EXPECT_NE(a.error().message.find("q.csv, line 4, column 'name': is not valid UTF-8"), std::string::npos)
       << a.error().message;
-  auto header = parse_csv("id,\xff\xfe\n1,2\n", "pool.csv");
+  auto header = csv::parse_csv("id,\xff\xfe\n1,2\n", "pool.csv");
   ASSERT_FALSE(header.ok());
   EXPECT_NE(header.error().message.find("pool.csv, line 1, field 2: is not valid UTF-8"), std::string::npos)
       << header.error().message;
   // Valid multi-byte text is read as it is.
-  auto ok = parse_csv("category,name,min,max\nethnicity,Fran\xc3\xa7" "aise,0,3\n", "q.csv");
+  auto ok = csv::parse_csv("category,name,min,max\nethnicity,Fran\xc3\xa7" "aise,0,3\n", "q.csv");
   ASSERT_TRUE(ok.ok()) << ok.error().message;
   EXPECT_EQ(ok->rows[0][1], "Fran\xc3\xa7" "aise");
 }
 
 TEST(PanelQuotas, ReadsAllThreeLayoutsAndIgnoresExtraColumns) {
-  auto a = parse_quotas(*parse_csv("category,feature,min,max\nsex,F,1,2\nsex,M,1,2\n", "a.csv"));
+  auto a = parse_quotas(*csv::parse_csv("category,feature,min,max\nsex,F,1,2\nsex,M,1,2\n", "a.csv"));
   ASSERT_TRUE(a.ok());
   EXPECT_EQ(a->at(0).values, (std::vector<std::string>{"F", "M"}));
-  auto b = parse_quotas(*parse_csv("feature,value,min,max,min_flex,max_flex\nsex,F,1,2,0,5\n", "b.csv"));
+  auto b = parse_quotas(*csv::parse_csv("feature,value,min,max,min_flex,max_flex\nsex,F,1,2,0,5\n", "b.csv"));
   ASSERT_TRUE(b.ok());
   EXPECT_EQ(b->at(0).name, "sex");
   EXPECT_EQ(b->at(0).max[0], 2);
   // OpenDLP layout: `suggest min`/`suggest max` must not be taken for min/max.
-  auto c = parse_quotas(*parse_csv("category,name,suggest min,suggest max,Current #,min,max\nsex,F,,,,14,16\n", "c.csv"));
+  auto c = parse_quotas(*csv::parse_csv("category,name,suggest min,suggest max,Current #,min,max\nsex,F,,,,14,16\n", "c.csv"));
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(c->at(0).min[0], 14);
   EXPECT_EQ(c->at(0).max[0], 16);
 }
 
 TEST(PanelQuotas, BadBoundsNameFileRowAndColumn) {
-  auto r = parse_quotas(*parse_csv("category,feature,min,max\nsex,F,1,2\nsex,M,3,x\n", "q.csv"));
+  auto r = parse_quotas(*csv::parse_csv("category,feature,min,max\nsex,F,1,2\nsex,M,3,x\n", "q.csv"));
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("q.csv, row 2 (line 3), column 'max'"), std::string::npos) << r.error().message;
-  auto s = parse_quotas(*parse_csv("category,feature,min,max\nsex,F,3,2\n", "q.csv"));
+  auto s = parse_quotas(*csv::parse_csv("category,feature,min,max\nsex,F,3,2\n", "q.csv"));
   ASSERT_FALSE(s.ok());
 }
 
 TEST(PanelPool, UnknownValueMissingColumnEmptyPoolAndDuplicateIds) {
-  auto cats = *parse_quotas(*parse_csv("category,feature,min,max\nsex,F,1,2\nsex,M,1,2\n", "q.csv"));
-  auto unknown = parse_pool(cats, *parse_csv("id,sex\na,F\nb,X\n", "pool.csv"), {"id", {}});
+  auto cats = *parse_quotas(*csv::parse_csv("category,feature,min,max\nsex,F,1,2\nsex,M,1,2\n", "q.csv"));
+  auto unknown = parse_pool(cats, *csv::parse_csv("id,sex\na,F\nb,X\n", "pool.csv"), {"id", {}});
   ASSERT_FALSE(unknown.ok());
   EXPECT_NE(unknown.error().message.find("pool.csv, row 2 (line 3), column 'sex'"), std::string::npos)
       << unknown.error().message;
   EXPECT_NE(unknown.error().message.find("'X'"), std::string::npos);
-  auto missing = parse_pool(cats, *parse_csv("id,gender\na,F\n", "pool.csv"), {"id", {}});
+  auto missing = parse_pool(cats, *csv::parse_csv("id,gender\na,F\n", "pool.csv"), {"id", {}});
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.error().message.find("missing column 'sex'"), std::string::npos);
-  auto empty = parse_pool(cats, *parse_csv("id,sex\n", "pool.csv"), {"id", {}});
+  auto empty = parse_pool(cats, *csv::parse_csv("id,sex\n", "pool.csv"), {"id", {}});
   ASSERT_FALSE(empty.ok());
   EXPECT_NE(empty.error().message.find("empty"), std::string::npos);
-  auto dup = parse_pool(cats, *parse_csv("id,sex\na,F\na,M\n", "pool.csv"), {"id", {}});
+  auto dup = parse_pool(cats, *csv::parse_csv("id,sex\na,F\na,M\n", "pool.csv"), {"id", {}});
   ASSERT_FALSE(dup.ok());
-  auto by_row = parse_pool(cats, *parse_csv("sex\nF\nM\n", "pool.csv"), {});
+  auto by_row = parse_pool(cats, *csv::parse_csv("sex\nF\nM\n", "pool.csv"), {});
   ASSERT_TRUE(by_row.ok());
   EXPECT_EQ(by_row->people[1].id, "1");  // no id column: 0-based row index
 }

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "townhall/panel/csv.h"
+#include "townhall/util/csv_table.h"
 #include "townhall/panel/instance.h"
 #include "townhall/panel/problem.h"
 
@@ -36,7 +36,7 @@ inline SelectionProblem to_problem(const Instance& inst, int k, bool households 
 
 // <dir>/peer-leximin/<name>_leximin_probs.csv: agent,prob (agent = 0-based pool row).
 inline std::vector<double> peer_probabilities(const std::string& dir, const std::string& name) {
-  auto t = read_csv_file(dir + "/peer-leximin/" + name + "_leximin_probs.csv");
+  auto t = csv::read_csv_file(dir + "/peer-leximin/" + name + "_leximin_probs.csv");
   EXPECT_TRUE(t.ok());
   std::vector<double> out(t->rows.size());
   for (const auto& row : t->rows) out.at(std::stoul(row[0])) = std::stod(row[1]);
@@ -46,7 +46,7 @@ inline std::vector<double> peer_probabilities(const std::string& dir, const std:
 // reference_output/<instance>_prob_allocs_data.csv: algorithm,percentile,probability; returns the
 // LexiMin column in file order (ascending percentiles of the pool).
 inline std::vector<double> replication_leximin_profile(const std::string& path) {
-  auto t = read_csv_file(path);
+  auto t = csv::read_csv_file(path);
   EXPECT_TRUE(t.ok());
   std::vector<double> out;
   for (const auto& row : t->rows)

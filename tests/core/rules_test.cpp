@@ -12,7 +12,7 @@
 #include <sstream>
 #include <string>
 
-#include "townhall/charter/compliance.h"
+#include "townhall/compliance/compliance.h"
 #include "townhall/charter/policy.h"
 
 namespace townhall {

@@ -16,9 +16,9 @@
 
 #include "townhall/consultations/editing.h"
 #include "townhall/responses/answers.h"
-#include "townhall/store/response_committer.h"
+#include "townhall/submissions/response_committer.h"
 #include "townhall/store/sqlite_store.h"
-#include "townhall/store/token.h"
+#include "townhall/access/token.h"
 #include "townhall/util/sha256.h"
 
 namespace townhall {

@@ -8,7 +8,7 @@
 
 #include <filesystem>
 
-#include "townhall/responses/submit.h"
+#include "townhall/submissions/submit.h"
 #include "townhall/store/sqlite_store.h"
 
 namespace townhall {
@@ -66,7 +66,7 @@ class SubmitTest : public ::testing::Test {
   }
 
   Result<StoredResponse, SubmitError> submit(const std::string& id, const Respondent& who, ResponseRequest r) {
-    return submit_response(*store, id, who, std::move(r), policy, d("2026-03-01"));
+    return submit_response(*store, *store, *store, id, who, std::move(r), policy, d("2026-03-01"));
   }
 
   std::vector<AuditEntry> facts_audit() {

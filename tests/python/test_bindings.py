@@ -336,3 +336,47 @@ def test_readability_by_hand():
     assert r["flesch_reading_ease"] == pytest.approx(108.27, abs=0.01)
     with pytest.raises(townhall.InvalidInput):
         townhall.readability("   ")
+
+
+# ---- check_consultation runs LANG and READ like the API --------------------------------------
+
+def _library_consultation(**changes):
+    # Big decision open six weeks (Mon 3 Mar – Sun 13 Apr 2025, 42 days), reasons and a rejected
+    # option given, a paper channel: nothing in C-*, G* or VAR to find (docs/design.md §2.3).
+    doc = {"id": "library-hours", "title": "Library opening hours",
+           "summary": "We want to change when libraries open.", "big_decision": True,
+           "opens": "2025-03-03", "closes": "2025-04-13",
+           "proposal": "Open libraries at 10am on weekdays.", "reasons": "Few people visit before 10am.",
+           "options_considered": [{"option": "Close one day a week", "rejected": True,
+                                   "reason": "Weekday access matters most."}],
+           "channels": ["online", "paper"], "decision_date": "2025-05-20"}
+    doc.update(changes)
+    return doc
+
+
+def test_check_consultation_finds_a_promised_language_missing():
+    # Welsh is promised and no Welsh translation exists: LANG is a breach before it opens (§2.3).
+    fs = townhall.check_consultation(_library_consultation(languages=["en-GB", "cy"]), as_of=D(2025, 2, 1))
+    lang = [f for f in fs if f.rule == "LANG"]
+    assert [f.severity for f in lang] == ["breach"]
+    assert not [f for f in fs if f.severity == "breach" and f.rule != "LANG"]
+
+
+def test_check_consultation_accepts_a_complete_translation():
+    welsh = {"title": "Oriau agor y llyfrgell", "summary": "Rydym am newid pryd mae llyfrgelloedd yn agor.",
+             "proposal": "Agor llyfrgelloedd am 10yb ar ddyddiau'r wythnos.",
+             "reasons": "Ychydig o bobl sy'n ymweld cyn 10yb.",
+             "options_considered": [{"option": "Cau un diwrnod yr wythnos",
+                                     "reason": "Mae mynediad yn ystod yr wythnos yn bwysicaf."}]}
+    fs = townhall.check_consultation(_library_consultation(languages=["en-GB", "cy"]), as_of=D(2025, 2, 1),
+                                     translations={"cy": welsh})
+    assert [f.severity for f in fs if f.rule == "LANG"] == ["info"]
+
+
+def test_check_consultation_reads_the_text_for_plain_language():
+    # One sentence of 40 words: over the charter's 25-word sentence target, so READ warns (§2.3).
+    long = ("We propose that every library in the borough opens at ten in the morning instead of nine on "
+            "each weekday and stays open until eight in the evening so that people who work during the "
+            "day can visit after work.")
+    fs = townhall.check_consultation(_library_consultation(proposal=long), as_of=D(2025, 2, 1))
+    assert "warning" in [f.severity for f in fs if f.rule == "READ"]

@@ -13,7 +13,7 @@
 #include "in_process.h"
 #include "townhall/server/api.h"
 #include "townhall/store/sqlite_store.h"
-#include "townhall/store/token.h"
+#include "townhall/access/token.h"
 #include "townhall/util/json_schema.h"
 
 namespace townhall::server {

@@ -9,10 +9,10 @@
 #include <filesystem>
 
 #include "in_process.h"
-#include "townhall/charter/compliance.h"
+#include "townhall/compliance/compliance.h"
 #include "townhall/server/api.h"
 #include "townhall/store/sqlite_store.h"
-#include "townhall/store/token.h"
+#include "townhall/access/token.h"
 
 namespace townhall::server {
 namespace {

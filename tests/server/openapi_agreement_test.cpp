@@ -12,7 +12,7 @@
 #include "townhall/i18n/catalog.h"
 #include "townhall/server/api.h"
 #include "townhall/store/sqlite_store.h"
-#include "townhall/store/token.h"
+#include "townhall/access/token.h"
 #include "townhall/util/json_schema.h"
 
 namespace townhall::server {

@@ -472,7 +472,7 @@ TEST_F(PanelPagesTest, TheMePageShowsEverythingHeldWithProvenance) {
   EXPECT_LT(page.body.find("Ada Lovelace"), page.body.find("ada@example.org"));  // name first
   EXPECT_NE(page.body.find(R"(href="/en-GB/panel/me/facts/tenure")"), std::string::npos);
   // The same equality data through the API's member data.
-  auto held = panel::member_data(*store, m.id).value();
+  auto held = panel::member_data(*store, *store, *store, m.id).value();
   EXPECT_EQ(held["equality_data"]["religion"], "Quaker");
 }
 

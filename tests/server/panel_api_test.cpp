@@ -15,7 +15,7 @@
 #include "in_process.h"
 #include "townhall/server/api.h"
 #include "townhall/store/sqlite_store.h"
-#include "townhall/store/token.h"
+#include "townhall/access/token.h"
 
 namespace townhall::server {
 namespace {

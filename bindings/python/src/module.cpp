@@ -8,12 +8,13 @@
 #include "townhall/analysis/census.h"
 #include "townhall/calendar/bank_holidays.h"
 #include "townhall/calendar/clear_days.h"
-#include "townhall/charter/compliance.h"
 #include "townhall/charter/finding.h"
 #include "townhall/charter/policy.h"
 #include "townhall/charter/rules.h"
+#include "townhall/compliance/compliance.h"
 #include "townhall/consultations/consultation.h"
 #include "townhall/consultations/consultation_rules.h"
+#include "townhall/consultations/findings.h"
 #include "townhall/readability/report.h"
 #include "townhall/util/json_schema.h"
 
@@ -303,13 +304,29 @@ PYBIND11_MODULE(_townhall, m) {
       "big-decision weeks) opening on `opens`, extended over holiday windows (C-EXT).");
 
   m.def(
-      "check_consultation",
-      [](const Consultation& c, const CharterPolicy& policy, Date as_of) {
-        py::gil_scoped_release release;
-        return check_consultation(c, policy, as_of);
+      "_consultation_findings",
+      [](const std::string& document_text, const std::string& translations_text, const CharterPolicy& policy,
+         Date as_of) {
+        Result<std::vector<Finding>> r = Error{};
+        {
+          py::gil_scoped_release release;
+          auto doc = parse_json(document_text, "consultation");
+          auto given = parse_json(translations_text, "translations");
+          if (!doc) {
+            r = doc.error();
+          } else if (!given) {
+            r = given.error();
+          } else if (!given->is_object()) {
+            r = invalid_argument("translations", "must map language tags to translation documents");
+          } else {
+            Translations translations;
+            for (auto& [tag, t] : given->items()) translations.emplace(tag, t);
+            r = consultation_findings(*doc, translations, policy, as_of);
+          }
+        }
+        return unwrap(std::move(r));
       },
-      py::arg("consultation"), py::arg("policy"), py::arg("as_of"),
-      "Every charter finding for one consultation as of a date.");
+      py::arg("document_text"), py::arg("translations_text"), py::arg("policy"), py::arg("as_of"));
 
   py::class_<ComplianceReport>(m, "ComplianceReport", "Every finding of a compliance check.")
       .def_readonly("as_of", &ComplianceReport::as_of)

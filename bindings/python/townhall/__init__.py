@@ -160,18 +160,34 @@ def plan_close(opens: _dt.date, weeks: int | None = None,
     return _townhall.plan_close(opens, weeks, _policy_or_default(policy))
 
 
+def _iso_or_fail(value: Any) -> str:
+    """Dates inside a document given as a dict are written as the API writes them."""
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 @_iso_dates
 def check_consultation(consultation: Consultation | Mapping[str, Any],
                        policy: Policy | Mapping[str, Any] | None = None,
-                       as_of: _dt.date | None = None) -> list[Finding]:
-    """Every charter finding for one consultation (a :class:`Consultation` or a dict).
+                       as_of: _dt.date | None = None,
+                       translations: Mapping[str, Mapping[str, Any]] | None = None) -> list[Finding]:
+    """Every charter finding for one consultation: the same rules, in the same order, as
+    ``townhall check``, ``GET /api/v1/consultations/{id}/findings`` and every lifecycle step.
 
+    ``consultation`` is a dict shaped as the API returns a consultation (``id``, dates, text,
+    ``languages`` it promises, questions, …) or a :class:`Consultation`. The consultation rules
+    (C-*, G*, VAR) run on either; LANG (every promised language complete) and READ (plain language)
+    read the text and the promised languages, which only the dict carries. ``translations`` maps a
+    language tag to its translation document (as ``PUT …/translations/{lang}`` takes it).
     ``as_of`` (default: today in Europe/London) decides "due by" versus "overdue".
     """
-    if not isinstance(consultation, Consultation):
-        consultation = Consultation.from_dict(consultation)  # type: ignore[attr-defined]
-    return _townhall.check_consultation(consultation, _policy_or_default(policy),
-                                        as_of if as_of is not None else today_in_london())
+    if isinstance(consultation, Consultation):
+        consultation = _json.loads(consultation._to_json_text())
+    return _townhall._consultation_findings(_json.dumps(dict(consultation), default=_iso_or_fail),
+                                            _json.dumps(dict(translations or {}), default=_iso_or_fail),
+                                            _policy_or_default(policy),
+                                            as_of if as_of is not None else today_in_london())
 
 
 @_iso_dates

@@ -30,7 +30,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "townhall/store/audit_key.h"
+#include "townhall/audit/audit_key.h"
 #include "townhall/store/sqlite_store.h"
 #include "townhall/util/siphash.h"
 

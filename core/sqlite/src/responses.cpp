@@ -1,7 +1,7 @@
 // ResponseStore over SQLite: responses, written in batches by one group commit (the hot path when
 // a consultation goes viral). The idempotency-key index is in idempotency_keys.cpp.
 #include "database.h"
-#include "townhall/store/token.h"
+#include "townhall/access/token.h"
 #include "townhall/util/json_parse.h"
 
 namespace townhall::sqlite {

@@ -3,7 +3,7 @@
 #include "database.h"
 #include "panel_tables.h"
 #include "townhall/panel/sign_in_email.h"
-#include "townhall/store/token.h"
+#include "townhall/access/token.h"
 #include "townhall/util/json_parse.h"
 
 namespace townhall::sqlite {

@@ -7,7 +7,7 @@
 #include <map>
 #include <optional>
 
-#include "townhall/panel/csv.h"
+#include "townhall/util/csv_table.h"
 
 namespace townhall::embedded::data {
 std::string_view census_ts021();
@@ -42,14 +42,14 @@ const std::vector<CensusTable>& tables() {
 }
 
 struct LoadedRows {
-  panel::CsvTable table;
+  csv::CsvTable table;
   size_t name_col = 0, code_col = 0;
   std::vector<size_t> rows;  // in the order of ward_codes
 };
 
 Result<LoadedRows> load_rows(const std::string& dir, const CensusTable& t, const std::vector<std::string>& ward_codes) {
-  auto table = dir.empty() ? panel::parse_csv(t.builtin(), std::string("built-in ") + t.file)
-                           : panel::read_csv_file(dir + "/" + t.file);
+  auto table = dir.empty() ? csv::parse_csv(t.builtin(), std::string("built-in ") + t.file)
+                           : csv::read_csv_file(dir + "/" + t.file);
   if (!table) return table.error();
   LoadedRows out{std::move(*table), 0, 0, {}};
   auto code = out.table.column("geography code");
@@ -83,7 +83,7 @@ Result<double> cell(const LoadedRows& l, size_t row, size_t col) {
   char* end = nullptr;
   double v = std::strtod(s.c_str(), &end);
   if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(v) || v < 0) {
-    return invalid_argument(l.table.header[col], panel::csv_location(l.table, row, l.table.header[col]) +
+    return invalid_argument(l.table.header[col], csv::csv_location(l.table, row, l.table.header[col]) +
                                                      ": '" + s + "' is not a count");
   }
   return v;
@@ -238,7 +238,7 @@ Result<std::vector<CategoryTargets>> targets_from_rows(const std::vector<TargetR
 }  // namespace
 
 Result<std::vector<CategoryTargets>> parse_targets_csv(std::string_view text, const std::string& source) {
-  auto table = panel::parse_csv(text, source);
+  auto table = csv::parse_csv(text, source);
   if (!table) return table.error();
   std::optional<size_t> cols[3];
   const char* names[3] = {"category", "value", "share"};
@@ -258,7 +258,7 @@ Result<std::vector<CategoryTargets>> parse_targets_csv(std::string_view text, co
     rows.push_back(std::move(t));
   }
   return targets_from_rows(rows, source, [&](size_t r, const char* column) {
-    return std::pair<std::string, std::string>{column, panel::csv_location(*table, r, column)};
+    return std::pair<std::string, std::string>{column, csv::csv_location(*table, r, column)};
   });
 }
 

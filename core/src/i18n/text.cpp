@@ -14,37 +14,6 @@
 
 namespace townhall::i18n {
 
-Status validate_utf8(std::string_view text, std::string_view field) {
-  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-  const auto length = static_cast<int32_t>(text.size());
-  if (text.size() > static_cast<size_t>(INT32_MAX)) {
-    return invalid_argument(std::string(field), "text is too long");
-  }
-  int32_t i = 0;
-  while (i < length) {
-    const int32_t start = i;
-    UChar32 c;
-    U8_NEXT(s, i, length, c);
-    if (c < 0) {
-      return invalid_argument(std::string(field),
-                              "is not valid UTF-8 (bad byte sequence at byte " + std::to_string(start) + ")");
-    }
-  }
-  return Status::Ok();
-}
-
-bool is_valid_utf8(std::string_view text) {
-  if (text.size() > static_cast<size_t>(INT32_MAX)) return false;
-  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-  const auto length = static_cast<int32_t>(text.size());
-  for (int32_t i = 0; i < length;) {
-    UChar32 c;
-    U8_NEXT(s, i, length, c);
-    if (c < 0) return false;
-  }
-  return true;
-}
-
 Result<std::string> normalize_for_storage(std::string_view text, std::string_view field) {
   if (auto st = validate_utf8(text, field); !st) return st.error();
   if (size_t at = find_forbidden_control(text); at != std::string_view::npos) {

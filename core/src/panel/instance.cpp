@@ -8,8 +8,8 @@
 namespace townhall::panel {
 namespace {
 
-Error csv_error(const CsvTable& t, size_t row, std::string_view column, const std::string& msg) {
-  return Error{ErrorCode::kInvalidCsv, std::string(column), csv_location(t, row, column) + ": " + msg};
+Error csv_error(const csv::CsvTable& t, size_t row, std::string_view column, const std::string& msg) {
+  return Error{ErrorCode::kInvalidCsv, std::string(column), csv::csv_location(t, row, column) + ": " + msg};
 }
 
 std::optional<int> parse_int(const std::string& s) {
@@ -52,7 +52,7 @@ std::string normalise_household(const std::vector<std::string>& parts) {
   return any ? out : std::string();
 }
 
-Result<std::vector<Category>> parse_quotas(const CsvTable& t) {
+Result<std::vector<Category>> parse_quotas(const csv::CsvTable& t) {
   auto cat_col = t.column("category");
   std::optional<size_t> val_col;
   if (cat_col) {
@@ -97,7 +97,7 @@ Result<std::vector<Category>> parse_quotas(const CsvTable& t) {
   return cats;
 }
 
-Result<Instance> parse_pool(std::vector<Category> categories, const CsvTable& t,
+Result<Instance> parse_pool(std::vector<Category> categories, const csv::CsvTable& t,
                             const PoolOptions& options) {
   Instance inst;
   std::vector<size_t> cols;
@@ -150,11 +150,11 @@ Result<Instance> parse_pool(std::vector<Category> categories, const CsvTable& t,
 
 Result<Instance> load_instance(const std::string& quotas_path, const std::string& pool_path,
                                const PoolOptions& options) {
-  auto q = read_csv_file(quotas_path);
+  auto q = csv::read_csv_file(quotas_path);
   if (!q) return q.error();
   auto cats = parse_quotas(*q);
   if (!cats) return cats.error();
-  auto p = read_csv_file(pool_path);
+  auto p = csv::read_csv_file(pool_path);
   if (!p) return p.error();
   return parse_pool(std::move(*cats), *p, options);
 }

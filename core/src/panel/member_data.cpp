@@ -2,16 +2,17 @@
 
 namespace townhall::panel {
 
-Result<nlohmann::json> member_data(Store& store, int64_t member_id) {
-  auto m = store.get_member(member_id);
+Result<nlohmann::json> member_data(PanelStore& panel, ResponseStore& response_store, PeopleStore& people,
+                                   int64_t member_id) {
+  auto m = panel.get_member(member_id);
   if (!m) return m.error();
-  auto facts = store.member_facts(member_id);
+  auto facts = panel.member_facts(member_id);
   if (!facts) return facts.error();
-  auto invitations = store.member_invitations(member_id);
+  auto invitations = panel.member_invitations(member_id);
   if (!invitations) return invitations.error();
-  auto responses = store.responses_of_person(m->person_id);
+  auto responses = response_store.responses_of_person(m->person_id);
   if (!responses) return responses.error();
-  auto person = store.get_person(m->person_id);
+  auto person = people.get_person(m->person_id);
   if (!person) return person.error();
   nlohmann::json out = {{"member", m->to_json()},
                         {"equality_data", person->equality_data ? *person->equality_data : nlohmann::json(nullptr)},

@@ -75,7 +75,7 @@ Result<std::string> normalise_postcode(std::string_view text, std::string_view f
   return compact.substr(0, compact.size() - 3) + " " + compact.substr(compact.size() - 3);
 }
 
-Result<std::vector<NewMember>> members_from_csv(const CsvTable& table, const ImportOptions& options) {
+Result<std::vector<NewMember>> members_from_csv(const csv::CsvTable& table, const ImportOptions& options) {
   // The header first: every column must be known, name and consent must be there.
   struct Col {
     size_t index;
@@ -135,7 +135,7 @@ Result<std::vector<NewMember>> members_from_csv(const CsvTable& table, const Imp
     for (const auto& col : cols) {
       const std::string& raw = table.rows[r][col.index];
       const std::string& column = table.header[col.index];
-      auto fail = [&](const Error& e) { problem(column, csv_location(table, r, column) + ": " + e.message); };
+      auto fail = [&](const Error& e) { problem(column, csv::csv_location(table, r, column) + ": " + e.message); };
       switch (col.kind) {
         case Col::kId:
           if (!raw.empty() && !ids.insert(raw).second) {
@@ -160,7 +160,7 @@ Result<std::vector<NewMember>> members_from_csv(const CsvTable& table, const Imp
           break;
       }
     }
-    if (!m.personal.contains("name")) problem("name", csv_location(table, r, "name") + ": a member needs a name");
+    if (!m.personal.contains("name")) problem("name", csv::csv_location(table, r, "name") + ": a member needs a name");
     m.fact_consent = consent;
     if (!consent) m.facts.clear();  // no consent: the facts are not kept at all
     out.push_back(std::move(m));

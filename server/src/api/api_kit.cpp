@@ -27,7 +27,7 @@
 #include "townhall/i18n/locale.h"
 #include "townhall/i18n/text.h"
 #include "townhall/panel/contact_policy.h"
-#include "townhall/panel/csv.h"
+#include "townhall/util/csv_table.h"
 #include "townhall/panel/draw.h"
 #include "townhall/panel/member_data.h"
 #include "townhall/panel/member_import.h"
@@ -36,7 +36,7 @@
 #include "townhall/panel/sign_in_email.h"
 #include "townhall/responses/answers.h"
 #include "townhall/responses/submission_body.h"
-#include "townhall/store/token.h"
+#include "townhall/access/token.h"
 #include "townhall/util/json_schema.h"
 #include "townhall/util/sha256.h"
 

@@ -7,7 +7,7 @@
 #include "api/handlers.h"
 #include "api/api_kit.h"
 #include "townhall/analysis/census.h"
-#include "townhall/panel/csv.h"
+#include "townhall/util/csv_table.h"
 #include "townhall/panel/draw.h"
 #include "townhall/panel/recruitment.h"
 

@@ -17,7 +17,7 @@
 #include "townhall/panel/member_import.h"
 #include "townhall/panel/prng.h"
 #include "townhall/panel/sign_in_email.h"
-#include "townhall/store/token.h"
+#include "townhall/access/token.h"
 
 namespace townhall::server {
 
@@ -47,7 +47,7 @@ HttpResponse erased_response(Api::Impl& api, int64_t member_id, const User& user
 }
 
 HttpResponse member_data_response(Api::Impl& api, int64_t member_id) {
-  auto held = panel::member_data(api.store, member_id);
+  auto held = panel::member_data(api.store, api.store, api.store, member_id);
   if (!held) return error_response(held.error());
   return json_response(200, *held);
 }
@@ -188,7 +188,7 @@ void post_panel_join(Api::Impl& api, RequestContext& ctx, Respond& respond) {
 // POST /api/v1/panel/import
 void post_panel_import(Api::Impl& api, RequestContext& ctx, Respond& respond) {
   const std::string source = ctx.body.value("source", "members.csv");
-  auto table = panel::parse_csv(ctx.body["csv"].get<std::string>(), source);
+  auto table = csv::parse_csv(ctx.body["csv"].get<std::string>(), source);
   if (!table) return respond(error_response(table.error()));
   panel::ImportOptions o;
   o.today = api.today();
@@ -203,7 +203,7 @@ void post_panel_import(Api::Impl& api, RequestContext& ctx, Respond& respond) {
     if (e.field.size() > 1 && e.field[0] == '/') {
       size_t row = std::stoul(e.field.substr(1));
       const std::string column = e.field.find("/email") != std::string::npos ? "email" : "id";
-      e.message = panel::csv_location(*table, row, column) + ": " + e.message;
+      e.message = csv::csv_location(*table, row, column) + ": " + e.message;
       e.field = column;
     }
     return respond(error_response(e));

@@ -8,7 +8,7 @@
 #include "pages/page_kit.h"
 #include "townhall/i18n/locale.h"
 #include "townhall/panel/sign_in_email.h"
-#include "townhall/store/token.h"
+#include "townhall/access/token.h"
 #include "townhall/util/json_parse.h"
 #include "townhall/util/json_schema.h"
 

@@ -18,10 +18,10 @@
 #include "townhall/panel/ask_once.h"
 #include "townhall/panel/fact.h"
 #include "townhall/responses/answers.h"
-#include "townhall/responses/submit.h"
+#include "townhall/submissions/submit.h"
 #include "townhall/util/json_text.h"
 #include "townhall/server/api.h"
-#include "townhall/store/response_committer.h"
+#include "townhall/submissions/response_committer.h"
 #include "http/slow_work.h"
 
 namespace townhall::server {

@@ -15,8 +15,8 @@
 #include "townhall/i18n/locale.h"
 #include "townhall/panel/ask_once.h"
 #include "townhall/responses/answers.h"
-#include "townhall/responses/submit.h"
-#include "townhall/store/token.h"
+#include "townhall/submissions/submit.h"
+#include "townhall/access/token.h"
 #include "townhall/util/json_schema.h"
 #include "townhall/util/sha256.h"
 

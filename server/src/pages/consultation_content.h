@@ -21,8 +21,8 @@
 #include "townhall/panel/member_import.h"
 #include "townhall/panel/sign_in_email.h"
 #include "townhall/responses/answers.h"
-#include "townhall/responses/submit.h"
-#include "townhall/store/token.h"
+#include "townhall/submissions/submit.h"
+#include "townhall/access/token.h"
 #include "townhall/util/json_schema.h"
 #include "townhall/util/sha256.h"
 

@@ -11,7 +11,7 @@
 #include "http/api_impl.h"
 #include "townhall/i18n/locale.h"
 #include "townhall/i18n/text.h"
-#include "townhall/store/token.h"
+#include "townhall/access/token.h"
 #include "townhall/util/hmac.h"
 #include "townhall/util/sha256.h"
 

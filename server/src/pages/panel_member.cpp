@@ -12,7 +12,7 @@
 #include "townhall/panel/member_data.h"
 #include "townhall/panel/member_import.h"
 #include "townhall/panel/sign_in_email.h"
-#include "townhall/store/token.h"
+#include "townhall/access/token.h"
 
 namespace townhall::server {
 
@@ -424,7 +424,7 @@ Result<HttpResponse> get_panel_me_page(Api::Impl& api, RequestContext& ctx, cons
   HttpResponse fail;
   auto m = member_of(api, ctx, loc, fail);
   if (!m) return fail;
-  auto held = panel::member_data(api.store, m->id);
+  auto held = panel::member_data(api.store, api.store, api.store, m->id);
   if (!held) return pages::error_page(loc, held.error());
   auto session = pages::session_of(api, ctx.request);
   nlohmann::json d = me_data(api, loc, *held);

@@ -17,7 +17,7 @@
 #include "townhall/consultations/status.h"
 #include "townhall/consultations/store.h"
 #include "townhall/error.h"
-#include "townhall/store/audit.h"
+#include "townhall/audit/audit.h"
 
 namespace townhall {
 

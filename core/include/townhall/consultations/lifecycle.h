@@ -22,7 +22,7 @@
 #include "townhall/consultations/status.h"
 #include "townhall/date.h"
 #include "townhall/error.h"
-#include "townhall/store/role.h"
+#include "townhall/access/role.h"
 #include "townhall/consultations/store.h"
 
 namespace townhall {

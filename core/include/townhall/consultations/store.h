@@ -20,7 +20,7 @@
 
 #include "townhall/consultations/status.h"
 #include "townhall/error.h"
-#include "townhall/store/audit.h"
+#include "townhall/audit/audit.h"
 
 namespace townhall {
 

@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "townhall/error.h"
-#include "townhall/store/audit.h"
+#include "townhall/audit/audit.h"
 
 namespace townhall {
 

@@ -13,15 +13,13 @@
 #include <vector>
 
 #include "townhall/error.h"
+#include "townhall/util/utf8.h"
 
 namespace townhall::i18n {
 
-// Strict UTF-8 (no overlong forms, surrogates or code points above U+10FFFF). The error names
-// `field` and says at which byte the bad sequence starts.
-Status validate_utf8(std::string_view text, std::string_view field);
-
-// The same test as validate_utf8, as a yes or no for loops over many texts.
-bool is_valid_utf8(std::string_view text);
+// Strict UTF-8 checks (townhall/util/utf8.h), named here too since text is checked where it enters.
+using townhall::is_valid_utf8;
+using townhall::validate_utf8;
 
 // validate_utf8, then refuses control characters other than tab, line feed and carriage return
 // (U+0000 to U+001F: a NUL would cut the text short for anything that reads it as a C string),

@@ -33,7 +33,7 @@
 #include "townhall/panel/leximin.h"
 #include "townhall/panel/member.h"
 #include "townhall/panel/selection.h"
-#include "townhall/store/role.h"
+#include "townhall/access/role.h"
 #include "townhall/panel/store.h"
 
 namespace townhall::panel {

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "townhall/error.h"
-#include "townhall/panel/csv.h"
+#include "townhall/util/csv_table.h"
 
 namespace townhall::panel {
 
@@ -41,11 +41,11 @@ struct PoolOptions {
 };
 
 // Parses a quota table. Errors name the file, row and column.
-Result<std::vector<Category>> parse_quotas(const CsvTable& quotas);
+Result<std::vector<Category>> parse_quotas(const csv::CsvTable& quotas);
 
 // Parses the pool against the categories. Unknown values, missing columns, duplicate ids and an
 // empty pool are errors naming the file, row and column.
-Result<Instance> parse_pool(std::vector<Category> categories, const CsvTable& pool,
+Result<Instance> parse_pool(std::vector<Category> categories, const csv::CsvTable& pool,
                             const PoolOptions& options);
 
 // Both files from disk.

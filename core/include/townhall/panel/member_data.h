@@ -14,12 +14,15 @@
 #include <nlohmann/json.hpp>
 
 #include "townhall/error.h"
-#include "townhall/store/store.h"
+#include "townhall/access/people_store.h"
+#include "townhall/panel/store.h"
+#include "townhall/responses/store.h"
 
 namespace townhall::panel {
 
 // {member: {...}, equality_data: {...} or null, facts: [...], invitations: [...], responses: [{reference, consultation_id,
 //  channel, language, created_at}]}
-Result<nlohmann::json> member_data(Store& store, int64_t member_id);
+Result<nlohmann::json> member_data(PanelStore& panel, ResponseStore& responses, PeopleStore& people,
+                                   int64_t member_id);
 
 }  // namespace townhall::panel

@@ -23,7 +23,7 @@
 #include "townhall/date.h"
 #include "townhall/error.h"
 #include "townhall/panel/ask_once.h"
-#include "townhall/panel/csv.h"
+#include "townhall/util/csv_table.h"
 #include "townhall/panel/member.h"
 
 namespace townhall::panel {
@@ -36,7 +36,7 @@ struct ImportOptions {
 };
 
 // All rows of `table`, or an error listing every bad row and column (field = the first column).
-Result<std::vector<NewMember>> members_from_csv(const CsvTable& table, const ImportOptions& options);
+Result<std::vector<NewMember>> members_from_csv(const csv::CsvTable& table, const ImportOptions& options);
 
 // One member from a join form (already validated against panel-join.schema.json): errors name the
 // JSON pointer (/facts/postcode).

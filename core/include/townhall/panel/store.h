@@ -18,7 +18,7 @@
 #include "townhall/panel/contact_policy.h"
 #include "townhall/panel/fact.h"
 #include "townhall/panel/member.h"
-#include "townhall/store/audit.h"
+#include "townhall/audit/audit.h"
 
 namespace townhall {
 

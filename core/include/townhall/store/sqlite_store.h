@@ -13,7 +13,7 @@
 // untouched with kInvalidArgument. A read-only store (SqliteOptions::read_only) changes nothing
 // at all and never creates a file.
 //
-// The audit log is sealed with an audit key kept outside the database (townhall/store/audit.h,
+// The audit log is sealed with an audit key kept outside the database (townhall/audit/audit.h,
 // audit_key.h). A writable store loads the key, makes one on first use (a new file, mode 0600)
 // when the log has never been sealed, and seals the log from its next entry on; a missing or
 // unusable key never stops the store — entries are then written unsealed, and verify_audit()

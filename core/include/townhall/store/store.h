@@ -14,10 +14,10 @@
 #include "townhall/forward_plan/store.h"
 #include "townhall/panel/store.h"
 #include "townhall/responses/store.h"
-#include "townhall/store/access_store.h"
-#include "townhall/store/audit_log.h"
-#include "townhall/store/people_store.h"
-#include "townhall/store/role.h"
+#include "townhall/access/access_store.h"
+#include "townhall/audit/audit_log.h"
+#include "townhall/access/people_store.h"
+#include "townhall/access/role.h"
 #include "townhall/store/web_session_store.h"
 
 namespace townhall {

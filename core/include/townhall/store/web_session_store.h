@@ -15,7 +15,7 @@
 
 #include "townhall/error.h"
 #include "townhall/panel/member.h"
-#include "townhall/store/audit.h"
+#include "townhall/audit/audit.h"
 
 namespace townhall {
 

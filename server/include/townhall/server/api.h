@@ -26,7 +26,7 @@
 
 #include "townhall/charter/policy.h"
 #include "townhall/server/http.h"
-#include "townhall/store/role.h"
+#include "townhall/access/role.h"
 #include "townhall/store/store.h"
 #include "townhall/util/rate_limit.h"
 
@@ -92,7 +92,7 @@ class Api {
   // per consultation acted on ("c-3 open", or why it could not move).
   std::vector<std::string> run_schedule(Date today);
 
-  // Verifies the audit log (townhall/store/audit.h) and remembers its state, which GET /health
+  // Verifies the audit log (townhall/audit/audit.h) and remembers its state, which GET /health
   // reports as "audit": "ok", "broken" or "unverified" (and nothing more: the details are for
   // governance staff, at GET /api/v1/audit/verify). Runs once when the Api is made; the server
   // runs it again from time to time. Reads the whole log.

@@ -1,4 +1,4 @@
-#include "townhall/charter/compliance.h"
+#include "townhall/compliance/compliance.h"
 
 #include "townhall/consultations/findings.h"
 #include "townhall/consultations/translation.h"

@@ -1,4 +1,4 @@
-#include "townhall/store/response_committer.h"
+#include "townhall/submissions/response_committer.h"
 
 #include <pthread.h>
 

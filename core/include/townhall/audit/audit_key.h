@@ -1,5 +1,5 @@
-// townhall/store/audit_key.h — the council's audit key: a secret kept in a file OUTSIDE the
-// database that seals the audit log (townhall/store/audit.h), so that someone who can write the
+// townhall/audit/audit_key.h — the council's audit key: a secret kept in a file OUTSIDE the
+// database that seals the audit log (townhall/audit/audit.h), so that someone who can write the
 // database file but cannot read the key can neither rewrite entries and recompute their hashes
 // nor cut off the newest entries unnoticed.
 //
@@ -25,7 +25,7 @@
 #include <string_view>
 
 #include "townhall/error.h"
-#include "townhall/store/audit.h"
+#include "townhall/audit/audit.h"
 
 namespace townhall {
 

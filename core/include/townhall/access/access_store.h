@@ -1,4 +1,4 @@
-// townhall/store/access_store.h — the users who may call the API and their bearer tokens, kept
+// townhall/access/access_store.h — the users who may call the API and their bearer tokens, kept
 // only as SHA-256 hashes (token.h).
 // Thread-safety: implementations must be safe to call from many threads at once.
 #pragma once
@@ -7,7 +7,7 @@
 #include <string>
 
 #include "townhall/error.h"
-#include "townhall/store/role.h"
+#include "townhall/access/role.h"
 
 namespace townhall {
 

@@ -1,4 +1,4 @@
-// townhall/store/role.h — who is calling: the five roles of docs/design.md §5 and an authenticated user.
+// townhall/access/role.h — who is calling: the five roles of docs/design.md §5 and an authenticated user.
 //
 // `public` is the anonymous caller (no token). Every other role belongs to a user whose bearer
 // token is stored only as its SHA-256 hash.

@@ -1,4 +1,4 @@
-#include "townhall/responses/submit.h"
+#include "townhall/submissions/submit.h"
 
 #include <algorithm>
 
@@ -74,7 +74,7 @@ Actor Respondent::actor() const {
   return Actor::of(user);
 }
 
-Result<ResponseTarget> load_response_target(Store& store, const std::string& consultation_id) {
+Result<ResponseTarget> load_response_target(ConsultationStore& store, const std::string& consultation_id) {
   auto rec = store.get_consultation(consultation_id);
   if (!rec) return rec.error();
   auto qs = store.questions(consultation_id);
@@ -92,7 +92,7 @@ Result<ResponseTarget> load_response_target(Store& store, const std::string& con
   return t;
 }
 
-Result<CheckedResponse, SubmitError> check_response(Store& store, const ResponseTarget& target,
+Result<CheckedResponse, SubmitError> check_response(PanelStore& store, const ResponseTarget& target,
                                                     const Respondent& respondent, ResponseRequest request,
                                                     const CharterPolicy& policy, Date today) {
   const User& user = respondent.user;
@@ -168,7 +168,7 @@ std::optional<ResponseSubmission> check_plain_response(const ResponseTarget& tar
   return s;
 }
 
-Status record_given_facts(Store& store, const GivenFacts& given, const StoredResponse& stored) {
+Status record_given_facts(PanelStore& store, const GivenFacts& given, const StoredResponse& stored) {
   if (!given.member_id || given.facts.empty() || stored.replayed) return Status::Ok();
   auto facts = given.facts;
   nlohmann::json keys = nlohmann::json::array();
@@ -181,22 +181,23 @@ Status record_given_facts(Store& store, const GivenFacts& given, const StoredRes
                                        {{"response", stored.reference}, {"keys", keys}}});
 }
 
-Result<StoredResponse, SubmitError> submit_response(Store& store, const std::string& consultation_id,
-                                                    const Respondent& respondent, ResponseRequest request,
-                                                    const CharterPolicy& policy, Date today) {
-  auto target = load_response_target(store, consultation_id);
+Result<StoredResponse, SubmitError> submit_response(ConsultationStore& consultations, PanelStore& panel,
+                                                   ResponseStore& responses, const std::string& consultation_id,
+                                                   const Respondent& respondent, ResponseRequest request,
+                                                   const CharterPolicy& policy, Date today) {
+  auto target = load_response_target(consultations, consultation_id);
   if (!target) {
     if (target.error().code == ErrorCode::kNotFound) return SubmitError{SubmitRefusal::kNotFound, target.error()};
     return SubmitError{target.error()};
   }
-  auto checked = check_response(store, *target, respondent, std::move(request), policy, today);
+  auto checked = check_response(panel, *target, respondent, std::move(request), policy, today);
   if (!checked) return checked.error();
   std::vector<ResponseSubmission> batch;
   batch.push_back(std::move(checked->submission));
-  auto stored = store.submit_responses(std::move(batch), responses_allowed());
+  auto stored = responses.submit_responses(std::move(batch), responses_allowed());
   if (stored.empty()) return SubmitError{Error{ErrorCode::kInternal, "", "the store returned no result"}};
   if (!stored.front()) return SubmitError{stored.front().error()};
-  (void)record_given_facts(store, checked->given, *stored.front());
+  (void)record_given_facts(panel, checked->given, *stored.front());
   return std::move(stored.front()).value();
 }
 

@@ -1,4 +1,4 @@
-#include "townhall/store/audit.h"
+#include "townhall/audit/audit.h"
 
 #include <algorithm>
 #include <cctype>
@@ -6,7 +6,7 @@
 #include <map>
 #include <ctime>
 
-#include "townhall/store/audit_key.h"
+#include "townhall/audit/audit_key.h"
 #include "townhall/util/sha256.h"
 
 namespace townhall {

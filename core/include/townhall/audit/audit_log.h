@@ -1,4 +1,4 @@
-// townhall/store/audit_log.h — the store's append-only audit log (the entries and their
+// townhall/audit/audit_log.h — the store's append-only audit log (the entries and their
 // verification are described in audit.h).
 //
 // Entries are sealed with the store's audit key when it has one. Every other store write that is
@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "townhall/error.h"
-#include "townhall/store/audit.h"
+#include "townhall/audit/audit.h"
 
 namespace townhall {
 

@@ -1,4 +1,4 @@
-// townhall/responses/submit.h — a response to a consultation, checked and stored the same way
+// townhall/submissions/submit.h — a response to a consultation, checked and stored the same way
 // whoever sends it: the API (anyone, a signed-in user, an officer keying in a paper, phone or
 // face-to-face response) and the residents' web pages (perhaps a panel member signed in there).
 //
@@ -18,7 +18,7 @@
 // server's group commit (ResponseCommitter), which writes many in one. record_given_facts() then
 // records the member's facts, audited as "panel.facts" with the respondent's Actor.
 // submit_response() does all of it for a caller without a group commit.
-// Thread-safety: as safe as the Store given (SqliteStore: any thread); the values are plain.
+// Thread-safety: as safe as the stores given (SQLite: any thread); the values are plain.
 #pragma once
 
 #include <cstdint>
@@ -36,8 +36,10 @@
 #include "townhall/panel/member.h"
 #include "townhall/responses/answers.h"
 #include "townhall/responses/flat_answers.h"
-#include "townhall/store/role.h"
-#include "townhall/store/store.h"
+#include "townhall/access/role.h"
+#include "townhall/consultations/store.h"
+#include "townhall/panel/store.h"
+#include "townhall/responses/store.h"
 
 namespace townhall {
 
@@ -51,7 +53,7 @@ struct ResponseTarget {
   QuestionRules rules;                // the questions compiled for validate_answers
   std::vector<std::string> channels;  // the channels offered; empty = not stated
 };
-Result<ResponseTarget> load_response_target(Store& store, const std::string& consultation_id);
+Result<ResponseTarget> load_response_target(ConsultationStore& store, const std::string& consultation_id);
 
 // Who responds. `user` is the caller (id 0, role public when anonymous); `member` a panel member
 // signed in on the web pages, who has no bearer token of their own.
@@ -109,7 +111,7 @@ struct CheckedResponse {
 // Officers, governance and admins see drafts; the public and panel members do not.
 bool sees_drafts(const User& user);
 
-Result<CheckedResponse, SubmitError> check_response(Store& store, const ResponseTarget& target,
+Result<CheckedResponse, SubmitError> check_response(PanelStore& store, const ResponseTarget& target,
                                                     const Respondent& respondent, ResponseRequest request,
                                                     const CharterPolicy& policy, Date today);
 
@@ -124,11 +126,12 @@ std::optional<ResponseSubmission> check_plain_response(const ResponseTarget& tar
 
 // Records the facts given in `stored` (nothing for a replayed submission or without facts). The
 // response stands either way: a failure here loses only the reuse of these answers next time.
-Status record_given_facts(Store& store, const GivenFacts& given, const StoredResponse& stored);
+Status record_given_facts(PanelStore& store, const GivenFacts& given, const StoredResponse& stored);
 
 // check_response, Store::submit_responses and record_given_facts in turn.
-Result<StoredResponse, SubmitError> submit_response(Store& store, const std::string& consultation_id,
-                                                    const Respondent& respondent, ResponseRequest request,
-                                                    const CharterPolicy& policy, Date today);
+Result<StoredResponse, SubmitError> submit_response(ConsultationStore& consultations, PanelStore& panel,
+                                                   ResponseStore& responses, const std::string& consultation_id,
+                                                   const Respondent& respondent, ResponseRequest request,
+                                                   const CharterPolicy& policy, Date today);
 
 }  // namespace townhall

@@ -1,4 +1,4 @@
-#include "townhall/store/role.h"
+#include "townhall/access/role.h"
 
 namespace townhall {
 

@@ -1,4 +1,4 @@
-// townhall/store/audit.h — the append-only, hash-chained, sealed audit log (docs/design.md §5).
+// townhall/audit/audit.h — the append-only, hash-chained, sealed audit log (docs/design.md §5).
 //
 // Each entry records who did what to which subject. Its hash is
 //   SHA-256(previous entry's hash + "\n" + canonical entry)
@@ -10,7 +10,7 @@
 //
 // The hashes alone stop no one who can write the database: they can be recomputed after an edit,
 // and the head moved back after a deletion. So the log is also SEALED with the council's audit
-// key (townhall/store/audit_key.h), a secret kept outside the database: from a recorded entry on
+// key (townhall/audit/audit_key.h), a secret kept outside the database: from a recorded entry on
 // (the first entry written after the log met its key — earlier entries of an upgraded database
 // keep only their hashes), every entry carries
 //   seal = HMAC-SHA512-256(key, "townhall-audit-entry/1\n" + seq + "\n" + hash)

@@ -1,14 +1,14 @@
-#include "townhall/panel/csv.h"
+#include "townhall/util/csv_table.h"
 
 #include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <sstream>
 
-#include "townhall/i18n/text.h"
 #include "townhall/util/csv.h"
+#include "townhall/util/utf8.h"
 
-namespace townhall::panel {
+namespace townhall::csv {
 namespace {
 
 std::string trim(std::string s) {
@@ -64,9 +64,9 @@ Result<CsvTable> parse_csv(std::string_view text, const std::string& source) {
   // the audit log, none of which can hold anything else.
   for (size_t r = 0; r < records.size(); ++r) {
     for (size_t f = 0; f < records[r].size(); ++f) {
-      if (i18n::validate_utf8(records[r][f], source).ok()) continue;
+      if (validate_utf8(records[r][f], source).ok()) continue;
       std::string where = source + ", line " + std::to_string(lines[r]);
-      if (r > 0 && f < records[0].size() && i18n::validate_utf8(records[0][f], source).ok()) {
+      if (r > 0 && f < records[0].size() && validate_utf8(records[0][f], source).ok()) {
         where += ", column '" + trim(records[0][f]) + "'";
       } else {
         where += ", field " + std::to_string(f + 1);
@@ -104,4 +104,4 @@ Result<CsvTable> read_csv_file(const std::string& path) {
   return parse_csv(ss.str(), path);
 }
 
-}  // namespace townhall::panel
+}  // namespace townhall::csv

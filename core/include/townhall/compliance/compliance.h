@@ -1,4 +1,4 @@
-// townhall/charter/compliance.h — one compliance check over everything in a check file.
+// townhall/compliance/compliance.h — one compliance check over everything in a check file.
 //
 // A check file holds consultations and/or a Forward Plan (schemas/check-input.schema.json). Each
 // consultation is read as GET /api/v1/consultations/{id} returns it (the members the API adds,

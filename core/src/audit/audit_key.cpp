@@ -1,4 +1,4 @@
-#include "townhall/store/audit_key.h"
+#include "townhall/audit/audit_key.h"
 
 #include <fcntl.h>
 #include <sodium.h>

@@ -1,4 +1,4 @@
-// townhall/store/people_store.h — what is held about residents: personal data and equality
+// townhall/access/people_store.h — what is held about residents: personal data and equality
 // monitoring answers, kept apart from their responses (a response refers to a person by id only).
 //
 // Erasing a person erases their personal and equality data (and, for a Citizens' Panel member,
@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "townhall/error.h"
-#include "townhall/store/audit.h"
+#include "townhall/audit/audit.h"
 
 namespace townhall {
 

@@ -1,4 +1,4 @@
-#include "townhall/store/token.h"
+#include "townhall/access/token.h"
 
 #include <sys/random.h>
 

@@ -1,4 +1,4 @@
-// townhall/panel/csv.h — an RFC 4180 CSV table (quoted fields, doubled quotes, embedded newlines,
+// townhall/util/csv_table.h — an RFC 4180 CSV table (quoted fields, doubled quotes, embedded newlines,
 // CRLF or LF line ends, an optional UTF-8 byte-order mark), read with the project's tokenizer
 // (townhall/util/csv.h) in its lenient mode, for files typed by hand: unquoted fields are trimmed
 // and blank lines are skipped.
@@ -15,7 +15,7 @@
 
 #include "townhall/error.h"
 
-namespace townhall::panel {
+namespace townhall::csv {
 
 struct CsvTable {
   std::string source;                  // file name used in error messages
@@ -37,4 +37,4 @@ Result<CsvTable> read_csv_file(const std::string& path);
 // "file, row N (line L), column 'c'" — the location prefix used by panel errors.
 std::string csv_location(const CsvTable& table, size_t row, std::string_view column = {});
 
-}  // namespace townhall::panel
+}  // namespace townhall::csv

@@ -1,4 +1,4 @@
-// townhall/store/response_committer.h — group commit of response submissions.
+// townhall/submissions/response_committer.h — group commit of response submissions.
 //
 // Submitting a response is the hot path when a consultation goes viral. Instead of one
 // transaction per request, callers queue submissions here; a single writer thread takes every

@@ -1,4 +1,4 @@
-// townhall/store/token.h — bearer tokens, response references and other random identifiers.
+// townhall/access/token.h — bearer tokens, response references and other random identifiers.
 //
 // Tokens are 256 random bits from /dev/urandom, hex encoded (64 characters); only their SHA-256
 // is ever stored. Response references are short, quotable and unambiguous when read aloud on a
