@@ -7,7 +7,7 @@ and columns built in C++, handed over as numpy arrays) against what an analyst w
 pandas: json.loads, pd.json_normalize, then categorical/boolean conversion per question and
 one indicator column per multiple-choice option. Checks both agree, prints figures and ratio.
 
-Not the issue's SQLite benchmark (townhall.open(db).responses(...) needs the store): this is
+Not the SQLite benchmark (bench_open_responses.py: townhall.open(db).responses(...) needs the store): this is
 the same column building fed from JSON text.
 
 Run: PYTHONPATH=build/bindings/python build/venv/bin/python bench/bench_responses.py [rows]

@@ -40,7 +40,7 @@ const Case kCases[] = {
      0.06533, false},
 };
 
-// Checks everything the issue asks of a LEXIMIN result on one instance; `decomposed` (if given)
+// Checks everything a LEXIMIN result must satisfy on one instance; `decomposed` (if given)
 // says how it was found (true: the relaxation's LEXIMIN, decomposed into panels).
 // A case whose data is not shipped skips (the caller must return when IsSkipped()).
 void check_case(const Case& c, const LeximinOptions& options = {}, bool* decomposed = nullptr) {

@@ -1,5 +1,5 @@
 // The SQLite store: migrations, separation of data kinds, consultations, responses with
-// idempotency, and the hash-chained audit log (tampered with directly through SQL).
+// idempotency and the group commit (the audit chain: audit_chain_test.cpp).
 #include <gtest/gtest.h>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -21,30 +21,13 @@
 #include "townhall/access/token.h"
 #include "townhall/util/sha256.h"
 
+#include "store_test_util.h"
+
 namespace townhall {
 namespace {
 
-class TempDb {
- public:
-  TempDb() {
-    char tmpl[] = "/tmp/townhall-store-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    path_ = dir_ + "/t.db";
-  }
-  ~TempDb() { std::filesystem::remove_all(dir_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string dir_, path_;
-};
-
-// Opens (making when new) the database at `path`.
-std::unique_ptr<Store> open_ok(const std::string& path, SqliteOptions o = {}) {
-  o.create = true;
-  auto s = open_sqlite_store(path, o);
-  EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().describe());
-  return std::move(s).value();
-}
+using testing_store::open_ok;
+using testing_store::TempDb;
 
 AuditEvent ev(const std::string& action) { return AuditEvent{"user:1", action, "consultation", "", {}}; }
 
@@ -642,90 +625,6 @@ TEST_F(OpenConsultation, CommitterWithAnExecutorAnswersEachSubmissionOnceOnTheEx
   EXPECT_EQ(std::set<std::string>(references.begin(), references.end()).size(), 150u);
   SQLite::Database raw(db.path());
   EXPECT_EQ(raw.execAndGet("SELECT COUNT(*) FROM responses").getInt(), 150);
-}
-
-// ---- audit -----------------------------------------------------------------------------------
-
-class AuditChain : public ::testing::Test {
- protected:
-  void SetUp() override {
-    store = open_ok(db.path());
-    for (int i = 1; i <= 5; ++i) {
-      ASSERT_TRUE(store->append_audit(AuditEvent{"user:1", "test.event", "thing", std::to_string(i), {{"n", i}}}).ok());
-    }
-  }
-  void tamper(const std::string& sql) {
-    SQLite::Database raw(db.path(), SQLite::OPEN_READWRITE);
-    raw.exec("DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete;");
-    raw.exec(sql);
-  }
-  AuditVerification verify() {
-    auto v = open_ok(db.path())->verify_audit();
-    EXPECT_TRUE(v.ok());
-    return *v;
-  }
-  TempDb db;
-  std::unique_ptr<Store> store;
-};
-
-TEST_F(AuditChain, IntactChainVerifies) {
-  auto v = verify();
-  EXPECT_TRUE(v.ok) << v.problem;
-  EXPECT_EQ(v.entries, 5);
-  // The hash is recomputable from the definition: SHA-256(prev + "\n" + canonical JSON).
-  auto entries = *store->audit_entries();
-  std::string canonical = R"({"action":"test.event","actor":"user:1","at":")" + entries[0].at +
-                          R"(","detail":{"n":1},"seq":1,"subject_id":"1","subject_kind":"thing"})";
-  EXPECT_EQ(entries[0].hash, sha256_hex(std::string(64, '0') + "\n" + canonical));
-  EXPECT_EQ(entries[1].prev_hash, entries[0].hash);
-}
-
-TEST_F(AuditChain, TriggersRefusePlainUpdatesAndDeletes) {
-  SQLite::Database raw(db.path(), SQLite::OPEN_READWRITE);
-  EXPECT_THROW(raw.exec("UPDATE audit_log SET actor='mallory' WHERE seq=2"), SQLite::Exception);
-  EXPECT_THROW(raw.exec("DELETE FROM audit_log WHERE seq=2"), SQLite::Exception);
-}
-
-TEST_F(AuditChain, EditedEntryIsNamed) {
-  tamper("UPDATE audit_log SET actor='mallory' WHERE seq=3");
-  auto v = verify();
-  EXPECT_FALSE(v.ok);
-  EXPECT_EQ(v.first_bad_seq, 3);
-  EXPECT_NE(v.problem.find("altered"), std::string::npos) << v.problem;
-}
-
-TEST_F(AuditChain, EditedDetailIsNamed) {
-  tamper(R"(UPDATE audit_log SET detail='{"n":99}' WHERE seq=2)");
-  auto v = verify();
-  EXPECT_FALSE(v.ok);
-  EXPECT_EQ(v.first_bad_seq, 2);
-}
-
-TEST_F(AuditChain, RehashedEditBreaksTheNextLink) {
-  // An editor who also recomputes the edited entry's own hash is caught by the entry after it.
-  auto entries = *store->audit_entries();
-  AuditEvent forged = entries[1].event;
-  forged.actor = "mallory";
-  std::string h = audit_hash(entries[1].prev_hash, 2, entries[1].at, forged);
-  tamper("UPDATE audit_log SET actor='mallory', hash='" + h + "' WHERE seq=2");
-  auto v = verify();
-  EXPECT_FALSE(v.ok);
-  EXPECT_EQ(v.first_bad_seq, 3);
-}
-
-TEST_F(AuditChain, DeletedEntryIsNamed) {
-  tamper("DELETE FROM audit_log WHERE seq=2");
-  auto v = verify();
-  EXPECT_FALSE(v.ok);
-  EXPECT_EQ(v.first_bad_seq, 2);
-  EXPECT_NE(v.problem.find("missing"), std::string::npos) << v.problem;
-}
-
-TEST_F(AuditChain, DeletedNewestEntryIsNamed) {
-  tamper("DELETE FROM audit_log WHERE seq=5");
-  auto v = verify();
-  EXPECT_FALSE(v.ok);
-  EXPECT_EQ(v.first_bad_seq, 5);
 }
 
 // ---- answers ---------------------------------------------------------------------------------
