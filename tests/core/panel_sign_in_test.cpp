@@ -10,22 +10,12 @@
 #include "townhall/panel/sign_in_email.h"
 #include "townhall/store/sqlite_store.h"
 
+#include "store_test_util.h"
+
 namespace townhall {
 namespace {
 
-class TempDb {
- public:
-  TempDb() {
-    char tmpl[] = "/tmp/townhall-sign-in-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    path_ = dir_ + "/t.db";
-  }
-  ~TempDb() { std::filesystem::remove_all(dir_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string dir_, path_;
-};
+using testing_store::TempDb;
 
 // Schema 10 had no notion of a sign-in address: the sign-in page took the lowest member id whose
 // email matched ignoring ASCII case. A database of that time may hold one address several times —
