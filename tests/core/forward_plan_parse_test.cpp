@@ -536,3 +536,25 @@ TEST(ForwardPlanCsv, ArbitraryInputNeverCrashesAndIsAllOrNothing) {
 
 }  // namespace
 }  // namespace townhall
+
+namespace townhall {
+namespace {
+
+// A body given a title, and an individual given members, are accepted by the reader; writing the
+// plan back must keep them, or a plan changes meaning on its way through JSON (found by fuzzing).
+TEST(ForwardPlanJson, DecisionMakersKeepEveryFieldThroughJson) {
+  auto doc = nlohmann::json::parse(R"({"key_decisions": [
+    {"id": "kd-1", "matter": "Depot", "decision_date": "2025-09-01", "decision_maker": {"body": "Cabinet", "title": "Executive", "members": ["Cllr A"]}},
+    {"id": "kd-2", "matter": "Bridge", "decision_date": "2025-09-02", "decision_maker": {"name": "Cllr B", "title": "Cabinet Member", "members": ["Cllr C"]}}]})");
+  auto plan = parse_forward_plan(doc);
+  ASSERT_TRUE(plan.ok()) << plan.error().describe();
+  nlohmann::json written = forward_plan_to_json(*plan);
+  EXPECT_EQ(written["key_decisions"][0]["decision_maker"]["title"], "Executive");
+  EXPECT_EQ(written["key_decisions"][1]["decision_maker"]["members"], nlohmann::json::array({"Cllr C"}));
+  auto again = parse_forward_plan(written);
+  ASSERT_TRUE(again.ok()) << again.error().describe();
+  EXPECT_TRUE(*again == *plan);
+}
+
+}  // namespace
+}  // namespace townhall

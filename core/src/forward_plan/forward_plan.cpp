@@ -354,6 +354,8 @@ namespace {
 
 using json = nlohmann::json;
 
+// Every field the reader accepts is written back, so a plan keeps its meaning through JSON even
+// when it gives a body a title or an individual members.
 json maker_json(const DecisionMaker& m) {
   json j = json::object();
   if (m.is_body()) {
@@ -361,8 +363,9 @@ json maker_json(const DecisionMaker& m) {
     j["members"] = m.members;
   } else {
     j["name"] = m.name;
-    if (!m.title.empty()) j["title"] = m.title;
+    if (!m.members.empty()) j["members"] = m.members;
   }
+  if (!m.title.empty()) j["title"] = m.title;
   return j;
 }
 
