@@ -31,10 +31,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "townhall/panel/instance.h"
-#include "townhall/panel/leximin.h"
+#include "townhall/selection/instance.h"
+#include "townhall/selection/leximin.h"
 
-using namespace townhall::panel;
+using namespace townhall::selection;
 
 namespace {
 

@@ -56,10 +56,10 @@ Result<CharterPolicy> policy_option(const Args& args) {
 }
 
 
-Result<panel::Algorithm> algorithm_option(const Args& args) {
+Result<selection::Algorithm> algorithm_option(const Args& args) {
   const std::string algorithm = args.option("algorithm").value_or("leximin");
-  if (algorithm == "leximin") return panel::Algorithm::kLeximin;
-  if (algorithm == "legacy") return panel::Algorithm::kLegacy;
+  if (algorithm == "leximin") return selection::Algorithm::kLeximin;
+  if (algorithm == "legacy") return selection::Algorithm::kLegacy;
   return invalid_argument("--algorithm", "must be leximin or legacy");
 }
 
@@ -89,8 +89,8 @@ Result<double> max_seconds_option(const Args& args) {
   return out;
 }
 
-void print_leximin_progress(const panel::LeximinProgress& progress) {
-  std::fprintf(stderr, "%s\n", panel::describe_progress(progress).c_str());
+void print_leximin_progress(const selection::LeximinProgress& progress) {
+  std::fprintf(stderr, "%s\n", selection::describe_progress(progress).c_str());
 }
 
 }  // namespace townhall::cli

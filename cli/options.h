@@ -10,7 +10,7 @@
 #include "townhall/calendar/clear_days.h"
 #include "townhall/charter/policy.h"
 #include "townhall/date.h"
-#include "townhall/panel/selection.h"
+#include "townhall/selection/selection.h"
 
 namespace townhall::cli {
 
@@ -23,11 +23,11 @@ Result<Date> date_argument(const std::string& text, const std::string& name);
 Result<CharterPolicy> policy_option(const Args& args);
 // Panel draws: --algorithm leximin|legacy (default leximin); --seed S, a non-negative 64-bit
 // integer (default: a fresh random seed).
-Result<panel::Algorithm> algorithm_option(const Args& args);
+Result<selection::Algorithm> algorithm_option(const Args& args);
 Result<uint64_t> seed_option(const Args& args);
 // --max-seconds S: LEXIMIN's wall-clock limit, a positive number of seconds (0 when not given).
 Result<double> max_seconds_option(const Args& args);
 // Prints LEXIMIN's progress on stderr, one readable line each time.
-void print_leximin_progress(const panel::LeximinProgress& progress);
+void print_leximin_progress(const selection::LeximinProgress& progress);
 
 }  // namespace townhall::cli

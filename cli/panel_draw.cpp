@@ -15,6 +15,7 @@ namespace townhall::cli {
 namespace {
 
 using namespace townhall::panel;
+using namespace townhall::selection;
 
 int run_draw_command(const Args& a) {
   if (auto db = database_path(a); !db) return bad_input(db.error());

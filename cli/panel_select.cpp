@@ -16,13 +16,14 @@
 #include "options.h"
 #include "townhall/util/csv_table.h"
 #include "townhall/panel/draw.h"
-#include "townhall/panel/instance.h"
-#include "townhall/panel/selection.h"
+#include "townhall/selection/instance.h"
+#include "townhall/selection/selection.h"
 
 namespace townhall::cli {
 namespace {
 
 using namespace townhall::panel;
+using namespace townhall::selection;
 
 std::vector<std::string> split_commas(const std::string& s) {
   std::vector<std::string> out;

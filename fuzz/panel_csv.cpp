@@ -8,7 +8,7 @@
 #include "townhall/analysis/census.h"
 #include "townhall/i18n/text.h"
 #include "townhall/util/csv_table.h"
-#include "townhall/panel/instance.h"
+#include "townhall/selection/instance.h"
 #include "townhall/panel/member_import.h"
 
 namespace {
@@ -51,14 +51,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     panel::ImportOptions options;
     options.today = Date::from_ymd(2026, 3, 1);
     (void)panel::members_from_csv(*table, options);
-    auto categories = panel::parse_quotas(*table);
+    auto categories = selection::parse_quotas(*table);
     if (categories && !second.empty()) {
       auto pool = csv::parse_csv(second, "pool.csv");
       check_table(pool, second, "pool.csv");
       if (pool) {
-        panel::PoolOptions with_ids{"id", {"address", "postcode"}};
-        (void)panel::parse_pool(*categories, *pool, panel::PoolOptions{});
-        (void)panel::parse_pool(*categories, *pool, with_ids);
+        selection::PoolOptions with_ids{"id", {"address", "postcode"}};
+        (void)selection::parse_pool(*categories, *pool, selection::PoolOptions{});
+        (void)selection::parse_pool(*categories, *pool, with_ids);
       }
     }
   }

@@ -70,13 +70,13 @@ Pool standard_pool() {
   return p;
 }
 
-std::vector<Category> quotas(int age_min, int age_max, int sex_min, int sex_max) {
-  Category age{"age_band", {kAges[0], kAges[1], kAges[2]}, {age_min, age_min, age_min}, {age_max, age_max, age_max}};
-  Category sex{"sex", {kSexes[0], kSexes[1]}, {sex_min, sex_min}, {sex_max, sex_max}};
+std::vector<selection::Category> quotas(int age_min, int age_max, int sex_min, int sex_max) {
+  selection::Category age{"age_band", {kAges[0], kAges[1], kAges[2]}, {age_min, age_min, age_min}, {age_max, age_max, age_max}};
+  selection::Category sex{"sex", {kSexes[0], kSexes[1]}, {sex_min, sex_min}, {sex_max, sex_max}};
   return {age, sex};
 }
 
-DrawRequest request(std::vector<Category> q, int size, uint64_t seed = 7) {
+DrawRequest request(std::vector<selection::Category> q, int size, uint64_t seed = 7) {
   DrawRequest r;
   r.consultation_id = "c-9";
   r.quotas = std::move(q);
@@ -214,7 +214,7 @@ TEST(PanelDraw, OnePerHouseholdUsesTheNormalisedAddress) {
   p.add(1, {fact("sex", "Female"), fact("postcode", "W10 5AA")}, {{"address", "12 Oxford Gardens"}});
   p.add(2, {fact("sex", "Male"), fact("postcode", "W10 5AA")}, {{"address", "12, oxford gardens."}});
   p.add(3, {fact("sex", "Male"), fact("postcode", "W11 1AA")}, {{"address", "3 Ladbroke Grove"}});
-  auto r = request({Category{"sex", {"Female", "Male"}, {0, 0}, {2, 2}}}, 2);
+  auto r = request({selection::Category{"sex", {"Female", "Male"}, {0, 0}, {2, 2}}}, 2);
   r.households = true;
   for (uint64_t seed = 0; seed < 6; ++seed) {
     r.seed = seed;

@@ -26,9 +26,9 @@ Error quota_error(size_t row, const std::string& member, const std::string& mess
 
 }  // namespace
 
-Result<std::vector<Category>> quotas_from_json(const nlohmann::json& rows) {
+Result<std::vector<selection::Category>> quotas_from_json(const nlohmann::json& rows) {
   if (!rows.is_array() || rows.empty()) return invalid_argument("/quotas", "give at least one quota row");
-  std::vector<Category> cats;
+  std::vector<selection::Category> cats;
   std::map<std::string, size_t> index;
   for (size_t i = 0; i < rows.size(); ++i) {
     const auto& row = rows[i];
@@ -49,8 +49,8 @@ Result<std::vector<Category>> quotas_from_json(const nlohmann::json& rows) {
     if (mn > mx) return quota_error(i, "min", "min " + std::to_string(mn) + " exceeds max " + std::to_string(mx));
     if (auto st = check_fact_key(category, "/quotas/" + std::to_string(i) + "/category"); !st) return st.error();
     auto [it, inserted] = index.emplace(category, cats.size());
-    if (inserted) cats.push_back(Category{category, {}, {}, {}});
-    Category& c = cats[it->second];
+    if (inserted) cats.push_back(selection::Category{category, {}, {}, {}});
+    selection::Category& c = cats[it->second];
     if (std::find(c.values.begin(), c.values.end(), value) != c.values.end()) {
       return quota_error(i, "value", "value '" + value + "' is listed twice for " + category);
     }
@@ -89,7 +89,7 @@ DrawPool prepare_draw(const DrawInput& in, const DrawRequest& r) {
     }
     auto f = facts.find(id);
     const std::vector<Fact>& fs = f == facts.end() ? kNoFacts : *f->second;
-    Person p;
+    selection::Person p;
     p.id = std::to_string(id);
     std::string missing, unknown_category, unknown_value;
     for (const auto& cat : r.quotas) {
@@ -127,7 +127,7 @@ DrawPool prepare_draw(const DrawInput& in, const DrawRequest& r) {
         address = m->second->personal["address"].get<std::string>();
       }
       if (const Fact* pc = find_fact(fs, "postcode"); pc && pc->value.is_string()) postcode = pc->value.get<std::string>();
-      if (!address.empty()) p.household = normalise_household({address, postcode});
+      if (!address.empty()) p.household = selection::normalise_household({address, postcode});
     }
     p.row = out.instance.people.size();
     out.instance.people.push_back(std::move(p));
@@ -167,8 +167,8 @@ nlohmann::json DrawPool::exclusions_json() const {
 
 namespace {
 
-SelectionOptions selection_options(const DrawRequest& r) {
-  SelectionOptions o;
+selection::SelectionOptions selection_options(const DrawRequest& r) {
+  selection::SelectionOptions o;
   o.k = r.size;
   o.algorithm = r.algorithm;
   o.seed = r.seed;
@@ -187,7 +187,7 @@ Result<DrawResult> run_draw(const DrawPool& pool, const DrawRequest& r) {
     return invalid_argument("size", "panel size " + std::to_string(r.size) + " but only " + std::to_string(eligible) +
                                         " members can be drawn (" + pool.exclusion_summary() + ")");
   }
-  auto sel = select_panel(pool.instance, selection_options(r));
+  auto sel = selection::select_panel(pool.instance, selection_options(r));
   if (!sel) return sel.error();
   DrawResult out;
   out.eligible = eligible;
@@ -197,11 +197,11 @@ Result<DrawResult> run_draw(const DrawPool& pool, const DrawRequest& r) {
   return out;
 }
 
-std::vector<QuotaRelaxation> draw_relaxation(const DrawPool& pool, const DrawRequest& r) {
+std::vector<selection::QuotaRelaxation> draw_relaxation(const DrawPool& pool, const DrawRequest& r) {
   std::vector<size_t> available;
-  auto problem = reduce_problem(pool.instance, selection_options(r), &available);
+  auto problem = selection::reduce_problem(pool.instance, selection_options(r), &available);
   if (!problem) return {};
-  return suggest_relaxation(*problem);
+  return selection::suggest_relaxation(*problem);
 }
 
 nlohmann::json DrawResult::to_json(const DrawRequest& r, const DrawPool& pool) const {
@@ -222,8 +222,8 @@ nlohmann::json DrawResult::to_json(const DrawRequest& r, const DrawPool& pool) c
           {"policy", r.policy.describe()},
           {"seconds", selection.seconds}};
   if (selection.certificate) {
-    out["certificate"] = certificate_json(*selection.certificate);
-    out["phases"] = phases_json(*selection.certificate);
+    out["certificate"] = selection::certificate_json(*selection.certificate);
+    out["phases"] = selection::phases_json(*selection.certificate);
   }
   return out;
 }

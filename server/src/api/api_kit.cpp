@@ -31,7 +31,7 @@
 #include "townhall/panel/draw.h"
 #include "townhall/panel/member_data.h"
 #include "townhall/panel/member_import.h"
-#include "townhall/panel/prng.h"
+#include "townhall/selection/prng.h"
 #include "townhall/panel/recruitment.h"
 #include "townhall/panel/sign_in_email.h"
 #include "townhall/responses/answers.h"

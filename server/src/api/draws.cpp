@@ -18,12 +18,12 @@ namespace {
 // A draw stops after this many seconds rather than hold the draw queue (the CLI has no limit).
 constexpr double kDrawSeconds = 300;
 
-panel::DrawRequest draw_request(const Api::Impl& api, const nlohmann::json& body, std::vector<panel::Category> quotas) {
+panel::DrawRequest draw_request(const Api::Impl& api, const nlohmann::json& body, std::vector<selection::Category> quotas) {
   panel::DrawRequest r;
   r.consultation_id = body["consultation_id"];
   r.quotas = std::move(quotas);
   r.size = body["size"];
-  r.algorithm = body.value("algorithm", "leximin") == "legacy" ? panel::Algorithm::kLegacy : panel::Algorithm::kLeximin;
+  r.algorithm = body.value("algorithm", "leximin") == "legacy" ? selection::Algorithm::kLegacy : selection::Algorithm::kLeximin;
   r.seed = body.value("seed", uint64_t{0});
   r.households = body.value("household", false);
   r.policy = panel::ContactPolicy{api.options.policy.panel_max_invitations, api.options.policy.panel_window_days};

@@ -15,7 +15,7 @@
 #include "townhall/panel/contact_policy.h"
 #include "townhall/panel/member_data.h"
 #include "townhall/panel/member_import.h"
-#include "townhall/panel/prng.h"
+#include "townhall/selection/prng.h"
 #include "townhall/panel/sign_in_email.h"
 #include "townhall/access/token.h"
 
@@ -336,7 +336,7 @@ void post_panel_invitations(Api::Impl& api, RequestContext& ctx, Respond& respon
   uint64_t seed = ctx.body.value("seed", uint64_t{0});
   if (ctx.body.contains("sample")) {
     // A simple random sample (partial Fisher–Yates with the documented xoshiro256**).
-    panel::Xoshiro256 rng(seed);
+    selection::Xoshiro256 rng(seed);
     size_t k = std::min<size_t>(ctx.body["sample"].get<size_t>(), invite.size());
     for (size_t i = 0; i < k; ++i) std::swap(invite[i], invite[i + rng.below(invite.size() - i)]);
     invite.resize(k);

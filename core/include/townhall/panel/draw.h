@@ -29,10 +29,10 @@
 #include "townhall/error.h"
 #include "townhall/panel/contact_policy.h"
 #include "townhall/panel/fact.h"
-#include "townhall/panel/instance.h"
-#include "townhall/panel/leximin.h"
+#include "townhall/selection/instance.h"
+#include "townhall/selection/leximin.h"
 #include "townhall/panel/member.h"
-#include "townhall/panel/selection.h"
+#include "townhall/selection/selection.h"
 #include "townhall/access/role.h"
 #include "townhall/panel/store.h"
 
@@ -48,15 +48,15 @@ struct DrawInput {
 
 struct DrawRequest {
   std::string consultation_id;
-  std::vector<Category> quotas;  // categories are fact keys ("age_band"); values as the facts hold them
+  std::vector<selection::Category> quotas;  // categories are fact keys ("age_band"); values as the facts hold them
   int size = 0;
-  Algorithm algorithm = Algorithm::kLeximin;
+  selection::Algorithm algorithm = selection::Algorithm::kLeximin;
   uint64_t seed = 0;
   bool households = false;
   ContactPolicy policy;
   Date today;
   double max_seconds = 0;  // > 0: LEXIMIN's wall-clock limit; then the best found so far is drawn from (see its certificate)
-  std::function<void(const LeximinProgress&)> progress;  // may be empty
+  std::function<void(const selection::LeximinProgress&)> progress;  // may be empty
 };
 
 struct DrawExclusion {
@@ -74,7 +74,7 @@ std::string describe_exclusions(const ExclusionCounts& counts);
 nlohmann::json exclusions_json(const ExclusionCounts& counts);
 
 struct DrawPool {
-  Instance instance;                                        // eligible members; Person::id = member id
+  selection::Instance instance;                                        // eligible members; Person::id = member id
   std::vector<DrawExclusion> excluded;                      // in member order
   ExclusionCounts by_reason;
 
@@ -83,7 +83,7 @@ struct DrawPool {
 };
 
 struct DrawResult {
-  SelectionResult selection;
+  selection::SelectionResult selection;
   std::vector<int64_t> selected;  // member ids, ascending
   size_t eligible = 0;
 
@@ -95,7 +95,7 @@ struct DrawResult {
 
 // Quota rows as JSON objects {category, value, min, max} (the API body); errors name
 // "/quotas/<i>/<member>".
-Result<std::vector<Category>> quotas_from_json(const nlohmann::json& rows);
+Result<std::vector<selection::Category>> quotas_from_json(const nlohmann::json& rows);
 
 // Step 1: the pool of eligible members and the exclusions.
 DrawPool prepare_draw(const DrawInput& input, const DrawRequest& request);
@@ -105,7 +105,7 @@ DrawPool prepare_draw(const DrawInput& input, const DrawRequest& request);
 Result<DrawResult> run_draw(const DrawPool& pool, const DrawRequest& request);
 
 // For an infeasible draw: the smallest relaxation of the quotas that makes a panel possible.
-std::vector<QuotaRelaxation> draw_relaxation(const DrawPool& pool, const DrawRequest& request);
+std::vector<selection::QuotaRelaxation> draw_relaxation(const DrawPool& pool, const DrawRequest& request);
 
 // ---- draw and invite: the application function the CLI and the API call -----------------------
 
@@ -116,7 +116,7 @@ struct DrawError : Error {
   DrawError() = default;
   DrawError(Error e) : Error(std::move(e)) {}  // NOLINT(implicit): any core error is one
 
-  std::vector<QuotaRelaxation> relaxation;
+  std::vector<selection::QuotaRelaxation> relaxation;
   nlohmann::json excluded;  // DrawPool::exclusions_json(); null when the pool was never made
 };
 

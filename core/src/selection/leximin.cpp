@@ -1,4 +1,4 @@
-#include "townhall/panel/leximin.h"
+#include "townhall/selection/leximin.h"
 
 #include <cmath>
 #include <cstdio>
@@ -6,7 +6,7 @@
 
 #include "leximin_internal.h"
 
-namespace townhall::panel {
+namespace townhall::selection {
 
 bool quotas_feasible(const SelectionProblem& problem) {
   if (problem.k < 0 || static_cast<size_t>(problem.k) > problem.people.size()) return false;
@@ -114,4 +114,4 @@ std::string LeximinCertificate::summary() const {
   return out;
 }
 
-}  // namespace townhall::panel
+}  // namespace townhall::selection

@@ -1,4 +1,4 @@
-// Shared helpers for the panel tests: instance paths and reference probability files.
+// Shared helpers for the selection tests: instance paths and reference probability files.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "townhall/util/csv_table.h"
-#include "townhall/panel/instance.h"
-#include "townhall/panel/problem.h"
+#include "townhall/selection/instance.h"
+#include "townhall/selection/problem.h"
 
-namespace townhall::panel::testing {
+namespace townhall::selection::testing {
 
 // The instances shipped with the tests (tests/data/sortition, with their licences).
 inline std::string sortition_dir() { return std::string(TOWNHALL_SOURCE_DIR) + "/tests/data/sortition"; }
@@ -54,4 +54,4 @@ inline std::vector<double> replication_leximin_profile(const std::string& path) 
   return out;
 }
 
-}  // namespace townhall::panel::testing
+}  // namespace townhall::selection::testing

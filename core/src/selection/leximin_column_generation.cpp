@@ -1,6 +1,6 @@
 #include "leximin_internal.h"
 
-namespace townhall::panel::leximin_internal {
+namespace townhall::selection::leximin_internal {
 
 Result<PanelDistribution> column_generation_leximin(const SelectionProblem& problem, const LeximinOptions& options,
                                                     PanelDistribution dist, const std::vector<TypePanel>& seed,
@@ -299,4 +299,4 @@ Result<PanelDistribution> column_generation_leximin(const SelectionProblem& prob
   return dist;
 }
 
-}  // namespace townhall::panel::leximin_internal
+}  // namespace townhall::selection::leximin_internal

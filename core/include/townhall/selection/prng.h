@@ -1,4 +1,4 @@
-// townhall/panel/prng.h — the documented pseudo-random generator used for panel draws.
+// townhall/selection/prng.h — the documented pseudo-random generator used for panel draws.
 //
 // xoshiro256** 1.0 (Blackman & Vigna, https://prng.di.unimi.it/xoshiro256starstar.c), seeded
 // from one 64-bit seed by expanding it with SplitMix64 into the 256-bit state, exactly as the
@@ -10,7 +10,7 @@
 
 #include <cstdint>
 
-namespace townhall::panel {
+namespace townhall::selection {
 
 class Xoshiro256 {
  public:
@@ -54,4 +54,4 @@ class Xoshiro256 {
   uint64_t s_[4];
 };
 
-}  // namespace townhall::panel
+}  // namespace townhall::selection

@@ -1,4 +1,4 @@
-// townhall/panel/leximin.h — LEXIMIN panel selection (Flanigan, Gölz, Gupta, Hennig, Procaccia,
+// townhall/selection/leximin.h — LEXIMIN panel selection (Flanigan, Gölz, Gupta, Hennig, Procaccia,
 // "Fair algorithms for selecting citizens' assemblies", Nature 2021).
 //
 // Finds the distribution over quota-feasible panels whose vector of selection probabilities is
@@ -31,9 +31,9 @@
 #include <vector>
 
 #include "townhall/error.h"
-#include "townhall/panel/problem.h"
+#include "townhall/selection/problem.h"
 
-namespace townhall::panel {
+namespace townhall::selection {
 
 // The certificate's tolerance: a result is certified when nobody's probability is more than this
 // below the bound for their level (far below what a lottery of 1 000 or even 100 000 panels can
@@ -147,4 +147,4 @@ std::vector<QuotaRelaxation> suggest_relaxation(const SelectionProblem& problem)
 // Is there any panel meeting all bounds? (integer programme)
 bool quotas_feasible(const SelectionProblem& problem);
 
-}  // namespace townhall::panel
+}  // namespace townhall::selection

@@ -1,9 +1,9 @@
-#include "townhall/panel/legacy.h"
+#include "townhall/selection/legacy.h"
 
 #include <algorithm>
 #include <map>
 
-namespace townhall::panel {
+namespace townhall::selection {
 namespace {
 
 std::optional<std::vector<int>> attempt(const SelectionProblem& p, Xoshiro256& rng,
@@ -112,4 +112,4 @@ LegacyEstimate legacy_probabilities(const SelectionProblem& problem, uint64_t se
   return est;
 }
 
-}  // namespace townhall::panel
+}  // namespace townhall::selection

@@ -1,4 +1,4 @@
-// townhall/panel/lp_solver.h — a small linear / mixed-integer programming interface.
+// townhall/selection/lp_solver.h — a small linear / mixed-integer programming interface.
 //
 // The selection algorithms build their models through this interface only, so another solver
 // (GLPK, HiGHS) can replace the COIN-OR one by adding a factory. make_coin_model() solves pure LPs
@@ -10,7 +10,7 @@
 #include <memory>
 #include <vector>
 
-namespace townhall::panel {
+namespace townhall::selection {
 
 enum class LpStatus { kOptimal, kInfeasible, kUnbounded, kError };
 
@@ -55,4 +55,4 @@ class LpModel {
 
 std::unique_ptr<LpModel> make_coin_model();
 
-}  // namespace townhall::panel
+}  // namespace townhall::selection

@@ -1,4 +1,4 @@
-// townhall/panel/problem.h — a selection problem ready for an algorithm, and its people grouped
+// townhall/selection/problem.h — a selection problem ready for an algorithm, and its people grouped
 // into types.
 //
 // A SelectionProblem is what remains after already-selected people are placed on the panel and
@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "townhall/panel/instance.h"
+#include "townhall/selection/instance.h"
 
-namespace townhall::panel {
+namespace townhall::selection {
 
 struct SelectionProblem {
   std::vector<Category> categories;         // bounds still to meet (already-selected removed)
@@ -44,4 +44,4 @@ std::vector<int> expand_panel(const TypeModel& types, const TypePanel& panel,
 // has at most one person per household.
 bool panel_is_valid(const SelectionProblem& problem, const std::vector<int>& panel);
 
-}  // namespace townhall::panel
+}  // namespace townhall::selection

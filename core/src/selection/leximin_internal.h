@@ -24,10 +24,10 @@
 #include <optional>
 #include <vector>
 
-#include "townhall/panel/leximin.h"
-#include "townhall/panel/lp_solver.h"
+#include "townhall/selection/leximin.h"
+#include "townhall/selection/lp_solver.h"
 
-namespace townhall::panel::leximin_internal {
+namespace townhall::selection::leximin_internal {
 
 constexpr double kPricingTol = 1e-7;   // a panel must beat the LP cap by this to be added
 constexpr double kFixTol = 1e-6;       // a type's total dual weight above this fixes it
@@ -352,4 +352,4 @@ Result<PanelDistribution> column_generation_leximin(const SelectionProblem& prob
                                                     PanelDistribution dist, const std::vector<TypePanel>& seed,
                                                     const Clock& clock);
 
-}  // namespace townhall::panel::leximin_internal
+}  // namespace townhall::selection::leximin_internal

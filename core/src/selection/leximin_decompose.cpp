@@ -1,6 +1,6 @@
 #include "leximin_internal.h"
 
-namespace townhall::panel::leximin_internal {
+namespace townhall::selection::leximin_internal {
 
 namespace {
 
@@ -212,4 +212,4 @@ Caratheodory caratheodory(const SelectionProblem& problem, const TypeModel& tm, 
   return out;
 }
 
-}  // namespace townhall::panel::leximin_internal
+}  // namespace townhall::selection::leximin_internal

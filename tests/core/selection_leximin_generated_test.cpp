@@ -11,11 +11,11 @@
 #include <set>
 #include <string>
 
-#include "townhall/panel/leximin.h"
-#include "townhall/panel/lp_solver.h"
-#include "townhall/panel/prng.h"
+#include "townhall/selection/leximin.h"
+#include "townhall/selection/lp_solver.h"
+#include "townhall/selection/prng.h"
 
-namespace townhall::panel {
+namespace townhall::selection {
 namespace {
 
 struct Shape {
@@ -348,4 +348,4 @@ TEST(PanelLeximinGenerated, ProgressReadsAsASentence) {
 }
 
 }  // namespace
-}  // namespace townhall::panel
+}  // namespace townhall::selection

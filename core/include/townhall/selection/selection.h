@@ -1,4 +1,4 @@
-// townhall/panel/selection.h — drawing a Citizens' Panel: the whole procedure from a loaded
+// townhall/selection/selection.h — drawing a Citizens' Panel: the whole procedure from a loaded
 // instance to the selected people, with probabilities, fairness figures and a commitment.
 //
 // Procedure: (1) already-selected people are placed on the panel and the quotas and panel size are
@@ -20,10 +20,10 @@
 #include <nlohmann/json.hpp>
 
 #include "townhall/error.h"
-#include "townhall/panel/instance.h"
-#include "townhall/panel/leximin.h"
+#include "townhall/selection/instance.h"
+#include "townhall/selection/leximin.h"
 
-namespace townhall::panel {
+namespace townhall::selection {
 
 inline constexpr const char* kSelectionAlgorithmVersion = "townhall-panel-select/1";
 
@@ -94,4 +94,4 @@ double gini(std::vector<double> values);
 // Rounds a distribution to integer multiples of 1/m (largest remainders); counts sum to m.
 std::vector<int> round_to_lottery(const std::vector<double>& weights, int m);
 
-}  // namespace townhall::panel
+}  // namespace townhall::selection

@@ -1,4 +1,4 @@
-// townhall/panel/instance.h — a panel-selection instance: quota categories and the respondent pool.
+// townhall/selection/instance.h — a panel-selection instance: quota categories and the respondent pool.
 //
 // Quotas come from a CSV in any of three layouts: `category,feature,min,max` (replication and
 // thesis data), `feature,value,min,max[,min_flex,max_flex]` (Sortition Foundation) and
@@ -14,7 +14,7 @@
 #include "townhall/error.h"
 #include "townhall/util/csv_table.h"
 
-namespace townhall::panel {
+namespace townhall::selection {
 
 struct Category {
   std::string name;
@@ -56,4 +56,4 @@ Result<Instance> load_instance(const std::string& quotas_path, const std::string
 // whitespace runs collapsed to one space, columns joined with '|'. All-empty gives "".
 std::string normalise_household(const std::vector<std::string>& parts);
 
-}  // namespace townhall::panel
+}  // namespace townhall::selection

@@ -1,4 +1,4 @@
-#include "townhall/panel/selection.h"
+#include "townhall/selection/selection.h"
 
 #include <algorithm>
 #include <chrono>
@@ -8,11 +8,11 @@
 #include <set>
 #include <sstream>
 
-#include "townhall/panel/legacy.h"
-#include "townhall/panel/prng.h"
+#include "townhall/selection/legacy.h"
+#include "townhall/selection/prng.h"
 #include "townhall/util/sha256.h"
 
-namespace townhall::panel {
+namespace townhall::selection {
 namespace {
 
 // Length-prefixed field so that no value can forge a separator.
@@ -292,4 +292,4 @@ Result<SelectionResult> select_panel(const Instance& inst, const SelectionOption
   return r;
 }
 
-}  // namespace townhall::panel
+}  // namespace townhall::selection

@@ -6,12 +6,12 @@
 #include <numeric>
 #include <set>
 
-#include "panel_test_util.h"
-#include "townhall/panel/legacy.h"
-#include "townhall/panel/prng.h"
-#include "townhall/panel/selection.h"
+#include "selection_test_util.h"
+#include "townhall/selection/legacy.h"
+#include "townhall/selection/prng.h"
+#include "townhall/selection/selection.h"
 
-namespace townhall::panel {
+namespace townhall::selection {
 namespace {
 
 using testing::sortition_dir;
@@ -255,4 +255,4 @@ TEST(PanelLegacy, DrawsMeetQuotasAndEstimatesSumToK) {
 }
 
 }  // namespace
-}  // namespace townhall::panel
+}  // namespace townhall::selection

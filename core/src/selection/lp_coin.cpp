@@ -5,9 +5,9 @@
 #include <ClpSimplex.hpp>
 #include <OsiClpSolverInterface.hpp>
 
-#include "townhall/panel/lp_solver.h"
+#include "townhall/selection/lp_solver.h"
 
-namespace townhall::panel {
+namespace townhall::selection {
 namespace {
 
 class CoinModel final : public LpModel {
@@ -179,4 +179,4 @@ class CoinModel final : public LpModel {
 
 std::unique_ptr<LpModel> make_coin_model() { return std::make_unique<CoinModel>(); }
 
-}  // namespace townhall::panel
+}  // namespace townhall::selection

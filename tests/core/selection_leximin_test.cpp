@@ -6,10 +6,10 @@
 #include <cmath>
 #include <numeric>
 
-#include "panel_test_util.h"
-#include "townhall/panel/leximin.h"
+#include "selection_test_util.h"
+#include "townhall/selection/leximin.h"
 
-namespace townhall::panel {
+namespace townhall::selection {
 namespace {
 
 using testing::have;
@@ -277,9 +277,9 @@ TEST(PanelLeximin, Council2000WithHouseholdsIsCertifiedByCaratheodoryStepsAlone)
 }
 
 }  // namespace
-}  // namespace townhall::panel
+}  // namespace townhall::selection
 
-namespace townhall::panel {
+namespace townhall::selection {
 namespace {
 
 TEST(PanelLeximin, ATimeLimitBeforeAnyPanelStopsWithAClearError) {
@@ -297,4 +297,4 @@ TEST(PanelLeximin, ATimeLimitBeforeAnyPanelStopsWithAClearError) {
 }
 
 }  // namespace
-}  // namespace townhall::panel
+}  // namespace townhall::selection

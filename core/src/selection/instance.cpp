@@ -1,11 +1,11 @@
-#include "townhall/panel/instance.h"
+#include "townhall/selection/instance.h"
 
 #include <cctype>
 #include <charconv>
 #include <map>
 #include <set>
 
-namespace townhall::panel {
+namespace townhall::selection {
 namespace {
 
 Error csv_error(const csv::CsvTable& t, size_t row, std::string_view column, const std::string& msg) {
@@ -159,4 +159,4 @@ Result<Instance> load_instance(const std::string& quotas_path, const std::string
   return parse_pool(std::move(*cats), *p, options);
 }
 
-}  // namespace townhall::panel
+}  // namespace townhall::selection

@@ -1,6 +1,6 @@
 #include "leximin_internal.h"
 
-namespace townhall::panel::leximin_internal {
+namespace townhall::selection::leximin_internal {
 
 double panel_value(const TypePanel& x, const std::vector<double>& w) {
   double v = 0;
@@ -98,4 +98,4 @@ void certify(PanelDistribution& dist, const std::vector<double>& bound, const st
   c.certified = !open_last && levels > 0 && c.levels_certified == levels;
 }
 
-}  // namespace townhall::panel::leximin_internal
+}  // namespace townhall::selection::leximin_internal

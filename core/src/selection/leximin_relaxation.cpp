@@ -1,6 +1,6 @@
 #include "leximin_internal.h"
 
-namespace townhall::panel::leximin_internal {
+namespace townhall::selection::leximin_internal {
 
 namespace {
 
@@ -389,4 +389,4 @@ Result<bool> relaxation_then_decompose(const SelectionProblem& problem, const Le
   return true;
 }
 
-}  // namespace townhall::panel::leximin_internal
+}  // namespace townhall::selection::leximin_internal

@@ -1,10 +1,10 @@
-#include "townhall/panel/problem.h"
+#include "townhall/selection/problem.h"
 
 #include <algorithm>
 #include <map>
 #include <set>
 
-namespace townhall::panel {
+namespace townhall::selection {
 
 TypeModel build_types(const SelectionProblem& problem) {
   TypeModel tm;
@@ -70,4 +70,4 @@ bool panel_is_valid(const SelectionProblem& problem, const std::vector<int>& pan
   return true;
 }
 
-}  // namespace townhall::panel
+}  // namespace townhall::selection

@@ -1,4 +1,4 @@
-// townhall/panel/legacy.h — the old greedy quota draw, kept as a baseline for LEXIMIN.
+// townhall/selection/legacy.h — the old greedy quota draw, kept as a baseline for LEXIMIN.
 //
 // One draw: repeatedly find the category value whose minimum is furthest from met relative to the
 // people still available with that value ((min - selected) / available), pick a uniformly random
@@ -12,10 +12,10 @@
 #include <optional>
 #include <vector>
 
-#include "townhall/panel/prng.h"
-#include "townhall/panel/problem.h"
+#include "townhall/selection/prng.h"
+#include "townhall/selection/problem.h"
 
-namespace townhall::panel {
+namespace townhall::selection {
 
 // One panel (person indices), or nothing after `max_attempts` failed restarts.
 std::optional<std::vector<int>> legacy_draw(const SelectionProblem& problem, Xoshiro256& rng,
@@ -30,4 +30,4 @@ struct LegacyEstimate {
 // Monte Carlo estimate of the selection probabilities from `runs` draws.
 LegacyEstimate legacy_probabilities(const SelectionProblem& problem, uint64_t seed, int runs);
 
-}  // namespace townhall::panel
+}  // namespace townhall::selection
