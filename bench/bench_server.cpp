@@ -227,7 +227,8 @@ int main(int argc, char** argv) {
         {{"id", "days"}, {"type", "multiple_choice"}, {"text", "Which days?"}, {"options", {"mon", "tue", "wed", "sat"}}},
         {{"id", "why"}, {"type", "free_text"}, {"text", "Why?"}}}}};
   auto c = store->create_consultation(doc, AuditEvent{"bench", "create", "consultation", "", {}});
-  for (auto [from, to] : {std::pair{"draft", "scheduled"}, std::pair{"scheduled", "open"}}) {
+  for (auto [from, to] : {std::pair{ConsultationStatus::kDraft, ConsultationStatus::kScheduled},
+                          std::pair{ConsultationStatus::kScheduled, ConsultationStatus::kOpen}}) {
     (void)store->transition_consultation(TransitionRecord{c->id, from, to, 0, {}, {}});
   }
   server::Api api(*store);

@@ -65,7 +65,9 @@ TEST(ConsultationStatus, OneSpellingBothWays) {
   EXPECT_EQ(parse_consultation_status("opened", "/to").error().field, "/to");
   EXPECT_EQ(next_status(ConsultationStatus::kDraft), ConsultationStatus::kScheduled);
   EXPECT_EQ(next_status(ConsultationStatus::kOutcomePublished), std::nullopt);
-  EXPECT_EQ(public_status_ids(), (std::vector<std::string>{"scheduled", "open", "closed", "outcome_published"}));
+  EXPECT_EQ(public_statuses(), (std::vector<ConsultationStatus>{ConsultationStatus::kScheduled, ConsultationStatus::kOpen,
+                                                             ConsultationStatus::kClosed,
+                                                             ConsultationStatus::kOutcomePublished}));
 }
 
 TEST_F(LifecycleTest, CharterBreachBlocksTheStepAndChangesNothing) {
@@ -83,7 +85,7 @@ TEST_F(LifecycleTest, CharterBreachBlocksTheStepAndChangesNothing) {
   ASSERT_NE(c_min, nullptr);
   EXPECT_EQ(c_min->dates.at("required_close"), *Date::parse("2026-04-12"));
   EXPECT_EQ(c_min->figures.at("length_days"), 35);
-  EXPECT_EQ(store->get_consultation(c->id)->status, "draft");
+  EXPECT_EQ(store->get_consultation(c->id)->status, ConsultationStatus::kDraft);
   EXPECT_EQ(audit_count(), before);
 }
 
@@ -95,7 +97,7 @@ TEST_F(LifecycleTest, AnExceptionRecordedAtSchedulingCarriesToOpening) {
   auto scheduled = transition(*store, c->id, step, officer, policy, today);
   ASSERT_TRUE(scheduled.ok()) << scheduled.error().describe();
   EXPECT_TRUE(scheduled->exception_recorded);
-  EXPECT_EQ(scheduled->consultation.status, "scheduled");
+  EXPECT_EQ(scheduled->consultation.status, ConsultationStatus::kScheduled);
   const auto& ex = scheduled->consultation.document["exceptions"][0];
   EXPECT_EQ(ex["rules"], nlohmann::json({"C-MIN"}));
   EXPECT_EQ(ex["recorded_by"], "user:7 (Ann, officer)");
@@ -207,7 +209,7 @@ TEST_F(LifecycleTest, AddConsultationChecksEveryStepBeforeStoringAnything) {
   doc["closes"] = "2026-04-12";
   auto added = add_consultation(*store, doc, ConsultationStatus::kClosed, Actor::system("python"), policy, today);
   ASSERT_TRUE(added.ok()) << added.error().describe();
-  EXPECT_EQ(added->status, "closed");
+  EXPECT_EQ(added->status, ConsultationStatus::kClosed);
   EXPECT_EQ(audit_count(), before + 4);  // created, scheduled, opened, closed
 }
 
@@ -227,7 +229,7 @@ TEST_F(LifecycleTest, ScheduleOpensOnTheOpeningDayAndClosesAfterTheLast) {
   auto closed = run_schedule(*store, schedule, policy, *Date::parse("2026-04-13"));
   ASSERT_EQ(closed->size(), 1u);
   EXPECT_EQ((*closed)[0].to, ConsultationStatus::kClosed);
-  EXPECT_EQ(store->get_consultation(c->id)->status, "closed");
+  EXPECT_EQ(store->get_consultation(c->id)->status, ConsultationStatus::kClosed);
 }
 
 }  // namespace

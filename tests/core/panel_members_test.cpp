@@ -69,7 +69,8 @@ NewMember member(const std::string& name, std::vector<Fact> facts = {}, const st
 std::string open_consultation(Store& s, const std::string& title, nlohmann::json questions) {
   nlohmann::json doc = {{"title", title}, {"opens", "2026-02-01"}, {"closes", "2026-12-31"}, {"questions", questions}};
   auto c = s.create_consultation(doc, ev("consultation.create")).value();
-  for (auto [from, to] : {std::pair{"draft", "scheduled"}, std::pair{"scheduled", "open"}}) {
+  for (auto [from, to] : {std::pair{ConsultationStatus::kDraft, ConsultationStatus::kScheduled},
+                          std::pair{ConsultationStatus::kScheduled, ConsultationStatus::kOpen}}) {
     TransitionRecord t;
     t.consultation_id = c.id;
     t.from = from;

@@ -159,7 +159,8 @@ TEST(AnalysisReader, ReadsAStoreAndRefusesWhatIsNotOne) {
     nlohmann::json doc = {{"title", "T"}, {"questions", kQuestions}};
     auto c = (*store)->create_consultation(doc, AuditEvent{"t", "create", "consultation", "", {}});
     ASSERT_TRUE(c);
-    for (auto [from, to] : {std::pair{"draft", "scheduled"}, {"scheduled", "open"}}) {
+    for (auto [from, to] : {std::pair{ConsultationStatus::kDraft, ConsultationStatus::kScheduled},
+                            std::pair{ConsultationStatus::kScheduled, ConsultationStatus::kOpen}}) {
       TransitionRecord t{c->id, from, to, 0, nlohmann::json::object(), {}};
       ASSERT_TRUE((*store)->transition_consultation(t));
     }

@@ -145,13 +145,13 @@ TEST(SqliteStore, ConsultationDraftEditsAndVersionConflicts) {
   EXPECT_EQ((*qs)[0]["id"], "q1");
   EXPECT_EQ(s->get_consultation("c-9").error().code, ErrorCode::kNotFound);
 
-  TransitionRecord tr{"c-1", "draft", "scheduled", 0, {}, {ev("transition")}};
+  TransitionRecord tr{"c-1", ConsultationStatus::kDraft, ConsultationStatus::kScheduled, 0, {}, {ev("transition")}};
   ASSERT_TRUE(s->transition_consultation(tr).ok());
   auto edit = update_consultation(*s, "c-1", doc("Late", "2026-01-05", {}, {}), 0, ev("update"));
   ASSERT_FALSE(edit.ok());
   EXPECT_EQ(edit.error().code, ErrorCode::kConflict);
   EXPECT_FALSE(delete_consultation(*s, "c-1", ev("delete")).ok());
-  TransitionRecord wrong{"c-1", "draft", "scheduled", 0, {}, {}};
+  TransitionRecord wrong{"c-1", ConsultationStatus::kDraft, ConsultationStatus::kScheduled, 0, {}, {}};
   EXPECT_EQ(s->transition_consultation(wrong).error().code, ErrorCode::kConflict);
 }
 
@@ -179,10 +179,12 @@ TEST(SqliteStore, StateDependentWritesFollowTheCallersGuard) {
   EXPECT_EQ(s->submit_responses({r}, responses_allowed())[0].error().message,
             "consultation c-1 is draft, not open for responses");
 
-  ASSERT_TRUE(s->transition_consultation(TransitionRecord{"c-1", "draft", "scheduled", 0, {}, {}}).ok());
+  ASSERT_TRUE(s->transition_consultation(
+                  TransitionRecord{"c-1", ConsultationStatus::kDraft, ConsultationStatus::kScheduled, 0, {}, {}})
+                  .ok());
   auto allowed = s->update_consultation("c-1", doc("Later", "2026-01-05", {}, {}), 0, scheduled_only, ev("update"));
   ASSERT_TRUE(allowed.ok());
-  EXPECT_EQ(allowed->status, "scheduled");
+  EXPECT_EQ(allowed->status, ConsultationStatus::kScheduled);
   EXPECT_EQ(s->get_consultation("c-1")->document["title"], "Later");
   auto rule = update_consultation(*s, "c-1", doc("Again", "2026-01-05", {}, {}), 0, ev("update"));
   ASSERT_FALSE(rule.ok());
@@ -226,7 +228,7 @@ TEST(SqliteStore, HubListingFiltersSearchesSortsAndPaginates) {
   EXPECT_EQ(page->total, 3);
   ASSERT_EQ(page->items.size(), 1u);
   EXPECT_EQ(page->items[0].document["title"], "Library hours");
-  q.statuses = {"open"};
+  q.statuses = std::vector{ConsultationStatus::kOpen};
   EXPECT_EQ(s->list_consultations(q)->total, 0);
   q.sort = "colour";
   EXPECT_EQ(s->list_consultations(q).error().field, "sort");
@@ -237,7 +239,8 @@ class OpenConsultation : public ::testing::Test {
   void SetUp() override {
     store = open_ok(db.path());
     ASSERT_TRUE(store->create_consultation(doc("Parks", "2026-01-05", {"Abbey"}, {"parks"}), ev("c")).ok());
-    for (auto [from, to] : {std::pair{"draft", "scheduled"}, std::pair{"scheduled", "open"}}) {
+    for (auto [from, to] : {std::pair{ConsultationStatus::kDraft, ConsultationStatus::kScheduled},
+                            std::pair{ConsultationStatus::kScheduled, ConsultationStatus::kOpen}}) {
       ASSERT_TRUE(store->transition_consultation(TransitionRecord{"c-1", from, to, 0, {}, {}}).ok());
     }
   }
@@ -332,7 +335,8 @@ TEST(SqliteStore, BusyWalIsCopiedInTheBackgroundAndRestarts) {
   o.wal_checkpoint_frames = 4096;
   auto store = open_ok(db.path(), o);
   ASSERT_TRUE(store->create_consultation(doc("Parks", "2026-01-05", {"Abbey"}, {"parks"}), ev("c")).ok());
-  for (auto [from, to] : {std::pair{"draft", "scheduled"}, std::pair{"scheduled", "open"}}) {
+  for (auto [from, to] : {std::pair{ConsultationStatus::kDraft, ConsultationStatus::kScheduled},
+                          std::pair{ConsultationStatus::kScheduled, ConsultationStatus::kOpen}}) {
     ASSERT_TRUE(store->transition_consultation(TransitionRecord{"c-1", from, to, 0, {}, {}}).ok());
   }
   auto sub = [](const nlohmann::json& answers) {
@@ -516,7 +520,8 @@ TEST(SqliteStore, IdempotencyKeysSurviveTheUpgradeToKeysInResponseRows) {
     o.target_version = before;
     auto old = open_ok(t.path(), o);
     ASSERT_TRUE(old->create_consultation(doc("Parks", "2026-01-05", {}, {}), ev("c")).ok());
-    for (auto [from, to] : {std::pair{"draft", "scheduled"}, std::pair{"scheduled", "open"}}) {
+    for (auto [from, to] : {std::pair{ConsultationStatus::kDraft, ConsultationStatus::kScheduled},
+                            std::pair{ConsultationStatus::kScheduled, ConsultationStatus::kOpen}}) {
       ASSERT_TRUE(old->transition_consultation(TransitionRecord{"c-1", from, to, 0, {}, {}}).ok());
     }
     auto r = old->submit_responses({s, s}, responses_allowed());

@@ -31,7 +31,8 @@ class SubmitTest : public ::testing::Test {
   AuditEvent ev(const std::string& action) { return AuditEvent{"test", action, "consultation", "", {}}; }
 
   // A consultation moved through `steps` (from draft), with a tenure question bound to a fact.
-  std::string consultation(std::vector<std::pair<const char*, const char*>> steps, nlohmann::json channels = nullptr) {
+  using S = ConsultationStatus;
+  std::string consultation(std::vector<std::pair<S, S>> steps, nlohmann::json channels = nullptr) {
     nlohmann::json doc = {
         {"title", "Parks"},
         {"opens", "2026-02-01"},
@@ -52,7 +53,7 @@ class SubmitTest : public ::testing::Test {
     return c.id;
   }
   std::string open_consultation(nlohmann::json channels = nullptr) {
-    return consultation({{"draft", "scheduled"}, {"scheduled", "open"}}, std::move(channels));
+    return consultation({{S::kDraft, S::kScheduled}, {S::kScheduled, S::kOpen}}, std::move(channels));
   }
 
   panel::Member member_knowing_tenure(const std::string& name, const std::string& token_hash = "") {
@@ -97,7 +98,7 @@ User user(int64_t id, Role role) { return User{id, "U" + std::to_string(id), rol
 TEST_F(SubmitTest, EveryRuleRefusesWithItsOwnRefusalAndStoresNothing) {
   const std::string open = open_consultation({"online", "paper"});
   const std::string draft = consultation({});
-  const std::string closed = consultation({{"draft", "scheduled"}, {"scheduled", "open"}, {"open", "closed"}});
+  const std::string closed = consultation({{S::kDraft, S::kScheduled}, {S::kScheduled, S::kOpen}, {S::kOpen, S::kClosed}});
   const nlohmann::json good = {{"tenure", "Owned"}, {"view", 4}};
   const Respondent anyone{User{}, std::nullopt};
   const User olu = store->add_user(Role::kOfficer, "Olu", std::string(64, 'o')).value();

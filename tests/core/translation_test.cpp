@@ -238,7 +238,8 @@ TEST_F(StoreContent, TranslationsArePutListedReplacedAndDeleted) {
 
 TEST_F(StoreContent, ClosedConsultationKeepsItsTranslations) {
   ASSERT_TRUE(put_translation(*store, id, "cy", welsh(), ev("t")).ok());
-  for (auto [from, to] : {std::pair{"draft", "scheduled"}, {"scheduled", "open"}}) {
+  for (auto [from, to] : {std::pair{ConsultationStatus::kDraft, ConsultationStatus::kScheduled},
+                          std::pair{ConsultationStatus::kScheduled, ConsultationStatus::kOpen}}) {
     TransitionRecord t;
     t.consultation_id = id;
     t.from = from;
@@ -249,8 +250,8 @@ TEST_F(StoreContent, ClosedConsultationKeepsItsTranslations) {
   EXPECT_TRUE(put_translation(*store, id, "cy", welsh(), ev("t")).ok());  // typo fixes while open
   TransitionRecord close;
   close.consultation_id = id;
-  close.from = "open";
-  close.to = "closed";
+  close.from = ConsultationStatus::kOpen;
+  close.to = ConsultationStatus::kClosed;
   ASSERT_TRUE(store->transition_consultation(close).ok());
   EXPECT_EQ(put_translation(*store, id, "cy", welsh(), ev("t")).error().code, ErrorCode::kConflict);
 }
@@ -279,8 +280,8 @@ TEST_F(StoreContent, ErasingAPersonKeepsTheirResponsesUnlinked) {
   ASSERT_TRUE(store->set_equality_data(*person, {{"age_band", "35-44"}}).ok());
   TransitionRecord t;
   t.consultation_id = id;
-  t.from = "draft";
-  t.to = "open";
+  t.from = ConsultationStatus::kDraft;
+  t.to = ConsultationStatus::kOpen;
   ASSERT_TRUE(store->transition_consultation(t).ok());
   ResponseSubmission s;
   s.consultation_id = id;

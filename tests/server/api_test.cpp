@@ -399,11 +399,11 @@ TEST_F(ApiTest, ScheduleOpensAndClosesOnTheirDatesThroughTheChecks) {
   EXPECT_TRUE(api->run_schedule(*Date::parse("2027-02-28")).empty());
   auto opened = api->run_schedule(*Date::parse("2027-03-01"));
   EXPECT_EQ(opened, (std::vector<std::string>{"c-1 open", "c-2 open"}));
-  EXPECT_EQ(store->get_consultation("c-3")->status, "draft");
+  EXPECT_EQ(store->get_consultation("c-3")->status, ConsultationStatus::kDraft);
   EXPECT_TRUE(api->run_schedule(*Date::parse("2027-04-04")).empty());  // c-2 is open through its last day
   EXPECT_EQ(api->run_schedule(*Date::parse("2027-04-05")), (std::vector<std::string>{"c-2 closed"}));
   EXPECT_EQ(api->run_schedule(*Date::parse("2027-04-12")), (std::vector<std::string>{"c-1 closed"}));
-  EXPECT_EQ(store->get_consultation("c-1")->status, "closed");
+  EXPECT_EQ(store->get_consultation("c-1")->status, ConsultationStatus::kClosed);
   int system_transitions = 0;
   auto entries = store->audit_entries();
   ASSERT_TRUE(entries.ok());
@@ -427,8 +427,8 @@ TEST_F(ApiTest, OfficerSeesAndErasesAPersonsDataWhileResponsesStay) {
   ASSERT_EQ(call("POST", "/api/v1/consultations", Role::kOfficer, doc.dump()).status, 201);
   TransitionRecord open;
   open.consultation_id = "c-1";
-  open.from = "draft";
-  open.to = "open";
+  open.from = ConsultationStatus::kDraft;
+  open.to = ConsultationStatus::kOpen;
   ASSERT_TRUE(store->transition_consultation(open).ok());
   // Entered from a paper form by an officer, who names the person (nobody else may).
   nlohmann::json response = {{"answers", {{"q", true}}}, {"person_id", *person}, {"channel", "paper"}};
@@ -464,7 +464,7 @@ TEST_F(ApiTest, PlainAndGeneralBodiesStoreTheSameResponse) {
                           {{"id", "days"}, {"type", "multiple_choice"}, {"text", "Days?"}, {"options", {"mon", "sat"}}},
                           {{"id", "why"}, {"type", "free_text"}, {"text", "Why?"}}}}};
   ASSERT_EQ(call("POST", "/api/v1/consultations", Role::kOfficer, doc.dump()).status, 201);
-  TransitionRecord open{"c-1", "draft", "open", 0, {}, {}};
+  TransitionRecord open{"c-1", ConsultationStatus::kDraft, ConsultationStatus::kOpen, 0, {}, {}};
   ASSERT_TRUE(store->transition_consultation(open).ok());
   const std::string path = "/api/v1/consultations/c-1/responses";
   auto plain_count = [&] { return api->commit_stats().plain_bodies; };

@@ -45,7 +45,8 @@ std::string open_consultation(Store& store) {
   nlohmann::json doc = {{"title", "Library hours"}, {"opens", "2026-02-01"}, {"closes", "2026-12-31"},
                         {"questions", kQuestions}};
   auto c = store.create_consultation(doc, AuditEvent{"test", "consultation.create", "consultation", "", {}}).value();
-  for (auto [from, to] : {std::pair{"draft", "scheduled"}, std::pair{"scheduled", "open"}}) {
+  for (auto [from, to] : {std::pair{ConsultationStatus::kDraft, ConsultationStatus::kScheduled},
+                          std::pair{ConsultationStatus::kScheduled, ConsultationStatus::kOpen}}) {
     TransitionRecord t;
     t.consultation_id = c.id;
     t.from = from;

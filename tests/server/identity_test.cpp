@@ -46,7 +46,8 @@ class IdentityTest : public ::testing::Test {
                            {{{"id", "agree"}, {"type", "yes_no"}, {"text", "Do you agree?"}, {"required", true}},
                             {{"id", "why"}, {"type", "free_text"}, {"text", "Why?"}}}}};
     auto rec = store->create_consultation(doc, AuditEvent{"test", "consultation.create", "consultation", "", {}}).value();
-    for (auto [from, to] : {std::pair{"draft", "scheduled"}, std::pair{"scheduled", "open"}}) {
+    for (auto [from, to] : {std::pair{ConsultationStatus::kDraft, ConsultationStatus::kScheduled},
+                            std::pair{ConsultationStatus::kScheduled, ConsultationStatus::kOpen}}) {
       ASSERT_TRUE(store->transition_consultation(TransitionRecord{rec.id, from, to, 0, {}, {}}).ok());
     }
     consultation = rec.id;

@@ -27,7 +27,8 @@ class PageErrorsTest : public ::testing::Test {
                           {"questions", {{{"id", "agree"}, {"type", "yes_no"}, {"text", "Do you agree?"}}}}};
     auto rec = store->create_consultation(doc, AuditEvent{"test", "consultation.create", "consultation", "", {}});
     ASSERT_TRUE(rec.ok());
-    for (auto [from, to] : {std::pair{"draft", "scheduled"}, std::pair{"scheduled", "open"}}) {
+    for (auto [from, to] : {std::pair{ConsultationStatus::kDraft, ConsultationStatus::kScheduled},
+                            std::pair{ConsultationStatus::kScheduled, ConsultationStatus::kOpen}}) {
       TransitionRecord t;
       t.consultation_id = rec->id;
       t.from = from;

@@ -41,7 +41,8 @@ class PagesTest : public ::testing::Test {
   std::string open_consultation(const nlohmann::json& doc) {
     auto rec = store->create_consultation(doc, AuditEvent{"test", "consultation.create", "consultation", "", {}});
     EXPECT_TRUE(rec.ok());
-    for (auto [from, to] : {std::pair{"draft", "scheduled"}, std::pair{"scheduled", "open"}}) {
+    for (auto [from, to] : {std::pair{ConsultationStatus::kDraft, ConsultationStatus::kScheduled},
+                            std::pair{ConsultationStatus::kScheduled, ConsultationStatus::kOpen}}) {
       TransitionRecord t;
       t.consultation_id = rec->id;
       t.from = from;

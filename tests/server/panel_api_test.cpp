@@ -55,7 +55,8 @@ class PanelApiTest : public ::testing::Test {
   std::string open_consultation(const std::string& title, nlohmann::json questions, nlohmann::json wards = nlohmann::json::array()) {
     nlohmann::json doc = {{"title", title}, {"opens", "2026-02-01"}, {"closes", "2026-12-31"}, {"questions", questions}, {"wards", wards}};
     auto c = store->create_consultation(doc, AuditEvent{"test", "consultation.create", "consultation", "", {}}).value();
-    for (auto [from, to] : {std::pair{"draft", "scheduled"}, std::pair{"scheduled", "open"}}) {
+    for (auto [from, to] : {std::pair{ConsultationStatus::kDraft, ConsultationStatus::kScheduled},
+                            std::pair{ConsultationStatus::kScheduled, ConsultationStatus::kOpen}}) {
       TransitionRecord t;
       t.consultation_id = c.id;
       t.from = from;

@@ -142,7 +142,7 @@ TEST_F(ApiTest, LangBlocksSchedulingUntilThePromisedLanguageIsCompleteAndReadWar
   }
   EXPECT_NE(lang_message.find("Welsh (cy)"), std::string::npos) << lang_message;
   EXPECT_NE(lang_message.find("/questions/day/text"), std::string::npos) << lang_message;
-  EXPECT_EQ(store->get_consultation("c-1")->status, "draft");
+  EXPECT_EQ(store->get_consultation("c-1")->status, ConsultationStatus::kDraft);
 
   // The findings route shows the same.
   auto findings = nlohmann::json::parse(call("GET", "/api/v1/consultations/c-1/findings", Role::kOfficer).body);

@@ -31,7 +31,7 @@ void bind_indexed(SQLite::Statement& q, int first, const nlohmann::json& doc) {
 ConsultationRecord row_to_record(SQLite::Statement& q) {
   ConsultationRecord r;
   r.id = q.getColumn(0).getString();
-  r.status = q.getColumn(1).getString();
+  r.status = stored_status(q.getColumn(1).getString());
   r.document = parse_stored_json(q.getColumn(2).getString());
   r.version = q.getColumn(3).getInt64();
   r.created_at = q.getColumn(4).getString();
@@ -233,7 +233,7 @@ Result<ConsultationRecord> SqliteStore::create_consultation(const nlohmann::json
     AuditEvent ev = audit;
     ev.subject_id = id;
     append_audit_locked(ev);
-    return ConsultationRecord{id, to_string(ConsultationStatus::kDraft), document, 1, now, now};
+    return ConsultationRecord{id, ConsultationStatus::kDraft, document, 1, now, now};
   });
 }
 
@@ -292,7 +292,7 @@ Result<ConsultationRecord> SqliteStore::transition_consultation(const Transition
     if (!cur) return cur.error();
     if (cur->status != t.from) {
       return Error{ErrorCode::kConflict, "/status",
-                   "consultation " + t.consultation_id + " is " + cur->status + ", not " + t.from};
+                   "consultation " + t.consultation_id + " is " + to_string(cur->status) + ", not " + to_string(t.from)};
     }
     if (t.expected_version != 0 && t.expected_version != cur->version) {
       return Error{ErrorCode::kConflict, "/version",
@@ -306,7 +306,7 @@ Result<ConsultationRecord> SqliteStore::transition_consultation(const Transition
     SQLite::Statement up(db_,
                          "UPDATE consultations SET status=?, title=?, summary=?, opens=?, closes=?, "
                          "document=?, version=version+1, updated_at=? WHERE id=?");
-    up.bind(1, t.to);
+    up.bind(1, to_string(t.to));
     bind_indexed(up, 2, doc);
     up.bind(6, doc.dump());
     up.bind(7, now);
@@ -334,11 +334,12 @@ Result<ConsultationPage> SqliteStore::list_consultations(const ConsultationQuery
 
   std::string where = " WHERE 1=1";
   std::vector<std::string> params;
-  if (!query.statuses.empty()) {
+  if (query.statuses && query.statuses->empty()) where += " AND 0";
+  if (query.statuses && !query.statuses->empty()) {
     where += " AND c.status IN (";
-    for (size_t i = 0; i < query.statuses.size(); ++i) {
+    for (size_t i = 0; i < query.statuses->size(); ++i) {
       where += i ? ",?" : "?";
-      params.push_back(query.statuses[i]);
+      params.push_back(to_string((*query.statuses)[i]));
     }
     where += ")";
   }

@@ -85,6 +85,12 @@ std::string str_or_empty(const nlohmann::json& doc, const char* key) {
   return (it != doc.end() && it->is_string()) ? it->get<std::string>() : std::string();
 }
 
+ConsultationStatus stored_status(std::string_view text) {
+  auto status = parse_consultation_status(text);
+  if (!status) throw std::runtime_error("stored consultation status: " + status.error().message);
+  return *status;
+}
+
 SqliteStore::SqliteStore(const std::string& path, const SqliteOptions& options, bool create)
     : db_(path, SQLite::OPEN_READWRITE | (create && !options.read_only ? SQLite::OPEN_CREATE : 0) | SQLite::OPEN_NOMUTEX,
           options.busy_timeout_ms),

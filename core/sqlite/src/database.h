@@ -52,6 +52,9 @@ Error store_error(std::string_view what, const std::exception& e, sqlite3* db);
 Error not_found(const std::string& kind, const std::string& id);
 std::optional<int64_t> opt_int(const SQLite::Column& c);
 std::string str_or_empty(const nlohmann::json& doc, const char* key);
+// A consultation's status as the database holds it; a value the schema's CHECK should have kept
+// out means the file was changed behind the store's back, and throws like corrupt stored JSON.
+ConsultationStatus stored_status(std::string_view text);
 
 // No SQLite error of a write has a meaning of its own: all are store_error()s.
 struct NoSqliteMapping {
@@ -242,7 +245,8 @@ class SqliteStore final : public Store {
   // Responses (with mu_ held).
   void prepare_hot();
   Result<StoredResponse> submit_one(ResponseSubmission& s, const std::string& now, const StatusGuard& accepting,
-                                    std::map<std::string, std::string>& status_cache, int64_t& next_id);
+                                    std::map<std::string, std::optional<ConsultationStatus>>& status_cache,
+                                    int64_t& next_id);
   bool keys_in_rows() const { return version_ >= 10; }
   uint64_t key_fingerprint(const std::string& scope, const std::string& key);
   int64_t first_response_to_index();

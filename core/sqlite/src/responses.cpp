@@ -49,7 +49,7 @@ std::vector<Result<StoredResponse>> SqliteStore::submit_responses_in_place(std::
       load_new_keys_locked();  // keys another connection wrote since our last batch
       keys_before = keys_.last_row;
     }
-    std::map<std::string, std::string> status_cache;
+    std::map<std::string, std::optional<ConsultationStatus>> status_cache;
     std::string now = now_rfc3339_utc();
     // Ids are given here (as SQLite would: one above the largest) so each reference can carry
     // its response's serial number; the write lock taken above makes them ours.
@@ -141,7 +141,8 @@ void SqliteStore::prepare_hot() {
 
 Result<StoredResponse> SqliteStore::submit_one(ResponseSubmission& s, const std::string& now,
                                                const StatusGuard& accepting,
-                                               std::map<std::string, std::string>& status_cache, int64_t& next_id) {
+                                               std::map<std::string, std::optional<ConsultationStatus>>& status_cache,
+                                               int64_t& next_id) {
   // Replays first: a retry after the consultation closed still gets its original answer.
   uint64_t fingerprint = 0;
   if (!s.idempotency_key.empty()) {
@@ -180,12 +181,13 @@ Result<StoredResponse> SqliteStore::submit_one(ResponseSubmission& s, const std:
   if (it == status_cache.end()) {
     status_of_->reset();
     status_of_->bindNoCopy(1, s.consultation_id);
-    std::string status = status_of_->executeStep() ? status_of_->getColumn(0).getString() : "";
+    std::optional<ConsultationStatus> status;
+    if (status_of_->executeStep()) status = stored_status(status_of_->getColumn(0).getString());
     status_of_->reset();
     it = status_cache.emplace(s.consultation_id, status).first;
   }
-  if (it->second.empty()) return not_found("consultation", s.consultation_id);
-  if (!accepting.allows(it->second)) return accepting.refuse(s.consultation_id, it->second);
+  if (!it->second) return not_found("consultation", s.consultation_id);
+  if (!accepting.allows(*it->second)) return accepting.refuse(s.consultation_id, *it->second);
   // Every check that can refuse this submission ran above, so nothing below leaves a partial
   // write: the response insert either fails whole (then nothing of it is stored) or succeeds,
   // and the idempotency key cannot clash (it was looked up in this same transaction).

@@ -31,13 +31,11 @@ Result<Planned, LifecycleError> plan(const ConsultationRecord& current, const Tr
                                      const Translations& translations, const Actor& actor,
                                      const CharterPolicy& policy, Date today) {
   const std::string& id = current.id;
-  auto from = parse_consultation_status(current.status, "/status");
-  if (!from) return LifecycleError(from.error());
-  const auto next = next_status(*from);
+  const auto next = next_status(current.status);
   const ConsultationStatus to = request.to;
   if (!next || *next != to) {
     return refuse(Refusal::kInvalidTransition, ErrorCode::kConflict, "/to",
-                  "consultation " + id + " is " + current.status + "; it can move only to " +
+                  "consultation " + id + " is " + to_string(current.status) + "; it can move only to " +
                       (next ? to_string(*next) : "nothing further") + ", not " + to_string(to) + ".");
   }
   nlohmann::json patch = nlohmann::json::object();
@@ -96,18 +94,18 @@ Result<Planned, LifecycleError> plan(const ConsultationRecord& current, const Tr
   TransitionRecord& t = p.record;
   t.consultation_id = id;
   t.from = current.status;
-  t.to = to_string(to);
+  t.to = to;
   t.expected_version = request.expected_version;
   nlohmann::json rule_ids = nlohmann::json::array();
   for (const auto& f : findings) rule_ids.push_back({{"rule", f.rule}, {"severity", severity_id(f.severity)}});
   t.audit.push_back(AuditEvent{actor.who, "consultation.transition", "consultation", id,
-                               {{"from", current.status}, {"to", t.to}, {"findings", rule_ids}}});
+                               {{"from", to_string(current.status)}, {"to", to_string(to)}, {"findings", rule_ids}}});
   if (new_exception) {
     nlohmann::json exception = {{"rules", breaches},
                                 {"reason", request.exception->reason},
                                 {"approved_by", request.exception->approved_by},
                                 {"recorded_by", actor.who},
-                                {"at_transition", t.to}};
+                                {"at_transition", to_string(to)}};
     nlohmann::json all_exceptions = doc.value("exceptions", nlohmann::json::array());
     all_exceptions.push_back(exception);
     patch["exceptions"] = all_exceptions;
@@ -159,7 +157,7 @@ Result<ConsultationRecord, LifecycleError> add_consultation(ConsultationStore& s
   // Every step first on a copy in memory (a new consultation has no translations yet).
   ConsultationRecord draft;
   draft.id = "new";
-  draft.status = to_string(ConsultationStatus::kDraft);
+  draft.status = ConsultationStatus::kDraft;
   draft.document = document;
   std::vector<ConsultationStatus> steps;
   for (auto s = ConsultationStatus::kDraft; s != status;) {
@@ -190,7 +188,7 @@ Result<std::vector<ScheduledStep>> run_schedule(ConsultationStore& store, const 
   std::vector<ScheduledStep> done;
   auto step = [&](ConsultationStatus from, ConsultationStatus to, auto due) -> Status {
     ConsultationQuery q;
-    q.statuses = {to_string(from)};
+    q.statuses = std::vector<ConsultationStatus>{from};
     q.sort = "created";
     q.limit = 100;
     std::vector<ConsultationRecord> all;

@@ -34,23 +34,23 @@ std::optional<ConsultationStatus> next_status(ConsultationStatus status) {
   return std::nullopt;
 }
 
-std::vector<std::string> public_status_ids() {
-  std::vector<std::string> out;
+std::vector<ConsultationStatus> public_statuses() {
+  std::vector<ConsultationStatus> out;
   for (ConsultationStatus s : kConsultationStatuses) {
-    if (is_public(s)) out.push_back(to_string(s));
+    if (is_public(s)) out.push_back(s);
   }
   return out;
 }
 
-bool StatusGuard::allows(std::string_view stored) const {
+bool StatusGuard::allows(ConsultationStatus current) const {
   for (ConsultationStatus s : allowed) {
-    if (has_status(stored, s)) return true;
+    if (s == current) return true;
   }
   return false;
 }
 
-Error StatusGuard::refuse(const std::string& consultation_id, std::string_view stored) const {
-  return Error{ErrorCode::kConflict, "/status", "consultation " + consultation_id + " is " + std::string(stored) + refusal};
+Error StatusGuard::refuse(const std::string& consultation_id, ConsultationStatus current) const {
+  return Error{ErrorCode::kConflict, "/status", "consultation " + consultation_id + " is " + to_string(current) + refusal};
 }
 
 }  // namespace townhall

@@ -5,7 +5,7 @@ namespace townhall {
 nlohmann::json ConsultationRecord::to_json() const {
   nlohmann::json j = document.is_object() ? document : nlohmann::json::object();
   j["id"] = id;
-  j["status"] = status;
+  j["status"] = to_string(status);
   j["version"] = version;
   j["created_at"] = created_at;
   j["updated_at"] = updated_at;

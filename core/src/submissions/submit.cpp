@@ -34,14 +34,14 @@ std::optional<SubmitError> set_channel_and_respondent(const User& user, const Re
 }
 
 std::optional<SubmitError> check_open(const ResponseTarget& target, const User& user) {
-  if (has_status(target.status, ConsultationStatus::kDraft) && !sees_drafts(user)) {
+  if (target.status == ConsultationStatus::kDraft && !sees_drafts(user)) {
     return SubmitError{SubmitRefusal::kNotFound,
                        Error{ErrorCode::kNotFound, "", "no consultation \"" + target.id + "\""}};
   }
-  if (!has_status(target.status, ConsultationStatus::kOpen)) {
+  if (target.status != ConsultationStatus::kOpen) {
     return SubmitError{SubmitRefusal::kNotOpen,
                        Error{ErrorCode::kConflict, "/status",
-                             "consultation " + target.id + " is " + target.status + ", not open for responses"}};
+                             "consultation " + target.id + " is " + to_string(target.status) + ", not open for responses"}};
   }
   return std::nullopt;
 }

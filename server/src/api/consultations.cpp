@@ -37,7 +37,7 @@ HttpResponse with_etag(HttpResponse r, int64_t version) {
 }
 
 nlohmann::json listing_item(const ConsultationRecord& r) {
-  nlohmann::json j = {{"id", r.id}, {"status", r.status}, {"title", r.document.value("title", "")}};
+  nlohmann::json j = {{"id", r.id}, {"status", to_string(r.status)}, {"title", r.document.value("title", "")}};
   for (const char* k : {"summary", "opens", "closes", "wards", "topics", "channels"}) {
     if (r.document.contains(k)) j[k] = r.document[k];
   }
@@ -48,7 +48,7 @@ nlohmann::json listing_item(const ConsultationRecord& r) {
 Result<ConsultationRecord> load_visible_consultation(Api::Impl& api, RequestContext& ctx) {
   auto rec = api.store.get_consultation(ctx.params["id"]);
   if (!rec) return rec.error();
-  if (has_status(rec->status, ConsultationStatus::kDraft) && !sees_drafts(ctx.user)) {
+  if (rec->status == ConsultationStatus::kDraft && !sees_drafts(ctx.user)) {
     return Error{ErrorCode::kNotFound, "", "no consultation \"" + ctx.params["id"] + "\""};
   }
   return rec;
@@ -189,6 +189,7 @@ void get_consultations(Api::Impl& api, RequestContext& ctx, Respond& respond) {
   auto& p = ctx.query;
   if (auto it = p.find("status"); it != p.end() && !it->second.empty()) {
     std::string s = it->second;
+    q.statuses.emplace();  // only drafts asked for by someone who may not see them: none
     size_t i = 0;
     while (i <= s.size()) {
       size_t comma = s.find(',', i);
@@ -196,12 +197,11 @@ void get_consultations(Api::Impl& api, RequestContext& ctx, Respond& respond) {
       std::string one = s.substr(i, comma - i);
       auto status = parse_consultation_status(one);
       if (!status) return respond(query_problem(invalid_argument("status", "unknown status \"" + one + "\"")));
-      if (is_public(*status) || sees_drafts(ctx.user)) q.statuses.push_back(one);
+      if (is_public(*status) || sees_drafts(ctx.user)) q.statuses->push_back(*status);
       i = comma + 1;
     }
-    if (q.statuses.empty()) q.statuses.push_back("none");  // only drafts asked for, and not visible
   } else if (!sees_drafts(ctx.user)) {
-    q.statuses = public_status_ids();
+    q.statuses = public_statuses();
   }
   if (auto it = p.find("ward"); it != p.end()) q.ward = it->second;
   if (auto it = p.find("topic"); it != p.end()) q.topic = it->second;

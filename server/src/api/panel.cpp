@@ -55,7 +55,7 @@ HttpResponse member_data_response(Api::Impl& api, int64_t member_id) {
 // The consultations asked (not drafts) as the repeated-question check needs them.
 Result<std::vector<AskedConsultation>> asked_consultations(Api::Impl& api) {
   ConsultationQuery q;
-  q.statuses = public_status_ids();
+  q.statuses = public_statuses();
   q.sort = "created";
   q.limit = 100;
   std::vector<AskedConsultation> out;
@@ -288,7 +288,7 @@ void delete_me_panel(Api::Impl& api, RequestContext& ctx, Respond& respond) {
 void get_consultations_id_my_questions(Api::Impl& api, RequestContext& ctx, Respond& respond) {
   auto c = api.cached(ctx.params["id"]);
   if (!c) return respond(error_response(c.error()));
-  if (has_status((*c)->status, ConsultationStatus::kDraft)) {
+  if ((*c)->status == ConsultationStatus::kDraft) {
     return respond(problem(404, "not-found", "Not found", "no consultation \"" + ctx.params["id"] + "\""));
   }
   auto m = member_for(api, ctx);

@@ -30,7 +30,7 @@ Result<HttpResponse> get_consultations_id_page(Api::Impl& api, RequestContext& c
   Content local = content_of(api.store, *rec, loc.lang());
   const auto& doc = local.doc;
   nlohmann::json data = {{"id", rec->id},
-                         {"status_text", loc.html("consultation.status_" + rec->status)},
+                         {"status_text", loc.html(std::string("consultation.status_") + to_string(rec->status))},
                          {"title", doc.value("title", "")},
                          {"summary", doc.value("summary", "")},
                          {"proposal", doc.value("proposal", "")},
@@ -40,8 +40,8 @@ Result<HttpResponse> get_consultations_id_page(Api::Impl& api, RequestContext& c
                          {"pa", local.attrs("/proposal")},
                          {"ra", local.attrs("/reasons")},
                          {"date_lines", date_lines(loc, *rec, api.today())},
-                         {"can_respond", has_status(rec->status, ConsultationStatus::kOpen)},
-                         {"has_results", has_status(rec->status, ConsultationStatus::kOutcomePublished)}};
+                         {"can_respond", rec->status == ConsultationStatus::kOpen},
+                         {"has_results", rec->status == ConsultationStatus::kOutcomePublished}};
   merge(data, content_attrs());
   nlohmann::json documents = nlohmann::json::array(), events = nlohmann::json::array(),
                  channels = nlohmann::json::array();
@@ -90,7 +90,9 @@ Result<HttpResponse> get_consultations_id_results_page(Api::Impl& api, RequestCo
   HttpResponse fail;
   auto rec = load_public_consultation(api, ctx.params["id"], loc, fail);
   if (!rec) return fail;
-  if (!has_status(rec->status, ConsultationStatus::kOutcomePublished) || !rec->document.contains("outcome")) return not_found_page(loc.lang());
+  if (rec->status != ConsultationStatus::kOutcomePublished || !rec->document.contains("outcome")) {
+    return not_found_page(loc.lang());
+  }
   const auto& outcome = rec->document["outcome"];
   auto count = api.store.count_responses(rec->id);
   Content c = content_of(api.store, *rec, loc.lang());

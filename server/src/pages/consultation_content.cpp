@@ -61,10 +61,10 @@ std::optional<Date> doc_date(const nlohmann::json& doc, const char* key) {
 std::vector<std::string> date_lines(const Localiser& loc, const ConsultationRecord& r, Date today) {
   std::vector<std::string> out;
   auto opens = doc_date(r.document, "opens"), closes = doc_date(r.document, "closes");
-  if (has_status(r.status, ConsultationStatus::kScheduled)) {
+  if (r.status == ConsultationStatus::kScheduled) {
     if (opens) out.push_back(loc.html("consultation.opens", {{"date", *opens}}));
     if (closes) out.push_back(loc.html("consultation.closes", {{"date", *closes}}));
-  } else if (has_status(r.status, ConsultationStatus::kOpen)) {
+  } else if (r.status == ConsultationStatus::kOpen) {
     if (closes) {
       out.push_back(loc.html("consultation.closes", {{"date", *closes}}));
       int64_t left = std::max<int64_t>(0, *closes - today);
@@ -85,7 +85,7 @@ std::string join_html(const std::vector<std::string>& parts, const std::string& 
 // Loads a consultation the public may see, or gives the 404 page.
 std::optional<ConsultationRecord> load_public_consultation(Api::Impl& api, const std::string& id, const Localiser& loc, HttpResponse& fail) {
   auto rec = api.store.get_consultation(id);
-  if (!rec || has_status(rec->status, ConsultationStatus::kDraft)) {
+  if (!rec || rec->status == ConsultationStatus::kDraft) {
     fail = not_found_page(loc.lang());
     return std::nullopt;
   }

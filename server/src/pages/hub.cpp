@@ -33,7 +33,7 @@ void get_root(RequestContext& ctx, Respond& respond) {
 // GET /{lang}
 Result<HttpResponse> get_hub_page(Api::Impl& api, RequestContext& ctx, const Localiser& loc) {
   ConsultationQuery all;
-  all.statuses = public_status_ids();
+  all.statuses = public_statuses();
   all.limit = 100;
   auto everything = api.store.list_consultations(all);
   if (!everything) return pages::error_page(loc, everything.error());
@@ -53,12 +53,12 @@ Result<HttpResponse> get_hub_page(Api::Impl& api, RequestContext& ctx, const Loc
   struct Section {
     const char* id;
     const char* heading;
-    std::set<std::string> statuses;
+    std::set<ConsultationStatus> statuses;
   };
   using S = ConsultationStatus;
-  const Section sections[] = {{"open", "hub.open", {to_string(S::kOpen)}},
-                              {"forthcoming", "hub.forthcoming", {to_string(S::kScheduled)}},
-                              {"closed", "hub.closed", {to_string(S::kClosed), to_string(S::kOutcomePublished)}}};
+  const Section sections[] = {{"open", "hub.open", {S::kOpen}},
+                              {"forthcoming", "hub.forthcoming", {S::kScheduled}},
+                              {"closed", "hub.closed", {S::kClosed, S::kOutcomePublished}}};
   nlohmann::json section_data = nlohmann::json::array();
   for (const auto& s : sections) {
     nlohmann::json items = nlohmann::json::array();

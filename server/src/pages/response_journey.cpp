@@ -284,7 +284,7 @@ Result<ResponseJourney, HttpResponse> ResponseJourney::start(Api::Impl& api, Req
   HttpResponse fail;
   auto found = load_public_consultation(api, ctx.params["id"], loc, fail);
   if (!found) return fail;
-  if (!has_status(found->status, ConsultationStatus::kOpen)) {
+  if (found->status != ConsultationStatus::kOpen) {
     auto closes = doc_date(found->document, "closes");
     if (!closes) return not_found_page(loc.lang());
     PageOptions o;

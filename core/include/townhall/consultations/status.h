@@ -1,8 +1,8 @@
 // townhall/consultations/status.h — the lifecycle states of a consultation, spelled in one place.
 //
-// draft → scheduled → open → closed → outcome_published. The ids ("draft", "scheduled", "open",
-// "closed", "outcome_published") are what the API, the store, the pages and the bindings write;
-// everything else names a state by the enum and turns it into text here.
+// draft → scheduled → open → closed → outcome_published. Code names a state by the enum; the ids
+// ("draft", "scheduled", "open", "closed", "outcome_published") are what the API, the database, the
+// pages and the bindings read and write, turned into and out of the enum only here.
 // Thread-safety: pure functions.
 #pragma once
 
@@ -32,11 +32,8 @@ std::optional<ConsultationStatus> next_status(ConsultationStatus status);
 // Residents see every state but a draft.
 inline bool is_public(ConsultationStatus status) { return status != ConsultationStatus::kDraft; }
 
-// The ids of every state residents see, in lifecycle order (a store query for them).
-std::vector<std::string> public_status_ids();
-
-// Whether a stored status text is `status` (the store keeps the ids as text).
-inline bool has_status(std::string_view stored, ConsultationStatus status) { return stored == to_string(status); }
+// Every state residents see, in lifecycle order (a store query for them).
+std::vector<ConsultationStatus> public_statuses();
 
 // A write the store may make only while the consultation is in one of `allowed`. The store checks
 // it inside the write's own transaction, so no lifecycle step can slip between check and write;
@@ -46,8 +43,8 @@ struct StatusGuard {
   std::vector<ConsultationStatus> allowed;
   std::string refusal;  // e.g. "; only a draft can be edited"
 
-  bool allows(std::string_view stored) const;
-  Error refuse(const std::string& consultation_id, std::string_view stored) const;
+  bool allows(ConsultationStatus current) const;
+  Error refuse(const std::string& consultation_id, ConsultationStatus current) const;
 };
 
 }  // namespace townhall

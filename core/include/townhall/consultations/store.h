@@ -26,7 +26,7 @@ namespace townhall {
 
 struct ConsultationRecord {
   std::string id;                  // "c-1", assigned by the store
-  std::string status = to_string(ConsultationStatus::kDraft);  // status.h
+  ConsultationStatus status = ConsultationStatus::kDraft;
   nlohmann::json document;         // the validated consultation document (without id/status)
   int64_t version = 0;             // incremented by every write; used for optimistic concurrency
   std::string created_at, updated_at;  // RFC 3339 UTC
@@ -36,7 +36,7 @@ struct ConsultationRecord {
 };
 
 struct ConsultationQuery {
-  std::vector<std::string> statuses;  // empty = any
+  std::optional<std::vector<ConsultationStatus>> statuses;  // not given = any; empty = none
   std::string ward;                   // exact ward name; empty = any
   std::string topic;                  // exact topic; empty = any
   std::string search;                 // case-insensitive substring of title or summary
@@ -74,11 +74,11 @@ struct MeetingRecord {
   nlohmann::json to_json() const;
 };
 
-// One lifecycle step as the store writes it: the status moves from `from` to `to` (status ids,
-// status.h) only while it is still `from`, and at `expected_version` when that is not 0.
+// One lifecycle step as the store writes it: the status moves from `from` to `to` only while it is
+// still `from`, and at `expected_version` when that is not 0.
 struct TransitionRecord {
   std::string consultation_id;
-  std::string from, to;
+  ConsultationStatus from = ConsultationStatus::kDraft, to = ConsultationStatus::kScheduled;
   int64_t expected_version = 0;  // 0 = do not check
   nlohmann::json document_patch = nlohmann::json::object();  // merged into the document (e.g. outcome)
   std::vector<AuditEvent> audit;  // written in the same transaction

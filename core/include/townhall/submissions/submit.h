@@ -48,7 +48,7 @@ inline constexpr size_t kIdempotencyKeyMaxLength = 200;
 // What submitting needs of a consultation (a server may keep it cached).
 struct ResponseTarget {
   std::string id;
-  std::string status;
+  ConsultationStatus status = ConsultationStatus::kDraft;
   std::vector<nlohmann::json> questions;
   QuestionRules rules;                // the questions compiled for validate_answers
   std::vector<std::string> channels;  // the channels offered; empty = not stated
