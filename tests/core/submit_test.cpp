@@ -8,6 +8,9 @@
 
 #include <filesystem>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "townhall/consultations/editing.h"
 #include "townhall/submissions/submit.h"
 #include "townhall/store/sqlite_store.h"
 
@@ -23,6 +26,7 @@ class SubmitTest : public ::testing::Test {
     dir_ = mkdtemp(tmpl);
     store = std::move(open_sqlite_store(dir_ + "/t.db", SqliteOptions::creating())).value();
   }
+  std::string db_path() const { return dir_ + "/t.db"; }
   void TearDown() override {
     store.reset();
     std::filesystem::remove_all(dir_);
@@ -179,6 +183,66 @@ TEST_F(SubmitTest, AskOnceAndOneAuditShapeForAMemberOnThePagesAndOverTheApi) {
   EXPECT_EQ(audit[1].event.detail["keys"], nlohmann::json({"tenure"}));
 }
 
+// A response and the facts it gives are one transaction: when keeping the facts fails, the
+// response is not stored either (and the respondent is told), and when it succeeds both are there
+// together — never a stored response whose facts were lost, nor facts naming no response.
+TEST_F(SubmitTest, AResponseAndTheFactsItGivesAreStoredTogetherOrNotAtAll) {
+  const std::string id = open_consultation();
+  auto bo = member_knowing_tenure("Bo", std::string(64, 'b'));
+  User bo_user = store->user_by_token_hash(std::string(64, 'b')).value();
+  const auto responses_before = store->count_responses(id).value();
+  const auto audit_before = store->audit_entries().value().size();
+  {
+    // A second connection makes every write of a fact fail, as a full disk or a broken table would.
+    SQLite::Database raw(db_path(), SQLite::OPEN_READWRITE);
+    raw.exec("CREATE TRIGGER no_facts BEFORE INSERT ON panel_facts BEGIN SELECT RAISE(ABORT, 'no facts'); END");
+    raw.exec("CREATE TRIGGER no_fact_changes BEFORE UPDATE ON panel_facts BEGIN SELECT RAISE(ABORT, 'no facts'); END");
+  }
+  auto refused = submit(id, {bo_user, std::nullopt}, answers({{"tenure", "Owned"}, {"view", 2}}));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(store->count_responses(id).value(), responses_before);  // the response went with its facts
+  EXPECT_EQ(store->audit_entries().value().size(), audit_before);
+  EXPECT_EQ(panel::find_fact(store->member_facts(bo.id).value(), "tenure")->value, "Rented");
+
+  {
+    SQLite::Database raw(db_path(), SQLite::OPEN_READWRITE);
+    raw.exec("DROP TRIGGER no_facts");
+    raw.exec("DROP TRIGGER no_fact_changes");
+  }
+  auto stored = submit(id, {bo_user, std::nullopt}, answers({{"tenure", "Owned"}, {"view", 2}}));
+  ASSERT_TRUE(stored.ok()) << stored.error().describe();
+  EXPECT_EQ(store->count_responses(id).value(), responses_before + 1);
+  const auto facts = store->member_facts(bo.id).value();
+  const auto* fact = panel::find_fact(facts, "tenure");
+  ASSERT_NE(fact, nullptr);
+  EXPECT_EQ(fact->value, "Owned");
+  EXPECT_EQ(fact->source, "response " + stored->reference);
+  // A member erased while their response was on its way: their response is refused (the person it
+  // names is gone) and nothing of theirs is kept, while the rest of its batch is stored.
+  auto cy = member_knowing_tenure("Cy", std::string(64, 'c'));
+  User cy_user = store->user_by_token_hash(std::string(64, 'c')).value();
+  auto target = load_response_target(*store, id).value();
+  auto checked = check_response(*store, target, {cy_user, std::nullopt}, answers({{"tenure", "Owned"}, {"view", 3}}),
+                                policy, d("2026-03-01"));
+  ASSERT_TRUE(checked.ok());
+  ASSERT_FALSE(checked->given.empty());
+  auto anonymous = check_response(*store, target, {User{}, std::nullopt}, answers({{"tenure", "Owned"}, {"view", 1}}),
+                                  policy, d("2026-03-01"));
+  ASSERT_TRUE(anonymous.ok());
+  ASSERT_TRUE(store->erase_member(cy.id, AuditEvent{"test", "panel.erase", "panel_member", "", {}}).ok());
+  std::vector<Submission> batch;
+  batch.push_back(std::move(checked).value());
+  batch.push_back(std::move(anonymous).value());
+  auto results = store->submit_in_place(batch, responses_allowed());
+  ASSERT_EQ(results.size(), 2u);
+  ASSERT_FALSE(results[0].ok());
+  EXPECT_EQ(results[0].error().code, ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(results[1].ok()) << results[1].error().describe();
+  EXPECT_EQ(store->count_responses(id).value(), responses_before + 2);
+  SQLite::Database raw(db_path());
+  EXPECT_EQ(raw.execAndGet("SELECT COUNT(*) FROM panel_facts WHERE member_id=" + std::to_string(cy.id)).getInt(), 0);
+}
+
 TEST_F(SubmitTest, ThePlainPathAcceptsExactlyWhatCheckResponseAccepts) {
   const std::string id = open_consultation({"online"});
   auto target = load_response_target(*store, id).value();
@@ -189,8 +253,8 @@ TEST_F(SubmitTest, ThePlainPathAcceptsExactlyWhatCheckResponseAccepts) {
   auto general = check_response(*store, target, {User{}, std::nullopt}, answers({{"tenure", "Owned"}, {"view", 3}}),
                                 policy, d("2026-03-01"));
   ASSERT_TRUE(general.ok());
-  EXPECT_EQ(nlohmann::json::parse(plain->answers_text), general->submission.answers);
-  EXPECT_EQ(plain->channel, general->submission.channel);
+  EXPECT_EQ(nlohmann::json::parse(plain->answers_text), general->response.answers);
+  EXPECT_EQ(plain->channel, general->response.channel);
   // What check_response refuses, the plain path leaves to it.
   EXPECT_FALSE(check_plain_response(target, User{}, "paper", "cy", flat, "", "").has_value());
   EXPECT_FALSE(check_plain_response(target, user(3, Role::kPanelMember), "online", "cy", flat, "", "").has_value());

@@ -16,6 +16,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -129,6 +130,9 @@ class SqliteStore final : public Store {
   // ResponseStore (responses.cpp; the idempotency-key index in idempotency_keys.cpp).
   std::vector<Result<StoredResponse>> submit_responses_in_place(std::vector<ResponseSubmission>& batch,
                                                                 const StatusGuard& accepting) override;
+  // SubmissionStore (responses.cpp).
+  std::vector<Result<StoredResponse>> submit_in_place(std::vector<Submission>& batch,
+                                                      const StatusGuard& accepting) override;
   Result<std::vector<StoredResponse>> list_responses(const std::string& consultation_id, int64_t limit,
                                                      int64_t offset) override;
   Result<StoredResponse> response_by_reference(const std::string& reference) override;
@@ -244,6 +248,11 @@ class SqliteStore final : public Store {
 
   // Responses (with mu_ held).
   void prepare_hot();
+  // The batch of `n` submissions (`submission(i)`) in one transaction; `after(i, stored)` writes
+  // what goes with a stored response in that same transaction.
+  std::vector<Result<StoredResponse>> submit_batch(size_t n, const std::function<ResponseSubmission&(size_t)>& submission,
+                                                   const std::function<void(size_t, const StoredResponse&)>& after,
+                                                   const StatusGuard& accepting);
   Result<StoredResponse> submit_one(ResponseSubmission& s, const std::string& now, const StatusGuard& accepting,
                                     std::map<std::string, std::optional<ConsultationStatus>>& status_cache,
                                     int64_t& next_id);

@@ -1,6 +1,7 @@
 // ResponseStore over SQLite: responses, written in batches by one group commit (the hot path when
 // a consultation goes viral). The idempotency-key index is in idempotency_keys.cpp.
 #include "database.h"
+#include "panel_tables.h"
 #include "townhall/access/token.h"
 #include "townhall/util/json_parse.h"
 
@@ -30,8 +31,29 @@ StoredResponse row_to_response(SQLite::Statement& q) {
 
 std::vector<Result<StoredResponse>> SqliteStore::submit_responses_in_place(std::vector<ResponseSubmission>& batch,
                                                                            const StatusGuard& accepting) {
+  return submit_batch(
+      batch.size(), [&](size_t i) -> ResponseSubmission& { return batch[i]; }, nullptr, accepting);
+}
+
+std::vector<Result<StoredResponse>> SqliteStore::submit_in_place(std::vector<Submission>& batch,
+                                                                 const StatusGuard& accepting) {
+  auto keep_facts = [&](size_t i, const StoredResponse& stored) {
+    const GivenFacts& given = batch[i].given;
+    if (given.empty() || stored.replayed) return;
+    // No fact is kept for a member who no longer exists (their response names no person then).
+    if (!panel_tables::member_where(db_, "id", *given.member_id)) return;
+    panel_tables::upsert_facts(db_, *given.member_id, given_facts_to_record(given, stored));
+    append_audit_locked(given_facts_audit(given, stored));
+  };
+  return submit_batch(
+      batch.size(), [&](size_t i) -> ResponseSubmission& { return batch[i].response; }, keep_facts, accepting);
+}
+
+std::vector<Result<StoredResponse>> SqliteStore::submit_batch(
+    size_t n, const std::function<ResponseSubmission&(size_t)>& submission,
+    const std::function<void(size_t, const StoredResponse&)>& after, const StatusGuard& accepting) {
   std::vector<Result<StoredResponse>> out;
-  out.reserve(batch.size());
+  out.reserve(n);
   std::lock_guard lock(mu_);
   if (keys_.enabled) {
     try {
@@ -57,7 +79,10 @@ std::vector<Result<StoredResponse>> SqliteStore::submit_responses_in_place(std::
     max_response_id_->executeStep();
     int64_t next_id = max_response_id_->getColumn(0).getInt64() + 1;
     max_response_id_->reset();
-    for (auto& s : batch) out.push_back(submit_one(s, now, accepting, status_cache, next_id));
+    for (size_t i = 0; i < n; ++i) {
+      out.push_back(submit_one(submission(i), now, accepting, status_cache, next_id));
+      if (after && out.back()) after(i, *out.back());
+    }
     tx.commit();
     if (keys_.enabled && keys_.last_row > keys_before) note_key_second(now, keys_.last_row);
   } catch (const std::exception& e) {
@@ -66,7 +91,7 @@ std::vector<Result<StoredResponse>> SqliteStore::submit_responses_in_place(std::
     for (const auto& [fp, row] : batch_keys_) forget_key(fp, row);
     if (keys_before >= 0) keys_.last_row = keys_before;
     out.clear();
-    for (size_t i = 0; i < batch.size(); ++i) out.push_back(io_error("cannot store response", e));
+    for (size_t i = 0; i < n; ++i) out.push_back(io_error("cannot store response", e));
   }
   return out;
 }

@@ -9,12 +9,12 @@
 
 namespace townhall {
 
-ResponseCommitter::ResponseCommitter(ResponseStore& store, size_t max_batch)
+ResponseCommitter::ResponseCommitter(SubmissionStore& store, size_t max_batch)
     : store_(store), max_batch_(max_batch == 0 ? 1 : max_batch), writer_([this] { run(); }) {}
 
 ResponseCommitter::~ResponseCommitter() { stop(); }
 
-void ResponseCommitter::submit(ResponseSubmission submission, Callback done) {
+void ResponseCommitter::submit(Submission submission, Callback done) {
   bool queued = false, was_empty = false;
   {
     std::lock_guard lock(mu_);
@@ -54,8 +54,8 @@ uint64_t ResponseCommitter::submissions() const { return submissions_.load(std::
 
 void ResponseCommitter::run() {
   pthread_setname_np(pthread_self(), "th-writer");
-  std::vector<std::pair<ResponseSubmission, Callback>> work;
-  std::vector<ResponseSubmission> batch;
+  std::vector<std::pair<Submission, Callback>> work;
+  std::vector<Submission> batch;
   Executor executor;
   for (;;) {
     {
@@ -74,7 +74,7 @@ void ResponseCommitter::run() {
     batch.clear();  // keeps its capacity: no allocation per batch once it has grown
     for (auto& w : work) batch.push_back(std::move(w.first));
     const size_t n = batch.size();
-    auto results = store_.submit_responses_in_place(batch, responses_allowed());
+    auto results = store_.submit_in_place(batch, responses_allowed());
     // Counted before any callback runs (so whoever saw an answer sees its batch counted), without
     // taking the queue's lock again.
     batches_.fetch_add(1, std::memory_order_relaxed);
@@ -90,7 +90,7 @@ void ResponseCommitter::run() {
     struct Answer {
       Callback callback;
       Result<StoredResponse> result;
-      ResponseSubmission submission;
+      Submission submission;
     };
     using Done = std::vector<Answer>;
     constexpr size_t kPiece = 16;

@@ -92,7 +92,7 @@ Result<ResponseTarget> load_response_target(ConsultationStore& store, const std:
   return t;
 }
 
-Result<CheckedResponse, SubmitError> check_response(PanelStore& store, const ResponseTarget& target,
+Result<Submission, SubmitError> check_response(PanelStore& store, const ResponseTarget& target,
                                                     const Respondent& respondent, ResponseRequest request,
                                                     const CharterPolicy& policy, Date today) {
   const User& user = respondent.user;
@@ -102,8 +102,8 @@ Result<CheckedResponse, SubmitError> check_response(PanelStore& store, const Res
                        invalid_argument("", "Idempotency-Key must be at most " +
                                                 std::to_string(kIdempotencyKeyMaxLength) + " characters.")};
   }
-  CheckedResponse out;
-  ResponseSubmission& s = out.submission;
+  Submission out;
+  ResponseSubmission& s = out.response;
   s.consultation_id = target.id;
   s.channel = std::move(request.channel);
   s.language = std::move(request.language);
@@ -168,21 +168,25 @@ std::optional<ResponseSubmission> check_plain_response(const ResponseTarget& tar
   return s;
 }
 
-Status record_given_facts(PanelStore& store, const GivenFacts& given, const StoredResponse& stored) {
-  if (!given.member_id || given.facts.empty() || stored.replayed) return Status::Ok();
+std::vector<panel::Fact> given_facts_to_record(const GivenFacts& given, const StoredResponse& stored) {
   auto facts = given.facts;
-  nlohmann::json keys = nlohmann::json::array();
-  for (auto& f : facts) {
-    f.source = "response " + stored.reference;
+  for (auto& f : facts) f.source = "response " + stored.reference;
+  return facts;
+}
+
+AuditEvent given_facts_audit(const GivenFacts& given, const StoredResponse& stored) {
+  nlohmann::json keys = nlohmann::json::array(), provenance = nlohmann::json::array();
+  for (const auto& f : given_facts_to_record(given, stored)) {
     keys.push_back(f.key);
+    provenance.push_back({{"key", f.key}, {"channel", f.channel}, {"source", f.source}});
   }
-  return store.record_facts(*given.member_id, facts,
-                            AuditEvent{given.actor.who, "panel.facts", "panel_member", std::to_string(*given.member_id),
-                                       {{"response", stored.reference}, {"keys", keys}}});
+  const std::string member = given.member_id ? std::to_string(*given.member_id) : std::string();
+  return AuditEvent{given.actor.who, "panel.facts", "panel_member", member,
+                    {{"response", stored.reference}, {"keys", keys}, {"facts", provenance}}};
 }
 
 Result<StoredResponse, SubmitError> submit_response(ConsultationStore& consultations, PanelStore& panel,
-                                                   ResponseStore& responses, const std::string& consultation_id,
+                                                   SubmissionStore& submissions, const std::string& consultation_id,
                                                    const Respondent& respondent, ResponseRequest request,
                                                    const CharterPolicy& policy, Date today) {
   auto target = load_response_target(consultations, consultation_id);
@@ -192,12 +196,11 @@ Result<StoredResponse, SubmitError> submit_response(ConsultationStore& consultat
   }
   auto checked = check_response(panel, *target, respondent, std::move(request), policy, today);
   if (!checked) return checked.error();
-  std::vector<ResponseSubmission> batch;
-  batch.push_back(std::move(checked->submission));
-  auto stored = responses.submit_responses(std::move(batch), responses_allowed());
+  std::vector<Submission> batch;
+  batch.push_back(std::move(checked).value());
+  auto stored = submissions.submit_in_place(batch, responses_allowed());
   if (stored.empty()) return SubmitError{Error{ErrorCode::kInternal, "", "the store returned no result"}};
   if (!stored.front()) return SubmitError{stored.front().error()};
-  (void)record_given_facts(panel, checked->given, *stored.front());
   return std::move(stored.front()).value();
 }
 

@@ -133,16 +133,6 @@ panel::FactValidity fact_validity(const Api::Impl& api) {
   return v;
 }
 
-void store_checked_response(Api::Impl& api, CheckedResponse checked, std::function<void(Result<StoredResponse>)> done) {
-  if (!checked.given.member_id || checked.given.facts.empty()) return api.committer.submit(std::move(checked.submission), std::move(done));
-  api.committer.submit(std::move(checked.submission),
-                       [&api, given = std::move(checked.given), done = std::move(done)](Result<StoredResponse> r) {
-                         // The response is stored; a failure here loses only the reuse of these answers.
-                         if (r) (void)record_given_facts(api.store, given, *r);
-                         done(std::move(r));
-                       });
-}
-
 // POST /api/v1/panel/join
 void post_panel_join(Api::Impl& api, RequestContext& ctx, Respond& respond) {
   panel::ImportOptions o;

@@ -47,8 +47,8 @@ HttpResponse submit_problem(const SubmitError& e) {
 
 // Queues a checked submission for the group commit and answers 201 (or the store's error) once the
 // transaction holding it has committed. Shared by the general and the plain-body paths.
-void answer_when_stored(Api::Impl& api, CheckedResponse checked, const Respond& respond) {
-  store_checked_response(api, std::move(checked), [respond](Result<StoredResponse> r) {
+void answer_when_stored(Api::Impl& api, Submission checked, const Respond& respond) {
+  api.committer.submit(std::move(checked), [respond](Result<StoredResponse> r) {
     // Runs for every response of the batch once it has committed (on an I/O thread when the server
     // set an executor): the body is written directly (same members, in the same order, as
     // nlohmann would) rather than built as a tree.
@@ -107,7 +107,7 @@ bool post_consultations_id_responses_plain(Api::Impl& api, RequestContext& ctx, 
                                 ctx.request.idempotency_key, ctx.request.body);
   if (!s) return false;
   api.plain_bodies.fetch_add(1, std::memory_order_relaxed);
-  answer_when_stored(api, CheckedResponse{std::move(*s), {}}, respond);
+  answer_when_stored(api, Submission{std::move(*s), {}}, respond);
   return true;
 }
 

@@ -141,10 +141,6 @@ void add_routes(Api::Impl& api);
 // ---- shared by the API's capability files (server/src/api/) -----------------------------------
 // How long facts given in a response stay valid (the charter policy's panel_fact_valid_months).
 panel::FactValidity fact_validity(const Api::Impl& api);
-// Stores a response checked by check_response (through the group commit) and calls `done` with
-// the stored response or the store's error once the transaction holding it has committed; the
-// facts a panel member gave are recorded first.
-void store_checked_response(Api::Impl& api, CheckedResponse checked, std::function<void(Result<StoredResponse>)> done);
 // ---- panel members' email addresses (api/panel.cpp) -------------------------------------------
 // `text` as an email address to store (NFC, spaces trimmed) when it looks like one (x@y.z, at most
 // 254 bytes); nullopt otherwise.

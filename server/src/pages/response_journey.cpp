@@ -491,7 +491,7 @@ void ResponseJourney::send(const Respond& respond) {
   request.language = loc.lang();
   request.answers = draft.answers;
   // Ask once happens in check_response: a signed-in member's known facts fill the questions not
-  // asked, and the facts they gave are recorded once the response is stored.
+  // asked, and the facts they gave are kept with the response, in its transaction.
   auto checked = check_response(api.store, *cached, Respondent{User{}, member}, std::move(request), api.options.policy,
                                 api.today());
   if (!checked) {
@@ -507,22 +507,22 @@ void ResponseJourney::send(const Respond& respond) {
     if (e.refusal == SubmitRefusal::kNone) return respond(pages::error_page(loc, e));
     return respond(text_page(loc, 409, "error.not_sent_title", {"error.not_sent"}, ""));
   }
-  store_checked_response(api, std::move(checked).value(),
-                         [respond, key = draft.key, confirmation = base() + "/confirmation/", lang = loc.lang(),
-                          &store = api.store](Result<StoredResponse> r) {
-                           if (!r) {
-                             Localiser l(lang);
-                             if (r.error().code == ErrorCode::kStorageFull) {
-                               // Nothing was stored, and sending the same answers again later will work.
-                               auto page = text_page(l, 503, "error.not_sent_title", {"error.not_sent"}, "");
-                               page.headers.emplace_back("Retry-After", "120");
-                               return respond(std::move(page));
-                             }
-                             return respond(text_page(l, 409, "error.not_sent_title", {"error.not_sent"}, ""));
+  api.committer.submit(std::move(checked).value(),
+                       [respond, key = draft.key, confirmation = base() + "/confirmation/", lang = loc.lang(),
+                        &store = api.store](Result<StoredResponse> r) {
+                         if (!r) {
+                           Localiser l(lang);
+                           if (r.error().code == ErrorCode::kStorageFull) {
+                             // Nothing was stored, and sending the same answers again later will work.
+                             auto page = text_page(l, 503, "error.not_sent_title", {"error.not_sent"}, "");
+                             page.headers.emplace_back("Retry-After", "120");
+                             return respond(std::move(page));
                            }
-                           (void)store.delete_draft(key);
-                           respond(pages::redirect(confirmation + r->reference));
-                         });
+                           return respond(text_page(l, 409, "error.not_sent_title", {"error.not_sent"}, ""));
+                         }
+                         (void)store.delete_draft(key);
+                         respond(pages::redirect(confirmation + r->reference));
+                       });
 }
 
 Result<HttpResponse> ResponseJourney::save() {

@@ -14,6 +14,7 @@
 #include "townhall/forward_plan/store.h"
 #include "townhall/panel/store.h"
 #include "townhall/responses/store.h"
+#include "townhall/submissions/store.h"
 #include "townhall/access/access_store.h"
 #include "townhall/audit/audit_log.h"
 #include "townhall/access/people_store.h"
@@ -24,6 +25,7 @@ namespace townhall {
 
 class Store : public ConsultationStore,
               public ResponseStore,
+              public SubmissionStore,
               public PanelStore,
               public ForwardPlanStore,
               public PeopleStore,

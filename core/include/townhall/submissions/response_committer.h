@@ -2,9 +2,10 @@
 //
 // Submitting a response is the hot path when a consultation goes viral. Instead of one
 // transaction per request, callers queue submissions here; a single writer thread takes every
-// queued submission (up to max_batch), writes them in ONE transaction through
-// ResponseStore::submit_responses and only then calls each submission's completion callback. A request is
-// therefore acknowledged only after the transaction holding it has committed.
+// queued submission (up to max_batch), writes them — each response with the facts its respondent
+// gave — in ONE transaction through SubmissionStore::submit_in_place and only then calls each
+// submission's completion callback. A request is therefore acknowledged only after the
+// transaction holding it has committed.
 //
 // By default the callbacks run on the writer thread right after the commit. With an executor
 // (set_executor) the writer instead hands each committed batch over in a few closures and goes
@@ -26,7 +27,7 @@
 #include <thread>
 #include <vector>
 
-#include "townhall/responses/store.h"
+#include "townhall/submissions/store.h"
 
 namespace townhall {
 
@@ -37,13 +38,14 @@ class ResponseCommitter {
 
   // Each submission is stored only while its consultation takes responses
   // (consultations/editing.h: responses_allowed()).
-  explicit ResponseCommitter(ResponseStore& store, size_t max_batch = 1024);
+  explicit ResponseCommitter(SubmissionStore& store, size_t max_batch = 1024);
   ~ResponseCommitter();
   ResponseCommitter(const ResponseCommitter&) = delete;
   ResponseCommitter& operator=(const ResponseCommitter&) = delete;
 
   // Queues one submission. After stop() the callback is called at once with a kConflict error.
-  void submit(ResponseSubmission submission, Callback done);
+  void submit(Submission submission, Callback done);
+  void submit(ResponseSubmission response, Callback done) { submit(Submission{std::move(response), {}}, std::move(done)); }
   void stop();
   // Where callbacks run from the next batch on; an empty executor = on the writer thread. The
   // executor must run every closure it is given (the requests wait for their callbacks).
@@ -56,11 +58,11 @@ class ResponseCommitter {
  private:
   void run();
 
-  ResponseStore& store_;
+  SubmissionStore& store_;
   size_t max_batch_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<std::pair<ResponseSubmission, Callback>> queue_;
+  std::vector<std::pair<Submission, Callback>> queue_;
   Executor executor_;
   bool stopping_ = false;
   std::atomic<uint64_t> batches_{0}, submissions_{0};

@@ -14,10 +14,10 @@
 //     valid facts already answer are answered from those facts, and the facts they give in this
 //     response are kept to record once it is stored (when they consented to facts being kept);
 //   - the answers, so completed, are valid for the consultation's questions.
-// The checked submission is then stored in one transaction: by Store::submit_responses, or by the
-// server's group commit (ResponseCommitter), which writes many in one. record_given_facts() then
-// records the member's facts, audited as "panel.facts" with the respondent's Actor.
-// submit_response() does all of it for a caller without a group commit.
+// The checked submission and the facts it gives are then stored in one transaction
+// (submissions/store.h): by SubmissionStore::submit_in_place, or by the server's group commit
+// (ResponseCommitter), which writes many in one. submit_response() does all of it for a caller
+// without a group commit.
 // Thread-safety: as safe as the stores given (SQLite: any thread); the values are plain.
 #pragma once
 
@@ -38,6 +38,7 @@
 #include "townhall/responses/flat_answers.h"
 #include "townhall/access/role.h"
 #include "townhall/consultations/store.h"
+#include "townhall/submissions/store.h"
 #include "townhall/panel/store.h"
 #include "townhall/responses/store.h"
 
@@ -96,22 +97,12 @@ struct SubmitError : Error {
   SubmitRefusal refusal = SubmitRefusal::kNone;
 };
 
-// The facts a panel member gave in a response, to record once it is stored.
-struct GivenFacts {
-  std::optional<int64_t> member_id;
-  std::vector<panel::Fact> facts;
-  Actor actor;
-};
-
-struct CheckedResponse {
-  ResponseSubmission submission;  // ready for the store (answers completed by ask once)
-  GivenFacts given;
-};
 
 // Officers, governance and admins see drafts; the public and panel members do not.
 bool sees_drafts(const User& user);
 
-Result<CheckedResponse, SubmitError> check_response(PanelStore& store, const ResponseTarget& target,
+// The response ready for the store (answers completed by ask once) and the facts to keep with it.
+Result<Submission, SubmitError> check_response(PanelStore& store, const ResponseTarget& target,
                                                     const Respondent& respondent, ResponseRequest request,
                                                     const CharterPolicy& policy, Date today);
 
@@ -124,13 +115,9 @@ std::optional<ResponseSubmission> check_plain_response(const ResponseTarget& tar
                                                        const std::string& idempotency_key,
                                                        std::string_view idempotency_text);
 
-// Records the facts given in `stored` (nothing for a replayed submission or without facts). The
-// response stands either way: a failure here loses only the reuse of these answers next time.
-Status record_given_facts(PanelStore& store, const GivenFacts& given, const StoredResponse& stored);
-
-// check_response, Store::submit_responses and record_given_facts in turn.
+// check_response, then SubmissionStore::submit_in_place.
 Result<StoredResponse, SubmitError> submit_response(ConsultationStore& consultations, PanelStore& panel,
-                                                   ResponseStore& responses, const std::string& consultation_id,
+                                                   SubmissionStore& submissions, const std::string& consultation_id,
                                                    const Respondent& respondent, ResponseRequest request,
                                                    const CharterPolicy& policy, Date today);
 
