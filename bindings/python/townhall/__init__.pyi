@@ -14,6 +14,7 @@ from .errors import (Conflict as Conflict, Error as Error, Infeasible as Infeasi
                      NotATownhallDatabase as NotATownhallDatabase, StorageFull as StorageFull,
                      RakingNotConverged as RakingNotConverged)
 from .database import Database as Database
+from . import demo as demo
 from . import text as text
 
 __version__: str
