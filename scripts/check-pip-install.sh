@@ -7,15 +7,21 @@
 #
 #   scripts/check-pip-install.sh
 #
-# Environment: PYTHON (default python3) builds and runs the venv; WHEEL_BUILD_DIR (default
-# build/wheel-build) keeps scikit-build-core's CMake build between runs, so a second run rebuilds
-# only what changed; CMAKE_BUILD_PARALLEL_LEVEL (default 2). Packages come from the index pip is
-# configured with, pinned by constraints.txt; the build runs without build isolation (its
-# requirements, scikit-build-core, are installed pinned into a build venv first).
+# Environment: PYTHON (default python3) builds and runs the venvs; CMAKE_BUILD_PARALLEL_LEVEL
+# (default 2). Packages come from the index pip is configured with, pinned by constraints.txt;
+# the wheel is built without build isolation, in a build venv holding only its pinned build
+# requirement (scikit-build-core).
+#
+# The wheel's CMake build is kept in build-wheel/ (a second run rebuilds only what changed) and
+# compiled with the flags `make` uses (RelWithDebInfo, warnings as errors; scikit-build-core
+# strips the installed binaries) through ccache: with CCACHE_NOHASHDIR=1 set for both, as .ci/run
+# does, its compile commands are make's, so after `make` the wheel costs little more than linking.
+# WHEEL_BUILD_TYPE=Release builds what `pip install .` builds.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 python=${PYTHON:-python3}
-build_dir=${WHEEL_BUILD_DIR:-$root/build/wheel-build}
+build_dir=$root/build-wheel
+build_type=${WHEEL_BUILD_TYPE:-RelWithDebInfo}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export PIP_CONSTRAINT="$root/constraints.txt" PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -28,15 +34,21 @@ seconds() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
 # 1. The wheel, built once. The build venv holds only the build requirements (pinned).
-step "building the wheel (scikit-build-core, CMake build in $build_dir)"
+step "building the wheel ($build_type, CMake build in $build_dir)"
 "$python" -m venv "$work/build-venv" || fail "cannot make a venv with $python"
 "$work/build-venv/bin/python" -m pip install -q scikit-build-core \
   || fail "cannot install the build requirement scikit-build-core from the package index"
 launcher=()
-if command -v ccache >/dev/null; then launcher=(-C cmake.define.CMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+if command -v ccache >/dev/null; then
+  launcher=(-C cmake.define.CMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  export CCACHE_NOHASHDIR=1
+fi
+werror=()
+if [ "$build_type" = RelWithDebInfo ]; then werror=(-C cmake.define.TOWNHALL_WERROR=ON); fi
 t0=$(seconds)
 "$work/build-venv/bin/python" -m pip wheel "$root" -w "$work/dist" --no-deps --no-build-isolation -q \
-  -C build-dir="$build_dir" "${launcher[@]}" > "$work/wheel.log" 2>&1 \
+  -C build-dir="$build_dir" -C cmake.build-type="$build_type" "${werror[@]}" "${launcher[@]}" \
+  > "$work/wheel.log" 2>&1 \
   || { tail -40 "$work/wheel.log" >&2; fail "pip wheel . did not build (log above)"; }
 t1=$(seconds)
 wheel=$(ls "$work"/dist/townhall-*.whl 2>/dev/null | head -1)
@@ -62,7 +74,7 @@ t0=$(seconds)
 "$venv/bin/python" -m pip install -q "$wheel" || fail "pip install $(basename "$wheel") failed"
 t1=$(seconds)
 install_s=$(elapsed "$t0" "$t1")
-step "pip install of the wheel into a fresh venv: $install_s s (limit 30 s)"
+step "pip install of the wheel (with numpy and pandas) into a fresh venv: $install_s s (limit 30 s; load average $(cut -d' ' -f1 /proc/loadavg))"
 awk -v s="$install_s" 'BEGIN { exit !(s < 30) }' || fail "installing the wheel took $install_s s (limit 30 s)"
 # What the notebook needs besides the package (not part of the timed install).
 "$venv/bin/python" -m pip install -q matplotlib nbclient nbformat ipykernel \

@@ -476,6 +476,110 @@ Status ResponseTableBuilder::add_json_text(std::string_view answers_json, std::s
 
 ResponseTable ResponseTableBuilder::finish() && { return std::move(impl_->t); }
 
+namespace {
+
+template <typename T>
+void release(std::vector<T>& v) {
+  std::vector<T>().swap(v);
+}
+
+// Joins each part's vector `member` into `out`, freeing each part's as it goes.
+template <typename T, typename Get>
+void join(std::vector<ResponseTable>& parts, size_t total, std::vector<T>& out, Get get) {
+  std::vector<T> joined;
+  joined.reserve(total);
+  for (auto& p : parts) {
+    auto& v = get(p);
+    joined.insert(joined.end(), v.begin(), v.end());
+    release(v);
+  }
+  out = std::move(joined);
+}
+
+template <typename Get>
+void join_text(std::vector<ResponseTable>& parts, size_t total, TextValues& out, Get get) {
+  size_t bytes = 0;
+  for (auto& p : parts) bytes += get(p).data.size();
+  TextValues joined;
+  joined.offsets.reserve(total + 1);
+  joined.data.reserve(bytes);
+  for (auto& p : parts) {
+    TextValues& v = get(p);
+    const int64_t base = static_cast<int64_t>(joined.data.size());
+    for (size_t i = 1; i < v.offsets.size(); ++i) joined.offsets.push_back(base + v.offsets[i]);
+    joined.data.append(v.data);
+    release(v.offsets);
+    std::string().swap(v.data);
+  }
+  out = std::move(joined);
+}
+
+}  // namespace
+
+Result<ResponseTable> concat_response_tables(std::vector<ResponseTable>&& parts) {
+  if (parts.empty()) return ResponseTable{};
+  if (parts.size() == 1) return std::move(parts.front());
+  ResponseTable out;
+  const ResponseTable& first = parts.front();
+  for (const auto& p : parts) {
+    bool same = p.columns.size() == first.columns.size() && p.channel_categories == first.channel_categories;
+    for (size_t c = 0; same && c < p.columns.size(); ++c)
+      same = p.columns[c].name == first.columns[c].name && p.columns[c].kind == first.columns[c].kind &&
+             p.columns[c].categories == first.columns[c].categories;
+    if (!same) return invalid_argument("parts", "response tables of different questions cannot be joined");
+    out.rows += p.rows;
+  }
+  const size_t total = out.rows;
+  out.channel_categories = first.channel_categories;
+  // Languages: each part's in its order of first appearance; a part's rows follow the previous
+  // part's, so appending the unseen ones in part order keeps first appearance over the whole.
+  std::map<std::string, int32_t, std::less<>> language_code;
+  std::vector<std::vector<int32_t>> remap(parts.size());
+  for (size_t k = 0; k < parts.size(); ++k) {
+    for (const auto& lang : parts[k].language_categories) {
+      auto [it, added] = language_code.emplace(lang, static_cast<int32_t>(out.language_categories.size()));
+      if (added) out.language_categories.push_back(lang);
+      remap[k].push_back(it->second);
+    }
+  }
+  for (size_t k = 0; k < parts.size(); ++k)
+    for (int32_t& code : parts[k].language_codes)
+      if (code >= 0) code = remap[k][static_cast<size_t>(code)];
+  for (size_t c = 0; c < first.columns.size(); ++c) {
+    ResponseColumn col;
+    const ResponseColumn& like = parts.front().columns[c];
+    col.name = like.name;
+    col.question_id = like.question_id;
+    col.question_type = like.question_type;
+    col.kind = like.kind;
+    col.ordered = like.ordered;
+    col.categories = like.categories;
+    switch (col.kind) {
+      case ColumnKind::kCategorical:
+        join(parts, total, col.codes, [c](ResponseTable& p) -> auto& { return p.columns[c].codes; });
+        break;
+      case ColumnKind::kBoolean:
+        join(parts, total, col.values, [c](ResponseTable& p) -> auto& { return p.columns[c].values; });
+        join(parts, total, col.missing, [c](ResponseTable& p) -> auto& { return p.columns[c].missing; });
+        break;
+      case ColumnKind::kInteger:
+        join(parts, total, col.integers, [c](ResponseTable& p) -> auto& { return p.columns[c].integers; });
+        join(parts, total, col.missing, [c](ResponseTable& p) -> auto& { return p.columns[c].missing; });
+        break;
+      case ColumnKind::kText:
+        join_text(parts, total, col.text, [c](ResponseTable& p) -> auto& { return p.columns[c].text; });
+        join(parts, total, col.missing, [c](ResponseTable& p) -> auto& { return p.columns[c].missing; });
+        break;
+    }
+    out.columns.push_back(std::move(col));
+  }
+  join(parts, total, out.channel_codes, [](ResponseTable& p) -> auto& { return p.channel_codes; });
+  join(parts, total, out.language_codes, [](ResponseTable& p) -> auto& { return p.language_codes; });
+  join(parts, total, out.submitted_at_ns, [](ResponseTable& p) -> auto& { return p.submitted_at_ns; });
+  join_text(parts, total, out.references, [](ResponseTable& p) -> auto& { return p.references; });
+  return out;
+}
+
 Result<ResponseTable> build_response_table(const nlohmann::json& questions,
                                            std::span<const ResponseInput> responses) {
   auto b = ResponseTableBuilder::create(questions);
