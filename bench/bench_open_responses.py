@@ -15,7 +15,7 @@ Each measurement runs in a fresh subprocess, so its time and peak memory (VmHWM)
   * pandas:   pd.read_sql of the same rows, json.loads + pd.json_normalize of the answers, then
     categoricals per question, one boolean column per multiple-choice option, rank columns,
     string free text, categorical channel/language and UTC times — the DataFrame townhall gives.
-pandas takes about 100 s and 2.5 GB per million rows here, so above a million it is run on the
+pandas takes 50–100 s and 2.6 GB per million rows here, so above a million it is run on the
 first million (its time per row is linear; the output says so) and the ratio is of time per row;
 townhall is also timed on that same million. The children report a checksum of their frame and
 the parent checks townhall's and pandas' agree on the same rows. Targets: townhall >= 20x faster,
@@ -258,8 +258,10 @@ def main():
         print(line(f"townhall, {same_n:,} rows", th_same))
     print(line(f"pd.read_sql + json_normalize + pivot, {same_n:,}", pdr))
     if same_n != n:
-        print(f"  (pandas on the first {same_n:,} rows only: at about 100 s and 2.5 GB per million "
-              f"here, {n:,} would take the better part of an hour; its time per row is linear)")
+        print(f"  (pandas on the first {same_n:,} rows only: at {pdr['seconds']:.0f} s and "
+              f"{mib(pdr['peak_kib']) / 1024:.1f} GiB for those here, {n:,} would take about "
+              f"{pdr['seconds'] * n / same_n / 60:.0f} minutes and {mib(pdr['peak_kib']) / 1024 * n / same_n:.0f} GiB; "
+              f"its time per row is linear)")
     per_row = (pdr["seconds"] / same_n) / (th["seconds"] / n)
     same = pdr["seconds"] / th_same["seconds"]
     over = (th["peak_kib"] - th["base_kib"]) * 1024 / th["frame_bytes"]

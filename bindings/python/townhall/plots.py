@@ -185,7 +185,8 @@ def plot_answers_by_group(data: pd.DataFrame, row: str, column: str, weights: An
     for a, colour in zip(answers, colours):
         v = shares[a].where(~hidden[a].astype(bool)).fillna(0).to_numpy(dtype=float, copy=True)
         v[small] = 0
-        ax.barh(y, v, left=left, color=colour, edgecolor="white", linewidth=0.5, label=_label(a))
+        # A thin grey edge keeps the near-white middle of a diverging scale visible.
+        ax.barh(y, v, left=left, color=colour, edgecolor="#6f777b", linewidth=0.4, label=_label(a))
         left += v
     rest = np.where(small, 0.0, np.clip(1.0 - left, 0.0, 1.0))
     rest[rest < 1e-9] = 0.0
