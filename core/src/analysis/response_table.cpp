@@ -1,5 +1,6 @@
 #include "townhall/analysis/response_table.h"
 
+#include <cstring>
 #include <limits>
 #include <map>
 #include <string>
@@ -314,14 +315,26 @@ struct ResponseTableBuilder::Impl {
 
   // The fast path over the parsed flat object. False: give the row to the JSON path (which
   // either reads it the same way or reports the precise error).
+  // The plan answering `key`, or plans.size(): a short scan beats hashing for the usual dozen.
+  size_t plan_index(std::string_view key) const {
+    if (plans.size() <= 16) {
+      for (size_t i = 0; i < plans.size(); ++i)
+        if (plans[i].id.size() == key.size() && std::memcmp(plans[i].id.data(), key.data(), key.size()) == 0)
+          return i;
+      return plans.size();
+    }
+    auto it = plan_of.find(key);
+    return it == plan_of.end() ? plans.size() : it->second;
+  }
+
   bool answers_flat(size_t r) {
     for (const FlatValue& v : parser.values()) {
-      auto pi = plan_of.find(v.key);
-      if (pi == plan_of.end()) continue;  // not a question (any more): ignored, as in the JSON path
-      if (seen[pi->second] == r + 1) return false;  // a duplicate key
-      seen[pi->second] = r + 1;
+      const size_t pi = plan_index(v.key);
+      if (pi == plans.size()) continue;  // not a question (any more): ignored, as in the JSON path
+      if (seen[pi] == r + 1) return false;  // a duplicate key
+      seen[pi] = r + 1;
       if (v.kind == FlatValue::kNull) continue;
-      const Plan& p = plans[pi->second];
+      const Plan& p = plans[pi];
       ResponseColumn& col = t.columns[p.first_column];
       switch (p.kind) {
         case QType::kSingle: {

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <thread>
@@ -47,10 +48,9 @@ Error not_townhall(const std::string& path, const std::string& why) {
   return invalid_argument("path", path + " is not a Townhall database (" + why + ")");
 }
 
-std::string_view text_of(SQLite::Statement& q, int i) {
-  SQLite::Column c = q.getColumn(i);
-  const char* p = c.getText(nullptr);  // text first, then its length (SQLite's rule)
-  int n = c.getBytes();
+std::string_view text_of(sqlite3_stmt* st, int i) {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));  // text, then length
+  int n = sqlite3_column_bytes(st, i);
   return p ? std::string_view(p, static_cast<size_t>(n)) : std::string_view();
 }
 
@@ -155,19 +155,31 @@ Status read_rows(SQLite::Database& db, const std::string& consultation_id, bool 
   const char* language = version >= 4 ? "language" : "'en-GB'";
   std::string sql = std::string("SELECT reference, channel, ") + language + ", created_at, answers FROM responses" +
                     (scan ? " NOT INDEXED" : "") + " WHERE consultation_id = ? AND id BETWEEN ? AND ? ORDER BY id";
-  SQLite::Statement q(db, sql);
-  q.bind(1, consultation_id);
-  q.bind(2, from);
-  q.bind(3, to);
-  while (q.executeStep()) {
-    std::string_view reference = text_of(q, 0);
-    auto st = builder.add_json_text(text_of(q, 4), text_of(q, 1), text_of(q, 2), text_of(q, 3), reference);
+  // The raw statement rather than SQLite::Statement: its Column copies (and counts) a shared
+  // pointer to the statement for every cell of every row.
+  sqlite3_stmt* raw = nullptr;
+  auto failed = [&](const char* what) {
+    return Error{ErrorCode::kIo, "", std::string("cannot read the responses of ") + consultation_id + " (" + what +
+                                         "): " + sqlite3_errmsg(db.getHandle())};
+  };
+  if (sqlite3_prepare_v2(db.getHandle(), sql.c_str(), static_cast<int>(sql.size()), &raw, nullptr) != SQLITE_OK)
+    return failed("prepare");
+  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> q(raw, sqlite3_finalize);
+  if (sqlite3_bind_text(raw, 1, consultation_id.data(), static_cast<int>(consultation_id.size()), SQLITE_STATIC) !=
+          SQLITE_OK ||
+      sqlite3_bind_int64(raw, 2, from) != SQLITE_OK || sqlite3_bind_int64(raw, 3, to) != SQLITE_OK)
+    return failed("bind");
+  int rc;
+  while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+    std::string_view reference = text_of(raw, 0);
+    auto st = builder.add_json_text(text_of(raw, 4), text_of(raw, 1), text_of(raw, 2), text_of(raw, 3), reference);
     if (!st) {
       Error e = st.error();
       e.message = "response " + std::string(reference) + ": " + e.message;
       return e;
     }
   }
+  if (rc != SQLITE_DONE) return failed("step");
   return Status::Ok();
 }
 
