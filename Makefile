@@ -90,4 +90,4 @@ serve: build
 	./scripts/serve-demo.sh $(BUILD_DIR)
 
 clean:
-	rm -rf $(BUILD_DIR) build-asan $(FUZZ_BUILD_DIR)
+	rm -rf $(BUILD_DIR) build-asan build-wheel $(FUZZ_BUILD_DIR)

@@ -16,12 +16,10 @@ council's Townhall database, load a consultation's responses as a DataFrame, rea
 check who answered against the borough's Census 2021 profile, weight the responses,
 cross-tabulate with confidence intervals, and plot.
 
-It uses the demo database that `townhall demo seed --db demo.db` creates (set `TOWNHALL_DEMO_DB`
-to use another file)."""),
-code("""import os
-import shutil
-import subprocess
-import tempfile
+It makes its own demo database in a temporary folder with `townhall.demo.seed` (the same
+consultations, responses, panel member and Forward Plan as `townhall demo seed --db demo.db`),
+so it runs from any folder with nothing but the installed package."""),
+code("""import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -29,10 +27,9 @@ import pandas as pd
 import townhall
 from townhall import text
 
-demo_db = Path(os.environ.get("TOWNHALL_DEMO_DB", "demo.db"))
-if not demo_db.exists():  # seed it with the CLI, as `make serve` does
-    cli = os.environ.get("TOWNHALL_CLI") or shutil.which("townhall") or "../../build/cli/townhall"
-    subprocess.run([cli, "demo", "seed", "--db", str(demo_db)], check=True, capture_output=True)"""),
+demo = townhall.demo.seed(Path(tempfile.mkdtemp()) / "demo.db")
+demo_db = demo.path
+print(f"{demo.consultations} consultations, {demo.responses} responses in {demo_db.name}")"""),
 md("## 1. The database and its consultations\n\n`townhall.open` opens the file read-only."),
 code("""db = townhall.open(demo_db)
 db.consultations()"""),
@@ -88,7 +85,7 @@ for i, t in enumerate(tenures):
     if i % 7 == 0:
         answers["comments"] = "Please keep the library open in the evenings."
     generated.append({"answers": answers, "channel": "online" if i % 4 else "paper"})
-work = Path(tempfile.mkdtemp()) / "survey.db"
+work = demo_db.with_name("survey.db")
 with townhall.open(work, writable=True, create=True) as w:
     survey = w.add_consultation({
         "title": "Leisure services survey", "questions": questions,

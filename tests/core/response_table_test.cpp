@@ -5,8 +5,11 @@
 
 #include <unistd.h>
 
+#include <array>
 #include <filesystem>
 #include <limits>
+
+#include <SQLiteCpp/SQLiteCpp.h>
 
 #include "townhall/analysis/response_table.h"
 #include "townhall/consultations/editing.h"
@@ -200,4 +203,129 @@ TEST(AnalysisReader, ReadsAStoreAndRefusesWhatIsNotOne) {
   EXPECT_EQ(sqlite_read_only_uri("/a b/c?d#e%.db"), "file:/a%20b/c%3Fd%23e%25.db?mode=ro");
   reader->reset();
   std::filesystem::remove_all(dir);
+}
+
+namespace {
+
+void expect_same_table(const ResponseTable& a, const ResponseTable& b) {
+  EXPECT_EQ(a.rows, b.rows);
+  expect_same(a, b);
+  for (size_t i = 0; i < a.columns.size() && i < b.columns.size(); ++i) {
+    EXPECT_EQ(a.columns[i].name, b.columns[i].name);
+    EXPECT_EQ(a.columns[i].categories, b.columns[i].categories);
+  }
+  EXPECT_EQ(a.channel_codes, b.channel_codes);
+  EXPECT_EQ(a.language_codes, b.language_codes);
+  EXPECT_EQ(a.language_categories, b.language_categories);
+  EXPECT_EQ(a.submitted_at_ns, b.submitted_at_ns);
+  EXPECT_EQ(a.references.data, b.references.data);
+  EXPECT_EQ(a.references.offsets, b.references.offsets);
+}
+
+}  // namespace
+
+TEST(AnalysisReader, ReadingOnSeveralThreadsGivesTheSameTable) {
+  char tmpl[] = "/tmp/townhall-reader-XXXXXX";
+  std::string dir = mkdtemp(tmpl);
+  std::string path = dir + "/t.db";
+  // Two consultations whose responses interleave (so c-1's ids have gaps), with languages that
+  // first appear in different parts: en-GB, then cy from row 20, then fr only near the end.
+  const char* const kLanguages[] = {"en-GB", "cy", "fr"};
+  std::vector<std::string> languages;  // c-1's, in order
+  {
+    auto store = open_sqlite_store(path, SqliteOptions::creating());
+    ASSERT_TRUE(store);
+    std::vector<std::string> ids;
+    for (int k = 0; k < 2; ++k) {
+      nlohmann::json doc = {{"title", "T"}, {"questions", kQuestions}};
+      auto c = (*store)->create_consultation(doc, AuditEvent{"t", "create", "consultation", "", {}});
+      ASSERT_TRUE(c);
+      ids.push_back(c->id);
+      for (auto [from, to] : {std::pair{"draft", "scheduled"}, {"scheduled", "open"}}) {
+        TransitionRecord t{c->id, from, to, 0, nlohmann::json::object(), {}};
+        ASSERT_TRUE((*store)->transition_consultation(t));
+      }
+    }
+    for (int i = 0; i < 61; ++i) {
+      std::vector<ResponseSubmission> subs(i % 3 == 0 ? 2 : 1);
+      subs[0].consultation_id = ids[0];
+      subs[0].answers = {{"q1", i % 4 == 0 ? "é" : "A"}, {"q2", i % 11}, {"q4", i % 2 == 0},
+                         {"q3", i % 5 == 0 ? nlohmann::json::array({"y"}) : nlohmann::json::array({"x", "y"})},
+                         {"q5", {"t", "r", "s"}}};
+      if (i % 7 == 0) subs[0].answers["q6"] = "Ateb " + std::to_string(i);
+      subs[0].language = kLanguages[i < 20 ? 0 : i < 55 ? 1 + (i % 2) * (i > 50) : 2];
+      subs[0].channel = i % 6 == 0 ? "paper" : "online";
+      languages.push_back(subs[0].language);
+      if (subs.size() == 2) {
+        subs[1].consultation_id = ids[1];
+        subs[1].answers = {{"q1", "B"}};
+      }
+      for (auto& r : (*store)->submit_responses(subs, responses_allowed())) ASSERT_TRUE(r);
+    }
+  }
+  auto reader = AnalysisReader::open(path);
+  ASSERT_TRUE(reader) << reader.error().message;
+  auto one = (*reader)->responses("c-1", 1);
+  ASSERT_TRUE(one) << one.error().message;
+  ASSERT_EQ(one->rows, 61u);
+  EXPECT_EQ(one->language_categories, (std::vector<std::string>{"en-GB", "cy", "fr"}));
+  for (size_t r = 0; r < languages.size(); ++r)
+    EXPECT_EQ(one->language_categories[static_cast<size_t>(one->language_codes[r])], languages[r]) << r;
+  for (unsigned threads : {2u, 3u, 7u, 61u, 200u, 0u}) {
+    SCOPED_TRACE(threads);
+    auto many = (*reader)->responses("c-1", threads);
+    ASSERT_TRUE(many) << many.error().message;
+    expect_same_table(*one, *many);
+  }
+  // The other consultation (the index path) too.
+  auto other = (*reader)->responses("c-2", 1);
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->rows, 21u);
+  expect_same_table(*other, *(*reader)->responses("c-2", 4));
+  reader->reset();
+  // A stored row that does not fit its question: the error names its row in the whole table,
+  // whichever part read it.
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("UPDATE responses SET answers = '{\"q1\": \"Z\"}' WHERE id = (SELECT id FROM responses "
+            "WHERE consultation_id = 'c-1' ORDER BY id LIMIT 1 OFFSET 47)");
+  }
+  reader = AnalysisReader::open(path);
+  ASSERT_TRUE(reader);
+  for (unsigned threads : {1u, 3u, 5u}) {
+    auto bad = (*reader)->responses("c-1", threads);
+    ASSERT_FALSE(bad) << threads;
+    EXPECT_EQ(bad.error().field, "/responses/47/answers/q1") << threads;
+  }
+  reader->reset();
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ResponseTable, ConcatJoinsPartsInOrder) {
+  auto part = [](std::vector<std::array<std::string, 3>> rows) {  // answers, language, reference
+    auto b = ResponseTableBuilder::create(kQuestions);
+    for (auto& [answers, lang, ref] : rows)
+      EXPECT_TRUE(b->add_json_text(answers, "online", lang, "2025-03-04T10:15:00Z", ref));
+    return std::move(*b).finish();
+  };
+  std::vector<ResponseTable> parts;
+  parts.push_back(part({{R"({"q1":"A","q6":"x"})", "cy", "R-1"}}));
+  parts.push_back(part({}));
+  parts.push_back(part({{R"({"q1":"B"})", "fr", "R-22"}, {R"({"q1":"é","q6":"yz"})", "cy", "R-333"}}));
+  auto t = concat_response_tables(std::move(parts));
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->rows, 3u);
+  EXPECT_EQ(col(*t, "q1").codes, (std::vector<int32_t>{0, 1, 2}));
+  EXPECT_EQ(t->language_categories, (std::vector<std::string>{"cy", "fr"}));
+  EXPECT_EQ(t->language_codes, (std::vector<int32_t>{0, 1, 0}));
+  EXPECT_EQ(col(*t, "q6").text.offsets, (std::vector<int64_t>{0, 1, 1, 3}));
+  EXPECT_EQ(col(*t, "q6").text.data, "xyz");
+  EXPECT_EQ(col(*t, "q6").missing, (std::vector<uint8_t>{0, 1, 0}));
+  EXPECT_EQ(t->references.data, "R-1R-22R-333");
+  EXPECT_EQ(t->references.offsets, (std::vector<int64_t>{0, 3, 7, 12}));
+  std::vector<ResponseTable> mixed;
+  mixed.push_back(part({}));
+  auto other = ResponseTableBuilder::create(nlohmann::json::parse(R"([{"id": "z", "type": "yes_no"}])"));
+  mixed.push_back(std::move(*other).finish());
+  EXPECT_EQ(concat_response_tables(std::move(mixed)).error().code, ErrorCode::kInvalidArgument);
 }

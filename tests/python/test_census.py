@@ -79,9 +79,40 @@ def test_rake_to_census_targets(census_dir):
 
 
 def test_built_in_tables_match_the_files(census_dir, monkeypatch):
-    """With no data_dir (and no TOWNHALL_CENSUS_DIR) the tables built into the library are read."""
+    """With no data_dir (and no TOWNHALL_CENSUS_DIR) the package's own tables are read."""
     monkeypatch.delenv("TOWNHALL_CENSUS_DIR", raising=False)
     built_in = townhall.census_targets()
     from_files = townhall.census_targets(data_dir=census_dir)
     assert built_in.equals(from_files)
     assert set(built_in["variable"]) == {"ethnicity", "tenure", "religion"}
+
+
+def test_the_package_ships_the_tables_with_their_licence(census_dir, monkeypatch, tmp_path):
+    from pathlib import Path
+    from townhall import census
+    shipped = Path(census.DATA_DIR)
+    assert shipped.parent.parent == Path(townhall.__file__).resolve().parent
+    for src in census_dir.iterdir():
+        assert (shipped / src.name).read_bytes() == src.read_bytes(), src.name
+    readme = (shipped / "README.md").read_text(encoding="utf-8")
+    assert "Open Government Licence" in readme and "Office for National Statistics" in readme
+    # No environment variable needed: census_targets() reads the package's folder. Shown with a
+    # copy of it in which one ward's owned households are raised by 1,000.
+    monkeypatch.delenv("TOWNHALL_CENSUS_DIR", raising=False)
+    import shutil
+    copy = tmp_path / "census"
+    shutil.copytree(shipped, copy)
+    path = copy / "census2021-ts054-ward-rbkc-hounslow.csv"
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    head = rows[0]
+    row = next(r for r in rows if r[head.index("geography code")] == RBKC[0])
+    for col in ("Tenure of household: Owned", "Tenure of household: Total: All households"):
+        row[head.index(col)] = str(int(row[head.index(col)]) + 1000)
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    before = townhall.census_targets("tenure").set_index("category")["count"]
+    monkeypatch.setattr(census, "DATA_DIR", copy)
+    after = townhall.census_targets("tenure").set_index("category")["count"]
+    assert after["Owned"] == before["Owned"] + 1000
+    assert after.drop("Owned").equals(before.drop("Owned"))

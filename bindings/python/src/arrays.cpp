@@ -45,9 +45,21 @@ py::dict text_buffers(analysis::TextValues&& text, const std::vector<uint8_t>* m
   return d;
 }
 
+// Categorical codes as pandas keeps them: int8 when there are fewer than 127 categories (so
+// pd.Categorical.from_codes takes the buffer as it is rather than copying it down), else int32.
+// The int32 vector is freed as soon as its narrow copy exists, one column at a time.
+py::object codes_array(std::vector<int32_t>&& codes, size_t categories) {
+  if (categories >= 127) return owned(std::move(codes));
+  std::vector<int8_t> narrow(codes.size());
+  for (size_t i = 0; i < codes.size(); ++i) narrow[i] = static_cast<int8_t>(codes[i]);
+  std::vector<int32_t>().swap(codes);
+  return owned(std::move(narrow));
+}
+
 }  // namespace
 
 void register_arrays(py::module_& m) {
+  register_array<int8_t>(m, "Int8Array");
   register_array<double>(m, "Float64Array");
   register_array<int32_t>(m, "Int32Array");
   register_array<int64_t>(m, "Int64Array");
@@ -74,7 +86,7 @@ py::dict response_table_to_dict(analysis::ResponseTable&& t) {
     switch (c.kind) {
       case ColumnKind::kCategorical:
         d["kind"] = "categorical";
-        d["codes"] = owned(std::move(c.codes));
+        d["codes"] = codes_array(std::move(c.codes), c.categories.size());
         break;
       case ColumnKind::kBoolean:
         d["kind"] = "boolean";
@@ -96,9 +108,9 @@ py::dict response_table_to_dict(analysis::ResponseTable&& t) {
   py::dict out;
   out["rows"] = t.rows;
   out["columns"] = cols;
-  out["channel_codes"] = owned(std::move(t.channel_codes));
+  out["channel_codes"] = codes_array(std::move(t.channel_codes), t.channel_categories.size());
   out["channel_categories"] = t.channel_categories;
-  out["language_codes"] = owned(std::move(t.language_codes));
+  out["language_codes"] = codes_array(std::move(t.language_codes), t.language_categories.size());
   out["language_categories"] = t.language_categories;
   out["submitted_at_ns"] = owned(std::move(t.submitted_at_ns));
   out["references"] = text_buffers(std::move(t.references), nullptr);

@@ -35,6 +35,7 @@ void register_arrays(pybind11::module_& m);
 // {"rows", "columns": [{name, question_id, question_type, ordered, categories, kind, ...}],
 //  "channel_codes", "channel_categories", "language_codes", "language_categories",
 //  "submitted_at_ns", "references"}; text as {"offsets", "data", "validity", "null_count"}.
+// Codes are int8 when their categories number fewer than 127 (as pandas stores them), else int32.
 // Needs the GIL.
 pybind11::dict response_table_to_dict(analysis::ResponseTable&& t);
 

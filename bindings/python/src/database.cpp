@@ -10,6 +10,7 @@
 #include "common.h"
 #include "townhall/consultations/editing.h"
 #include "townhall/consultations/lifecycle.h"
+#include "townhall/demo/demo.h"
 #include "townhall/responses/answers.h"
 #include "townhall/store/analysis_reader.h"
 #include "townhall/store/sqlite_store.h"
@@ -139,6 +140,26 @@ void register_database(py::module_& m) {
              return rec->id;
            },
            py::arg("document"), py::arg("status"), py::arg("policy"), py::arg("as_of") = py::none())
+      .def("seed_demo",
+           [](Database& d) {
+             Store& store = d.writable_store();
+             Result<DemoSeed> seed = Error{};
+             {
+               py::gil_scoped_release release;
+               seed = seed_demo(store, Date::today_in_london());
+             }
+             DemoSeed s = unwrap(std::move(seed));
+             py::dict out;
+             out["seeded"] = s.seeded;
+             out["officer_token"] = s.officer_token;
+             out["governance_token"] = s.governance_token;
+             out["consultations"] = s.consultations;
+             out["responses"] = s.responses;
+             out["key_decisions"] = s.key_decisions;
+             return out;
+           },
+           "Seeds the demo consultations, panel member and Forward Plan (townhall/demo/demo.h) into an "
+           "empty database; a database with consultations is left as it is.")
       .def("submit_responses",
            [](Database& d, const std::string& id, const std::string& responses_text, size_t batch) {
              Store& store = d.writable_store();

@@ -33,7 +33,7 @@ from .responses import responses_frame
 from .respondents import duplicate_respondents
 # townhall.open is left out of __all__ so `from townhall import *` keeps the builtin open.
 from .database import Database, open
-from . import text
+from . import demo, text
 from ._dates import iso_dates as _iso_dates
 
 # Every date parameter also takes 'YYYY-MM-DD' text (townhall/_dates.py).
@@ -254,7 +254,7 @@ __all__ = [
     "RakingReport",
     "Error", "InvalidInput", "InvalidJson", "SchemaError", "InvalidCsv", "NotFound", "Conflict",
     "Infeasible", "IoError", "StorageFull", "InternalError", "DatabaseNotFound", "SchemaTooNew",
-    "NotATownhallDatabase", "RakingNotConverged", "Database", "text",
+    "NotATownhallDatabase", "RakingNotConverged", "Database", "demo", "text",
     "bank_holidays", "bank_holidays_frame", "clear_days", "earliest_event", "is_bank_holiday",
     "is_working_day", "last_working_day_on_or_before", "latest_publication", "parse_date",
     "practical_latest_publication", "rule", "rules", "today_in_london",

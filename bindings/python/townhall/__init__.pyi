@@ -14,6 +14,7 @@ from .errors import (Conflict as Conflict, Error as Error, Infeasible as Infeasi
                      NotATownhallDatabase as NotATownhallDatabase, StorageFull as StorageFull,
                      RakingNotConverged as RakingNotConverged)
 from .database import Database as Database
+from . import demo as demo
 from . import text as text
 
 __version__: str
@@ -188,7 +189,8 @@ def representativeness(data: pd.DataFrame, targets: Any, weights: Any = None, *,
                        under_ratio: float = 0.8, min_expected: float = 5) -> pd.DataFrame: ...
 def plot_representativeness(report: pd.DataFrame, *, title: str | None = None) -> Any: ...
 def plot_answers_by_group(data: pd.DataFrame, row: str, column: str, weights: Any = None, *,
-                          suppress_below: int = 0, title: str | None = None) -> Any: ...
+                          suppress_below: int = 0, title: str | None = None,
+                          scale: str = "auto") -> Any: ...
 def check_forward_plan_csv(csv: str | os.PathLike[str],
                            policy: Policy | Mapping[str, Any] | None = None,
                            as_of: datetime.date | None = None) -> ComplianceReport: ...

@@ -1,7 +1,8 @@
 """Census 2021 ward tables as raking targets.
 
-Reads the ONS/Nomis ward-level tables built into the library (core/data/census, Open Government
-Licence; a council passes ``data_dir=`` for its own tables in the same format):
+Reads the ONS/Nomis ward-level tables that ship inside the package (``townhall/data/census``, with
+the README giving their source and the Open Government Licence; :data:`DATA_DIR`). A council passes
+``data_dir=`` (or sets ``TOWNHALL_CENSUS_DIR``) for its own tables in the same format:
 TS021 ethnic group, TS054 tenure of household, TS030 religion, for the wards of the Royal
 Borough of Kensington and Chelsea (E09000020, wards E05009388-E05009405) and the London Borough
 of Hounslow (E09000018, wards E05013606-E05013627). Sums the borough's wards and gives each
@@ -35,12 +36,19 @@ BOROUGH_WARDS = {
 }
 
 
+# The package's own copy of the tables and their source/licence README.
+DATA_DIR = Path(__file__).resolve().parent / "data" / "census"
+
+
 def _data_dir(data_dir: str | os.PathLike[str] | None) -> Path | None:
-    """The folder of the council's own tables, or None for the built-in ones."""
+    """The folder to read: ``data_dir``, else $TOWNHALL_CENSUS_DIR, else the package's own
+    tables (None: the copy compiled into the library, should the package data be missing)."""
     if data_dir is not None:
         return Path(data_dir)
     env = os.environ.get("TOWNHALL_CENSUS_DIR")
-    return Path(env) if env else None
+    if env:
+        return Path(env)
+    return DATA_DIR if DATA_DIR.is_dir() else None
 
 
 def _read_table(directory: Path | None, file: str) -> pd.DataFrame:
@@ -121,4 +129,4 @@ def census_targets(variables: str | list[str] = ("ethnicity", "tenure", "religio
     return pd.concat(frames, ignore_index=True)
 
 
-__all__ = ["census_targets", "TABLES", "BOROUGH_WARDS"]
+__all__ = ["census_targets", "TABLES", "BOROUGH_WARDS", "DATA_DIR"]

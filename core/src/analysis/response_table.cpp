@@ -1,5 +1,6 @@
 #include "townhall/analysis/response_table.h"
 
+#include <cstring>
 #include <limits>
 #include <map>
 #include <string>
@@ -314,14 +315,26 @@ struct ResponseTableBuilder::Impl {
 
   // The fast path over the parsed flat object. False: give the row to the JSON path (which
   // either reads it the same way or reports the precise error).
+  // The plan answering `key`, or plans.size(): a short scan beats hashing for the usual dozen.
+  size_t plan_index(std::string_view key) const {
+    if (plans.size() <= 16) {
+      for (size_t i = 0; i < plans.size(); ++i)
+        if (plans[i].id.size() == key.size() && std::memcmp(plans[i].id.data(), key.data(), key.size()) == 0)
+          return i;
+      return plans.size();
+    }
+    auto it = plan_of.find(key);
+    return it == plan_of.end() ? plans.size() : it->second;
+  }
+
   bool answers_flat(size_t r) {
     for (const FlatValue& v : parser.values()) {
-      auto pi = plan_of.find(v.key);
-      if (pi == plan_of.end()) continue;  // not a question (any more): ignored, as in the JSON path
-      if (seen[pi->second] == r + 1) return false;  // a duplicate key
-      seen[pi->second] = r + 1;
+      const size_t pi = plan_index(v.key);
+      if (pi == plans.size()) continue;  // not a question (any more): ignored, as in the JSON path
+      if (seen[pi] == r + 1) return false;  // a duplicate key
+      seen[pi] = r + 1;
       if (v.kind == FlatValue::kNull) continue;
-      const Plan& p = plans[pi->second];
+      const Plan& p = plans[pi];
       ResponseColumn& col = t.columns[p.first_column];
       switch (p.kind) {
         case QType::kSingle: {
@@ -475,6 +488,110 @@ Status ResponseTableBuilder::add_json_text(std::string_view answers_json, std::s
 }
 
 ResponseTable ResponseTableBuilder::finish() && { return std::move(impl_->t); }
+
+namespace {
+
+template <typename T>
+void release(std::vector<T>& v) {
+  std::vector<T>().swap(v);
+}
+
+// Joins each part's vector `member` into `out`, freeing each part's as it goes.
+template <typename T, typename Get>
+void join(std::vector<ResponseTable>& parts, size_t total, std::vector<T>& out, Get get) {
+  std::vector<T> joined;
+  joined.reserve(total);
+  for (auto& p : parts) {
+    auto& v = get(p);
+    joined.insert(joined.end(), v.begin(), v.end());
+    release(v);
+  }
+  out = std::move(joined);
+}
+
+template <typename Get>
+void join_text(std::vector<ResponseTable>& parts, size_t total, TextValues& out, Get get) {
+  size_t bytes = 0;
+  for (auto& p : parts) bytes += get(p).data.size();
+  TextValues joined;
+  joined.offsets.reserve(total + 1);
+  joined.data.reserve(bytes);
+  for (auto& p : parts) {
+    TextValues& v = get(p);
+    const int64_t base = static_cast<int64_t>(joined.data.size());
+    for (size_t i = 1; i < v.offsets.size(); ++i) joined.offsets.push_back(base + v.offsets[i]);
+    joined.data.append(v.data);
+    release(v.offsets);
+    std::string().swap(v.data);
+  }
+  out = std::move(joined);
+}
+
+}  // namespace
+
+Result<ResponseTable> concat_response_tables(std::vector<ResponseTable>&& parts) {
+  if (parts.empty()) return ResponseTable{};
+  if (parts.size() == 1) return std::move(parts.front());
+  ResponseTable out;
+  const ResponseTable& first = parts.front();
+  for (const auto& p : parts) {
+    bool same = p.columns.size() == first.columns.size() && p.channel_categories == first.channel_categories;
+    for (size_t c = 0; same && c < p.columns.size(); ++c)
+      same = p.columns[c].name == first.columns[c].name && p.columns[c].kind == first.columns[c].kind &&
+             p.columns[c].categories == first.columns[c].categories;
+    if (!same) return invalid_argument("parts", "response tables of different questions cannot be joined");
+    out.rows += p.rows;
+  }
+  const size_t total = out.rows;
+  out.channel_categories = first.channel_categories;
+  // Languages: each part's in its order of first appearance; a part's rows follow the previous
+  // part's, so appending the unseen ones in part order keeps first appearance over the whole.
+  std::map<std::string, int32_t, std::less<>> language_code;
+  std::vector<std::vector<int32_t>> remap(parts.size());
+  for (size_t k = 0; k < parts.size(); ++k) {
+    for (const auto& lang : parts[k].language_categories) {
+      auto [it, added] = language_code.emplace(lang, static_cast<int32_t>(out.language_categories.size()));
+      if (added) out.language_categories.push_back(lang);
+      remap[k].push_back(it->second);
+    }
+  }
+  for (size_t k = 0; k < parts.size(); ++k)
+    for (int32_t& code : parts[k].language_codes)
+      if (code >= 0) code = remap[k][static_cast<size_t>(code)];
+  for (size_t c = 0; c < first.columns.size(); ++c) {
+    ResponseColumn col;
+    const ResponseColumn& like = parts.front().columns[c];
+    col.name = like.name;
+    col.question_id = like.question_id;
+    col.question_type = like.question_type;
+    col.kind = like.kind;
+    col.ordered = like.ordered;
+    col.categories = like.categories;
+    switch (col.kind) {
+      case ColumnKind::kCategorical:
+        join(parts, total, col.codes, [c](ResponseTable& p) -> auto& { return p.columns[c].codes; });
+        break;
+      case ColumnKind::kBoolean:
+        join(parts, total, col.values, [c](ResponseTable& p) -> auto& { return p.columns[c].values; });
+        join(parts, total, col.missing, [c](ResponseTable& p) -> auto& { return p.columns[c].missing; });
+        break;
+      case ColumnKind::kInteger:
+        join(parts, total, col.integers, [c](ResponseTable& p) -> auto& { return p.columns[c].integers; });
+        join(parts, total, col.missing, [c](ResponseTable& p) -> auto& { return p.columns[c].missing; });
+        break;
+      case ColumnKind::kText:
+        join_text(parts, total, col.text, [c](ResponseTable& p) -> auto& { return p.columns[c].text; });
+        join(parts, total, col.missing, [c](ResponseTable& p) -> auto& { return p.columns[c].missing; });
+        break;
+    }
+    out.columns.push_back(std::move(col));
+  }
+  join(parts, total, out.channel_codes, [](ResponseTable& p) -> auto& { return p.channel_codes; });
+  join(parts, total, out.language_codes, [](ResponseTable& p) -> auto& { return p.language_codes; });
+  join(parts, total, out.submitted_at_ns, [](ResponseTable& p) -> auto& { return p.submitted_at_ns; });
+  join_text(parts, total, out.references, [](ResponseTable& p) -> auto& { return p.references; });
+  return out;
+}
 
 Result<ResponseTable> build_response_table(const nlohmann::json& questions,
                                            std::span<const ResponseInput> responses) {

@@ -3,8 +3,12 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <memory>
 #include <optional>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 #include "townhall/store/sqlite_store.h"
 #include "townhall/util/json_schema.h"
@@ -44,10 +48,9 @@ Error not_townhall(const std::string& path, const std::string& why) {
   return invalid_argument("path", path + " is not a Townhall database (" + why + ")");
 }
 
-std::string_view text_of(SQLite::Statement& q, int i) {
-  SQLite::Column c = q.getColumn(i);
-  const char* p = c.getText(nullptr);  // text first, then its length (SQLite's rule)
-  int n = c.getBytes();
+std::string_view text_of(sqlite3_stmt* st, int i) {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));  // text, then length
+  int n = sqlite3_column_bytes(st, i);
   return p ? std::string_view(p, static_cast<size_t>(n)) : std::string_view();
 }
 
@@ -142,44 +145,137 @@ Result<nlohmann::json> AnalysisReader::questions(const std::string& consultation
   return *it;
 }
 
-Result<analysis::ResponseTable> AnalysisReader::responses(const std::string& consultation_id) {
+namespace {
+
+// Reads the consultation's rows with ids in [from, to] into `builder`, in id order.
+Status read_rows(SQLite::Database& db, const std::string& consultation_id, bool scan, int version,
+                 int64_t from, int64_t to, analysis::ResponseTableBuilder& builder) {
+  // When the consultation holds most of the rows a scan in rowid order beats the index (and
+  // needs no sort); otherwise the index finds its rows and SQLite sorts them by id.
+  const char* language = version >= 4 ? "language" : "'en-GB'";
+  std::string sql = std::string("SELECT reference, channel, ") + language + ", created_at, answers FROM responses" +
+                    (scan ? " NOT INDEXED" : "") + " WHERE consultation_id = ? AND id BETWEEN ? AND ? ORDER BY id";
+  // The raw statement rather than SQLite::Statement: its Column copies (and counts) a shared
+  // pointer to the statement for every cell of every row.
+  sqlite3_stmt* raw = nullptr;
+  auto failed = [&](const char* what) {
+    return Error{ErrorCode::kIo, "", std::string("cannot read the responses of ") + consultation_id + " (" + what +
+                                         "): " + sqlite3_errmsg(db.getHandle())};
+  };
+  if (sqlite3_prepare_v2(db.getHandle(), sql.c_str(), static_cast<int>(sql.size()), &raw, nullptr) != SQLITE_OK)
+    return failed("prepare");
+  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> q(raw, sqlite3_finalize);
+  if (sqlite3_bind_text(raw, 1, consultation_id.data(), static_cast<int>(consultation_id.size()), SQLITE_STATIC) !=
+          SQLITE_OK ||
+      sqlite3_bind_int64(raw, 2, from) != SQLITE_OK || sqlite3_bind_int64(raw, 3, to) != SQLITE_OK)
+    return failed("bind");
+  int rc;
+  while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+    std::string_view reference = text_of(raw, 0);
+    auto st = builder.add_json_text(text_of(raw, 4), text_of(raw, 1), text_of(raw, 2), text_of(raw, 3), reference);
+    if (!st) {
+      Error e = st.error();
+      e.message = "response " + std::string(reference) + ": " + e.message;
+      return e;
+    }
+  }
+  if (rc != SQLITE_DONE) return failed("step");
+  return Status::Ok();
+}
+
+// A part's error names its row within the part ("/responses/<i>/…"): renumbered within the table.
+Error renumbered(Error e, size_t rows_before) {
+  static const std::string kPrefix = "/responses/";
+  if (rows_before == 0 || e.field.rfind(kPrefix, 0) != 0) return e;
+  size_t end = kPrefix.size();
+  while (end < e.field.size() && e.field[end] >= '0' && e.field[end] <= '9') ++end;
+  if (end == kPrefix.size()) return e;
+  const size_t row = std::stoull(e.field.substr(kPrefix.size(), end - kPrefix.size())) + rows_before;
+  e.field = kPrefix + std::to_string(row) + e.field.substr(end);
+  return e;
+}
+
+// Responses per reading thread below which another thread is not worth its connection.
+constexpr int64_t kRowsPerThread = 100'000;
+constexpr unsigned kMaxThreads = 8;
+
+}  // namespace
+
+Result<analysis::ResponseTable> AnalysisReader::responses(const std::string& consultation_id, unsigned threads_asked) {
   auto qs = questions(consultation_id);
   if (!qs) return qs.error();
-  auto builder = analysis::ResponseTableBuilder::create(*qs);
-  if (!builder) return builder.error();
+  int64_t count = 0, total = 0, first_id = 0, last_id = -1;
   try {
-    int64_t count = 0, total = 0;
-    {
-      SQLite::Statement c(*impl_->db, "SELECT (SELECT COUNT(*) FROM responses WHERE consultation_id = ?), "
-                                      "(SELECT MAX(id) FROM responses)");
-      c.bind(1, consultation_id);
-      if (c.executeStep()) {
-        count = c.getColumn(0).getInt64();
-        total = c.getColumn(1).isNull() ? 0 : c.getColumn(1).getInt64();
+    SQLite::Statement c(*impl_->db,
+                        "SELECT COUNT(*), MIN(id), MAX(id), (SELECT MAX(id) FROM responses) FROM responses "
+                        "WHERE consultation_id = ?");
+    c.bind(1, consultation_id);
+    if (c.executeStep()) {
+      count = c.getColumn(0).getInt64();
+      if (count > 0) {
+        first_id = c.getColumn(1).getInt64();
+        last_id = c.getColumn(2).getInt64();
       }
-    }
-    builder->reserve(static_cast<size_t>(count));
-    // When the consultation holds most of the rows a scan in rowid order beats the index (and
-    // needs no sort); otherwise the index finds its rows and SQLite sorts them by id.
-    const char* language = impl_->version >= 4 ? "language" : "'en-GB'";
-    std::string sql = std::string("SELECT reference, channel, ") + language +
-                      ", created_at, answers FROM responses" + (count * 2 >= total ? " NOT INDEXED" : "") +
-                      " WHERE consultation_id = ? ORDER BY id";
-    SQLite::Statement q(*impl_->db, sql);
-    q.bind(1, consultation_id);
-    while (q.executeStep()) {
-      std::string_view reference = text_of(q, 0);
-      auto st = builder->add_json_text(text_of(q, 4), text_of(q, 1), text_of(q, 2), text_of(q, 3), reference);
-      if (!st) {
-        Error e = st.error();
-        e.message = "response " + std::string(reference) + ": " + e.message;
-        return e;
-      }
+      total = c.getColumn(3).isNull() ? 0 : c.getColumn(3).getInt64();
     }
   } catch (const std::exception& e) {
     return Error{ErrorCode::kIo, "", "cannot read the responses of " + consultation_id + ": " + e.what()};
   }
-  return std::move(*builder).finish();
+  const bool scan = count * 2 >= total;
+  // A large consultation is read in id ranges on several threads, each with its own connection
+  // and builder, and the parts joined: the rows go through SQLite and the answers parser on every
+  // core. Rows stored after the counts above (ids beyond last_id) are not read.
+  const unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
+  const auto threads = static_cast<size_t>(
+      threads_asked > 0
+          ? std::clamp<int64_t>(count, 1, threads_asked)
+          : std::clamp<int64_t>(count / kRowsPerThread, 1, static_cast<int64_t>(std::min(hardware, kMaxThreads))));
+  const int64_t span = last_id - first_id + 1, n_parts = static_cast<int64_t>(threads);
+  std::vector<int64_t> bounds{first_id};
+  for (int64_t k = 1; k < n_parts; ++k) bounds.push_back(first_id + span / n_parts * k + span % n_parts * k / n_parts);
+  bounds.push_back(last_id + 1);
+  std::vector<std::optional<analysis::ResponseTableBuilder>> builders(threads);
+  std::vector<Status> status(threads);
+  for (size_t k = 0; k < threads; ++k) {
+    auto b = analysis::ResponseTableBuilder::create(*qs);
+    if (!b) return b.error();
+    // Ids are dense when the consultation holds most rows, so a range's share of the ids is
+    // about its share of the rows.
+    b->reserve(static_cast<size_t>(threads == 1 ? count : count * (bounds[k + 1] - bounds[k]) / span));
+    builders[k].emplace(std::move(*b));
+  }
+  auto read_part = [&](size_t k, SQLite::Database& db) {
+    try {
+      status[k] = read_rows(db, consultation_id, scan, impl_->version, bounds[k], bounds[k + 1] - 1, *builders[k]);
+    } catch (const std::exception& e) {
+      status[k] = Error{ErrorCode::kIo, "", "cannot read the responses of " + consultation_id + ": " + e.what()};
+    }
+  };
+  {
+    std::vector<std::thread> pool;
+    for (size_t k = 1; k < threads; ++k) {
+      pool.emplace_back([&, k] {
+        try {
+          SQLite::Database db(impl_->path, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX, 5000);
+          db.exec("PRAGMA query_only=ON");
+          read_part(k, db);
+        } catch (const std::exception& e) {
+          status[k] = Error{ErrorCode::kIo, "", "cannot read the responses of " + consultation_id + ": " + e.what()};
+        }
+      });
+    }
+    read_part(0, *impl_->db);
+    for (auto& t : pool) t.join();
+  }
+  std::vector<analysis::ResponseTable> parts;
+  size_t rows_before = 0;
+  for (size_t k = 0; k < threads; ++k) {
+    if (!status[k]) return renumbered(status[k].error(), rows_before);
+    rows_before += builders[k]->rows();
+    parts.push_back(std::move(*builders[k]).finish());
+    builders[k].reset();
+  }
+  return analysis::concat_response_tables(std::move(parts));
 }
 
 }  // namespace townhall

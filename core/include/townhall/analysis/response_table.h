@@ -93,6 +93,12 @@ Result<int64_t> parse_rfc3339_ns(std::string_view text, std::string_view field);
 Result<ResponseTable> build_response_table(const nlohmann::json& questions,
                                            std::span<const ResponseInput> responses);
 
+// Tables built from the same questions, joined in order (rows of parts[0], then parts[1], …):
+// languages keep their order of first appearance over the whole table. Each column is moved into
+// its joined form and the parts' copy freed before the next, so memory peaks at about the parts
+// plus one column. Parts of different questions are kInvalidArgument.
+Result<ResponseTable> concat_response_tables(std::vector<ResponseTable>&& parts);
+
 // Rows added one by one; row i's errors name "/responses/<i>/...". A failed add leaves the
 // builder unusable (the table is abandoned with its error).
 class ResponseTableBuilder {

@@ -10,7 +10,8 @@
 //
 // Errors: kNotFound for a missing file or an unknown consultation; kConflict for a newer schema;
 // kInvalidArgument (field "path") for a file that is not a Townhall database; kIo otherwise.
-// Thread-safety: one connection; use a reader from one thread at a time.
+// Thread-safety: use a reader from one thread at a time (responses() runs threads of its own,
+// each on its own connection).
 #pragma once
 
 #include <cstdint>
@@ -43,7 +44,11 @@ class AnalysisReader {
   // The consultation's questions (the `questions` array of its document; [] when none).
   Result<nlohmann::json> questions(const std::string& consultation_id);
   // The consultation's responses as columns, in the order they were stored, with their references.
-  Result<analysis::ResponseTable> responses(const std::string& consultation_id);
+  // A large consultation is read on several threads (`threads`; 0: one per 100,000 responses, up
+  // to the machine's cores), each over a range of ids on a connection of its own, and the parts
+  // joined; the table is the same whatever the number. Responses stored once the read has begun
+  // are not included.
+  Result<analysis::ResponseTable> responses(const std::string& consultation_id, unsigned threads = 0);
 
  private:
   struct Impl;
