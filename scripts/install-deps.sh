@@ -13,6 +13,8 @@ packages=(
   libsodium-dev
   # libFuzzer targets (make fuzz-smoke, make fuzz) are built with clang.
   clang-14 libclang-rt-14-dev
+  # The Python wheel (scripts/check-pip-install.sh) reuses make's compiled objects through ccache.
+  ccache
 )
 
 missing=()

@@ -58,6 +58,24 @@ TEST(I18nLocale, CanonicalTags) {
   EXPECT_FALSE(canonical_tag("").ok());
 }
 
+// Legacy ("grandfathered") tags have preferred values in the IANA language subtag registry
+// (RFC 5646 §2.2.8): art-lojban is jbo, i-klingon tlh, zh-min-nan nan. Whatever the input, the
+// canonical tag is a fixed point — stored, it reads back as itself — including tags that hold a
+// legacy tag inside a longer one, where one pass of ICU leaves a tag the next pass changes.
+TEST(I18nLocale, CanonicalTagsAreLegacyTagsPreferredValuesAndAFixedPoint) {
+  EXPECT_EQ(*canonical_tag("art-lojban"), "jbo");
+  EXPECT_EQ(*canonical_tag("i-klingon"), "tlh");
+  EXPECT_EQ(*canonical_tag("zh-min-nan"), "nan");
+  for (const char* tag : {"gn-art-lojbanrt-lojban", "art-lojban-lojbanrt", "en-art-lojban", "cy-i-klingon",
+                          "zh-min-nan-hant", "EN-gb", "sgn-BE-FR", "en-GB-oed", "pa_guru", "x-private"}) {
+    auto once = canonical_tag(tag);
+    if (!once) continue;  // refused with a reason is fine; a tag that moves on each reading is not
+    auto twice = canonical_tag(*once);
+    ASSERT_TRUE(twice.ok()) << tag << " -> " << *once << ": " << twice.error().describe();
+    EXPECT_EQ(*twice, *once) << tag;
+  }
+}
+
 TEST(I18nLocale, RightToLeftLanguagesFromDesign) {
   for (const char* t : {"ar", "ur", "fa", "ps", "ckb", "pa-Arab", "he"}) EXPECT_TRUE(is_right_to_left(t)) << t;
   for (const char* t : {"en-GB", "cy", "pl", "pa", "pa-Guru", "so", "bn", "ro", "gu", "ta"}) {

@@ -241,7 +241,8 @@ TEST(AnalysisReader, ReadingOnSeveralThreadsGivesTheSameTable) {
       auto c = (*store)->create_consultation(doc, AuditEvent{"t", "create", "consultation", "", {}});
       ASSERT_TRUE(c);
       ids.push_back(c->id);
-      for (auto [from, to] : {std::pair{"draft", "scheduled"}, {"scheduled", "open"}}) {
+      for (auto [from, to] : {std::pair{ConsultationStatus::kDraft, ConsultationStatus::kScheduled},
+                              {ConsultationStatus::kScheduled, ConsultationStatus::kOpen}}) {
         TransitionRecord t{c->id, from, to, 0, nlohmann::json::object(), {}};
         ASSERT_TRUE((*store)->transition_consultation(t));
       }

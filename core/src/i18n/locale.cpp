@@ -34,15 +34,24 @@ Result<std::string> canonical_tag(std::string_view tag, std::string_view field) 
     return invalid_argument(std::string(field), "\"" + std::string(tag) + "\" is not a language tag: " + why);
   };
   if (t.empty()) return bad("empty");
-  UErrorCode status = U_ZERO_ERROR;
-  icu::Locale loc = icu::Locale::forLanguageTag(t, status);
-  if (U_FAILURE(status) || loc.isBogus() || std::string(loc.getLanguage()).empty()) {
-    return bad("ill-formed BCP 47");
+  // One pass of ICU need not reach the canonical form: it replaces legacy tags (art-lojban → jbo)
+  // even inside longer tags, so what one pass writes ("gn-art-lojbanrt-lojban" →
+  // "art-lojban-lojbanrt") can be changed by the next. A stored tag must read back as itself, so
+  // passes are taken until the tag settles; one that does not settle in a few is refused.
+  constexpr int kMaxPasses = 4;
+  for (int pass = 0; pass < kMaxPasses; ++pass) {
+    UErrorCode status = U_ZERO_ERROR;
+    icu::Locale loc = icu::Locale::forLanguageTag(t, status);
+    if (U_FAILURE(status) || loc.isBogus() || std::string(loc.getLanguage()).empty()) {
+      return bad("ill-formed BCP 47");
+    }
+    status = U_ZERO_ERROR;
+    std::string out = loc.toLanguageTag<std::string>(status);
+    if (U_FAILURE(status) || out.empty() || out == "und") return bad("ill-formed BCP 47");
+    if (out == t) return out;
+    t = std::move(out);
   }
-  status = U_ZERO_ERROR;
-  std::string out = loc.toLanguageTag<std::string>(status);
-  if (U_FAILURE(status) || out.empty() || out == "und") return bad("ill-formed BCP 47");
-  return out;
+  return bad("its canonical form does not settle");
 }
 
 bool is_right_to_left(std::string_view tag) {
