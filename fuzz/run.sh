@@ -145,8 +145,10 @@ case "$mode" in
     echo "$header" | tee "$report"
     # FUZZ_JOBS targets at a time (default 1), each one process; lines come in the order they end.
     jobs_max=${FUZZ_JOBS:-1}
-    results="$build/fuzz-logs/$mode-results"
-    rm -rf "$results" && mkdir -p "$results"
+    # Each run its own status folder, so two runs on one build (a long run of a few targets
+    # beside another) cannot wipe each other's results.
+    mkdir -p "$build/fuzz-logs"
+    results=$(mktemp -d "$build/fuzz-logs/$mode-results.XXXXXX")
     for t in "${targets[@]}"; do
       while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n; done
       { run_target "$t"; echo $? >"$results/$t.status"; } | tee -a "$report" &
@@ -156,6 +158,7 @@ case "$mode" in
     for t in "${targets[@]}"; do
       [ "$(cat "$results/$t.status" 2>/dev/null)" = 0 ] || failed+=("$t")
     done
+    rm -rf "$results"
     if [ ${#failed[@]} -gt 0 ]; then
       echo "fuzz $mode: FAILED: ${failed[*]}" | tee -a "$report" >&2
       exit 1
