@@ -351,9 +351,13 @@ class LimitedServer {
     rlim_t file_size = 0;   // bytes; 0 = unchanged
   };
   LimitedServer(const std::string& db, Limits limits, std::vector<std::string> extra = {})
-      : process_(db, std::move(extra), [limits] {
-          int devnull = open("/dev/null", O_WRONLY);
-          dup2(devnull, 2);  // the open-file warning is expected here
+      : stderr_path_(db + ".stderr"),
+        process_(db, std::move(extra), [limits, path = stderr_path_] {
+          // Kept in a file, not shown: the open-file warning is expected here, but if the server
+          // dies its last words (a sanitizer report, an uncaught exception) explain why.
+          int log = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+          dup2(log, 2);
+          close(log);
           if (limits.open_files) {
             rlimit r{limits.open_files, limits.open_files};
             setrlimit(RLIMIT_NOFILE, &r);
@@ -378,8 +382,15 @@ class LimitedServer {
     return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
   }
   bool alive() const { return waitpid(process_.pid(), nullptr, WNOHANG) == 0; }
+  // The server's standard error so far: printed by a test when the server did not survive.
+  std::string error_output() const {
+    std::ifstream in(stderr_path_);
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    return text.size() > 8000 ? text.substr(text.size() - 8000) : text;
+  }
 
  private:
+  std::string stderr_path_;
   ServerProcess process_;
 
  public:
@@ -563,7 +574,7 @@ TEST_F(HostileTransport, OutOfFileDescriptorsTheAcceptLoopBacksOff) {
   EXPECT_LT(used, 0.3) << "the server used " << used << " s of CPU in 2 s while out of descriptors";
   EXPECT_EQ(first.get("/health").status, 200);  // still served
   EXPECT_EQ(first.connections_opened(), 1);
-  EXPECT_TRUE(server.alive());
+  ASSERT_TRUE(server.alive()) << server.error_output();
   for (int fd : flood) close(fd);
   bool served = false;
   for (int attempt = 0; attempt < 100 && !served; ++attempt) {
@@ -607,7 +618,7 @@ TEST_F(HostileTransport, AFullDiskIsA503WithRetryAfter) {
   EXPECT_EQ(full, 3) << "the disk never filled after " << stored << " responses";
   EXPECT_EQ(resident.get("/health").status, 200);
   EXPECT_EQ(resident.get("/api/v1/consultations/" + id).status, 200);
-  EXPECT_TRUE(server.alive());
+  EXPECT_TRUE(server.alive()) << server.error_output();
 }
 
 }  // namespace
