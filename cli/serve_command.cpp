@@ -2,6 +2,7 @@
 #include <chrono>
 #include <csignal>
 #include <condition_variable>
+#include <ctime>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -11,7 +12,9 @@
 
 #include "cli.h"
 #include "database_option.h"
+#include "mail_options.h"
 #include "options.h"
+#include "townhall/mail/delivery.h"
 #include "townhall/server/http_server.h"
 #include "townhall/store/sqlite_store.h"
 
@@ -40,11 +43,22 @@ TOWNHALL_COMMAND(
     "serve",
     "serve [--db PATH] [--create] [--audit-key FILE] [--port N] [--bind ADDR] [--policy FILE] [--sync normal|full] "
     "[--max-connections N] [--public-url URL] [--trusted-proxy ADDR[,ADDR...]] [--join-limit N] [--email-limit N] "
-    "[--email-client-limit N]  (port 0 picks a free port; --create makes the database when there is none; at most N "
-    "connections open at once, default 2048)",
-    OptionSpec{{"db", "port", "bind", "policy", "sync", "max-connections", "audit-key", "public-url", "trusted-proxy",
-                "join-limit", "email-limit", "email-client-limit"},
-               {"create"},
+    "[--email-client-limit N] [--smtp-url URL --mail-from ADDRESS ... | --notify-key-file FILE --notify-template ID ...]  "
+    "(port 0 picks a free port; --create makes the database when there is none; at most N connections open at once, "
+    "default 2048; with --smtp-url or --notify-key-file the outbox is delivered as emails are written, see `townhall "
+    "outbox deliver --help`, and --public-url is required so links in emails work)",
+    OptionSpec{[] {
+                 std::set<std::string> names = {"db", "port", "bind", "policy", "sync", "max-connections", "audit-key",
+                                                "public-url", "trusted-proxy", "join-limit", "email-limit",
+                                                "email-client-limit"};
+                 names.insert(mail_value_options().begin(), mail_value_options().end());
+                 return names;
+               }(),
+               [] {
+                 std::set<std::string> names = {"create"};
+                 names.insert(mail_flag_options().begin(), mail_flag_options().end());
+                 return names;
+               }(),
                0,
                0},
     [](const Args& a) {
@@ -108,6 +122,13 @@ TOWNHALL_COMMAND(
         limit->limit = *n;
         limit->window_seconds = 3600;
       }
+      auto transport = mail_transport_option(a);
+      if (!transport) return bad_input(transport.error());
+      if (*transport && api_options.public_url.empty()) {
+        return bad_input(invalid_argument(
+            "--public-url", "is required when email is sent: links in emails must say where the site is, like "
+                            "https://haveyoursay.example.gov.uk"));
+      }
       std::string db_path = a.option("db").value_or("townhall.db");
       auto store = open_database(a, DbUse::kWrite, db_options, db_path);
       if (!store) return bad_input(store.error());
@@ -163,6 +184,22 @@ TOWNHALL_COMMAND(
           lock.lock();
         } while (!cv.wait_for(lock, std::chrono::seconds(60), [&] { return done; }));
       });
+      // The outbox is delivered in the background: what is due is sent every few seconds, so a
+      // sign-in link arrives while the resident waits, and a failure waits its turn to be retried.
+      std::thread postman;
+      if (*transport) {
+        std::cout << "townhall: delivering email through " << (*transport)->describe() << std::endl;
+        postman = std::thread([&] {
+          std::unique_lock lock(mu);
+          do {
+            lock.unlock();
+            auto round = deliver_due(**store, **transport, static_cast<int64_t>(std::time(nullptr)), RetryPolicy{},
+                                     [](const std::string& line) { std::cout << "townhall: outbox: " << line << std::endl; });
+            if (!round) std::cerr << "townhall: outbox: " << round.error().describe() << std::endl;
+            lock.lock();
+          } while (!cv.wait_for(lock, std::chrono::seconds(2), [&] { return done; }));
+        });
+      }
       http.run();
       {
         std::lock_guard lock(mu);
@@ -170,6 +207,7 @@ TOWNHALL_COMMAND(
       }
       cv.notify_all();
       scheduler.join();
+      if (postman.joinable()) postman.join();
       std::cout << "townhall: stopped; all acknowledged responses are committed" << std::endl;
       return kExitOk;
     });

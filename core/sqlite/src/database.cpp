@@ -285,7 +285,11 @@ Result<DatabaseFileKind> database_file_kind(const std::string& path) {
     std::error_code ec;
     std::string uri = sqlite_read_only_uri(path);
     if (!std::filesystem::exists(path + "-wal", ec)) uri += "&immutable=1";
-    SQLite::Database probe(uri, SQLite::OPEN_READONLY | SQLite::OPEN_URI | SQLite::OPEN_NOMUTEX);
+    // A busy timeout like the store's own: while another process checkpoints or closes the
+    // database, a read is refused for a moment ("database is locked"), and a command run beside a
+    // working server must wait that out rather than fail.
+    SQLite::Database probe(uri, SQLite::OPEN_READONLY | SQLite::OPEN_URI | SQLite::OPEN_NOMUTEX,
+                           SqliteOptions{}.busy_timeout_ms);
     SQLite::Statement q(probe, "SELECT name FROM sqlite_master WHERE type='table'");
     std::set<std::string> tables;
     while (q.executeStep()) tables.insert(q.getColumn(0).getString());

@@ -139,12 +139,17 @@ class SqliteStore final : public Store {
   Result<int64_t> count_responses(const std::string& consultation_id) override;
   Result<std::vector<StoredResponse>> responses_of_person(int64_t person_id) override;
 
+  // MailOutbox (mail.cpp).
+  Result<int64_t> add_outbox_email(const OutboxEmail& email) override;
+  Result<std::vector<OutboxEmail>> outbox() override;
+  Result<std::vector<OutboxEmail>> claim_due_emails(int64_t now, int limit, int64_t lease_seconds) override;
+  Status record_delivered(int64_t id, const std::string& reference) override;
+  Status record_failed_attempt(int64_t id, const std::string& error, std::optional<int64_t> retry_at) override;
+
   // WebSessionStore (web_sessions.cpp).
   Status save_draft(const ResponseDraft& draft) override;
   Result<ResponseDraft> get_draft(const std::string& key) override;
   Status delete_draft(const std::string& key) override;
-  Result<int64_t> add_outbox_email(const OutboxEmail& email) override;
-  Result<std::vector<OutboxEmail>> outbox() override;
   Status put_member_token(const MemberToken& token) override;
   Result<int64_t> member_token(const std::string& kind, const std::string& hash, int64_t now, bool consume) override;
   Status delete_member_token(const std::string& kind, const std::string& hash) override;

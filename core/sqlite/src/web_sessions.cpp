@@ -1,4 +1,4 @@
-// WebSessionStore over SQLite: responses in progress, the email outbox, panel members' sign-in
+// WebSessionStore over SQLite: responses in progress, panel members' sign-in
 // links and sessions, email addresses waiting for their link, and the deployment's secrets.
 #include "database.h"
 #include "panel_tables.h"
@@ -202,30 +202,6 @@ Result<std::string> SqliteStore::site_secret(const std::string& name) {
     q.executeStep();
     std::string secret = q.getColumn(0).getString();
     return secret;
-  });
-}
-
-Result<int64_t> SqliteStore::add_outbox_email(const OutboxEmail& email) {
-  return write("cannot write to the outbox", [&]() -> Result<int64_t> {
-    SQLite::Statement q(db_, "INSERT INTO pages_outbox(to_address, subject, body, created_at) VALUES (?,?,?,?)");
-    q.bind(1, email.to);
-    q.bind(2, email.subject);
-    q.bind(3, email.body);
-    q.bind(4, now_rfc3339_utc());
-    q.exec();
-    return db_.getLastInsertRowid();
-  });
-}
-
-Result<std::vector<OutboxEmail>> SqliteStore::outbox() {
-  return read("cannot read the outbox", [&]() -> Result<std::vector<OutboxEmail>> {
-    SQLite::Statement q(db_, "SELECT id, to_address, subject, body, created_at FROM pages_outbox ORDER BY id");
-    std::vector<OutboxEmail> out;
-    while (q.executeStep()) {
-      out.push_back(OutboxEmail{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                                q.getColumn(3).getString(), q.getColumn(4).getString()});
-    }
-    return out;
   });
 }
 

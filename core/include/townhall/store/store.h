@@ -1,8 +1,8 @@
 // townhall/store/store.h — a Townhall database: one handle holding every capability's store.
 //
 // Each capability has its own small interface (consultations/store.h, responses/store.h,
-// panel/store.h, forward_plan/store.h, people_store.h, web_session_store.h, access_store.h,
-// audit_log.h); core functions take the narrowest one they need. Store derives from all of them so
+// panel/store.h, forward_plan/store.h, people_store.h, web_session_store.h, mail/outbox.h,
+// access_store.h, audit_log.h); core functions take the narrowest one they need. Store derives from all of them so
 // the server, the CLI and the bindings keep one object; open_sqlite_store (sqlite_store.h) gives
 // the embedded SQLite one. Data kinds are kept apart as the design requires: people (personal
 // data), equality data and responses live in separate tables and a response refers to a person
@@ -19,6 +19,7 @@
 #include "townhall/audit/audit_log.h"
 #include "townhall/access/people_store.h"
 #include "townhall/access/role.h"
+#include "townhall/mail/outbox.h"
 #include "townhall/store/web_session_store.h"
 
 namespace townhall {
@@ -30,6 +31,7 @@ class Store : public ConsultationStore,
               public ForwardPlanStore,
               public PeopleStore,
               public WebSessionStore,
+              public MailOutbox,
               public AccessStore,
               public AuditLog {
  public:

@@ -1,6 +1,7 @@
 // townhall/store/web_session_store.h — what the residents' and panel members' web pages keep
 // between requests: responses in progress, members' sign-in links and sessions, email addresses
-// waiting to be proven, the email outbox and the deployment's secrets.
+// waiting to be proven and the deployment's secrets. (The emails they send go through the outbox,
+// mail/outbox.h.)
 //
 // Secrets are never stored, only their SHA-256 hashes; expired links and sessions are deleted as
 // soon as they are seen. Everything of a panel member here is erased with the member.
@@ -31,14 +32,6 @@ struct ResponseDraft {
   std::string updated_at;  // RFC 3339 UTC, set by the store
 };
 
-// An email the server would send (resume links, sign-in links). There is no mail server: emails are
-// written to this outbox and logged, and a mail relay (or a person) can send them on.
-struct OutboxEmail {
-  int64_t id = 0;
-  std::string to, subject, body;
-  std::string created_at;
-};
-
 // A panel member's sign-in link ("sign_in", single use) or signed-in browser session ("session")
 // on the web pages. Only `hash` (SHA-256 of the secret) is stored; `expires_at` is Unix seconds.
 struct MemberToken {
@@ -67,10 +60,6 @@ class WebSessionStore {
   virtual Status save_draft(const ResponseDraft& draft) = 0;
   virtual Result<ResponseDraft> get_draft(const std::string& key) = 0;
   virtual Status delete_draft(const std::string& key) = 0;
-
-  // The email outbox, oldest first.
-  virtual Result<int64_t> add_outbox_email(const OutboxEmail& email) = 0;
-  virtual Result<std::vector<OutboxEmail>> outbox() = 0;
 
   // Panel members' sign-in links and sessions (see MemberToken). member_token gives the member of
   // a live token, kNotFound when it is unknown or expired on `now`; `consume` deletes it (single
