@@ -14,6 +14,7 @@
 // Usage: bench_server [--seconds S] [--rounds R] [--clients N] [--sync normal|full]
 //                     [--idempotency-keys on|off] [--phases all|submissions|pages]
 //                     [--accept-encoding VALUE]  (sent on the page requests; none by default)
+//                     [--only TEXT]  (only the pages whose name contains TEXT: for profiling one)
 // (by default every submission carries a distinct Idempotency-Key, as a careful client would send)
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -213,7 +214,7 @@ int main(int argc, char** argv) {
   int clients = 64;
   std::string sync = "normal";
   bool idempotency = true;
-  std::string phases = "all", accept_encoding;
+  std::string phases = "all", accept_encoding, only;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--seconds") seconds = std::atof(argv[i + 1]);
@@ -223,6 +224,7 @@ int main(int argc, char** argv) {
     else if (a == "--idempotency-keys") idempotency = std::string(argv[i + 1]) != "off";
     else if (a == "--phases") phases = argv[i + 1];
     else if (a == "--accept-encoding") accept_encoding = argv[i + 1];
+    else if (a == "--only") only = argv[i + 1];
   }
   const bool run_submissions = phases != "pages", run_pages = phases != "submissions";
   char tmpl[] = "/tmp/townhall-bench-XXXXXX";
@@ -375,6 +377,9 @@ int main(int argc, char** argv) {
         {"GET question page", get("/en-GB/consultations/" + c->id + "/questions/2", "Cookie: " + session_cookie + "\r\n"), {}},
         {"GET /api/v1/consultations", get("/api/v1/consultations"), {}},
     };
+    if (!only.empty()) {
+      std::erase_if(pages, [&](const PagePhase& pg) { return std::string(pg.name).find(only) == std::string::npos; });
+    }
     std::printf("pages phase: each page right after GET /health in the same round\n");
     for (auto& pg : pages) (void)run_phase(port, clients, 0.5, 200, [&](size_t, uint64_t) { return pg.request; });
     for (int r = 1; r <= rounds; ++r) {

@@ -11,6 +11,8 @@ packages=(
   pybind11-dev python3-dev
   libkainjow-mustache-dev chromium fonts-noto-core sqlite3
   libsodium-dev
+  # gzip for the server's text responses and static assets.
+  zlib1g-dev
   # libFuzzer targets (make fuzz-smoke, make fuzz) are built with clang.
   clang-14 libclang-rt-14-dev
   # The Python wheel (scripts/check-pip-install.sh) reuses make's compiled objects through ccache.
