@@ -280,15 +280,15 @@ void add_security_headers(HttpResponse& r) {
   r.headers.emplace_back("Referrer-Policy", "same-origin");
 }
 
-HttpResponse render_page(const Localiser& loc, std::string_view template_name, nlohmann::json data,
-                         const PageOptions& options) {
-  const LocaleStrings& strings = locale_strings(loc.lang());
-  mu::data page = to_data(data);
-  page.set("lang", loc.lang());
-  page.set("dir", std::string(loc.dir()));
-  page.set("has_error", options.has_error);
-  std::string content = render_template(template_name, page, &strings.shared);
+namespace {
 
+// The layout around a page's content depends only on the locale and the page's title, back link,
+// path and error state, so it is rendered once per such page and kept as the text before and after
+// the content. Bounded: started again when full (titles come from consultations and questions).
+using LayoutFrame = std::pair<std::string, std::string>;
+
+std::shared_ptr<const LayoutFrame> render_layout_frame(const Localiser& loc, const LocaleStrings& strings,
+                                                       const PageOptions& options) {
   mu::data languages{mu::data::type::list};
   for (const auto& l : picker_languages()) {
     mu::data item{mu::data::type::object};
@@ -317,11 +317,54 @@ HttpResponse render_page(const Localiser& loc, std::string_view template_name, n
   layout.set("asset_govuk_css", asset_path("govuk-frontend.min.css"));
   layout.set("asset_townhall_css", asset_path("townhall.css"));
   layout.set("asset_townhall_js", asset_path("townhall.js"));
-  layout.set("content", content);
+  // The content goes where this marker is: random per process, so no page text can forge it.
+  static const std::string marker = "\x01content-" + new_bearer_token() + "\x01";
+  layout.set("content", marker);
+  std::string whole = render_template("layout", layout, &strings.shared);
+  size_t at = whole.find(marker);
+  if (at == std::string::npos) throw std::runtime_error("the layout template has no {{{content}}}");
+  return std::make_shared<const LayoutFrame>(whole.substr(0, at), whole.substr(at + marker.size()));
+}
+
+std::shared_ptr<const LayoutFrame> layout_frame(const Localiser& loc, const LocaleStrings& strings,
+                                                const PageOptions& options) {
+  static std::mutex mu;
+  static std::unordered_map<std::string, std::shared_ptr<const LayoutFrame>> frames;
+  // Asset paths are part of the frame: a server started over other assets gets other frames.
+  std::string key = loc.lang() + '\n' + options.title + '\n' + options.back + '\n' + options.rest_path + '\n' +
+                    (options.has_error ? "1" : "0") + '\n' + asset_path("govuk-frontend.min.css");
+  {
+    std::lock_guard lock(mu);
+    if (auto it = frames.find(key); it != frames.end()) return it->second;
+  }
+  auto frame = render_layout_frame(loc, strings, options);
+  std::lock_guard lock(mu);
+  if (frames.size() >= 4096) frames.clear();
+  frames[key] = frame;
+  return frame;
+}
+
+}  // namespace
+
+HttpResponse render_page(const Localiser& loc, std::string_view template_name, nlohmann::json data,
+                         const PageOptions& options) {
+  const LocaleStrings& strings = locale_strings(loc.lang());
+  mu::data page = to_data(data);
+  page.set("lang", loc.lang());
+  page.set("dir", std::string(loc.dir()));
+  page.set("has_error", options.has_error);
+  std::string content = render_template(template_name, page, &strings.shared);
+
+  const auto frame = layout_frame(loc, strings, options);
+  std::string body;
+  body.reserve(frame->first.size() + content.size() + frame->second.size());
+  body += frame->first;
+  body += content;
+  body += frame->second;
   HttpResponse r;
   r.status = options.status;
   r.content_type = "text/html; charset=utf-8";
-  r.body = render_template("layout", layout, &strings.shared);
+  r.body = std::move(body);
   r.headers.emplace_back("Content-Language", loc.lang());
   r.headers.emplace_back("Cache-Control", kPersonalCacheControl);
   add_security_headers(r);
