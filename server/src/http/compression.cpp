@@ -66,7 +66,7 @@ bool is_compressible(std::string_view type) {
   type = type.substr(0, type.find(';'));
   type = trim(type);
   return type.rfind("text/", 0) == 0 || iequals(type, "application/json") || iequals(type, "application/problem+json") ||
-         iequals(type, "application/javascript") || iequals(type, "image/svg+xml") ||
+         iequals(type, "application/javascript") || iequals(type, "image/svg+xml") || iequals(type, "image/x-icon") ||
          iequals(type, "application/atom+xml") || iequals(type, "application/xml");
 }
 

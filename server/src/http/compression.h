@@ -11,8 +11,8 @@ namespace townhall::server {
 // "*") listed with a q-value above 0. An empty or unreadable header means identity only.
 bool accepts_gzip(std::string_view accept_encoding);
 
-// Whether a response of this Content-Type is text worth compressing (HTML, CSS, JavaScript, JSON,
-// SVG, plain text); fonts, images and the rest are already compressed or tiny.
+// Whether a response of this Content-Type is worth compressing: text (HTML, CSS, JavaScript, JSON,
+// SVG) and icons (uncompressed bitmaps); fonts and other images are compressed already.
 bool is_compressible(std::string_view content_type);
 
 // Bodies smaller than this are sent as they are: the gzip header and a round trip of CPU cost more

@@ -73,6 +73,21 @@ AssetSet::AssetSet(const std::string& dir) {
   for (const auto& [name, body] : files) {
     if (name.rfind("images/", 0) == 0 || name == "govuk-frontend.min.js") fingerprints[name] = fingerprint(name, body);
   }
+  // The GDS Transport typeface is licensed for GOV.UK only: townhall.css names local fonts for
+  // the family instead, so GOV.UK's @font-face rules for its font files go (a browser would
+  // otherwise still download a font file, and swap it in late, moving the page as it did).
+  if (auto css = files.find("govuk-frontend.min.css"); css != files.end()) {
+    std::string& text = css->second;
+    for (size_t at = 0; (at = text.find("@font-face{", at)) != std::string::npos;) {
+      size_t end = text.find('}', at);
+      if (end == std::string::npos) break;
+      if (std::string_view(text).substr(at, end - at).find("/assets/fonts/") != std::string_view::npos) {
+        text.erase(at, end + 1 - at);
+      } else {
+        at = end + 1;
+      }
+    }
+  }
   for (const char* referring : {"govuk-frontend.min.css", "townhall.js"}) {
     auto file = files.find(referring);
     if (file == files.end()) continue;
