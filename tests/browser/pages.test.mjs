@@ -77,6 +77,16 @@ async function expectAccessible (page, label) {
 // another small target's circle. axe does not check this; links inside a sentence or paragraph
 // are excepted by the criterion (inline), and so are not measured.
 async function expectTargetSizes (page, label) {
+  // On a phone's width the footer's links wrap onto lines close together; on a desktop's they do not.
+  const viewport = page.viewportSize()
+  for (const width of [412, 1280]) {
+    await page.setViewportSize({ width, height: 823 })
+    await expectTargetSizesNow(page, `${label} at ${width} px`)
+  }
+  await page.setViewportSize(viewport)
+}
+
+async function expectTargetSizesNow (page, label) {
   const problems = await page.evaluate(() => {
     const inline = (el) => el.tagName === 'A' && el.closest('p, li.govuk-body, .govuk-body, td, dd') &&
       !el.closest('.govuk-footer, .townhall-languages, .govuk-summary-list__actions')
