@@ -13,6 +13,8 @@ packages=(
   libsodium-dev
   # Delivering the email outbox: SMTP (with STARTTLS) and the GOV.UK Notify API.
   libcurl4-openssl-dev
+  # gzip for the server's text responses and static assets.
+  zlib1g-dev
   # libFuzzer targets (make fuzz-smoke, make fuzz) are built with clang.
   clang-14 libclang-rt-14-dev
   # The Python wheel (scripts/check-pip-install.sh) reuses make's compiled objects through ccache.

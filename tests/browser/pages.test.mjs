@@ -72,6 +72,54 @@ async function expectAccessible (page, label) {
   assert.deepEqual(summary, [], `axe violations on ${label} (${page.url()})`)
 }
 
+// WCAG 2.2 target size (minimum), 2.5.8: every link, button and control outside running text
+// is at least 24 by 24 CSS pixels, or a 24 px circle on its centre touches no other target nor
+// another small target's circle. axe does not check this; links inside a sentence or paragraph
+// are excepted by the criterion (inline), and so are not measured.
+async function expectTargetSizes (page, label) {
+  // On a phone's width the footer's links wrap onto lines close together; on a desktop's they do not.
+  const viewport = page.viewportSize()
+  for (const width of [412, 1280]) {
+    await page.setViewportSize({ width, height: 823 })
+    await expectTargetSizesNow(page, `${label} at ${width} px`)
+  }
+  await page.setViewportSize(viewport)
+}
+
+async function expectTargetSizesNow (page, label) {
+  const problems = await page.evaluate(() => {
+    const inline = (el) => el.tagName === 'A' && el.closest('p, li.govuk-body, .govuk-body, td, dd') &&
+      !el.closest('.govuk-footer, .townhall-languages, .govuk-summary-list__actions')
+    const targets = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')]
+      .filter((el) => {
+        const r = el.getBoundingClientRect()
+        return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden' && !inline(el)
+      })
+      .map((el) => {
+        const r = el.getBoundingClientRect()
+        // A radio or checkbox input is drawn by its label: GOV.UK hides the input under a 44 px box.
+        return { el, x: r.left, y: r.top, w: r.width, h: r.height, cx: r.left + r.width / 2, cy: r.top + r.height / 2 }
+      })
+    const name = (t) => `${t.el.tagName.toLowerCase()} "${(t.el.textContent || t.el.getAttribute('name') || '').trim().slice(0, 30)}" ${Math.round(t.w)}x${Math.round(t.h)}`
+    const out = []
+    for (const t of targets) {
+      if (t.w >= 24 && t.h >= 24) continue
+      const clash = targets.find((o) => {
+        if (o === t) return false
+        // The distance from t's centre to o's box; under 12 px the circle overlaps o.
+        const dx = Math.max(o.x - t.cx, 0, t.cx - (o.x + o.w))
+        const dy = Math.max(o.y - t.cy, 0, t.cy - (o.y + o.h))
+        if (Math.hypot(dx, dy) < 12) return true
+        const small = o.w < 24 || o.h < 24
+        return small && Math.hypot(o.cx - t.cx, o.cy - t.cy) < 24
+      })
+      if (clash) out.push(`${name(t)} (too close to ${name(clash)})`)
+    }
+    return out
+  })
+  assert.deepEqual(problems, [], `targets under 24x24 CSS px without spacing on ${label} (${page.url()})`)
+}
+
 async function expectLangDir (page, lang, dir) {
   assert.equal(await page.getAttribute('html', 'lang'), lang)
   assert.equal(await page.getAttribute('html', 'dir'), dir)
@@ -113,6 +161,7 @@ test('every page type in en-GB and ar has no axe violations (WCAG 2.2 AA)', asyn
       assert.equal(res.status(), status, `${label} in ${lang}`)
       await expectLangDir(page, lang, dir)
       await expectAccessible(page, `${label} (${lang})`)
+      await expectTargetSizes(page, `${label} (${lang})`)
     }
     await visit('/', 'hub')
     await page.screenshot({ path: path.join(artifacts, `hub-${lang}.png`), fullPage: true })
@@ -356,4 +405,31 @@ test('a panel member signs in by the emailed link and answers without being aske
   assert.match(after.url(), /\/en-GB\/panel\/sign-in$/)
   await context.close()
   assert.deepEqual(cspViolations, [])
+})
+
+// Bytes over the wire for a resident on a phone: the first view of a consultation page (HTML,
+// CSS, JavaScript, fonts, images) and the repeat view, from Chromium's network log
+// (Network.loadingFinished's encodedDataLength: headers and compressed bodies as received).
+test('a consultation page is at most 60 KB on first view and 10 KB on a repeat view', async () => {
+  const context = await newContext({ viewport: { width: 412, height: 823 }, isMobile: true, hasTouch: true })
+  const page = await context.newPage()
+  const cdp = await context.newCDPSession(page)
+  await cdp.send('Network.enable')
+  let bytes = 0
+  const seen = []
+  cdp.on('Network.responseReceived', (e) => seen.push(`${e.response.status} ${e.response.url}`))
+  cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength })
+  const view = async () => {
+    bytes = 0
+    seen.length = 0
+    await page.goto(base + '/en-GB/consultations/c-1', { waitUntil: 'networkidle' })
+    return bytes
+  }
+  const first = await view()
+  const firstSeen = [...seen]
+  const repeat = await view()
+  console.log(`consultation page: first view ${first} bytes (${firstSeen.length} responses), repeat view ${repeat} bytes (${seen.length} responses)`)
+  assert.ok(first <= 60 * 1024, `first view ${first} bytes:\n${firstSeen.join('\n')}`)
+  assert.ok(repeat <= 10 * 1024, `repeat view ${repeat} bytes:\n${seen.join('\n')}`)
+  await context.close()
 })

@@ -5,6 +5,8 @@
 #include <cmath>
 
 #include "http/api_impl.h"
+#include "http/compression.h"
+#include "pages/asset_set.h"
 #include "pages/page_kit.h"
 #include "townhall/i18n/locale.h"
 #include "townhall/panel/sign_in_email.h"
@@ -231,6 +233,18 @@ constexpr std::string_view kPublicDocuments[] = {
     "/api/v1/forward-plan",
 };
 
+// The residents' pages that are the same for every anonymous reader (nothing of a session in
+// them): rendered once per change of the public content and day, sent with an ETag and public,
+// revalidated caching — unless the request carries a session or member cookie, when the answer
+// is personal (private, no-store) like every other page.
+constexpr std::string_view kPublicPages[] = {
+    "/{lang}",
+    "/{lang}/consultations/{id}",
+    "/{lang}/consultations/{id}/results",
+    "/{lang}/accessibility",
+    "/{lang}/privacy",
+};
+
 bool has_header(const HttpResponse& r, std::string_view name) {
   return std::any_of(r.headers.begin(), r.headers.end(), [&](const auto& h) {
     return h.first.size() == name.size() &&
@@ -411,6 +425,12 @@ Route& Api::Impl::add(std::string method, std::string pattern, std::set<Role> ro
   r.public_document = r.info.method == "GET" && r.info.roles.count(Role::kPublic) != 0 &&
                       std::find(std::begin(kPublicDocuments), std::end(kPublicDocuments), r.info.pattern) !=
                           std::end(kPublicDocuments);
+  r.public_page = r.info.method == "GET" && r.info.roles.count(Role::kPublic) != 0 &&
+                  std::find(std::begin(kPublicPages), std::end(kPublicPages), r.info.pattern) != std::end(kPublicPages);
+  // The residents' own forms (a response, a draft, a member's details) and response submissions
+  // change nothing a public answer shows; every other write may (the API's and the console's).
+  r.keeps_public_content = r.info.pattern.rfind("/{lang}/", 0) == 0 ||
+                           (r.info.method == "POST" && r.info.pattern == "/api/v1/consultations/{id}/responses");
   if (routes_by_length.size() <= r.segments.size()) routes_by_length.resize(r.segments.size() + 1);
   routes_by_length[r.segments.size()].push_back(routes.size());
   routes.push_back(std::move(r));
@@ -535,8 +555,39 @@ void Api::Impl::dispatch(const HttpRequest& req, Respond& respond) {
   }
   RequestContext ctx{req, user, std::move(params), std::move(query), nullptr};
   const bool public_document = match->public_document && user.role == Role::kPublic;
-  Respond answer = [inner = respond, public_document](HttpResponse r) {
+  const bool reading = req.method == "GET" || req.method == "HEAD";
+  if (reading && user.role == Role::kPublic && (match->public_document || match->public_page)) {
+    // The API's documents are the same whatever cookie comes with them; a page with a session or
+    // member cookie is personal.
+    const bool personal = match->public_page && has_personal_cookie(req.cookie);
+    const std::string cache_control = personal ? pages::kPersonalCacheControl
+                                      : match->public_page ? "public, no-cache"
+                                                           : "no-cache";
+    const uint64_t generation = public_generation.load(std::memory_order_acquire);
+    const Date day = today();
+    std::string key(target);
+    if (auto kept = answers.find(key, generation, day)) {
+      return respond(answer_from(*kept, req.if_none_match, accepts_gzip(req.accept_encoding), cache_control));
+    }
+    Respond keep = [this, inner = respond, key = std::move(key), generation, day, cache_control,
+                    if_none_match = req.if_none_match, gzip_ok = accepts_gzip(req.accept_encoding),
+                    public_document](HttpResponse r) {
+      if (r.status != 200 || has_header(r, "Set-Cookie")) {
+        mark_answer(r, public_document);
+        return inner(std::move(r));
+      }
+      if (!has_header(r, "X-Content-Type-Options")) r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+      auto kept = answers.put(key, generation, day, std::move(r));
+      inner(answer_from(*kept, if_none_match, gzip_ok, cache_control));
+    };
+    return match->handler(ctx, keep);
+  }
+  Respond answer = [this, inner = respond, public_document,
+                    bumps = !reading && !match->keeps_public_content](HttpResponse r) {
     mark_answer(r, public_document);
+    // After the write has been answered (and so committed): a public answer made from what was
+    // read before it is not given again.
+    if (bumps && r.status < 400) public_changed();
     inner(std::move(r));
   };
 
@@ -587,16 +638,37 @@ Result<std::shared_ptr<const CachedConsultation>> Api::Impl::cached(const std::s
   return std::shared_ptr<const CachedConsultation>(entry);
 }
 
+Result<std::shared_ptr<const ConsultationRecord>> Api::Impl::public_record(const std::string& id) {
+  const uint64_t generation = public_generation.load(std::memory_order_acquire);
+  {
+    std::lock_guard lock(records_mu);
+    if (auto it = records.find(id); it != records.end() && it->second.first == generation) return it->second.second;
+  }
+  auto rec = store.get_consultation(id);
+  if (!rec) return rec.error();
+  auto kept = std::make_shared<const ConsultationRecord>(std::move(rec).value());
+  std::lock_guard lock(records_mu);
+  // Ids come from request paths, but only those of real consultations get here; still bounded.
+  if (records.size() >= 4096) records.clear();
+  records[id] = {generation, kept};
+  return std::shared_ptr<const ConsultationRecord>(kept);
+}
+
 void Api::Impl::invalidate(const std::string& id) {
-  std::lock_guard lock(cache_mu);
-  cache.erase(id);
-  ++cache_generation;
+  {
+    std::lock_guard lock(cache_mu);
+    cache.erase(id);
+    ++cache_generation;
+  }
+  public_changed();
 }
 
 Api::Api(Store& store, ApiOptions options) : impl_(std::make_unique<Impl>(store, std::move(options))) {
   // A store that cannot keep the key (read-only) still gets one: sessions then last until a restart.
   auto key = store.site_secret("pages");
   impl_->page_key = key ? *key : new_bearer_token();
+  // The pages link the fingerprinted names of this server's assets.
+  pages::use_assets(impl_->options.web_assets_dir.empty() ? std::string(TOWNHALL_WEB_ASSETS_DIR) : impl_->options.web_assets_dir);
   add_routes(*impl_);
   (void)check_audit();
 }
@@ -611,6 +683,12 @@ Result<AuditVerification> Api::check_audit() {
 Api::~Api() { shutdown(); }
 
 void Api::handle(const HttpRequest& request, Respond respond) {
+  // Text answers made per request are gzip-coded here when the client accepts it (kept public
+  // answers come already coded, and are left alone).
+  respond = [inner = std::move(respond), gzip_ok = accepts_gzip(request.accept_encoding)](HttpResponse r) {
+    compress_for(r, gzip_ok);
+    inner(std::move(r));
+  };
   try {
     impl_->dispatch(request, respond);
   } catch (const std::exception& e) {
@@ -633,7 +711,11 @@ std::vector<RouteInfo> Api::routes() const {
   return out;
 }
 
-std::vector<std::string> Api::run_schedule(Date today) { return townhall::server::run_schedule(*impl_, today); }
+std::vector<std::string> Api::run_schedule(Date today) {
+  auto changed = townhall::server::run_schedule(*impl_, today);
+  impl_->public_changed();
+  return changed;
+}
 
 Api::CommitStats Api::commit_stats() const {
   return CommitStats{impl_->committer.batches(), impl_->committer.submissions(),

@@ -22,6 +22,7 @@
 #include "townhall/util/json_text.h"
 #include "townhall/server/api.h"
 #include "townhall/submissions/response_committer.h"
+#include "http/response_cache.h"
 #include "http/slow_work.h"
 
 namespace townhall::server {
@@ -46,6 +47,8 @@ struct Route {
   Handler handler;
   PlainBodyHandler plain_body;        // optional fast path for the common body (response submission)
   bool public_document = false;       // an anonymous GET of it may be kept by caches (see api.cpp)
+  bool public_page = false;           // a residents' page that is the same for every anonymous reader
+  bool keeps_public_content = false;  // a write that cannot change what public answers show
 };
 
 // What response submission needs of a consultation, cached so the hot path avoids the database.
@@ -90,6 +93,20 @@ struct Api::Impl {
 
   Result<std::shared_ptr<const CachedConsultation>> cached(const std::string& id);
   void invalidate(const std::string& id);
+
+  // The generation of the public content (consultations, their translations and meetings, the
+  // Forward Plan): public answers made from an older one are made again. Bumped once a write
+  // through the Api that may change it has been answered, by invalidate() and by the schedule.
+  // Writes made to the database by another process are not seen (as with the cache above).
+  std::atomic<uint64_t> public_generation{0};
+  void public_changed() { public_generation.fetch_add(1, std::memory_order_acq_rel); }
+  ResponseCache answers;
+  // A consultation as the store holds it, read once per generation of the public content (the
+  // pages read one on every request of a response journey; parsing its document each time was
+  // most of a question page's cost). nullptr with the store's error when it cannot be read.
+  Result<std::shared_ptr<const ConsultationRecord>> public_record(const std::string& id);
+  std::mutex records_mu;
+  std::unordered_map<std::string, std::pair<uint64_t, std::shared_ptr<const ConsultationRecord>>> records;
 
   // Long work (panel draws) off the I/O threads; last, so it stops before the members above go.
   SlowWork slow;

@@ -204,6 +204,8 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
     if (auto it = msg.find("Idempotency-Key"); it != msg.end()) req.idempotency_key = std::string(it->value());
     if (auto it = msg.find(http::field::if_match); it != msg.end()) req.if_match = std::string(it->value());
     if (auto it = msg.find(http::field::cookie); it != msg.end()) req.cookie = std::string(it->value());
+    if (auto it = msg.find(http::field::accept_encoding); it != msg.end()) req.accept_encoding = std::string(it->value());
+    if (auto it = msg.find(http::field::if_none_match); it != msg.end()) req.if_none_match = std::string(it->value());
     if (auto it = msg.find(http::field::accept_language); it != msg.end()) {
       req.accept_language = std::string(it->value());
     }

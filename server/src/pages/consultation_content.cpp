@@ -84,12 +84,12 @@ std::string join_html(const std::vector<std::string>& parts, const std::string& 
 
 // Loads a consultation the public may see, or gives the 404 page.
 std::optional<ConsultationRecord> load_public_consultation(Api::Impl& api, const std::string& id, const Localiser& loc, HttpResponse& fail) {
-  auto rec = api.store.get_consultation(id);
-  if (!rec || rec->status == ConsultationStatus::kDraft) {
+  auto rec = api.public_record(id);
+  if (!rec || (*rec)->status == ConsultationStatus::kDraft) {
     fail = not_found_page(loc.lang());
     return std::nullopt;
   }
-  return std::move(rec).value();
+  return **rec;
 }
 
 }  // namespace townhall::server

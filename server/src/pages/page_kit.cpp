@@ -6,9 +6,13 @@
 #include <chrono>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
 
 #include "http/api_impl.h"
+#include "pages/asset_set.h"
 #include "townhall/i18n/locale.h"
 #include "townhall/i18n/text.h"
 #include "townhall/access/token.h"
@@ -30,6 +34,11 @@ constexpr std::string_view kPagePrefixes[] = {"site.", "nav.", "common.", "hub."
 
 const i18n::CatalogSet& catalogs() { return i18n::CatalogSet::builtin(); }
 
+std::string trim_spaces(std::string_view s) {
+  size_t b = s.find_first_not_of(' '), e = s.find_last_not_of(' ');
+  return b == std::string_view::npos ? std::string() : std::string(s.substr(b, e - b + 1));
+}
+
 mu::data to_data(const nlohmann::json& j) {
   switch (j.type()) {
     case nlohmann::json::value_t::object: {
@@ -42,7 +51,7 @@ mu::data to_data(const nlohmann::json& j) {
       for (const auto& v : j) d.push_back(to_data(v));
       return d;
     }
-    case nlohmann::json::value_t::string: return mu::data{j.get<std::string>()};
+    case nlohmann::json::value_t::string: return mu::data{j.get_ref<const std::string&>()};
     case nlohmann::json::value_t::boolean: return mu::data{j.get<bool>()};
     case nlohmann::json::value_t::null: return mu::data{false};
     default: return mu::data{j.dump()};
@@ -55,18 +64,142 @@ std::string template_text(std::string_view name) {
   return std::string(text);
 }
 
-std::string render_template(std::string_view name, const nlohmann::json& data) {
-  mu::mustache tmpl{template_text(name)};
-  if (!tmpl.is_valid()) throw std::runtime_error("template " + std::string(name) + ": " + tmpl.error_message());
-  mu::data d = to_data(data);
-  d.set("error_summary", mu::partial{[] { return template_text("error_summary"); }});
-  return tmpl.render(d);
+// A template's text with its partials ({{> name}}) written in, so it is parsed once as a whole.
+// A partial alone on its line takes the whole line, as a standalone partial tag does.
+std::string expand_partials(std::string text, int depth = 0) {
+  if (depth > 8) throw std::runtime_error("page template partials nest too deeply");
+  std::string out;
+  size_t at = 0;
+  for (size_t open; (open = text.find("{{>", at)) != std::string::npos;) {
+    size_t close = text.find("}}", open);
+    if (close == std::string::npos) break;
+    std::string name = trim_spaces(std::string_view(text).substr(open + 3, close - open - 3));
+    std::string partial = expand_partials(template_text(name), depth + 1);
+    const bool line_start = open == 0 || text[open - 1] == '\n';
+    size_t after = close + 2;
+    if (line_start && after < text.size() && text[after] == '\n' && !partial.empty() && partial.back() == '\n') ++after;
+    out.append(text, at, open - at);
+    out += partial;
+    at = after;
+  }
+  out.append(text, at, std::string::npos);
+  return out;
 }
 
-std::string trim_spaces(std::string_view s) {
-  size_t b = s.find_first_not_of(' '), e = s.find_last_not_of(' ');
-  return b == std::string_view::npos ? std::string() : std::string(s.substr(b, e - b + 1));
+std::string formatted_html(const std::string& lang, std::string_view key, const i18n::MessageArgs& args) {
+  auto f = catalogs().format(lang, key, args);
+  if (!f) return mu::html_escape<std::string>(std::string(key));
+  std::string h = mu::html_escape<std::string>(f->text);
+  if (f->locale != lang) {
+    h = "<span lang=\"" + mu::html_escape<std::string>(f->locale) + "\" dir=\"" + i18n::html_dir(f->locale) + "\">" + h +
+        "</span>";
+  }
+  return h;
 }
+
+// Appends rendered text to a string (kainjow's render takes any type with operator<<).
+struct Appender {
+  std::string& out;
+  Appender& operator<<(const std::string& s) {
+    out += s;
+    return *this;
+  }
+};
+
+// The page templates, each parsed once (with its partials written in) on first use and kept for
+// the life of the process. Rendering a parsed template only reads its tree: kainjow writes to the
+// template only to record an error from a lambda or a partial, and these templates have neither
+// (partials are written in before parsing, and the data holds no lambdas), so one parsed template
+// serves every thread at once.
+class Templates {
+ public:
+  static Templates& instance() {
+    static Templates t;
+    return t;
+  }
+  mu::mustache& get(std::string_view name) {
+    {
+      std::shared_lock lock(mu_);
+      if (auto it = parsed_.find(name); it != parsed_.end()) return *it->second;
+    }
+    auto tmpl = std::make_unique<mu::mustache>(expand_partials(template_text(name)));
+    if (!tmpl->is_valid()) throw std::runtime_error("template " + std::string(name) + ": " + tmpl->error_message());
+    std::unique_lock lock(mu_);
+    return *parsed_.try_emplace(std::string(name), std::move(tmpl)).first->second;
+  }
+
+ private:
+  std::shared_mutex mu_;
+  std::map<std::string, std::unique_ptr<mu::mustache>, std::less<>> parsed_;
+};
+
+// Renders `name` with `page` in front of `shared` (looked up when `page` lacks a name).
+std::string render_template(std::string_view name, const mu::data& page, const mu::data* shared) {
+  mu::mustache& tmpl = Templates::instance().get(name);
+  mu::context<std::string> ctx;
+  if (shared != nullptr) ctx.push(shared);
+  ctx.push(&page);
+  std::string out;
+  out.reserve(8192);
+  Appender sink{out};
+  tmpl.render(ctx, sink);
+  if (!tmpl.is_valid()) throw std::runtime_error("template " + std::string(name) + ": " + tmpl.error_message());
+  return out;
+}
+
+// Everything about a locale that is the same on every page, built once: every argument-free
+// message as escaped HTML and as text, and the template data shared by all its pages (the `t`
+// tree, the site's name, the language picker's entries). Immutable once built.
+struct LocaleStrings {
+  std::string lang;
+  std::unordered_map<std::string, std::string> html, text;  // argument-free messages by key
+  nlohmann::json tree;                                      // {"hub": {"title": "…"}} of the page prefixes
+  mu::data shared{mu::data::type::object};                  // {"t": tree} for every template
+  std::string site_name, nav_language, error_prefix;
+};
+
+std::unique_ptr<LocaleStrings> build_locale_strings(const std::string& lang);
+
+// The built locales: every catalog's, made together on first use (so, with no lock afterwards).
+const std::map<std::string, std::unique_ptr<LocaleStrings>, std::less<>>& catalog_strings() {
+  static const auto all = [] {
+    std::map<std::string, std::unique_ptr<LocaleStrings>, std::less<>> m;
+    for (const auto& tag : catalogs().locales()) m.emplace(tag, build_locale_strings(tag));
+    return m;
+  }();
+  return all;
+}
+
+// The language picker's entries (every catalog, by its endonym), the same on every page.
+struct PickerLanguage {
+  std::string tag, name, dir;
+};
+const std::vector<PickerLanguage>& picker_languages() {
+  static const auto all = [] {
+    std::vector<PickerLanguage> v;
+    for (const auto& tag : catalogs().locales()) v.push_back({tag, i18n::endonym(tag), i18n::html_dir(tag)});
+    return v;
+  }();
+  return all;
+}
+
+// A locale's strings: a catalog's from the table; any other tag's (a Localiser may be made for a
+// tag that only falls back to a catalog) built once and kept, under a lock.
+const LocaleStrings& locale_strings(const std::string& lang) {
+  const auto& built = catalog_strings();
+  if (auto it = built.find(lang); it != built.end()) return *it->second;
+  static std::mutex mu;
+  static std::map<std::string, std::unique_ptr<LocaleStrings>, std::less<>> others;
+  std::lock_guard lock(mu);
+  auto it = others.find(lang);
+  if (it == others.end()) {
+    // Bounded: the tags come from code, but a limit costs nothing.
+    if (others.size() >= 64) others.clear();
+    it = others.emplace(lang, build_locale_strings(lang)).first;
+  }
+  return *it->second;
+}
+
 
 }  // namespace
 
@@ -77,43 +210,64 @@ Localiser::Localiser(std::string lang) : lang_(std::move(lang)) {}
 const char* Localiser::dir() const { return i18n::html_dir(lang_); }
 
 std::string Localiser::text(std::string_view key, const i18n::MessageArgs& args) const {
+  if (args.empty()) {
+    const auto& built = locale_strings(lang_).text;
+    if (auto it = built.find(std::string(key)); it != built.end()) return it->second;
+  }
   auto f = catalogs().format(lang_, key, args);
   return f ? f->text : std::string(key);
 }
 
 std::string Localiser::html(std::string_view key, const i18n::MessageArgs& args) const {
-  auto f = catalogs().format(lang_, key, args);
-  if (!f) return escape_html(key);
-  std::string h = escape_html(f->text);
-  if (f->locale != lang_) {
-    h = "<span lang=\"" + escape_html(f->locale) + "\" dir=\"" + i18n::html_dir(f->locale) + "\">" + h + "</span>";
+  if (args.empty()) {
+    const auto& built = locale_strings(lang_).html;
+    if (auto it = built.find(std::string(key)); it != built.end()) return it->second;
   }
-  return h;
+  return formatted_html(lang_, key, args);
 }
 
-const nlohmann::json& Localiser::strings() const {
-  static std::mutex mu;
-  static std::map<std::string, nlohmann::json, std::less<>> cache;
-  std::lock_guard lock(mu);
-  if (auto it = cache.find(lang_); it != cache.end()) return it->second;
-  nlohmann::json t = nlohmann::json::object();
+const nlohmann::json& Localiser::strings() const { return locale_strings(lang_).tree; }
+
+namespace {
+
+std::unique_ptr<LocaleStrings> build_locale_strings(const std::string& lang) {
+  auto s = std::make_unique<LocaleStrings>();
+  s->lang = lang;
+  s->tree = nlohmann::json::object();
   const auto* en = catalogs().find(i18n::kDefaultLocale);
   if (en != nullptr) {
+    // Every key of the default catalog: the others hold a subset of it (a missing one falls back).
     for (const auto& [key, pattern] : en->messages()) {
+      if (pattern.find('{') != std::string::npos) continue;  // arguments: formatted per page
+      auto f = catalogs().format(lang, key, {});
+      if (!f) continue;
+      s->text.emplace(key, f->text);
+      std::string h = formatted_html(lang, key, {});
+      s->html.emplace(key, h);
       bool wanted = false;
       for (auto p : kPagePrefixes) wanted = wanted || key.rfind(p, 0) == 0;
-      if (!wanted || pattern.find('{') != std::string::npos) continue;  // arguments: formatted per page
-      nlohmann::json* node = &t;
+      if (!wanted) continue;
+      nlohmann::json* node = &s->tree;
       size_t start = 0, dot;
       while ((dot = key.find('.', start)) != std::string::npos) {
         node = &(*node)[key.substr(start, dot - start)];
         start = dot + 1;
       }
-      (*node)[key.substr(start)] = html(key);
+      (*node)[key.substr(start)] = std::move(h);
     }
   }
-  return cache.emplace(lang_, std::move(t)).first->second;
+  s->shared.set("t", to_data(s->tree));
+  auto text_of = [&](const char* key) {
+    auto it = s->text.find(key);
+    return it == s->text.end() ? std::string(key) : it->second;
+  };
+  s->site_name = text_of("site.name");
+  s->nav_language = text_of("nav.language");
+  s->error_prefix = text_of("common.error_prefix");
+  return s;
 }
+
+}  // namespace
 
 bool is_page_language(std::string_view tag) { return catalogs().find(tag) != nullptr; }
 
@@ -126,39 +280,93 @@ void add_security_headers(HttpResponse& r) {
   r.headers.emplace_back("Referrer-Policy", "same-origin");
 }
 
+namespace {
+
+// The layout around a page's content depends only on the locale and the page's title, back link,
+// path and error state, so it is rendered once per such page and kept as the text before and after
+// the content. Bounded: started again when full (titles come from consultations and questions).
+using LayoutFrame = std::pair<std::string, std::string>;
+
+std::shared_ptr<const LayoutFrame> render_layout_frame(const Localiser& loc, const LocaleStrings& strings,
+                                                       const PageOptions& options) {
+  mu::data languages{mu::data::type::list};
+  for (const auto& l : picker_languages()) {
+    mu::data item{mu::data::type::object};
+    item.set("tag", l.tag);
+    item.set("name", l.name);
+    item.set("dir", l.dir);
+    item.set("href", "/" + l.tag + (options.rest_path.empty() ? "/" : options.rest_path));
+    item.set("current", l.tag == loc.lang());
+    languages.push_back(item);
+  }
+  mu::data layout{mu::data::type::object};
+  layout.set("lang", loc.lang());
+  layout.set("dir", std::string(loc.dir()));
+  layout.set("title", options.title);
+  layout.set("site_name", strings.site_name);
+  layout.set("nav_language", strings.nav_language);
+  layout.set("error_prefix", strings.error_prefix);
+  layout.set("has_error", options.has_error);
+  if (options.back.empty()) {
+    layout.set("back", false);
+  } else {
+    layout.set("back", options.back);
+  }
+  layout.set("languages", languages);
+  layout.set("asset_favicon", asset_path("images/favicon.ico"));
+  layout.set("asset_govuk_css", asset_path("govuk-frontend.min.css"));
+  layout.set("asset_townhall_css", asset_path("townhall.css"));
+  layout.set("asset_townhall_js", asset_path("townhall.js"));
+  // The content goes where this marker is: random per process, so no page text can forge it.
+  static const std::string marker = "\x01content-" + new_bearer_token() + "\x01";
+  layout.set("content", marker);
+  std::string whole = render_template("layout", layout, &strings.shared);
+  size_t at = whole.find(marker);
+  if (at == std::string::npos) throw std::runtime_error("the layout template has no {{{content}}}");
+  return std::make_shared<const LayoutFrame>(whole.substr(0, at), whole.substr(at + marker.size()));
+}
+
+std::shared_ptr<const LayoutFrame> layout_frame(const Localiser& loc, const LocaleStrings& strings,
+                                                const PageOptions& options) {
+  static std::mutex mu;
+  static std::unordered_map<std::string, std::shared_ptr<const LayoutFrame>> frames;
+  // Asset paths are part of the frame: a server started over other assets gets other frames.
+  std::string key = loc.lang() + '\n' + options.title + '\n' + options.back + '\n' + options.rest_path + '\n' +
+                    (options.has_error ? "1" : "0") + '\n' + asset_path("govuk-frontend.min.css");
+  {
+    std::lock_guard lock(mu);
+    if (auto it = frames.find(key); it != frames.end()) return it->second;
+  }
+  auto frame = render_layout_frame(loc, strings, options);
+  std::lock_guard lock(mu);
+  if (frames.size() >= 4096) frames.clear();
+  frames[key] = frame;
+  return frame;
+}
+
+}  // namespace
+
 HttpResponse render_page(const Localiser& loc, std::string_view template_name, nlohmann::json data,
                          const PageOptions& options) {
-  data["lang"] = loc.lang();
-  data["dir"] = loc.dir();
-  data["t"] = loc.strings();
-  data["has_error"] = options.has_error;
-  std::string content = render_template(template_name, data);
+  const LocaleStrings& strings = locale_strings(loc.lang());
+  mu::data page = to_data(data);
+  page.set("lang", loc.lang());
+  page.set("dir", std::string(loc.dir()));
+  page.set("has_error", options.has_error);
+  std::string content = render_template(template_name, page, &strings.shared);
 
-  nlohmann::json languages = nlohmann::json::array();
-  for (const auto& tag : catalogs().locales()) {
-    languages.push_back({{"tag", tag},
-                         {"name", i18n::endonym(tag)},
-                         {"dir", i18n::html_dir(tag)},
-                         {"href", "/" + tag + (options.rest_path.empty() ? "/" : options.rest_path)},
-                         {"current", tag == loc.lang()}});
-  }
-  nlohmann::json layout = {{"lang", loc.lang()},
-                           {"dir", loc.dir()},
-                           {"t", loc.strings()},
-                           {"title", options.title},
-                           {"site_name", loc.text("site.name")},
-                           {"nav_language", loc.text("nav.language")},
-                           {"error_prefix", loc.text("common.error_prefix")},
-                           {"has_error", options.has_error},
-                           {"back", options.back.empty() ? nlohmann::json(false) : nlohmann::json(options.back)},
-                           {"languages", languages},
-                           {"content", content}};
+  const auto frame = layout_frame(loc, strings, options);
+  std::string body;
+  body.reserve(frame->first.size() + content.size() + frame->second.size());
+  body += frame->first;
+  body += content;
+  body += frame->second;
   HttpResponse r;
   r.status = options.status;
   r.content_type = "text/html; charset=utf-8";
-  r.body = render_template("layout", layout);
+  r.body = std::move(body);
   r.headers.emplace_back("Content-Language", loc.lang());
-  r.headers.emplace_back("Cache-Control", "no-store");
+  r.headers.emplace_back("Cache-Control", kPersonalCacheControl);
   add_security_headers(r);
   return r;
 }

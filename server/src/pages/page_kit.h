@@ -48,6 +48,11 @@ class Localiser {
 // True when `tag` is exactly one of the deployment's catalogs (the first segment of a page path).
 bool is_page_language(std::string_view tag);
 
+// Cache-Control of anything personal: a page of a browser session (a draft, a form with its CSRF
+// token), a signed-in member's page, the staff console. render_page() gives every page this; only
+// the public pages the server itself marks cacheable (http/api.cpp) are sent as public.
+inline constexpr const char* kPersonalCacheControl = "private, no-store";
+
 struct PageOptions {
   std::string title;       // plain text for <title>
   std::string back;        // href of a back link ("" = none)
@@ -57,7 +62,9 @@ struct PageOptions {
 };
 
 // Renders `template_name` (server/templates/<name>.mustache) with `data` plus {lang, dir, t,
-// has_error}, then the layout around it, as a text/html response with the security headers.
+// has_error}, then the layout around it, as a text/html response with the security headers and
+// Cache-Control: private, no-store. Templates are parsed once per process and each locale's
+// messages formatted once, so a page costs only its own data.
 HttpResponse render_page(const Localiser& loc, std::string_view template_name, nlohmann::json data,
                          const PageOptions& options);
 

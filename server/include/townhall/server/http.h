@@ -21,6 +21,8 @@ struct HttpRequest {
   std::string if_match;
   std::string cookie;           // the Cookie header (web pages: session and CSRF)
   std::string accept_language;  // the Accept-Language header (web pages: language negotiation)
+  std::string accept_encoding;  // the Accept-Encoding header (gzip for text answers)
+  std::string if_none_match;    // the If-None-Match header (304 for a public answer not changed)
   // The connection's peer address ("192.0.2.7", "2001:db8::1"; empty in process), and the
   // X-Forwarded-Proto and X-Forwarded-For headers. The forwarded ones are believed only when the
   // peer is a trusted proxy (ApiOptions::trusted_proxies): anyone else can send them.
