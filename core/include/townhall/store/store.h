@@ -1,7 +1,7 @@
 // townhall/store/store.h — a Townhall database: one handle holding every capability's store.
 //
 // Each capability has its own small interface (consultations/store.h, responses/store.h,
-// panel/store.h, forward_plan/store.h, people_store.h, web_session_store.h, access_store.h,
+// panel/store.h, forward_plan/store.h, people_store.h, web_session_store.h, access_store.h, staff.h,
 // audit_log.h); core functions take the narrowest one they need. Store derives from all of them so
 // the server, the CLI and the bindings keep one object; open_sqlite_store (sqlite_store.h) gives
 // the embedded SQLite one. Data kinds are kept apart as the design requires: people (personal
@@ -16,6 +16,7 @@
 #include "townhall/responses/store.h"
 #include "townhall/submissions/store.h"
 #include "townhall/access/access_store.h"
+#include "townhall/access/staff.h"
 #include "townhall/audit/audit_log.h"
 #include "townhall/access/people_store.h"
 #include "townhall/access/role.h"
@@ -31,6 +32,7 @@ class Store : public ConsultationStore,
               public PeopleStore,
               public WebSessionStore,
               public AccessStore,
+              public StaffStore,
               public AuditLog {
  public:
   ~Store() override = default;
