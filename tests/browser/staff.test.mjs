@@ -1,7 +1,7 @@
 // Browser tests of the staff console: the real `townhall serve` over a temporary demo database and
 // a staff account made with `townhall users add --password-stdin`, driven by Debian's Chromium
-// through playwright-core with JavaScript off, axe-core checking every console page type against
-// WCAG 2.2 AA. Screenshots go to TOWNHALL_ARTIFACTS (staff-*.png).
+// through playwright-core with JavaScript on and off, axe-core checking every console page type
+// against WCAG 2.2 AA. Screenshots go to TOWNHALL_ARTIFACTS (staff-*.png).
 //
 // Environment (set by tests/CMakeLists.txt): TOWNHALL_CLI, TOWNHALL_WEB_DIR, TOWNHALL_ARTIFACTS,
 // CHROMIUM (default /usr/bin/chromium).
@@ -62,7 +62,7 @@ after(async () => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true })
 })
 
-async function expectAccessible (page, label) {
+async function expectAccessibleWithAxe (page, label) {
   const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze()
   const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
   assert.deepEqual(summary, [], `axe violations on ${label} (${page.url()})`)
@@ -75,13 +75,16 @@ async function signIn (page, name, password) {
   return Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]).then(([res]) => res)
 }
 
-test('an officer signs in without JavaScript, sees the consultations, is refused a blocked step and signs out', async () => {
-  const context = await browser.newContext({ locale: 'en-GB', javaScriptEnabled: false })
+// The officer's journey; axe needs JavaScript in the page, so it runs only when that is on.
+async function officerJourney (javaScriptEnabled) {
+  const context = await browser.newContext({ locale: 'en-GB', javaScriptEnabled })
   const page = await context.newPage()
+  const expectAccessible = javaScriptEnabled ? expectAccessibleWithAxe : async () => {}
+  const shot = javaScriptEnabled ? (name) => page.screenshot({ path: path.join(artifacts, name), fullPage: true }) : async () => {}
   await page.goto(base + '/staff')
   assert.match(page.url(), /\/staff\/sign-in$/)
   await expectAccessible(page, 'sign-in')
-  await page.screenshot({ path: path.join(artifacts, 'staff-sign-in.png'), fullPage: true })
+  await shot('staff-sign-in.png')
 
   const wrong = await signIn(page, 'olivia', 'not the password')
   assert.equal(wrong.status(), 422)
@@ -94,7 +97,7 @@ test('an officer signs in without JavaScript, sees the consultations, is refused
   assert.ok(cookie && cookie.httpOnly && cookie.sameSite === 'Strict' && cookie.path === '/staff', JSON.stringify(cookie))
   assert.ok((await page.locator('main').innerText()).includes('C-MIN'))
   await expectAccessible(page, 'consultations list')
-  await page.screenshot({ path: path.join(artifacts, 'staff-consultations.png'), fullPage: true })
+  await shot('staff-consultations.png')
 
   // The demo's draft breaches C-MIN: scheduling it is refused, naming the rule.
   await page.locator('tr', { hasText: 'Draft' }).locator('a').first().click()
@@ -104,12 +107,12 @@ test('an officer signs in without JavaScript, sees the consultations, is refused
   assert.equal(refused[0].status(), 409)
   assert.ok((await page.locator('.govuk-error-summary').innerText()).includes('C-MIN'))
   await expectAccessible(page, 'consultation with a refused step')
-  await page.screenshot({ path: path.join(artifacts, 'staff-consultation-refused.png'), fullPage: true })
+  await shot('staff-consultation-refused.png')
 
   await page.goto(base + '/staff/sessions')
   assert.ok((await page.locator('main').innerText()).includes('This browser'))
   await expectAccessible(page, 'sessions')
-  await page.screenshot({ path: path.join(artifacts, 'staff-sessions.png'), fullPage: true })
+  await shot('staff-sessions.png')
 
   await Promise.all([page.waitForNavigation(), page.click('form[action="/staff/sign-out"] button')])
   assert.match(page.url(), /\/staff\/sign-in\?signed-out$/)
@@ -118,6 +121,14 @@ test('an officer signs in without JavaScript, sees the consultations, is refused
   await page.goto(base + '/staff')
   assert.match(page.url(), /\/staff\/sign-in$/)
   await context.close()
+}
+
+test('an officer signs in, sees the consultations, is refused a blocked step and signs out: every page passes axe', async () => {
+  await officerJourney(true)
+})
+
+test('the same journey works with JavaScript off', async () => {
+  await officerJourney(false)
 })
 
 test('governance staff see consultations without lifecycle buttons; a forged form is refused', async () => {
