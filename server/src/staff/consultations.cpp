@@ -200,11 +200,11 @@ Result<HttpResponse> post_consultation_transition(Api::Impl& api, StaffContext& 
   auto to = parse_consultation_status(pages::form_value(sc.form, "to"), "to");
   if (!to) return consultation_page(api, sc, id, LifecycleError(to.error()));
   TransitionRequest step(*to);
-  try {
-    step.expected_version = std::stoll(pages::form_value(sc.form, "version"));
-  } catch (const std::exception&) {
+  const std::string version = pages::form_value(sc.form, "version");
+  if (version.empty() || version.size() > 18 || version.find_first_not_of("0123456789") != std::string::npos) {
     return consultation_page(api, sc, id, LifecycleError(invalid_argument("version", "the form has no version")));
   }
+  step.expected_version = std::stoll(version);
   auto done = transition(api.store, id, step, Actor::of(sc.staff->user), api.options.policy, api.today());
   api.invalidate(id);
   if (!done) {

@@ -39,6 +39,15 @@ HttpResponse serve(Api::Impl& api, const StaffRoute& route, RequestContext& ctx)
   StaffContext sc{ctx, std::nullopt, "", "", {}};
   std::optional<pages::Session> browser;
   const bool post = ctx.request.method == "POST";
+  if (post) {
+    // A body that is not a form, or a form without a token, is refused whoever sends it.
+    auto form = pages::parse_form(ctx.request.content_type, ctx.request.body);
+    if (!form) return message_page(sc, 400, "The form could not be read", form.error().describe());
+    sc.form = std::move(form).value();
+    if (pages::form_value(sc.form, "csrf").empty()) {
+      return message_page(sc, 403, "The form has expired", "Nothing was changed. Go back, reload the page and try again.");
+    }
+  }
   if (route.roles.empty()) {
     // Signed-out pages: forms are bound to the residents' browser session (th_session).
     browser = pages::session_of(api, ctx.request);
@@ -60,9 +69,6 @@ HttpResponse serve(Api::Impl& api, const StaffRoute& route, RequestContext& ctx)
     }
   }
   if (post) {
-    auto form = pages::parse_form(ctx.request.content_type, ctx.request.body);
-    if (!form) return message_page(sc, 400, "The form could not be read", form.error().describe());
-    sc.form = std::move(form).value();
     const std::string submitted = pages::form_value(sc.form, "csrf");
     bool valid = browser ? pages::csrf_valid(*browser, submitted)
                          : pages::csrf_valid(csrf_session(api, sc.session_secret), submitted);
