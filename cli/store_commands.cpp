@@ -8,6 +8,7 @@
 #include "database_option.h"
 #include "townhall/audit/audit_key.h"
 #include "townhall/store/sqlite_store.h"
+#include "townhall/access/password.h"
 #include "townhall/access/staff.h"
 #include "townhall/access/token.h"
 
@@ -44,17 +45,27 @@ TOWNHALL_COMMAND("users add",
                      return bad_input(invalid_argument("--username", "is required with --password-stdin"));
                    }
                    std::string password = staff ? password_from_stdin() : "";
+                   NewStaffAccount n;
+                   if (staff) {
+                     n.role = *role;
+                     n.name = a.option("name").value_or("");
+                     n.username = *a.option("username");
+                     n.email = a.option("email").value_or("");
+                     // Checked before the database is opened (or made): bad input changes nothing.
+                     Status st = check_new_staff(n);
+                     if (st) st = check_new_password(password);
+                     if (!st) {
+                       Error e = st.error();
+                       e.field = e.field == "password" ? "--password-stdin" : "--" + e.field;
+                       return bad_input(e);
+                     }
+                   }
                    auto store = open_database(a, DbUse::kWrite);
                    if (!store) return bad_input(store.error());
                    std::string token = new_bearer_token();
                    Result<User> user = Error{};
                    std::string username;
                    if (staff) {
-                     NewStaffAccount n;
-                     n.role = *role;
-                     n.name = a.option("name").value_or("");
-                     n.username = *a.option("username");
-                     n.email = a.option("email").value_or("");
                      auto made = add_staff_account(**store, n, password, hash_token(token), Actor::system("townhall users add"));
                      if (!made) {
                        Error e = made.error();
