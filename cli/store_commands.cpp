@@ -8,34 +8,109 @@
 #include "database_option.h"
 #include "townhall/audit/audit_key.h"
 #include "townhall/store/sqlite_store.h"
+#include "townhall/access/password.h"
+#include "townhall/access/staff.h"
 #include "townhall/access/token.h"
 
 namespace townhall::cli {
 namespace {
 
+// The first line of standard input, without its line ending: a password piped in, so it never
+// appears in the process list or the shell's history.
+std::string password_from_stdin() {
+  std::string line;
+  std::getline(std::cin, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
 TOWNHALL_COMMAND("users add",
-                 "users add --db PATH --role ROLE [--name NAME] [--create] [--audit-key FILE]  "
-                 "(prints the new bearer token once; --create makes the database when there is none)",
-                 OptionSpec{{"db", "role", "name", "audit-key"}, {"create"}, 0, 0}, [](const Args& a) {
+                 "users add --db PATH --role ROLE [--name NAME] [--username USER [--email EMAIL] --password-stdin] "
+                 "[--create] [--audit-key FILE]  (prints the new bearer token once; with --password-stdin the "
+                 "user also signs in to the staff console at /staff/ with the user name or email address and "
+                 "the password read from the first line of standard input; --create makes the database when "
+                 "there is none)",
+                 OptionSpec{{"db", "role", "name", "audit-key", "username", "email"}, {"create", "password-stdin"}, 0, 0},
+                 [](const Args& a) {
                    auto role_text = a.option("role");
                    if (!role_text) return bad_input(invalid_argument("--role", "is required"));
                    auto role = parse_role(*role_text, "--role");
                    if (!role) return bad_input(role.error());
+                   const bool staff = a.flag("password-stdin");
+                   if (!staff && (a.option("username") || a.option("email"))) {
+                     return bad_input(invalid_argument("--password-stdin",
+                                                       "is needed with --username or --email (a console account needs a password)"));
+                   }
+                   if (staff && !a.option("username")) {
+                     return bad_input(invalid_argument("--username", "is required with --password-stdin"));
+                   }
+                   std::string password = staff ? password_from_stdin() : "";
+                   NewStaffAccount n;
+                   if (staff) {
+                     n.role = *role;
+                     n.name = a.option("name").value_or("");
+                     n.username = *a.option("username");
+                     n.email = a.option("email").value_or("");
+                     // Checked before the database is opened (or made): bad input changes nothing.
+                     Status st = check_new_staff(n);
+                     if (st) st = check_new_password(password);
+                     if (!st) {
+                       Error e = st.error();
+                       e.field = e.field == "password" ? "--password-stdin" : "--" + e.field;
+                       return bad_input(e);
+                     }
+                   }
                    auto store = open_database(a, DbUse::kWrite);
                    if (!store) return bad_input(store.error());
                    std::string token = new_bearer_token();
-                   auto user = (*store)->add_user(*role, a.option("name").value_or(role_id(*role)),
-                                                  hash_token(token));
+                   Result<User> user = Error{};
+                   std::string username;
+                   if (staff) {
+                     auto made = add_staff_account(**store, n, password, hash_token(token), Actor::system("townhall users add"));
+                     if (!made) {
+                       Error e = made.error();
+                       if (e.field == "password") e.field = "--password-stdin";
+                       else if (!e.field.empty() && e.field[0] != '-') e.field = "--" + e.field;
+                       return bad_input(e);
+                     }
+                     user = made->user;
+                     username = made->username;
+                   } else {
+                     user = (*store)->add_user(*role, a.option("name").value_or(role_id(*role)), hash_token(token));
+                   }
                    if (!user) return bad_input(user.error());
                    if (a.json()) {
-                     std::cout << nlohmann::json{{"id", user->id}, {"name", user->name},
-                                                 {"role", role_id(user->role)}, {"token", token}}.dump()
-                               << "\n";
+                     nlohmann::json j{{"id", user->id}, {"name", user->name}, {"role", role_id(user->role)}, {"token", token}};
+                     if (staff) j["username"] = username;
+                     std::cout << j.dump() << "\n";
                    } else {
                      std::cout << token << "\n";
                      std::cerr << "townhall: user " << user->id << " (" << user->name << ", "
-                               << role_id(user->role) << ") added; the token is shown only once\n";
+                               << role_id(user->role) << ") added; the token is shown only once"
+                               << (staff ? "; they sign in at /staff/sign-in as " + username : std::string()) << "\n";
                    }
+                   return kExitOk;
+                 });
+
+TOWNHALL_COMMAND("users password",
+                 "users password --db PATH --username USER_OR_EMAIL --password-stdin  (sets a console account's "
+                 "password from the first line of standard input)",
+                 OptionSpec{{"db", "username", "audit-key"}, {"password-stdin"}, 0, 0}, [](const Args& a) {
+                   if (!a.option("username")) return bad_input(invalid_argument("--username", "is required"));
+                   if (!a.flag("password-stdin")) return bad_input(invalid_argument("--password-stdin", "is required"));
+                   std::string password = password_from_stdin();
+                   auto store = open_database(a, DbUse::kWrite);
+                   if (!store) return bad_input(store.error());
+                   auto st = set_staff_password(**store, *a.option("username"), password,
+                                                Actor::system("townhall users password"));
+                   if (!st) {
+                     Error e = st.error();
+                     if (e.field == "password") e.field = "--password-stdin";
+                     else if (e.field == "username" || e.code == ErrorCode::kNotFound) e.field = "--username";
+                     return bad_input(e);
+                   }
+                   if (!a.json()) std::cerr << "townhall: password changed\n";
+                   else std::cout << nlohmann::json{{"changed", true}}.dump() << "\n";
                    return kExitOk;
                  });
 

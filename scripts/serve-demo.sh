@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make serve`: starts Townhall on 127.0.0.1 with an embedded database, seeded with demo data on
-# first run, and prints the URL and a fresh officer token. Stop it with Ctrl-C.
+# first run, and prints the URL, a fresh officer token and a staff console sign-in (user
+# demo.officer, a new random password each start). Stop it with Ctrl-C.
 set -euo pipefail
 build=${1:-build}
 cd "$(dirname "$0")/.."
@@ -11,6 +12,13 @@ if [ ! -f "$db" ]; then
   "$cli" demo seed --db "$db" >/dev/null
 fi
 token=$("$cli" users add --db "$db" --role officer --name "Demo officer" 2>/dev/null)
+# The console's demo officer: made on first run, given a new password on every later one.
+staff_user=demo.officer
+staff_password=$(head -c 15 /dev/urandom | base64 | tr '+/' '-_')
+if ! printf '%s\n' "$staff_password" | "$cli" users add --db "$db" --role officer --name "Demo officer (console)" \
+       --username "$staff_user" --email demo.officer@example.gov.uk --password-stdin >/dev/null 2>&1; then
+  printf '%s\n' "$staff_password" | "$cli" users password --db "$db" --username "$staff_user" --password-stdin 2>/dev/null
+fi
 cat <<MSG
 
   Townhall is starting on http://127.0.0.1:$port  (database $db)
@@ -19,6 +27,9 @@ cat <<MSG
   Try:             curl http://127.0.0.1:$port/api/v1/consultations
                    curl -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/consultations?status=draft"
   API description: http://127.0.0.1:$port/api/v1/openapi.json
+
+  Staff console:   http://127.0.0.1:$port/staff/sign-in
+                   user name $staff_user   password $staff_password
 
 MSG
 exec "$cli" serve --db "$db" --port "$port" --bind 127.0.0.1

@@ -1,10 +1,12 @@
-// Every route of the server in one place: the API (/api/v1/…, /health) and the residents' web
-// pages (/{lang}/…, /assets/…). Each line gives the method, the path pattern, the roles allowed,
+// Every route of the server in one place: the API (/api/v1/…, /health), the residents' web
+// pages (/{lang}/…, /assets/…) and the staff console (/staff/…, listed in staff/staff_kit.cpp
+// with the staff roles of each). Each line gives the method, the path pattern, the roles allowed,
 // the JSON Schema a body is checked against ("" = none) and the handler, which lives in api/ or
 // pages/ (one file per capability, see api/handlers.h and pages/handlers.h). A request is compared
 // with the routes of its number of path segments in this order; the first that matches answers it.
 #include "api/handlers.h"
 #include "pages/handlers.h"
+#include "staff/staff_kit.h"
 
 namespace townhall::server {
 namespace {
@@ -102,6 +104,10 @@ void add_routes(Api::Impl& api) {
   // ---- residents' personal data --------------------------------------------------------------
   api.add("GET", "/api/v1/people/{person_id}", officers, "", on(api, get_people_person_id));
   api.add("DELETE", "/api/v1/people/{person_id}", officers, "", on(api, delete_people_person_id));
+
+  // ---- the staff console (/staff/…): its own table with the staff roles of each route. Before
+  // the residents' pages, whose /{lang}/… patterns would otherwise take /staff/… as a language.
+  staff::add_staff_routes(api);
 
   // ---- the residents' web pages -----------------------------------------------------------------
 

@@ -95,6 +95,20 @@ class SqliteStore final : public Store {
   Result<User> add_user(Role role, const std::string& name, const std::string& token_hash) override;
   std::optional<User> user_by_token_hash(const std::string& token_hash) override;
 
+  // StaffStore (staff.cpp).
+  Result<StaffAccount> add_staff_account(const NewStaffAccount& account, const std::string& username_key,
+                                         const std::string& email_key, const std::string& password_hash,
+                                         const std::string& token_hash, const AuditEvent& audit) override;
+  Result<StaffAccount> staff_account_by_key(const std::string& key) override;
+  Status set_staff_password(int64_t user_id, const std::string& password_hash, const AuditEvent* audit) override;
+  Result<std::vector<SignInFailures>> sign_in_failures(const std::vector<std::string>& keys, int64_t forget_before) override;
+  Status record_sign_in_failure(const std::vector<std::string>& keys, int64_t now, int64_t forget_before) override;
+  Status clear_sign_in_failures(const std::vector<std::string>& keys) override;
+  Result<StaffSession> put_staff_session(const StaffSession& session) override;
+  Result<SignedInStaff> staff_session(const std::string& hash, int64_t now, int64_t idle_seconds) override;
+  Result<std::vector<StaffSession>> staff_sessions(int64_t user_id, int64_t now, int64_t idle_seconds) override;
+  Status delete_staff_session(int64_t user_id, int64_t session_id) override;
+
   // PeopleStore (people.cpp).
   Result<int64_t> add_person(const nlohmann::json& personal_data) override;
   Status set_equality_data(int64_t person_id, const nlohmann::json& answers) override;

@@ -6,6 +6,7 @@
 
 #include <unicode/coll.h>
 #include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
 #include "i18n/icu_util.h"
@@ -72,6 +73,28 @@ int compare_for_locale(std::string_view a, std::string_view b, std::string_view 
   auto r = coll->compareUTF8(icu::StringPiece(a.data(), static_cast<int32_t>(a.size())),
                              icu::StringPiece(b.data(), static_cast<int32_t>(b.size())), status);
   return r == UCOL_LESS ? -1 : (r == UCOL_GREATER ? 1 : 0);
+}
+
+std::optional<std::string> caseless_key(std::string_view text) {
+  if (!is_valid_utf8(text)) return std::nullopt;
+  init_i18n();
+  icu::UnicodeString u = detail::from_utf8(text);
+  // White space of any script at either end (a pasted address often brings a no-break space).
+  int32_t begin = 0, end = u.length();
+  while (begin < end && u_isUWhiteSpace(u.char32At(begin))) begin = u.moveIndex32(begin, 1);
+  while (end > begin && u_isUWhiteSpace(u.char32At(u.moveIndex32(end, -1)))) end = u.moveIndex32(end, -1);
+  if (begin == end) return std::nullopt;
+  // NFD, fold, then NFC to keep the key short.
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+  if (U_FAILURE(status)) return std::nullopt;
+  icu::UnicodeString folded = nfd->normalize(u.tempSubStringBetween(begin, end), status);
+  if (U_FAILURE(status)) return std::nullopt;
+  folded.foldCase(U_FOLD_CASE_DEFAULT);
+  icu::UnicodeString out = nfc->normalize(folded, status);
+  if (U_FAILURE(status)) return std::nullopt;
+  return detail::to_utf8(out);
 }
 
 }  // namespace townhall::i18n

@@ -371,6 +371,10 @@ HttpResponse render_page(const Localiser& loc, std::string_view template_name, n
   return r;
 }
 
+std::string render_fragment(std::string_view template_name, const nlohmann::json& data) {
+  return render_template(template_name, data);
+}
+
 void add_field_error(nlohmann::json& data, PageOptions& options, const std::string& message_html,
                      const std::string& field_id) {
   data["error_message"] = message_html;

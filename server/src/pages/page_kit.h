@@ -68,6 +68,10 @@ struct PageOptions {
 HttpResponse render_page(const Localiser& loc, std::string_view template_name, nlohmann::json data,
                          const PageOptions& options);
 
+// Renders `template_name` (server/templates/**/<name>.mustache) with `data` alone: no layout, no
+// strings added. For pages with a layout of their own (the staff console's).
+std::string render_fragment(std::string_view template_name, const nlohmann::json& data);
+
 // A plain page: a heading and paragraphs (catalog keys, formatted without arguments), and a link
 // to the hub when `home_link`.
 HttpResponse text_page(const Localiser& loc, int status, const std::string& heading_key,

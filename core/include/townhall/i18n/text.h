@@ -8,6 +8,7 @@
 // Thread-safety: pure functions; safe from any thread.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,12 @@ Result<std::string> normalize_for_storage(std::string_view text, std::string_vie
 // validate_utf8 then NFC, for text that is read but not stored (a document whose readability is
 // measured may hold form feeds between pages).
 Result<std::string> normalize_nfc(std::string_view text, std::string_view field);
+
+// The caseless comparison key of a name people type to identify themselves (a sign-in address, a
+// user name): white space of any script trimmed at both ends, then canonical caseless matching
+// (Unicode 3.13, D145: NFD, full case folding, NFC), so "Ada@Example.org" and "ada@example.org",
+// "STRASSE" and "straße" are one key. nullopt when `text` is not valid UTF-8 or is blank.
+std::optional<std::string> caseless_key(std::string_view text);
 
 // Sorts `items` (valid UTF-8) in place by the locale's collation (CLDR tailoring: Welsh "ch"
 // after "c", Polish "ł" after "l", …). Ill-formed tags sort by root collation.

@@ -2,9 +2,9 @@
 //
 // Each capability has its own small interface (consultations/store.h, responses/store.h,
 // panel/store.h, forward_plan/store.h, people_store.h, web_session_store.h, mail/outbox.h,
-// access_store.h, audit_log.h); core functions take the narrowest one they need. Store derives from all of them so
-// the server, the CLI and the bindings keep one object; open_sqlite_store (sqlite_store.h) gives
-// the embedded SQLite one. Data kinds are kept apart as the design requires: people (personal
+// access_store.h, staff.h, audit_log.h); core functions take the narrowest one they need. Store
+// derives from all of them so the server, the CLI and the bindings keep one object;
+// open_sqlite_store (sqlite_store.h) gives the embedded SQLite one. Data kinds are kept apart as the design requires: people (personal
 // data), equality data and responses live in separate tables and a response refers to a person
 // only by id. Every audited write is written together with its audit entry in one transaction.
 // Thread-safety: implementations must be safe to call from many threads at once.
@@ -16,6 +16,7 @@
 #include "townhall/responses/store.h"
 #include "townhall/submissions/store.h"
 #include "townhall/access/access_store.h"
+#include "townhall/access/staff.h"
 #include "townhall/audit/audit_log.h"
 #include "townhall/access/people_store.h"
 #include "townhall/access/role.h"
@@ -33,6 +34,7 @@ class Store : public ConsultationStore,
               public WebSessionStore,
               public MailOutbox,
               public AccessStore,
+              public StaffStore,
               public AuditLog {
  public:
   ~Store() override = default;
