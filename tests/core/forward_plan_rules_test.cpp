@@ -107,7 +107,10 @@ TEST(ForwardPlanKd1, MissingReasonsIsAWarning) {
 }
 
 TEST(ForwardPlanKd1, SeverityOverrideFromPolicy) {
+  // Outside England KD-1 is the council's own policy, so its severity is the council's to set (in
+  // England it is a statutory floor: see legal_fidelity_test).
   CharterPolicy p = CharterPolicy::defaults();
+  p.nation = Nation::kWales;
   p.severity_overrides["KD-1"] = Severity::kWarning;
   KeyDecision k = compliant_decision();
   k.treated_as_key = false;
@@ -179,9 +182,12 @@ TEST(ForwardPlanKd2, DecidedEarlierThanPlannedCountsToTheActualDay) {
   KeyDecision k = compliant_decision();
   k.decided_on = D("2025-07-16");  // 19 Jun–15 Jul = 12 + 15 = 27 clear days after 18 Jun
   auto f = of_rule(check_one(k, D("2025-07-20")), "KD-2");
-  ASSERT_EQ(f.size(), 1u);
+  // Two breaches: too few clear days, and taken before the date the notice gave (17 Jul).
+  ASSERT_EQ(f.size(), 2u);
   EXPECT_EQ(f[0].severity, Severity::kBreach);
   EXPECT_EQ(f[0].figures.at("clear_days"), 27);
+  EXPECT_EQ(f[1].severity, Severity::kBreach);
+  EXPECT_EQ(f[1].dates.at("notified_from"), D("2025-07-17"));
 }
 
 TEST(ForwardPlanKd2, NoNoticeYetIsDueUntilTheLatestDay) {

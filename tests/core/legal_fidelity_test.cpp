@@ -6,6 +6,7 @@
 
 #include "forward_plan_test_util.h"
 #include "townhall/charter/policy.h"
+#include "townhall/compliance/compliance.h"
 #include "townhall/forward_plan/forward_plan_rules.h"
 
 namespace townhall {
@@ -235,6 +236,208 @@ TEST(DecisionMakerTitle, AnIndividualWithoutATitleIsNamedEnough) {
   auto b = with_severity(check_one(k, D("2025-07-01")), "KD-2", Severity::kBreach);
   ASSERT_EQ(b.size(), 1u);
   EXPECT_TRUE(contains(b[0].message, "members")) << b[0].message;
+}
+
+}  // namespace
+}  // namespace townhall
+
+// ------------------------------------------------- statutory floors (England) and nations
+
+namespace townhall {
+namespace {
+
+Result<CharterPolicy> policy(const std::string& text) { return CharterPolicy::from_json_text(text); }
+
+TEST(StatutoryFloors, LoweringAStatutoryPeriodIsRefusedNamingTheSetting) {
+  // SI 2012/2089: reg 9(1) 28 clear days; reg 10(1)(d) 5 clear days; reg 5(2) 28; reg 5(4) 5;
+  // reg 6 5; reg 19 at least annually; reg 8(1)(b) two or more wards.
+  const std::pair<const char*, const char*> laxer[] = {
+      {R"({"key_decisions": {"notice": {"days": 0}}})", "/key_decisions/notice"},
+      {R"({"key_decisions": {"notice": {"days": 27}}})", "/key_decisions/notice"},
+      {R"({"key_decisions": {"general_exception_notice": {"days": 4}}})", "/key_decisions/general_exception_notice"},
+      {R"({"key_decisions": {"general_exception_notice": {"days": 5, "mode": "calendar"}}})",
+       "/key_decisions/general_exception_notice"},
+      {R"({"key_decisions": {"urgency_report_months": 13}})", "/key_decisions/urgency_report_months"},
+      {R"({"key_decisions": {"ward_count": 3}})", "/key_decisions/ward_count"},
+      {R"({"meetings": {"private_notice": {"days": 27}}})", "/meetings/private_notice"},
+      {R"({"meetings": {"private_further_notice": {"days": 4}}})", "/meetings/private_further_notice"},
+      {R"({"meetings": {"public_notice": {"days": 3, "mode": "working"}}})", "/meetings/public_notice"},
+      {R"({"nation": "england", "meetings": {"public_notice": {"days": 5, "mode": "calendar"}}})",
+       "/meetings/public_notice"},
+  };
+  for (const auto& [text, field] : laxer) {
+    auto p = policy(text);
+    ASSERT_FALSE(p.ok()) << text;
+    EXPECT_EQ(p.error().field, field) << text;
+    EXPECT_TRUE(contains(p.error().message, "SI 2012/2089")) << p.error().message;
+  }
+}
+
+TEST(StatutoryFloors, StricterThanTheLawIsAllowed) {
+  auto p = policy(R"({"key_decisions": {"notice": {"days": 35}, "general_exception_notice": {"days": 10},
+                      "urgency_report_months": 6, "ward_count": 1},
+                      "meetings": {"public_notice": {"days": 7, "mode": "working"},
+                                   "private_notice": {"days": 28, "mode": "working"}}})");
+  ASSERT_TRUE(p.ok()) << p.error().describe();
+  EXPECT_EQ(p->key_decision_notice.days, 35);
+  EXPECT_EQ(p->key_decision_ward_count, 1);
+}
+
+TEST(StatutoryFloors, DowngradingAStatutoryBreachIsRefusedCharterRulesStayConfigurable) {
+  for (const char* id : {"KD-1", "KD-2", "KD-3", "KD-4", "KD-5", "KD-6", "PM-1", "PM-2", "MEET-5"}) {
+    for (const char* sev : {"warning", "info"}) {
+      auto p = policy(std::string(R"({"severities": {")") + id + R"(": ")" + sev + R"("}})");
+      ASSERT_FALSE(p.ok()) << id << " " << sev;
+      EXPECT_EQ(p.error().field, std::string("/severities/") + id);
+    }
+    EXPECT_TRUE(policy(std::string(R"({"severities": {")") + id + R"(": "breach"}})").ok()) << id;
+  }
+  auto charter = policy(R"({"severities": {"C-MIN": "warning", "VAR": "info", "G4": "info", "READ": "info"}})");
+  ASSERT_TRUE(charter.ok()) << charter.error().describe();
+  EXPECT_EQ(charter->severity_of("C-MIN"), Severity::kWarning);
+  EXPECT_TRUE(policy(R"({"consultation": {"big_decision_weeks": 4}})").ok());
+}
+
+TEST(StatutoryFloors, APolicyBuiltInCodeCannotDowngradeEither) {
+  // The issue's case: KD-2 set to info reported "info … 27 clear days … 28 required".
+  CharterPolicy p = CharterPolicy::defaults();
+  p.severity_overrides["KD-2"] = Severity::kInfo;
+  KeyDecision k = compliant_decision();
+  k.notice->published_on = D("2025-06-19");  // 27 clear days before Thu 17 Jul 2025
+  ForwardPlan plan;
+  plan.key_decisions.push_back(k);
+  EXPECT_EQ(with_severity(check_forward_plan(plan, p, D("2025-07-01")), "KD-2", Severity::kBreach).size(), 1u);
+}
+
+TEST(Nations, RegulationsApplyToEnglishCouncilsOnly) {
+  auto england = policy(R"({})");
+  ASSERT_TRUE(england.ok());
+  EXPECT_EQ(england->nation, Nation::kEngland);
+  EXPECT_TRUE(england->regulations_apply());
+
+  // Scotland: no floors, the region follows the nation, and findings say it is council policy.
+  auto scotland = policy(R"({"nation": "scotland", "key_decisions": {"notice": {"days": 14}},
+                             "severities": {"MEET-5": "warning"}})");
+  ASSERT_TRUE(scotland.ok()) << scotland.error().describe();
+  EXPECT_EQ(scotland->region, Region::kScotland);
+  EXPECT_FALSE(scotland->regulations_apply());
+  EXPECT_EQ(scotland->severity_of("MEET-5"), Severity::kWarning);
+
+  // A region given alone keeps its old meaning: scotland → the Scottish nation.
+  EXPECT_EQ(policy(R"({"region": "northern-ireland"})")->nation, Nation::kNorthernIreland);
+  auto wales = policy(R"({"nation": "wales"})");
+  ASSERT_TRUE(wales.ok());
+  EXPECT_EQ(wales->region, Region::kEnglandAndWales);
+  EXPECT_FALSE(wales->regulations_apply());
+
+  auto mismatch = policy(R"({"nation": "wales", "region": "scotland"})");
+  ASSERT_FALSE(mismatch.ok());
+  EXPECT_EQ(mismatch.error().field, "/region");
+  auto unknown = policy(R"({"nation": "cornwall"})");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().field, "/nation");
+}
+
+TEST(Nations, FindingsOutsideEnglandAreLabelledCouncilPolicy) {
+  KeyDecision k = compliant_decision();
+  k.notice->published_on = D("2025-06-19");  // 27 clear days
+  ForwardPlan plan;
+  plan.key_decisions.push_back(k);
+  auto en = with_severity(check_forward_plan(plan, CharterPolicy::defaults(), D("2025-07-01")), "KD-2",
+                          Severity::kBreach);
+  ASSERT_EQ(en.size(), 1u);
+  EXPECT_EQ(en[0].citation, "SI 2012/2089 reg 9");
+  for (Nation n : {Nation::kWales, Nation::kScotland, Nation::kNorthernIreland}) {
+    CharterPolicy p = CharterPolicy::defaults();
+    p.nation = n;
+    auto f = with_severity(check_forward_plan(plan, p, D("2025-07-01")), "KD-2", Severity::kBreach);
+    ASSERT_EQ(f.size(), 1u) << nation_id(n);
+    EXPECT_EQ(f[0].citation,
+              "Council policy, following SI 2012/2089 reg 9 (the Regulations apply to English councils only)");
+  }
+}
+
+}  // namespace
+}  // namespace townhall
+
+// ------------------------------------------------- records checked against each other
+
+
+namespace townhall {
+namespace {
+
+// A six-week consultation on a big decision opening Mon 1 Dec 2025, linked to key decision kd-1.
+// Design example (§2.3): the base close is Sun 11 Jan 2026; nine holiday days inside (24 Dec to the
+// New Year bank holiday, Thu 1 Jan 2026) extend it to Sun 25 Jan 2026.
+nlohmann::json linked_file(const char* closes, const nlohmann::json& decision_timing) {
+  nlohmann::json consultation = {
+      {"id", "libraries"}, {"title", "Library opening hours"}, {"big_decision", true},
+      {"opens", "2025-12-01"}, {"closes", closes}, {"key_decision_id", "kd-1"},
+      {"proposal", "Shorter Sunday hours."}, {"reasons", "Budget."},
+      {"options_considered", {{{"option", "No change"}, {"rejected", true}, {"reason", "Unaffordable"}}}},
+      {"channels", {"online", "paper"}}};
+  nlohmann::json decision = {{"id", "kd-1"}, {"matter", "Library opening hours"},
+                             {"decision_maker", {{"name", "Cllr Asha Patel"}}}, {"treated_as_key", true}};
+  decision.update(decision_timing);
+  return {{"as_of", "2025-11-01"},
+          {"consultations", nlohmann::json::array({consultation})},
+          {"forward_plan", {{"key_decisions", nlohmann::json::array({decision})}}}};
+}
+
+std::vector<Finding> g1(const nlohmann::json& file) {
+  auto r = check_document(file, CharterPolicy::defaults());
+  EXPECT_TRUE(r.ok()) << r.error().describe();
+  return r.ok() ? with_severity(r->findings, "G1", Severity::kBreach) : std::vector<Finding>{};
+}
+
+TEST(LinkedRecords, ConsultationClosingAfterItsKeyDecisionIsAG1Breach) {
+  // Recorded close Sun 25 Jan 2026 (the extended close); the decision is Thu 22 Jan 2026.
+  auto b = g1(linked_file("2026-01-25", {{"decision_date", "2026-01-22"}}));
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].dates.at("decision_date"), D("2026-01-22"));
+  EXPECT_TRUE(contains(b[0].message, "kd-1")) << b[0].message;
+  // Decision Mon 26 Jan 2026: the day after the close, no breach.
+  EXPECT_TRUE(g1(linked_file("2026-01-25", {{"decision_date", "2026-01-26"}})).empty());
+}
+
+TEST(LinkedRecords, TheHolidayExtensionCanPushTheClosePastTheDecision) {
+  // Recorded close Sun 11 Jan 2026, decision Thu 15 Jan: before the decision as recorded, but C-EXT
+  // requires it to stay open until Sun 25 Jan, after the decision.
+  auto b = g1(linked_file("2026-01-11", {{"decision_date", "2026-01-15"}}));
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].dates.at("required_close"), D("2026-01-25"));
+  EXPECT_TRUE(contains(b[0].message, "C-EXT")) << b[0].message;
+}
+
+TEST(LinkedRecords, APeriodCountsFromItsFirstDayAndAnUnknownLinkIsAWarning) {
+  // Period 20–30 Jan 2026: the decision may be taken on Tue 20 Jan, before the 25 Jan close.
+  auto b = g1(linked_file("2026-01-25", {{"decision_period", {{"from", "2026-01-20"}, {"to", "2026-01-30"}}}}));
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].dates.at("decision_date"), D("2026-01-20"));
+  auto file = linked_file("2026-01-25", {{"decision_date", "2026-02-26"}});
+  file["consultations"][0]["key_decision_id"] = "kd-404";
+  auto r = check_document(file, CharterPolicy::defaults());
+  ASSERT_TRUE(r.ok());
+  auto w = with_severity(r->findings, "G1", Severity::kWarning);
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_TRUE(contains(w[0].message, "could not be checked")) << w[0].message;
+}
+
+TEST(LinkedRecords, DecisionTakenBeforeTheNotifiedDateIsABreach) {
+  // Notice published Sun 1 Jun 2025 for Thu 17 Jul 2025; the decision is taken Thu 10 Jul (38
+  // clear days after the notice, so the 28 days are met, but a week earlier than notified).
+  KeyDecision k = compliant_decision();
+  k.notice->published_on = D("2025-06-01");
+  k.decided_on = D("2025-07-10");
+  auto b = with_severity(check_one(k, D("2025-07-20")), "KD-2", Severity::kBreach);
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_TRUE(contains(b[0].message, "before the date the notice gave")) << b[0].message;
+  EXPECT_EQ(b[0].dates.at("notified_from"), D("2025-07-17"));
+  // Taken after it (Thu 24 Jul): the entry should have been revised, a warning.
+  k.decided_on = D("2025-07-24");
+  auto all = check_one(k, D("2025-07-30"));
+  EXPECT_TRUE(with_severity(all, "KD-2", Severity::kBreach).empty());
+  EXPECT_EQ(with_severity(all, "KD-2", Severity::kWarning).size(), 1u);
 }
 
 }  // namespace

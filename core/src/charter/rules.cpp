@@ -86,6 +86,14 @@ const std::vector<RuleInfo>& rules() {
   return kRules;
 }
 
+bool is_statutory(const RuleInfo& rule) { return rule.citation.rfind("SI 2012/2089", 0) == 0; }
+
+std::string citation_for(const RuleInfo& rule, bool regulations_apply) {
+  if (regulations_apply || !is_statutory(rule)) return std::string(rule.citation);
+  return "Council policy, following " + std::string(rule.citation) +
+         " (the Regulations apply to English councils only)";
+}
+
 const RuleInfo* find_rule(std::string_view id) {
   for (const auto& r : rules()) {
     if (r.id == id) return &r;

@@ -98,8 +98,10 @@ class Checker {
 
   std::vector<Finding> out;
 
-  Finding& add(const char* rule, Severity sev, const std::string& kind, const std::string& id, std::string message) {
-    out.push_back(make_finding(rule, sev, kind, id, std::move(message)));
+  Finding& add(const char* rule_id, Severity sev, const std::string& kind, const std::string& id, std::string message) {
+    out.push_back(make_finding(rule_id, sev, kind, id, std::move(message)));
+    // Outside England the Regulations do not bind the council: the check runs as its own policy.
+    if (!policy_.regulations_apply()) out.back().citation = citation_for(rule(rule_id), false);
     return out.back();
   }
   Finding& fail(const char* rule, const std::string& kind, const std::string& id, std::string message) {
@@ -263,6 +265,30 @@ class Checker {
       notice("KD-2", kKeyDecision, d.id, "The notice of this key decision", "the decision", published, event, p);
     }
     if (d.notice) reg9_fields(d, *d.notice);
+    if (d.notice && d.notice->date_or_period && d.decided_on) notified_timing(d, *d.notice->date_or_period);
+  }
+
+  // Reg 9(1)(d): the notice tells the public when the decision will be made. Taken before that
+  // date or period, people who relied on it lost their chance; taken after it, the notice was
+  // out of date and should have been revised.
+  void notified_timing(const KeyDecision& d, const DecisionTiming& notified) {
+    const Date taken = *d.decided_on;
+    const Date first = notified.first_day();
+    const Date last = notified.date ? *notified.date : *notified.to;
+    if (taken < first) {
+      Finding& f = fail("KD-2", kKeyDecision, d.id,
+                        "The decision was taken on " + taken.long_english() + ", before the date the notice gave (" +
+                            notified.describe() + "): a decision taken earlier than notified needs a notice saying "
+                            "so (reg 9(1)(d)).");
+      f.dates["decided"] = taken;
+      f.dates["notified_from"] = first;
+    } else if (taken > last) {
+      Finding& f = add("KD-2", Severity::kWarning, kKeyDecision, d.id,
+                       "The decision was taken on " + taken.long_english() + ", after the date the notice gave (" +
+                           notified.describe() + "); the Forward Plan entry should have been revised (reg 9(1)(d)).");
+      f.dates["decided"] = taken;
+      f.dates["notified_to"] = last;
+    }
   }
 
   void reg9_fields(const KeyDecision& d, const Reg9Notice& n) {
