@@ -7,6 +7,7 @@
 #include "forward_plan_test_util.h"
 #include "townhall/charter/policy.h"
 #include "townhall/compliance/compliance.h"
+#include "townhall/consultations/consultation_rules.h"
 #include "townhall/forward_plan/forward_plan_rules.h"
 
 namespace townhall {
@@ -438,6 +439,64 @@ TEST(LinkedRecords, DecisionTakenBeforeTheNotifiedDateIsABreach) {
   auto all = check_one(k, D("2025-07-30"));
   EXPECT_TRUE(with_severity(all, "KD-2", Severity::kBreach).empty());
   EXPECT_EQ(with_severity(all, "KD-2", Severity::kWarning).size(), 1u);
+}
+
+}  // namespace
+}  // namespace townhall
+
+// ------------------------------------------------- KD-5 from CSV, C-ELECT over the whole period, titles
+
+
+namespace townhall {
+namespace {
+
+TEST(Kd5FromCsv, ACsvCannotRecordReportsSoTheCheckCouldNotBeMade) {
+  // A special-urgency decision taken Mon 1 Sep 2025; reg 19 reports at least yearly, so by
+  // Tue 1 Sep 2026. Checked on 1 Dec 2026 from a CSV, which has no place for the report.
+  KeyDecision k = compliant_decision();
+  k.notice.reset();
+  k.timing.date = D("2025-09-01");
+  k.special_urgency = UrgencyAgreement{UrgencyRole::kOverviewAndScrutinyChair, "Cllr Ben Okafor", D("2025-08-29"),
+                                       "", D("2025-09-01")};
+  ForwardPlan plan;
+  plan.key_decisions.push_back(k);
+  plan.records_urgency_reports = false;
+  auto f = of_rule(check_forward_plan(plan, CharterPolicy::defaults(), D("2026-12-01")), "KD-5");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].severity, Severity::kWarning);
+  EXPECT_TRUE(contains(f[0].message, "Could not check")) << f[0].message;
+  EXPECT_FALSE(contains(f[0].message, "has not been reported")) << f[0].message;
+  EXPECT_EQ(f[0].dates.at("required_by"), D("2026-09-01"));
+
+  auto csv = parse_forward_plan_csv(
+      "id,matter,decision_maker,decision_date,value_pence,wards,significant_effects,treated_as_key,"
+      "notice_published_on\nkd-1,Depot,Cllr A,2025-09-01,12000000,Abbey,no,yes,2025-07-01\n");
+  ASSERT_TRUE(csv.ok()) << csv.error().describe();
+  EXPECT_FALSE(csv->records_urgency_reports);
+}
+
+TEST(ElectionPeriod, AConsultationRunningIntoThePeriodIsCaught) {
+  // Pre-election period 23 Mar – 7 May 2026. A consultation open 2 Feb – 29 Mar 2026 opens before
+  // it but is underway during it.
+  CharterPolicy p = CharterPolicy::defaults();
+  p.pre_election_periods = {{"pre-election period", D("2026-03-23"), D("2026-05-07")}};
+  Consultation c;
+  c.id = "c";
+  c.big_decision = true;
+  c.opens = D("2026-02-02");
+  c.closes = D("2026-03-29");
+  auto f = of_rule(check_consultation(c, p, D("2026-01-01")), "C-ELECT");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].severity, Severity::kWarning);
+  // Closing the day before the period starts is clear of it.
+  c.closes = D("2026-03-22");
+  EXPECT_TRUE(of_rule(check_consultation(c, p, D("2026-01-01")), "C-ELECT").empty());
+}
+
+TEST(FindingJson, CarriesTheRuleTitle) {
+  auto f = of_rule(check_one(compliant_decision(), D("2025-07-01")), "KD-2");
+  ASSERT_FALSE(f.empty());
+  EXPECT_EQ(f[0].to_json()["title"], "28 clear days' notice of a key decision, with every matter reg 9 requires");
 }
 
 }  // namespace

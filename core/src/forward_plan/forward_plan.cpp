@@ -480,7 +480,8 @@ nlohmann::json forward_plan_to_json(const ForwardPlan& plan) {
   for (const auto& r : plan.urgency_reports) {
     reports.push_back({{"id", r.id}, {"date", r.date.iso()}, {"decision_ids", r.decision_ids}});
   }
-  out["urgency_reports"] = std::move(reports);
+  // A plan from CSV cannot record reports: writing an empty list would say none were made.
+  if (plan.records_urgency_reports) out["urgency_reports"] = std::move(reports);
   json referrals = json::array();
   for (const auto& r : plan.scrutiny_referrals) {
     json j = {{"decision_id", r.decision_id}, {"requested_on", r.requested_on.iso()},

@@ -431,6 +431,16 @@ class Checker {
     const int months = policy_.urgency_report_months;
     const Date due = add_months(*taken_on, months);
     const std::string period = std::to_string(months) + (months == 1 ? " month" : " months");
+    if (!plan.records_urgency_reports) {
+      Finding& f = add("KD-5", Severity::kWarning, kKeyDecision, d.id,
+                       "Could not check whether this special-urgency decision, taken on " + taken_on->long_english() +
+                           ", was reported to full council: a Forward Plan kept as CSV has no place for those "
+                           "reports. The report was due by " + due.long_english() + " (within " + period +
+                           "); check it by hand, or keep the plan as JSON with its urgency_reports.");
+      f.dates["decided"] = *taken_on;
+      f.dates["required_by"] = due;
+      return;
+    }
     Finding& f = as_of_ > due
                      ? fail("KD-5", kKeyDecision, d.id,
                             "This special-urgency decision, taken on " + taken_on->long_english() +

@@ -180,6 +180,9 @@ struct ForwardPlan {
   std::vector<Meeting> meetings;
   std::vector<UrgencyReport> urgency_reports;
   std::vector<ScrutinyReferral> scrutiny_referrals;
+  // Whether the source can record urgency reports at all: a plan read from CSV cannot, so KD-5
+  // says it could not check rather than that nothing was reported.
+  bool records_urgency_reports = true;
 
   const KeyDecision* find_decision(std::string_view id) const;
 
