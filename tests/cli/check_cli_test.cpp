@@ -244,3 +244,34 @@ TEST(CheckCli, AConsultationAsTheApiReturnsItGetsLangAndRead) {
 
 }  // namespace
 }  // namespace townhall::testing
+
+namespace townhall::testing {
+namespace {
+
+// SI 2012/2089 sets floors for English councils: a policy may be stricter, never laxer.
+TEST(CheckCli, APolicyLaxerThanTheLawIsRefusedNamingTheSetting) {
+  const std::string f = write_temp(kCompliant, ".json");
+  const std::pair<const char*, const char*> cases[] = {
+      {R"({"key_decisions": {"notice": {"days": 0}}})", "/key_decisions/notice"},
+      {R"({"severities": {"KD-2": "info"}})", "/severities/KD-2"},
+      {R"({"severities": {"MEET-5": "warning"}})", "/severities/MEET-5"},
+  };
+  for (const auto& [text, field] : cases) {
+    const std::string policy = write_temp(text, ".json");
+    auto r = run_cli("check " + f + " --policy " + policy);
+    EXPECT_EQ(r.exit_code, 2) << text << r.out;
+    EXPECT_NE(r.err.find(field), std::string::npos) << r.err;
+    auto s = run_cli("policy show --policy " + policy);
+    EXPECT_EQ(s.exit_code, 2) << text;
+  }
+  // A charter-only setting, and the same statutory setting for a Scottish council, are the
+  // council's to choose.
+  for (const char* text : {R"({"severities": {"VAR": "info"}})",
+                           R"({"nation": "scotland", "key_decisions": {"notice": {"days": 14}}})"}) {
+    auto r = run_cli("check " + f + " --policy " + write_temp(text, ".json"));
+    EXPECT_EQ(r.exit_code, 0) << text << r.err;
+  }
+}
+
+}  // namespace
+}  // namespace townhall::testing

@@ -447,7 +447,8 @@ TEST(ForwardPlanExamples, JsonExample) {
   // kd-19: general exception made public Thu 5 Jun; decision Fri 13 Jun has 6, 9, 10, 11, 12 Jun =
   //   5 clear working days; but no reasons notice although the decision was taken: KD-3 breach.
   // Private Cabinet 15 Jul: intention 16 Jun (28 clear days), further notice 7 Jul (5 clear working
-  //   days) with a response to the representation: no breach.
+  //   days), both with reasons, with a response to the representation; the open part's notice and
+  //   agenda on Mon 7 Jul (8, 9, 10, 11, 14 Jul = 5 clear working days): no breach.
   // Full Council Mon 16 Jun: notice Fri 6 Jun gives 9–13 Jun = 5; agenda Mon 9 Jun gives 4: MEET-5.
   // Referral reported 28 Oct, due 31 Oct: no breach.
   auto findings = check_forward_plan(*plan, CharterPolicy::defaults(), fptest::D("2025-12-01"));
@@ -487,6 +488,9 @@ TEST(ForwardPlanJson, RoundTripsThroughToJson) {
     EXPECT_TRUE(validate_against_schema(out, "forward-plan.schema.json").ok()) << out.dump(2);
     auto again = parse_forward_plan(out);
     ASSERT_TRUE(again.ok()) << again.error().describe();
+    // JSON has a place for urgency reports; a CSV does not, and the plan says so.
+    EXPECT_EQ(plan->records_urgency_reports, !path.ends_with(".csv"));
+    again->records_urgency_reports = plan->records_urgency_reports;
     EXPECT_TRUE(*again == *plan) << file;
   }
   // Optional parts that the examples do not use.
@@ -501,11 +505,35 @@ TEST(ForwardPlanJson, RoundTripsThroughToJson) {
   m.date = fptest::D("2025-07-15");
   m.is_private = true;
   m.urgency = UrgencyAgreement{UrgencyRole::kViceChairOfCouncil, "Cllr E", std::nullopt, "", std::nullopt};
-  m.further_notice = FurtherNotice{std::nullopt, std::nullopt, ""};
+  m.further_notice = FurtherNotice{std::nullopt, std::nullopt, "", "Exempt: paragraph 3 of Schedule 12A"};
+  m.intention_notice_reasons = "Exempt: paragraph 3 of Schedule 12A";
   p.meetings.push_back(m);
+  Meeting open;
+  open.id = "open";
+  open.body = "Cabinet";
+  open.date = fptest::D("2025-07-15");
+  open.convened_at_shorter_notice_on = fptest::D("2025-07-10");
+  p.meetings.push_back(open);
+  Meeting closed = m;
+  closed.id = "closed";
+  closed.wholly_private = true;
+  p.meetings.push_back(closed);
   auto again = parse_forward_plan(forward_plan_to_json(p));
   ASSERT_TRUE(again.ok()) << again.error().describe();
   EXPECT_TRUE(*again == p);
+}
+
+TEST(ForwardPlanJson, MeetingFieldsThatContradictEachOtherAreRefused) {
+  auto parse = [](const char* meeting) { return parse_forward_plan(nlohmann::json::parse(std::string(R"({"meetings": [)") + meeting + "]}")); };
+  auto r = parse(R"({"id": "m", "body": "Cabinet", "date": "2025-07-15", "wholly_private": true})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().field, "/meetings/0/wholly_private");
+  r = parse(R"({"id": "m", "body": "Cabinet", "date": "2025-07-15", "convened_at_shorter_notice_on": "2025-07-16"})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().field, "/meetings/0/convened_at_shorter_notice_on");
+  r = parse(R"({"id": "m", "body": "Cabinet", "date": "2025-07-15", "intention_notice_reasons": "x"})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().field, "/meetings/0/intention_notice_reasons");
 }
 
 TEST(ForwardPlanCsv, ArbitraryInputNeverCrashesAndIsAllOrNothing) {

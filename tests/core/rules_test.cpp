@@ -153,11 +153,15 @@ json compliant_public_meeting() {
 }
 
 // A private meeting on Tue 15 Jul 2025: intention notice Mon 16 Jun (28 clear days: 17 Jun–14 Jul),
-// further notice Mon 7 Jul (5 clear working days: 8–14 Jul) saying no representations came.
+// further notice Mon 7 Jul (5 clear working days: 8–14 Jul) saying no representations came, both
+// with their reasons; the open part's notice and agenda also on Mon 7 Jul.
 json compliant_private_meeting() {
   return json::parse(R"({"id": "cabinet-1", "body": "Cabinet", "date": "2025-07-15", "private": true,
                          "intention_notice_published_on": "2025-06-16",
-                         "further_notice": {"published_on": "2025-07-07", "representations_received": []}})");
+                         "intention_notice_reasons": "Exempt information: Schedule 12A paragraph 3",
+                         "notice_published_on": "2025-07-07", "agenda_published_on": "2025-07-07",
+                         "further_notice": {"published_on": "2025-07-07", "representations_received": [],
+                                            "reasons": "Exempt information: Schedule 12A paragraph 3"}})");
 }
 
 json consultation_file(const json& consultation) {

@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "townhall/charter/rules.h"
+
 namespace townhall {
 
 const char* severity_id(Severity s) {
@@ -28,6 +30,7 @@ nlohmann::json Finding::to_json() const {
   j["subject"] = {{"kind", subject_kind}, {"id", subject_id}};
   j["message"] = message;
   j["citation"] = citation;
+  if (const RuleInfo* r = find_rule(rule)) j["title"] = std::string(r->title);
   nlohmann::json d = nlohmann::json::object();
   for (const auto& [k, v] : dates) d[k] = v.iso();
   j["dates"] = d;

@@ -51,7 +51,122 @@ Status read_period(const nlohmann::json& j, NoticePeriod& out) {
 
 nlohmann::json period_json(const NoticePeriod& p) { return {{"days", p.days}, {"mode", mode_id(p.mode)}}; }
 
+Region region_of(Nation n) {
+  switch (n) {
+    case Nation::kScotland: return Region::kScotland;
+    case Nation::kNorthernIreland: return Region::kNorthernIreland;
+    case Nation::kEngland:
+    case Nation::kWales: return Region::kEnglandAndWales;
+  }
+  return Region::kEnglandAndWales;
+}
+
+Nation nation_of(Region r) {
+  switch (r) {
+    case Region::kScotland: return Nation::kScotland;
+    case Region::kNorthernIreland: return Nation::kNorthernIreland;
+    case Region::kEnglandAndWales: return Nation::kEngland;
+  }
+  return Nation::kEngland;
+}
+
+std::string period_text(const NoticePeriod& p) {
+  return std::to_string(p.days) + (p.mode == DayCountMode::kCalendar ? " clear calendar day" : " clear working day") +
+         (p.days == 1 ? "" : "s");
+}
+
+// A notice period is laxer than its floor when it is shorter, or counts calendar days where the
+// floor counts working days (n calendar days can hold fewer than n working days).
+bool laxer(const NoticePeriod& p, const NoticePeriod& floor) {
+  return p.days < floor.days || (floor.mode == DayCountMode::kWorking && p.mode == DayCountMode::kCalendar);
+}
+
+Status check_floors(const CharterPolicy& p) {
+  const CharterPolicy law = CharterPolicy::defaults();
+  const auto refuse = [](std::string_view pointer, const std::string& what) {
+    const StatutoryFloor* f = nullptr;
+    for (const auto& x : statutory_floors()) {
+      if (x.pointer == pointer) f = &x;
+    }
+    return invalid_argument(std::string(pointer),
+                            what + ", laxer than the law: " + std::string(f->law) + " requires " +
+                                std::string(f->minimum) + " for an English council. A policy may be stricter than "
+                                "the Regulations, never laxer.");
+  };
+  const std::pair<const char*, std::pair<const NoticePeriod*, const NoticePeriod*>> periods[] = {
+      {"/key_decisions/notice", {&p.key_decision_notice, &law.key_decision_notice}},
+      {"/key_decisions/general_exception_notice", {&p.general_exception_notice, &law.general_exception_notice}},
+      {"/meetings/private_notice", {&p.private_meeting_notice, &law.private_meeting_notice}},
+      {"/meetings/private_further_notice", {&p.private_meeting_further_notice, &law.private_meeting_further_notice}},
+      {"/meetings/public_notice", {&p.public_meeting_notice, &law.public_meeting_notice}},
+  };
+  for (const auto& [pointer, pf] : periods) {
+    if (laxer(*pf.first, *pf.second)) return refuse(pointer, "the policy sets " + period_text(*pf.first));
+  }
+  if (p.urgency_report_months > law.urgency_report_months) {
+    return refuse("/key_decisions/urgency_report_months",
+                  "the policy reports special-urgency decisions every " + std::to_string(p.urgency_report_months) +
+                      " months");
+  }
+  if (p.key_decision_ward_count > law.key_decision_ward_count) {
+    return refuse("/key_decisions/ward_count", "the policy counts a decision as key only from " +
+                                                   std::to_string(p.key_decision_ward_count) + " wards");
+  }
+  for (const auto& [id, sev] : p.severity_overrides) {
+    const RuleInfo* r = find_rule(id);
+    if (r != nullptr && is_statutory(*r) && sev != Severity::kBreach) {
+      return invalid_argument("/severities/" + id,
+                              "sets " + id + " to \"" + severity_id(sev) + "\", but a failed " + id + " check is a "
+                              "breach of " + std::string(r->citation) + " for an English council; the policy may "
+                              "not downgrade it. (Charter-only rules, such as C-MIN or VAR, may be set as the "
+                              "council chooses.)");
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+const char* nation_id(Nation nation) {
+  switch (nation) {
+    case Nation::kEngland: return "england";
+    case Nation::kWales: return "wales";
+    case Nation::kScotland: return "scotland";
+    case Nation::kNorthernIreland: return "northern-ireland";
+  }
+  return "england";
+}
+
+const char* nation_name(Nation nation) {
+  switch (nation) {
+    case Nation::kEngland: return "England";
+    case Nation::kWales: return "Wales";
+    case Nation::kScotland: return "Scotland";
+    case Nation::kNorthernIreland: return "Northern Ireland";
+  }
+  return "England";
+}
+
+Result<Nation> parse_nation(std::string_view text, std::string_view field) {
+  for (Nation n : {Nation::kEngland, Nation::kWales, Nation::kScotland, Nation::kNorthernIreland}) {
+    if (text == nation_id(n)) return n;
+  }
+  return invalid_argument(std::string(field), "\"" + std::string(text) +
+                                                  "\" is not a nation (england, wales, scotland, northern-ireland)");
+}
+
+const std::vector<StatutoryFloor>& statutory_floors() {
+  static const std::vector<StatutoryFloor> kFloors = {
+      {"/key_decisions/notice", "KD-2", "SI 2012/2089 reg 9(1)", "28 clear calendar days"},
+      {"/key_decisions/general_exception_notice", "KD-3", "SI 2012/2089 reg 10(1)(d)", "5 clear working days"},
+      {"/key_decisions/urgency_report_months", "KD-5", "SI 2012/2089 reg 19", "a report at least every 12 months"},
+      {"/key_decisions/ward_count", "KD-1", "SI 2012/2089 reg 8(1)(b)", "significant effects in two or more wards"},
+      {"/meetings/private_notice", "PM-1", "SI 2012/2089 reg 5(2)", "28 clear calendar days"},
+      {"/meetings/private_further_notice", "PM-2", "SI 2012/2089 reg 5(4)", "5 clear working days"},
+      {"/meetings/public_notice", "MEET-5", "SI 2012/2089 reg 6", "5 clear working days"},
+  };
+  return kFloors;
+}
 
 CharterPolicy CharterPolicy::defaults() {
   CharterPolicy p;
@@ -78,6 +193,19 @@ Result<CharterPolicy> CharterPolicy::from_json(const nlohmann::json& doc) {
     auto r = parse_region(doc["region"].get<std::string>(), "/region");
     if (!r) return r.error();
     p.region = *r;
+  }
+  // Without a nation, the region's: a policy written before nations existed keeps its meaning.
+  p.nation = nation_of(p.region);
+  if (doc.contains("nation")) {
+    auto n = parse_nation(doc["nation"].get<std::string>(), "/nation");
+    if (!n) return n.error();
+    p.nation = *n;
+    if (!doc.contains("region")) {
+      p.region = region_of(p.nation);
+    } else if (region_of(p.nation) != p.region) {
+      return invalid_argument("/region", std::string("\"") + region_id(p.region) + "\" is not the bank-holiday "
+                              "region of " + nation_name(p.nation) + " (\"" + region_id(region_of(p.nation)) + "\")");
+    }
   }
   if (doc.contains("consultation")) {
     const auto& c = doc["consultation"];
@@ -166,6 +294,9 @@ Result<CharterPolicy> CharterPolicy::from_json(const nlohmann::json& doc) {
       p.severity_overrides[rule] = *s;
     }
   }
+  if (p.regulations_apply()) {
+    if (auto st = check_floors(p); !st) return st.error();
+  }
   return p;
 }
 
@@ -185,6 +316,7 @@ nlohmann::json CharterPolicy::to_json() const {
   for (const auto& [k, v] : severity_overrides) sev[k] = severity_id(v);
   return {
       {"region", region_id(region)},
+      {"nation", nation_id(nation)},
       {"consultation",
        {{"big_decision_weeks", big_decision_weeks},
         {"holiday_extension", holiday_extension},
@@ -218,6 +350,15 @@ nlohmann::json CharterPolicy::to_json() const {
 }
 
 Severity CharterPolicy::severity_of(std::string_view rule_id) const {
+  // A statutory rule's failure is a breach of the law in England whatever the settings say (a
+  // policy built in code skips from_json's refusal, so the floor holds here too).
+  if (const RuleInfo* r = find_rule(rule_id); r != nullptr && regulations_apply() && is_statutory(*r)) {
+    if (auto it = severity_overrides.find(std::string(rule_id)); it != severity_overrides.end() &&
+                                                                   it->second == Severity::kBreach) {
+      return Severity::kBreach;
+    }
+    return r->default_severity;
+  }
   if (auto it = severity_overrides.find(std::string(rule_id)); it != severity_overrides.end()) return it->second;
   if (const RuleInfo* r = find_rule(rule_id)) return r->default_severity;
   return Severity::kBreach;

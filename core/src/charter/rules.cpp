@@ -74,16 +74,24 @@ const std::vector<RuleInfo>& rules() {
        {"/key_decisions/urgency_report_months"}, S::kBreach, R::kForwardPlan, kForwardPlanCheck},
       {"KD-6", "A decision overview and scrutiny thinks should have been key is reported to council in time",
        "SI 2012/2089 reg 18", {}, S::kBreach, R::kForwardPlan, kForwardPlanCheck},
-      {"PM-1", "28 clear days' notice of intention to hold a meeting in private", "SI 2012/2089 reg 5(2)",
+      {"PM-1", "28 clear days' notice of intention to hold a meeting in private, with the reasons", "SI 2012/2089 reg 5(2)–(3)",
        {"/meetings/private_notice"}, S::kBreach, R::kForwardPlan, kForwardPlanCheck},
-      {"PM-2", "A further notice 5 clear days before a private meeting, with representations and the response",
+      {"PM-2", "A further notice 5 clear days before a private meeting, with the reasons, representations and the response",
        "SI 2012/2089 reg 5(4)–(5)", {"/meetings/private_further_notice"}, S::kBreach, R::kForwardPlan,
        kForwardPlanCheck},
-      {"MEET-5", "A public meeting's notice and agenda are available at least 5 clear days before",
-       "Local Government Act 1972 s100B; SI 2012/2089 reg 7", {"/meetings/public_notice"}, S::kBreach,
+      {"MEET-5", "A public meeting's notice and agenda (the open part of a part-private one too) are available at least 5 clear days before, or when convened at shorter notice",
+       "SI 2012/2089 regs 6 and 7", {"/meetings/public_notice"}, S::kBreach,
        R::kForwardPlan, kForwardPlanCheck},
   };
   return kRules;
+}
+
+bool is_statutory(const RuleInfo& rule) { return rule.citation.rfind("SI 2012/2089", 0) == 0; }
+
+std::string citation_for(const RuleInfo& rule, bool regulations_apply) {
+  if (regulations_apply || !is_statutory(rule)) return std::string(rule.citation);
+  return "Council policy, following " + std::string(rule.citation) +
+         " (the Regulations apply to English councils only)";
 }
 
 const RuleInfo* find_rule(std::string_view id) {

@@ -1,5 +1,10 @@
 #include "townhall/compliance/compliance.h"
 
+#include <algorithm>
+
+#include "townhall/charter/rules.h"
+#include "townhall/consultations/consultation_rules.h"
+#include "townhall/consultations/document.h"
 #include "townhall/consultations/findings.h"
 #include "townhall/consultations/translation.h"
 #include "townhall/forward_plan/forward_plan_rules.h"
@@ -135,15 +140,74 @@ Result<ComplianceReport> check_document(const nlohmann::json& doc, const Charter
   }
 
   std::vector<Finding> consultation_report;
+  std::vector<Consultation> linked;
   for (const auto& [c, at] : consultations) {
     auto fs = consultation_findings(c.document, c.translations, policy, report.as_of, at);
     if (!fs) return fs.error();
     consultation_report.insert(consultation_report.end(), fs->begin(), fs->end());
+    if (plan) {
+      auto view = charter_view(c.document, at);
+      if (!view) return view.error();
+      linked.push_back(std::move(*view));
+    }
   }
   report.findings = std::move(consultation_report);
   report.consultations_checked = consultations.size();
-  if (plan) add_forward_plan(*plan, policy, report);
+  if (plan) {
+    auto cross = check_consultations_against_plan(linked, *plan, policy);
+    report.findings.insert(report.findings.end(), cross.begin(), cross.end());
+    add_forward_plan(*plan, policy, report);
+  }
   return report;
+}
+
+std::vector<Finding> check_consultations_against_plan(const std::vector<Consultation>& consultations,
+                                                      const ForwardPlan& plan, const CharterPolicy& policy) {
+  std::vector<Finding> out;
+  for (const auto& c : consultations) {
+    if (c.key_decision_id.empty()) continue;
+    const KeyDecision* d = plan.find_decision(c.key_decision_id);
+    if (d == nullptr) {
+      out.push_back(make_finding("G1", Severity::kWarning, "consultation", c.id,
+                                 "The consultation informs key decision " + c.key_decision_id +
+                                     ", which is not in the Forward Plan checked, so whether it closes before the "
+                                     "decision could not be checked."));
+      continue;
+    }
+    if (!c.opens || !c.closes) continue;
+    const Date decision = d->decision_day();
+    // The close that counts: the recorded one, or the later one a holiday extension requires.
+    Date close = *c.closes;
+    std::optional<Date> extended;
+    int weeks = 0;
+    if (c.big_decision) weeks = policy.big_decision_weeks;
+    if (c.formal_written && c.affects_voluntary_sector && c.shorter_period_reason.empty()) {
+      weeks = std::max(weeks, policy.voluntary_sector_weeks);
+    }
+    if (weeks > 0 && policy.holiday_extension && c.urgency_reason.empty()) {
+      const ClosePlan cp = plan_close(*c.opens, weeks, policy);
+      if (cp.extended && cp.close > close) extended = cp.close;
+    }
+    if (extended) close = *extended;
+    if (close < decision) continue;
+    const std::string when = d->decided_on ? "was taken on " + decision.long_english()
+                             : d->timing.is_period()
+                                 ? "may be taken from " + decision.long_english() + " (the Forward Plan gives " +
+                                       d->timing.describe() + ")"
+                                 : "is due on " + decision.long_english() + " in the Forward Plan";
+    const std::string closes = extended ? "must stay open until " + extended->long_english() +
+                                              " because it runs over a holiday period (C-EXT; it is recorded to close "
+                                              "on " + c.closes->long_english() + ")"
+                                        : "closes on " + c.closes->long_english();
+    Finding f = make_finding("G1", policy.severity_of("G1"), "consultation", c.id,
+                             "The consultation " + closes + ", but key decision " + d->id + ", which it informs, " +
+                                 when + ": consultation must close before the decision, while the proposal is "
+                                 "still formative.");
+    f.dates = {{"closes", *c.closes}, {"decision_date", decision}};
+    if (extended) f.dates["required_close"] = *extended;
+    out.push_back(std::move(f));
+  }
+  return out;
 }
 
 Result<ComplianceReport> check_forward_plan_csv(std::string_view csv_text, const CharterPolicy& policy,

@@ -120,12 +120,18 @@ void check_length(const Consultation& c, const CharterPolicy& p, std::vector<Fin
 }
 
 void check_election(const Consultation& c, const CharterPolicy& p, std::vector<Finding>& out) {
+  // The whole time it is open counts, not only the opening day: a consultation that opens before
+  // a pre-election period and runs into it is underway during the period.
+  const Date last = c.closes ? *c.closes : *c.opens;
   for (const auto& period : p.pre_election_periods) {
-    if (period.from <= *c.opens && *c.opens <= period.to) {
+    if (*c.opens <= period.to && period.from <= last) {
+      const bool opens_inside = period.from <= *c.opens;
       Finding f = consultation_finding(c, "C-ELECT", p.severity_of("C-ELECT"),
-                               "Opens on " + day(*c.opens) + ", during the " + period.name + " (" +
-                                   day(period.from) + " to " + day(period.to) + ").");
+                               (opens_inside ? "Opens on " + day(*c.opens) + ", during the "
+                                             : "Open from " + day(*c.opens) + " to " + day(last) + ", into the ") +
+                                   period.name + " (" + day(period.from) + " to " + day(period.to) + ").");
       f.dates = {{"opens", *c.opens}, {"period_from", period.from}, {"period_to", period.to}};
+      if (c.closes) f.dates["closes"] = *c.closes;
       out.push_back(std::move(f));
     }
   }

@@ -8,7 +8,8 @@ namespace townhall {
 
 bool DecisionMaker::complete() const {
   if (is_body()) return !members.empty();
-  return !name.empty() && !title.empty();
+  // Reg 9(1)(c): an individual's name, "and title if any".
+  return !name.empty();
 }
 
 std::string DecisionMaker::describe() const {
@@ -233,7 +234,10 @@ class Reader {
     if (!d) return d.error();
     m.date = *d;
     m.is_private = obj.value("private", false);
-    for (auto [key, out] : {std::pair{"notice_published_on", &m.notice_published_on},
+    m.wholly_private = obj.value("wholly_private", false);
+    m.intention_notice_reasons = obj.value("intention_notice_reasons", "");
+    for (auto [key, out] : {std::pair{"convened_at_shorter_notice_on", &m.convened_at_shorter_notice_on},
+                            std::pair{"notice_published_on", &m.notice_published_on},
                             std::pair{"agenda_published_on", &m.agenda_published_on},
                             std::pair{"intention_notice_published_on", &m.intention_notice_published_on}}) {
       auto v = opt_date(obj, key, path);
@@ -246,6 +250,7 @@ class Reader {
       auto pub = opt_date(f, "published_on", path + "/further_notice");
       if (!pub) return pub.error();
       fn.published_on = *pub;
+      fn.reasons = f.value("reasons", "");
       if (f.contains("representations_received")) {
         fn.representations_received = f["representations_received"].get<std::vector<std::string>>();
       }
@@ -257,12 +262,23 @@ class Reader {
       if (!u) return u.error();
       m.urgency = *u;
     }
-    if (!m.is_private && (m.intention_notice_published_on || m.further_notice || m.urgency)) {
-      const char* key = m.intention_notice_published_on ? "intention_notice_published_on"
-                        : m.further_notice                ? "further_notice"
-                                                          : "urgency";
+    if (!m.is_private && (m.wholly_private || m.intention_notice_published_on || !m.intention_notice_reasons.empty() ||
+                          m.further_notice || m.urgency)) {
+      const char* key = m.wholly_private                    ? "wholly_private"
+                        : m.intention_notice_published_on   ? "intention_notice_published_on"
+                        : !m.intention_notice_reasons.empty() ? "intention_notice_reasons"
+                        : m.further_notice                  ? "further_notice"
+                                                            : "urgency";
       return invalid_argument(ptr(path + "/" + key),
                               "only a private meeting has this; set \"private\": true or remove it");
+    }
+    if (m.convened_at_shorter_notice_on && *m.convened_at_shorter_notice_on > m.date) {
+      return invalid_argument(ptr(path + "/convened_at_shorter_notice_on"),
+                              "a meeting cannot be convened after the day it is held");
+    }
+    if (m.wholly_private && m.convened_at_shorter_notice_on) {
+      return invalid_argument(ptr(path + "/convened_at_shorter_notice_on"),
+                              "a wholly private meeting has no public notice to give at shorter notice");
     }
     return m;
   }
@@ -440,12 +456,16 @@ nlohmann::json forward_plan_to_json(const ForwardPlan& plan) {
   json meetings = json::array();
   for (const auto& m : plan.meetings) {
     json j = {{"id", m.id}, {"body", m.body}, {"date", m.date.iso()}, {"private", m.is_private}};
+    if (m.wholly_private) j["wholly_private"] = true;
+    put_date(j, "convened_at_shorter_notice_on", m.convened_at_shorter_notice_on);
+    put_text(j, "intention_notice_reasons", m.intention_notice_reasons);
     put_date(j, "notice_published_on", m.notice_published_on);
     put_date(j, "agenda_published_on", m.agenda_published_on);
     put_date(j, "intention_notice_published_on", m.intention_notice_published_on);
     if (m.further_notice) {
       json fj = json::object();
       put_date(fj, "published_on", m.further_notice->published_on);
+      put_text(fj, "reasons", m.further_notice->reasons);
       if (m.further_notice->representations_received) {
         fj["representations_received"] = *m.further_notice->representations_received;
       }
@@ -460,7 +480,8 @@ nlohmann::json forward_plan_to_json(const ForwardPlan& plan) {
   for (const auto& r : plan.urgency_reports) {
     reports.push_back({{"id", r.id}, {"date", r.date.iso()}, {"decision_ids", r.decision_ids}});
   }
-  out["urgency_reports"] = std::move(reports);
+  // A plan from CSV cannot record reports: writing an empty list would say none were made.
+  if (plan.records_urgency_reports) out["urgency_reports"] = std::move(reports);
   json referrals = json::array();
   for (const auto& r : plan.scrutiny_referrals) {
     json j = {{"decision_id", r.decision_id}, {"requested_on", r.requested_on.iso()},

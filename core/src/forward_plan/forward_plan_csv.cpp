@@ -314,6 +314,7 @@ Result<ForwardPlan> parse_forward_plan_csv(std::string_view text) {
   }
 
   ForwardPlan plan;
+  plan.records_urgency_reports = false;  // the CSV has no columns for reports to full council
   std::set<std::string> ids;
   for (size_t r = h + 1; r < recs.size(); ++r) {
     if (blank(recs[r])) continue;

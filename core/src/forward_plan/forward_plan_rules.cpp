@@ -1,9 +1,52 @@
 #include "townhall/forward_plan/forward_plan_rules.h"
 
+#include <set>
+
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
 #include "townhall/calendar/clear_days.h"
 #include "townhall/charter/rules.h"
 
 namespace townhall {
+
+namespace {
+
+// A ward name compared without case and with runs of white space as one space, so "Abbey" and
+// " abbey " are one ward.
+std::string ward_key(const std::string& name) {
+  icu::UnicodeString folded = icu::UnicodeString::fromUTF8(name);
+  folded.foldCase();
+  icu::UnicodeString out;
+  bool space = false;
+  for (int32_t i = 0; i < folded.length();) {
+    const UChar32 c = folded.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_isUWhiteSpace(c)) {
+      space = !out.isEmpty();
+      continue;
+    }
+    if (space) out.append(static_cast<UChar>(u' '));
+    space = false;
+    out.append(c);
+  }
+  std::string key;
+  out.toUTF8String(key);
+  return key;
+}
+
+}  // namespace
+
+std::vector<std::string> distinct_wards(const std::vector<std::string>& wards) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (const auto& w : wards) {
+    const std::string key = ward_key(w);
+    if (key.empty()) continue;
+    if (seen.insert(key).second) out.push_back(w);
+  }
+  return out;
+}
 
 Date add_months(Date date, int months) {
   int total = date.year() * 12 + static_cast<int>(date.month()) - 1 + months;
@@ -21,7 +64,7 @@ Date add_months(Date date, int months) {
 bool meets_key_decision_test(const KeyDecision& d, const CharterPolicy& policy) {
   const bool over = d.value_pence && *d.value_pence > policy.key_decision_threshold_pence;
   const bool wards = d.significant_effects &&
-                     static_cast<int64_t>(d.wards_affected.size()) >= policy.key_decision_ward_count;
+                     static_cast<int64_t>(distinct_wards(d.wards_affected).size()) >= policy.key_decision_ward_count;
   return over || wards;
 }
 
@@ -55,8 +98,10 @@ class Checker {
 
   std::vector<Finding> out;
 
-  Finding& add(const char* rule, Severity sev, const std::string& kind, const std::string& id, std::string message) {
-    out.push_back(make_finding(rule, sev, kind, id, std::move(message)));
+  Finding& add(const char* rule_id, Severity sev, const std::string& kind, const std::string& id, std::string message) {
+    out.push_back(make_finding(rule_id, sev, kind, id, std::move(message)));
+    // Outside England the Regulations do not bind the council: the check runs as its own policy.
+    if (!policy_.regulations_apply()) out.back().citation = citation_for(rule(rule_id), false);
     return out.back();
   }
   Finding& fail(const char* rule, const std::string& kind, const std::string& id, std::string message) {
@@ -97,7 +142,9 @@ class Checker {
       shortfall = what + " was " + verb + " on " + published->long_english() + ", not before " + event_name + " on " +
                   event.long_english() + ". ";
     } else {
-      shortfall = what + " was " + verb + " on " + published->long_english() + ", only " + days_text(clear, p.mode) +
+      shortfall = what + " was " + verb + " on " + published->long_english() + ", " +
+                  (clear == 0 ? std::string("with no ") + (p.mode == DayCountMode::kCalendar ? "clear calendar day" : "clear working day")
+                              : "only " + days_text(clear, p.mode)) +
                   " before " + event_name + " on " + event.long_english() + ". ";
     }
     Finding& f = clear >= p.days
@@ -137,7 +184,8 @@ class Checker {
   bool kd1(const KeyDecision& d) {
     const int64_t threshold = policy_.key_decision_threshold_pence;
     const bool over = d.value_pence && *d.value_pence > threshold;
-    const auto ward_count = static_cast<int64_t>(d.wards_affected.size());
+    const std::vector<std::string> wards_named = distinct_wards(d.wards_affected);
+    const auto ward_count = static_cast<int64_t>(wards_named.size());
     const bool wards = d.significant_effects && ward_count >= policy_.key_decision_ward_count;
     const bool meets = over || wards;
     const std::string noun = d.value_kind == ValueKind::kSavings ? "savings" : "spend";
@@ -153,7 +201,7 @@ class Checker {
     std::string ward_part;
     if (d.significant_effects && ward_count > 0) {
       ward_part = "significant effects on communities in " + std::to_string(ward_count) +
-                  (ward_count == 1 ? " ward (" : " wards (") + join_names(d.wards_affected) + ")" +
+                  (ward_count == 1 ? " ward (" : " wards (") + join_names(wards_named) + ")" +
                   (wards ? "" : ", fewer than " + std::to_string(policy_.key_decision_ward_count));
     } else {
       ward_part = "no significant effects on communities in two or more wards";
@@ -217,6 +265,30 @@ class Checker {
       notice("KD-2", kKeyDecision, d.id, "The notice of this key decision", "the decision", published, event, p);
     }
     if (d.notice) reg9_fields(d, *d.notice);
+    if (d.notice && d.notice->date_or_period && d.decided_on) notified_timing(d, *d.notice->date_or_period);
+  }
+
+  // Reg 9(1)(d): the notice tells the public when the decision will be made. Taken before that
+  // date or period, people who relied on it lost their chance; taken after it, the notice was
+  // out of date and should have been revised.
+  void notified_timing(const KeyDecision& d, const DecisionTiming& notified) {
+    const Date taken = *d.decided_on;
+    const Date first = notified.first_day();
+    const Date last = notified.date ? *notified.date : *notified.to;
+    if (taken < first) {
+      Finding& f = fail("KD-2", kKeyDecision, d.id,
+                        "The decision was taken on " + taken.long_english() + ", before the date the notice gave (" +
+                            notified.describe() + "): a decision taken earlier than notified needs a notice saying "
+                            "so (reg 9(1)(d)).");
+      f.dates["decided"] = taken;
+      f.dates["notified_from"] = first;
+    } else if (taken > last) {
+      Finding& f = add("KD-2", Severity::kWarning, kKeyDecision, d.id,
+                       "The decision was taken on " + taken.long_english() + ", after the date the notice gave (" +
+                           notified.describe() + "); the Forward Plan entry should have been revised (reg 9(1)(d)).");
+      f.dates["decided"] = taken;
+      f.dates["notified_to"] = last;
+    }
   }
 
   void reg9_fields(const KeyDecision& d, const Reg9Notice& n) {
@@ -231,7 +303,7 @@ class Checker {
     } else if (!n.decision_maker->complete()) {
       missing("decision_maker",
               n.decision_maker->is_body() ? "list the members of the decision-making body " + n.decision_maker->body
-                                          : "give the title of the decision maker " + n.decision_maker->name);
+                                          : "give the name of the decision maker");
     }
     if (!n.date_or_period) missing("date_or_period", "give the date on which, or the period within which, the decision is to be made");
     if (!n.documents || n.documents->empty()) missing("documents", "list the documents submitted to the decision maker");
@@ -265,8 +337,21 @@ class Checker {
                         g.notified + " was told in writing on " + g.chair_of_scrutiny_notified_on->long_english() + ".");
       f.dates["notified"] = *g.chair_of_scrutiny_notified_on;
     }
-    notice("KD-3", kKeyDecision, d.id, "The general exception notice to the chair", "the decision", g.made_public_on,
-           event, policy_.general_exception_notice, "made public");
+    // Reg 10(1)(b)-(d): what is made public is the notice given to the chair, and the five clear days
+    // follow the day it was made available; it cannot be available before the chair is told.
+    std::optional<Date> start = g.made_public_on;
+    const bool public_before_chair =
+        g.made_public_on && g.chair_of_scrutiny_notified_on && *g.chair_of_scrutiny_notified_on > *g.made_public_on;
+    if (public_before_chair) start = g.chair_of_scrutiny_notified_on;
+    notice("KD-3", kKeyDecision, d.id, "The general exception notice to the chair", "the decision", start, event,
+           policy_.general_exception_notice, public_before_chair ? "given to the chair" : "made public");
+    if (public_before_chair) {
+      Finding& f = out.back();
+      f.message += " A notice was recorded as made public on " + g.made_public_on->long_english() +
+                   ", before the chair was told; the notice reg 10 makes public is the one given to the chair, so "
+                   "the clear days count from " + g.chair_of_scrutiny_notified_on->long_english() + ".";
+      f.dates["made_public"] = *g.made_public_on;
+    }
     reasons_notice("KD-3", kKeyDecision, d.id, g.reasons_notice_published_on, taken(d), event,
                    "why giving " + days_text(policy_.key_decision_notice.days, policy_.key_decision_notice.mode) +
                        "' notice was impracticable",
@@ -346,6 +431,16 @@ class Checker {
     const int months = policy_.urgency_report_months;
     const Date due = add_months(*taken_on, months);
     const std::string period = std::to_string(months) + (months == 1 ? " month" : " months");
+    if (!plan.records_urgency_reports) {
+      Finding& f = add("KD-5", Severity::kWarning, kKeyDecision, d.id,
+                       "Could not check whether this special-urgency decision, taken on " + taken_on->long_english() +
+                           ", was reported to full council: a Forward Plan kept as CSV has no place for those "
+                           "reports. The report was due by " + due.long_english() + " (within " + period +
+                           "); check it by hand, or keep the plan as JSON with its urgency_reports.");
+      f.dates["decided"] = *taken_on;
+      f.dates["required_by"] = due;
+      return;
+    }
     Finding& f = as_of_ > due
                      ? fail("KD-5", kKeyDecision, d.id,
                             "This special-urgency decision, taken on " + taken_on->long_english() +
@@ -403,9 +498,19 @@ class Checker {
       } else {
         notice("PM-1", kMeeting, m.id, "The notice of intention to hold the " + m.body + " meeting in private",
                "the meeting", m.intention_notice_published_on, m.date, policy_.private_meeting_notice);
+        if (m.intention_notice_published_on && m.intention_notice_reasons.empty()) {
+          fail("PM-1", kMeeting, m.id,
+               "The notice of intention does not include a statement of the reasons for holding the meeting (or "
+               "part of it) in private (field intention_notice_reasons), which reg 5(3) requires.");
+        }
         const FurtherNotice* fn = m.further_notice ? &*m.further_notice : nullptr;
         notice("PM-2", kMeeting, m.id, "The further notice of the private meeting", "the meeting",
                fn ? fn->published_on : std::nullopt, m.date, policy_.private_meeting_further_notice);
+        if (fn && fn->reasons.empty()) {
+          fail("PM-2", kMeeting, m.id,
+               "The further notice does not include a statement of the reasons for holding the meeting (or part "
+               "of it) in private (field further_notice/reasons), which reg 5(5)(a) requires.");
+        }
         if (fn && !fn->representations_received) {
           fail("PM-2", kMeeting, m.id,
                "The further notice does not say whether any representations were received about why the meeting "
@@ -417,12 +522,56 @@ class Checker {
                    "gives no response to them.");
         }
       }
-    } else {
-      notice("MEET-5", kMeeting, m.id, "The notice of the " + m.body + " meeting", "the meeting", m.notice_published_on, m.date,
-             policy_.public_meeting_notice);
-      notice("MEET-5", kMeeting, m.id, "The agenda", "the meeting", m.agenda_published_on, m.date,
-             policy_.public_meeting_notice);
     }
+    // Excluding the public for an exempt item leaves the rest of the meeting public (regs 3–4), so
+    // its notice and agenda are due as for any public meeting.
+    if (!m.is_private || !m.wholly_private) public_meeting(m);
+  }
+
+  void public_meeting(const Meeting& m) {
+    const std::string meeting = "the " + std::string(m.is_private ? "open part of the " : "") + m.body + " meeting";
+    const std::string agenda = m.is_private ? "The agenda of " + meeting : "The agenda";
+    const NoticePeriod p = policy_.public_meeting_notice;
+    if (m.convened_at_shorter_notice_on) {
+      const Date convened = *m.convened_at_shorter_notice_on;
+      const int possible = convened < m.date ? clear_days(convened, m.date, p.mode, cal_) : 0;
+      // Convened early enough for the full period: the shorter-notice provision does not apply.
+      if (possible < p.days) {
+        shorter_notice(m, "The notice of " + meeting, m.notice_published_on, convened, p);
+        shorter_notice(m, agenda, m.agenda_published_on, convened, p);
+        return;
+      }
+    }
+    notice("MEET-5", kMeeting, m.id, "The notice of " + meeting, "the meeting", m.notice_published_on, m.date, p);
+    notice("MEET-5", kMeeting, m.id, agenda, "the meeting", m.agenda_published_on, m.date, p);
+  }
+
+  // Reg 6(1)(b), 6(2)(b): a meeting convened at shorter notice needs its notice and agenda available
+  // from the time it is convened.
+  void shorter_notice(const Meeting& m, const std::string& what, std::optional<Date> published, Date convened,
+                      NoticePeriod p) {
+    const std::string when = "the meeting on " + m.date.long_english() + " was convened at shorter notice than " +
+                             days_text(p.days, p.mode) + " on " + convened.long_english();
+    Finding* f = nullptr;
+    if (!published) {
+      f = as_of_ <= convened ? &info("MEET-5", kMeeting, m.id,
+                                     "Due: " + lower_first(what) + " must be published today: " + when + " (reg 6(1)(b)).")
+                             : &fail("MEET-5", kMeeting, m.id,
+                                     what + " is not recorded as published. Because " + when +
+                                         ", it had to be published when the meeting was convened (reg 6(1)(b)).");
+    } else if (*published <= convened) {
+      f = &info("MEET-5", kMeeting, m.id,
+                what + " was published on " + published->long_english() + ", when the meeting was convened: " + when +
+                    ", which reg 6(1)(b) allows.");
+    } else {
+      f = &fail("MEET-5", kMeeting, m.id,
+                what + " was published on " + published->long_english() + ", after the meeting was convened. Because " +
+                    when + ", it had to be published that day (reg 6(1)(b)).");
+    }
+    f->dates["convened"] = convened;
+    f->dates["required_by"] = convened;
+    f->dates["event"] = m.date;
+    if (published) f->dates["published"] = *published;
   }
 
  private:

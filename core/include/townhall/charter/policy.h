@@ -3,6 +3,14 @@
 // Every number in the charter rules is a policy setting whose default is the charter's value.
 // A policy file is JSON validated by schemas/charter-policy.schema.json: unknown keys and wrong
 // types are errors naming the field. Omitted keys keep their defaults.
+//
+// Statutory floors: for an English council (nation "england") the rules taken from SI 2012/2089 are
+// the law, so a policy may make them stricter but never laxer. from_json() refuses a policy that
+// shortens one of their notice periods, counts calendar days where the floor counts working days,
+// lengthens the urgency reporting interval past a year, raises the ward count above two, or sets
+// one of those rules' severity below breach, naming the setting (statutory_floors() lists them).
+// Elsewhere the Regulations do not apply: the same checks run as the council's own policy, every
+// setting is the council's to choose, and findings say so in their citation.
 // Thread-safety: plain value.
 #pragma once
 
@@ -42,8 +50,25 @@ struct ElectionPeriod {
   Date from, to;  // inclusive
 };
 
+// The council's nation: which law applies (SI 2012/2089 is English only) and, with it, which
+// bank-holiday region fits.
+enum class Nation { kEngland, kWales, kScotland, kNorthernIreland };
+const char* nation_id(Nation nation);  // "england" | "wales" | "scotland" | "northern-ireland"
+const char* nation_name(Nation nation);  // "England" | "Wales" | …
+Result<Nation> parse_nation(std::string_view text, std::string_view field = "nation");
+
+// A setting the law puts a floor under, for English councils.
+struct StatutoryFloor {
+  std::string_view pointer;   // "/key_decisions/notice"
+  std::string_view rule;      // "KD-2"
+  std::string_view law;       // "SI 2012/2089 reg 9(1)"
+  std::string_view minimum;   // "28 clear calendar days"
+};
+const std::vector<StatutoryFloor>& statutory_floors();
+
 struct CharterPolicy {
   Region region = Region::kEnglandAndWales;
+  Nation nation = Nation::kEngland;
 
   // Consultations (C-MIN, C-EXT, C-12, C-ELECT, G4).
   int big_decision_weeks = 6;
@@ -84,6 +109,9 @@ struct CharterPolicy {
   static Result<CharterPolicy> from_json(const nlohmann::json& doc);
   static Result<CharterPolicy> from_json_text(std::string_view text);
   nlohmann::json to_json() const;
+
+  // Whether SI 2012/2089 governs this council (an English council).
+  bool regulations_apply() const { return nation == Nation::kEngland; }
 
   // Severity for a failed check of `rule_id`, after overrides.
   Severity severity_of(std::string_view rule_id) const;

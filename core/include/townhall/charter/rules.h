@@ -47,6 +47,14 @@ struct RuleInfo {
   std::string_view check;     // the function that applies it, with its header
 };
 
+// Whether the rule comes from SI 2012/2089 (its citation starts with it): the law for English
+// councils, the council's own policy elsewhere.
+bool is_statutory(const RuleInfo& rule);
+
+// The citation a finding of `rule` carries for a council in England (`regulations_apply`) or
+// elsewhere, where a statutory rule runs as the council's own policy and says so.
+std::string citation_for(const RuleInfo& rule, bool regulations_apply);
+
 // Every rule, in registry order (consultation rules, then the Forward Plan's).
 const std::vector<RuleInfo>& rules();
 

@@ -20,6 +20,7 @@
 #include "townhall/charter/policy.h"
 #include "townhall/consultations/consultation.h"
 #include "townhall/date.h"
+#include "townhall/forward_plan/forward_plan.h"
 
 namespace townhall {
 
@@ -33,6 +34,15 @@ struct ComplianceReport {
   bool has_breach() const { return townhall::has_breach(findings); }
   nlohmann::json to_json() const;
 };
+
+// G1 across records: each consultation linked to a key decision of `plan` (key_decision_id) must
+// close before the decision day the plan gives (decided_on, else the date, else the first day of
+// the period), judged on the later of its recorded close and the close C-EXT requires, so a
+// holiday extension that pushes the close past the decision is caught. A link to a decision the
+// plan does not hold is a warning that the check could not be made. check_document() runs this
+// when a file holds both consultations and a Forward Plan.
+std::vector<Finding> check_consultations_against_plan(const std::vector<Consultation>& consultations,
+                                                      const ForwardPlan& plan, const CharterPolicy& policy);
 
 // Validates and checks a JSON check file. `as_of` overrides the file's own `as_of`; without
 // either, today in Europe/London.

@@ -31,7 +31,8 @@ struct DecisionMaker {
   std::vector<std::string> members;  // the body's members
 
   bool is_body() const { return !body.empty(); }
-  // Name and title for an individual, or body and at least one member.
+  // A name for an individual (reg 9(1)(c): "name, and title if any"), or a body and at least one
+  // member.
   bool complete() const;
   // "Cllr Asha Patel, Cabinet Member for Highways" or "Cabinet (5 members)".
   std::string describe() const;
@@ -127,18 +128,27 @@ struct FurtherNotice {
   // Representations received about why the meeting should be open; an empty list records "none".
   std::optional<std::vector<std::string>> representations_received;
   std::string response;  // the council's response; needed when representations were received
+  std::string reasons;   // the statement of reasons for holding it in private (reg 5(5)(a))
 
   friend bool operator==(const FurtherNotice&, const FurtherNotice&) = default;
 };
 
+// A meeting of the executive or one of its committees. `is_private` means the public are excluded
+// for all or part of it (reg 2's "private meeting"); unless `wholly_private`, the rest of it is a
+// public meeting and its notice and agenda are due under regs 6–7 all the same.
 struct Meeting {
   std::string id;
   std::string body;
   Date date;
   bool is_private = false;
+  bool wholly_private = false;  // no open part at all (only with is_private)
+  // The day the meeting was convened, recorded only when it was convened at shorter notice than
+  // 5 clear days (reg 6(1)(b), 6(2)(b)): notice and agenda are then due when it is convened.
+  std::optional<Date> convened_at_shorter_notice_on;
   std::optional<Date> notice_published_on;
   std::optional<Date> agenda_published_on;
   std::optional<Date> intention_notice_published_on;  // private: notice of intention (reg 5(2))
+  std::string intention_notice_reasons;               // private: its statement of reasons (reg 5(3))
   std::optional<FurtherNotice> further_notice;        // private: further notice (reg 5(4))
   std::optional<UrgencyAgreement> urgency;            // private: urgency route (reg 5(6))
 
@@ -170,6 +180,9 @@ struct ForwardPlan {
   std::vector<Meeting> meetings;
   std::vector<UrgencyReport> urgency_reports;
   std::vector<ScrutinyReferral> scrutiny_referrals;
+  // Whether the source can record urgency reports at all: a plan read from CSV cannot, so KD-5
+  // says it could not check rather than that nothing was reported.
+  bool records_urgency_reports = true;
 
   const KeyDecision* find_decision(std::string_view id) const;
 

@@ -10,6 +10,7 @@
 // Thread-safety: pure function of its arguments.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "townhall/charter/finding.h"
@@ -21,8 +22,13 @@ namespace townhall {
 
 std::vector<Finding> check_forward_plan(const ForwardPlan& plan, const CharterPolicy& policy, Date as_of);
 
-// KD-1's test alone: value over the threshold, or significant effects in at least ward_count wards.
+// KD-1's test alone: value over the threshold, or significant effects in at least ward_count wards
+// (counted by distinct_wards).
 bool meets_key_decision_test(const KeyDecision& decision, const CharterPolicy& policy);
+
+// The wards named, each once: names equal without regard to case or white space are one ward
+// (the first spelling is kept); blank names are dropped.
+std::vector<std::string> distinct_wards(const std::vector<std::string>& wards);
 
 // `date` plus `months` calendar months, clamped to the end of a shorter month (31 Jan + 1 → 28/29 Feb).
 Date add_months(Date date, int months);
