@@ -110,6 +110,10 @@ struct Api::Impl {
 
   // Long work (panel draws) off the I/O threads; last, so it stops before the members above go.
   SlowWork slow;
+  // Staff password checks (Argon2id), off the I/O threads and apart from the draws, and how many
+  // are waiting (the console turns sign-ins away past a bound).
+  std::atomic<int> password_checks_waiting{0};
+  SlowWork passwords;
 };
 
 // ---- who is asking (client address, HTTPS) and the rate limits ---------------------------------

@@ -372,7 +372,7 @@ HttpResponse render_page(const Localiser& loc, std::string_view template_name, n
 }
 
 std::string render_fragment(std::string_view template_name, const nlohmann::json& data) {
-  return render_template(template_name, data);
+  return render_template(template_name, to_data(data), nullptr);
 }
 
 void add_field_error(nlohmann::json& data, PageOptions& options, const std::string& message_html,

@@ -4,9 +4,14 @@
 #include <cstdio>
 #include <ctime>
 #include <iostream>
+#include <memory>
 
 namespace townhall::server::staff {
 namespace {
+
+// Sign-ins waiting for their password check; past this a sign-in is turned away at once (503),
+// so a flood costs neither memory nor time.
+constexpr int kMaxPasswordChecksWaiting = 32;
 
 // The CSRF token of a signed-in console session: the residents' pages' token (page_kit.h), bound
 // to the console session's secret instead of the browser session's.
@@ -91,7 +96,7 @@ const std::vector<StaffRoute>& staff_routes() {
   const std::set<Role> officers = {Role::kOfficer, Role::kAdmin};
   static const std::vector<StaffRoute> routes = {
       {"GET", "/staff/sign-in", {}, get_sign_in},
-      {"POST", "/staff/sign-in", {}, post_sign_in},
+      {"POST", "/staff/sign-in", {}, post_sign_in, true},
       {"POST", "/staff/sign-out", staff, post_sign_out},
       {"GET", "/staff/sessions", staff, get_sessions},
       {"POST", "/staff/sessions/{session_id}/end", staff, post_sessions_end},
@@ -105,14 +110,35 @@ const std::vector<StaffRoute>& staff_routes() {
 void add_staff_routes(Api::Impl& api) {
   for (const auto& route : staff_routes()) {
     api.add(route.method, route.pattern, everyone(), "", [&api, &route](RequestContext& ctx, Respond& respond) {
-      HttpResponse r;
-      try {
-        r = serve(api, route, ctx);
-      } catch (const std::exception& e) {
-        r = pages::error_page(Localiser("en-GB"), Error{ErrorCode::kInternal, "", e.what()});
+      auto answer = [&api, &route](RequestContext& c) {
+        HttpResponse r;
+        try {
+          r = serve(api, route, c);
+        } catch (const std::exception& e) {
+          r = pages::error_page(Localiser("en-GB"), Error{ErrorCode::kInternal, "", e.what()});
+        }
+        mark_private(r);
+        return r;
+      };
+      if (!route.hashes_password) return respond(answer(ctx));
+      if (api.password_checks_waiting.fetch_add(1) >= kMaxPasswordChecksWaiting) {
+        --api.password_checks_waiting;
+        StaffContext sc{ctx, std::nullopt, "", "", {}};
+        HttpResponse busy = message_page(sc, 503, "Too many sign-ins at once",
+                                         "Nothing was checked. Wait a few seconds and sign in again.");
+        busy.headers.emplace_back("Retry-After", "5");
+        mark_private(busy);
+        return respond(std::move(busy));
       }
-      mark_private(r);
-      respond(std::move(r));
+      // The request is copied: the job runs after this handler has returned.
+      auto request = std::make_shared<HttpRequest>(ctx.request);
+      api.passwords.post([&api, answer, request, user = ctx.user, params = ctx.params, query = ctx.query,
+                          respond]() mutable {
+        RequestContext c{*request, std::move(user), std::move(params), std::move(query), nullptr};
+        HttpResponse r = answer(c);
+        --api.password_checks_waiting;
+        respond(std::move(r));
+      });
     });
   }
 }

@@ -41,6 +41,9 @@ struct StaffRoute {
   // Who may use it; empty = anyone, signed in or not (the sign-in page).
   std::set<Role> roles;
   StaffHandler handler;
+  // Checks a password: a memory-hard hash taking most of a second, run on its own thread (one at a
+  // time, a bounded queue) so that a flood of sign-ins cannot hold the I/O threads others need.
+  bool hashes_password = false;
 };
 
 // Every route of the console, in the order they are matched.
