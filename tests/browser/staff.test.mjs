@@ -7,24 +7,12 @@
 // CHROMIUM (default /usr/bin/chromium).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, execFileSync } from 'node:child_process'
-import { createRequire } from 'node:module'
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { cli, artifacts, AxeBuilder, WCAG_TAGS, startServer, stopServer, launchBrowser } from './harness.mjs'
 
-const cli = process.env.TOWNHALL_CLI
-const webDir = process.env.TOWNHALL_WEB_DIR
-const artifacts = process.env.TOWNHALL_ARTIFACTS
-assert.ok(cli && webDir && artifacts, 'TOWNHALL_CLI, TOWNHALL_WEB_DIR and TOWNHALL_ARTIFACTS must be set')
-
-const require = createRequire(path.join(webDir, 'package.json'))
-const { chromium } = require('playwright-core')
-const { AxeBuilder } = require('@axe-core/playwright')
-
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync']
 const PASSWORD = 'a long console password'
 
 let tmp, db, server, base, browser
@@ -38,27 +26,13 @@ before(async () => {
       '--username', username, '--email', username + '@example.gov.uk', '--password-stdin'],
     { input: PASSWORD + '\n', encoding: 'utf8' })
   }
-  server = spawn(cli, ['serve', '--db', db, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] })
-  base = await new Promise((resolve, reject) => {
-    let out = ''
-    const timer = setTimeout(() => reject(new Error('server did not start: ' + out)), 15000)
-    server.stdout.on('data', (chunk) => {
-      out += chunk
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)
-      if (m) { clearTimeout(timer); resolve(m[1]) }
-    })
-    server.on('exit', (code) => reject(new Error('server exited with ' + code + ': ' + out)))
-  })
-  fs.mkdirSync(artifacts, { recursive: true })
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS })
+  ;({ server, base } = await startServer(db))
+  browser = await launchBrowser()
 })
 
 after(async () => {
   if (browser) await browser.close()
-  if (server) {
-    server.kill('SIGTERM')
-    await new Promise((resolve) => server.once('exit', resolve))
-  }
+  await stopServer(server)
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true })
 })
 

@@ -584,5 +584,22 @@ TEST(ForwardPlanJson, DecisionMakersKeepEveryFieldThroughJson) {
   EXPECT_TRUE(*again == *plan);
 }
 
+// A plan kept as CSV cannot record reports to full council; written as JSON and read back it
+// still says so, rather than that no report was made (found by fuzzing the CSV reader).
+TEST(ForwardPlanCsv, APlanThatCannotRecordReportsSaysSoThroughJson) {
+  auto plan = parse_forward_plan_csv(
+      "id,matter,decision_maker,decision_date,value_pence,wards,significant_effects,treated_as_key,"
+      "notice_published_on\n");
+  ASSERT_TRUE(plan.ok()) << plan.error().describe();
+  EXPECT_FALSE(plan->records_urgency_reports);
+  nlohmann::json written = forward_plan_to_json(*plan);
+  EXPECT_EQ(written.value("urgency_reports_recorded", true), false);
+  EXPECT_TRUE(validate_against_schema(written, "forward-plan.schema.json").ok());
+  auto again = parse_forward_plan(written);
+  ASSERT_TRUE(again.ok()) << again.error().describe();
+  EXPECT_FALSE(again->records_urgency_reports);
+  EXPECT_TRUE(*again == *plan);
+}
+
 }  // namespace
 }  // namespace townhall

@@ -52,12 +52,6 @@ struct SlotGuard {
   SlotGuard& operator=(const SlotGuard&) = delete;
 };
 
-size_t code_points(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 }  // namespace
 
 Status check_new_password(std::string_view password, std::string_view field) {
@@ -65,7 +59,7 @@ Status check_new_password(std::string_view password, std::string_view field) {
   if (password.size() > kPasswordMaxBytes) {
     return invalid_argument(std::string(field), "the password is longer than " + std::to_string(kPasswordMaxBytes) + " bytes");
   }
-  if (code_points(password) < kPasswordMinChars) {
+  if (count_code_points(password) < kPasswordMinChars) {
     return invalid_argument(std::string(field),
                             "the password must be at least " + std::to_string(kPasswordMinChars) + " characters long");
   }

@@ -8,17 +8,12 @@
 #include "townhall/access/token.h"
 #include "townhall/i18n/text.h"
 #include "townhall/util/sha256.h"
+#include "townhall/util/utf8.h"
 
 namespace townhall {
 namespace {
 
 bool is_staff_role(Role r) { return r == Role::kOfficer || r == Role::kGovernance || r == Role::kAdmin; }
-
-size_t code_points(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
 
 // Trimmed NFC text, or an error naming `field`.
 Result<std::string> clean(std::string_view text, std::string_view field) {
@@ -54,7 +49,7 @@ Status check_new_staff(const NewStaffAccount& a) {
   auto username = clean(a.username, "username");
   if (!username) return username.error();
   const std::string& u = *username;
-  if (code_points(u) < 2 || code_points(u) > 64) return invalid_argument("username", "the user name must be 2 to 64 characters");
+  if (count_code_points(u) < 2 || count_code_points(u) > 64) return invalid_argument("username", "the user name must be 2 to 64 characters");
   for (size_t i = 0; i < u.size(); ++i) {
     auto c = static_cast<unsigned char>(u[i]);
     if (c >= 0x80) continue;  // letters of any script
@@ -71,7 +66,7 @@ Status check_new_staff(const NewStaffAccount& a) {
   if (!a.name.empty()) {
     auto name = clean(a.name, "name");
     if (!name) return name.error();
-    if (name->empty() || code_points(*name) > 200) return invalid_argument("name", "the name must be 1 to 200 characters");
+    if (name->empty() || count_code_points(*name) > 200) return invalid_argument("name", "the name must be 1 to 200 characters");
   }
   return Status::Ok();
 }

@@ -318,6 +318,7 @@ Result<ForwardPlan> parse_forward_plan(const nlohmann::json& doc, std::string_vi
       plan.meetings.push_back(std::move(*m));
     }
   }
+  plan.records_urgency_reports = doc.value("urgency_reports_recorded", true);
   if (doc.contains("urgency_reports")) {
     for (size_t i = 0; i < doc["urgency_reports"].size(); ++i) {
       const std::string path = "/urgency_reports/" + std::to_string(i);
@@ -481,7 +482,11 @@ nlohmann::json forward_plan_to_json(const ForwardPlan& plan) {
     reports.push_back({{"id", r.id}, {"date", r.date.iso()}, {"decision_ids", r.decision_ids}});
   }
   // A plan from CSV cannot record reports: writing an empty list would say none were made.
-  if (plan.records_urgency_reports) out["urgency_reports"] = std::move(reports);
+  if (plan.records_urgency_reports) {
+    out["urgency_reports"] = std::move(reports);
+  } else {
+    out["urgency_reports_recorded"] = false;
+  }
   json referrals = json::array();
   for (const auto& r : plan.scrutiny_referrals) {
     json j = {{"decision_id", r.decision_id}, {"requested_on", r.requested_on.iso()},

@@ -37,4 +37,10 @@ bool is_valid_utf8(std::string_view text) {
   return true;
 }
 
+size_t count_code_points(std::string_view text) {
+  size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;  // every byte but a continuation byte
+  return n;
+}
+
 }  // namespace townhall

@@ -6,6 +6,7 @@
 
 #include "http/api_impl.h"
 #include "http/compression.h"
+#include "http/header_kit.h"
 #include "pages/asset_set.h"
 #include "pages/page_kit.h"
 #include "townhall/i18n/locale.h"
@@ -244,14 +245,6 @@ constexpr std::string_view kPublicPages[] = {
     "/{lang}/accessibility",
     "/{lang}/privacy",
 };
-
-bool has_header(const HttpResponse& r, std::string_view name) {
-  return std::any_of(r.headers.begin(), r.headers.end(), [&](const auto& h) {
-    return h.first.size() == name.size() &&
-           std::equal(h.first.begin(), h.first.end(), name.begin(),
-                      [](char a, char b) { return lower_ascii(a) == lower_ascii(b); });
-  });
-}
 
 bool is_json_type(std::string_view type) {
   return type.rfind("application/json", 0) == 0 || type.rfind("application/problem+json", 0) == 0;

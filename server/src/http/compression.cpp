@@ -1,5 +1,6 @@
 // gzip for text responses; see http/compression.h.
 #include "http/compression.h"
+#include "http/header_kit.h"
 
 #include <zlib.h>
 
@@ -10,12 +11,6 @@
 
 namespace townhall::server {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -28,10 +23,10 @@ double q_value(std::string_view params) {
   size_t at = 0;
   while (at < params.size()) {
     size_t semi = params.find(';', at);
-    std::string_view p = trim(params.substr(at, semi == std::string_view::npos ? std::string_view::npos : semi - at));
+    std::string_view p = trim_ows(params.substr(at, semi == std::string_view::npos ? std::string_view::npos : semi - at));
     at = semi == std::string_view::npos ? params.size() : semi + 1;
     if (p.size() >= 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=') {
-      std::string v(trim(p.substr(2)));
+      std::string v(trim_ows(p.substr(2)));
       if (v.empty() || v.size() > 5) return 0;
       char* end = nullptr;
       double q = std::strtod(v.c_str(), &end);
@@ -52,7 +47,7 @@ bool accepts_gzip(std::string_view header) {
     std::string_view element = header.substr(at, comma == std::string_view::npos ? std::string_view::npos : comma - at);
     at = comma == std::string_view::npos ? header.size() + 1 : comma + 1;
     size_t semi = element.find(';');
-    std::string_view coding = trim(element.substr(0, semi));
+    std::string_view coding = trim_ows(element.substr(0, semi));
     double q = semi == std::string_view::npos ? 1 : q_value(element.substr(semi + 1));
     if (iequals(coding, "gzip") || iequals(coding, "x-gzip")) gzip_q = std::max(gzip_q, q);
     if (coding == "*") star_q = std::max(star_q, q);
@@ -64,7 +59,7 @@ bool accepts_gzip(std::string_view header) {
 
 bool is_compressible(std::string_view type) {
   type = type.substr(0, type.find(';'));
-  type = trim(type);
+  type = trim_ows(type);
   return type.rfind("text/", 0) == 0 || iequals(type, "application/json") || iequals(type, "application/problem+json") ||
          iequals(type, "application/javascript") || iequals(type, "image/svg+xml") || iequals(type, "image/x-icon") ||
          iequals(type, "application/atom+xml") || iequals(type, "application/xml");

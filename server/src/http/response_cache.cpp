@@ -5,32 +5,11 @@
 #include <cctype>
 
 #include "http/compression.h"
+#include "http/header_kit.h"
 #include "townhall/util/sha256.h"
 
 namespace townhall::server {
 namespace {
-
-bool has_header(const HttpResponse& r, std::string_view name) {
-  return std::any_of(r.headers.begin(), r.headers.end(), [&](const auto& h) {
-    return h.first.size() == name.size() && std::equal(h.first.begin(), h.first.end(), name.begin(), [](char a, char b) {
-             return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-           });
-  });
-}
-
-void drop_header(HttpResponse& r, std::string_view name) {
-  std::erase_if(r.headers, [&](const auto& h) {
-    return h.first.size() == name.size() && std::equal(h.first.begin(), h.first.end(), name.begin(), [](char a, char b) {
-             return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-           });
-  });
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 constexpr std::string_view kGzipSuffix = "-gzip";
 
@@ -79,7 +58,7 @@ bool etag_matches(std::string_view header, std::string_view etag) {
   size_t at = 0;
   while (at <= header.size()) {
     size_t comma = header.find(',', at);
-    std::string_view tag = trim(header.substr(at, comma == std::string_view::npos ? std::string_view::npos : comma - at));
+    std::string_view tag = trim_ows(header.substr(at, comma == std::string_view::npos ? std::string_view::npos : comma - at));
     at = comma == std::string_view::npos ? header.size() + 1 : comma + 1;
     if (tag == "*") return true;
     if (tag.rfind("W/", 0) == 0) tag.remove_prefix(2);

@@ -6,6 +6,7 @@
 // Thread-safety: pure functions; safe from any thread.
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 
 #include "townhall/error.h"
@@ -17,5 +18,9 @@ Status validate_utf8(std::string_view text, std::string_view field);
 
 // The same test as a yes or no, for loops over many texts.
 bool is_valid_utf8(std::string_view text);
+
+// How many characters (code points) valid UTF-8 text holds: what a length limit a person reads
+// ("12 characters") counts, rather than bytes.
+size_t count_code_points(std::string_view text);
 
 }  // namespace townhall
