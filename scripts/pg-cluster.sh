@@ -5,8 +5,11 @@
 #   scripts/pg-cluster.sh start DIR   # initdb (when DIR has no cluster yet) and pg_ctl start;
 #                                     # prints the database URL on the last line of its output
 #   scripts/pg-cluster.sh url DIR     # prints the URL of the cluster in DIR
-#   scripts/pg-cluster.sh stop DIR    # pg_ctl stop (fast); DIR is left for `rm -rf`
+#   scripts/pg-cluster.sh stop DIR    # pg_ctl stop (fast); DIR is kept
+#   scripts/pg-cluster.sh destroy DIR # stop, then remove DIR
 #
+# `start` also writes the URL to DIR/url. It exits with status 3 (and changes nothing) when no
+# PostgreSQL server binaries are installed, so callers can tell that apart from a failure.
 # The server listens on a Unix socket in DIR only (no TCP at all), trusts local connections (it is
 # reachable only through DIR, which only its owner and root can enter) and is started as an
 # unprivileged user: as the caller when that is not root; as root, as the `postgres` user of
@@ -14,7 +17,7 @@
 # (scripts/install-deps.sh installs them); PG_BINDIR overrides where they are looked for.
 set -euo pipefail
 
-usage() { echo "usage: $0 start|stop|url DIR" >&2; exit 2; }
+usage() { echo "usage: $0 start|stop|destroy|url DIR" >&2; exit 2; }
 [ $# -eq 2 ] || usage
 cmd=$1
 dir=$2
@@ -26,6 +29,7 @@ if [ -z "$bindir" ]; then
   done
 fi
 if [ -z "$bindir" ] || [ ! -x "$bindir/pg_ctl" ]; then
+  if [ "$cmd" = destroy ]; then rm -rf "$dir"; exit 0; fi
   echo "pg-cluster: no PostgreSQL server binaries (initdb, pg_ctl) found; run scripts/install-deps.sh" >&2
   exit 3
 fi
@@ -54,6 +58,10 @@ case "$cmd" in
     mkdir -p "$dir"
     if [ "$(id -u)" -eq 0 ]; then chown "$owner" "$dir"; fi
     chmod 700 "$dir"
+    if [ -f "$data/postmaster.pid" ] && "${runas[@]}" "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+      url | tee "$dir/url"  # already running (a run before this one did not stop it)
+      exit 0
+    fi
     if [ ! -f "$data/PG_VERSION" ]; then
       "${runas[@]}" "$bindir/initdb" -D "$data" --auth=trust --username="$owner" --encoding=UTF8 \
         --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
@@ -62,12 +70,18 @@ case "$cmd" in
     "${runas[@]}" "$bindir/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 \
       -o "-c listen_addresses='' -c unix_socket_directories='$(cd "$dir" && pwd)' -c max_connections=200 -c shared_buffers=64MB" \
       start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
-    url
+    url | tee "$dir/url"
     ;;
   stop)
     if [ -f "$data/postmaster.pid" ]; then
       "${runas[@]}" "$bindir/pg_ctl" -D "$data" -m fast -w stop >/dev/null
     fi
+    ;;
+  destroy)
+    if [ -f "$data/postmaster.pid" ]; then
+      "${runas[@]}" "$bindir/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$dir"
     ;;
   url) url ;;
   *) usage ;;

@@ -1,7 +1,7 @@
 // The backends the store conformance suite runs on: a fresh database per test, on SQLite (a file
-// in a directory of its own) or on PostgreSQL (a database of its own in the throwaway cluster that
-// ctest starts, named by TOWNHALL_TEST_PG_URL). Without that variable the PostgreSQL instances are
-// skipped with the reason, never passed silently.
+// in a directory of its own) or on PostgreSQL (a schema of its own in the throwaway cluster that
+// ctest starts: its URL is TOWNHALL_TEST_PG_URL, or is read from the file TOWNHALL_TEST_PG_URL_FILE).
+// Without either the PostgreSQL instances are skipped with the reason, never passed silently.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <random>
 #include <string>
@@ -130,16 +131,31 @@ inline std::string created_seconds_ago(int64_t seconds) {
   return out;
 }
 
+// The test cluster's URL, or "" when there is none.
+inline std::string postgres_test_url() {
+  if (const char* url = std::getenv("TOWNHALL_TEST_PG_URL"); url != nullptr && *url != '\0') return url;
+  const char* file = std::getenv("TOWNHALL_TEST_PG_URL_FILE");
+  if (file == nullptr || *file == '\0') return "";
+  std::ifstream in(file);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+inline bool postgres_store_built() { return postgres_latest_schema_version() > 0; }
+
 // The fixture of the conformance suite: GetParam() is "sqlite" or "postgresql".
 class StoreConformance : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (GetParam() == "postgresql") {
-      const char* cluster = std::getenv("TOWNHALL_TEST_PG_URL");
-      if (cluster == nullptr || *cluster == '\0') {
-        GTEST_SKIP() << "PostgreSQL instance skipped: TOWNHALL_TEST_PG_URL is not set (ctest sets it when "
-                        "scripts/pg-cluster.sh finds PostgreSQL's server binaries; run scripts/install-deps.sh)";
+      const std::string cluster = postgres_test_url();
+      if (cluster.empty()) {
+        GTEST_SKIP() << "PostgreSQL instance skipped: no test cluster (TOWNHALL_TEST_PG_URL is not set and "
+                        "TOWNHALL_TEST_PG_URL_FILE names no file; ctest writes it when scripts/pg-cluster.sh "
+                        "finds PostgreSQL's server binaries — run scripts/install-deps.sh)";
       }
+      if (!postgres_store_built()) GTEST_SKIP() << "PostgreSQL instance skipped: this build has no libpq";
       db = std::make_unique<PostgresTestDatabase>(cluster);
     } else {
       db = std::make_unique<SqliteTestDatabase>();
