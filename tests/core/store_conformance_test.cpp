@@ -3,6 +3,10 @@
 // window, and the group commit — each test run on every backend (store_backends.h).
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -233,6 +237,12 @@ TEST_P(Responses, GetDistinctQuotableReferencesCarryingTheirSerial) {
   ASSERT_EQ(listed->size(), 2u);
   EXPECT_EQ((*listed)[0].id, 2);
   EXPECT_EQ(store->list_responses("c-1", 0, 0).error().field, "limit");
+  // Answers serialised by the caller are stored as given.
+  ResponseSubmission pre = sub("", {{"q1", false}});
+  pre.answers_text = pre.answers.dump();
+  auto stored = store->submit_responses({pre}, responses_allowed());
+  ASSERT_TRUE(stored[0].ok());
+  EXPECT_EQ(store->response_by_reference(stored[0]->reference)->answers, (nlohmann::json{{"q1", false}}));
   // The reference column is unique in the database itself.
   EXPECT_THROW(db->exec("UPDATE responses SET reference = ?1 WHERE id = 2", {r[0]->reference}), std::exception);
 }
@@ -323,23 +333,24 @@ TEST_P(Responses, ClosedConsultationRefusesResponsesButBatchMatesCommit) {
 }
 
 TEST_P(Responses, CommitterAcknowledgesOnlyCommittedResponses) {
-  std::mutex mu;
-  std::condition_variable cv;
-  std::vector<Result<StoredResponse>> done;
+  std::atomic<int> ok{0};
   {
-    ResponseCommitter committer(*store);
-    for (int i = 0; i < 50; ++i) {
-      committer.submit(sub(i % 10 == 0 ? "k" + std::to_string(i) : ""), [&](Result<StoredResponse> r) {
-        std::lock_guard lock(mu);
-        done.push_back(std::move(r));
-        cv.notify_all();
+    ResponseCommitter committer(*store, 16);
+    for (int i = 0; i < 200; ++i) {
+      committer.submit(sub("k" + std::to_string(i % 150)), [&](Result<StoredResponse> r) {
+        if (r.ok()) ++ok;
       });
     }
-    std::unique_lock lock(mu);
-    cv.wait(lock, [&] { return done.size() == 50; });
+    committer.stop();  // drains the queue
+    EXPECT_EQ(committer.submissions(), 200u);
+    EXPECT_GE(committer.batches(), 200u / 16);
+    bool refused = false;
+    committer.submit(sub(), [&](Result<StoredResponse> r) { refused = !r.ok(); });
+    EXPECT_TRUE(refused);
   }
-  for (auto& r : done) ASSERT_TRUE(r.ok()) << r.error().describe();
-  EXPECT_EQ(*store->count_responses("c-1"), 50);
+  EXPECT_EQ(ok.load(), 200);
+  // Every acknowledged submission is in the database, seen through a fresh connection.
+  EXPECT_EQ(db->scalar("SELECT COUNT(*) FROM responses"), "150");
 }
 
 // Many writers on several connections at once, all retrying the same keys: one response per key,
