@@ -15,4 +15,8 @@ namespace townhall {
 // target_version, idempotency_retention_days, audit_key_file, create_audit_key, read_only).
 Result<std::unique_ptr<Store>> open_store(const std::string& url_or_path, const SqliteOptions& options = {});
 
+// The database as logs and messages may name it: a path as it is; a URL without its password
+// (postgresql://user:secret@host/db -> postgresql://user:***@host/db) nor a password= parameter.
+std::string database_for_display(const std::string& url_or_path);
+
 }  // namespace townhall
