@@ -31,7 +31,8 @@ class TestDatabase {
   virtual ~TestDatabase() = default;
   virtual std::string url() const = 0;          // what open_store takes
   virtual std::string audit_key() const = 0;    // the audit key file for this database
-  virtual int64_t exec(const std::string& sql, const std::vector<std::string>& params = {}) = 0;  // rows changed
+  int64_t exec(const std::string& sql, const std::vector<std::string>& params = {}) { return run(sql, params); }  // rows changed
+  virtual int64_t run(const std::string& sql, const std::vector<std::string>& params) = 0;
   virtual std::string scalar(const std::string& sql) = 0;  // the first column of the first row
 };
 
@@ -44,7 +45,7 @@ class SqliteTestDatabase final : public TestDatabase {
   ~SqliteTestDatabase() override { std::filesystem::remove_all(dir_); }
   std::string url() const override { return dir_ + "/t.db"; }
   std::string audit_key() const override { return dir_ + "/t.db.audit-key"; }
-  int64_t exec(const std::string& sql, const std::vector<std::string>& params) override {
+  int64_t run(const std::string& sql, const std::vector<std::string>& params) override {
     SQLite::Database db(url(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     SQLite::Statement q(db, sql);
     for (size_t i = 0; i < params.size(); ++i) q.bind(static_cast<int>(i + 1), params[i]);
@@ -80,7 +81,7 @@ class PostgresTestDatabase final : public TestDatabase {
   }
   std::string url() const override { return url_; }
   std::string audit_key() const override { return dir_ + "/audit-key"; }
-  int64_t exec(const std::string& sql, const std::vector<std::string>& params) override {
+  int64_t run(const std::string& sql, const std::vector<std::string>& params) override {
     PGconn* c = PQconnectdb(url_.c_str());
     std::vector<const char*> values;
     for (const auto& p : params) values.push_back(p.c_str());

@@ -18,3 +18,13 @@ Result<std::unique_ptr<Store>> open_postgres_store(const std::string&, const Pos
 }
 
 }  // namespace townhall
+
+namespace townhall {
+
+int postgres_mirrors_sqlite_version() { return 0; }
+
+Result<DatabaseCopy> copy_sqlite_to_postgres(const std::string&, const std::string&, const std::string&) {
+  return invalid_argument("", "this Townhall was built without PostgreSQL support (libpq-dev was not installed)");
+}
+
+}  // namespace townhall

@@ -25,6 +25,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "townhall/store/store.h"
 
@@ -65,5 +67,28 @@ Result<PostgresUrl> parse_postgres_url(const std::string& url, PostgresOptions d
 
 // kInvalidArgument when this build has no PostgreSQL support (libpq was not found).
 Result<std::unique_ptr<Store>> open_postgres_store(const std::string& url, const PostgresOptions& options = {});
+
+}  // namespace townhall
+
+namespace townhall {
+
+// What copy_sqlite_to_postgres did.
+struct DatabaseCopy {
+  std::vector<std::pair<std::string, int64_t>> tables;  // each table and the rows copied, in order
+  AuditVerification audit;                               // the copy's audit log, verified after the copy
+};
+
+// Copies every table of the SQLite Townhall database at `sqlite_path` into the PostgreSQL database
+// at `url`, in one transaction: the target is migrated first when empty and must hold no data
+// (kConflict otherwise, and it is left as it was). The source must be at the SQLite schema version
+// the PostgreSQL schema mirrors (an older file is refused: open it once with this Townhall to
+// upgrade it). After the copy the audit chain of the target is verified with `audit_key_file`
+// (the source's key, "" = none: then only the hashes can be checked) and must end at the source's
+// head; otherwise kConflict says where it differs. The source is only read.
+Result<DatabaseCopy> copy_sqlite_to_postgres(const std::string& sqlite_path, const std::string& url,
+                                             const std::string& audit_key_file);
+
+// The SQLite schema version the PostgreSQL schema mirrors.
+int postgres_mirrors_sqlite_version();
 
 }  // namespace townhall
