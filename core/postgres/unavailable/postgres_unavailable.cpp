@@ -1,4 +1,5 @@
 // The PostgreSQL entry points of a build made without libpq: every URL is refused, saying so.
+#include "store/postgres_analysis.h"
 #include "townhall/store/postgres_store.h"
 
 namespace townhall {
@@ -28,3 +29,11 @@ Result<DatabaseCopy> copy_sqlite_to_postgres(const std::string&, const std::stri
 }
 
 }  // namespace townhall
+
+namespace townhall::postgres_analysis {
+
+Result<std::unique_ptr<Source>> open(const std::string&, bool) {
+  return invalid_argument("path", "this Townhall was built without PostgreSQL support (libpq-dev was not installed)");
+}
+
+}  // namespace townhall::postgres_analysis
