@@ -174,11 +174,15 @@ Result<PostgresUrl> parse_postgres_url(const std::string& url, PostgresOptions d
         if (ch < '0' || ch > '9') ok = false;
         else n = n * 10 + (ch - '0');
       }
-      if (!ok || n < 1 || n > 1000) return invalid_argument("pool_size", "must be a whole number from 1 to 1000");
+      if (!ok || n < 1 || n > 1000) {
+        return invalid_argument("pool_size", "pool_size in the URL must be a whole number from 1 to 1000");
+      }
       out.options.pool_size = n;
     } else if (name == "audit_key") {
       auto path = percent_decode(value);
-      if (!path || path->empty()) return invalid_argument("audit_key", "must name the audit key file (percent-encoded)");
+      if (!path || path->empty()) {
+        return invalid_argument("audit_key", "audit_key in the URL must name the audit key file (percent-encoded)");
+      }
       out.options.audit_key_file = *path;
     } else if (!pair.empty()) {
       kept += kept.empty() ? "" : "&";
