@@ -1,0 +1,214 @@
+// The residents' pages' content: options considered, contact details and actionable other ways to
+// respond, the outcome in the page's language with the count of responses received, the
+// machine-draft notice, the hub saying whether results are out, language names and bare-language
+// paths, and sending a response twice. Expected texts come from the catalogs, not the renderer.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <regex>
+
+#include "in_process.h"
+#include "townhall/consultations/editing.h"
+#include "townhall/consultations/lifecycle.h"
+#include "townhall/server/api.h"
+#include "townhall/store/sqlite_store.h"
+
+namespace townhall::server {
+namespace {
+
+class ResidentContentTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = testing::make_temp_dir("townhall-content");
+    store = std::move(open_sqlite_store(dir + "/t.db", SqliteOptions::creating())).value();
+    api = std::make_unique<Api>(*store, ApiOptions{});
+    doc = {{"title", "Park opening hours"},
+           {"summary", "We propose to lock the parks at dusk."},
+           {"proposal", "Lock every park at dusk."},
+           {"reasons", "Damage at night costs the council money."},
+           {"opens", "2020-01-01"},
+           {"closes", "2099-12-31"},
+           {"languages", {"cy"}},
+           {"options_considered",
+            {{{"option", "Lock at dusk"}},
+             {{"option", "Leave the parks open"}, {"rejected", true}, {"reason", "Too much damage at night."}}}},
+           {"channels", {"online", "paper", "phone", "event"}},
+           {"contact",
+            {{"team", "Parks team"},
+             {"email", "parks@example.gov.uk"},
+             {"phone", "020 7946 0000"},
+             {"phone_hours", "Monday to Friday, 9am to 5pm"},
+             {"postal_address", "Parks team\nTown Hall\nHigh Street\nAB1 2CD"}}},
+           {"events", {{{"title", "Drop-in session"}, {"date", "2027-01-09"}, {"place", "Hillside library"},
+                        {"starts_at", "18:30"}}}},
+           {"questions", {{{"id", "agree"}, {"type", "yes_no"}, {"text", "Do you agree?"}, {"required", true}}}}};
+    auto rec = create_consultation(*store, doc, officer());
+    ASSERT_TRUE(rec.ok()) << rec.error().message;
+    id = rec->id;
+  }
+  void TearDown() override {
+    api.reset();
+    std::filesystem::remove_all(dir);
+  }
+  static Actor officer() { return Actor{"officer:1", Role::kOfficer}; }
+  static AuditEvent ev() { return AuditEvent{"test", "translation.put", "consultation", "", {}}; }
+  // One lifecycle step, as the API takes it; a refusal's message is printed for the failing test.
+  auto move(ConsultationStatus to, std::optional<nlohmann::json> outcome = {}) {
+    TransitionRequest t(to);
+    t.outcome = std::move(outcome);
+    auto r = transition(*store, id, t, officer(), CharterPolicy::defaults(), Date::parse("2020-01-01").value());
+    if (!r) {
+      std::cerr << "transition to " << to_string(to) << ": " << r.error().message << "\n";
+      for (const auto& f : r.error().findings) std::cerr << "  " << f.rule << ": " << f.message << "\n";
+    }
+    return r;
+  }
+  nlohmann::json welsh() const {
+    return {{"title", "Oriau agor y parciau"},
+            {"summary", "Rydym yn cynnig cloi’r parciau gyda’r hwyr."},
+            {"proposal", "Cloi pob parc gyda’r hwyr."},
+            {"reasons", "Mae difrod yn y nos yn costio arian i’r cyngor."},
+            {"options_considered", {{{"option", "Cloi gyda’r hwyr"}}, {{"option", "Gadael y parciau ar agor"}, {"reason", "Gormod o ddifrod yn y nos."}}}},
+            {"questions", {{"agree", {{"text", "Ydych chi’n cytuno?"}}}}},
+            {"machine_draft", true}};
+  }
+  // Writes here go to the store directly, not through the API that would renew its public pages,
+  // so each look is through a new server on the same store.
+  HttpResponse get(const std::string& target) {
+    api = std::make_unique<Api>(*store, ApiOptions{});
+    HttpRequest r;
+    r.method = "GET";
+    r.target = target;
+    return testing::handle_and_wait(*api, r);
+  }
+  static std::string header(const HttpResponse& r, const std::string& name) {
+    for (const auto& [k, v] : r.headers) {
+      if (k == name) return v;
+    }
+    return "";
+  }
+  static bool has(const HttpResponse& r, const std::string& s) { return r.body.find(s) != std::string::npos; }
+
+  std::string dir, id;
+  nlohmann::json doc;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<Api> api;
+};
+
+TEST_F(ResidentContentTest, OptionsConsideredAreShownWithWhetherRejectedAndWhyInTheLanguage) {
+  ASSERT_TRUE(put_translation(*store, id, "cy", welsh(), ev()).ok());
+  ASSERT_TRUE(move(ConsultationStatus::kScheduled).ok());
+  auto en = get("/en-GB/consultations/" + id);
+  ASSERT_EQ(en.status, 200);
+  EXPECT_TRUE(has(en, "Options we considered"));
+  EXPECT_TRUE(has(en, ">Leave the parks open</dt>"));
+  EXPECT_TRUE(has(en, ">Rejected</strong>"));
+  EXPECT_TRUE(has(en, ">Too much damage at night.</p>"));
+  EXPECT_TRUE(has(en, ">Not rejected</strong>"));
+  auto cy = get("/cy/consultations/" + id);
+  EXPECT_TRUE(has(cy, "Yr opsiynau a ystyriwyd gennym"));
+  EXPECT_TRUE(has(cy, R"( lang="cy" dir="ltr">Gadael y parciau ar agor</dt>)"));
+  EXPECT_TRUE(has(cy, R"( lang="cy" dir="ltr">Gormod o ddifrod yn y nos.</p>)"));
+  EXPECT_TRUE(has(cy, ">Wedi’i wrthod</strong>"));
+  // A machine draft says so, with a way to the English page.
+  EXPECT_TRUE(has(cy, "Peiriant a wnaeth y cyfieithiad hwn"));
+  EXPECT_TRUE(has(cy, R"(href="/en-GB/consultations/)" + id + "\""));
+  EXPECT_FALSE(has(en, "townhall-machine-draft"));
+  // Arabic has no translation: the options are there, marked English, isolated in the RTL page.
+  auto ar = get("/ar/consultations/" + id);
+  EXPECT_TRUE(has(ar, "الخيارات التي درسناها"));
+  EXPECT_TRUE(has(ar, R"( lang="en-GB" dir="ltr">Leave the parks open</dt>)"));
+}
+
+TEST_F(ResidentContentTest, ContactDetailsAndOtherWaysToRespondCanBeActedOn) {
+  ASSERT_TRUE(put_translation(*store, id, "cy", welsh(), ev()).ok());
+  ASSERT_TRUE(move(ConsultationStatus::kScheduled).ok());
+  auto en = get("/en-GB/consultations/" + id);
+  EXPECT_TRUE(has(en, "Contact us about this consultation"));
+  EXPECT_TRUE(has(en, R"(href="mailto:parks@example.gov.uk")"));
+  EXPECT_TRUE(has(en, R"(href="tel:02079460000" dir="ltr">020 7946 0000</a>)"));
+  EXPECT_TRUE(has(en, "Monday to Friday, 9am to 5pm"));
+  EXPECT_TRUE(has(en, "Town Hall<br>High Street<br>AB1 2CD<br></address>"));
+  EXPECT_TRUE(has(en, R"(<a class="govuk-link" href="#events">See the dates and places of our events</a>)"));
+  // English names and places inside an Arabic sentence are isolated.
+  auto ar = get("/ar/consultations/" + id);
+  EXPECT_TRUE(has(ar, R"(<bdi lang="en-GB" dir="ltr">Drop-in session</bdi>)"));
+  EXPECT_TRUE(has(ar, R"(<bdi lang="en-GB" dir="ltr">Hillside library</bdi>)"));
+  EXPECT_TRUE(has(ar, R"(<bdi dir="ltr">18:30</bdi>)"));
+  // A contact that is not what it claims is refused, naming the field.
+  nlohmann::json bad = doc;
+  bad["contact"]["phone"] = "call me";
+  auto refused = create_consultation(*store, bad, officer());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().field, "/contact/phone");
+}
+
+TEST_F(ResidentContentTest, TheOutcomeIsTranslatedCountedByLangAndSaysHowManyResponsesCame) {
+  ASSERT_TRUE(put_translation(*store, id, "cy", welsh(), ev()).ok());
+  ASSERT_TRUE(move(ConsultationStatus::kScheduled).ok());
+  ASSERT_TRUE(move(ConsultationStatus::kOpen).ok());
+  ASSERT_TRUE(move(ConsultationStatus::kClosed).ok());
+  nlohmann::json outcome = {{"we_asked", "Whether to lock the parks at dusk."},
+                            {"you_said", "Most of you agreed."},
+                            {"we_did", "Parks lock at dusk."}};
+  // Closed: nothing but the outcome of a translation may change.
+  nlohmann::json retitled = welsh();
+  retitled["title"] = "Teitl newydd";
+  auto changed = put_translation(*store, id, "cy", retitled, ev());
+  ASSERT_FALSE(changed.ok());
+  EXPECT_EQ(changed.error().field, "/title");
+  // LANG: Welsh is promised, so the outcome cannot be published without its Welsh version.
+  auto blocked = move(ConsultationStatus::kOutcomePublished, outcome);
+  ASSERT_FALSE(blocked.ok());
+  EXPECT_EQ(blocked.error().rules, std::vector<std::string>{"LANG"});
+  bool names_outcome = false;
+  for (const auto& f : blocked.error().findings) names_outcome |= f.message.find("/outcome/we_did") != std::string::npos;
+  EXPECT_TRUE(names_outcome);
+  nlohmann::json with_outcome = welsh();
+  with_outcome["outcome"] = {{"we_asked", "A ddylid cloi’r parciau gyda’r hwyr."},
+                             {"you_said", "Roedd y rhan fwyaf ohonoch yn cytuno."},
+                             {"we_did", "Mae’r parciau’n cloi gyda’r hwyr."}};
+  ASSERT_TRUE(put_translation(*store, id, "cy", with_outcome, ev()).ok());
+  ASSERT_TRUE(move(ConsultationStatus::kOutcomePublished, outcome).ok());
+  auto cy = get("/cy/consultations/" + id + "/results");
+  ASSERT_EQ(cy.status, 200);
+  EXPECT_TRUE(has(cy, R"(<p class="govuk-body" lang="cy" dir="ltr">Mae’r parciau’n cloi gyda’r hwyr.</p>)"));
+  EXPECT_TRUE(has(cy, "Ni chafwyd unrhyw ymateb"));
+  auto en = get("/en-GB/consultations/" + id + "/results");
+  EXPECT_TRUE(has(en, "No responses were received"));
+  EXPECT_FALSE(has(en, "so far"));
+  // Arabic is not promised: the English outcome, marked English.
+  auto ar = get("/ar/consultations/" + id + "/results");
+  EXPECT_TRUE(has(ar, R"(<p class="govuk-body" lang="en-GB" dir="ltr">Parks lock at dusk.</p>)"));
+  // The hub says the results are out.
+  auto hub = get("/en-GB/");
+  EXPECT_TRUE(has(hub, ">Results published</strong>"));
+}
+
+TEST_F(ResidentContentTest, TheHubSaysWhenResultsAreNotPublishedYet) {
+  ASSERT_TRUE(put_translation(*store, id, "cy", welsh(), ev()).ok());
+  ASSERT_TRUE(move(ConsultationStatus::kScheduled).ok());
+  ASSERT_TRUE(move(ConsultationStatus::kOpen).ok());
+  EXPECT_FALSE(has(get("/en-GB/"), "Results not yet published"));
+  ASSERT_TRUE(move(ConsultationStatus::kClosed).ok());
+  EXPECT_TRUE(has(get("/en-GB/"), ">Results not yet published</strong>"));
+  EXPECT_TRUE(has(get("/cy/"), ">Canlyniadau heb eu cyhoeddi eto</strong>"));
+}
+
+TEST_F(ResidentContentTest, LanguagesAreNamedInThemselvesAndBareLanguagePathsRedirect) {
+  auto page = get("/cy/");
+  EXPECT_TRUE(has(page, R"(hreflang="en-GB" dir="ltr">English</a>)"));
+  EXPECT_FALSE(has(page, "British English"));
+  auto en = get("/en/");
+  EXPECT_EQ(en.status, 308);
+  EXPECT_EQ(header(en, "Location"), "/en-GB/");
+  auto deep = get("/en/consultations/c-1?x=1");
+  EXPECT_EQ(deep.status, 308);
+  EXPECT_EQ(header(deep, "Location"), "/en-GB/consultations/c-1?x=1");
+  EXPECT_EQ(header(get("/CY/accessibility"), "Location"), "/cy/accessibility");
+  EXPECT_EQ(header(get("/pa/"), "Location"), "/pa-Guru/");
+  EXPECT_EQ(get("/xx/").status, 404);
+}
+
+}  // namespace
+}  // namespace townhall::server
