@@ -9,6 +9,7 @@
 
 #include "in_process.h"
 #include "townhall/consultations/editing.h"
+#include "townhall/demo/demo.h"
 #include "townhall/consultations/lifecycle.h"
 #include "townhall/server/api.h"
 #include "townhall/store/sqlite_store.h"
@@ -208,6 +209,38 @@ TEST_F(ResidentContentTest, LanguagesAreNamedInThemselvesAndBareLanguagePathsRed
   EXPECT_EQ(header(get("/CY/accessibility"), "Location"), "/cy/accessibility");
   EXPECT_EQ(header(get("/pa/"), "Location"), "/pa-Guru/");
   EXPECT_EQ(get("/xx/").status, 404);
+}
+
+TEST_F(ResidentContentTest, TheDemoSeedsAConsultationFullyInWelshAndArabicFlaggedAsMachineDraft) {
+  auto fresh = std::move(open_sqlite_store(dir + "/demo.db", SqliteOptions::creating())).value();
+  ASSERT_TRUE(seed_demo(*fresh, Date::parse("2026-12-07").value()).ok());
+  store = std::move(fresh);
+  std::string library, parks;
+  auto all = store->list_consultations({});
+  ASSERT_TRUE(all.ok());
+  for (const auto& r : all->items) {
+    if (r.document.value("title", "") == "Saturday opening at Abbey Road library") library = r.id;
+    if (r.document.value("title", "") == "Park opening hours") parks = r.id;
+  }
+  ASSERT_FALSE(library.empty());
+  for (const auto& [lang, title] : {std::pair{"cy", "Agor Llyfrgell Abbey Road ar ddydd Sadwrn"},
+                                    std::pair{"ar", "فتح مكتبة Abbey Road أيام السبت"}}) {
+    auto page = get(std::string("/") + lang + "/consultations/" + library);
+    ASSERT_EQ(page.status, 200);
+    EXPECT_TRUE(has(page, title)) << lang;
+    EXPECT_TRUE(has(page, "townhall-machine-draft")) << lang;
+    // Every translatable field is in the language: nothing of the consultation's own text is
+    // marked English but the event's name and place, which are not translated.
+    std::regex english(R"re(<(dt|p|h1|a)[^>]* lang="en-GB")re");
+    std::smatch m;
+    const std::string main = page.body.substr(page.body.find("<main"));
+    EXPECT_FALSE(std::regex_search(main, m, english)) << lang << ": " << m.str();
+    auto q = get(std::string("/") + lang + "/consultations/" + library + "/questions/1");
+    EXPECT_EQ(q.body.find(R"(<span lang="en-GB" dir="ltr">Do you agree)"), std::string::npos) << lang;
+  }
+  auto results = get("/ar/consultations/" + parks + "/results");
+  EXPECT_TRUE(has(results, R"(lang="ar" dir="rtl">تُغلق الحدائق عند الغسق)"));
+  EXPECT_TRUE(has(results, "وصل 4 ردود") || has(results, "وصلت 4 ردود"));
 }
 
 }  // namespace
