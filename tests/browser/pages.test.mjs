@@ -124,10 +124,10 @@ test('/ negotiates the language from Accept-Language', async () => {
   }
 })
 
-test('every page type in en-GB and ar has no axe violations (WCAG 2.2 AA)', async () => {
+test('every page type in en-GB, cy and ar has no axe violations (WCAG 2.2 AA)', async () => {
   const context = await newContext()
   const page = await context.newPage()
-  for (const [lang, dir] of [['en-GB', 'ltr'], ['ar', 'rtl']]) {
+  for (const [lang, dir] of [['en-GB', 'ltr'], ['cy', 'ltr'], ['ar', 'rtl']]) {
     const visit = async (pathname, label, status = 200) => {
       const res = await page.goto(base + `/${lang}${pathname}`)
       assert.equal(res.status(), status, `${label} in ${lang}`)

@@ -141,12 +141,18 @@ void seed(Store& st, Date today, DemoSeed& out) {
       today.minus_days(7), today.plus_days(48), true, {"Abbey", "Castle"}, {"libraries"});
   library["languages"] = {"cy", "ar"};
   library["channels"] = {"online", "paper", "phone", "event"};
+  library["documents"] = {{{"title", "Library opening hours: the full proposal"},
+                           {"url", "https://www.example.gov.uk/libraries/opening-hours-proposal.pdf"}}};
   library["events"] = {{{"title", "Drop-in session"}, {"date", today.plus_days(9).iso()},
                         {"place", "Abbey Road library"}, {"starts_at", "18:30"}}};
   std::string open = create(library);
-  translate(open, "cy", translated("cy", "Agor Llyfrgell Abbey Road ar ddydd Sadwrn",
-                                   "Rydym yn cynnig agor y llyfrgell ar brynhawn dydd Sadwrn yn unig."));
-  translate(open, "ar", translated("ar", "فتح مكتبة Abbey Road أيام السبت", "نقترح فتح المكتبة بعد ظهر يوم السبت فقط."));
+  nlohmann::json library_cy = translated("cy", "Agor Llyfrgell Abbey Road ar ddydd Sadwrn",
+                                         "Rydym yn cynnig agor y llyfrgell ar brynhawn dydd Sadwrn yn unig.");
+  library_cy["documents"] = {{{"title", "Oriau agor y llyfrgell: y cynnig llawn"}}};
+  nlohmann::json library_ar = translated("ar", "فتح مكتبة Abbey Road أيام السبت", "نقترح فتح المكتبة بعد ظهر يوم السبت فقط.");
+  library_ar["documents"] = {{{"title", "ساعات عمل المكتبة: الاقتراح الكامل"}}};
+  translate(open, "cy", library_cy);
+  translate(open, "ar", library_ar);
   move(open, ConsultationStatus::kScheduled);
   move(open, ConsultationStatus::kOpen);
   respond(open, 12);
