@@ -100,6 +100,7 @@ const PAGES = [
   ['check-answers', '/consultations/c-1/check'],
   ['accessibility', '/accessibility'],
   ['privacy', '/privacy'],
+  ['forward-plan', '/forward-plan'],
   ['panel-sign-in', '/panel/sign-in']
 ]
 

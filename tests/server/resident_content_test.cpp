@@ -243,5 +243,37 @@ TEST_F(ResidentContentTest, TheDemoSeedsAConsultationFullyInWelshAndArabicFlagge
   EXPECT_TRUE(has(results, "وصل 4 ردود") || has(results, "وصلت 4 ردود"));
 }
 
+TEST_F(ResidentContentTest, TheForwardPlanPageListsKeyDecisionsByMonthWithTheirNoticeInEveryLanguage) {
+  auto fresh = std::move(open_sqlite_store(dir + "/plan.db", SqliteOptions::creating())).value();
+  ASSERT_TRUE(seed_demo(*fresh, Date::parse("2026-12-07").value()).ok());
+  store = std::move(fresh);
+  auto en = get("/en-GB/forward-plan");
+  ASSERT_EQ(en.status, 200);
+  // kd-2 is due 27 December 2026, kd-1 on 16 January 2027: two months, in date order.
+  auto december = en.body.find(">December 2026</h2>"), january = en.body.find(">January 2027</h2>");
+  ASSERT_NE(december, std::string::npos);
+  ASSERT_NE(january, std::string::npos);
+  EXPECT_LT(december, en.body.find("Sale of the Market Street car park"));
+  EXPECT_LT(en.body.find("Sale of the Market Street car park"), january);
+  EXPECT_LT(january, en.body.find("Award of the highways maintenance contract"));
+  EXPECT_TRUE(has(en, "Cllr Asha Patel, Cabinet Member for Highways"));
+  EXPECT_TRUE(has(en, ">4 December 2026</dd>"));  // kd-2's notice, published three days before
+  EXPECT_TRUE(has(en, "Democratic Services, Town Hall"));
+  EXPECT_TRUE(has(en, "Email democratic.services@example.gov.uk"));
+  EXPECT_TRUE(has(en, "Other documents about the matter may be submitted"));
+  EXPECT_TRUE(has(en, R"(href="/api/v1/forward-plan.atom")"));
+  EXPECT_TRUE(has(en, R"(href="/api/v1/forward-plan.csv")"));
+  EXPECT_TRUE(has(en, R"(href="/api/v1/forward-plan.ics")"));
+  auto cy = get("/cy/forward-plan");
+  EXPECT_TRUE(has(cy, "Blaengynllun o benderfyniadau allweddol"));
+  EXPECT_TRUE(has(cy, ">Rhagfyr 2026</h2>"));
+  EXPECT_TRUE(has(cy, R"(lang="en-GB" dir="ltr">Sale of the Market Street car park</h3>)"));
+  auto ar = get("/ar/forward-plan");
+  EXPECT_TRUE(has(ar, "الخطة المسبقة للقرارات الرئيسية"));
+  EXPECT_TRUE(has(ar, R"(lang="en-GB" dir="ltr">Award of the highways maintenance contract</h3>)"));
+  // The hub links to it.
+  EXPECT_TRUE(has(get("/en-GB/"), R"(href="/en-GB/forward-plan")"));
+}
+
 }  // namespace
 }  // namespace townhall::server

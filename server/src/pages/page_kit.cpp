@@ -30,7 +30,7 @@ namespace mu = kainjow::mustache;
 
 // Message-key prefixes the templates use.
 constexpr std::string_view kPagePrefixes[] = {"site.", "nav.", "common.", "hub.", "consultation.", "journey.",
-                                              "error.", "results.", "accessibility.", "privacy.", "panel."};
+                                              "error.", "results.", "accessibility.", "privacy.", "panel.", "forward_plan."};
 
 const i18n::CatalogSet& catalogs() { return i18n::CatalogSet::builtin(); }
 
