@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <regex>
 
 #include "in_process.h"
@@ -13,6 +14,7 @@
 #include "townhall/consultations/lifecycle.h"
 #include "townhall/server/api.h"
 #include "townhall/store/sqlite_store.h"
+#include "townhall/util/json_schema.h"
 
 namespace townhall::server {
 namespace {
@@ -273,6 +275,40 @@ TEST_F(ResidentContentTest, TheForwardPlanPageListsKeyDecisionsByMonthWithTheirN
   EXPECT_TRUE(has(ar, R"(lang="en-GB" dir="ltr">Award of the highways maintenance contract</h3>)"));
   // The hub links to it.
   EXPECT_TRUE(has(get("/en-GB/"), R"(href="/en-GB/forward-plan")"));
+}
+
+TEST_F(ResidentContentTest, TheCouncilsAccessibilityStatementAndPrivacyNoticeComeFromItsConfiguration) {
+  std::ifstream in(std::string(TOWNHALL_SOURCE_DIR) + "/config/council.sample.json");
+  nlohmann::json council = nlohmann::json::parse(in);
+  ASSERT_TRUE(validate_against_schema(council, "council-config.schema.json").ok());  // the shipped sample
+  // Without a configuration: the catalogs' generic text.
+  EXPECT_FALSE(has(get("/en-GB/accessibility"), "Royal Borough of Exampleshire"));
+  ApiOptions options;
+  options.council = council;
+  api = std::make_unique<Api>(*store, options);
+  HttpRequest r;
+  r.method = "GET";
+  r.target = "/en-GB/accessibility";
+  auto a = testing::handle_and_wait(*api, r);
+  ASSERT_EQ(a.status, 200);
+  EXPECT_TRUE(has(a, "This accessibility statement applies to the Have your say website of \u2068Royal Borough of Exampleshire\u2069."));
+  EXPECT_TRUE(has(a, "This website is partially compliant with the Web Content Accessibility Guidelines version 2.2 AA standard"));
+  EXPECT_TRUE(has(a, "Non-accessible content"));
+  EXPECT_TRUE(has(a, "Some documents published with consultations are PDF files"));
+  EXPECT_TRUE(has(a, "Equality and Human Rights Commission (EHRC)"));
+  EXPECT_TRUE(has(a, "This statement was prepared on 1 December 2026."));
+  EXPECT_TRUE(has(a, R"(href="mailto:accessibility@example.gov.uk")"));
+  r.target = "/cy/privacy";
+  auto p = testing::handle_and_wait(*api, r);
+  ASSERT_EQ(p.status, 200);
+  EXPECT_TRUE(has(p, "\u2068Royal Borough of Exampleshire\u2069 yw’r rheolydd data"));
+  EXPECT_TRUE(has(p, "Z1234567"));
+  EXPECT_TRUE(has(p, R"(lang="en-GB" dir="ltr">We process your answers because consulting residents)"));
+  EXPECT_TRUE(has(p, R"(href="mailto:dpo@example.gov.uk")"));
+  EXPECT_TRUE(has(p, "Swyddfa’r Comisiynydd Gwybodaeth (ICO)"));
+  r.target = "/ar/privacy";
+  auto ar = testing::handle_and_wait(*api, r);
+  EXPECT_TRUE(has(ar, "مكتب مفوض المعلومات (ICO)"));
 }
 
 }  // namespace

@@ -34,8 +34,8 @@ Result<HttpResponse> get_consultations_id_resume_token_page(Api::Impl& api, Requ
 Result<HttpResponse> post_consultations_id_resume_token_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
 
 // pages/static_pages.cpp
-Result<HttpResponse> get_accessibility_page(RequestContext&, const pages::Localiser& loc);
-Result<HttpResponse> get_privacy_page(RequestContext&, const pages::Localiser& loc);
+Result<HttpResponse> get_accessibility_page(Api::Impl& api, RequestContext&, const pages::Localiser& loc);
+Result<HttpResponse> get_privacy_page(Api::Impl& api, RequestContext&, const pages::Localiser& loc);
 
 // pages/panel_member.cpp
 Result<HttpResponse> get_panel_sign_in_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
