@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { cli, artifacts, startServer, stopServer, launchBrowser } from './harness.mjs'
+import { cli, artifacts, AxeBuilder, WCAG_TAGS, startServer, stopServer, launchBrowser } from './harness.mjs'
 
 let tmp, server, base, browser
 
@@ -19,7 +19,10 @@ before(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'townhall-rtl-'))
   const db = path.join(tmp, 'townhall.db')
   execFileSync(cli, ['demo', 'seed', '--db', db], { encoding: 'utf8' })
-  ;({ server, base } = await startServer(db))
+  // With the sample council configuration, so the accessibility statement and privacy notice are
+  // the council's own.
+  const council = path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'config', 'council.sample.json')
+  ;({ server, base } = await startServer(db, ['--council-config', council]))
   browser = await launchBrowser()
 })
 
@@ -133,5 +136,20 @@ test('the checks would see the faults they are for', async () => {
   assert.throws(() => expectMirrored(en, bare, 'GOV.UK alone'))
   assert.ok(Math.abs(bare.header - en.header) > 30, 'the service name is away from the right edge')
   assert.ok(bare.languages - en.languages > 30, 'the language list is indented from the right edge')
+  await context.close()
+})
+
+test('the council\'s accessibility statement and privacy notice have no axe violations in en-GB, cy and ar', async () => {
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  for (const lang of ['en-GB', 'cy', 'ar']) {
+    for (const pathname of ['/accessibility', '/privacy', '/forward-plan']) {
+      const res = await page.goto(base + `/${lang}${pathname}`)
+      assert.equal(res.status(), 200)
+      if (pathname === '/accessibility') assert.match(await page.locator('main').innerText(), /Royal Borough of Exampleshire/)
+      const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze()
+      assert.deepEqual(results.violations.map((v) => `${v.id}: ${v.help}`), [], `${lang}${pathname}`)
+    }
+  }
   await context.close()
 })

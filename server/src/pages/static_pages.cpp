@@ -26,7 +26,11 @@ namespace {
 
 // A contact as the statement and notice print it: a name, an email link, a phone link, an address.
 nlohmann::json council_contact(const nlohmann::json& c) {
-  nlohmann::json out = {{"name", c.value("name", "")}, {"email", c.value("email", "")}, {"phone", c.value("phone", "")}};
+  // Only the parts given: the templates' sections print any string, even an empty one.
+  nlohmann::json out = nlohmann::json::object();
+  for (const char* key : {"name", "email", "phone"}) {
+    if (c.contains(key)) out[key] = c[key];
+  }
   std::string tel;
   for (char ch : c.value("phone", "")) {
     if ((ch >= '0' && ch <= '9') || ch == '+') tel += ch;
