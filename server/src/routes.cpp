@@ -141,6 +141,9 @@ void add_routes(Api::Impl& api) {
   api.add("GET", "/{lang}/consultations/{id}/resume/{token}", everyone(), "", on(api, get_consultations_id_resume_token_page));
   api.add("POST", "/{lang}/consultations/{id}/resume/{token}", everyone(), "", on(api, post_consultations_id_resume_token_page));
 
+  // ---- the Forward Plan of key decisions --------------------------------------------------------
+  api.add("GET", "/{lang}/forward-plan", everyone(), "", on(api, get_forward_plan_page));
+
   // ---- accessibility statement and privacy notice ---------------------------------------------
   api.add("GET", "/{lang}/accessibility", everyone(), "", on(api, get_accessibility_page));
   api.add("GET", "/{lang}/privacy", everyone(), "", on(api, get_privacy_page));

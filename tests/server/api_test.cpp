@@ -92,6 +92,7 @@ const std::map<std::string, std::set<std::string>>& expected_matrix() {
       {"GET /{lang}/consultations/{id}/resume/{token}", {"public", "panel_member", "officer", "governance", "admin"}},
       {"POST /{lang}/consultations/{id}/resume/{token}", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /{lang}/accessibility", {"public", "panel_member", "officer", "governance", "admin"}},
+      {"GET /{lang}/forward-plan", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /{lang}/privacy", {"public", "panel_member", "officer", "governance", "admin"}},
       // Citizens' Panel member pages: open to every role (the member is the th_member session, not a bearer token).
       {"GET /{lang}/panel/sign-in", {"public", "panel_member", "officer", "governance", "admin"}},

@@ -62,8 +62,10 @@ Result<Planned, LifecycleError> plan(const ConsultationRecord& current, const Tr
   for (auto& f : *all) {
     // LANG and READ are about the text residents are given once the consultation is published;
     // that text is fixed from then on, so they gate scheduling and opening only (a translation
-    // replaced later must not stop a consultation closing on its date).
-    if (!publishes_text(to) && (f.rule == "LANG" || f.rule == "READ")) continue;
+    // replaced later must not stop a consultation closing on its date). The outcome is published
+    // text too: LANG gates publishing it, so it appears in every promised language at once.
+    const bool gated = publishes_text(to) || (to == ConsultationStatus::kOutcomePublished && f.rule == "LANG");
+    if (!gated && (f.rule == "LANG" || f.rule == "READ")) continue;
     findings.push_back(std::move(f));
   }
   std::vector<std::string> breaches;
@@ -138,7 +140,7 @@ Result<Transitioned, LifecycleError> transition(ConsultationStore& store, const 
   auto current = store.get_consultation(id);
   if (!current) return LifecycleError(current.error());
   Translations translations;
-  if (publishes_text(request.to)) {
+  if (publishes_text(request.to) || request.to == ConsultationStatus::kOutcomePublished) {
     auto stored = stored_translations(store, id);
     if (!stored) return LifecycleError(stored.error());
     translations = std::move(*stored);

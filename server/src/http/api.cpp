@@ -398,7 +398,7 @@ void Api::Impl::dispatch(const HttpRequest& req, Respond& respond) {
       res.headers.emplace_back("Allow", allow);
       return reply(std::move(res));
     }
-    if (auto html = pages::unknown_page(path)) return reply(std::move(*html));  // "/cy/nope": the 404 page
+    if (auto html = pages::unknown_page(path, req.target)) return reply(std::move(*html));  // "/cy/nope": the 404 page
     return reply(problem(404, "not-found", "Not found", "There is no resource at " + std::string(path) + "."));
   }
 
