@@ -110,7 +110,7 @@ Result<ComplianceReport> check_document(const nlohmann::json& doc, const Charter
   if (as_of) {
     report.as_of = *as_of;
   } else if (!bare_consultation && doc.contains("as_of")) {
-    auto d = Date::parse(doc["as_of"].get<std::string>(), "/as_of");
+    auto d = HolidayCalendar::parse_supported(doc["as_of"].get<std::string>(), "/as_of");
     if (!d) return d.error();
     report.as_of = *d;
   } else {

@@ -108,6 +108,7 @@ void check_length(const Consultation& c, const CharterPolicy& p, std::vector<Fin
                       std::to_string(plan.length_days) + " days) instead of " + day(closes) + ".");
     f.dates = {{"opens", opens}, {"closes", closes}, {"base_close", plan.base_close}, {"required_close", plan.close}};
     f.figures = {{"holiday_days", plan.holiday_days}, {"length_days", length}, {"required_days", plan.length_days}};
+    f.bank_holidays = p.calendar().source();
     out.push_back(std::move(f));
   } else {
     Finding f = consultation_finding(c, "C-EXT", Severity::kInfo,
@@ -115,6 +116,7 @@ void check_length(const Consultation& c, const CharterPolicy& p, std::vector<Fin
                                  day(closes) + ", on or after the extended date " + day(plan.close) + ".");
     f.dates = {{"opens", opens}, {"closes", closes}, {"base_close", plan.base_close}, {"required_close", plan.close}};
     f.figures = {{"holiday_days", plan.holiday_days}, {"length_days", length}, {"required_days", plan.length_days}};
+    f.bank_holidays = p.calendar().source();
     out.push_back(std::move(f));
   }
 }
@@ -179,10 +181,24 @@ void check_considered(const Consultation& c, const CharterPolicy& p, Date as_of,
   if (!c.decision_report_date) return;
   const auto& cal = p.calendar();
   const NoticePeriod period = p.summary_before_decision;
-  const Date due = latest_publication(*c.decision_report_date, period.days, period.mode, cal);
+  auto latest = latest_publication(*c.decision_report_date, period.days, period.mode, cal);
+  auto counted = c.summary_published_on && latest
+                     ? clear_days(*c.summary_published_on, *c.decision_report_date, period.mode, cal)
+                     : Result<int>(0);
+  if (!latest || !counted) {
+    // Only at the edges of the supported years: the count would need holidays nobody knows.
+    Finding f = consultation_finding(c, "G4", Severity::kWarning,
+                                     "Could not check the time to consider the summary of responses: " +
+                                         (latest ? counted.error() : latest.error()).message + ".");
+    f.dates = {{"decision_report_date", *c.decision_report_date}};
+    out.push_back(std::move(f));
+    return;
+  }
+  const Date due = *latest;
+  const std::string holidays = period.mode == DayCountMode::kWorking ? cal.source() : "";
   const std::string need = std::to_string(period.days) + " clear " + (period.mode == DayCountMode::kWorking ? "working " : "") + "days";
   if (c.summary_published_on) {
-    const int clear = clear_days(*c.summary_published_on, *c.decision_report_date, period.mode, cal);
+    const int clear = *counted;
     const bool ok = clear >= period.days;
     Finding f = consultation_finding(c, "G4", ok ? Severity::kInfo : p.severity_of("G4"),
                              ok ? "The summary of responses was published " + std::to_string(clear) +
@@ -192,6 +208,7 @@ void check_considered(const Consultation& c, const CharterPolicy& p, Date as_of,
                                       day(*c.decision_report_date) + "; it needs " + need + " (by " + day(due) + ").");
     f.dates = {{"published", *c.summary_published_on}, {"decision_report_date", *c.decision_report_date}, {"required_by", due}};
     f.figures = {{"clear_days", clear}, {"required_days", period.days}};
+    f.bank_holidays = holidays;
     out.push_back(std::move(f));
   } else {
     const bool overdue = as_of > due;
@@ -202,6 +219,7 @@ void check_considered(const Consultation& c, const CharterPolicy& p, Date as_of,
                                            " before the decision report on " + day(*c.decision_report_date) + ".");
     f.dates = {{"decision_report_date", *c.decision_report_date}, {"required_by", due}};
     f.figures = {{"required_days", period.days}};
+    f.bank_holidays = holidays;
     out.push_back(std::move(f));
   }
 }
