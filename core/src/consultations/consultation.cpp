@@ -38,6 +38,8 @@ Status read_date(const nlohmann::json& doc, const char* key, std::string_view pr
 constexpr std::pair<const char*, std::optional<Date> Consultation::*> kDateFields[] = {
     {"opens", &Consultation::opens},
     {"closes", &Consultation::closes},
+    {"opened_on", &Consultation::opened_on},
+    {"closed_on", &Consultation::closed_on},
     {"decision_date", &Consultation::decision_date},
     {"decision_recorded_on", &Consultation::decision_recorded_on},
     {"summary_published_on", &Consultation::summary_published_on},

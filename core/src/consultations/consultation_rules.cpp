@@ -52,8 +52,11 @@ Requirement required_length(const Consultation& c, const CharterPolicy& p) {
 }
 
 void check_length(const Consultation& c, const CharterPolicy& p, std::vector<Finding>& out) {
-  const Date opens = *c.opens, closes = *c.closes;
+  // Once it has really opened or closed, those days are what residents had.
+  const Date opens = *c.first_day(), closes = *c.last_day();
   const int length = closes - opens + 1;
+  const std::string opening = c.opened_on ? "it opened " + day(opens) : "opening " + day(opens);
+  const std::string closing = c.closed_on ? "it closed " + day(closes) : "it closes " + day(closes);
 
   if (c.big_decision) {
     const int need = p.big_decision_weeks * 7;
@@ -65,10 +68,9 @@ void check_length(const Consultation& c, const CharterPolicy& p, std::vector<Fin
                                              std::to_string(p.big_decision_weeks) +
                                              " weeks, for the recorded urgency reason: " + c.urgency_reason
                                        : "A consultation on a big decision must stay open at least " +
-                                             std::to_string(p.big_decision_weeks) + " weeks: opening " +
-                                             day(opens) + " it must close no earlier than " + day(base_close) +
-                                             ", but it closes " + day(closes) + " (" + std::to_string(length) +
-                                             " days).");
+                                             std::to_string(p.big_decision_weeks) + " weeks: " + opening +
+                                             ", so it must close no earlier than " + day(base_close) + ", but " +
+                                             closing + " (" + std::to_string(length) + " days).");
       f.dates = {{"opens", opens}, {"closes", closes}, {"required_close", base_close}};
       f.figures = {{"length_days", length}, {"required_days", need}};
       out.push_back(std::move(f));
@@ -124,35 +126,37 @@ void check_length(const Consultation& c, const CharterPolicy& p, std::vector<Fin
 void check_election(const Consultation& c, const CharterPolicy& p, std::vector<Finding>& out) {
   // The whole time it is open counts, not only the opening day: a consultation that opens before
   // a pre-election period and runs into it is underway during the period.
-  const Date last = c.closes ? *c.closes : *c.opens;
+  const Date first = *c.first_day();
+  const Date last = c.last_day() ? *c.last_day() : first;
   for (const auto& period : p.pre_election_periods) {
-    if (*c.opens <= period.to && period.from <= last) {
-      const bool opens_inside = period.from <= *c.opens;
+    if (first <= period.to && period.from <= last) {
+      const bool opens_inside = period.from <= first;
       Finding f = consultation_finding(c, "C-ELECT", p.severity_of("C-ELECT"),
-                               (opens_inside ? "Opens on " + day(*c.opens) + ", during the "
-                                             : "Open from " + day(*c.opens) + " to " + day(last) + ", into the ") +
+                               (opens_inside ? (c.opened_on ? "Opened on " : "Opens on ") + day(first) + ", during the "
+                                             : "Open from " + day(first) + " to " + day(last) + ", into the ") +
                                    period.name + " (" + day(period.from) + " to " + day(period.to) + ").");
-      f.dates = {{"opens", *c.opens}, {"period_from", period.from}, {"period_to", period.to}};
-      if (c.closes) f.dates["closes"] = *c.closes;
+      f.dates = {{"opens", first}, {"period_from", period.from}, {"period_to", period.to}};
+      if (c.last_day()) f.dates["closes"] = last;
       out.push_back(std::move(f));
     }
   }
 }
 
 void check_formative(const Consultation& c, const CharterPolicy& p, std::vector<Finding>& out) {
-  if (c.decision_date && c.opens && c.closes && *c.closes >= *c.decision_date) {
+  const std::optional<Date> closes = c.last_day();
+  if (c.decision_date && c.opens && closes && *closes >= *c.decision_date) {
     Finding f = consultation_finding(c, "G1", p.severity_of("G1"),
-                             "The consultation closes on " + day(*c.closes) +
-                                 ", not before the decision it informs on " + day(*c.decision_date) +
+                             std::string(c.closed_on ? "The consultation closed on " : "The consultation closes on ") +
+                                 day(*closes) + ", not before the decision it informs on " + day(*c.decision_date) +
                                  ": it must open and close while the proposal is still formative.");
-    f.dates = {{"closes", *c.closes}, {"decision_date", *c.decision_date}};
+    f.dates = {{"closes", *closes}, {"decision_date", *c.decision_date}};
     out.push_back(std::move(f));
   }
-  if (c.decision_recorded_on && c.closes && *c.decision_recorded_on <= *c.closes) {
+  if (c.decision_recorded_on && closes && *c.decision_recorded_on <= *closes) {
     Finding f = consultation_finding(c, "G1", p.severity_of("G1"),
                              "A decision was recorded on " + day(*c.decision_recorded_on) +
-                                 ", before the consultation closed on " + day(*c.closes) + ".");
-    f.dates = {{"closes", *c.closes}, {"decision_recorded_on", *c.decision_recorded_on}};
+                                 ", before the consultation closed on " + day(*closes) + ".");
+    f.dates = {{"closes", *closes}, {"decision_recorded_on", *c.decision_recorded_on}};
     out.push_back(std::move(f));
   }
 }
