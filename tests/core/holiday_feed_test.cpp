@@ -13,6 +13,7 @@
 #include "townhall/calendar/holiday_feed.h"
 #include "townhall/calendar/store.h"
 #include "townhall/charter/policy.h"
+#include "townhall/consultations/consultation_rules.h"
 #include "townhall/forward_plan/forward_plan.h"
 #include "townhall/forward_plan/forward_plan_rules.h"
 
@@ -65,6 +66,32 @@ TEST(BankHolidayTable, ConfirmedOnlyThroughTheLastYearWhoseProclamationsAreAllMa
     for (const auto& h : provisional.value()) EXPECT_TRUE(h.provisional) << h.date.iso();
     EXPECT_EQ(cal.source(), "built-in table (confirmed through 2026)");
   }
+}
+
+// ---- the Christmas window (C-EXT) ------------------------------------------------------------
+
+// The charter's window runs from 24 December "through the New Year bank holiday"; in Scotland the
+// New Year bank holidays are 1 and 2 January (Banking and Financial Dealings Act 1971, Sch 1).
+TEST(ChristmasWindow, InScotlandItEndsWithThe2JanuaryHoliday) {
+  EXPECT_EQ(HolidayCalendar::for_region(Region::kScotland).new_year_holidays_end(2026).iso(), "2026-01-02");
+  // 2027: 1 January is a Friday, the 2 January holiday moves to Monday 4 January.
+  EXPECT_EQ(HolidayCalendar::for_region(Region::kScotland).new_year_holidays_end(2027).iso(), "2027-01-04");
+  EXPECT_EQ(HolidayCalendar::for_region(Region::kEnglandAndWales).new_year_holidays_end(2026).iso(), "2026-01-01");
+  EXPECT_EQ(HolidayCalendar::for_region(Region::kNorthernIreland).new_year_holidays_end(2027).iso(), "2027-01-01");
+
+  // Six weeks from Monday 1 December 2025: 24 December to 1 January is 9 days in England and
+  // Wales (the charter's example), 24 December to 2 January is 10 in Scotland.
+  CharterPolicy ew = CharterPolicy::defaults();
+  CharterPolicy scotland = CharterPolicy::defaults();
+  scotland.region = Region::kScotland;
+  EXPECT_EQ(plan_close(day("2025-12-01"), 6, ew).holiday_days, 9);
+  EXPECT_EQ(plan_close(day("2025-12-01"), 6, scotland).holiday_days, 10);
+  EXPECT_EQ(plan_close(day("2025-12-01"), 6, scotland).close.iso(), "2026-01-25");
+  // Opening on Friday 2 January 2026 is inside the window only in Scotland.
+  EXPECT_FALSE(plan_close(day("2026-01-02"), 6, ew).extended);
+  const ClosePlan scot = plan_close(day("2026-01-02"), 6, scotland);
+  EXPECT_TRUE(scot.extended);
+  EXPECT_EQ(scot.close.iso(), "2026-02-26");  // 42 + 14 = 56 days from 2 January
 }
 
 // ---- the supported years ------------------------------------------------------------------------

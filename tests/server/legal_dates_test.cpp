@@ -45,7 +45,9 @@ TEST_F(LegalDatesTest, TheComplianceReportCountsWithTheImportedFeedAndSaysSo) {
                                {"made_public_on", "2027-06-02"}}}};
   ASSERT_EQ(call("PUT", "/api/v1/key-decisions/kd-2", Role::kGovernance, kd.dump()).status, 200);
   auto kd3 = [&](const HttpResponse& report) {
-    for (const auto& f : nlohmann::json::parse(report.body)["findings"]) {
+    EXPECT_EQ(report.status, 200) << report.body;
+    const nlohmann::json body = nlohmann::json::parse(report.body);
+    for (const auto& f : body["findings"]) {
       if (f["rule"] == "KD-3" && f["figures"].contains("clear_days")) return f;
     }
     return nlohmann::json();
@@ -72,6 +74,62 @@ TEST_F(LegalDatesTest, TheComplianceReportCountsWithTheImportedFeedAndSaysSo) {
   EXPECT_EQ(after["figures"]["clear_days"], 4);
   EXPECT_EQ(after["severity"], "breach");
   EXPECT_EQ(after["bank_holidays"], "GOV.UK feed imported 2026-12-07");
+}
+
+// A scheduled six-week consultation (Mon 2 March to Sun 12 April 2026, charter §2.3) cannot be
+// opened early and closed seconds later without a word: each early step needs an exception, C-MIN
+// is then judged on the days it was really open, and the public page says when it really closed.
+TEST_F(LegalDatesTest, OpeningEarlyAndClosingEarlyNeedAnExceptionAndThePageShowsTheRealDates) {
+  Date today = *Date::parse("2026-02-01");
+  ApiOptions o;
+  o.today = [&today] { return today; };
+  api = std::make_unique<Api>(*store, o);
+  const nlohmann::json doc = {
+      {"title", "Library opening hours"}, {"big_decision", true}, {"opens", "2026-03-02"}, {"closes", "2026-04-12"},
+      {"summary", "We want to change library opening hours."}, {"proposal", "Open on Saturday afternoons."},
+      {"reasons", "Money is short."},
+      {"options_considered", {{{"option", "Keep the hours"}}, {{"option", "Close on Mondays"}, {"rejected", true}}}},
+      {"channels", {"online", "paper"}}};
+  auto created = call("POST", "/api/v1/consultations", Role::kOfficer, doc.dump());
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = nlohmann::json::parse(created.body)["id"];
+  const std::string path = "/api/v1/consultations/" + id + "/transitions";
+  ASSERT_EQ(call("POST", path, Role::kOfficer, R"({"to":"scheduled"})").status, 200);
+
+  today = *Date::parse("2026-02-27");  // three days before the published opening date
+  auto early = call("POST", path, Role::kOfficer, R"({"to":"open"})");
+  EXPECT_EQ(early.status, 409) << early.body;
+  auto p = problem_of(early);
+  EXPECT_EQ(p["type"], "urn:townhall:problem:before-published-date");
+  EXPECT_EQ(p["pointer"], "/to");
+  EXPECT_NE(p["detail"].get<std::string>().find("before the published opening date"), std::string::npos);
+  const std::string exception = R"("exception":{"reason":"The library roof failed","approved_by":"Head of Service"})";
+  ASSERT_EQ(call("POST", path, Role::kOfficer, R"({"to":"open",)" + exception + "}").status, 200);
+
+  auto closing = call("POST", path, Role::kOfficer, R"({"to":"closed"})");  // seconds later
+  EXPECT_EQ(closing.status, 409) << closing.body;
+  EXPECT_NE(problem_of(closing)["detail"].get<std::string>().find("before the published closing date"),
+            std::string::npos);
+  auto closed = call("POST", path, Role::kOfficer, R"({"to":"closed",)" + exception + "}");
+  ASSERT_EQ(closed.status, 200) << closed.body;
+  auto body = nlohmann::json::parse(closed.body);
+  EXPECT_EQ(body["consultation"]["opened_on"], "2026-02-27");
+  EXPECT_EQ(body["consultation"]["closed_on"], "2026-02-27");
+  bool judged = false;
+  for (const auto& f : body["findings"]) {
+    if (f["rule"] == "C-MIN") {
+      judged = true;
+      EXPECT_EQ(f["severity"], "breach");
+      EXPECT_EQ(f["figures"]["length_days"], 1);
+    }
+  }
+  EXPECT_TRUE(judged) << closed.body;
+
+  // The public page says when it really closed, never the closing date still to come.
+  auto page = call("GET", "/en-GB/consultations/" + id);
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_NE(page.body.find("Closed on 27 February 2026"), std::string::npos) << page.body;
+  EXPECT_EQ(page.body.find("Closed on 12 April 2026"), std::string::npos);
 }
 
 }  // namespace

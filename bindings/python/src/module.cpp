@@ -233,6 +233,12 @@ PYBIND11_MODULE(_townhall, m) {
           py::arg("text"))
       .def("_to_json_text", [](const CharterPolicy& p) { return p.to_json().dump(); })
       .def_property_readonly("region", [](const CharterPolicy& p) { return std::string(region_id(p.region)); })
+      .def_property_readonly(
+          "nation", [](const CharterPolicy& p) { return std::string(nation_id(p.nation)); },
+          "The council's nation: 'england', 'wales', 'scotland' or 'northern-ireland'. SI 2012/2089\n"
+          "binds English councils only; elsewhere its checks run as the council's own policy.")
+      .def_property_readonly("regulations_apply", &CharterPolicy::regulations_apply,
+                             "Whether SI 2012/2089 governs this council (an English council).")
       .def_readonly("big_decision_weeks", &CharterPolicy::big_decision_weeks)
       .def_readonly("holiday_extension", &CharterPolicy::holiday_extension)
       .def_readonly("holiday_extension_days", &CharterPolicy::holiday_extension_days)

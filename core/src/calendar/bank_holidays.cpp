@@ -276,4 +276,14 @@ Date HolidayCalendar::new_year_bank_holiday(int year) const {
   return Date::from_ymd(year, 1, 1);
 }
 
+Date HolidayCalendar::new_year_holidays_end(int year) const {
+  // New Year's Day falls on 1–3 January and Scotland's 2 January holiday on 2–4 January (both
+  // later when moved by substitutes); nothing else is a bank holiday before 6 January.
+  Date end = new_year_bank_holiday(year);
+  for (Date d = end.plus_days(1); d.day() <= 5 && d.month() == 1; d = d.plus_days(1)) {
+    if (is_bank_holiday(d)) end = d;
+  }
+  return end;
+}
+
 }  // namespace townhall

@@ -13,7 +13,8 @@ bool in_window(Date d, const HolidayWindow& w, const HolidayCalendar& cal) {
     const Date start = Date::from_ymd(y, w.from_month, w.from_day);
     Date end;
     if (w.to_new_year_bank_holiday) {
-      end = cal.new_year_bank_holiday(y + 1);
+      // "Through the New Year bank holiday": in Scotland that runs to the 2 January holiday.
+      end = cal.new_year_holidays_end(y + 1);
     } else {
       const bool wraps = w.to_month < w.from_month || (w.to_month == w.from_month && w.to_day < w.from_day);
       end = Date::from_ymd(wraps ? y + 1 : y, w.to_month, w.to_day);

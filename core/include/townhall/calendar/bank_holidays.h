@@ -71,6 +71,9 @@ class HolidayCalendar {
   bool is_working_day(Date date) const;
   // The region's New Year's Day bank holiday (1 January or its substitute) in `year`.
   Date new_year_bank_holiday(int year) const;
+  // The last of the region's New Year bank holidays in `year`: the one above, or in Scotland the
+  // 2 January holiday (or its substitute) that follows it.
+  Date new_year_holidays_end(int year) const;
   // Last year whose holidays come from the proclamation table (or an imported feed) rather than
   // rule alone.
   int confirmed_through() const { return confirmed_through_; }
