@@ -133,8 +133,13 @@ const nlohmann::json* schema_node_at(const nlohmann::json& schema, const std::ve
 // 2026-03-01", "must be true or false", "must be one of …"; empty when the schema says too little.
 std::string schema_expectation(const nlohmann::json* node) {
   if (!node || !node->is_object()) return "";
-  const std::string pattern = node->value("pattern", "");
-  const std::string description = node->value("description", "");
+  // A keyword of another shape ("type": ["string", "array"]) says nothing this can put in words.
+  auto text = [&](const char* key) {
+    auto it = node->find(key);
+    return it != node->end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  const std::string pattern = text("pattern");
+  const std::string description = text("description");
   if (description.find("YYYY-MM-DD") != std::string::npos || pattern.find("-02-29") != std::string::npos) {
     return "must be a date like 2026-03-01";
   }
@@ -143,7 +148,7 @@ std::string schema_expectation(const nlohmann::json* node) {
     for (size_t i = 0; i < e->size(); ++i) out += (i ? ", " : "") + (*e)[i].dump();
     return out;
   }
-  const std::string type = node->value("type", "");
+  const std::string type = text("type");
   if (type == "string") return "must be text";
   if (type == "integer") return "must be a whole number";
   if (type == "number") return "must be a number";
