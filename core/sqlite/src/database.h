@@ -199,6 +199,10 @@ class SqliteStore final : public Store {
   Result<std::vector<panel::Invitation>> member_invitations(int64_t member_id) override;
   Result<panel::Erasure> erase_member(int64_t member_id, const AuditEvent& audit) override;
 
+  // HolidayFeedStore (holidays.cpp).
+  Status put_holiday_feed(const HolidayFeed& feed, const AuditEvent& audit) override;
+  Result<std::optional<HolidayFeed>> holiday_feed() override;
+
   // AuditLog (audit.cpp).
   Result<AuditEntry> append_audit(const AuditEvent& event) override;
   Result<std::vector<AuditEntry>> audit_entries() override;

@@ -101,6 +101,8 @@ void seed(Store& st, Date today, DemoSeed& out) {
   auto move = [&](const std::string& id, ConsultationStatus to, std::optional<nlohmann::json> outcome = std::nullopt) {
     TransitionRequest step(to);
     step.outcome = std::move(outcome);
+    // A demo stands for a history that happened on the published dates.
+    step.as_published = true;
     seeded(transition(st, id, step, officer, policy, today), id);
   };
   // Free-text answers as residents write them (some in Welsh), for the analysis notebook.

@@ -557,6 +557,13 @@ Api::Api(Store& store, ApiOptions options) : impl_(std::make_unique<Impl>(store,
   impl_->page_key = key ? *key : new_bearer_token();
   // The pages link the fingerprinted names of this server's assets.
   pages::use_assets(impl_->options.web_assets_dir.empty() ? std::string(TOWNHALL_WEB_ASSETS_DIR) : impl_->options.web_assets_dir);
+  // The council's imported bank holidays (townhall calendar import), read once: an import made
+  // while the server runs counts from its next start.
+  if (!impl_->options.policy.holidays) {
+    if (auto imported = store.holiday_feed(); imported && *imported) {
+      impl_->options.policy.holidays = std::make_shared<const HolidayCalendars>(**imported);
+    }
+  }
   add_routes(*impl_);
   (void)check_audit();
 }

@@ -71,8 +71,9 @@ std::vector<std::string> date_lines(const Localiser& loc, const ConsultationReco
       int64_t left = std::max<int64_t>(0, *closes - today);
       out.push_back(loc.html("consultation.days_left", {{"count", left}}));
     }
-  } else if (closes) {
-    out.push_back(loc.html("consultation.closed_on", {{"date", *closes}}));
+  } else if (auto closed = doc_date(r.document, "closed_on"); closed || closes) {
+    // The day it really closed, once recorded: never the published date still to come.
+    out.push_back(loc.html("consultation.closed_on", {{"date", closed ? *closed : *closes}}));
   }
   return out;
 }
