@@ -1,0 +1,1 @@
+-- Migration 15: reserved (its number is another change's); nothing to do here.
