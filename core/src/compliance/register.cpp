@@ -2,7 +2,10 @@
 // register inside the store's transaction, and its compliance report.
 #include "townhall/compliance/register.h"
 
+#include <regex>
 #include <set>
+
+#include "townhall/util/csv.h"
 
 namespace townhall {
 namespace {
@@ -53,6 +56,49 @@ std::string describe(RecordKind kind) {
   return "record";
 }
 
+// parse_forward_plan_csv() stops at the first bad row; to name every one, the bad row is blanked
+// (one empty line keeps the numbering, as blank lines count as rows) and the file read again.
+constexpr int kMaxRowErrors = 100;
+
+Error every_bad_row(std::string_view csv_text, Error first) {
+  static const std::regex row_re("^row ([0-9]+)");
+  std::vector<std::string> lines;
+  for (size_t start = 0;;) {
+    size_t nl = csv_text.find('\n', start);
+    lines.emplace_back(csv_text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start));
+    if (nl == std::string_view::npos) break;
+    start = nl + 1;
+  }
+  std::vector<std::string> messages;
+  Error e = first;
+  while (static_cast<int>(messages.size()) < kMaxRowErrors) {
+    messages.push_back(e.message);
+    std::smatch m;
+    if (!std::regex_search(e.message, m, row_re)) break;
+    std::string text;
+    for (const auto& l : lines) text += l + "\n";
+    auto records = csv::read_records(text);
+    if (!records) break;
+    size_t row = std::stoul(m[1].str());
+    if (row < 2 || row > records->size()) break;
+    int from = (*records)[row - 1].line - 1;
+    int to = row < records->size() ? (*records)[row].line - 1 : static_cast<int>(lines.size());
+    if (from < 1 || from >= to) break;
+    lines[static_cast<size_t>(from)].clear();
+    lines.erase(lines.begin() + from + 1, lines.begin() + to);
+    text.clear();
+    for (const auto& l : lines) text += l + "\n";
+    auto again = parse_forward_plan_csv(text);
+    if (again) break;
+    if (again.error().message == e.message) break;  // no progress: stop rather than loop
+    e = again.error();
+  }
+  std::string all;
+  for (const auto& msg : messages) all += (all.empty() ? "" : "\n") + msg;
+  first.message = all;
+  return first;
+}
+
 }  // namespace
 
 nlohmann::json register_plan_document(const std::vector<RegisterRecord>& records) {
@@ -93,7 +139,12 @@ Result<nlohmann::json> record_in_register(ForwardPlanRegisterStore& store, Recor
   RegisterChange change{kind, id, stored};
   RegisterCheck check = [&](const std::vector<RegisterRecord>& after) -> Status {
     auto plan = parse_forward_plan(register_plan_document(after));
-    if (!plan) return relative_to(plan.error(), pointer_of(after, kind, id));
+    if (!plan) {
+      Error e = relative_to(plan.error(), pointer_of(after, kind, id));
+      // A reference to a record not on the register is a fault of this record, not a missing one.
+      if (e.code == ErrorCode::kNotFound) e.code = ErrorCode::kInvalidArgument;
+      return e;
+    }
     return Status::Ok();
   };
   AuditEvent audit{actor.who, std::string(record_kind_id(kind)) + ".record", record_kind_id(kind), id, stored};
@@ -123,7 +174,7 @@ Status withdraw_from_register(ForwardPlanRegisterStore& store, RecordKind kind, 
 Result<std::vector<std::string>> import_forward_plan_csv(ForwardPlanRegisterStore& store, std::string_view csv_text,
                                                         const Actor& actor) {
   auto plan = parse_forward_plan_csv(csv_text);
-  if (!plan) return plan.error();
+  if (!plan) return every_bad_row(csv_text, plan.error());
   nlohmann::json doc = forward_plan_to_json(*plan);
   std::vector<RegisterChange> changes;
   std::vector<std::string> ids;

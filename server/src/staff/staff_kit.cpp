@@ -94,7 +94,9 @@ HttpResponse serve(Api::Impl& api, const StaffRoute& route, RequestContext& ctx)
 const std::vector<StaffRoute>& staff_routes() {
   const std::set<Role> staff = {Role::kOfficer, Role::kGovernance, Role::kAdmin};
   const std::set<Role> officers = {Role::kOfficer, Role::kAdmin};
-  static const std::vector<StaffRoute> routes = {
+  const std::set<Role> governance = {Role::kGovernance, Role::kAdmin};
+  static const std::vector<StaffRoute> routes = [&] {
+    std::vector<StaffRoute> all = {
       {"GET", "/staff/sign-in", {}, get_sign_in},
       {"POST", "/staff/sign-in", {}, post_sign_in, true},
       {"POST", "/staff/sign-out", staff, post_sign_out},
@@ -103,7 +105,16 @@ const std::vector<StaffRoute>& staff_routes() {
       {"GET", "/staff", staff, get_consultations},
       {"GET", "/staff/consultations/{id}", staff, get_consultation},
       {"POST", "/staff/consultations/{id}/transitions", officers, post_consultation_transition},
-  };
+      // Governance: the compliance dashboard and report (every staff role may read them), the
+      // Forward Plan register (read by every staff role, changed by governance).
+      {"GET", "/staff/compliance", staff, get_compliance},
+      {"GET", "/staff/compliance/report", staff, get_compliance_report},
+      {"GET", "/staff/forward-plan/import", governance, get_forward_plan_import},
+      {"POST", "/staff/forward-plan/import", governance, post_forward_plan_import},
+    };
+    for (auto& r : register_routes(staff, governance)) all.push_back(std::move(r));
+    return all;
+  }();
   return routes;
 }
 

@@ -51,8 +51,9 @@ Status withdraw_from_register(ForwardPlanRegisterStore& store, RecordKind kind, 
                               const std::string& reason, const Actor& actor);
 
 // Records every key decision of a Forward Plan kept as CSV (docs/forward-plan-csv.md), replacing
-// decisions with the same ids: all rows or none. A bad row is refused with the error
-// parse_forward_plan_csv() gives (every bad row is named in its message). Returns the ids recorded.
+// decisions with the same ids: all rows or none. A file with bad rows is refused with
+// parse_forward_plan_csv()'s error for each bad row, one a line of the message (at most 100).
+// Returns the ids recorded.
 Result<std::vector<std::string>> import_forward_plan_csv(ForwardPlanRegisterStore& store, std::string_view csv_text,
                                                         const Actor& actor);
 
