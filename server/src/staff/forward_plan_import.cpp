@@ -10,7 +10,9 @@ namespace {
 Result<HttpResponse> import_page(StaffContext& sc, const std::string& csv, const std::optional<Error>& error,
                                  const std::string& imported) {
   nlohmann::json data = {{"csv", csv},
-                         {"csv_error", error ? nlohmann::json(error->describe()) : nlohmann::json(false)},
+                         {"csv_error", error ? nlohmann::json(error->message.substr(0, error->message.find('\n')) +
+                                                           (error->message.find('\n') == std::string::npos ? "" : " (and the other rows listed above)"))
+                                     : nlohmann::json(false)},
                          {"imported", imported.empty() ? nlohmann::json(false) : nlohmann::json(imported)}};
   StaffPage p;
   p.title = "Import a Forward Plan CSV";
@@ -18,7 +20,17 @@ Result<HttpResponse> import_page(StaffContext& sc, const std::string& csv, const
   if (error) {
     p.has_error = true;
     p.status = 422;
-    data["errors"] = nlohmann::json::array({{{"href", "#csv"}, {"message", error->describe()}}});
+    // One entry for each bad row (the core's message has one a line).
+    nlohmann::json errors = nlohmann::json::array();
+    const std::string all = error->message;
+    for (size_t start = 0; start <= all.size();) {
+      size_t nl = all.find('\n', start);
+      std::string line = all.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+      if (!line.empty()) errors.push_back({{"href", "#csv"}, {"message", line}});
+      if (nl == std::string::npos) break;
+      start = nl + 1;
+    }
+    data["errors"] = errors;
   }
   return render_staff_page(sc, "staff_import", data, p);
 }

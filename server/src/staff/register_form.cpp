@@ -3,6 +3,8 @@
 
 #include <charconv>
 
+#include "townhall/date.h"
+
 namespace townhall::server::staff {
 namespace {
 
@@ -41,6 +43,14 @@ const FormField* field_of_error(const std::vector<FormField>& fields, const Erro
     for (const auto& f : fields) {
       std::string p = pointer_of_path(f.path).to_string();
       if (!error.field.empty() && error.field != "/" && p.rfind(error.field + "/", 0) == 0) return &f;
+    }
+  }
+  if (!best) {
+    // A copy of a field elsewhere in the document (the notice's decision date is the decision's):
+    // the field with the same last name.
+    std::string last = error.field.substr(error.field.find_last_of('/') + 1);
+    for (const auto& f : fields) {
+      if (f.path == last || (f.path.size() > last.size() && f.path.ends_with("." + last))) return &f;
     }
   }
   return best ? best : (fields.empty() ? nullptr : &fields.front());
@@ -140,6 +150,12 @@ Result<nlohmann::json> document_of(const std::vector<FormField>& fields, const p
     if (v.empty()) continue;
     switch (f.type) {
       case FieldType::kLines: doc[ptr] = lines_of(v); break;
+      case FieldType::kDate: {
+        auto d = Date::parse(v, ptr.to_string());
+        if (!d) return invalid_argument(ptr.to_string(), f.label + ": enter a real date, like 2026-02-12");
+        doc[ptr] = d->iso();
+        break;
+      }
       case FieldType::kPounds: {
         auto pence = parse_pounds(v, ptr.to_string());
         if (!pence) return pence.error();

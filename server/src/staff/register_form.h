@@ -27,6 +27,11 @@ enum class FieldType {
 };
 
 struct FormField {
+  FormField(std::string path_, std::string label_, std::string hint_, FieldType type_, std::string group_,
+            std::vector<std::pair<std::string, std::string>> options_ = {})
+      : path(std::move(path_)), label(std::move(label_)), hint(std::move(hint_)), type(type_),
+        group(std::move(group_)), options(std::move(options_)) {}
+
   std::string path;   // "notice.published_on"
   std::string label;
   std::string hint;   // "" for none
