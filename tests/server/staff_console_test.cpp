@@ -606,7 +606,7 @@ TEST_F(StaffConsoleTest, ForwardPlanCsvImportNamesEveryBadRowAndRecordsAllOrNoth
   auto ok = call(gwen, "POST", "/staff/forward-plan/import", "csrf=" + token + "&csv=" + form_escape(good));
   ASSERT_EQ(ok.status, 303) << ok.body;
   EXPECT_EQ(read_register(*store)->key_decisions.size(), 1u);
-  EXPECT_NE(call(gwen, "GET", header(ok, "Location")).body.find("1 key decisions were recorded"), std::string::npos);
+  EXPECT_NE(call(gwen, "GET", header(ok, "Location")).body.find("1 key decision was recorded"), std::string::npos);
 }
 
 }  // namespace

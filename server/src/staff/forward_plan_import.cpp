@@ -43,7 +43,7 @@ Result<HttpResponse> get_forward_plan_import(Api::Impl&, StaffContext& sc) {
   if (auto it = sc.ctx.query.find("imported"); it != sc.ctx.query.end() &&
                                                  it->second.find_first_not_of("0123456789") == std::string::npos &&
                                                  !it->second.empty() && it->second.size() < 7) {
-    imported = it->second + " key decisions were recorded on the Forward Plan.";
+    imported = it->second + (it->second == "1" ? " key decision was" : " key decisions were") + " recorded on the Forward Plan.";
   }
   return import_page(sc, "", std::nullopt, imported);
 }

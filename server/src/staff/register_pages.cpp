@@ -11,6 +11,11 @@
 namespace townhall::server::staff {
 namespace {
 
+// "a key decision", "an urgency report".
+std::string with_article(const std::string& noun) {
+  return (std::string("aeiou").find(noun[0]) != std::string::npos ? "an " : "a ") + noun;
+}
+
 bool valid_record_id(const std::string& id) {
   if (id.empty() || id.size() > 100 || id == "new" || id == "import") return false;  // those are pages
   for (unsigned char c : id) {
@@ -110,7 +115,7 @@ Result<HttpResponse> record_page(Api::Impl& api, StaffContext& sc, const Registe
                          {"deadline", false},
                          {"has_findings", false},
                          {"has_audit", false}};
-  data["heading"] = is_new ? "Add a " + k.singular
+  data["heading"] = is_new ? "Add " + with_article(k.singular)
                            : std::string(1, static_cast<char>(std::toupper(static_cast<unsigned char>(k.singular[0])))) +
                                  k.singular.substr(1) + " " + state.id + (fields_override ? ": exception routes" : "");
   const Error* error = state.error ? &*state.error : nullptr;
@@ -185,7 +190,7 @@ Result<HttpResponse> get_list(Api::Impl& api, StaffContext& sc) {
                     {"has_warnings", warnings > 0}});
   }
   nlohmann::json data = {{"heading", k.plural}, {"rows", rows}, {"none", rows.empty()}, {"new", k.base + "/new"},
-                         {"singular", k.singular}, {"is_key_decisions", K == RecordKind::kKeyDecision}};
+                         {"add_label", "Add " + with_article(k.singular)}, {"is_key_decisions", K == RecordKind::kKeyDecision}};
   StaffPage p;
   p.title = k.plural;
   return render_staff_page(sc, "staff_register_list", data, p);
@@ -213,7 +218,7 @@ Result<HttpResponse> save(Api::Impl& api, StaffContext& sc, bool is_new) {
     return record_page(api, sc, k, is_new, state);
   }
   if (is_new && register_record(api.store, K, state.id)) {
-    state.error = Error{ErrorCode::kConflict, "id", "There is already a " + k.singular + " " + state.id + ": choose another reference"};
+    state.error = Error{ErrorCode::kConflict, "id", "There is already " + with_article(k.singular) + " " + state.id + ": choose another reference"};
     return record_page(api, sc, k, true, state);
   }
   if (!is_new) {
