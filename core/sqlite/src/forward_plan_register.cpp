@@ -24,7 +24,7 @@ std::vector<RegisterRecord> read_register_locked(SQLite::Database& db) {
 }
 
 // Applies one change to the table and to `records` (the register as it will be).
-Status apply_locked(SQLite::Database& db, const RegisterChange& change, std::vector<RegisterRecord>& records) {
+Status apply_register_change_locked(SQLite::Database& db, const RegisterChange& change, std::vector<RegisterRecord>& records) {
   const bool decision = change.kind == RecordKind::kKeyDecision;
   if (!change.document) {
     SQLite::Statement q(db, decision ? "DELETE FROM key_decisions WHERE id=?"
@@ -72,7 +72,7 @@ Status SqliteStore::change_register(const std::vector<RegisterChange>& changes, 
   return write("cannot change the Forward Plan register", [&]() -> Status {
     std::vector<RegisterRecord> records = read_register_locked(db_);
     for (const auto& change : changes) {
-      if (auto st = apply_locked(db_, change, records); !st) return st;
+      if (auto st = apply_register_change_locked(db_, change, records); !st) return st;
     }
     if (auto st = check(records); !st) return st;
     append_audit_locked(audit);

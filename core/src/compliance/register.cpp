@@ -36,7 +36,7 @@ Error relative_to(Error e, const std::string& prefix) {
 }
 
 // Where the record (kind, id) is in register_plan_document(records), or "" when absent.
-std::string pointer_of(const std::vector<RegisterRecord>& records, RecordKind kind, const std::string& id) {
+std::string record_pointer(const std::vector<RegisterRecord>& records, RecordKind kind, const std::string& id) {
   size_t index = 0;
   for (const auto& r : records) {
     if (r.kind != kind) continue;
@@ -46,7 +46,7 @@ std::string pointer_of(const std::vector<RegisterRecord>& records, RecordKind ki
   return "";
 }
 
-std::string describe(RecordKind kind) {
+std::string kind_name(RecordKind kind) {
   switch (kind) {
     case RecordKind::kKeyDecision: return "key decision";
     case RecordKind::kMeeting: return "meeting";
@@ -122,12 +122,12 @@ Result<nlohmann::json> register_record(ForwardPlanRegisterStore& store, RecordKi
   for (auto& r : *records) {
     if (r.kind == kind && r.id == id) return std::move(r.document);
   }
-  return Error{ErrorCode::kNotFound, "id", "no " + describe(kind) + " with id \"" + id + "\""};
+  return Error{ErrorCode::kNotFound, "id", "no " + kind_name(kind) + " with id \"" + id + "\""};
 }
 
 Result<nlohmann::json> record_in_register(ForwardPlanRegisterStore& store, RecordKind kind, const std::string& id,
                                           const nlohmann::json& doc, const Actor& actor) {
-  if (!doc.is_object()) return invalid_argument("/", "a " + describe(kind) + " is a JSON object");
+  if (!doc.is_object()) return invalid_argument("/", "a " + kind_name(kind) + " is a JSON object");
   if (id.empty()) return invalid_argument("id", "the id is empty");
   nlohmann::json stored = doc;
   const char* own = own_id_member(kind);
@@ -140,7 +140,7 @@ Result<nlohmann::json> record_in_register(ForwardPlanRegisterStore& store, Recor
   RegisterCheck check = [&](const std::vector<RegisterRecord>& after) -> Status {
     auto plan = parse_forward_plan(register_plan_document(after));
     if (!plan) {
-      Error e = relative_to(plan.error(), pointer_of(after, kind, id));
+      Error e = relative_to(plan.error(), record_pointer(after, kind, id));
       // A reference to a record not on the register is a fault of this record, not a missing one.
       if (e.code == ErrorCode::kNotFound) e.code = ErrorCode::kInvalidArgument;
       return e;
@@ -161,7 +161,7 @@ Status withdraw_from_register(ForwardPlanRegisterStore& store, RecordKind kind, 
     auto plan = parse_forward_plan(register_plan_document(after));
     if (!plan) {
       return Error{ErrorCode::kConflict, "id",
-                   "the " + describe(kind) + " \"" + id + "\" cannot be withdrawn while another record refers to it: " +
+                   "the " + kind_name(kind) + " \"" + id + "\" cannot be withdrawn while another record refers to it: " +
                        plan.error().message};
     }
     return Status::Ok();

@@ -29,24 +29,24 @@ std::string href_of(const Finding& f) {
   return "";
 }
 
-struct Deadline {
+struct NoticeDeadline {
   Date due;
   std::string what, subject, href, status;
   bool done = false;
 };
 
-void add_deadline(std::vector<Deadline>& out, Date event, const NoticePeriod& period, const CharterPolicy& policy,
+void add_deadline(std::vector<NoticeDeadline>& out, Date event, const NoticePeriod& period, const CharterPolicy& policy,
                   const std::string& what, const std::string& subject, const std::string& href,
                   const std::optional<Date>& published) {
   Date latest = latest_publication(event, period.days, period.mode, policy.calendar());
-  Deadline d{latest, what, subject, href, "", published.has_value()};
+  NoticeDeadline d{latest, what, subject, href, "", published.has_value()};
   d.status = published ? "Published " + format_date(published->iso()) : "Not yet published";
   out.push_back(std::move(d));
 }
 
 // Every notice deadline of the register.
-std::vector<Deadline> deadlines_of(const ForwardPlan& plan, const CharterPolicy& policy) {
-  std::vector<Deadline> out;
+std::vector<NoticeDeadline> deadlines_of(const ForwardPlan& plan, const CharterPolicy& policy) {
+  std::vector<NoticeDeadline> out;
   for (const auto& k : plan.key_decisions) {
     std::optional<Date> published = k.notice ? k.notice->published_on : std::nullopt;
     add_deadline(out, k.timing.first_day(), policy.key_decision_notice, policy, "Key decision notice (Forward Plan)",
@@ -68,12 +68,12 @@ std::vector<Deadline> deadlines_of(const ForwardPlan& plan, const CharterPolicy&
     }
   }
   for (const auto& r : plan.scrutiny_referrals) {
-    Deadline d{r.report_due_by, "Report to council on a scrutiny referral", r.decision_id,
+    NoticeDeadline d{r.report_due_by, "Report to council on a scrutiny referral", r.decision_id,
                "/staff/referrals/" + r.decision_id, "", r.reported_on.has_value()};
     d.status = r.reported_on ? "Reported " + format_date(r.reported_on->iso()) : "Not yet reported";
     out.push_back(std::move(d));
   }
-  std::sort(out.begin(), out.end(), [](const Deadline& a, const Deadline& b) { return a.due < b.due; });
+  std::sort(out.begin(), out.end(), [](const NoticeDeadline& a, const NoticeDeadline& b) { return a.due < b.due; });
   return out;
 }
 
@@ -145,7 +145,7 @@ std::optional<Date> query_date(StaffContext& sc, const char* name) {
   return *d;
 }
 
-std::string join(const nlohmann::json& list) {
+std::string joined_list(const nlohmann::json& list) {
   std::string out;
   if (!list.is_array()) return out;
   for (const auto& v : list) {
@@ -237,8 +237,8 @@ Result<HttpResponse> get_compliance_report(Api::Impl& api, StaffContext& sc) {
     total_responses += *responses;
     rows.push_back({{"id", c.id}, {"title", c.document.value("title", c.id)}, {"opens", format_date(opens->iso())},
                     {"closes", format_date(closes->iso())}, {"days", *closes - *opens}, {"weeks", (*closes - *opens) / 7},
-                    {"responses", *responses}, {"channels", join(c.document.value("channels", nlohmann::json::array()))},
-                    {"languages", join(c.document.value("languages", nlohmann::json::array()))},
+                    {"responses", *responses}, {"channels", joined_list(c.document.value("channels", nlohmann::json::array()))},
+                    {"languages", joined_list(c.document.value("languages", nlohmann::json::array()))},
                     {"breaches", rules.empty() ? "None" : rules}});
   }
   auto report = check_register(api.store, api.options.policy, today);
