@@ -42,7 +42,7 @@ const std::map<std::string, std::set<std::string>>& staff_matrix() {
       {"POST /staff/forward-plan/import", {"governance", "admin"}},
       {"GET /staff/forward-plan", {"officer", "governance", "admin"}},
       {"GET /staff/forward-plan/new", {"governance", "admin"}},
-      {"POST /staff/forward-plan", {"governance", "admin"}},
+      {"POST /staff/forward-plan/new", {"governance", "admin"}},
       {"GET /staff/forward-plan/{id}", {"officer", "governance", "admin"}},
       {"POST /staff/forward-plan/{id}", {"governance", "admin"}},
       {"GET /staff/forward-plan/{id}/withdraw", {"governance", "admin"}},
@@ -51,21 +51,21 @@ const std::map<std::string, std::set<std::string>>& staff_matrix() {
       {"POST /staff/forward-plan/{id}/exceptions", {"governance", "admin"}},
       {"GET /staff/meetings", {"officer", "governance", "admin"}},
       {"GET /staff/meetings/new", {"governance", "admin"}},
-      {"POST /staff/meetings", {"governance", "admin"}},
+      {"POST /staff/meetings/new", {"governance", "admin"}},
       {"GET /staff/meetings/{id}", {"officer", "governance", "admin"}},
       {"POST /staff/meetings/{id}", {"governance", "admin"}},
       {"GET /staff/meetings/{id}/withdraw", {"governance", "admin"}},
       {"POST /staff/meetings/{id}/withdraw", {"governance", "admin"}},
       {"GET /staff/urgency-reports", {"officer", "governance", "admin"}},
       {"GET /staff/urgency-reports/new", {"governance", "admin"}},
-      {"POST /staff/urgency-reports", {"governance", "admin"}},
+      {"POST /staff/urgency-reports/new", {"governance", "admin"}},
       {"GET /staff/urgency-reports/{id}", {"officer", "governance", "admin"}},
       {"POST /staff/urgency-reports/{id}", {"governance", "admin"}},
       {"GET /staff/urgency-reports/{id}/withdraw", {"governance", "admin"}},
       {"POST /staff/urgency-reports/{id}/withdraw", {"governance", "admin"}},
       {"GET /staff/referrals", {"officer", "governance", "admin"}},
       {"GET /staff/referrals/new", {"governance", "admin"}},
-      {"POST /staff/referrals", {"governance", "admin"}},
+      {"POST /staff/referrals/new", {"governance", "admin"}},
       {"GET /staff/referrals/{id}", {"officer", "governance", "admin"}},
       {"POST /staff/referrals/{id}", {"governance", "admin"}},
       {"GET /staff/referrals/{id}/withdraw", {"governance", "admin"}},
@@ -504,7 +504,7 @@ TEST_F(StaffConsoleTest, GovernanceRecordsAKeyDecisionThroughTheFormAndSeesKd2An
   auto blank = call(gwen, "GET", "/staff/forward-plan/new");
   ASSERT_EQ(blank.status, 200) << blank.body;
   const std::string token = csrf_of(blank.body);
-  auto saved = call(gwen, "POST", "/staff/forward-plan", key_decision_form(token, "2026-01-15"));
+  auto saved = call(gwen, "POST", "/staff/forward-plan/new", key_decision_form(token, "2026-01-15"));
   ASSERT_EQ(saved.status, 303) << saved.body;
   EXPECT_EQ(header(saved, "Location"), "/staff/forward-plan/KD-2026-001?saved=1");
   // Stored through the core, the notice's particulars taken from the decision.
@@ -540,25 +540,27 @@ TEST_F(StaffConsoleTest, ABadFieldIsShownByTheFieldAndNothingIsStored) {
   const std::string token = csrf_of(call(gwen, "GET", "/staff/forward-plan/new").body);
   std::string form = key_decision_form(token, "2026-01-15");
   form.replace(form.find("decision_date=2026-02-12"), 24, "decision_date=2026-02-30");
-  auto r = call(gwen, "POST", "/staff/forward-plan", form);
+  auto r = call(gwen, "POST", "/staff/forward-plan/new", form);
   EXPECT_EQ(r.status, 422);
   EXPECT_NE(r.body.find("href=\"#f-decision_date\""), std::string::npos) << r.body;
   std::string lots = key_decision_form(token, "2026-01-15");
   lots.replace(lots.find("value_pence="), 12 + form_escape("250,000").size(), "value_pence=lots");
-  auto money = call(gwen, "POST", "/staff/forward-plan", lots);
+  auto money = call(gwen, "POST", "/staff/forward-plan/new", lots);
   EXPECT_NE(money.body.find("href=\"#f-value_pence\""), std::string::npos);
   EXPECT_EQ(money.status, 422);
   EXPECT_EQ(register_record(*store, RecordKind::kKeyDecision, "KD-2026-001").error().code, ErrorCode::kNotFound);
   // Without the token: refused, nothing stored.
-  EXPECT_EQ(call(gwen, "POST", "/staff/forward-plan", key_decision_form("", "2026-01-15")).status, 403);
-  EXPECT_EQ(call(gwen, "POST", "/staff/forward-plan", key_decision_form(std::string(64, '0'), "2026-01-15")).status, 403);
+  EXPECT_EQ(call(gwen, "POST", "/staff/forward-plan/new", key_decision_form("", "2026-01-15")).status, 403);
+  EXPECT_EQ(call(gwen, "POST", "/staff/forward-plan/new", key_decision_form(std::string(64, '0'), "2026-01-15")).status, 403);
+  // A field given twice is not one of our forms: refused before anything else.
+  EXPECT_EQ(call(gwen, "POST", "/staff/forward-plan/new", key_decision_form(token, "2026-01-15") + "&matter=Other").status, 400);
   EXPECT_TRUE(read_register(*store)->key_decisions.empty());
 }
 
 TEST_F(StaffConsoleTest, APartPrivateCabinetMeetingIsRecordedAndWithdrawnWithAReason) {
   Browser gwen = session_for("governance");
   const std::string token = csrf_of(call(gwen, "GET", "/staff/meetings/new").body);
-  auto r = call(gwen, "POST", "/staff/meetings",
+  auto r = call(gwen, "POST", "/staff/meetings/new",
                 "csrf=" + token + "&id=cabinet-2026-02-12&body=Cabinet&date=2026-02-12&private=yes&notice_published_on=2026-02-03" +
                     "&agenda_published_on=2026-02-03&intention_notice_published_on=2026-01-06&intention_notice_reasons=" +
                     form_escape("Item 7 is exempt (Schedule 12A paragraph 3)") + "&further_notice.published_on=2026-02-03" +

@@ -105,7 +105,7 @@ Result<HttpResponse> record_page(Api::Impl& api, StaffContext& sc, const Registe
                          {"id", state.id},
                          {"id_hint", k.id_hint},
                          {"id_error", false},
-                         {"action", !action_override.empty() ? action_override : is_new ? k.base : k.base + "/" + state.id},
+                         {"action", !action_override.empty() ? action_override : is_new ? k.base + "/new" : k.base + "/" + state.id},
                          {"withdraw", is_new || fields_override ? nlohmann::json(false) : nlohmann::json(k.base + "/" + state.id + "/withdraw")},
                          {"kind_name", k.singular},
                          {"exceptions", !is_new && !fields_override && k.kind == RecordKind::kKeyDecision
@@ -345,7 +345,7 @@ std::vector<StaffRoute> register_routes(const std::set<Role>& readers, const std
     const std::string base = register_kind(K).base;
     routes.push_back({"GET", base, readers, get_list<K>});
     routes.push_back({"GET", base + "/new", writers, get_new<K>});
-    routes.push_back({"POST", base, writers, post_new<K>});
+    routes.push_back({"POST", base + "/new", writers, post_new<K>});
     routes.push_back({"GET", base + "/{id}", readers, get_edit<K>});
     routes.push_back({"POST", base + "/{id}", writers, post_edit<K>});
     routes.push_back({"GET", base + "/{id}/withdraw", writers, get_withdraw<K>});

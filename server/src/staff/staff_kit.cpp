@@ -5,6 +5,7 @@
 #include <ctime>
 #include <iostream>
 #include <memory>
+#include <set>
 
 namespace townhall::server::staff {
 namespace {
@@ -49,6 +50,14 @@ HttpResponse serve(Api::Impl& api, const StaffRoute& route, RequestContext& ctx)
     auto form = pages::parse_form(ctx.request.content_type, ctx.request.body);
     if (!form) return message_page(sc, 400, "The form could not be read", form.error().describe());
     sc.form = std::move(form).value();
+    // Every console form names each field once; a repeated name is not a form of ours, and which
+    // value would count is better refused than guessed.
+    std::set<std::string> names;
+    for (const auto& [name, value] : sc.form) {
+      if (!names.insert(name).second) {
+        return message_page(sc, 400, "The form could not be read", "The field \"" + name + "\" appears more than once.");
+      }
+    }
     if (pages::form_value(sc.form, "csrf").empty()) {
       return message_page(sc, 403, "The form has expired", "Nothing was changed. Go back, reload the page and try again.");
     }
