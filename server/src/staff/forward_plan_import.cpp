@@ -7,7 +7,7 @@
 namespace townhall::server::staff {
 namespace {
 
-Result<HttpResponse> import_page(StaffContext& sc, const std::string& csv, const std::optional<Error>& error,
+Result<HttpResponse> forward_plan_import_page(StaffContext& sc, const std::string& csv, const std::optional<Error>& error,
                                  const std::string& imported) {
   nlohmann::json data = {{"csv", csv},
                          {"csv_error", error ? nlohmann::json(error->message.substr(0, error->message.find('\n')) +
@@ -45,17 +45,17 @@ Result<HttpResponse> get_forward_plan_import(Api::Impl&, StaffContext& sc) {
                                                  !it->second.empty() && it->second.size() < 7) {
     imported = it->second + (it->second == "1" ? " key decision was" : " key decisions were") + " recorded on the Forward Plan.";
   }
-  return import_page(sc, "", std::nullopt, imported);
+  return forward_plan_import_page(sc, "", std::nullopt, imported);
 }
 
 // POST /staff/forward-plan/import
 Result<HttpResponse> post_forward_plan_import(Api::Impl& api, StaffContext& sc) {
   const std::string csv = pages::form_value(sc.form, "csv");
   if (csv.find_first_not_of(" \r\n\t") == std::string::npos) {
-    return import_page(sc, csv, invalid_argument("csv", "Paste the contents of the CSV file"), "");
+    return forward_plan_import_page(sc, csv, invalid_argument("csv", "Paste the contents of the CSV file"), "");
   }
   auto ids = import_forward_plan_csv(api.store, csv, Actor::of(sc.staff->user));
-  if (!ids) return import_page(sc, csv, ids.error(), "");
+  if (!ids) return forward_plan_import_page(sc, csv, ids.error(), "");
   return pages::redirect("/staff/forward-plan/import?imported=" + std::to_string(ids->size()));
 }
 

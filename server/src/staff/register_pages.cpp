@@ -89,15 +89,15 @@ nlohmann::json deadline_of(Api::Impl& api, const nlohmann::json& doc) {
           {"practical_differs", practical != latest}};
 }
 
-struct FormState {
+struct RegisterFormState {
   std::string id;
   nlohmann::json values;
   std::optional<Error> error;
   std::string saved;
 };
 
-Result<HttpResponse> record_page(Api::Impl& api, StaffContext& sc, const RegisterKind& k, bool is_new,
-                                 const FormState& state, const std::vector<FormField>* fields_override = nullptr,
+Result<HttpResponse> register_record_page(Api::Impl& api, StaffContext& sc, const RegisterKind& k, bool is_new,
+                                 const RegisterFormState& state, const std::vector<FormField>* fields_override = nullptr,
                                  const std::string& action_override = "") {
   const auto& fields = fields_override ? *fields_override : k.fields;
   nlohmann::json data = {{"caption", is_new ? "New " + k.singular : k.plural},
@@ -151,7 +151,7 @@ Result<HttpResponse> record_page(Api::Impl& api, StaffContext& sc, const Registe
 }
 
 template <RecordKind K>
-Result<HttpResponse> get_list(Api::Impl& api, StaffContext& sc) {
+Result<HttpResponse> register_list_page(Api::Impl& api, StaffContext& sc) {
   const RegisterKind& k = register_kind(K);
   auto records = api.store.register_records();
   if (!records) return records.error();
@@ -197,29 +197,29 @@ Result<HttpResponse> get_list(Api::Impl& api, StaffContext& sc) {
 }
 
 template <RecordKind K>
-Result<HttpResponse> get_new(Api::Impl& api, StaffContext& sc) {
-  FormState state;
+Result<HttpResponse> register_new_page(Api::Impl& api, StaffContext& sc) {
+  RegisterFormState state;
   state.values = nlohmann::json::object();
   if (K == RecordKind::kKeyDecision) {
     state.values = {{"treated_as_key", "yes"}, {"notice.states_key_decision", "yes"},
                     {"notice.other_documents_statement", "yes"}, {"value_kind", "spend"}};
   }
-  return record_page(api, sc, register_kind(K), true, state);
+  return register_record_page(api, sc, register_kind(K), true, state);
 }
 
 template <RecordKind K>
-Result<HttpResponse> save(Api::Impl& api, StaffContext& sc, bool is_new) {
+Result<HttpResponse> register_save(Api::Impl& api, StaffContext& sc, bool is_new) {
   const RegisterKind& k = register_kind(K);
-  FormState state;
+  RegisterFormState state;
   state.id = is_new ? pages::form_value(sc.form, "id") : sc.ctx.params["id"];
   state.values = form_values_posted(k.fields, sc.form);
   if (!valid_record_id(state.id)) {
     state.error = Error{ErrorCode::kInvalidArgument, "id", "Enter a reference of letters, digits, dots, dashes or underscores (at most 100)"};
-    return record_page(api, sc, k, is_new, state);
+    return register_record_page(api, sc, k, is_new, state);
   }
   if (is_new && register_record(api.store, K, state.id)) {
     state.error = Error{ErrorCode::kConflict, "id", "There is already " + with_article(k.singular) + " " + state.id + ": choose another reference"};
-    return record_page(api, sc, k, true, state);
+    return register_record_page(api, sc, k, true, state);
   }
   if (!is_new) {
     if (auto existing = register_record(api.store, K, state.id); !existing) return existing.error();
@@ -238,30 +238,30 @@ Result<HttpResponse> save(Api::Impl& api, StaffContext& sc, bool is_new) {
                                       : Result<nlohmann::json>(doc.error());
   if (!stored) {
     state.error = stored.error();
-    return record_page(api, sc, k, is_new, state);
+    return register_record_page(api, sc, k, is_new, state);
   }
   return pages::redirect(k.base + "/" + state.id + "?saved=1");
 }
 
 template <RecordKind K>
-Result<HttpResponse> post_new(Api::Impl& api, StaffContext& sc) { return save<K>(api, sc, true); }
+Result<HttpResponse> register_post_new(Api::Impl& api, StaffContext& sc) { return register_save<K>(api, sc, true); }
 template <RecordKind K>
-Result<HttpResponse> post_edit(Api::Impl& api, StaffContext& sc) { return save<K>(api, sc, false); }
+Result<HttpResponse> register_post_edit(Api::Impl& api, StaffContext& sc) { return register_save<K>(api, sc, false); }
 
 template <RecordKind K>
-Result<HttpResponse> get_edit(Api::Impl& api, StaffContext& sc) {
+Result<HttpResponse> register_edit_page(Api::Impl& api, StaffContext& sc) {
   const RegisterKind& k = register_kind(K);
-  FormState state;
+  RegisterFormState state;
   state.id = sc.ctx.params["id"];
   auto doc = register_record(api.store, K, state.id);
   if (!doc) return doc.error();
   state.values = form_values_of(k.fields, *doc);
   if (sc.ctx.query.count("saved")) state.saved = "The " + k.singular + " was saved.";
-  return record_page(api, sc, k, false, state);
+  return register_record_page(api, sc, k, false, state);
 }
 
 template <RecordKind K>
-Result<HttpResponse> withdraw_page(Api::Impl& api, StaffContext& sc, const std::optional<Error>& error) {
+Result<HttpResponse> register_withdraw_form(Api::Impl& api, StaffContext& sc, const std::optional<Error>& error) {
   const RegisterKind& k = register_kind(K);
   const std::string id = sc.ctx.params["id"];
   if (auto doc = register_record(api.store, K, id); !doc) return doc.error();
@@ -280,43 +280,43 @@ Result<HttpResponse> withdraw_page(Api::Impl& api, StaffContext& sc, const std::
 }
 
 template <RecordKind K>
-Result<HttpResponse> get_withdraw(Api::Impl& api, StaffContext& sc) { return withdraw_page<K>(api, sc, std::nullopt); }
+Result<HttpResponse> register_withdraw_page(Api::Impl& api, StaffContext& sc) { return register_withdraw_form<K>(api, sc, std::nullopt); }
 
 template <RecordKind K>
-Result<HttpResponse> post_withdraw(Api::Impl& api, StaffContext& sc) {
+Result<HttpResponse> register_post_withdraw(Api::Impl& api, StaffContext& sc) {
   std::string reason = pages::form_value(sc.form, "reason");
   if (reason.find_first_not_of(" \r\n\t") == std::string::npos) {
-    return withdraw_page<K>(api, sc, invalid_argument("reason", "Enter why it is withdrawn"));
+    return register_withdraw_form<K>(api, sc, invalid_argument("reason", "Enter why it is withdrawn"));
   }
-  if (reason.size() > 2000) return withdraw_page<K>(api, sc, invalid_argument("reason", "Keep the reason under 2,000 characters"));
+  if (reason.size() > 2000) return register_withdraw_form<K>(api, sc, invalid_argument("reason", "Keep the reason under 2,000 characters"));
   auto st = withdraw_from_register(api.store, K, sc.ctx.params["id"], reason, Actor::of(sc.staff->user));
   if (!st) {
     if (st.error().code == ErrorCode::kNotFound) return st.error();
-    return withdraw_page<K>(api, sc, st.error());
+    return register_withdraw_form<K>(api, sc, st.error());
   }
   return pages::redirect(register_kind(K).base);
 }
 
 // A key decision's exception routes.
-Result<HttpResponse> exceptions_form(Api::Impl& api, StaffContext& sc, FormState state) {
+Result<HttpResponse> register_exceptions_form(Api::Impl& api, StaffContext& sc, RegisterFormState state) {
   const RegisterKind& k = register_kind(RecordKind::kKeyDecision);
-  return record_page(api, sc, k, false, state, &exception_fields(), k.base + "/" + state.id + "/exceptions");
+  return register_record_page(api, sc, k, false, state, &exception_fields(), k.base + "/" + state.id + "/exceptions");
 }
 
 }  // namespace
 
 Result<HttpResponse> get_decision_exceptions(Api::Impl& api, StaffContext& sc) {
-  FormState state;
+  RegisterFormState state;
   state.id = sc.ctx.params["id"];
   auto doc = register_record(api.store, RecordKind::kKeyDecision, state.id);
   if (!doc) return doc.error();
   state.values = form_values_of(exception_fields(), *doc);
   if (sc.ctx.query.count("saved")) state.saved = "The exception routes were saved.";
-  return exceptions_form(api, sc, state);
+  return register_exceptions_form(api, sc, state);
 }
 
 Result<HttpResponse> post_decision_exceptions(Api::Impl& api, StaffContext& sc) {
-  FormState state;
+  RegisterFormState state;
   state.id = sc.ctx.params["id"];
   state.values = form_values_posted(exception_fields(), sc.form);
   auto before = register_record(api.store, RecordKind::kKeyDecision, state.id);
@@ -324,7 +324,7 @@ Result<HttpResponse> post_decision_exceptions(Api::Impl& api, StaffContext& sc) 
   auto parts = document_of(exception_fields(), sc.form);
   if (!parts) {
     state.error = parts.error();
-    return exceptions_form(api, sc, state);
+    return register_exceptions_form(api, sc, state);
   }
   drop_empty_parts(*parts);
   nlohmann::json doc = *before;
@@ -334,7 +334,7 @@ Result<HttpResponse> post_decision_exceptions(Api::Impl& api, StaffContext& sc) 
   auto stored = record_in_register(api.store, RecordKind::kKeyDecision, state.id, doc, Actor::of(sc.staff->user));
   if (!stored) {
     state.error = stored.error();
-    return exceptions_form(api, sc, state);
+    return register_exceptions_form(api, sc, state);
   }
   return pages::redirect(register_kind(RecordKind::kKeyDecision).base + "/" + state.id + "/exceptions?saved=1");
 }
@@ -343,13 +343,13 @@ std::vector<StaffRoute> register_routes(const std::set<Role>& readers, const std
   std::vector<StaffRoute> routes;
   auto add_kind = [&]<RecordKind K>() {
     const std::string base = register_kind(K).base;
-    routes.push_back({"GET", base, readers, get_list<K>});
-    routes.push_back({"GET", base + "/new", writers, get_new<K>});
-    routes.push_back({"POST", base + "/new", writers, post_new<K>});
-    routes.push_back({"GET", base + "/{id}", readers, get_edit<K>});
-    routes.push_back({"POST", base + "/{id}", writers, post_edit<K>});
-    routes.push_back({"GET", base + "/{id}/withdraw", writers, get_withdraw<K>});
-    routes.push_back({"POST", base + "/{id}/withdraw", writers, post_withdraw<K>});
+    routes.push_back({"GET", base, readers, register_list_page<K>});
+    routes.push_back({"GET", base + "/new", writers, register_new_page<K>});
+    routes.push_back({"POST", base + "/new", writers, register_post_new<K>});
+    routes.push_back({"GET", base + "/{id}", readers, register_edit_page<K>});
+    routes.push_back({"POST", base + "/{id}", writers, register_post_edit<K>});
+    routes.push_back({"GET", base + "/{id}/withdraw", writers, register_withdraw_page<K>});
+    routes.push_back({"POST", base + "/{id}/withdraw", writers, register_post_withdraw<K>});
   };
   add_kind.template operator()<RecordKind::kKeyDecision>();
   routes.push_back({"GET", "/staff/forward-plan/{id}/exceptions", readers, get_decision_exceptions});
