@@ -4,12 +4,14 @@
 #include <iostream>
 
 #include "townhall/audit/audit_key.h"
+#include "townhall/store/open_store.h"
+#include "townhall/store/postgres_store.h"
 
 namespace townhall::cli {
 
 Result<std::string> database_path(const Args& args, const std::string& fallback) {
   if (auto db = args.option("db")) {
-    if (db->empty()) return invalid_argument("--db", "must name the database file");
+    if (db->empty()) return invalid_argument("--db", "must name the database file or a postgresql:// URL");
     return *db;
   }
   if (!fallback.empty()) return fallback;
@@ -27,12 +29,15 @@ Result<std::unique_ptr<Store>> open_database(const Args& args, DbUse use, Sqlite
   if (auto key = args.option("audit-key"); key && key->empty()) {
     return invalid_argument("--audit-key", "must name the audit key file");
   }
-  options.audit_key_file = audit_key_path(args, *path);
+  const bool postgres = is_postgres_url(*path);
+  // A PostgreSQL database has no file to put its audit key beside: only --audit-key (or the
+  // URL's audit_key=) names one.
+  options.audit_key_file = postgres ? args.option("audit-key").value_or("") : audit_key_path(args, *path);
   options.read_only = use == DbUse::kRead;
   options.create = use == DbUse::kWriteNew || (use == DbUse::kWrite && args.flag("create"));
   std::error_code ec;
-  const bool existed = std::filesystem::exists(*path, ec);
-  auto store = open_sqlite_store(*path, options);
+  const bool existed = postgres || std::filesystem::exists(*path, ec);
+  auto store = open_store(*path, options);
   if (!store) {
     Error e = store.error();
     e.field = "--db";

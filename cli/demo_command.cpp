@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "database_option.h"
 #include "townhall/demo/demo.h"
+#include "townhall/store/open_store.h"
 #include "townhall/store/sqlite_store.h"
 
 namespace townhall::cli {
@@ -26,7 +27,7 @@ TOWNHALL_COMMAND("demo seed",
                      return kExitOk;
                    }
                    std::cout << seed->officer_token << "\n";
-                   std::cerr << "townhall: seeded " << *db << " with " << seed->consultations
+                   std::cerr << "townhall: seeded " << database_for_display(*db) << " with " << seed->consultations
                              << " consultations (2 open, scheduled, closed, outcome published, draft), a panel member "
                                 "(panel.member@example.org) and a Forward Plan of "
                              << seed->key_decisions

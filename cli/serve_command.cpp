@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 
 #include "cli.h"
+#include "townhall/store/open_store.h"
 #include "database_option.h"
 #include "mail_options.h"
 #include "options.h"
@@ -151,7 +152,7 @@ TOWNHALL_COMMAND(
       server::HttpServer http(api, config);
       auto port = http.start();
       if (!port) return bad_input(port.error());
-      std::cout << "townhall: listening on http://" << config.bind << ":" << *port << " (database " << db_path
+      std::cout << "townhall: listening on http://" << config.bind << ":" << *port << " (database " << database_for_display(db_path)
                 << ", synchronous=" << sync << ")" << std::endl;
       std::cout << "townhall: limits per hour: " << api_options.rate_limits.join_per_client.limit
                 << " panel joins per client, " << api_options.rate_limits.email_per_address.limit << " emails per address, "

@@ -1,6 +1,6 @@
-// Delivering the outbox (townhall/mail/delivery.h) over the SQLite store, with a transport that
-// answers as each test says: when an email is sent, when it waits, when it is given up, and that
-// two workers on one database never send the same email twice.
+// Delivering the outbox (townhall/mail/delivery.h) over every store backend (store_backends.h),
+// with a transport that answers as each test says: when an email is sent, when it waits, when it
+// is given up, and that two workers on one database never send the same email twice.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -8,14 +8,14 @@
 #include <mutex>
 #include <thread>
 
-#include "store_test_util.h"
+#include "store_backends.h"
 #include "townhall/mail/delivery.h"
 
 namespace townhall {
 namespace {
 
-using testing_store::open_ok;
-using testing_store::TempDb;
+// The delivery tests run on every store backend.
+class MailDelivery : public testing_store::StoreConformance {};
 
 // Answers by recipient: "busy@" transiently, "gone@" permanently, anyone else accepted. Counts
 // every attempt per email id.
@@ -67,9 +67,8 @@ TEST(MailRetry, WaitsDoubleFromAMinuteUpToSixHours) {
   EXPECT_EQ(retry_wait_seconds(p, 1000), 21600);   // no overflow however many
 }
 
-TEST(MailDelivery, AcceptedEmailsAreDeliveredWithTheServicesReference) {
-  TempDb db;
-  auto store = open_ok(db.path());
+TEST_P(MailDelivery, AcceptedEmailsAreDeliveredWithTheServicesReference) {
+  store = open();
   const int64_t a = store->add_outbox_email(email_to("ada@example.org")).value();
   const int64_t b = store->add_outbox_email(email_to("bo@example.org")).value();
   EXPECT_EQ(find(*store, a).state, DeliveryState::kQueued);
@@ -90,9 +89,8 @@ TEST(MailDelivery, AcceptedEmailsAreDeliveredWithTheServicesReference) {
   EXPECT_EQ(t.sent[b], 1);
 }
 
-TEST(MailDelivery, ARefusalForGoodFailsAtOnceWithItsReason) {
-  TempDb db;
-  auto store = open_ok(db.path());
+TEST_P(MailDelivery, ARefusalForGoodFailsAtOnceWithItsReason) {
+  store = open();
   const int64_t id = store->add_outbox_email(email_to("gone@example.org")).value();
   ScriptedTransport t;
   auto round = deliver_due(*store, t, 1'800'000'000);
@@ -105,9 +103,8 @@ TEST(MailDelivery, ARefusalForGoodFailsAtOnceWithItsReason) {
   EXPECT_EQ(t.sent[id], 1);
 }
 
-TEST(MailDelivery, ARefusalForNowWaitsItsTurnAndGivesUpAfterTheLastAttempt) {
-  TempDb db;
-  auto store = open_ok(db.path());
+TEST_P(MailDelivery, ARefusalForNowWaitsItsTurnAndGivesUpAfterTheLastAttempt) {
+  store = open();
   const int64_t id = store->add_outbox_email(email_to("busy@example.org")).value();
   ScriptedTransport t;
   RetryPolicy p;
@@ -136,9 +133,8 @@ TEST(MailDelivery, ARefusalForNowWaitsItsTurnAndGivesUpAfterTheLastAttempt) {
   EXPECT_EQ(t.sent[id], p.max_attempts);
 }
 
-TEST(MailDelivery, AClaimedEmailIsLeasedAndTriedAgainWhenItsSenderStopped) {
-  TempDb db;
-  auto store = open_ok(db.path());
+TEST_P(MailDelivery, AClaimedEmailIsLeasedAndTriedAgainWhenItsSenderStopped) {
+  store = open();
   const int64_t id = store->add_outbox_email(email_to("ada@example.org")).value();
   const int64_t now = 1'800'000'000;
   // A worker claims it and dies before saying what happened.
@@ -157,10 +153,9 @@ TEST(MailDelivery, AClaimedEmailIsLeasedAndTriedAgainWhenItsSenderStopped) {
   EXPECT_EQ(find(*store, id).attempts, 2);
 }
 
-TEST(MailDelivery, TwoWorkersOnOneDatabaseSendEachEmailOnce) {
-  TempDb db;
-  auto first = open_ok(db.path());
-  auto second = open_ok(db.path());  // another server's connection to the same file
+TEST_P(MailDelivery, TwoWorkersOnOneDatabaseSendEachEmailOnce) {
+  auto first = open();
+  auto second = open();  // another server's connection to the same database
   constexpr int kEmails = 200;
   for (int i = 0; i < kEmails; ++i) {
     ASSERT_TRUE(first->add_outbox_email(email_to("p" + std::to_string(i) + "@example.org")).ok());
@@ -183,9 +178,8 @@ TEST(MailDelivery, TwoWorkersOnOneDatabaseSendEachEmailOnce) {
   for (const auto& [id, times] : t.sent) EXPECT_EQ(times, 1) << "email " << id;
 }
 
-TEST(MailDelivery, AnEmailWhoseLastAttemptGotNoAnswerIsFailedNotSentAgain) {
-  TempDb db;
-  auto store = open_ok(db.path());
+TEST_P(MailDelivery, AnEmailWhoseLastAttemptGotNoAnswerIsFailedNotSentAgain) {
+  store = open();
   const int64_t id = store->add_outbox_email(email_to("ada@example.org")).value();
   RetryPolicy p;
   p.max_attempts = 2;
@@ -202,6 +196,9 @@ TEST(MailDelivery, AnEmailWhoseLastAttemptGotNoAnswerIsFailedNotSentAgain) {
   EXPECT_EQ(t.sent[id], 0);
   EXPECT_EQ(find(*store, id).state, DeliveryState::kFailed);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, MailDelivery, ::testing::Values("sqlite", "postgresql"),
+                         testing_store::backend_name);
 
 }  // namespace
 }  // namespace townhall

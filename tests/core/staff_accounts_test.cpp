@@ -1,10 +1,10 @@
 // Staff accounts, passwords, sign-in back-off and console sessions (townhall/access/staff.h) over
-// the SQLite store.
+// every store backend (store_backends.h).
 #include <gtest/gtest.h>
 
 #include <sodium.h>
 
-#include "store_test_util.h"
+#include "store_backends.h"
 #include "townhall/access/password.h"
 #include "townhall/access/staff.h"
 #include "townhall/access/token.h"
@@ -12,8 +12,6 @@
 namespace townhall {
 namespace {
 
-using testing_store::open_ok;
-using testing_store::TempDb;
 
 const Actor kAdmin = Actor::system("test");
 constexpr const char* kPassword = "correct horse battery";
@@ -26,6 +24,9 @@ NewStaffAccount officer(std::string username, std::string email = "") {
   n.email = std::move(email);
   return n;
 }
+
+// The store tests of this file run on every backend.
+class StaffAccounts : public testing_store::StoreConformance {};
 
 TEST(Passwords, ArgonHashVerifiesOnlyThePassword) {
   auto h = hash_password(kPassword);
@@ -59,9 +60,8 @@ TEST(Passwords, NewPasswordsAreLongEnough) {
   EXPECT_FALSE(check_new_password("ŵŷâêîôû"));
 }
 
-TEST(StaffAccounts, NamesAndAddressesAreUniqueIgnoringCase) {
-  TempDb db;
-  auto s = open_ok(db.path());
+TEST_P(StaffAccounts, NamesAndAddressesAreUniqueIgnoringCase) {
+  auto s = open();
   auto a = add_staff_account(*s, officer("Ada.L", "Ada@Example.gov.uk"), kPassword, hash_token("t1"), kAdmin);
   ASSERT_TRUE(a.ok()) << a.error().describe();
   EXPECT_EQ(a->username, "Ada.L");
@@ -88,9 +88,8 @@ TEST(StaffAccounts, NamesAndAddressesAreUniqueIgnoringCase) {
   EXPECT_EQ(s->staff_account_by_key(*staff_sign_in_key("ada@EXAMPLE.gov.uk"))->user.id, a->user.id);
 }
 
-TEST(StaffAccounts, BadAccountsAreRefusedNamingTheField) {
-  TempDb db;
-  auto s = open_ok(db.path());
+TEST_P(StaffAccounts, BadAccountsAreRefusedNamingTheField) {
+  auto s = open();
   NewStaffAccount member = officer("pm");
   member.role = Role::kPanelMember;
   EXPECT_EQ(add_staff_account(*s, member, kPassword, hash_token("a"), kAdmin).error().field, "role");
@@ -103,10 +102,12 @@ TEST(StaffAccounts, BadAccountsAreRefusedNamingTheField) {
   EXPECT_TRUE(add_staff_account(*s, officer("grace"), kPassword, hash_token("g"), kAdmin).ok());
 }
 
-class SignIn : public ::testing::Test {
+class SignIn : public testing_store::StoreConformance {
  protected:
   void SetUp() override {
-    s = open_ok(db.path());
+    StoreConformance::SetUp();
+    if (IsSkipped()) return;
+    s = open();
     auto a = add_staff_account(*s, officer("ada", "ada@example.gov.uk"), kPassword, hash_token("t"), kAdmin);
     ASSERT_TRUE(a.ok());
     id = a->user.id;
@@ -116,7 +117,10 @@ class SignIn : public ::testing::Test {
     EXPECT_TRUE(r.ok()) << r.error().describe();
     return std::move(r).value();
   }
-  TempDb db;
+  void TearDown() override {
+    s.reset();
+    StoreConformance::TearDown();
+  }
   std::unique_ptr<Store> s;
   int64_t id = 0;
   int64_t now = 1'800'000'000;
@@ -129,7 +133,7 @@ class SignIn : public ::testing::Test {
   }();
 };
 
-TEST_F(SignIn, RightPasswordSignsInAndStoresOnlyTheSessionHash) {
+TEST_P(SignIn, RightPasswordSignsInAndStoresOnlyTheSessionHash) {
   auto r = attempt("ADA@example.gov.uk", kPassword);
   ASSERT_EQ(r.outcome, SignInOutcome::kSignedIn);
   EXPECT_EQ(r.user.id, id);
@@ -143,12 +147,12 @@ TEST_F(SignIn, RightPasswordSignsInAndStoresOnlyTheSessionHash) {
   EXPECT_EQ(who->session.client, "192.0.2.1");
 }
 
-TEST_F(SignIn, WrongPasswordAndUnknownNameAreTheSameRefusal) {
+TEST_P(SignIn, WrongPasswordAndUnknownNameAreTheSameRefusal) {
   EXPECT_EQ(attempt("ada", "wrong password here").outcome, SignInOutcome::kRefused);
   EXPECT_EQ(attempt("nobody", kPassword).outcome, SignInOutcome::kRefused);
 }
 
-TEST_F(SignIn, AnAccountIsLockedAfterRepeatedFailuresEvenWithTheRightPassword) {
+TEST_P(SignIn, AnAccountIsLockedAfterRepeatedFailuresEvenWithTheRightPassword) {
   for (int i = 0; i < policy.free_account_failures + 1; ++i) {
     // Alternating user name and address: they count against the one account.
     EXPECT_EQ(attempt(i % 2 ? "ada" : "ada@example.gov.uk", "guess " + std::to_string(i), "198.51.100." + std::to_string(i)).outcome,
@@ -164,7 +168,7 @@ TEST_F(SignIn, AnAccountIsLockedAfterRepeatedFailuresEvenWithTheRightPassword) {
   EXPECT_EQ(attempt("ada", "wrong again", "203.0.113.9").outcome, SignInOutcome::kRefused);
 }
 
-TEST_F(SignIn, WaitsDoubleUpToTheLimit) {
+TEST_P(SignIn, WaitsDoubleUpToTheLimit) {
   policy = SignInPolicy{};
   EXPECT_EQ(sign_in_wait(policy, 5, 5, now, now), 0);
   EXPECT_EQ(sign_in_wait(policy, 5, 6, now, now), 60);
@@ -173,7 +177,7 @@ TEST_F(SignIn, WaitsDoubleUpToTheLimit) {
   EXPECT_EQ(sign_in_wait(policy, 5, 60, now, now), 3600);
 }
 
-TEST_F(SignIn, AnUnknownNameIsLockedExactlyLikeAKnownOne) {
+TEST_P(SignIn, AnUnknownNameIsLockedExactlyLikeAKnownOne) {
   for (int i = 0; i < policy.free_account_failures + 1; ++i) {
     attempt("ada", "wrong", "198.51.100." + std::to_string(i));
     attempt("nobody", "wrong", "198.51.100." + std::to_string(i));
@@ -185,7 +189,7 @@ TEST_F(SignIn, AnUnknownNameIsLockedExactlyLikeAKnownOne) {
   EXPECT_EQ(known.retry_after, unknown.retry_after);
 }
 
-TEST_F(SignIn, OneClientTryingManyNamesIsSlowedDown) {
+TEST_P(SignIn, OneClientTryingManyNamesIsSlowedDown) {
   for (int i = 0; i < policy.free_client_failures + 1; ++i) {
     EXPECT_EQ(attempt("user" + std::to_string(i), "wrong", "192.0.2.50").outcome, SignInOutcome::kRefused);
   }
@@ -196,7 +200,7 @@ TEST_F(SignIn, OneClientTryingManyNamesIsSlowedDown) {
   EXPECT_EQ(attempt("ada", kPassword, "192.0.2.50").outcome, SignInOutcome::kSignedIn);
 }
 
-TEST_F(SignIn, SessionsEndWhenIdleOrOldAndCanBeEnded) {
+TEST_P(SignIn, SessionsEndWhenIdleOrOldAndCanBeEnded) {
   auto a = attempt("ada", kPassword);
   now += 60;
   auto b = attempt("ada", kPassword, "192.0.2.2");
@@ -223,7 +227,7 @@ TEST_F(SignIn, SessionsEndWhenIdleOrOldAndCanBeEnded) {
   EXPECT_FALSE(staff_of_session(*s, "not a secret", now).ok());
 }
 
-TEST_F(SignIn, PasswordsCanBeChangedAndOutdatedHashesAreReplaced) {
+TEST_P(SignIn, PasswordsCanBeChangedAndOutdatedHashesAreReplaced) {
   ASSERT_TRUE(set_staff_password(*s, "ADA", "a new long password", kAdmin));
   EXPECT_EQ(attempt("ada", kPassword).outcome, SignInOutcome::kRefused);
   EXPECT_EQ(attempt("ada", "a new long password").outcome, SignInOutcome::kSignedIn);
@@ -236,6 +240,10 @@ TEST_F(SignIn, PasswordsCanBeChangedAndOutdatedHashesAreReplaced) {
   EXPECT_EQ(attempt("ada", kPassword).outcome, SignInOutcome::kSignedIn);
   EXPECT_FALSE(password_needs_rehash(s->staff_account_by_key("ada")->password_hash));
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, StaffAccounts, ::testing::Values("sqlite", "postgresql"),
+                         testing_store::backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, SignIn, ::testing::Values("sqlite", "postgresql"), testing_store::backend_name);
 
 }  // namespace
 }  // namespace townhall

@@ -1,5 +1,7 @@
-// The SQLite store: migrations, separation of data kinds, consultations, responses with
-// idempotency and the group commit (the audit chain: audit_chain_test.cpp).
+// The SQLite store's own behaviour: migrations and upgrades, WAL checkpoints, the in-memory index of
+// idempotency keys, the committer's executor. What every store promises (consultations, responses,
+// idempotency, the audit chain, ...) is the conformance suite's, run on every backend
+// (store_conformance_test.cpp, store_conformance_more_test.cpp).
 #include <gtest/gtest.h>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -125,115 +127,6 @@ TEST(SqliteStore, UsersAreFoundByTokenHashOnly) {
   EXPECT_FALSE(s->add_user(Role::kPublic, "x", "h").ok());
 }
 
-TEST(SqliteStore, ConsultationDraftEditsAndVersionConflicts) {
-  TempDb t;
-  auto s = open_ok(t.path());
-  auto c = s->create_consultation(doc("Parks", "2026-01-05", {"Abbey"}, {"parks"}), ev("create"));
-  ASSERT_TRUE(c.ok());
-  EXPECT_EQ(c->id, "c-1");
-  EXPECT_EQ(c->version, 1);
-  auto u = update_consultation(*s, "c-1", doc("Parks and trees", "2026-01-05", {"Abbey"}, {"parks"}), 1, ev("update"));
-  ASSERT_TRUE(u.ok());
-  EXPECT_EQ(u->version, 2);
-  auto stale = update_consultation(*s, "c-1", doc("Stale", "2026-01-05", {}, {}), 1, ev("update"));
-  ASSERT_FALSE(stale.ok());
-  EXPECT_EQ(stale.error().code, ErrorCode::kConflict);
-  EXPECT_EQ(s->get_consultation("c-1")->document["title"], "Parks and trees");
-  auto qs = s->questions("c-1");
-  ASSERT_TRUE(qs.ok());
-  ASSERT_EQ(qs->size(), 2u);
-  EXPECT_EQ((*qs)[0]["id"], "q1");
-  EXPECT_EQ(s->get_consultation("c-9").error().code, ErrorCode::kNotFound);
-
-  TransitionRecord tr{"c-1", ConsultationStatus::kDraft, ConsultationStatus::kScheduled, 0, {}, {ev("transition")}};
-  ASSERT_TRUE(s->transition_consultation(tr).ok());
-  auto edit = update_consultation(*s, "c-1", doc("Late", "2026-01-05", {}, {}), 0, ev("update"));
-  ASSERT_FALSE(edit.ok());
-  EXPECT_EQ(edit.error().code, ErrorCode::kConflict);
-  EXPECT_FALSE(delete_consultation(*s, "c-1", ev("delete")).ok());
-  TransitionRecord wrong{"c-1", ConsultationStatus::kDraft, ConsultationStatus::kScheduled, 0, {}, {}};
-  EXPECT_EQ(s->transition_consultation(wrong).error().code, ErrorCode::kConflict);
-}
-
-// The store decides nothing about states: it checks the guard its caller gives, inside the write's
-// transaction, and the refusal names the state the consultation is in. The council's rules are
-// the guards of consultations/editing.h.
-TEST(SqliteStore, StateDependentWritesFollowTheCallersGuard) {
-  TempDb t;
-  auto s = open_ok(t.path());
-  ASSERT_TRUE(s->create_consultation(doc("Parks", "2026-01-05", {}, {}), ev("create")).ok());
-  const StatusGuard scheduled_only{{ConsultationStatus::kScheduled}, "; refused by the test"};
-  auto refused = s->update_consultation("c-1", doc("Early", "2026-01-05", {}, {}), 0, scheduled_only, ev("update"));
-  ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
-  EXPECT_EQ(refused.error().field, "/status");
-  EXPECT_EQ(refused.error().message, "consultation c-1 is draft; refused by the test");
-  EXPECT_EQ(s->get_consultation("c-1")->version, 1);
-  EXPECT_FALSE(s->put_translation("c-1", "cy", {{"title", "Parciau"}}, scheduled_only, ev("t")).ok());
-  EXPECT_TRUE(s->list_translations("c-1")->empty());
-  ResponseSubmission r;
-  r.consultation_id = "c-1";
-  r.answers = {{"q1", true}};
-  auto early = s->submit_responses({r}, StatusGuard{{ConsultationStatus::kDraft}, ", refused by the test"});
-  ASSERT_TRUE(early[0].ok()) << early[0].error().describe();
-  EXPECT_EQ(s->submit_responses({r}, responses_allowed())[0].error().message,
-            "consultation c-1 is draft, not open for responses");
-
-  ASSERT_TRUE(s->transition_consultation(
-                  TransitionRecord{"c-1", ConsultationStatus::kDraft, ConsultationStatus::kScheduled, 0, {}, {}})
-                  .ok());
-  auto allowed = s->update_consultation("c-1", doc("Later", "2026-01-05", {}, {}), 0, scheduled_only, ev("update"));
-  ASSERT_TRUE(allowed.ok());
-  EXPECT_EQ(allowed->status, ConsultationStatus::kScheduled);
-  EXPECT_EQ(s->get_consultation("c-1")->document["title"], "Later");
-  auto rule = update_consultation(*s, "c-1", doc("Again", "2026-01-05", {}, {}), 0, ev("update"));
-  ASSERT_FALSE(rule.ok());
-  EXPECT_EQ(rule.error().message, "consultation c-1 is scheduled; only a draft can be edited");
-}
-
-TEST(SqliteStore, HubListingFiltersSearchesSortsAndPaginates) {
-  TempDb t;
-  auto s = open_ok(t.path());
-  ASSERT_TRUE(s->create_consultation(doc("Library hours", "2026-02-01", {"Abbey", "Castle"}, {"libraries"}), ev("c")).ok());
-  ASSERT_TRUE(s->create_consultation(doc("Bin collections", "2026-01-01", {"Castle"}, {"waste"}), ev("c")).ok());
-  ASSERT_TRUE(s->create_consultation(doc("Park 100% green", "2026-03-01", {"Abbey"}, {"parks", "waste"}), ev("c")).ok());
-
-  ConsultationQuery q;
-  q.sort = "opens";
-  auto all = s->list_consultations(q);
-  ASSERT_TRUE(all.ok());
-  ASSERT_EQ(all->total, 3);
-  EXPECT_EQ(all->items[0].document["title"], "Bin collections");
-  EXPECT_EQ(all->items[2].document["title"], "Park 100% green");
-
-  q.ward = "Castle";
-  auto castle = s->list_consultations(q);
-  ASSERT_EQ(castle->total, 2);
-  q.ward.clear();
-  q.topic = "waste";
-  q.sort = "title";
-  auto waste = s->list_consultations(q);
-  ASSERT_EQ(waste->total, 2);
-  EXPECT_EQ(waste->items[0].document["title"], "Bin collections");
-  q.topic.clear();
-  q.search = "100%";
-  EXPECT_EQ(s->list_consultations(q)->total, 1);
-  q.search = "LIBRARY";
-  EXPECT_EQ(s->list_consultations(q)->total, 1);
-  q.search.clear();
-  q.sort = "-opens";
-  q.limit = 1;
-  q.offset = 1;
-  auto page = s->list_consultations(q);
-  EXPECT_EQ(page->total, 3);
-  ASSERT_EQ(page->items.size(), 1u);
-  EXPECT_EQ(page->items[0].document["title"], "Library hours");
-  q.statuses = std::vector{ConsultationStatus::kOpen};
-  EXPECT_EQ(s->list_consultations(q)->total, 0);
-  q.sort = "colour";
-  EXPECT_EQ(s->list_consultations(q).error().field, "sort");
-}
-
 class OpenConsultation : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -257,21 +150,6 @@ class OpenConsultation : public ::testing::Test {
   std::unique_ptr<Store> store;
 };
 
-TEST_F(OpenConsultation, ResponsesGetDistinctQuotableReferences) {
-  auto r = store->submit_responses({sub(), sub(), sub()}, responses_allowed());
-  ASSERT_EQ(r.size(), 3u);
-  std::set<std::string> refs;
-  for (auto& x : r) {
-    ASSERT_TRUE(x.ok()) << x.error().describe();
-    EXPECT_EQ(x->reference.size(), 12u);
-    EXPECT_EQ(x->reference.substr(0, 3), "TH-");
-    EXPECT_EQ(x->reference.find_first_of("ILOU"), std::string::npos);
-    refs.insert(x->reference);
-  }
-  EXPECT_EQ(refs.size(), 3u);
-  EXPECT_EQ(*store->count_responses("c-1"), 3);
-}
-
 TEST(ResponseReference, SerialInCrockfordBase32ThenTwentyRandomBits) {
   // Serial 1 is "0001"; 32 = 1*32 + 0 is "0010"; 1023 = 31*32 + 31 is "00ZZ"; 2^20 - 1 is the last
   // four-digit serial "ZZZZ"; 2^20 = 1*32^4 needs five digits "10000".
@@ -293,26 +171,6 @@ TEST(ResponseReference, SerialInCrockfordBase32ThenTwentyRandomBits) {
   EXPECT_GT(tails.size(), 1u);
   EXPECT_LT(response_reference(31), response_reference(32));
   EXPECT_LT(response_reference(99999), response_reference(100000));
-}
-
-TEST_F(OpenConsultation, ReferencesCarryTheResponseSerial) {
-  auto r = store->submit_responses({sub(), sub()}, responses_allowed());
-  auto more = store->submit_responses({sub()}, responses_allowed());
-  ASSERT_TRUE(r[0].ok() && r[1].ok() && more[0].ok());
-  EXPECT_EQ(r[0]->id, 1);
-  EXPECT_EQ(r[0]->reference.substr(0, 8), "TH-0001-");
-  EXPECT_EQ(r[1]->reference.substr(0, 8), "TH-0002-");
-  EXPECT_EQ(more[0]->id, 3);
-  EXPECT_EQ(more[0]->reference.substr(0, 8), "TH-0003-");
-  auto found = store->response_by_reference(more[0]->reference);
-  ASSERT_TRUE(found.ok());
-  EXPECT_EQ(found->id, 3);
-  // Answers serialised by the caller are stored as given.
-  ResponseSubmission pre = sub("", {{"q1", false}});
-  pre.answers_text = pre.answers.dump();
-  auto stored = store->submit_responses({pre}, responses_allowed());
-  ASSERT_TRUE(stored[0].ok());
-  EXPECT_EQ(store->response_by_reference(stored[0]->reference)->answers, (nlohmann::json{{"q1", false}}));
 }
 
 // The WAL header's checkpoint sequence number (big-endian at byte 12) goes up each time the WAL
@@ -365,101 +223,6 @@ TEST(SqliteStore, BusyWalIsCopiedInTheBackgroundAndRestarts) {
   }
   EXPECT_GT(wal_checkpoint_sequence(db.path()), seq0);
   EXPECT_EQ(*store->count_responses("c-1"), 12000 + extra);
-}
-
-TEST_F(OpenConsultation, RetryWithSameIdempotencyKeyNeverCreatesASecondResponse) {
-  auto first = store->submit_responses({sub("key-1")}, responses_allowed());
-  ASSERT_TRUE(first[0].ok());
-  EXPECT_FALSE(first[0]->replayed);
-  // The retry in a later batch, and a duplicate inside one batch.
-  auto again = store->submit_responses({sub("key-1"), sub("key-2"), sub("key-2")}, responses_allowed());
-  ASSERT_TRUE(again[0].ok());
-  EXPECT_TRUE(again[0]->replayed);
-  EXPECT_EQ(again[0]->reference, first[0]->reference);
-  EXPECT_TRUE(again[2]->replayed);
-  EXPECT_EQ(again[2]->reference, again[1]->reference);
-  EXPECT_EQ(*store->count_responses("c-1"), 2);
-  // The same key with a different body is refused.
-  auto other = store->submit_responses({sub("key-1", {{"q1", false}})}, responses_allowed());
-  ASSERT_FALSE(other[0].ok());
-  EXPECT_EQ(other[0].error().code, ErrorCode::kConflict);
-  EXPECT_EQ(*store->count_responses("c-1"), 2);
-}
-
-// Keys are looked up in memory; the index is rebuilt from the responses when the file is opened again.
-TEST_F(OpenConsultation, IdempotencyKeysSurviveReopening) {
-  auto first = store->submit_responses({sub("key-1"), sub("key-2", {{"q1", false}})}, responses_allowed());
-  ASSERT_TRUE(first[0].ok() && first[1].ok());
-  store.reset();
-  store = open_ok(db.path());
-  auto again = store->submit_responses({sub("key-2", {{"q1", false}}), sub("key-1"), sub("key-1", {{"q1", false}})}, responses_allowed());
-  ASSERT_TRUE(again[0].ok()) << again[0].error().describe();
-  EXPECT_TRUE(again[0]->replayed);
-  EXPECT_EQ(again[0]->reference, first[1]->reference);
-  EXPECT_EQ(again[0]->answers, nlohmann::json({{"q1", false}}));
-  ASSERT_TRUE(again[1].ok());
-  EXPECT_TRUE(again[1]->replayed);
-  EXPECT_EQ(again[1]->reference, first[0]->reference);
-  ASSERT_FALSE(again[2].ok());  // the same key with a different body
-  EXPECT_EQ(again[2].error().code, ErrorCode::kConflict);
-  EXPECT_EQ(again[2].error().field, "Idempotency-Key");
-  EXPECT_EQ(*store->count_responses("c-1"), 2);
-  // The same key in another scope is another key.
-  auto other_scope = sub("key-1");
-  other_scope.idempotency_scope = "user:7";
-  auto r = store->submit_responses({other_scope}, responses_allowed());
-  ASSERT_TRUE(r[0].ok());
-  EXPECT_FALSE(r[0]->replayed);
-  EXPECT_EQ(*store->count_responses("c-1"), 3);
-}
-
-// A key written through another connection to the same file (a second process) is honoured too.
-TEST_F(OpenConsultation, IdempotencyKeyFromAnotherConnectionIsHonoured) {
-  auto other = open_ok(db.path());
-  auto first = other->submit_responses({sub("key-x")}, responses_allowed());
-  ASSERT_TRUE(first[0].ok());
-  auto again = store->submit_responses({sub("key-x")}, responses_allowed());
-  ASSERT_TRUE(again[0].ok()) << again[0].error().describe();
-  EXPECT_TRUE(again[0]->replayed);
-  EXPECT_EQ(again[0]->reference, first[0]->reference);
-  EXPECT_EQ(*store->count_responses("c-1"), 1);
-}
-
-// Keys older than the retention window are cleared when the file is opened; 0 keeps them for ever.
-TEST_F(OpenConsultation, IdempotencyKeysExpireAfterTheRetentionWindow) {
-  ASSERT_TRUE(store->submit_responses({sub("ancient"), sub("old"), sub("recent")}, responses_allowed())[0].ok());
-  store.reset();
-  {
-    SQLite::Database raw(db.path(), SQLite::OPEN_READWRITE);
-    // Given 30 days, 7.5 days and 6 days ago (dates written as the store writes them).
-    for (auto [key, age] : {std::pair{"ancient", "-30 days"}, {"old", "-180 hours"}, {"recent", "-6 days"}}) {
-      SQLite::Statement q(raw, "UPDATE responses SET created_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?) "
-                               "WHERE idempotency_key = ?");
-      q.bind(1, age);
-      q.bind(2, key);
-      ASSERT_EQ(q.exec(), 1);
-    }
-  }
-  SqliteOptions forever;
-  forever.idempotency_retention_days = 0;
-  store = open_ok(db.path(), forever);
-  auto kept = store->submit_responses({sub("ancient"), sub("old")}, responses_allowed());
-  EXPECT_TRUE(kept[0]->replayed);
-  EXPECT_TRUE(kept[1]->replayed);
-  store.reset();
-  store = open_ok(db.path());  // 7 days
-  {
-    SQLite::Database raw(db.path());
-    // Indexed at open (younger than 8 days) and past the window: its key is cleared from the row.
-    EXPECT_EQ(raw.execAndGet("SELECT COUNT(*) FROM responses WHERE idempotency_key='old'").getInt(), 0);
-    EXPECT_EQ(raw.execAndGet("SELECT COUNT(*) FROM responses WHERE idempotency_key='recent'").getInt(), 1);
-  }
-  auto r = store->submit_responses({sub("ancient"), sub("old"), sub("recent")}, responses_allowed());
-  ASSERT_TRUE(r[0].ok() && r[1].ok() && r[2].ok());
-  EXPECT_FALSE(r[0]->replayed);  // expired: new responses
-  EXPECT_FALSE(r[1]->replayed);
-  EXPECT_TRUE(r[2]->replayed);
-  EXPECT_EQ(*store->count_responses("c-1"), 5);
 }
 
 // A key young enough to be indexed at open (within the window plus a day) but past the window is
@@ -535,43 +298,6 @@ TEST(SqliteStore, IdempotencyKeysSurviveTheUpgradeToKeysInResponseRows) {
   EXPECT_TRUE(r[0]->replayed);
   EXPECT_EQ(r[0]->reference, reference);
   EXPECT_EQ(*upgraded->count_responses("c-1"), 1);
-}
-
-TEST_F(OpenConsultation, ClosedConsultationRefusesResponsesButBatchMatesCommit) {
-  ASSERT_TRUE(store->create_consultation(doc("Draft", "2026-01-05", {}, {}), ev("c")).ok());
-  ResponseSubmission to_draft = sub();
-  to_draft.consultation_id = "c-2";
-  ResponseSubmission unknown = sub();
-  unknown.consultation_id = "c-404";
-  auto r = store->submit_responses({sub(), to_draft, unknown, sub()}, responses_allowed());
-  EXPECT_TRUE(r[0].ok());
-  EXPECT_EQ(r[1].error().code, ErrorCode::kConflict);
-  EXPECT_EQ(r[2].error().code, ErrorCode::kNotFound);
-  EXPECT_TRUE(r[3].ok());
-  EXPECT_EQ(*store->count_responses("c-1"), 2);
-  EXPECT_EQ(*store->count_responses("c-2"), 0);
-}
-
-TEST_F(OpenConsultation, CommitterAcknowledgesOnlyCommittedResponses) {
-  std::atomic<int> ok{0};
-  {
-    ResponseCommitter committer(*store, 16);
-    for (int i = 0; i < 200; ++i) {
-      committer.submit(sub("k" + std::to_string(i % 150)), [&](Result<StoredResponse> r) {
-        if (r.ok()) ++ok;
-      });
-    }
-    committer.stop();  // drains the queue
-    EXPECT_EQ(committer.submissions(), 200u);
-    EXPECT_GE(committer.batches(), 200u / 16);
-    bool refused = false;
-    committer.submit(sub(), [&](Result<StoredResponse> r) { refused = !r.ok(); });
-    EXPECT_TRUE(refused);
-  }
-  EXPECT_EQ(ok.load(), 200);
-  // Every acknowledged submission is in the file, seen through a fresh connection.
-  SQLite::Database raw(db.path());
-  EXPECT_EQ(raw.execAndGet("SELECT COUNT(*) FROM responses").getInt(), 150);
 }
 
 TEST_F(OpenConsultation, CommitterWithAnExecutorAnswersEachSubmissionOnceOnTheExecutorThread) {

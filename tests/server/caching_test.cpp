@@ -120,6 +120,106 @@ TEST_F(Caching, GzipDecodesToTheSameBytes) {
   EXPECT_EQ(header(get("/en-GB/", "", "br"), "Content-Encoding"), "");
 }
 
+// A personal page is coded by deflating only its content between the layout's parts, coded
+// once; whatever the sizes, the member inflates (zlib's own inflate) to exactly the page.
+TEST_F(Caching, AFramedGzipMemberInflatesToTheWholeForAnyContent) {
+  std::string words;
+  for (int i = 0; words.size() < 70000; ++i) words += "govuk-body item-" + std::to_string(i * 7919 % 1000) + " ";
+  std::string noise;
+  uint32_t x = 12345;
+  for (int i = 0; i < 50000; ++i) noise += static_cast<char>((x = x * 1103515245 + 12345) >> 24);
+  const std::vector<std::string> heads = {"", "<html><head><title>t</title></head><body>", words};
+  const std::vector<std::string> tails = {"", "</body></html>", words.substr(0, 40000)};
+  const std::vector<std::string> middles = {"", "x", "<p class=\"govuk-body\">Do you agree?</p>", words, noise};
+  for (const auto& head : heads) {
+    for (const auto& tail : tails) {
+      FramedGzip framed(head, tail);
+      for (const auto& middle : middles) {
+        const std::string whole = head + middle + tail;
+        auto coded = framed.gzip(whole, 1);
+        ASSERT_TRUE(coded.has_value());
+        EXPECT_EQ(gunzip(*coded), whole) << head.size() << " " << middle.size() << " " << tail.size();
+      }
+      // Not this frame's text: nothing, so the caller codes the whole.
+      // A part spliced in as stored blocks (more than one past 65,535 bytes).
+      SplicedGzip spliced(head, tail);
+      for (const auto& middle : middles) {
+        EXPECT_EQ(gunzip(spliced.gzip(middle)), head + middle + tail) << head.size() << " " << middle.size();
+      }
+      EXPECT_EQ(gunzip(spliced.gzip(noise + noise)), head + noise + noise + tail);
+      if (!head.empty()) {
+        EXPECT_FALSE(framed.gzip("other" + tail, 1).has_value());
+      }
+      if (!tail.empty()) {
+        EXPECT_FALSE(framed.gzip(head + "other", 1).has_value());
+      }
+    }
+  }
+}
+
+// A question page before anything is answered on it is rendered once and kept; each resident
+// still gets their own session's CSRF token, which only their session accepts, and a change to
+// the public content is shown at once.
+TEST_F(Caching, AKeptQuestionPageCarriesEachSessionsOwnTokenAndFollowsChanges) {
+  const std::string q1 = "/cy/consultations/" + id + "/questions/1";
+  auto cookie_of = [](const HttpResponse& r) {
+    for (const auto& [k, v] : r.headers) {
+      if (k == "Set-Cookie") return v.substr(0, v.find(';'));
+    }
+    return std::string();
+  };
+  auto token_of = [](const std::string& html) {
+    std::smatch m;
+    static const std::regex re(R"re(name="csrf" value="([0-9a-f]{64})")re");
+    return std::regex_search(html, m, re) ? m[1].str() : std::string();
+  };
+  auto first = get(q1), second = get(q1);
+  ASSERT_EQ(first.status, 200);
+  ASSERT_EQ(second.status, 200);
+  const std::string cookie1 = cookie_of(first), cookie2 = cookie_of(second);
+  const std::string token1 = token_of(first.body), token2 = token_of(second.body);
+  ASSERT_FALSE(token1.empty());
+  ASSERT_FALSE(token2.empty());
+  ASSERT_NE(cookie1, cookie2);
+  EXPECT_NE(token1, token2);
+  // The pages differ only in the token.
+  std::string a = first.body, b = second.body;
+  a.replace(a.find(token1), token1.size(), "T");
+  b.replace(b.find(token2), token2.size(), "T");
+  EXPECT_EQ(a, b);
+  // Seen again, and gzip-coded: the same session's token.
+  auto again = get(q1, "", "gzip", cookie1);
+  ASSERT_EQ(header(again, "Content-Encoding"), "gzip");
+  const std::string inflated = gunzip(again.body);
+  EXPECT_EQ(token_of(inflated), token1);
+  // The content may point back into the layout, so the page codes about as small as coded whole.
+  EXPECT_LE(again.body.size(), gzip(inflated, 1).size() * 11 / 10);
+  auto post = [&](const std::string& cookie, const std::string& token) {
+    HttpRequest r;
+    r.method = "POST";
+    r.target = q1;
+    r.cookie = cookie;
+    r.content_type = "application/x-www-form-urlencoded";
+    r.body = "answer=yes&csrf=" + token;
+    return testing::handle_and_wait(*api, r).status;
+  };
+  EXPECT_EQ(post(cookie2, token1), 403);  // another session's token
+  EXPECT_EQ(post(cookie1, token1), 303);
+  EXPECT_EQ(post(cookie2, token2), 303);
+  // A Welsh translation of the question, put through the API, is on the very next view.
+  EXPECT_EQ(get(q1).body.find("cytuno?"), std::string::npos);
+  HttpRequest put;
+  put.method = "PUT";
+  put.target = "/api/v1/consultations/" + id + "/translations/cy";
+  put.authorization = "Bearer " + officer;
+  put.content_type = "application/json";
+  put.body = R"({"questions":{"agree":{"text":"Ydych chi'n cytuno?"}}})";
+  auto done = testing::handle_and_wait(*api, put);
+  ASSERT_LT(done.status, 300) << done.body;
+  auto translated = get(q1);
+  EXPECT_NE(translated.body.find("cytuno?"), std::string::npos) << translated.body.substr(translated.body.find("<h1"), 400);
+}
+
 TEST_F(Caching, AcceptEncodingIsReadWithItsQValues) {
   EXPECT_TRUE(accepts_gzip("gzip"));
   EXPECT_TRUE(accepts_gzip("deflate, GZIP;q=0.5"));

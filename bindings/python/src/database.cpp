@@ -12,6 +12,7 @@
 #include "townhall/consultations/lifecycle.h"
 #include "townhall/demo/demo.h"
 #include "townhall/responses/answers.h"
+#include "townhall/store/open_store.h"
 #include "townhall/store/analysis_reader.h"
 #include "townhall/store/sqlite_store.h"
 #include "townhall/util/json_schema.h"
@@ -48,7 +49,7 @@ std::unique_ptr<Database> open_database(const std::string& path, bool writable, 
       SqliteOptions options;
       options.create = create;
       if (audit_key) options.audit_key_file = *audit_key;
-      auto st = open_sqlite_store(path, options);
+      auto st = open_store(path, options);
       if (!st) {
         Error e = st.error();
         if (e.field.empty()) e.field = "path";

@@ -150,7 +150,8 @@ class Database:
 
 def open(path: str | os.PathLike[str], writable: bool = False,  # noqa: A001 - townhall.open
          create: bool = False, audit_key: str | os.PathLike[str] | None = None) -> Database:
-    """Opens a Townhall database file for analysis.
+    """Opens a Townhall database file (or a PostgreSQL database, given its ``postgresql://`` URL)
+    for analysis.
 
     Read-only (every write refused) unless ``writable``; ``create`` (with ``writable``)
     makes a new database when the file does not exist. A read-only open never creates nor

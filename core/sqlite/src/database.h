@@ -270,6 +270,26 @@ class SqliteStore final : public Store {
   // transaction).
   std::optional<EmailConfirmation> live_confirmation_locked(const std::string& hash, int64_t now);
 
+  // A statement prepared once and kept for the connection's life (with mu_ held): preparing costs
+  // more than running the small reads the pages make on every request. It is reset when the
+  // handle goes, so no read is left open; every use binds all its parameters.
+  class Prepared {
+   public:
+    explicit Prepared(SQLite::Statement& q) : q_(q) {}
+    Prepared(const Prepared&) = delete;
+    Prepared& operator=(const Prepared&) = delete;
+    ~Prepared() { q_.tryReset(); }
+    SQLite::Statement* operator->() const { return &q_; }
+
+   private:
+    SQLite::Statement& q_;
+  };
+  Prepared prepared(const char* sql) {
+    auto& kept = prepared_[sql];
+    if (!kept) kept = std::make_unique<SQLite::Statement>(db_, sql);
+    return Prepared(*kept);
+  }
+
   // Responses (with mu_ held).
   void prepare_hot();
   // The batch of `n` submissions (`submission(i)`) in one transaction; `after(i, stored)` writes
@@ -325,6 +345,7 @@ class SqliteStore final : public Store {
   std::atomic<int> wal_frames_{0};  // frames in the WAL after the last commit on db_
   int checkpoint_frames_ = 32768;    // SqliteOptions::wal_checkpoint_frames
   std::thread checkpointer_;
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> prepared_;
   std::unique_ptr<SQLite::Statement> insert_response_, insert_key_, find_key_, find_response_, status_of_,
       max_response_id_, key_row_, new_keys_;
 

@@ -10,31 +10,30 @@ namespace townhall::sqlite {
 
 Status SqliteStore::save_draft(const ResponseDraft& draft) {
   return write("cannot save draft", [&]() -> Status {
-    SQLite::Statement q(db_,
-                        "INSERT INTO pages_drafts(key, consultation_id, language, answers, email, updated_at) "
-                        "VALUES (?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET consultation_id=excluded.consultation_id, "
-                        "language=excluded.language, answers=excluded.answers, email=excluded.email, "
-                        "updated_at=excluded.updated_at");
-    q.bind(1, draft.key);
-    q.bind(2, draft.consultation_id);
-    q.bind(3, draft.language);
-    q.bind(4, draft.answers.dump());
-    q.bind(5, draft.email);
-    q.bind(6, now_rfc3339_utc());
-    q.exec();
+    auto q = prepared(
+        "INSERT INTO pages_drafts(key, consultation_id, language, answers, email, updated_at) "
+        "VALUES (?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET consultation_id=excluded.consultation_id, "
+        "language=excluded.language, answers=excluded.answers, email=excluded.email, "
+        "updated_at=excluded.updated_at");
+    q->bind(1, draft.key);
+    q->bind(2, draft.consultation_id);
+    q->bind(3, draft.language);
+    q->bind(4, draft.answers.dump());
+    q->bind(5, draft.email);
+    q->bind(6, now_rfc3339_utc());
+    q->exec();
     return Status::Ok();
   }, on_constraint(not_found("consultation", draft.consultation_id)));
 }
 
 Result<ResponseDraft> SqliteStore::get_draft(const std::string& key) {
   return read("cannot read draft", [&]() -> Result<ResponseDraft> {
-    SQLite::Statement q(db_,
-                        "SELECT consultation_id, language, answers, email, updated_at FROM pages_drafts WHERE key=?");
-    q.bind(1, key);
-    if (!q.executeStep()) return not_found("draft", "(hidden)");
-    return ResponseDraft{key, q.getColumn(0).getString(), q.getColumn(1).getString(),
-                         parse_stored_json(q.getColumn(2).getString()), q.getColumn(3).getString(),
-                         q.getColumn(4).getString()};
+    auto q = prepared("SELECT consultation_id, language, answers, email, updated_at FROM pages_drafts WHERE key=?");
+    q->bind(1, key);
+    if (!q->executeStep()) return not_found("draft", "(hidden)");
+    return ResponseDraft{key, q->getColumn(0).getString(), q->getColumn(1).getString(),
+                         parse_stored_json(q->getColumn(2).getString()), q->getColumn(3).getString(),
+                         q->getColumn(4).getString()};
   });
 }
 

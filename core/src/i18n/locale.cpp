@@ -3,6 +3,9 @@
 
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
 
 #include <unicode/locdspnm.h>
 #include <unicode/localematcher.h>
@@ -55,9 +58,19 @@ Result<std::string> canonical_tag(std::string_view tag, std::string_view field) 
 }
 
 bool is_right_to_left(std::string_view tag) {
+  // Pages ask for every answer they render and parsing a locale costs microseconds; the answer for
+  // a tag never changes, so the first few hundred tags asked about are remembered.
+  static std::shared_mutex mu;
+  static std::unordered_map<std::string, bool> known;
+  {
+    std::shared_lock lock(mu);
+    if (auto it = known.find(std::string(tag)); it != known.end()) return it->second;
+  }
   auto loc = detail::parse_locale(tag);
-  if (!loc) return false;
-  return loc->isRightToLeft();
+  bool rtl = loc && loc->isRightToLeft();
+  std::unique_lock lock(mu);
+  if (known.size() < 256) known.emplace(std::string(tag), rtl);
+  return rtl;
 }
 
 std::string display_name(std::string_view tag, std::string_view in_tag) {

@@ -10,6 +10,9 @@
 #include <thread>
 #include <vector>
 
+#include "store/postgres_analysis.h"
+#include "townhall/store/postgres_store.h"
+#include "townhall/store/open_store.h"
 #include "townhall/store/sqlite_store.h"
 #include "townhall/util/json_schema.h"
 
@@ -33,6 +36,7 @@ std::string sqlite_read_only_uri(const std::string& path) {
 struct AnalysisReader::Impl {
   std::string path;
   std::optional<SQLite::Database> db;
+  std::unique_ptr<postgres_analysis::Source> pg;  // instead of db, for a PostgreSQL URL
   int version = 0;
 };
 
@@ -57,6 +61,15 @@ std::string_view text_of(sqlite3_stmt* st, int i) {
 }  // namespace
 
 Result<std::unique_ptr<AnalysisReader>> AnalysisReader::open(const std::string& path, bool writable) {
+  if (is_postgres_url(path)) {
+    auto source = postgres_analysis::open(path, writable);
+    if (!source) return source.error();
+    auto impl = std::make_unique<Impl>();
+    impl->path = database_for_display(path);
+    impl->version = (*source)->schema_version();
+    impl->pg = std::move(*source);
+    return std::unique_ptr<AnalysisReader>(new AnalysisReader(std::move(impl)));
+  }
   // Looked at first without opening it for writing: a file that is not a Townhall database is
   // refused before SQLite could run recovery on it or leave its -wal and -shm files beside it.
   auto kind = database_file_kind(path);
@@ -107,6 +120,7 @@ Result<std::unique_ptr<AnalysisReader>> AnalysisReader::open(const std::string& 
 }
 
 Result<std::vector<ConsultationOverview>> AnalysisReader::consultations() {
+  if (impl_->pg) return impl_->pg->consultations();
   try {
     std::vector<ConsultationOverview> out;
     SQLite::Statement q(*impl_->db,
@@ -125,14 +139,20 @@ Result<std::vector<ConsultationOverview>> AnalysisReader::consultations() {
 
 Result<nlohmann::json> AnalysisReader::questions(const std::string& consultation_id) {
   std::string document;
-  try {
-    SQLite::Statement q(*impl_->db, "SELECT document FROM consultations WHERE id = ?");
-    q.bind(1, consultation_id);
-    if (!q.executeStep())
-      return Error{ErrorCode::kNotFound, "consultation", "no consultation \"" + consultation_id + "\""};
-    document = q.getColumn(0).getString();
-  } catch (const std::exception& e) {
-    return Error{ErrorCode::kIo, "", "cannot read consultation " + consultation_id + ": " + e.what()};
+  if (impl_->pg) {
+    auto d = impl_->pg->document(consultation_id);
+    if (!d) return d.error();
+    document = std::move(*d);
+  } else {
+    try {
+      SQLite::Statement q(*impl_->db, "SELECT document FROM consultations WHERE id = ?");
+      q.bind(1, consultation_id);
+      if (!q.executeStep())
+        return Error{ErrorCode::kNotFound, "consultation", "no consultation \"" + consultation_id + "\""};
+      document = q.getColumn(0).getString();
+    } catch (const std::exception& e) {
+      return Error{ErrorCode::kIo, "", "cannot read consultation " + consultation_id + ": " + e.what()};
+    }
   }
   nlohmann::json doc;
   try {
@@ -204,6 +224,12 @@ constexpr unsigned kMaxThreads = 8;
 Result<analysis::ResponseTable> AnalysisReader::responses(const std::string& consultation_id, unsigned threads_asked) {
   auto qs = questions(consultation_id);
   if (!qs) return qs.error();
+  if (impl_->pg) {
+    auto b = analysis::ResponseTableBuilder::create(*qs);
+    if (!b) return b.error();
+    if (auto st = impl_->pg->responses(consultation_id, *b); !st) return st.error();
+    return std::move(*b).finish();
+  }
   int64_t count = 0, total = 0, first_id = 0, last_id = -1;
   try {
     SQLite::Statement c(*impl_->db,

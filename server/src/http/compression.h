@@ -2,6 +2,8 @@
 // Thread-safety: plain functions.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,6 +24,48 @@ inline constexpr size_t kMinCompressBytes = 860;
 // `data` as a gzip member (RFC 1952). `level` 1 (fast) to 9 (small): answers made per request
 // use a fast level, answers made once and kept (assets, cached pages) the smallest.
 std::string gzip(std::string_view data, int level);
+
+// Text whose head and tail stay the same while the middle changes from answer to answer (a page's
+// layout around its content). The head and tail are deflated once, at the smallest level; each
+// answer deflates only its middle, with the head as its dictionary (so it compresses about as well
+// as the whole would), and the parts are spliced into one gzip member: deflate blocks written up to
+// a sync flush end on a byte boundary and may be followed by any other blocks, and the member's
+// CRC-32 is combined from the parts' (zlib's crc32_combine).
+// Thread-safety: after construction, gzip() may be called from any thread.
+class FramedGzip {
+ public:
+  FramedGzip(std::string head, std::string tail);
+
+  const std::string& head() const { return head_; }
+  const std::string& tail() const { return tail_; }
+
+  // `whole` as one gzip member, when it is head + middle + tail; nullopt when it is not.
+  std::optional<std::string> gzip(std::string_view whole, int level) const;
+
+ private:
+  std::string head_, tail_;
+  std::string head_deflated_;  // raw deflate blocks, ending on a sync flush (not final)
+  std::string tail_deflated_;  // raw deflate blocks, the last one final
+  uint32_t head_crc_ = 0, tail_crc_ = 0;
+};
+
+// Text in which one short part changes from answer to answer (a CSRF token) and all else stays:
+// everything before and after it is deflated once, and each answer only adds its part as a stored
+// (uncompressed) deflate block between them, so coding costs a copy and a CRC of the part.
+// Thread-safety: after construction, gzip() may be called from any thread.
+class SplicedGzip {
+ public:
+  SplicedGzip(std::string_view before, std::string_view after);
+
+  // before + `part` + after as one gzip member.
+  std::string gzip(std::string_view part) const;
+
+ private:
+  std::string before_deflated_;  // raw deflate blocks, ending on a sync flush (not final)
+  std::string after_deflated_;   // raw deflate blocks, the last one final
+  uint32_t before_crc_ = 0, after_crc_ = 0;
+  size_t before_size_ = 0, after_size_ = 0;
+};
 
 // The bytes of a gzip member; throws std::runtime_error when `data` is not one, or when it would
 // inflate past `limit` bytes.

@@ -103,7 +103,10 @@ void compress_for(HttpResponse& r, bool gzip_ok) {
   if (r.body.size() < kMinCompressBytes || !is_compressible(r.content_type) || has_header(r, "Content-Encoding")) return;
   if (!has_header(r, "Vary")) r.headers.emplace_back("Vary", "Accept-Encoding");
   if (!gzip_ok) return;
-  r.body = gzip(r.body, 1);
+  std::optional<std::string> coded;
+  if (r.gzip_body) coded = r.gzip_body(r.body);
+  r.body = coded ? std::move(*coded) : gzip(r.body, 1);
+  r.gzip_body = nullptr;
   r.headers.emplace_back("Content-Encoding", "gzip");
 }
 

@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "http/api_impl.h"
+#include "http/compression.h"
 #include "pages/asset_set.h"
 #include "townhall/i18n/locale.h"
 #include "townhall/i18n/text.h"
@@ -285,7 +286,9 @@ namespace {
 // The layout around a page's content depends only on the locale and the page's title, back link,
 // path and error state, so it is rendered once per such page and kept as the text before and after
 // the content. Bounded: started again when full (titles come from consultations and questions).
-using LayoutFrame = std::pair<std::string, std::string>;
+// The frame also keeps the two parts deflated, so a page made per request is gzip-coded by
+// deflating only its content (FramedGzip).
+using LayoutFrame = FramedGzip;
 
 std::shared_ptr<const LayoutFrame> render_layout_frame(const Localiser& loc, const LocaleStrings& strings,
                                                        const PageOptions& options) {
@@ -357,10 +360,10 @@ HttpResponse render_page(const Localiser& loc, std::string_view template_name, n
 
   const auto frame = layout_frame(loc, strings, options);
   std::string body;
-  body.reserve(frame->first.size() + content.size() + frame->second.size());
-  body += frame->first;
+  body.reserve(frame->head().size() + content.size() + frame->tail().size());
+  body += frame->head();
   body += content;
-  body += frame->second;
+  body += frame->tail();
   HttpResponse r;
   r.status = options.status;
   r.content_type = "text/html; charset=utf-8";
@@ -368,6 +371,7 @@ HttpResponse render_page(const Localiser& loc, std::string_view template_name, n
   r.headers.emplace_back("Content-Language", loc.lang());
   r.headers.emplace_back("Cache-Control", kPersonalCacheControl);
   add_security_headers(r);
+  r.gzip_body = [frame](std::string_view whole) { return frame->gzip(whole, 1); };
   return r;
 }
 

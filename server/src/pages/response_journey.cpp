@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "http/api_impl.h"
+#include "pages/kept_pages.h"
 #include "pages/page_kit.h"
 #include "pages/handlers.h"
 #include "pages/consultation_content.h"
@@ -270,6 +271,7 @@ class ResponseJourney {
   Api::Impl& api;
   RequestContext& ctx;
   const Localiser& loc;
+  uint64_t generation = 0;  // of the public content, read before the consultation
   ConsultationRecord rec;
   std::shared_ptr<const CachedConsultation> cached;
   pages::Session session;
@@ -281,6 +283,8 @@ class ResponseJourney {
 };
 
 Result<ResponseJourney, HttpResponse> ResponseJourney::start(Api::Impl& api, RequestContext& ctx, const Localiser& loc) {
+  // Read before anything the pages show, so a page kept under it is never older than it says.
+  const uint64_t generation = api.public_generation.load(std::memory_order_acquire);
   HttpResponse fail;
   auto found = load_public_consultation(api, ctx.params["id"], loc, fail);
   if (!found) return fail;
@@ -300,6 +304,7 @@ Result<ResponseJourney, HttpResponse> ResponseJourney::start(Api::Impl& api, Req
   auto entry = api.cached(found->id);
   if (!entry) return pages::error_page(loc, entry.error());
   ResponseJourney j(api, ctx, loc);
+  j.generation = generation;
   j.rec = std::move(found).value();
   j.cached = *entry;
   j.session = pages::session_of(api, ctx.request);
@@ -343,17 +348,30 @@ std::optional<size_t> ResponseJourney::question_index() const {
 
 HttpResponse ResponseJourney::question_page(size_t index, const nlohmann::json& value, const std::string& raw,
                                             const JourneyError& error, bool change) const {
-  nlohmann::json d = question_data(loc, rec.id, cached->questions, content, index, value, raw);
-  d["csrf"] = pages::csrf_token(session);
-  d["change"] = change;
   const auto [number, total] = position(index);
-  d["question_of"] = loc.html("journey.question_of", {{"number", number}, {"total", total}});
   PageOptions o;
   o.title = content.questions[index]["text"].get<std::string>();
   o.rest_path = "/consultations/" + rec.id + "/questions/" + std::to_string(index + 1);
   o.back = before(index);
+  // Before anything is answered on it, the page is the same for everyone but its CSRF token
+  // (most views of a question page are first views): kept rendered, keyed by all else it shows.
+  const bool first_view = value.is_null() && raw.empty() && error.key.empty();
+  std::string kept_key;
+  if (first_view) {
+    kept_key = loc.lang() + '\n' + rec.id + '\n' + std::to_string(index) + '\n' + std::to_string(number) + '\n' +
+               std::to_string(total) + '\n' + (change ? "1" : "0") + '\n' + o.back;
+    if (auto kept = pages::kept_page(generation, kept_key, pages::csrf_token(session))) {
+      return with_session(std::move(*kept), session);
+    }
+  }
+  nlohmann::json d = question_data(loc, rec.id, cached->questions, content, index, value, raw);
+  d["csrf"] = first_view ? pages::token_marker() : pages::csrf_token(session);
+  d["change"] = change;
+  d["question_of"] = loc.html("journey.question_of", {{"number", number}, {"total", total}});
   if (!error.key.empty()) pages::add_field_error(d, o, loc.html(error.key, error.args), "answer");
-  return with_session(pages::render_page(loc, "question", d, o), session);
+  HttpResponse page = pages::render_page(loc, "question", d, o);
+  if (first_view) page = pages::keep_page(generation, kept_key, std::move(page), pages::csrf_token(session));
+  return with_session(std::move(page), session);
 }
 
 HttpResponse ResponseJourney::check_page(const std::string& missing_key, size_t missing_index) const {

@@ -7,6 +7,8 @@
 // responses become columns in one pass. Files of older schema versions are read as they are
 // (responses stored before migration 4 have the language 'en-GB', as that migration says); a
 // file written by a newer Townhall is refused, as is a file that is not a Townhall database.
+// A PostgreSQL URL (postgres_store.h) is read the same way over one libpq connection, in
+// read-only transactions unless asked for writing; path() then names it without its password.
 //
 // Errors: kNotFound for a missing file or an unknown consultation; kConflict for a newer schema;
 // kInvalidArgument (field "path") for a file that is not a Townhall database; kIo otherwise.

@@ -6,7 +6,9 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -37,6 +39,9 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Allow, ETag, Set-Cookie...)
+  // When set, gzip-codes `body` faster than from scratch (a page whose layout was coded ahead of
+  // time), or gives nothing and the whole body is coded as usual.
+  std::function<std::optional<std::string>(std::string_view body)> gzip_body = nullptr;
 };
 
 // Completes a request; may be called from any thread, exactly once.

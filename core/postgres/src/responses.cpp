@@ -1,0 +1,239 @@
+// ResponseStore over PostgreSQL: responses, written in batches, each batch one transaction (group
+// commit), acknowledged only after its COMMIT. Idempotency keys live in the response rows under a
+// unique index, so the database — not a server's memory — answers a retry, whichever server it
+// reaches; keys older than the retention window are cleared from their rows.
+#include <chrono>
+#include <ctime>
+
+#include "database.h"
+#include "townhall/access/token.h"
+#include "townhall/util/json_parse.h"
+
+namespace townhall::postgres {
+namespace {
+
+constexpr const char* kResponseColumns =
+    "SELECT id, reference, consultation_id, channel, person_id, submitted_by, entered_by, answers, created_at, "
+    "language FROM responses";
+
+StoredResponse row_to_response(const pq::Rows& q, int i) {
+  StoredResponse r;
+  r.id = q.i64(i, 0);
+  r.reference = q.str(i, 1);
+  r.consultation_id = q.str(i, 2);
+  r.channel = q.str(i, 3);
+  r.person_id = q.opt_i64(i, 4);
+  r.submitted_by = q.opt_i64(i, 5);
+  r.entered_by = q.opt_i64(i, 6);
+  r.answers = parse_stored_json(q.str(i, 7));
+  r.created_at = q.str(i, 8);
+  r.language = q.str(i, 9);
+  return r;
+}
+
+// The created_at (as now_rfc3339_utc writes it) of a response stored `days` days ago.
+std::string created_at_days_ago(int days) {
+  std::time_t cut = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()) -
+                    static_cast<std::time_t>(days) * 86400;
+  std::tm tm{};
+  gmtime_r(&cut, &tm);
+  char out[32];
+  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return out;
+}
+
+}  // namespace
+
+Status PgStore::init_keys() {
+  try {
+    prune_keys(true);
+  } catch (const std::exception& e) {
+    return store_error("cannot clear expired idempotency keys", e);
+  }
+  return Status::Ok();
+}
+
+// Clears the keys older than the retention window from their responses: at open, then at most
+// once an hour before a batch (any server may do it; doing it twice clears nothing more).
+void PgStore::prune_keys(bool now) {
+  if (options_.idempotency_retention_days <= 0) return;
+  {
+    std::lock_guard lock(prune_mu_);
+    const auto t = std::chrono::steady_clock::now();
+    if (!now && t - last_prune_ < std::chrono::hours(1)) return;
+    last_prune_ = t;
+  }
+  auto lease = pool_->acquire();
+  lease.conn().exec(
+      "UPDATE responses SET idempotency_scope=NULL, idempotency_key=NULL, request_hash=NULL "
+      "WHERE idempotency_key IS NOT NULL AND created_at < $1",
+      {created_at_days_ago(options_.idempotency_retention_days)});
+}
+
+std::vector<Result<StoredResponse>> PgStore::submit_responses_in_place(std::vector<ResponseSubmission>& batch,
+                                                                       const StatusGuard& accepting) {
+  return submit_batch(batch.size(), [&](size_t i) -> ResponseSubmission& { return batch[i]; }, nullptr, accepting);
+}
+
+std::vector<Result<StoredResponse>> PgStore::submit_in_place(std::vector<Submission>& batch,
+                                                             const StatusGuard& accepting) {
+  auto keep_facts = [&](Tx& tx, size_t i, const StoredResponse& stored) {
+    const GivenFacts& given = batch[i].given;
+    if (given.empty() || stored.replayed) return;
+    // No fact is kept for a member who no longer exists (their response names no person then).
+    if (tx.exec("SELECT 1 FROM panel_members WHERE id=$1 FOR SHARE", {*given.member_id}).empty()) return;
+    for (const auto& f : given_facts_to_record(given, stored)) {
+      tx.exec("INSERT INTO panel_facts(member_id, key, value, channel, source, recorded_on, consent, valid_until) "
+              "VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT(member_id, key) DO UPDATE SET value=excluded.value, "
+              "channel=excluded.channel, source=excluded.source, recorded_on=excluded.recorded_on, "
+              "consent=excluded.consent, valid_until=excluded.valid_until",
+              {*given.member_id, f.key, f.value.dump(), f.channel, f.source, f.recorded_on.iso(), f.consent ? 1 : 0,
+               f.valid_until ? pq::Param(f.valid_until->iso()) : pq::Param(nullptr)});
+    }
+    append_audit_locked(tx, given_facts_audit(given, stored));
+  };
+  return submit_batch(batch.size(), [&](size_t i) -> ResponseSubmission& { return batch[i].response; }, keep_facts,
+                      accepting);
+}
+
+std::vector<Result<StoredResponse>> PgStore::submit_batch(
+    size_t n, const std::function<ResponseSubmission&(size_t)>& submission,
+    const std::function<void(Tx&, size_t, const StoredResponse&)>& after, const StatusGuard& accepting) {
+  try {
+    prune_keys(false);
+  } catch (const std::exception&) {
+    // Pruning is housekeeping: the keys stay honoured, and the next batch tries again.
+  }
+  using Out = std::vector<Result<StoredResponse>>;
+  // The answers move into the results only once the batch committed: a batch run again after a
+  // deadlock reads them again.
+  auto stored = write("cannot store response", [&](Tx& tx) -> Result<Out> {
+    Out out;
+    out.reserve(n);
+    std::map<std::string, std::optional<ConsultationStatus>> status_cache;
+    const std::string now = now_rfc3339_utc();
+    for (size_t i = 0; i < n; ++i) {
+      out.push_back(submit_one(tx, submission(i), now, accepting, status_cache));
+      if (after && out.back()) after(tx, i, *out.back());
+    }
+    return out;
+  });
+  if (stored) return std::move(*stored);
+  Out failed;
+  for (size_t i = 0; i < n; ++i) failed.push_back(stored.error());
+  return failed;
+}
+
+// The earlier response of this submission's idempotency key: replayed when the body is the same,
+// kConflict when it is not; nullopt when the key is new.
+std::optional<Result<StoredResponse>> PgStore::replay(Tx& tx, const ResponseSubmission& s) {
+  auto q = tx.exec(
+      "SELECT id, reference, consultation_id, channel, person_id, submitted_by, entered_by, answers, created_at, "
+      "language, request_hash FROM responses WHERE idempotency_scope=$1 AND idempotency_key=$2",
+      {s.idempotency_scope, s.idempotency_key});
+  if (q.empty()) return std::nullopt;
+  if (q.str(0, 10) != s.request_hash) {
+    return Result<StoredResponse>(
+        Error{ErrorCode::kConflict, "Idempotency-Key", "this Idempotency-Key was already used for a different response"});
+  }
+  StoredResponse r = row_to_response(q, 0);
+  r.replayed = true;
+  return Result<StoredResponse>(std::move(r));
+}
+
+Result<StoredResponse> PgStore::submit_one(Tx& tx, ResponseSubmission& s, const std::string& now,
+                                           const StatusGuard& accepting,
+                                           std::map<std::string, std::optional<ConsultationStatus>>& status_cache) {
+  const bool keyed = !s.idempotency_key.empty();
+  // Replays first: a retry after the consultation closed still gets its original answer.
+  if (keyed) {
+    if (auto earlier = replay(tx, s)) return std::move(*earlier);
+  }
+  auto it = status_cache.find(s.consultation_id);
+  if (it == status_cache.end()) {
+    // FOR SHARE: a lifecycle step (FOR UPDATE) waits for this batch, or this batch for it, so a
+    // response is never stored after its consultation closed.
+    auto q = tx.exec("SELECT status FROM consultations WHERE id=$1 FOR SHARE", {s.consultation_id});
+    std::optional<ConsultationStatus> status;
+    if (!q.empty()) status = stored_status(q.str(0, 0));
+    it = status_cache.emplace(s.consultation_id, status).first;
+  }
+  if (!it->second) return not_found("consultation", s.consultation_id);
+  if (!accepting.allows(*it->second)) return accepting.refuse(s.consultation_id, *it->second);
+  // A person or user the row names must exist: checked here, since a refused statement would
+  // abort the whole batch's transaction.
+  auto missing = [&](const char* table, const std::optional<int64_t>& id) {
+    return id && tx.exec(std::string("SELECT 1 FROM ") + table + " WHERE id=$1 FOR KEY SHARE", {*id}).empty();
+  };
+  if (missing("people", s.person_id) || missing("users", s.submitted_by) || missing("users", s.entered_by)) {
+    return Error{ErrorCode::kInvalidArgument, "", "response refused: it names a person or user that does not exist"};
+  }
+  if (s.answers_text.empty()) s.answers_text = s.answers.dump();
+  StoredResponse r;
+  r.id = tx.exec("SELECT nextval(pg_get_serial_sequence('responses', 'id'))").i64(0, 0);
+  r.reference = response_reference(r.id);
+  auto ins = tx.exec(
+      "INSERT INTO responses(id, reference, consultation_id, channel, person_id, submitted_by, entered_by, answers, "
+      "created_at, language, idempotency_scope, idempotency_key, request_hash) "
+      "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) "
+      "ON CONFLICT (idempotency_scope, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id",
+      {r.id, r.reference, s.consultation_id, s.channel, s.person_id, s.submitted_by, s.entered_by, s.answers_text, now,
+       s.language, keyed ? pq::Param(s.idempotency_scope) : pq::Param(nullptr),
+       keyed ? pq::Param(s.idempotency_key) : pq::Param(nullptr),
+       keyed ? pq::Param(s.request_hash) : pq::Param(nullptr)});
+  if (ins.empty()) {
+    // Another server stored this key between our look and our insert, and has committed: the
+    // retry is answered with its response.
+    if (auto earlier = replay(tx, s)) return std::move(*earlier);
+    throw std::runtime_error("an idempotency key clashed with a response that is not there");
+  }
+  r.consultation_id = s.consultation_id;
+  r.channel = s.channel;
+  r.language = s.language;
+  r.person_id = s.person_id;
+  r.submitted_by = s.submitted_by;
+  r.entered_by = s.entered_by;
+  r.answers = s.answers;
+  r.created_at = now;
+  return r;
+}
+
+Result<std::vector<StoredResponse>> PgStore::list_responses(const std::string& consultation_id, int64_t limit,
+                                                            int64_t offset) {
+  if (limit < 1 || limit > 1000) return invalid_argument("limit", "must be between 1 and 1000");
+  if (offset < 0) return invalid_argument("offset", "must not be negative");
+  return read("cannot list responses", [&](Tx& tx) -> Result<std::vector<StoredResponse>> {
+    auto cur = get_locked(tx, consultation_id);
+    if (!cur) return cur.error();
+    std::vector<StoredResponse> out;
+    auto q = tx.exec(std::string(kResponseColumns) + " WHERE consultation_id=$1 ORDER BY id LIMIT $2 OFFSET $3",
+                     {consultation_id, limit, offset});
+    for (int i = 0; i < q.size(); ++i) out.push_back(row_to_response(q, i));
+    return out;
+  });
+}
+
+Result<StoredResponse> PgStore::response_by_reference(const std::string& reference) {
+  return read("cannot read response", [&](Tx& tx) -> Result<StoredResponse> {
+    auto q = tx.exec(std::string(kResponseColumns) + " WHERE reference=$1", {reference});
+    if (q.empty()) return not_found("response", reference);
+    return row_to_response(q, 0);
+  });
+}
+
+Result<int64_t> PgStore::count_responses(const std::string& consultation_id) {
+  return read("cannot count responses", [&](Tx& tx) -> Result<int64_t> {
+    return tx.exec("SELECT COUNT(*) FROM responses WHERE consultation_id=$1", {consultation_id}).i64(0, 0);
+  });
+}
+
+Result<std::vector<StoredResponse>> PgStore::responses_of_person(int64_t person_id) {
+  return read("cannot list responses", [&](Tx& tx) -> Result<std::vector<StoredResponse>> {
+    std::vector<StoredResponse> out;
+    auto q = tx.exec(std::string(kResponseColumns) + " WHERE person_id=$1 ORDER BY id", {person_id});
+    for (int i = 0; i < q.size(); ++i) out.push_back(row_to_response(q, i));
+    return out;
+  });
+}
+
+}  // namespace townhall::postgres
