@@ -230,6 +230,12 @@ constexpr std::string_view kPublicDocuments[] = {
     "/api/v1/consultations/{id}/meetings/{meeting_id}",
     "/api/v1/key-decisions/{id}",
     "/api/v1/forward-plan",
+    "/api/v1/executive-meetings",
+    "/api/v1/executive-meetings/{id}",
+    "/api/v1/urgency-reports",
+    "/api/v1/urgency-reports/{id}",
+    "/api/v1/scrutiny-referrals",
+    "/api/v1/scrutiny-referrals/{id}",
 };
 
 // The residents' pages that are the same for every anonymous reader (nothing of a session in
