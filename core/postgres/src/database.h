@@ -125,6 +125,7 @@ class PgStore final : public Store {
   Status delete_meeting(const std::string& consultation_id, int64_t meeting_id, const AuditEvent& audit) override;
   Result<MeetingRecord> get_meeting(const std::string& consultation_id, int64_t meeting_id) override;
   Result<std::vector<MeetingRecord>> list_meetings(const std::string& consultation_id) override;
+  Result<bool> run_exclusively(std::string_view job, const std::function<Status()>& pass) override;  // jobs.cpp
 
   // ResponseStore and SubmissionStore (responses.cpp).
   std::vector<Result<StoredResponse>> submit_responses_in_place(std::vector<ResponseSubmission>& batch,
@@ -296,6 +297,9 @@ class PgStore final : public Store {
   bool sealing_with_key_ = false;
   std::atomic<bool> head_mark_frozen_{false};
   std::mutex prune_mu_;
+  // The connection that holds a job's lock while its pass runs (jobs.cpp), one pass at a time.
+  std::mutex job_mu_;
+  std::unique_ptr<pq::Conn> job_conn_;
   std::chrono::steady_clock::time_point last_prune_{};
 };
 
