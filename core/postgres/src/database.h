@@ -273,9 +273,13 @@ class PgStore final : public Store {
   std::vector<Result<StoredResponse>> submit_batch(size_t n, const std::function<ResponseSubmission&(size_t)>& submission,
                                                    const std::function<void(Tx&, size_t, const StoredResponse&)>& after,
                                                    const StatusGuard& accepting);
-  Result<StoredResponse> submit_one(Tx& tx, ResponseSubmission& s, const std::string& now,
-                                    const StatusGuard& accepting,
-                                    std::map<std::string, std::optional<ConsultationStatus>>& status_cache);
+  void decide_batch(Tx& tx, size_t n, const std::function<ResponseSubmission&(size_t)>& submission,
+                    const StatusGuard& accepting, std::vector<std::optional<Result<StoredResponse>>>& decided,
+                    std::vector<size_t>& fresh, std::vector<size_t>& repeats);
+  std::optional<Error> refusal(Tx& tx, const ResponseSubmission& s, const StatusGuard& accepting,
+                               std::map<std::string, std::optional<ConsultationStatus>>& status_cache);
+  void insert_batch(Tx& tx, const std::function<ResponseSubmission&(size_t)>& submission,
+                    const std::vector<size_t>& fresh, std::vector<std::optional<Result<StoredResponse>>>& decided);
   std::optional<Result<StoredResponse>> replay(Tx& tx, const ResponseSubmission& s);
   void prune_keys(bool now);
 
