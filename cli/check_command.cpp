@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli.h"
+#include "database_option.h"
 #include "options.h"
 #include "townhall/compliance/compliance.h"
 #include "townhall/util/json_schema.h"
@@ -22,9 +23,12 @@ int check(const Args& args) {
   const std::string path = args.positional[0];
   auto policy = policy_option(args);
   if (!policy) return bad_input(policy.error());
+  auto imported = holidays_option(args);
+  if (!imported) return bad_input(imported.error());
+  policy->holidays = *imported;
   std::optional<Date> as_of;
   if (args.option("as-of")) {
-    auto d = date_option(args, "as-of");
+    auto d = counting_date_option(args, "as-of");
     if (!d) return bad_input(d.error());
     as_of = *d;
   }
@@ -63,9 +67,9 @@ int check(const Args& args) {
 }
 
 TOWNHALL_COMMAND("check",
-                 "check FILE|- [--format json|csv] [--policy POLICY.json] [--as-of YYYY-MM-DD] [--json]   "
+                 "check FILE|- [--format json|csv] [--policy POLICY.json] [--as-of YYYY-MM-DD] [--db PATH] [--json]   "
                  "(a .csv FILE is a Forward Plan)",
-                 OptionSpec{{"policy", "as-of", "format"}, {}, 1, 1}, check);
+                 OptionSpec{{"policy", "as-of", "format", "db", "audit-key"}, {}, 1, 1}, check);
 
 }  // namespace
 }  // namespace townhall::cli

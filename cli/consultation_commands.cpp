@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.h"
+#include "database_option.h"
 #include "options.h"
 #include "townhall/consultations/consultation_rules.h"
 
@@ -11,10 +12,13 @@ namespace townhall::cli {
 namespace {
 
 int close_date(const Args& args) {
-  auto opens = date_option(args, "opens");
+  auto opens = counting_date_option(args, "opens");
   if (!opens) return bad_input(opens.error());
   auto policy = policy_option(args);
   if (!policy) return bad_input(policy.error());
+  auto imported = holidays_option(args);
+  if (!imported) return bad_input(imported.error());
+  policy->holidays = *imported;
   auto weeks = int_option(args, "weeks", policy->big_decision_weeks, 1, 52);
   if (!weeks) return bad_input(weeks.error());
   const ClosePlan plan = plan_close(*opens, *weeks, *policy);
@@ -26,7 +30,8 @@ int close_date(const Args& args) {
                                 {"extended", plan.extended},
                                 {"holiday_days", plan.holiday_days},
                                 {"length_days", plan.length_days},
-                                {"rule", "C-EXT"}}
+                                {"rule", "C-EXT"},
+                                {"bank_holidays", policy->calendar().source()}}
                      .dump(2)
               << "\n";
     return kExitOk;
@@ -43,8 +48,8 @@ int close_date(const Args& args) {
 }
 
 TOWNHALL_COMMAND("consultation close-date",
-                 "consultation close-date --opens YYYY-MM-DD [--weeks 6] [--policy POLICY.json] [--json]",
-                 OptionSpec{{"opens", "weeks", "policy"}, {}, 0, 0}, close_date);
+                 "consultation close-date --opens YYYY-MM-DD [--weeks 6] [--policy POLICY.json] [--db PATH] [--json]",
+                 OptionSpec{{"opens", "weeks", "policy", "db", "audit-key"}, {}, 0, 0}, close_date);
 
 }  // namespace
 }  // namespace townhall::cli

@@ -51,4 +51,11 @@ Result<std::unique_ptr<Store>> open_database(const Args& args, DbUse use, Sqlite
   return store;
 }
 
+Result<std::shared_ptr<const HolidayCalendars>> holidays_option(const Args& args) {
+  if (!args.option("db")) return std::shared_ptr<const HolidayCalendars>{};
+  auto store = open_database(args, DbUse::kRead);
+  if (!store) return store.error();
+  return stored_holidays(**store);
+}
+
 }  // namespace townhall::cli

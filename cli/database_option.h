@@ -22,6 +22,10 @@ enum class DbUse {
 Result<std::unique_ptr<Store>> open_database(const Args& args, DbUse use, SqliteOptions options = {},
                                              const std::string& fallback = "");
 
+// The bank holidays the commands count with: those imported into --db PATH (`calendar import`),
+// read without changing the file; the built-in table (null) when --db is not given.
+Result<std::shared_ptr<const HolidayCalendars>> holidays_option(const Args& args);
+
 // The database path: --db, else `fallback`; kInvalidArgument naming --db when neither is given.
 Result<std::string> database_path(const Args& args, const std::string& fallback = "");
 

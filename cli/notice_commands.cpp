@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.h"
+#include "database_option.h"
 #include "options.h"
 
 namespace townhall::cli {
@@ -19,10 +20,12 @@ struct NoticeArgs {
   int days = 28;
   DayCountMode mode = DayCountMode::kCalendar;
   Region region = Region::kEnglandAndWales;
+  std::shared_ptr<const HolidayCalendars> imported;  // --db's imported feed, if any
+  const HolidayCalendar& calendar() const { return imported ? imported->of(region) : HolidayCalendar::for_region(region); }
 };
 
 Result<NoticeArgs> notice_args(const Args& args, const std::string& date_name) {
-  auto date = date_option(args, date_name);
+  auto date = counting_date_option(args, date_name);
   if (!date) return date.error();
   auto days = int_option(args, "days", 28, 0, 366);
   if (!days) return days.error();
@@ -30,16 +33,25 @@ Result<NoticeArgs> notice_args(const Args& args, const std::string& date_name) {
   if (!mode) return mode.error();
   auto region = region_option(args);
   if (!region) return region.error();
-  return NoticeArgs{*date, *days, *mode, *region};
+  auto imported = holidays_option(args);
+  if (!imported) return imported.error();
+  return NoticeArgs{*date, *days, *mode, *region, *imported};
 }
 
 int latest(const Args& args) {
   auto n = notice_args(args, "event");
   if (!n) return bad_input(n.error());
-  const auto [event, days, mode, region] = *n;
-  const auto& cal = HolidayCalendar::for_region(region);
-  const Date last = latest_publication(event, days, mode, cal);
-  const Date practical = last_working_day_on_or_before(last, cal);
+  const auto& [event, days, mode, region, imported] = *n;
+  const auto& cal = n->calendar();
+  auto latest_day = latest_publication(event, days, mode, cal);
+  auto working = latest_day ? last_working_day_on_or_before(*latest_day, cal) : Result<Date>(latest_day.error());
+  if (!working) {
+    Error e = working.error();
+    e.field = "--event";
+    return bad_input(e);
+  }
+  const Date last = *latest_day;
+  const Date practical = *working;
   if (args.json()) {
     std::cout << nlohmann::json{{"event", event.iso()},
                                 {"days", days},
@@ -47,7 +59,8 @@ int latest(const Args& args) {
                                 {"region", region_id(region)},
                                 {"latest_publication", last.iso()},
                                 {"practical_latest", practical.iso()},
-                                {"latest_is_working_day", cal.is_working_day(last)}}
+                                {"latest_is_working_day", cal.is_working_day(last)},
+                                {"bank_holidays", cal.source()}}
                      .dump(2)
               << "\n";
     return kExitOk;
@@ -63,15 +76,22 @@ int latest(const Args& args) {
 int earliest(const Args& args) {
   auto n = notice_args(args, "published");
   if (!n) return bad_input(n.error());
-  const auto [published, days, mode, region] = *n;
-  const auto& cal = HolidayCalendar::for_region(region);
-  const Date first = earliest_event(published, days, mode, cal);
+  const auto& [published, days, mode, region, imported] = *n;
+  const auto& cal = n->calendar();
+  auto first_day = earliest_event(published, days, mode, cal);
+  if (!first_day) {
+    Error e = first_day.error();
+    e.field = "--published";
+    return bad_input(e);
+  }
+  const Date first = *first_day;
   if (args.json()) {
     std::cout << nlohmann::json{{"published", published.iso()},
                                 {"days", days},
                                 {"mode", mode_id(mode)},
                                 {"region", region_id(region)},
-                                {"earliest_event", first.iso()}}
+                                {"earliest_event", first.iso()},
+                                {"bank_holidays", cal.source()}}
                      .dump(2)
               << "\n";
     return kExitOk;
@@ -82,11 +102,11 @@ int earliest(const Args& args) {
 }
 
 TOWNHALL_COMMAND("notice latest-publication",
-                 "notice latest-publication --event YYYY-MM-DD [--days 28] [--mode calendar|working] [--region R] [--json]",
-                 OptionSpec{{"event", "days", "mode", "region"}, {}, 0, 0}, latest);
+                 "notice latest-publication --event YYYY-MM-DD [--days 28] [--mode calendar|working] [--region R] [--db PATH] [--json]",
+                 OptionSpec{{"event", "days", "mode", "region", "db", "audit-key"}, {}, 0, 0}, latest);
 TOWNHALL_COMMAND("notice earliest-event",
-                 "notice earliest-event --published YYYY-MM-DD [--days 28] [--mode calendar|working] [--region R] [--json]",
-                 OptionSpec{{"published", "days", "mode", "region"}, {}, 0, 0}, earliest);
+                 "notice earliest-event --published YYYY-MM-DD [--days 28] [--mode calendar|working] [--region R] [--db PATH] [--json]",
+                 OptionSpec{{"published", "days", "mode", "region", "db", "audit-key"}, {}, 0, 0}, earliest);
 
 }  // namespace
 }  // namespace townhall::cli

@@ -41,6 +41,16 @@ Result<Date> date_option(const Args& args, const std::string& name) {
   return Date::parse(*v, "--" + name);
 }
 
+Result<Date> counting_date_option(const Args& args, const std::string& name) {
+  auto v = args.option(name);
+  if (!v) return invalid_argument("--" + name, "is required (YYYY-MM-DD)");
+  return HolidayCalendar::parse_supported(*v, "--" + name);
+}
+
+Result<Date> counting_date_argument(const std::string& text, const std::string& name) {
+  return HolidayCalendar::parse_supported(text, name);
+}
+
 Result<CharterPolicy> policy_option(const Args& args) {
   auto path = args.option("policy");
   if (!path) return CharterPolicy::defaults();

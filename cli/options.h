@@ -19,6 +19,10 @@ Result<DayCountMode> mode_option(const Args& args, DayCountMode fallback);
 Result<int> int_option(const Args& args, const std::string& name, int fallback, int min, int max);
 Result<Date> date_option(const Args& args, const std::string& name);  // required
 Result<Date> date_argument(const std::string& text, const std::string& name);
+// Dates that days are counted from: as above, and in the years whose bank holidays are known
+// (HolidayCalendar::supports), else an error naming the option.
+Result<Date> counting_date_option(const Args& args, const std::string& name);
+Result<Date> counting_date_argument(const std::string& text, const std::string& name);
 // --policy FILE, else the charter's defaults.
 Result<CharterPolicy> policy_option(const Args& args);
 // Panel draws: --algorithm leximin|legacy (default leximin); --seed S, a non-negative 64-bit

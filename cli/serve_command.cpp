@@ -18,6 +18,7 @@
 #include "townhall/mail/delivery.h"
 #include "townhall/server/http_server.h"
 #include "townhall/store/sqlite_store.h"
+#include "townhall/util/json_schema.h"
 
 namespace townhall::cli {
 namespace {
@@ -42,14 +43,16 @@ Result<std::vector<std::string>> address_list(const std::string& text, const std
 
 TOWNHALL_COMMAND(
     "serve",
-    "serve [--db PATH] [--create] [--audit-key FILE] [--port N] [--bind ADDR] [--policy FILE] [--sync normal|full] "
+    "serve [--db PATH] [--create] [--audit-key FILE] [--port N] [--bind ADDR] [--policy FILE] [--council-config FILE] "
+    "[--sync normal|full] "
     "[--max-connections N] [--public-url URL] [--trusted-proxy ADDR[,ADDR...]] [--join-limit N] [--email-limit N] "
     "[--email-client-limit N] [--smtp-url URL --mail-from ADDRESS ... | --notify-key-file FILE --notify-template ID ...]  "
     "(port 0 picks a free port; --create makes the database when there is none; at most N connections open at once, "
-    "default 2048; with --smtp-url or --notify-key-file the outbox is delivered as emails are written, see `townhall "
+    "default 2048; --council-config names the council and gives its accessibility statement and privacy notice, "
+    "checked against schemas/council-config.schema.json; with --smtp-url or --notify-key-file the outbox is delivered as emails are written, see `townhall "
     "outbox deliver --help`, and --public-url is required so links in emails work)",
     OptionSpec{[] {
-                 std::set<std::string> names = {"db", "port", "bind", "policy", "sync", "max-connections", "audit-key",
+                 std::set<std::string> names = {"db", "port", "bind", "policy", "council-config", "sync", "max-connections", "audit-key",
                                                 "public-url", "trusted-proxy", "join-limit", "email-limit",
                                                 "email-client-limit"};
                  names.insert(mail_value_options().begin(), mail_value_options().end());
@@ -96,6 +99,23 @@ TOWNHALL_COMMAND(
         auto policy = CharterPolicy::from_json_text(*text);
         if (!policy) return bad_input(policy.error());
         api_options.policy = *policy;
+      }
+      if (auto council_path = a.option("council-config")) {
+        // Checked before anything starts, so a council never serves a statement with a part missing.
+        auto text = read_file(*council_path);
+        if (!text) return bad_input(text.error());
+        nlohmann::json council;
+        try {
+          council = nlohmann::json::parse(*text);
+        } catch (const nlohmann::json::parse_error& e) {
+          return bad_input(invalid_argument("--council-config", *council_path + " is not JSON: " + e.what()));
+        }
+        if (auto st = validate_against_schema(council, "council-config.schema.json"); !st) {
+          Error e = st.error();
+          e.message = *council_path + " (council configuration): " + e.message;
+          return bad_input(e);
+        }
+        api_options.council = std::move(council);
       }
       // A write past a file size limit (ulimit -f) then fails with EFBIG, which the store reports as
       // storage full (503 to the client), instead of the signal killing the server mid-request.

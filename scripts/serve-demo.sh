@@ -32,4 +32,6 @@ cat <<MSG
                    user name $staff_user   password $staff_password
 
 MSG
-exec "$cli" serve --db "$db" --port "$port" --bind 127.0.0.1
+# The sample council configuration names the council and gives its accessibility statement and
+# privacy notice (schemas/council-config.schema.json); a council ships its own.
+exec "$cli" serve --db "$db" --port "$port" --bind 127.0.0.1 --council-config "$(dirname "$0")/../config/council.sample.json"

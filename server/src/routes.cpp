@@ -65,6 +65,19 @@ void add_routes(Api::Impl& api) {
   api.add("GET", "/api/v1/forward-plan.atom", everyone(), "", on(api, get_forward_plan_atom));
   api.add("GET", "/api/v1/forward-plan.ics", everyone(), "", on(api, get_forward_plan_ics));
   api.add("GET", "/api/v1/forward-plan/compliance", staff, "", on(api, get_forward_plan_compliance));
+  api.add("POST", "/api/v1/key-decisions/{id}/withdrawal", governance, "withdrawal.schema.json", on(api, post_register_withdrawal<RecordKind::kKeyDecision>));
+  api.add("GET", "/api/v1/executive-meetings", everyone(), "", on(api, list_register_records<RecordKind::kMeeting>));
+  api.add("PUT", "/api/v1/executive-meetings/{id}", governance, "executive-meeting.schema.json", on(api, put_register_record<RecordKind::kMeeting>));
+  api.add("GET", "/api/v1/executive-meetings/{id}", everyone(), "", on(api, get_register_record<RecordKind::kMeeting>));
+  api.add("POST", "/api/v1/executive-meetings/{id}/withdrawal", governance, "withdrawal.schema.json", on(api, post_register_withdrawal<RecordKind::kMeeting>));
+  api.add("GET", "/api/v1/urgency-reports", everyone(), "", on(api, list_register_records<RecordKind::kUrgencyReport>));
+  api.add("PUT", "/api/v1/urgency-reports/{id}", governance, "urgency-report.schema.json", on(api, put_register_record<RecordKind::kUrgencyReport>));
+  api.add("GET", "/api/v1/urgency-reports/{id}", everyone(), "", on(api, get_register_record<RecordKind::kUrgencyReport>));
+  api.add("POST", "/api/v1/urgency-reports/{id}/withdrawal", governance, "withdrawal.schema.json", on(api, post_register_withdrawal<RecordKind::kUrgencyReport>));
+  api.add("GET", "/api/v1/scrutiny-referrals", everyone(), "", on(api, list_register_records<RecordKind::kScrutinyReferral>));
+  api.add("PUT", "/api/v1/scrutiny-referrals/{id}", governance, "scrutiny-referral.schema.json", on(api, put_register_record<RecordKind::kScrutinyReferral>));
+  api.add("GET", "/api/v1/scrutiny-referrals/{id}", everyone(), "", on(api, get_register_record<RecordKind::kScrutinyReferral>));
+  api.add("POST", "/api/v1/scrutiny-referrals/{id}/withdrawal", governance, "withdrawal.schema.json", on(api, post_register_withdrawal<RecordKind::kScrutinyReferral>));
 
   // ---- audit -----------------------------------------------------------------------------------
   api.add("GET", "/api/v1/audit", governance, "", on(api, get_audit));
@@ -140,6 +153,9 @@ void add_routes(Api::Impl& api) {
   api.add("GET", "/{lang}/consultations/{id}/saved", everyone(), "", on(api, get_consultations_id_saved_page));
   api.add("GET", "/{lang}/consultations/{id}/resume/{token}", everyone(), "", on(api, get_consultations_id_resume_token_page));
   api.add("POST", "/{lang}/consultations/{id}/resume/{token}", everyone(), "", on(api, post_consultations_id_resume_token_page));
+
+  // ---- the Forward Plan of key decisions --------------------------------------------------------
+  api.add("GET", "/{lang}/forward-plan", everyone(), "", on(api, get_forward_plan_page));
 
   // ---- accessibility statement and privacy notice ---------------------------------------------
   api.add("GET", "/{lang}/accessibility", everyone(), "", on(api, get_accessibility_page));

@@ -124,10 +124,10 @@ test('/ negotiates the language from Accept-Language', async () => {
   }
 })
 
-test('every page type in en-GB and ar has no axe violations (WCAG 2.2 AA)', async () => {
+test('every page type in en-GB, cy and ar has no axe violations (WCAG 2.2 AA)', async () => {
   const context = await newContext()
   const page = await context.newPage()
-  for (const [lang, dir] of [['en-GB', 'ltr'], ['ar', 'rtl']]) {
+  for (const [lang, dir] of [['en-GB', 'ltr'], ['cy', 'ltr'], ['ar', 'rtl']]) {
     const visit = async (pathname, label, status = 200) => {
       const res = await page.goto(base + `/${lang}${pathname}`)
       assert.equal(res.status(), status, `${label} in ${lang}`)
@@ -142,6 +142,7 @@ test('every page type in en-GB and ar has no axe violations (WCAG 2.2 AA)', asyn
     await visit('/consultations/c-2', 'forthcoming consultation')
     await visit('/consultations/c-4', 'consultation with outcome')
     await visit('/consultations/c-4/results', 'we asked, you said, we did')
+    await visit('/forward-plan', 'Forward Plan')
     await visit('/consultations/c-3/questions/1', 'closed consultation', 410)
     await visit('/consultations/c-1/questions/1', 'yes/no question')
     await page.screenshot({ path: path.join(artifacts, `question-${lang}.png`), fullPage: true })
@@ -237,8 +238,12 @@ test('a resident responds in Arabic, corrects an error, and the response is stor
   const page = await context.newPage()
   await page.goto(base + '/ar/consultations/c-1')
   await expectLangDir(page, 'ar', 'rtl')
-  // Consultation content is in English: it is marked so a screen reader switches language.
-  assert.equal(await page.getAttribute('h1', 'lang'), 'en-GB')
+  // The demo's library consultation is translated (a machine draft, flagged); the drop-in
+  // session's English name and place are marked and isolated inside the Arabic sentence.
+  assert.equal(await page.getAttribute('h1', 'lang'), 'ar')
+  assert.equal(await page.locator('.townhall-machine-draft').count(), 1)
+  assert.equal(await page.getAttribute('.townhall-events bdi', 'lang'), 'en-GB')
+  assert.equal(await page.locator('.townhall-events bdi').first().innerText(), 'Drop-in session')
   await page.click('a.govuk-button--start')
   assert.match(page.url(), /\/ar\/consultations\/c-1\/questions\/1$/)
   // Continue without answering: the error summary and the inline error, in Arabic.

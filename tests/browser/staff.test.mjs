@@ -125,3 +125,105 @@ test('governance staff see consultations without lifecycle buttons; a forged for
   assert.equal(res.headers.get('cache-control'), 'private, no-store')
   await context.close()
 })
+
+// YYYY-MM-DD of today (UTC, as near Europe/London as a test needs) plus `days`.
+function isoPlus (days) {
+  const d = new Date()
+  d.setUTCDate(d.getUTCDate() + days)
+  return d.toISOString().slice(0, 10)
+}
+
+// The governance journey: a key decision with 27 clear days' notice (KD-2), a part-private Cabinet
+// meeting, the compliance dashboard and its printable report; axe on every register page type.
+async function governanceJourney (javaScriptEnabled, suffix) {
+  const context = await browser.newContext({ locale: 'en-GB', javaScriptEnabled })
+  const page = await context.newPage()
+  const expectAccessible = javaScriptEnabled ? expectAccessibleWithAxe : async () => {}
+  const shot = javaScriptEnabled ? (name) => page.screenshot({ path: path.join(artifacts, name), fullPage: true }) : async () => {}
+  await signIn(page, 'gwen', PASSWORD)
+  assert.match(page.url(), /\/staff$/)
+
+  await Promise.all([page.waitForNavigation(), page.click('nav a:has-text("Forward Plan")')])
+  assert.match(page.url(), /\/staff\/forward-plan$/)
+  await expectAccessible(page, 'key decisions list')
+  await Promise.all([page.waitForNavigation(), page.click('main a:has-text("Add a key decision")')])
+  await expectAccessible(page, 'new key decision form')
+  // Decided 60 days from now; 28 clear calendar days need the notice 29 days before: published 28
+  // days before, it has 27.
+  const decision = isoPlus(60)
+  const id = 'KD-BROWSER-' + suffix
+  await page.fill('#f-id', id)
+  await page.fill('#f-matter', 'Highways maintenance contract')
+  await page.fill('#f-decision_maker-name', 'Cllr Asha Patel')
+  await page.fill('#f-decision_maker-title', 'Cabinet Member for Highways')
+  await page.fill('#f-decision_date', decision)
+  await page.fill('#f-value_pence', '250,000')
+  await page.fill('#f-assessment_reasons', 'Spend over the threshold')
+  await page.fill('#f-notice-published_on', isoPlus(32))
+  await page.fill('#f-notice-documents', 'Cabinet report')
+  await page.fill('#f-notice-documents_available_from', 'Democratic Services, Town Hall')
+  await page.fill('#f-notice-how_to_request', 'Email democratic.services@example.gov.uk')
+  await Promise.all([page.waitForNavigation(), page.click('main button:has-text("Save")')])
+  assert.match(page.url(), new RegExp(`/staff/forward-plan/${id}\\?saved=1$`))
+  const findings = await page.locator('#findings + table').innerText()
+  assert.match(findings, /KD-2\s+breach/, findings)
+  assert.match(await page.locator('#deadline').innerText(), /must be published by/)
+  await expectAccessible(page, 'key decision with findings')
+  await shot('staff-key-decision.png')
+
+  await Promise.all([page.waitForNavigation(), page.click('main a:has-text("General exception and special urgency")')])
+  await expectAccessible(page, 'exception routes form')
+  await page.goto(base + `/staff/forward-plan/${id}/withdraw`)
+  await expectAccessible(page, 'withdraw form')
+
+  await Promise.all([page.waitForNavigation(), page.click('nav a:has-text("Meetings")')])
+  await expectAccessible(page, 'meetings list')
+  await Promise.all([page.waitForNavigation(), page.click('main a:has-text("Add a meeting")')])
+  await page.fill('#f-id', 'cabinet-' + suffix)
+  await page.fill('#f-body', 'Cabinet')
+  await page.fill('#f-date', decision)
+  await page.check('#f-private')
+  await page.fill('#f-notice_published_on', isoPlus(50))
+  await page.fill('#f-agenda_published_on', isoPlus(50))
+  await page.fill('#f-intention_notice_published_on', isoPlus(20))
+  await page.fill('#f-intention_notice_reasons', 'Item 7 is exempt: Schedule 12A paragraph 3 (commercial terms)')
+  await Promise.all([page.waitForNavigation(), page.click('main button:has-text("Save")')])
+  assert.match(page.url(), new RegExp(`/staff/meetings/cabinet-${suffix}\\?saved=1$`))
+  await expectAccessible(page, 'meeting')
+  await shot('staff-meeting.png')
+  await Promise.all([page.waitForNavigation(), page.click('nav a:has-text("Meetings")')])
+  assert.ok((await page.locator('main').innerText()).includes('Cabinet (part private)'))
+
+  for (const [nav, add] of [['Urgency reports', 'Add an urgency report'], ['Referrals', 'Add a scrutiny referral']]) {
+    await Promise.all([page.waitForNavigation(), page.click(`nav a:has-text("${nav}")`)])
+    await expectAccessible(page, nav + ' list')
+    await Promise.all([page.waitForNavigation(), page.click(`main a:has-text("${add}")`)])
+    await expectAccessible(page, nav + ' form')
+  }
+  await page.goto(base + '/staff/forward-plan/import')
+  await expectAccessible(page, 'CSV import')
+
+  await Promise.all([page.waitForNavigation(), page.click('nav a:has-text("Compliance")')])
+  const dashboard = await page.locator('main').innerText()
+  assert.match(dashboard, /KD-2/)
+  assert.match(dashboard, /Notice deadlines until/)
+  await expectAccessible(page, 'compliance dashboard')
+  await shot('staff-compliance.png')
+  await Promise.all([page.waitForNavigation(), page.click('main a:has-text("Printable report")')])
+  assert.match(page.url(), /\/staff\/compliance\/report\?from=/)
+  assert.match(await page.locator('main').innerText(), /Consultations run in the period/)
+  await expectAccessible(page, 'printable report')
+  await page.emulateMedia({ media: 'print' })
+  assert.equal(await page.locator('.govuk-header').isVisible(), false)
+  assert.equal(await page.locator('.townhall-report h1').isVisible(), true)
+  if (javaScriptEnabled) await page.pdf({ path: path.join(artifacts, 'staff-compliance-report.pdf') }).catch(() => {})
+  await context.close()
+}
+
+test('a governance user records a key decision with 27 clear days\' notice and sees KD-2, adds a part-private Cabinet meeting and prints the compliance report: every page passes axe', async () => {
+  await governanceJourney(true, 'JS')
+})
+
+test('the governance journey works with JavaScript off', async () => {
+  await governanceJourney(false, 'NOJS')
+})

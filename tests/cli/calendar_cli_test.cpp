@@ -1,12 +1,22 @@
 // The CLI as governance staff use it: JSON shapes, exit codes, messages naming the bad input.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include <nlohmann/json.hpp>
 
 #include "cli_test_util.h"
 
 namespace townhall::testing {
 namespace {
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
 
 TEST(CalendarCli, HolidaysJsonShape) {
   auto r = run_cli("calendar holidays --region england-and-wales --from 2011 --to 2028 --json");
@@ -48,6 +58,94 @@ TEST(CalendarCli, BadInputExitsTwoNamingTheProblem) {
   auto o = run_cli("calendar holidays --colour red");
   EXPECT_EQ(o.exit_code, 2);
   EXPECT_NE(o.err.find("--colour"), std::string::npos);
+}
+
+// Bank holidays are known only from 1978 to 2100: a count outside those years is refused, not
+// answered as if there were no holidays.
+TEST(CalendarCli, DatesOutsideTheSupportedYearsAreRefusedByEveryCountingCommand) {
+  auto before = run_cli("calendar clear-days 1950-01-01 1950-02-01");
+  EXPECT_EQ(before.exit_code, 2);
+  EXPECT_NE(before.err.find("FROM"), std::string::npos) << before.err;
+  EXPECT_NE(before.err.find("outside the supported range 1978-01-01 to 2100-12-31"), std::string::npos) << before.err;
+  EXPECT_TRUE(before.out.empty()) << before.out;
+  auto after = run_cli("calendar clear-days 2100-12-01 2101-01-05 --mode working");
+  EXPECT_EQ(after.exit_code, 2);
+  EXPECT_NE(after.err.find("TO"), std::string::npos) << after.err;
+  auto latest = run_cli("notice latest-publication --event 1960-07-17");
+  EXPECT_EQ(latest.exit_code, 2);
+  EXPECT_NE(latest.err.find("--event"), std::string::npos) << latest.err;
+  // 5 clear working days before Tue 3 January 1978 would reach into 1977.
+  auto reach = run_cli("notice latest-publication --event 1978-01-03 --days 5 --mode working");
+  EXPECT_EQ(reach.exit_code, 2);
+  EXPECT_NE(reach.err.find("1977"), std::string::npos) << reach.err;
+  auto earliest = run_cli("notice earliest-event --published 2101-01-01");
+  EXPECT_EQ(earliest.exit_code, 2);
+  EXPECT_NE(earliest.err.find("--published"), std::string::npos) << earliest.err;
+  auto close = run_cli("consultation close-date --opens 1977-12-01");
+  EXPECT_EQ(close.exit_code, 2);
+  EXPECT_NE(close.err.find("--opens"), std::string::npos) << close.err;
+  auto as_of = run_cli("check - --as-of 2150-01-01", "{\"key_decisions\": []}");
+  EXPECT_EQ(as_of.exit_code, 2);
+  EXPECT_NE(as_of.err.find("--as-of"), std::string::npos) << as_of.err;
+}
+
+// Scotland's one-off bank holiday of Monday 15 June 2026 (proclaimed February 2026).
+TEST(CalendarCli, ScotlandsWorldCupBankHolidayCounts) {
+  auto r = run_cli("calendar clear-days 2026-06-12 2026-06-17 --mode working --region scotland --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["clear_days"], 1);
+  auto ew = run_cli("calendar clear-days 2026-06-12 2026-06-17 --mode working --json");
+  EXPECT_EQ(nlohmann::json::parse(ew.out)["clear_days"], 2);
+}
+
+TEST(CalendarCli, ImportTheGovUkFeedAndEveryCommandGivenTheDatabaseUsesIt) {
+  const std::string db = make_temp_dir("townhall-calendar-") + "/council.db";
+  const std::string feed = std::string(TOWNHALL_SOURCE_DIR) + "/tests/data/bank-holidays/govuk-2026-2027.json";
+  // A feed with a day proclaimed after this release: Mon 7 June 2027 in England and Wales.
+  auto doc = nlohmann::json::parse(read_text(feed));
+  doc["england-and-wales"]["events"].push_back(
+      {{"title", "A proclaimed day"}, {"date", "2027-06-07"}, {"notes", ""}, {"bunting", true}});
+  const std::string extended = write_temp(doc.dump(), ".json");
+
+  // A bad feed changes nothing: every problem is named.
+  auto bad_doc = doc;
+  bad_doc["scotland"]["events"][0]["date"] = "2026-13-01";
+  bad_doc.erase("northern-ireland");
+  const std::string bad = write_temp(bad_doc.dump(), ".json");
+  auto refused = run_cli("calendar import " + bad + " --db " + db + " --create");
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("/scotland/events/0/date"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("/northern-ireland"), std::string::npos) << refused.err;
+
+  auto imported = run_cli("calendar import " + extended + " --db " + db + " --create --json");
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  auto detail = nlohmann::json::parse(imported.out);
+  EXPECT_EQ(detail["divisions"]["england-and-wales"]["days"], 17);
+  EXPECT_EQ(detail["divisions"]["scotland"]["to_year"], 2027);
+
+  // Wed 2 June to Thu 10 June 2027: five clear working days by the table, four with the feed.
+  auto builtin = run_cli("calendar clear-days 2027-06-02 2027-06-10 --mode working --json");
+  EXPECT_EQ(nlohmann::json::parse(builtin.out)["clear_days"], 5);
+  auto with_feed = run_cli("calendar clear-days 2027-06-02 2027-06-10 --mode working --db " + db + " --json");
+  ASSERT_EQ(with_feed.exit_code, 0) << with_feed.err;
+  auto j = nlohmann::json::parse(with_feed.out);
+  EXPECT_EQ(j["clear_days"], 4);
+  EXPECT_EQ(j["bank_holidays"].get<std::string>().rfind("GOV.UK feed imported ", 0), 0u) << j.dump();
+  auto hol = run_cli("calendar holidays --from 2027 --db " + db + " --json");
+  auto days = nlohmann::json::parse(hol.out);
+  EXPECT_EQ(days.size(), 9u);
+  for (const auto& h : days) EXPECT_EQ(h["provisional"], false);
+  auto notice = run_cli("notice latest-publication --event 2027-06-10 --days 5 --mode working --db " + db + " --json");
+  EXPECT_EQ(nlohmann::json::parse(notice.out)["latest_publication"], "2027-06-01");
+  // check: a meeting whose notice gave five clear working days by the table breaches MEET-5 with
+  // the feed, and the finding says where the holidays came from.
+  const std::string plan = R"({"meetings": [{"id": "m-1", "body": "Cabinet", "date": "2027-06-10",
+      "notice_published_on": "2027-06-02", "agenda_published_on": "2027-06-02"}]})";
+  auto ok = run_cli("check - --as-of 2027-06-01", plan);
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  auto breach = run_cli("check - --as-of 2027-06-01 --db " + db, plan);
+  EXPECT_EQ(breach.exit_code, 1) << breach.out << breach.err;
+  EXPECT_NE(breach.out.find("(bank holidays: GOV.UK feed imported "), std::string::npos) << breach.out;
 }
 
 TEST(NoticeCli, LatestPublicationDesignExample) {

@@ -102,7 +102,9 @@ TEST_F(LifecycleTest, AnExceptionRecordedAtSchedulingCarriesToOpening) {
   EXPECT_EQ(ex["rules"], nlohmann::json({"C-MIN"}));
   EXPECT_EQ(ex["recorded_by"], "user:7 (Ann, officer)");
   EXPECT_EQ(ex["at_transition"], "scheduled");
-  auto opened = transition(*store, c->id, TransitionRequest(ConsultationStatus::kOpen), officer, policy, today);
+  // Opened on its published opening date (opening earlier would need an exception of its own).
+  auto opened = transition(*store, c->id, TransitionRequest(ConsultationStatus::kOpen), officer, policy,
+                           *Date::parse("2026-03-02"));
   ASSERT_TRUE(opened.ok()) << opened.error().describe();
   EXPECT_FALSE(opened->exception_recorded);
   std::vector<std::string> actions;
@@ -125,8 +127,11 @@ TEST_F(LifecycleTest, OnlyTheNextStateAndTheOutcomeWithItsText) {
   EXPECT_EQ(skip.error().refusal, Refusal::kInvalidTransition);
   EXPECT_EQ(skip.error().field, "/to");
   EXPECT_EQ(skip.error().message, "consultation " + c->id + " is draft; it can move only to scheduled, not open.");
-  for (auto to : {ConsultationStatus::kScheduled, ConsultationStatus::kOpen, ConsultationStatus::kClosed}) {
-    ASSERT_TRUE(transition(*store, c->id, TransitionRequest(to), officer, policy, today).ok()) << to_string(to);
+  // Each step on its day: scheduled now, opened and closed on the published dates.
+  for (auto [to, on] : {std::pair{ConsultationStatus::kScheduled, today},
+                        std::pair{ConsultationStatus::kOpen, *Date::parse("2026-03-02")},
+                        std::pair{ConsultationStatus::kClosed, *Date::parse("2026-04-13")}}) {
+    ASSERT_TRUE(transition(*store, c->id, TransitionRequest(to), officer, policy, on).ok()) << to_string(to);
   }
   auto no_outcome =
       transition(*store, c->id, TransitionRequest(ConsultationStatus::kOutcomePublished), officer, policy, today);
@@ -172,8 +177,11 @@ TEST_F(LifecycleTest, PromisedWelshWithoutATranslationBlocksSchedulingNotClosing
   TransitionRequest excepted(ConsultationStatus::kScheduled);
   excepted.exception = CharterException{"Translator ill", "J. Smith"};
   ASSERT_TRUE(transition(*store, c->id, excepted, officer, policy, today).ok());
-  ASSERT_TRUE(transition(*store, c->id, TransitionRequest(ConsultationStatus::kOpen), officer, policy, today).ok());
-  auto closed = transition(*store, c->id, TransitionRequest(ConsultationStatus::kClosed), officer, policy, today);
+  ASSERT_TRUE(transition(*store, c->id, TransitionRequest(ConsultationStatus::kOpen), officer, policy,
+                         *Date::parse("2026-03-02"))
+                  .ok());
+  auto closed = transition(*store, c->id, TransitionRequest(ConsultationStatus::kClosed), officer, policy,
+                           *Date::parse("2026-04-13"));
   ASSERT_TRUE(closed.ok()) << closed.error().describe();
   for (const auto& f : closed->findings) EXPECT_NE(f.rule, "LANG");
 }

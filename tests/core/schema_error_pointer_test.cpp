@@ -15,6 +15,30 @@ Error refusal(const std::string& text, const std::string& schema) {
   return st.ok() ? Error{} : st.error();
 }
 
+// Governance staff read these in `townhall check`: say what the value must be, not which schema
+// keyword failed ("Value type not permitted by 'type' constraint").
+TEST(SchemaErrorWording, SaysWhatTheValueMustBe) {
+  const std::string kd = R"({"key_decisions":[{"id":"kd-1","matter":"Depot","decision_maker":{"body":"Cabinet"},)";
+  Error e = refusal(kd + R"("decision_date":5}]})", "forward-plan.schema.json");
+  EXPECT_EQ(e.field, "/key_decisions/0/decision_date");
+  EXPECT_EQ(e.message, "must be a date like 2026-03-01");
+  e = refusal(kd + R"("decision_date":"5 May 2026"}]})", "forward-plan.schema.json");
+  EXPECT_EQ(e.message, "must be a date like 2026-03-01");
+  e = refusal(R"({"title":"Parks","big_decision":"yes"})", "consultation-draft.schema.json");
+  EXPECT_EQ(e.field, "/big_decision");
+  EXPECT_EQ(e.message, "must be true or false");
+  e = refusal(R"({"title":"Parks","opens":"2026-02-30"})", "consultation-draft.schema.json");
+  EXPECT_EQ(e.message, "must be a date like 2026-03-01");
+  e = refusal(R"({"to":"opened"})", "transition.schema.json");
+  EXPECT_EQ(e.field, "/to");
+  EXPECT_EQ(e.message, R"(must be one of "scheduled", "open", "closed", "outcome_published")");
+  e = refusal(R"({"title":""})", "consultation-draft.schema.json");
+  EXPECT_EQ(e.message, "must not be empty");
+  e = refusal(R"({"big_decision":true})", "consultation-draft.schema.json");
+  EXPECT_EQ(e.message, "needs the field \"title\"");
+  for (const auto& m : {e.message}) EXPECT_EQ(m.find("constraint"), std::string::npos);
+}
+
 TEST(SchemaErrorPointer, NamesAnUnknownMemberWhateverItsName) {
   Error e = refusal(R"({"title":"Parks","colour":"red"})", "consultation-draft.schema.json");
   EXPECT_EQ(e.field, "/colour");

@@ -253,7 +253,17 @@ TEST_F(StoreContent, ClosedConsultationKeepsItsTranslations) {
   close.from = ConsultationStatus::kOpen;
   close.to = ConsultationStatus::kClosed;
   ASSERT_TRUE(store->transition_consultation(close).ok());
-  EXPECT_EQ(put_translation(*store, id, "cy", welsh(), ev("t")).error().code, ErrorCode::kConflict);
+  // Closed: the text residents responded to stays; only the outcome may be added.
+  nlohmann::json retitled = welsh();
+  retitled["title"] = "Teitl arall";
+  auto refused = put_translation(*store, id, "cy", retitled, ev("t"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(refused.error().field, "/title");
+  nlohmann::json with_outcome = welsh();
+  with_outcome["outcome"] = {{"we_did", "Gwnaethom hyn."}};
+  EXPECT_TRUE(put_translation(*store, id, "cy", with_outcome, ev("t")).ok());
+  EXPECT_EQ(store->get_translation(id, "cy")->document["title"], welsh()["title"]);
 }
 
 TEST_F(StoreContent, MeetingsAreListedInDateOrder) {

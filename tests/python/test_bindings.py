@@ -380,3 +380,27 @@ def test_check_consultation_reads_the_text_for_plain_language():
             "day can visit after work.")
     fs = townhall.check_consultation(_library_consultation(proposal=long), as_of=D(2025, 2, 1))
     assert "warning" in [f.severity for f in fs if f.rule == "READ"]
+
+
+def test_policy_names_the_nation_and_whether_the_regulations_apply():
+    # SI 2012/2089 applies to English councils only (the charter's jurisdictions).
+    p = townhall.Policy()
+    assert p.nation == "england" and p.regulations_apply
+    scot = townhall.Policy.from_json(json.dumps({"region": "scotland"}))
+    assert scot.nation == "scotland" and not scot.regulations_apply
+    wales = townhall.Policy.from_json(json.dumps({"nation": "wales"}))
+    assert wales.nation == "wales" and wales.region == "england-and-wales" and not wales.regulations_apply
+
+
+def test_dates_outside_the_supported_years_are_refused_naming_the_argument():
+    # Bank holidays are known only from 1978 to 2100: nothing is counted outside them.
+    with pytest.raises(townhall.InvalidInput) as e:
+        townhall.is_bank_holiday(dt.date(1950, 12, 25))
+    assert e.value.field == "date"
+    with pytest.raises(townhall.InvalidInput) as e:
+        townhall.latest_publication(dt.date(1978, 1, 3), 5, mode="working")
+    assert e.value.field == "event"
+    # Scotland's one-off bank holiday of Monday 15 June 2026.
+    assert townhall.is_bank_holiday(dt.date(2026, 6, 15), region="scotland")
+    assert not townhall.is_bank_holiday(dt.date(2026, 6, 15))
+

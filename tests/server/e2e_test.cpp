@@ -131,7 +131,7 @@ TEST_F(E2E, ConsultationJourneyFromDraftToOutcome) {
   EXPECT_FALSE(scheduled.json()["exception_recorded"].get<bool>());
   EXPECT_EQ(officer.put("/api/v1/consultations/" + id, doc).status, 409);  // no edits after scheduling
 
-  auto opened = officer.post("/api/v1/consultations/" + id + "/transitions", {{"to", "open"}});
+  auto opened = officer.post("/api/v1/consultations/" + id + "/transitions", {{"to", "open"}, {"exception", {{"reason", "The test runs before the published dates"}, {"approved_by", "J. Smith"}}}});
   ASSERT_EQ(opened.status, 200) << opened.body;
 
   // The public hub lists it.
@@ -202,7 +202,7 @@ TEST_F(E2E, ConsultationJourneyFromDraftToOutcome) {
   EXPECT_EQ(resident.get("/api/v1/consultations/" + id + "/responses").status, 401);
 
   // It closes; late responses are refused.
-  ASSERT_EQ(officer.post("/api/v1/consultations/" + id + "/transitions", {{"to", "closed"}}).status, 200);
+  ASSERT_EQ(officer.post("/api/v1/consultations/" + id + "/transitions", {{"to", "closed"}, {"exception", {{"reason", "The test runs before the published dates"}, {"approved_by", "J. Smith"}}}}).status, 200);
   EXPECT_EQ(resident.post("/api/v1/consultations/" + id + "/responses", {{"answers", {{"agree", true}}}}).status, 409);
 
   // The outcome is published: "We asked, you said, we did".
@@ -324,7 +324,7 @@ TEST_F(E2E, SigtermFinishesRequestsInFlightAndLosesNothingAcknowledged) {
   ASSERT_EQ(created.status, 201);
   std::string id = created.json()["id"];
   for (const char* to : {"scheduled", "open"}) {
-    ASSERT_EQ(officer.post("/api/v1/consultations/" + id + "/transitions", {{"to", to}}).status, 200);
+    ASSERT_EQ(officer.post("/api/v1/consultations/" + id + "/transitions", {{"to", to}, {"exception", {{"reason", "The test runs before the published dates"}, {"approved_by", "J. Smith"}}}}).status, 200);
   }
   officer.disconnect();
 
@@ -517,7 +517,7 @@ TEST_F(E2E, PromisedWelshBlocksOpeningUntilTheTranslationIsComplete) {
   ASSERT_EQ(complete.status, 200) << complete.body;
   EXPECT_TRUE(complete.json()["complete"].get<bool>());
   for (const char* to : {"scheduled", "open"}) {
-    auto moved = officer.post(base + "/transitions", {{"to", to}});
+    auto moved = officer.post(base + "/transitions", {{"to", to}, {"exception", {{"reason", "The test runs before the published dates"}, {"approved_by", "J. Smith"}}}});
     ASSERT_EQ(moved.status, 200) << to << ": " << moved.body;
   }
 

@@ -220,8 +220,16 @@ TEST_F(PagesTest, AResponseSentFromThePagesIsStoredWithItsLanguage) {
   auto confirmation = call("GET", location);
   EXPECT_EQ(confirmation.status, 200);
   EXPECT_NE(confirmation.body.find(reference), std::string::npos);
-  // The draft is gone: the check page starts empty again.
-  EXPECT_NE(call("GET", base + "/check").body.find("Heb ateb"), std::string::npos);
+  // The answers are gone; Back and Send again says the response is in, with its reference.
+  auto again = call("GET", base + "/check");
+  EXPECT_EQ(again.status, 200);
+  EXPECT_NE(again.body.find("Eich cyfeirnod yw " + reference), std::string::npos);
+  EXPECT_EQ(again.body.find("Heb ateb"), std::string::npos);
+  auto resent = call("POST", base + "/check", "csrf=" + token);
+  EXPECT_EQ(resent.status, 409);
+  EXPECT_NE(resent.body.find("Rydych chi eisoes wedi ymateb"), std::string::npos);
+  EXPECT_NE(resent.body.find(reference), std::string::npos);
+  EXPECT_EQ(store->count_responses(id).value(), 1);
 }
 
 TEST_F(PagesTest, SaveAndComeBackWritesAnEmailToTheOutbox) {

@@ -12,6 +12,7 @@
 #include "townhall/access/staff.h"
 #include "townhall/access/token.h"
 #include "townhall/consultations/findings.h"
+#include "townhall/compliance/register.h"
 #include "townhall/consultations/lifecycle.h"
 #include "townhall/demo/demo.h"
 #include "townhall/server/api.h"
@@ -34,6 +35,41 @@ const std::map<std::string, std::set<std::string>>& staff_matrix() {
       {"GET /staff", {"officer", "governance", "admin"}},
       {"GET /staff/consultations/{id}", {"officer", "governance", "admin"}},
       {"POST /staff/consultations/{id}/transitions", {"officer", "admin"}},
+      // Governance: every staff role reads the register and the compliance pages; governance changes it.
+      {"GET /staff/compliance", {"officer", "governance", "admin"}},
+      {"GET /staff/compliance/report", {"officer", "governance", "admin"}},
+      {"GET /staff/forward-plan/import", {"governance", "admin"}},
+      {"POST /staff/forward-plan/import", {"governance", "admin"}},
+      {"GET /staff/forward-plan", {"officer", "governance", "admin"}},
+      {"GET /staff/forward-plan/new", {"governance", "admin"}},
+      {"POST /staff/forward-plan/new", {"governance", "admin"}},
+      {"GET /staff/forward-plan/{id}", {"officer", "governance", "admin"}},
+      {"POST /staff/forward-plan/{id}", {"governance", "admin"}},
+      {"GET /staff/forward-plan/{id}/withdraw", {"governance", "admin"}},
+      {"POST /staff/forward-plan/{id}/withdraw", {"governance", "admin"}},
+      {"GET /staff/forward-plan/{id}/exceptions", {"officer", "governance", "admin"}},
+      {"POST /staff/forward-plan/{id}/exceptions", {"governance", "admin"}},
+      {"GET /staff/meetings", {"officer", "governance", "admin"}},
+      {"GET /staff/meetings/new", {"governance", "admin"}},
+      {"POST /staff/meetings/new", {"governance", "admin"}},
+      {"GET /staff/meetings/{id}", {"officer", "governance", "admin"}},
+      {"POST /staff/meetings/{id}", {"governance", "admin"}},
+      {"GET /staff/meetings/{id}/withdraw", {"governance", "admin"}},
+      {"POST /staff/meetings/{id}/withdraw", {"governance", "admin"}},
+      {"GET /staff/urgency-reports", {"officer", "governance", "admin"}},
+      {"GET /staff/urgency-reports/new", {"governance", "admin"}},
+      {"POST /staff/urgency-reports/new", {"governance", "admin"}},
+      {"GET /staff/urgency-reports/{id}", {"officer", "governance", "admin"}},
+      {"POST /staff/urgency-reports/{id}", {"governance", "admin"}},
+      {"GET /staff/urgency-reports/{id}/withdraw", {"governance", "admin"}},
+      {"POST /staff/urgency-reports/{id}/withdraw", {"governance", "admin"}},
+      {"GET /staff/referrals", {"officer", "governance", "admin"}},
+      {"GET /staff/referrals/new", {"governance", "admin"}},
+      {"POST /staff/referrals/new", {"governance", "admin"}},
+      {"GET /staff/referrals/{id}", {"officer", "governance", "admin"}},
+      {"POST /staff/referrals/{id}", {"governance", "admin"}},
+      {"GET /staff/referrals/{id}/withdraw", {"governance", "admin"}},
+      {"POST /staff/referrals/{id}/withdraw", {"governance", "admin"}},
   };
   return m;
 }
@@ -443,6 +479,136 @@ TEST_F(StaffConsoleTest, ConsultationsListShowsStatusDatesResponsesAndFindingsFr
   EXPECT_EQ(store->get_consultation(d.id)->status, ConsultationStatus::kDraft);
   // A page number past the end is a 404 page, a bad one too.
   EXPECT_EQ(call(b, "GET", "/staff?page=abc").status, 404);
+}
+
+}  // namespace
+}  // namespace townhall::server
+
+namespace townhall::server {
+namespace {
+
+// Today in the fixture is Monday 5 January 2026. A decision on Thursday 12 February 2026 needs its
+// notice by Wednesday 14 January (28 clear days); published on Thursday 15 January it has 27.
+std::string key_decision_form(const std::string& csrf, const std::string& published) {
+  return "csrf=" + csrf + "&id=KD-2026-001&matter=" + form_escape("Highways maintenance contract") +
+         "&decision_maker.name=" + form_escape("Cllr Asha Patel") + "&decision_maker.title=" + form_escape("Cabinet Member") +
+         "&decision_date=2026-02-12&value_pence=" + form_escape("250,000") +
+         "&value_kind=spend&treated_as_key=yes&assessment_reasons=" + form_escape("Spend over the threshold") +
+         "&notice.published_on=" + published + "&notice.states_key_decision=yes&notice.documents=" + form_escape("Cabinet report") +
+         "&notice.documents_available_from=" + form_escape("Town Hall") + "&notice.other_documents_statement=yes" +
+         "&notice.how_to_request=" + form_escape("Email democratic services");
+}
+
+TEST_F(StaffConsoleTest, GovernanceRecordsAKeyDecisionThroughTheFormAndSeesKd2AndTheLatestDay) {
+  Browser gwen = session_for("governance");
+  auto blank = call(gwen, "GET", "/staff/forward-plan/new");
+  ASSERT_EQ(blank.status, 200) << blank.body;
+  const std::string token = csrf_of(blank.body);
+  auto saved = call(gwen, "POST", "/staff/forward-plan/new", key_decision_form(token, "2026-01-15"));
+  ASSERT_EQ(saved.status, 303) << saved.body;
+  EXPECT_EQ(header(saved, "Location"), "/staff/forward-plan/KD-2026-001?saved=1");
+  // Stored through the core, the notice's particulars taken from the decision.
+  auto doc = register_record(*store, RecordKind::kKeyDecision, "KD-2026-001");
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ((*doc)["value_pence"], 25000000);
+  EXPECT_EQ((*doc)["notice"]["matter"], "Highways maintenance contract");
+  EXPECT_EQ((*doc)["notice"]["decision_maker"]["name"], "Cllr Asha Patel");
+  EXPECT_EQ((*doc)["notice"]["decision_date"], "2026-02-12");
+  EXPECT_EQ(store->audit_entries()->back().event.actor, Actor::of(users.at("governance")).who);
+  auto page = call(gwen, "GET", "/staff/forward-plan/KD-2026-001?saved=1");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("KD-2"), std::string::npos);
+  EXPECT_NE(page.body.find("govuk-tag--red"), std::string::npos);
+  EXPECT_NE(page.body.find("Wednesday 14 January 2026"), std::string::npos) << page.body;
+  EXPECT_NE(page.body.find("key_decision.record"), std::string::npos);
+  // The list and the dashboard show the breach; the report prints.
+  EXPECT_NE(call(gwen, "GET", "/staff/forward-plan").body.find("1 breach"), std::string::npos);
+  auto dash = call(gwen, "GET", "/staff/compliance");
+  ASSERT_EQ(dash.status, 200);
+  EXPECT_NE(dash.body.find("KD-2"), std::string::npos);
+  auto report = call(gwen, "GET", "/staff/compliance/report?from=2025-07-01&to=2026-03-31");
+  ASSERT_EQ(report.status, 200);
+  EXPECT_NE(report.body.find("townhall-report"), std::string::npos);
+  // Published a day earlier, KD-2 is met.
+  auto fixed = call(gwen, "POST", "/staff/forward-plan/KD-2026-001", key_decision_form(csrf_of(page.body), "2026-01-14"));
+  ASSERT_EQ(fixed.status, 303) << fixed.body;
+  EXPECT_EQ(call(gwen, "GET", "/staff/forward-plan").body.find("1 breach"), std::string::npos);
+}
+
+TEST_F(StaffConsoleTest, ABadFieldIsShownByTheFieldAndNothingIsStored) {
+  Browser gwen = session_for("governance");
+  const std::string token = csrf_of(call(gwen, "GET", "/staff/forward-plan/new").body);
+  std::string form = key_decision_form(token, "2026-01-15");
+  form.replace(form.find("decision_date=2026-02-12"), 24, "decision_date=2026-02-30");
+  auto r = call(gwen, "POST", "/staff/forward-plan/new", form);
+  EXPECT_EQ(r.status, 422);
+  EXPECT_NE(r.body.find("href=\"#f-decision_date\""), std::string::npos) << r.body;
+  std::string lots = key_decision_form(token, "2026-01-15");
+  lots.replace(lots.find("value_pence="), 12 + form_escape("250,000").size(), "value_pence=lots");
+  auto money = call(gwen, "POST", "/staff/forward-plan/new", lots);
+  EXPECT_NE(money.body.find("href=\"#f-value_pence\""), std::string::npos);
+  EXPECT_EQ(money.status, 422);
+  EXPECT_EQ(register_record(*store, RecordKind::kKeyDecision, "KD-2026-001").error().code, ErrorCode::kNotFound);
+  // Without the token: refused, nothing stored.
+  EXPECT_EQ(call(gwen, "POST", "/staff/forward-plan/new", key_decision_form("", "2026-01-15")).status, 403);
+  EXPECT_EQ(call(gwen, "POST", "/staff/forward-plan/new", key_decision_form(std::string(64, '0'), "2026-01-15")).status, 403);
+  // A field given twice is not one of our forms: refused before anything else.
+  EXPECT_EQ(call(gwen, "POST", "/staff/forward-plan/new", key_decision_form(token, "2026-01-15") + "&matter=Other").status, 400);
+  EXPECT_TRUE(read_register(*store)->key_decisions.empty());
+}
+
+TEST_F(StaffConsoleTest, APartPrivateCabinetMeetingIsRecordedAndWithdrawnWithAReason) {
+  Browser gwen = session_for("governance");
+  const std::string token = csrf_of(call(gwen, "GET", "/staff/meetings/new").body);
+  auto r = call(gwen, "POST", "/staff/meetings/new",
+                "csrf=" + token + "&id=cabinet-2026-02-12&body=Cabinet&date=2026-02-12&private=yes&notice_published_on=2026-02-03" +
+                    "&agenda_published_on=2026-02-03&intention_notice_published_on=2026-01-06&intention_notice_reasons=" +
+                    form_escape("Item 7 is exempt (Schedule 12A paragraph 3)") + "&further_notice.published_on=2026-02-03" +
+                    "&further_notice.reasons=" + form_escape("Item 7: commercial terms") + "&urgency.agreed_by=");
+  ASSERT_EQ(r.status, 303) << r.body;
+  auto plan = read_register(*store);
+  ASSERT_TRUE(plan.ok());
+  ASSERT_EQ(plan->meetings.size(), 1u);
+  EXPECT_TRUE(plan->meetings[0].is_private);
+  EXPECT_FALSE(plan->meetings[0].wholly_private);
+  ASSERT_TRUE(plan->meetings[0].further_notice.has_value());
+  EXPECT_TRUE(plan->meetings[0].further_notice->representations_received->empty());
+  EXPECT_FALSE(plan->meetings[0].urgency.has_value());
+  auto list = call(gwen, "GET", "/staff/meetings");
+  EXPECT_NE(list.body.find("Cabinet (part private)"), std::string::npos) << list.body;
+  auto page = call(gwen, "GET", "/staff/meetings/cabinet-2026-02-12");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("PM-1"), std::string::npos);
+  // Officers read it but cannot withdraw it.
+  Browser olivia = session_for("officer");
+  EXPECT_EQ(call(olivia, "GET", "/staff/meetings/cabinet-2026-02-12").status, 200);
+  auto w = call(gwen, "GET", "/staff/meetings/cabinet-2026-02-12/withdraw");
+  ASSERT_EQ(w.status, 200);
+  EXPECT_EQ(call(gwen, "POST", "/staff/meetings/cabinet-2026-02-12/withdraw", "csrf=" + csrf_of(w.body) + "&reason=").status, 422);
+  auto gone = call(gwen, "POST", "/staff/meetings/cabinet-2026-02-12/withdraw", "csrf=" + csrf_of(w.body) + "&reason=Cancelled");
+  ASSERT_EQ(gone.status, 303);
+  EXPECT_TRUE(read_register(*store)->meetings.empty());
+  EXPECT_EQ(store->audit_entries()->back().event.action, "meeting.withdraw");
+}
+
+TEST_F(StaffConsoleTest, ForwardPlanCsvImportNamesEveryBadRowAndRecordsAllOrNothing) {
+  Browser gwen = session_for("governance");
+  const std::string token = csrf_of(call(gwen, "GET", "/staff/forward-plan/import").body);
+  const std::string columns =
+      "id,matter,decision_maker,decision_date,value_pence,wards,significant_effects,treated_as_key,notice_published_on\n";
+  const std::string bad = columns + "KD-1,Roads,Cllr Patel,2026-02-12,12000000,Abbey,no,yes,2026-01-01\n" +
+                          "KD-2,Parks,Cllr Patel,2026-02-30,100,Abbey,no,yes,2026-01-01\n" +
+                          "KD-3,Bins,Cllr Patel,2026-02-12,£5,Abbey,no,yes,2026-01-01\n";
+  auto r = call(gwen, "POST", "/staff/forward-plan/import", "csrf=" + token + "&csv=" + form_escape(bad));
+  EXPECT_EQ(r.status, 422);
+  EXPECT_NE(r.body.find("row 3"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("row 4"), std::string::npos) << r.body;
+  EXPECT_TRUE(read_register(*store)->key_decisions.empty());
+  const std::string good = columns + "KD-1,Roads,Cllr Patel,2026-02-12,12000000,Abbey,no,yes,2026-01-01\n";
+  auto ok = call(gwen, "POST", "/staff/forward-plan/import", "csrf=" + token + "&csv=" + form_escape(good));
+  ASSERT_EQ(ok.status, 303) << ok.body;
+  EXPECT_EQ(read_register(*store)->key_decisions.size(), 1u);
+  EXPECT_NE(call(gwen, "GET", header(ok, "Location")).body.find("1 key decision was recorded"), std::string::npos);
 }
 
 }  // namespace

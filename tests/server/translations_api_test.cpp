@@ -170,7 +170,9 @@ TEST_F(ApiTest, LangBreachCanBeExceptedWithAReason) {
   ASSERT_EQ(ok.status, 200) << ok.body;
   EXPECT_TRUE(nlohmann::json::parse(ok.body)["exception_recorded"].get<bool>());
   // The recorded exception covers opening too, as for the other rules.
-  EXPECT_EQ(call("POST", "/api/v1/consultations/c-1/transitions", Role::kOfficer, R"({"to":"open"})").status, 200);
+  EXPECT_EQ(call("POST", "/api/v1/consultations/c-1/transitions", Role::kOfficer, R"({"to":"open","exception":{"reason":"Opened before its published date for the test","approved_by":"J. Smith"}})")
+                .status,
+            200);
 }
 
 TEST_F(ApiTest, MeetingsAreKeptWithLondonTimesAndListedOnTheConsultation) {

@@ -77,11 +77,7 @@ const HolidayCalendar& calendar_of(const std::string& region) {
 }
 
 Date checked_date(Date d, const char* field) {
-  if (d.year() < HolidayCalendar::kFirstYear || d.year() > HolidayCalendar::kLastYear)
-    throw_error(invalid_argument(field, "year " + std::to_string(d.year()) +
-                                            " is outside the supported years " +
-                                            std::to_string(HolidayCalendar::kFirstYear) + "–" +
-                                            std::to_string(HolidayCalendar::kLastYear)));
+  if (auto st = HolidayCalendar::check_supported(d, field); !st) throw_error(st.error());
   return d;
 }
 
@@ -140,18 +136,18 @@ PYBIND11_MODULE(_townhall, m) {
       "('england-and-wales', 'scotland', 'northern-ireland'), in date order.");
   m.def(
       "is_bank_holiday",
-      [](Date d, const std::string& region) { return calendar_of(region).is_bank_holiday(d); },
+      [](Date d, const std::string& region) { return calendar_of(region).is_bank_holiday(checked_date(d, "date")); },
       py::arg("date"), py::arg("region") = "england-and-wales", "Whether `date` is a bank holiday.");
   m.def(
       "is_working_day",
-      [](Date d, const std::string& region) { return calendar_of(region).is_working_day(d); },
+      [](Date d, const std::string& region) { return calendar_of(region).is_working_day(checked_date(d, "date")); },
       py::arg("date"), py::arg("region") = "england-and-wales",
       "Monday–Friday and not a bank holiday in the region.");
   m.def(
       "clear_days",
       [](Date published, Date event, const std::string& mode, const std::string& region) {
-        return clear_days(checked_date(published, "published"), checked_date(event, "event"),
-                          mode_arg(mode), calendar_of(region));
+        return unwrap(clear_days(checked_date(published, "published"), checked_date(event, "event"),
+                                 mode_arg(mode), calendar_of(region)));
       },
       py::arg("published"), py::arg("event"), py::arg("mode") = "calendar",
       py::arg("region") = "england-and-wales",
@@ -160,8 +156,8 @@ PYBIND11_MODULE(_townhall, m) {
   m.def(
       "latest_publication",
       [](Date event, int days, const std::string& mode, const std::string& region) {
-        return latest_publication(checked_date(event, "event"), checked_days(days), mode_arg(mode),
-                                  calendar_of(region));
+        return unwrap(latest_publication(checked_date(event, "event"), checked_days(days), mode_arg(mode),
+                                         calendar_of(region)));
       },
       py::arg("event"), py::arg("days"), py::arg("mode") = "calendar",
       py::arg("region") = "england-and-wales",
@@ -169,8 +165,8 @@ PYBIND11_MODULE(_townhall, m) {
   m.def(
       "earliest_event",
       [](Date published, int days, const std::string& mode, const std::string& region) {
-        return earliest_event(checked_date(published, "published"), checked_days(days),
-                              mode_arg(mode), calendar_of(region));
+        return unwrap(earliest_event(checked_date(published, "published"), checked_days(days),
+                                     mode_arg(mode), calendar_of(region)));
       },
       py::arg("published"), py::arg("days"), py::arg("mode") = "calendar",
       py::arg("region") = "england-and-wales",
@@ -178,7 +174,7 @@ PYBIND11_MODULE(_townhall, m) {
   m.def(
       "last_working_day_on_or_before",
       [](Date d, const std::string& region) {
-        return last_working_day_on_or_before(checked_date(d, "date"), calendar_of(region));
+        return unwrap(last_working_day_on_or_before(checked_date(d, "date"), calendar_of(region)));
       },
       py::arg("date"), py::arg("region") = "england-and-wales",
       "The last working day on or before `date`.");
@@ -186,9 +182,8 @@ PYBIND11_MODULE(_townhall, m) {
       "practical_latest_publication",
       [](Date event, int days, const std::string& mode, const std::string& region) {
         const auto& cal = calendar_of(region);
-        return last_working_day_on_or_before(
-            latest_publication(checked_date(event, "event"), checked_days(days), mode_arg(mode), cal),
-            cal);
+        return unwrap(last_working_day_on_or_before(
+            unwrap(latest_publication(checked_date(event, "event"), checked_days(days), mode_arg(mode), cal)), cal));
       },
       py::arg("event"), py::arg("days"), py::arg("mode") = "calendar",
       py::arg("region") = "england-and-wales",
@@ -238,6 +233,12 @@ PYBIND11_MODULE(_townhall, m) {
           py::arg("text"))
       .def("_to_json_text", [](const CharterPolicy& p) { return p.to_json().dump(); })
       .def_property_readonly("region", [](const CharterPolicy& p) { return std::string(region_id(p.region)); })
+      .def_property_readonly(
+          "nation", [](const CharterPolicy& p) { return std::string(nation_id(p.nation)); },
+          "The council's nation: 'england', 'wales', 'scotland' or 'northern-ireland'. SI 2012/2089\n"
+          "binds English councils only; elsewhere its checks run as the council's own policy.")
+      .def_property_readonly("regulations_apply", &CharterPolicy::regulations_apply,
+                             "Whether SI 2012/2089 governs this council (an English council).")
       .def_readonly("big_decision_weeks", &CharterPolicy::big_decision_weeks)
       .def_readonly("holiday_extension", &CharterPolicy::holiday_extension)
       .def_readonly("holiday_extension_days", &CharterPolicy::holiday_extension_days)

@@ -9,8 +9,8 @@
 namespace townhall {
 namespace {
 
-// The SQLite schema version migration 001 of the PostgreSQL store reproduces.
-constexpr int kMirroredSqliteVersion = 14;
+// The SQLite schema version the PostgreSQL store's migrations reproduce (001: 14; 002: 16, as 15 adds nothing).
+constexpr int kMirroredSqliteVersion = 16;
 
 // The tables in an order that satisfies every foreign key; audit_head is updated, not inserted.
 constexpr const char* kTables[] = {
@@ -18,7 +18,7 @@ constexpr const char* kTables[] = {
     "responses", "key_decisions", "notices", "audit_log", "audit_sealing", "consultation_translations",
     "consultation_meetings", "pages_drafts", "pages_outbox", "panel_members", "panel_facts", "panel_invitations",
     "pages_member_tokens", "panel_email_confirmations", "site_secrets", "staff_accounts", "staff_sessions",
-    "sign_in_failures"};
+    "sign_in_failures", "forward_plan_records"};
 
 // Tables whose id the PostgreSQL store numbers itself: their sequences continue after the copy.
 constexpr const char* kIdentityTables[] = {"users",  "people",        "responses",     "notices",

@@ -165,6 +165,11 @@ class PgStore final : public Store {
   Result<nlohmann::json> get_key_decision(const std::string& id) override;
   Result<std::vector<nlohmann::json>> list_key_decisions() override;
 
+  // ForwardPlanRegisterStore (forward_plan_register.cpp).
+  Result<std::vector<RegisterRecord>> register_records() override;
+  Status change_register(const std::vector<RegisterChange>& changes, const RegisterCheck& check,
+                         const AuditEvent& audit) override;
+
   // PanelStore (panel.cpp).
   Result<panel::Member> add_member(const panel::NewMember& member, const AuditEvent& audit) override;
   Result<std::vector<panel::Member>> import_members(const std::vector<panel::NewMember>& members,

@@ -303,14 +303,26 @@ Result<ConsultationRecord> SqliteStore::transition_consultation(const Transition
       for (auto it = t.document_patch.begin(); it != t.document_patch.end(); ++it) doc[it.key()] = it.value();
     }
     std::string now = now_rfc3339_utc();
-    SQLite::Statement up(db_,
-                         "UPDATE consultations SET status=?, title=?, summary=?, opens=?, closes=?, "
-                         "document=?, version=version+1, updated_at=? WHERE id=?");
+    // A database held at an older schema (SqliteOptions::target_version) has no such columns.
+    const bool actual_columns = version_ >= 15;
+    SQLite::Statement up(db_, std::string("UPDATE consultations SET status=?, title=?, summary=?, opens=?, closes=?, "
+                                          "document=?, version=version+1, updated_at=?") +
+                                  (actual_columns ? ", opened_at=COALESCE(?, opened_at), closed_at=COALESCE(?, closed_at)"
+                                                  : "") +
+                                  " WHERE id=?");
     up.bind(1, to_string(t.to));
     bind_indexed(up, 2, doc);
     up.bind(6, doc.dump());
     up.bind(7, now);
-    up.bind(8, t.consultation_id);
+    int next = 8;
+    if (actual_columns) {
+      // When it really opened and closed, kept in columns too for reports over many consultations.
+      const std::string opened_at = str_or_empty(t.document_patch, "opened_at");
+      const std::string closed_at = str_or_empty(t.document_patch, "closed_at");
+      if (opened_at.empty()) up.bind(next++); else up.bind(next++, opened_at);
+      if (closed_at.empty()) up.bind(next++); else up.bind(next++, closed_at);
+    }
+    up.bind(next, t.consultation_id);
     up.exec();
     for (const auto& ev : t.audit) append_audit_locked(ev);
     return ConsultationRecord{t.consultation_id, t.to, doc, cur->version + 1, cur->created_at, now};

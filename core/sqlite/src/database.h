@@ -180,6 +180,11 @@ class SqliteStore final : public Store {
   Result<nlohmann::json> get_key_decision(const std::string& id) override;
   Result<std::vector<nlohmann::json>> list_key_decisions() override;
 
+  // ForwardPlanRegisterStore (forward_plan_register.cpp).
+  Result<std::vector<RegisterRecord>> register_records() override;
+  Status change_register(const std::vector<RegisterChange>& changes, const RegisterCheck& check,
+                         const AuditEvent& audit) override;
+
   // PanelStore (panel.cpp).
   Result<panel::Member> add_member(const panel::NewMember& member, const AuditEvent& audit) override;
   Result<std::vector<panel::Member>> import_members(const std::vector<panel::NewMember>& members,
@@ -198,6 +203,10 @@ class SqliteStore final : public Store {
   Result<std::vector<panel::Invitation>> invitations_since(Date since) override;
   Result<std::vector<panel::Invitation>> member_invitations(int64_t member_id) override;
   Result<panel::Erasure> erase_member(int64_t member_id, const AuditEvent& audit) override;
+
+  // HolidayFeedStore (holidays.cpp).
+  Status put_holiday_feed(const HolidayFeed& feed, const AuditEvent& audit) override;
+  Result<std::optional<HolidayFeed>> holiday_feed() override;
 
   // AuditLog (audit.cpp).
   Result<AuditEntry> append_audit(const AuditEvent& event) override;

@@ -1,5 +1,7 @@
 #include "townhall/calendar/bank_holidays.h"
 
+#include "townhall/calendar/holiday_feed.h"
+
 #include <mutex>
 
 #include <nlohmann/json.hpp>
@@ -160,7 +162,7 @@ Date table_date(const nlohmann::json& entry) {
 
 }  // namespace
 
-HolidayCalendar::HolidayCalendar(Region region) : region_(region) {
+HolidayCalendar::HolidayCalendar(Region region, const HolidayFeed* feed) : region_(region) {
   const auto table = nlohmann::json::parse(embedded::data::bank_holidays());
   confirmed_through_ = table.at("confirmed_through").at(region_id(region)).get<int>();
 
@@ -186,13 +188,57 @@ HolidayCalendar::HolidayCalendar(Region region) : region_(region) {
     const Date d = table_date(extra);
     by_date_[d] = BankHoliday{d, extra.at("name").get<std::string>(), false, d.year() > confirmed_through_};
   }
+  source_ = "built-in table (confirmed through " + std::to_string(confirmed_through_) + ")";
+  if (feed == nullptr) return;
+
+  // GOV.UK lists every bank holiday of each year it covers, so a year the feed lists is taken
+  // from the feed as a whole: its days replace the table's, moved and one-off days included.
+  auto it = feed->divisions.find(region);
+  if (it == feed->divisions.end() || it->second.empty()) return;
+  std::map<int, std::vector<const FeedHoliday*>> by_year;
+  for (const auto& h : it->second) by_year[h.date.year()].push_back(&h);
+  for (const auto& [year, days] : by_year) {
+    by_date_.erase(by_date_.lower_bound(Date::from_ymd(year, 1, 1)), by_date_.upper_bound(Date::from_ymd(year, 12, 31)));
+    for (const FeedHoliday* h : days) {
+      const bool substitute = h->notes.find("ubstitute") != std::string::npos ||
+                              h->title.find("ubstitute") != std::string::npos;
+      by_date_[h->date] = BankHoliday{h->date, h->title, substitute, false};
+    }
+  }
+  const int feed_last = by_year.rbegin()->first;
+  if (feed_last > confirmed_through_) {
+    confirmed_through_ = feed_last;
+    for (auto& [date, h] : by_date_) h.provisional = date.year() > confirmed_through_;
+  }
+  source_ = "GOV.UK feed imported " + feed->imported_on.iso();
+}
+
+std::shared_ptr<const HolidayCalendar> HolidayCalendar::with_feed(Region region, const HolidayFeed& feed) {
+  return std::shared_ptr<const HolidayCalendar>(new HolidayCalendar(region, &feed));
+}
+
+bool HolidayCalendar::supports(Date date) { return date.year() >= kFirstYear && date.year() <= kLastYear; }
+
+Status HolidayCalendar::check_supported(Date date, std::string_view field) {
+  if (supports(date)) return Status::Ok();
+  return invalid_argument(std::string(field),
+                          date.iso() + " is outside the supported range " + std::to_string(kFirstYear) +
+                              "-01-01 to " + std::to_string(kLastYear) +
+                              "-12-31: bank holidays are known only for those years, so days cannot be counted");
+}
+
+Result<Date> HolidayCalendar::parse_supported(std::string_view text, std::string_view field) {
+  auto d = Date::parse(text, field);
+  if (!d) return d;
+  if (auto st = check_supported(*d, field); !st) return st.error();
+  return d;
 }
 
 const HolidayCalendar& HolidayCalendar::for_region(Region region) {
   static std::once_flag flags[3];
   static const HolidayCalendar* calendars[3] = {nullptr, nullptr, nullptr};
   const int i = static_cast<int>(region);
-  std::call_once(flags[i], [&] { calendars[i] = new HolidayCalendar(region); });
+  std::call_once(flags[i], [&] { calendars[i] = new HolidayCalendar(region, nullptr); });
   return *calendars[i];
 }
 
@@ -228,6 +274,16 @@ Date HolidayCalendar::new_year_bank_holiday(int year) const {
     if (is_bank_holiday(d)) return d;
   }
   return Date::from_ymd(year, 1, 1);
+}
+
+Date HolidayCalendar::new_year_holidays_end(int year) const {
+  // New Year's Day falls on 1–3 January and Scotland's 2 January holiday on 2–4 January (both
+  // later when moved by substitutes); nothing else is a bank holiday before 6 January.
+  Date end = new_year_bank_holiday(year);
+  for (Date d = end.plus_days(1); d.day() <= 5 && d.month() == 1; d = d.plus_days(1)) {
+    if (is_bank_holiday(d)) end = d;
+  }
+  return end;
 }
 
 }  // namespace townhall

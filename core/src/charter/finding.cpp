@@ -37,6 +37,7 @@ nlohmann::json Finding::to_json() const {
   nlohmann::json f = nlohmann::json::object();
   for (const auto& [k, v] : figures) f[k] = v;
   j["figures"] = f;
+  if (!bank_holidays.empty()) j["bank_holidays"] = bank_holidays;
   return j;
 }
 
@@ -46,6 +47,7 @@ std::string Finding::to_line() const {
   for (auto& c : sev) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   out << sev << " " << rule << " " << subject_kind << " " << subject_id << ": " << message;
   if (!citation.empty()) out << " [" << citation << "]";
+  if (!bank_holidays.empty()) out << " (bank holidays: " << bank_holidays << ")";
   return out.str();
 }
 

@@ -36,7 +36,8 @@ void add_forward_plan(const ForwardPlan& plan, const CharterPolicy& policy, Comp
 // the rules do not read them.
 const char* const kApiConsultationFields[] = {"id", "status", "version", "created_at", "updated_at", "meetings",
                                               "exceptions", "outcome", "lang", "dir", "field_lang",
-                                              "languages_available", "translations"};
+                                              "languages_available", "translations", "opened_on", "opened_at",
+                                              "closed_on", "closed_at"};
 const char* const kApiTranslationFields[] = {"consultation_id", "lang", "updated_at", "dir", "complete", "missing"};
 
 // One consultation of a check file, as the API returns it (or just its charter fields, with an
@@ -110,7 +111,7 @@ Result<ComplianceReport> check_document(const nlohmann::json& doc, const Charter
   if (as_of) {
     report.as_of = *as_of;
   } else if (!bare_consultation && doc.contains("as_of")) {
-    auto d = Date::parse(doc["as_of"].get<std::string>(), "/as_of");
+    auto d = HolidayCalendar::parse_supported(doc["as_of"].get<std::string>(), "/as_of");
     if (!d) return d.error();
     report.as_of = *d;
   } else {
@@ -176,16 +177,18 @@ std::vector<Finding> check_consultations_against_plan(const std::vector<Consulta
     }
     if (!c.opens || !c.closes) continue;
     const Date decision = d->decision_day();
-    // The close that counts: the recorded one, or the later one a holiday extension requires.
-    Date close = *c.closes;
+    // The close that counts: the day it really closed once it has, else the recorded one or the
+    // later one a holiday extension requires.
+    Date close = *c.last_day();
+    const Date recorded_close = close;
     std::optional<Date> extended;
     int weeks = 0;
     if (c.big_decision) weeks = policy.big_decision_weeks;
     if (c.formal_written && c.affects_voluntary_sector && c.shorter_period_reason.empty()) {
       weeks = std::max(weeks, policy.voluntary_sector_weeks);
     }
-    if (weeks > 0 && policy.holiday_extension && c.urgency_reason.empty()) {
-      const ClosePlan cp = plan_close(*c.opens, weeks, policy);
+    if (weeks > 0 && policy.holiday_extension && c.urgency_reason.empty() && !c.closed_on) {
+      const ClosePlan cp = plan_close(*c.first_day(), weeks, policy);
       if (cp.extended && cp.close > close) extended = cp.close;
     }
     if (extended) close = *extended;
@@ -197,13 +200,13 @@ std::vector<Finding> check_consultations_against_plan(const std::vector<Consulta
                                  : "is due on " + decision.long_english() + " in the Forward Plan";
     const std::string closes = extended ? "must stay open until " + extended->long_english() +
                                               " because it runs over a holiday period (C-EXT; it is recorded to close "
-                                              "on " + c.closes->long_english() + ")"
-                                        : "closes on " + c.closes->long_english();
+                                              "on " + recorded_close.long_english() + ")"
+                                        : (c.closed_on ? "closed on " : "closes on ") + recorded_close.long_english();
     Finding f = make_finding("G1", policy.severity_of("G1"), "consultation", c.id,
                              "The consultation " + closes + ", but key decision " + d->id + ", which it informs, " +
                                  when + ": consultation must close before the decision, while the proposal is "
                                  "still formative.");
-    f.dates = {{"closes", *c.closes}, {"decision_date", decision}};
+    f.dates = {{"closes", recorded_close}, {"decision_date", decision}};
     if (extended) f.dates["required_close"] = *extended;
     out.push_back(std::move(f));
   }

@@ -1,5 +1,6 @@
 #include "townhall/consultations/consultation.h"
 
+#include "townhall/calendar/bank_holidays.h"
 #include "townhall/util/json_schema.h"
 
 namespace townhall {
@@ -26,7 +27,8 @@ namespace {
 
 Status read_date(const nlohmann::json& doc, const char* key, std::string_view prefix, std::optional<Date>& out) {
   if (!doc.contains(key)) return Status::Ok();
-  auto d = Date::parse(doc[key].get<std::string>(), std::string(prefix) + "/" + key);
+  // The rules count days from these dates, so only the years whose bank holidays are known.
+  auto d = HolidayCalendar::parse_supported(doc[key].get<std::string>(), std::string(prefix) + "/" + key);
   if (!d) return d.error();
   out = *d;
   return Status::Ok();
@@ -36,6 +38,8 @@ Status read_date(const nlohmann::json& doc, const char* key, std::string_view pr
 constexpr std::pair<const char*, std::optional<Date> Consultation::*> kDateFields[] = {
     {"opens", &Consultation::opens},
     {"closes", &Consultation::closes},
+    {"opened_on", &Consultation::opened_on},
+    {"closed_on", &Consultation::closed_on},
     {"decision_date", &Consultation::decision_date},
     {"decision_recorded_on", &Consultation::decision_recorded_on},
     {"summary_published_on", &Consultation::summary_published_on},

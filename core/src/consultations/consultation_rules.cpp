@@ -13,7 +13,8 @@ bool in_window(Date d, const HolidayWindow& w, const HolidayCalendar& cal) {
     const Date start = Date::from_ymd(y, w.from_month, w.from_day);
     Date end;
     if (w.to_new_year_bank_holiday) {
-      end = cal.new_year_bank_holiday(y + 1);
+      // "Through the New Year bank holiday": in Scotland that runs to the 2 January holiday.
+      end = cal.new_year_holidays_end(y + 1);
     } else {
       const bool wraps = w.to_month < w.from_month || (w.to_month == w.from_month && w.to_day < w.from_day);
       end = Date::from_ymd(wraps ? y + 1 : y, w.to_month, w.to_day);
@@ -52,8 +53,11 @@ Requirement required_length(const Consultation& c, const CharterPolicy& p) {
 }
 
 void check_length(const Consultation& c, const CharterPolicy& p, std::vector<Finding>& out) {
-  const Date opens = *c.opens, closes = *c.closes;
+  // Once it has really opened or closed, those days are what residents had.
+  const Date opens = *c.first_day(), closes = *c.last_day();
   const int length = closes - opens + 1;
+  const std::string opening = c.opened_on ? "it opened " + day(opens) : "opening " + day(opens);
+  const std::string closing = c.closed_on ? "it closed " + day(closes) : "it closes " + day(closes);
 
   if (c.big_decision) {
     const int need = p.big_decision_weeks * 7;
@@ -65,10 +69,9 @@ void check_length(const Consultation& c, const CharterPolicy& p, std::vector<Fin
                                              std::to_string(p.big_decision_weeks) +
                                              " weeks, for the recorded urgency reason: " + c.urgency_reason
                                        : "A consultation on a big decision must stay open at least " +
-                                             std::to_string(p.big_decision_weeks) + " weeks: opening " +
-                                             day(opens) + " it must close no earlier than " + day(base_close) +
-                                             ", but it closes " + day(closes) + " (" + std::to_string(length) +
-                                             " days).");
+                                             std::to_string(p.big_decision_weeks) + " weeks: " + opening +
+                                             ", so it must close no earlier than " + day(base_close) + ", but " +
+                                             closing + " (" + std::to_string(length) + " days).");
       f.dates = {{"opens", opens}, {"closes", closes}, {"required_close", base_close}};
       f.figures = {{"length_days", length}, {"required_days", need}};
       out.push_back(std::move(f));
@@ -108,6 +111,7 @@ void check_length(const Consultation& c, const CharterPolicy& p, std::vector<Fin
                       std::to_string(plan.length_days) + " days) instead of " + day(closes) + ".");
     f.dates = {{"opens", opens}, {"closes", closes}, {"base_close", plan.base_close}, {"required_close", plan.close}};
     f.figures = {{"holiday_days", plan.holiday_days}, {"length_days", length}, {"required_days", plan.length_days}};
+    f.bank_holidays = p.calendar().source();
     out.push_back(std::move(f));
   } else {
     Finding f = consultation_finding(c, "C-EXT", Severity::kInfo,
@@ -115,6 +119,7 @@ void check_length(const Consultation& c, const CharterPolicy& p, std::vector<Fin
                                  day(closes) + ", on or after the extended date " + day(plan.close) + ".");
     f.dates = {{"opens", opens}, {"closes", closes}, {"base_close", plan.base_close}, {"required_close", plan.close}};
     f.figures = {{"holiday_days", plan.holiday_days}, {"length_days", length}, {"required_days", plan.length_days}};
+    f.bank_holidays = p.calendar().source();
     out.push_back(std::move(f));
   }
 }
@@ -122,35 +127,37 @@ void check_length(const Consultation& c, const CharterPolicy& p, std::vector<Fin
 void check_election(const Consultation& c, const CharterPolicy& p, std::vector<Finding>& out) {
   // The whole time it is open counts, not only the opening day: a consultation that opens before
   // a pre-election period and runs into it is underway during the period.
-  const Date last = c.closes ? *c.closes : *c.opens;
+  const Date first = *c.first_day();
+  const Date last = c.last_day() ? *c.last_day() : first;
   for (const auto& period : p.pre_election_periods) {
-    if (*c.opens <= period.to && period.from <= last) {
-      const bool opens_inside = period.from <= *c.opens;
+    if (first <= period.to && period.from <= last) {
+      const bool opens_inside = period.from <= first;
       Finding f = consultation_finding(c, "C-ELECT", p.severity_of("C-ELECT"),
-                               (opens_inside ? "Opens on " + day(*c.opens) + ", during the "
-                                             : "Open from " + day(*c.opens) + " to " + day(last) + ", into the ") +
+                               (opens_inside ? (c.opened_on ? "Opened on " : "Opens on ") + day(first) + ", during the "
+                                             : "Open from " + day(first) + " to " + day(last) + ", into the ") +
                                    period.name + " (" + day(period.from) + " to " + day(period.to) + ").");
-      f.dates = {{"opens", *c.opens}, {"period_from", period.from}, {"period_to", period.to}};
-      if (c.closes) f.dates["closes"] = *c.closes;
+      f.dates = {{"opens", first}, {"period_from", period.from}, {"period_to", period.to}};
+      if (c.last_day()) f.dates["closes"] = last;
       out.push_back(std::move(f));
     }
   }
 }
 
 void check_formative(const Consultation& c, const CharterPolicy& p, std::vector<Finding>& out) {
-  if (c.decision_date && c.opens && c.closes && *c.closes >= *c.decision_date) {
+  const std::optional<Date> closes = c.last_day();
+  if (c.decision_date && c.opens && closes && *closes >= *c.decision_date) {
     Finding f = consultation_finding(c, "G1", p.severity_of("G1"),
-                             "The consultation closes on " + day(*c.closes) +
-                                 ", not before the decision it informs on " + day(*c.decision_date) +
+                             std::string(c.closed_on ? "The consultation closed on " : "The consultation closes on ") +
+                                 day(*closes) + ", not before the decision it informs on " + day(*c.decision_date) +
                                  ": it must open and close while the proposal is still formative.");
-    f.dates = {{"closes", *c.closes}, {"decision_date", *c.decision_date}};
+    f.dates = {{"closes", *closes}, {"decision_date", *c.decision_date}};
     out.push_back(std::move(f));
   }
-  if (c.decision_recorded_on && c.closes && *c.decision_recorded_on <= *c.closes) {
+  if (c.decision_recorded_on && closes && *c.decision_recorded_on <= *closes) {
     Finding f = consultation_finding(c, "G1", p.severity_of("G1"),
                              "A decision was recorded on " + day(*c.decision_recorded_on) +
-                                 ", before the consultation closed on " + day(*c.closes) + ".");
-    f.dates = {{"closes", *c.closes}, {"decision_recorded_on", *c.decision_recorded_on}};
+                                 ", before the consultation closed on " + day(*closes) + ".");
+    f.dates = {{"closes", *closes}, {"decision_recorded_on", *c.decision_recorded_on}};
     out.push_back(std::move(f));
   }
 }
@@ -179,10 +186,24 @@ void check_considered(const Consultation& c, const CharterPolicy& p, Date as_of,
   if (!c.decision_report_date) return;
   const auto& cal = p.calendar();
   const NoticePeriod period = p.summary_before_decision;
-  const Date due = latest_publication(*c.decision_report_date, period.days, period.mode, cal);
+  auto latest = latest_publication(*c.decision_report_date, period.days, period.mode, cal);
+  auto counted = c.summary_published_on && latest
+                     ? clear_days(*c.summary_published_on, *c.decision_report_date, period.mode, cal)
+                     : Result<int>(0);
+  if (!latest || !counted) {
+    // Only at the edges of the supported years: the count would need holidays nobody knows.
+    Finding f = consultation_finding(c, "G4", Severity::kWarning,
+                                     "Could not check the time to consider the summary of responses: " +
+                                         (latest ? counted.error() : latest.error()).message + ".");
+    f.dates = {{"decision_report_date", *c.decision_report_date}};
+    out.push_back(std::move(f));
+    return;
+  }
+  const Date due = *latest;
+  const std::string holidays = period.mode == DayCountMode::kWorking ? cal.source() : "";
   const std::string need = std::to_string(period.days) + " clear " + (period.mode == DayCountMode::kWorking ? "working " : "") + "days";
   if (c.summary_published_on) {
-    const int clear = clear_days(*c.summary_published_on, *c.decision_report_date, period.mode, cal);
+    const int clear = *counted;
     const bool ok = clear >= period.days;
     Finding f = consultation_finding(c, "G4", ok ? Severity::kInfo : p.severity_of("G4"),
                              ok ? "The summary of responses was published " + std::to_string(clear) +
@@ -192,6 +213,7 @@ void check_considered(const Consultation& c, const CharterPolicy& p, Date as_of,
                                       day(*c.decision_report_date) + "; it needs " + need + " (by " + day(due) + ").");
     f.dates = {{"published", *c.summary_published_on}, {"decision_report_date", *c.decision_report_date}, {"required_by", due}};
     f.figures = {{"clear_days", clear}, {"required_days", period.days}};
+    f.bank_holidays = holidays;
     out.push_back(std::move(f));
   } else {
     const bool overdue = as_of > due;
@@ -202,6 +224,7 @@ void check_considered(const Consultation& c, const CharterPolicy& p, Date as_of,
                                            " before the decision report on " + day(*c.decision_report_date) + ".");
     f.dates = {{"decision_report_date", *c.decision_report_date}, {"required_by", due}};
     f.figures = {{"required_days", period.days}};
+    f.bank_holidays = holidays;
     out.push_back(std::move(f));
   }
 }

@@ -5,6 +5,7 @@
 
 #include "townhall/consultations/document.h"
 #include "townhall/consultations/findings.h"
+#include "townhall/audit/audit.h"
 #include "townhall/util/json_schema.h"
 
 namespace townhall {
@@ -46,6 +47,17 @@ Result<Planned, LifecycleError> plan(const ConsultationRecord& current, const Tr
     }
     patch["outcome"] = *request.outcome;
   }
+  // What actually happens is recorded with the step: the day (for the rules, which judge C-MIN
+  // and C-EXT on the days the consultation was really open) and the instant.
+  if (request.as_published) {
+    // An import of steps taken earlier: the published dates are what is known of them.
+  } else if (to == ConsultationStatus::kOpen) {
+    patch["opened_on"] = today.iso();
+    patch["opened_at"] = now_rfc3339_utc();
+  } else if (to == ConsultationStatus::kClosed) {
+    patch["closed_on"] = today.iso();
+    patch["closed_at"] = now_rfc3339_utc();
+  }
   nlohmann::json doc = current.document;
   for (auto it = patch.begin(); it != patch.end(); ++it) doc[it.key()] = it.value();
   auto c = charter_view(id, doc);
@@ -53,6 +65,15 @@ Result<Planned, LifecycleError> plan(const ConsultationRecord& current, const Tr
   if (publishes_text(to) && (!c->opens || !c->closes)) {
     return refuse(Refusal::kDatesRequired, ErrorCode::kInvalidArgument, c->opens ? "/closes" : "/opens",
                   "set opens and closes before scheduling");
+  }
+  // Residents were told when it opens and closes: opening before the published opening date or
+  // closing before the published closing date departs from that, and needs an exception.
+  std::string departure;
+  if (request.as_published) {
+  } else if (to == ConsultationStatus::kOpen && c->opens && today < *c->opens) {
+    departure = "opening on " + today.long_english() + ", before the published opening date " + c->opens->long_english();
+  } else if (to == ConsultationStatus::kClosed && c->closes && today < *c->closes) {
+    departure = "closing on " + today.long_english() + ", before the published closing date " + c->closes->long_english();
   }
   nlohmann::json checked = doc;
   checked["id"] = id;
@@ -62,8 +83,10 @@ Result<Planned, LifecycleError> plan(const ConsultationRecord& current, const Tr
   for (auto& f : *all) {
     // LANG and READ are about the text residents are given once the consultation is published;
     // that text is fixed from then on, so they gate scheduling and opening only (a translation
-    // replaced later must not stop a consultation closing on its date).
-    if (!publishes_text(to) && (f.rule == "LANG" || f.rule == "READ")) continue;
+    // replaced later must not stop a consultation closing on its date). The outcome is published
+    // text too: LANG gates publishing it, so it appears in every promised language at once.
+    const bool gated = publishes_text(to) || (to == ConsultationStatus::kOutcomePublished && f.rule == "LANG");
+    if (!gated && (f.rule == "LANG" || f.rule == "READ")) continue;
     findings.push_back(std::move(f));
   }
   std::vector<std::string> breaches;
@@ -80,7 +103,15 @@ Result<Planned, LifecycleError> plan(const ConsultationRecord& current, const Tr
   }
   const bool covered =
       std::all_of(breaches.begin(), breaches.end(), [&](const std::string& r) { return excepted.count(r) > 0; });
-  const bool new_exception = !breaches.empty() && request.exception.has_value();
+  const bool new_exception = (!breaches.empty() || !departure.empty()) && request.exception.has_value();
+  if (!departure.empty() && !new_exception) {
+    auto e = refuse(Refusal::kBeforePublishedDate, ErrorCode::kConflict, "/to",
+                    "Consultation " + id + ": " + departure +
+                        ". Wait for the date, or record an exception with a reason and the approving officer.");
+    e.rules = std::move(breaches);
+    e.findings = std::move(findings);
+    return e;
+  }
   if (!breaches.empty() && !covered && !new_exception) {
     auto e = refuse(Refusal::kCharterBreach, ErrorCode::kConflict, "",
                     "Breaches: " + nlohmann::json(breaches).dump() +
@@ -106,6 +137,7 @@ Result<Planned, LifecycleError> plan(const ConsultationRecord& current, const Tr
                                 {"approved_by", request.exception->approved_by},
                                 {"recorded_by", actor.who},
                                 {"at_transition", to_string(to)}};
+    if (!departure.empty()) exception["departure"] = departure;
     nlohmann::json all_exceptions = doc.value("exceptions", nlohmann::json::array());
     all_exceptions.push_back(exception);
     patch["exceptions"] = all_exceptions;
@@ -138,7 +170,7 @@ Result<Transitioned, LifecycleError> transition(ConsultationStore& store, const 
   auto current = store.get_consultation(id);
   if (!current) return LifecycleError(current.error());
   Translations translations;
-  if (publishes_text(request.to)) {
+  if (publishes_text(request.to) || request.to == ConsultationStatus::kOutcomePublished) {
     auto stored = stored_translations(store, id);
     if (!stored) return LifecycleError(stored.error());
     translations = std::move(*stored);
@@ -163,7 +195,9 @@ Result<ConsultationRecord, LifecycleError> add_consultation(ConsultationStore& s
   for (auto s = ConsultationStatus::kDraft; s != status;) {
     auto next = next_status(s);
     if (!next) break;
-    auto planned = plan(draft, TransitionRequest(*next), {}, actor, policy, today);
+    TransitionRequest step(*next);
+    step.as_published = true;
+    auto planned = plan(draft, step, {}, actor, policy, today);
     if (!planned) return planned.error();
     draft.status = planned->record.to;
     for (auto it = planned->record.document_patch.begin(); it != planned->record.document_patch.end(); ++it) {
@@ -176,7 +210,9 @@ Result<ConsultationRecord, LifecycleError> add_consultation(ConsultationStore& s
   if (!created) return LifecycleError(created.error());
   ConsultationRecord rec = std::move(*created);
   for (ConsultationStatus to : steps) {
-    auto moved = transition(store, rec.id, TransitionRequest(to), actor, policy, today);
+    TransitionRequest step(to);
+    step.as_published = true;
+    auto moved = transition(store, rec.id, step, actor, policy, today);
     if (!moved) return moved.error();
     rec = std::move(moved->consultation);
   }

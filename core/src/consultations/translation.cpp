@@ -7,6 +7,8 @@ namespace townhall {
 namespace {
 
 constexpr const char* kTopFields[] = {"title", "summary", "proposal", "reasons"};
+// "We asked, you said, we did": published text like the rest, so translated and counted the same way.
+constexpr const char* kOutcomeFields[] = {"we_asked", "you_said", "we_did"};
 
 // A non-empty string at `key` of `obj`, or nullptr.
 const nlohmann::json* text_at(const nlohmann::json& obj, const char* key) {
@@ -24,6 +26,12 @@ const nlohmann::json* array_at(const nlohmann::json& obj, const char* key) {
 
 const nlohmann::json* element(const nlohmann::json* arr, size_t i) {
   return (arr && i < arr->size()) ? &(*arr)[i] : nullptr;
+}
+
+const nlohmann::json* object_at(const nlohmann::json& obj, const char* key) {
+  if (!obj.is_object()) return nullptr;
+  auto it = obj.find(key);
+  return (it != obj.end() && it->is_object()) ? &*it : nullptr;
 }
 
 const nlohmann::json* question_translation(const nlohmann::json& translation, const nlohmann::json& question) {
@@ -129,6 +137,12 @@ std::vector<std::string> missing_translation_fields(const nlohmann::json& source
   for (const char* key : kTopFields) {
     if (text_at(source, key) && !text_at(translation, key)) out.push_back(std::string("/") + key);
   }
+  if (const auto* outcome = object_at(source, "outcome")) {
+    const auto* t = object_at(translation, "outcome");
+    for (const char* key : kOutcomeFields) {
+      if (text_at(*outcome, key) && !(t && text_at(*t, key))) out.push_back(std::string("/outcome/") + key);
+    }
+  }
   if (const auto* options = array_at(source, "options_considered")) {
     const auto* t = array_at(translation, "options_considered");
     for (size_t i = 0; i < options->size(); ++i) {
@@ -180,6 +194,17 @@ LocalisedDocument localise(const nlohmann::json& source, const nlohmann::json& t
       doc[key] = *t;
     } else {
       out.fallbacks[std::string("/") + key] = lang;
+    }
+  }
+  if (const auto* outcome = object_at(source, "outcome")) {
+    const auto* t = object_at(translation, "outcome");
+    for (const char* key : kOutcomeFields) {
+      if (!text_at(*outcome, key)) continue;
+      if (const auto* tv = t ? text_at(*t, key) : nullptr) {
+        doc["outcome"][key] = *tv;
+      } else {
+        out.fallbacks[std::string("/outcome/") + key] = lang;
+      }
     }
   }
   for (const char* list : {"options_considered", "documents"}) {

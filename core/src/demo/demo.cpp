@@ -8,6 +8,7 @@
 #include "townhall/charter/policy.h"
 #include "townhall/consultations/editing.h"
 #include "townhall/consultations/lifecycle.h"
+#include "townhall/consultations/translation.h"
 #include "townhall/forward_plan/forward_plan.h"
 #include "townhall/panel/member_import.h"
 #include "townhall/responses/answers.h"
@@ -49,6 +50,11 @@ nlohmann::json consultation(const std::string& title, const std::string& summary
            {{{"option", "The proposal as described"}},
             {{"option", "Leave things as they are"}, {"rejected", true}, {"reason", "Not affordable within the budget."}}}},
           {"channels", {"online", "paper", "phone"}},
+          {"contact", {{"team", "Consultation team"},
+                       {"email", "consultations@example.gov.uk"},
+                       {"phone", "020 7946 0000"},
+                       {"phone_hours", "Monday to Friday, 9am to 5pm"},
+                       {"postal_address", "Freepost CONSULTATION TEAM\nTown Hall\nHigh Street"}}},
           {"wards", wards},
           {"topics", topics},
           {"questions",
@@ -56,6 +62,31 @@ nlohmann::json consultation(const std::string& title, const std::string& summary
             {{"id", "impact"}, {"type", "scale"}, {"text", "How much would this affect you? (1 = not at all, 5 = a lot)"},
              {"min", 1}, {"max", 5}},
             {{"id", "why"}, {"type", "free_text"}, {"text", "Tell us why."}}}}};
+}
+
+// A translation of consultation(), as a translator's machine draft would come: every field, so the
+// consultation is complete in the language (LANG), and flagged as not yet checked.
+nlohmann::json translated(const std::string& lang, const std::string& title, const std::string& summary,
+                          std::optional<nlohmann::json> outcome = std::nullopt) {
+  const bool welsh = lang == "cy";
+  nlohmann::json t = {
+      {"title", title},
+      {"summary", summary},
+      {"proposal", summary},
+      {"reasons", welsh ? "Rhaid i’r cyngor arbed arian gan gadw’r gwasanaethau y mae pobl yn dibynnu arnynt."
+                        : "يجب على المجلس توفير المال مع الحفاظ على الخدمات التي يعتمد عليها الناس."},
+      {"options_considered",
+       {{{"option", welsh ? "Y cynnig fel y’i disgrifir" : "الاقتراح كما هو موضح"}},
+        {{"option", welsh ? "Gadael pethau fel y maent" : "إبقاء الوضع على ما هو عليه"},
+         {"reason", welsh ? "Nid yw’n fforddiadwy o fewn y gyllideb." : "لا تسمح الميزانية بذلك."}}}},
+      {"questions",
+       {{"agree", {{"text", welsh ? "Ydych chi’n cytuno â’r cynnig?" : "هل توافق على الاقتراح؟"}}},
+        {"impact", {{"text", welsh ? "Faint fyddai hyn yn effeithio arnoch chi? (1 = dim o gwbl, 5 = llawer)"
+                                   : "إلى أي مدى سيؤثر هذا عليك؟ (1 = لا يؤثر أبدًا، 5 = يؤثر كثيرًا)"}}},
+        {"why", {{"text", welsh ? "Dywedwch wrthym pam." : "أخبرنا لماذا."}}}}},
+      {"machine_draft", true}};
+  if (outcome) t["outcome"] = *outcome;
+  return t;
 }
 
 void seed(Store& st, Date today, DemoSeed& out) {
@@ -70,6 +101,8 @@ void seed(Store& st, Date today, DemoSeed& out) {
   auto move = [&](const std::string& id, ConsultationStatus to, std::optional<nlohmann::json> outcome = std::nullopt) {
     TransitionRequest step(to);
     step.outcome = std::move(outcome);
+    // A demo stands for a history that happened on the published dates.
+    step.as_published = true;
     seeded(transition(st, id, step, officer, policy, today), id);
   };
   // Free-text answers as residents write them (some in Welsh), for the analysis notebook.
@@ -98,10 +131,30 @@ void seed(Store& st, Date today, DemoSeed& out) {
       ++out.responses;
     }
   };
-  // Open now, with responses.
-  std::string open = create(consultation(
+  auto translate = [&](const std::string& id, const std::string& lang, const nlohmann::json& t) {
+    auto prepared = seeded(prepare_translation(t, seeded(st.get_consultation(id), id).document), id);
+    AuditEvent audit{officer.who, "consultation.translation.put", "consultation", id, {{"lang", lang}}};
+    seeded(put_translation(st, id, lang, prepared, audit), id + " " + lang);
+  };
+  // Open now, with responses; promised (and machine-translated) in Welsh and Arabic, with a
+  // drop-in session whose English name and place sit inside the translated pages.
+  nlohmann::json library = consultation(
       "Saturday opening at Abbey Road library", "We propose to open the library on Saturday afternoons only.",
-      today.minus_days(7), today.plus_days(48), true, {"Abbey", "Castle"}, {"libraries"}));
+      today.minus_days(7), today.plus_days(48), true, {"Abbey", "Castle"}, {"libraries"});
+  library["languages"] = {"cy", "ar"};
+  library["channels"] = {"online", "paper", "phone", "event"};
+  library["documents"] = {{{"title", "Library opening hours: the full proposal"},
+                           {"url", "https://www.example.gov.uk/libraries/opening-hours-proposal.pdf"}}};
+  library["events"] = {{{"title", "Drop-in session"}, {"date", today.plus_days(9).iso()},
+                        {"place", "Abbey Road library"}, {"starts_at", "18:30"}}};
+  std::string open = create(library);
+  nlohmann::json library_cy = translated("cy", "Agor Llyfrgell Abbey Road ar ddydd Sadwrn",
+                                         "Rydym yn cynnig agor y llyfrgell ar brynhawn dydd Sadwrn yn unig.");
+  library_cy["documents"] = {{{"title", "Oriau agor y llyfrgell: y cynnig llawn"}}};
+  nlohmann::json library_ar = translated("ar", "فتح مكتبة Abbey Road أيام السبت", "نقترح فتح المكتبة بعد ظهر يوم السبت فقط.");
+  library_ar["documents"] = {{{"title", "ساعات عمل المكتبة: الاقتراح الكامل"}}};
+  translate(open, "cy", library_cy);
+  translate(open, "ar", library_ar);
   move(open, ConsultationStatus::kScheduled);
   move(open, ConsultationStatus::kOpen);
   respond(open, 12);
@@ -118,13 +171,31 @@ void seed(Store& st, Date today, DemoSeed& out) {
   move(closed, ConsultationStatus::kOpen);
   respond(closed, 5);
   move(closed, ConsultationStatus::kClosed);
-  // Outcome published.
-  std::string done = create(consultation("Park opening hours", "We propose to lock the parks at dusk.",
-                                         today.minus_days(120), today.minus_days(70), false, {"Abbey"}, {"parks"}));
+  // Outcome published, in Welsh and Arabic too: the outcome's translations are added once it is
+  // closed, and LANG holds the publication until they are complete.
+  nlohmann::json parks = consultation("Park opening hours", "We propose to lock the parks at dusk.",
+                                      today.minus_days(120), today.minus_days(70), false, {"Abbey"}, {"parks"});
+  parks["languages"] = {"cy", "ar"};
+  std::string done = create(parks);
+  const std::pair<const char*, const char*> park_titles[] = {
+      {"Oriau agor y parciau", "Rydym yn cynnig cloi’r parciau gyda’r hwyr."},
+      {"ساعات فتح الحدائق", "نقترح إغلاق الحدائق عند الغسق."}};
+  translate(done, "cy", translated("cy", park_titles[0].first, park_titles[0].second));
+  translate(done, "ar", translated("ar", park_titles[1].first, park_titles[1].second));
   move(done, ConsultationStatus::kScheduled);
   move(done, ConsultationStatus::kOpen);
   respond(done, 4);
   move(done, ConsultationStatus::kClosed);
+  translate(done, "cy",
+            translated("cy", park_titles[0].first, park_titles[0].second,
+                       nlohmann::json{{"we_asked", "A ddylid cloi’r parciau gyda’r hwyr."},
+                                      {"you_said", "Roedd y rhan fwyaf ohonoch yn cytuno, ond gofynnoch am gau’n hwyrach yn yr haf."},
+                                      {"we_did", "Mae’r parciau’n cloi gyda’r hwyr, ac am 9pm o fis Mai i fis Awst."}}));
+  translate(done, "ar",
+            translated("ar", park_titles[1].first, park_titles[1].second,
+                       nlohmann::json{{"we_asked", "هل نغلق الحدائق عند الغسق؟"},
+                                      {"you_said", "وافق معظمكم، لكنكم طلبتم أن تُغلق في وقت متأخر في الصيف."},
+                                      {"we_did", "تُغلق الحدائق عند الغسق، وفي الساعة 9 مساءً من مايو إلى أغسطس."}}));
   move(done, ConsultationStatus::kOutcomePublished,
        nlohmann::json{{"we_asked", "Whether to lock the parks at dusk."},
                       {"you_said", "Most of you agreed, but asked for later closing in summer."},

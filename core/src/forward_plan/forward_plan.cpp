@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "townhall/calendar/bank_holidays.h"
 #include "townhall/util/json_schema.h"
 
 namespace townhall {
@@ -85,7 +86,7 @@ class Reader {
 
   Result<std::optional<Date>> opt_date(const json& obj, const char* key, const std::string& path) const {
     if (!obj.contains(key)) return std::optional<Date>{};
-    auto d = Date::parse(obj[key].get<std::string>(), ptr(path + "/" + key));
+    auto d = HolidayCalendar::parse_supported(obj[key].get<std::string>(), ptr(path + "/" + key));
     if (!d) return d.error();
     return std::optional<Date>{*d};
   }
@@ -105,15 +106,15 @@ class Reader {
       return t;
     }
     if (has_date) {
-      auto d = Date::parse(obj["decision_date"].get<std::string>(), ptr(path + "/decision_date"));
+      auto d = HolidayCalendar::parse_supported(obj["decision_date"].get<std::string>(), ptr(path + "/decision_date"));
       if (!d) return d.error();
       t.date = *d;
       return t;
     }
     const auto& p = obj["decision_period"];
-    auto from = Date::parse(p["from"].get<std::string>(), ptr(path + "/decision_period/from"));
+    auto from = HolidayCalendar::parse_supported(p["from"].get<std::string>(), ptr(path + "/decision_period/from"));
     if (!from) return from.error();
-    auto to = Date::parse(p["to"].get<std::string>(), ptr(path + "/decision_period/to"));
+    auto to = HolidayCalendar::parse_supported(p["to"].get<std::string>(), ptr(path + "/decision_period/to"));
     if (!to) return to.error();
     if (*to < *from) {
       return invalid_argument(ptr(path + "/decision_period/to"),
@@ -230,7 +231,7 @@ class Reader {
     Meeting m;
     m.id = obj["id"].get<std::string>();
     m.body = obj["body"].get<std::string>();
-    auto d = Date::parse(obj["date"].get<std::string>(), ptr(path + "/date"));
+    auto d = HolidayCalendar::parse_supported(obj["date"].get<std::string>(), ptr(path + "/date"));
     if (!d) return d.error();
     m.date = *d;
     m.is_private = obj.value("private", false);
@@ -325,7 +326,7 @@ Result<ForwardPlan> parse_forward_plan(const nlohmann::json& doc, std::string_vi
       const auto& o = doc["urgency_reports"][i];
       UrgencyReport rep;
       rep.id = o.value("id", "urgency-report-" + std::to_string(i + 1));
-      auto d = Date::parse(o["date"].get<std::string>(), r.ptr(path + "/date"));
+      auto d = HolidayCalendar::parse_supported(o["date"].get<std::string>(), r.ptr(path + "/date"));
       if (!d) return d.error();
       rep.date = *d;
       rep.decision_ids = o["decision_ids"].get<std::vector<std::string>>();
@@ -344,9 +345,9 @@ Result<ForwardPlan> parse_forward_plan(const nlohmann::json& doc, std::string_vi
       const auto& o = doc["scrutiny_referrals"][i];
       ScrutinyReferral ref;
       ref.decision_id = o["decision_id"].get<std::string>();
-      auto req = Date::parse(o["requested_on"].get<std::string>(), r.ptr(path + "/requested_on"));
+      auto req = HolidayCalendar::parse_supported(o["requested_on"].get<std::string>(), r.ptr(path + "/requested_on"));
       if (!req) return req.error();
-      auto due = Date::parse(o["report_due_by"].get<std::string>(), r.ptr(path + "/report_due_by"));
+      auto due = HolidayCalendar::parse_supported(o["report_due_by"].get<std::string>(), r.ptr(path + "/report_due_by"));
       if (!due) return due.error();
       if (*due < *req) {
         return invalid_argument(r.ptr(path + "/report_due_by"),

@@ -5,6 +5,7 @@
 
 #include "townhall/util/csv.h"
 #include "townhall/forward_plan/forward_plan.h"
+#include "townhall/calendar/bank_holidays.h"
 #include "townhall/i18n/text.h"
 
 namespace townhall {
@@ -104,6 +105,7 @@ class Row {
     if (v.empty()) return std::optional<Date>{};
     auto d = Date::parse(v, col);
     if (!d) return error(col, "\"" + v + "\" is not a date (expected YYYY-MM-DD, e.g. 2025-07-17)");
+    if (auto st = HolidayCalendar::check_supported(*d, col); !st) return error(col, st.error().message);
     return std::optional<Date>{*d};
   }
 

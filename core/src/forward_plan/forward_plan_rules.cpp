@@ -1,6 +1,7 @@
 #include "townhall/forward_plan/forward_plan_rules.h"
 
 #include <set>
+#include <stdexcept>
 
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
@@ -116,8 +117,18 @@ class Checker {
   void notice(const char* rule, const std::string& kind, const std::string& id, const std::string& what,
               const std::string& event_name, std::optional<Date> published, Date event, NoticePeriod p,
               const std::string& verb = "published") {
-    const Date required_by = latest_publication(event, p.days, p.mode, cal_);
-    const Date practical = last_working_day_on_or_before(required_by, cal_);
+    auto latest = latest_publication(event, p.days, p.mode, cal_);
+    auto working = latest ? last_working_day_on_or_before(*latest, cal_) : Result<Date>(latest.error());
+    if (!working) {
+      // Only at the edges of the supported years: the count would need holidays nobody knows.
+      Finding& f = add(rule, Severity::kWarning, kind, id,
+                       "Could not check " + lower_first(what) + " for " + event_name + " on " + event.long_english() +
+                           ": " + working.error().message + ".");
+      f.dates["event"] = event;
+      return;
+    }
+    const Date required_by = *latest;
+    const Date practical = *working;
     // When the legal latest day is not a working day, also name the last working day before it.
     const std::string deadline =
         required_by.long_english() + (practical != required_by ? ", in practice " + practical.long_english() : "");
@@ -134,9 +145,10 @@ class Checker {
                                   verb + " by " + deadline + ".");
       set_dates(f, required_by, practical, event);
       f.figures["required_days"] = p.days;
+      note_holidays(f, p.mode);
       return;
     }
-    const int clear = clear_days(*published, event, p.mode, cal_);
+    const int clear = count(*published, event, p.mode);
     std::string shortfall;
     if (*published >= event) {
       shortfall = what + " was " + verb + " on " + published->long_english() + ", not before " + event_name + " on " +
@@ -160,6 +172,20 @@ class Checker {
     f.dates["published"] = *published;
     f.figures["clear_days"] = clear;
     f.figures["required_days"] = p.days;
+    note_holidays(f, p.mode);
+  }
+
+  // Clear days between two days of the plan. The plan's parser takes only days in the supported
+  // years (HolidayCalendar::parse_supported), so the count cannot be refused here.
+  int count(Date published, Date event, DayCountMode mode) const {
+    auto n = clear_days(published, event, mode, cal_);
+    if (!n) throw std::logic_error("a Forward Plan date outside the supported years: " + n.error().describe());
+    return *n;
+  }
+
+  // A count of working days depends on the bank holidays: say where they came from.
+  void note_holidays(Finding& f, DayCountMode mode) const {
+    if (mode == DayCountMode::kWorking) f.bank_holidays = cal_.source();
   }
 
   static void set_dates(Finding& f, Date required_by, Date practical, Date event) {
@@ -245,7 +271,7 @@ class Checker {
     const std::string route_name = d.special_urgency ? "special urgency route (see KD-4)" : "general exception route (see KD-3)";
     const std::optional<Date> published = d.notice ? d.notice->published_on : std::nullopt;
     if (route) {
-      const int clear = published ? clear_days(*published, event, p.mode, cal_) : 0;
+      const int clear = published ? count(*published, event, p.mode) : 0;
       if (!published || clear < p.days) {
         Finding& f = info("KD-2", kKeyDecision, d.id,
                           std::string(published ? "The notice gives only " + days_text(clear, p.mode) + "; "
@@ -534,7 +560,7 @@ class Checker {
     const NoticePeriod p = policy_.public_meeting_notice;
     if (m.convened_at_shorter_notice_on) {
       const Date convened = *m.convened_at_shorter_notice_on;
-      const int possible = convened < m.date ? clear_days(convened, m.date, p.mode, cal_) : 0;
+      const int possible = convened < m.date ? count(convened, m.date, p.mode) : 0;
       // Convened early enough for the full period: the shorter-notice provision does not apply.
       if (possible < p.days) {
         shorter_notice(m, "The notice of " + meeting, m.notice_published_on, convened, p);

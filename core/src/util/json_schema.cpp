@@ -83,6 +83,97 @@ std::string to_pointer(const std::vector<std::string>& context) {
   return out;
 }
 
+// The schema `ref` points to ("#/definitions/date", "other.schema.json#/properties/title"),
+// seen from `root`; `root` becomes the document the target lives in.
+const nlohmann::json* schema_follow_ref(const std::string& ref, const nlohmann::json*& root) {
+  const size_t hash = ref.find('#');
+  if (hash != 0) {
+    std::string file = ref.substr(0, hash);
+    if (auto slash = file.find_last_of('/'); slash != std::string::npos) file = file.substr(slash + 1);
+    if (embedded::schemas::lookup(file).empty()) return nullptr;
+    root = &compiled(file).doc;
+  }
+  if (hash == std::string::npos) return root;
+  try {
+    const nlohmann::json& target = root->at(nlohmann::json::json_pointer(ref.substr(hash + 1)));
+    return &target;
+  } catch (const std::exception&) {
+    return nullptr;
+  }
+}
+
+const nlohmann::json* schema_resolve(const nlohmann::json* node, const nlohmann::json*& root) {
+  for (int hops = 0; node && node->is_object() && node->contains("$ref") && hops < 16; ++hops) {
+    const auto& ref = (*node)["$ref"];
+    node = ref.is_string() ? schema_follow_ref(ref.get<std::string>(), root) : nullptr;
+  }
+  return node;
+}
+
+// The part of `schema` that describes the value at the instance path `tokens`.
+const nlohmann::json* schema_node_at(const nlohmann::json& schema, const std::vector<std::string>& tokens) {
+  const nlohmann::json* root = &schema;
+  const nlohmann::json* node = schema_resolve(&schema, root);
+  for (const auto& token : tokens) {
+    if (!node || !node->is_object()) return nullptr;
+    const nlohmann::json* next = nullptr;
+    if (auto props = node->find("properties"); props != node->end() && props->contains(token)) {
+      next = &(*props)[token];
+    } else if (auto items = node->find("items"); items != node->end() && items->is_object()) {
+      next = &*items;
+    } else if (auto extra = node->find("additionalProperties"); extra != node->end() && extra->is_object()) {
+      next = &*extra;
+    }
+    node = schema_resolve(next, root);
+  }
+  return node;
+}
+
+// What a value described by `node` must be, in words for people: "must be a date like
+// 2026-03-01", "must be true or false", "must be one of …"; empty when the schema says too little.
+std::string schema_expectation(const nlohmann::json* node) {
+  if (!node || !node->is_object()) return "";
+  // A keyword of another shape ("type": ["string", "array"]) says nothing this can put in words.
+  auto text = [&](const char* key) {
+    auto it = node->find(key);
+    return it != node->end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  const std::string pattern = text("pattern");
+  const std::string description = text("description");
+  if (description.find("YYYY-MM-DD") != std::string::npos || pattern.find("-02-29") != std::string::npos) {
+    return "must be a date like 2026-03-01";
+  }
+  if (auto e = node->find("enum"); e != node->end() && e->is_array() && !e->empty()) {
+    std::string out = "must be one of ";
+    for (size_t i = 0; i < e->size(); ++i) out += (i ? ", " : "") + (*e)[i].dump();
+    return out;
+  }
+  const std::string type = text("type");
+  if (type == "string") return "must be text";
+  if (type == "integer") return "must be a whole number";
+  if (type == "number") return "must be a number";
+  if (type == "boolean") return "must be true or false";
+  if (type == "array") return "must be a list";
+  if (type == "object") return "must be an object";
+  return "";
+}
+
+// valijson's wording made readable: what the value must be rather than which constraint failed.
+std::string schema_error_for_people(const std::string& message, const nlohmann::json* node) {
+  const bool shape = message.starts_with("Value type not permitted") || message.starts_with("Failed to match regex") ||
+                     message.starts_with("Failed to match against any enum");
+  if (shape) {
+    if (std::string want = schema_expectation(node); !want.empty()) return want;
+  }
+  if (message.starts_with("Missing required property '") && message.ends_with("'.")) {
+    const size_t start = std::string("Missing required property '").size();
+    return "needs the field \"" + message.substr(start, message.size() - 2 - start) + "\"";
+  }
+  if (message.starts_with("String should be no fewer than 1 ")) return "must not be empty";
+  if (message.starts_with("Array should contain no fewer than 1 ")) return "must list at least one";
+  return message;
+}
+
 }  // namespace
 
 Status validate_against_schema(const nlohmann::json& doc, std::string_view schema_file,
@@ -99,7 +190,13 @@ Status validate_against_schema(const nlohmann::json& doc, std::string_view schem
     if (best == nullptr || e.context.size() > best->context.size()) best = &e;
   }
   std::string pointer = std::string(pointer_prefix) + to_pointer(best->context);
-  std::string message = best->description;
+  std::vector<std::string> tokens;
+  for (const auto& part : best->context) {
+    if (part == "<root>") continue;
+    tokens.push_back(part.size() >= 2 && part.front() == '[' && part.back() == ']' ? part.substr(1, part.size() - 2)
+                                                                                    : part);
+  }
+  std::string message = schema_error_for_people(best->description, schema_node_at(c.doc, tokens));
   // Name an unknown key in the pointer itself: "... constraints: 'colour'." The key is everything
   // between the opening quote and the final "'." (it may hold quotes of its own, or be empty).
   static const std::string kUnknown =

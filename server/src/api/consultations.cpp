@@ -75,6 +75,20 @@ HttpResponse lifecycle_problem(const LifecycleError& e) {
       r.body = pj.dump();
       return r;
     }
+    case Refusal::kBeforePublishedDate: {
+      nlohmann::json pj = {{"type", "urn:townhall:problem:before-published-date"},
+                           {"title", "Not before the published date"},
+                           {"status", 409},
+                           {"detail", e.message},
+                           {"pointer", e.field},
+                           {"rules", e.rules},
+                           {"findings", findings_to_json(e.findings)["findings"]}};
+      HttpResponse r;
+      r.status = 409;
+      r.content_type = "application/problem+json";
+      r.body = pj.dump();
+      return r;
+    }
     case Refusal::kNone: break;
   }
   return error_response(e);

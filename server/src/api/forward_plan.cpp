@@ -14,6 +14,7 @@
 #include "townhall/consultations/findings.h"
 #include "townhall/consultations/lifecycle.h"
 #include "townhall/consultations/translation.h"
+#include "townhall/compliance/register.h"
 #include "townhall/forward_plan/forward_plan.h"
 #include "townhall/forward_plan/forward_plan_rules.h"
 #include "townhall/forward_plan/outputs.h"
@@ -26,23 +27,12 @@
 
 namespace townhall::server {
 
-// The stored key decisions as one Forward Plan document (forward-plan.schema.json), with
-// `replacement` put in place of (or added after) the decision with the same id.
-Result<nlohmann::json> forward_plan_document(Api::Impl& api, const nlohmann::json* replacement = nullptr) {
-  auto stored = api.store.list_key_decisions();
-  if (!stored) return stored.error();
-  nlohmann::json decisions = nlohmann::json::array();
-  bool replaced = false;
-  for (auto& d : *stored) {
-    if (replacement && d.value("id", "") == (*replacement)["id"]) {
-      decisions.push_back(*replacement);
-      replaced = true;
-    } else {
-      decisions.push_back(std::move(d));
-    }
-  }
-  if (replacement && !replaced) decisions.push_back(*replacement);
-  return nlohmann::json{{"key_decisions", decisions}};
+// The stored register (key decisions, meetings, urgency reports, referrals) as one Forward Plan
+// document (forward-plan.schema.json).
+Result<nlohmann::json> forward_plan_document(Api::Impl& api) {
+  auto records = api.store.register_records();
+  if (!records) return records.error();
+  return register_plan_document(*records);
 }
 
 nlohmann::json findings_for(const std::vector<Finding>& all, const std::string& id) {
@@ -76,26 +66,13 @@ void put_key_decisions_id(Api::Impl& api, RequestContext& ctx, Respond& respond)
     return respond(problem(422, "id-mismatch", "Id mismatch",
                            "the body's id must be the id in the path (" + id + ")", "/id"));
   }
-  auto doc = forward_plan_document(api, &ctx.body);
-  if (!doc) return respond(error_response(doc.error()));
-  // The whole plan is checked so cross-references (urgency reports, referrals) stay valid.
-  auto plan = parse_forward_plan(*doc);
-  if (!plan) {
-    Error e = plan.error();
-    size_t index = (*doc)["key_decisions"].size() - 1;
-    for (size_t i = 0; i < (*doc)["key_decisions"].size(); ++i) {
-      if ((*doc)["key_decisions"][i]["id"] == id) index = i;
-    }
-    std::string prefix = "/key_decisions/" + std::to_string(index);
-    if (e.field.rfind(prefix, 0) == 0) e.field = e.field.substr(prefix.size());
-    if (e.field.empty()) e.field = "/";
-    return respond(error_response(e));
-  }
-  auto stored = api.store.put_key_decision(id, ctx.body,
-                                           AuditEvent{actor_of(ctx.user), "key_decision.record", "key_decision", id, {}});
+  // The whole register is checked with it so cross-references (urgency reports, referrals) stay valid.
+  auto stored = record_in_register(api.store, RecordKind::kKeyDecision, id, ctx.body, Actor::of(ctx.user));
   if (!stored) return respond(error_response(stored.error()));
+  auto plan = read_register(api.store);
+  if (!plan) return respond(error_response(plan.error()));
   auto findings = check_forward_plan(*plan, api.options.policy, api.today());
-  respond(json_response(200, {{"key_decision", ctx.body}, {"findings", findings_for(findings, id)}}));
+  respond(json_response(200, {{"key_decision", *stored}, {"findings", findings_for(findings, id)}}));
 }
 
 // GET /api/v1/key-decisions/{id}
@@ -136,13 +113,9 @@ void get_forward_plan_ics(Api::Impl& api, RequestContext&, Respond& respond) {
 
 // GET /api/v1/forward-plan/compliance
 void get_forward_plan_compliance(Api::Impl& api, RequestContext&, Respond& respond) {
-  auto doc = forward_plan_document(api);
-  if (!doc) return respond(error_response(doc.error()));
-  auto plan = parse_forward_plan(*doc);
-  if (!plan) return respond(error_response(plan.error()));
-  auto report = findings_to_json(check_forward_plan(*plan, api.options.policy, api.today()));
-  report["as_of"] = api.today().iso();
-  respond(json_response(200, report));
+  auto report = check_register(api.store, api.options.policy, api.today());
+  if (!report) return respond(error_response(report.error()));
+  respond(json_response(200, report->to_json()));
 }
 
 }  // namespace townhall::server

@@ -3,6 +3,7 @@
 
 #include "http/api_impl.h"
 #include "pages/page_kit.h"
+#include "townhall/forward_plan/register_store.h"
 
 namespace townhall::server {
 
@@ -38,6 +39,16 @@ void get_forward_plan_csv(Api::Impl& api, RequestContext&, Respond& respond);
 void get_forward_plan_atom(Api::Impl& api, RequestContext&, Respond& respond);
 void get_forward_plan_ics(Api::Impl& api, RequestContext&, Respond& respond);
 void get_forward_plan_compliance(Api::Impl& api, RequestContext&, Respond& respond);
+// api/forward_plan_register.cpp: meetings of the executive, urgency reports, scrutiny referrals
+// and withdrawals, one template per verb instantiated for each kind of record.
+template <RecordKind K>
+void put_register_record(Api::Impl& api, RequestContext& ctx, Respond& respond);
+template <RecordKind K>
+void get_register_record(Api::Impl& api, RequestContext& ctx, Respond& respond);
+template <RecordKind K>
+void list_register_records(Api::Impl& api, RequestContext& ctx, Respond& respond);
+template <RecordKind K>
+void post_register_withdrawal(Api::Impl& api, RequestContext& ctx, Respond& respond);
 
 // api/audit.cpp
 void get_audit(Api::Impl& api, RequestContext&, Respond& respond);

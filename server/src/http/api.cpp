@@ -230,6 +230,12 @@ constexpr std::string_view kPublicDocuments[] = {
     "/api/v1/consultations/{id}/meetings/{meeting_id}",
     "/api/v1/key-decisions/{id}",
     "/api/v1/forward-plan",
+    "/api/v1/executive-meetings",
+    "/api/v1/executive-meetings/{id}",
+    "/api/v1/urgency-reports",
+    "/api/v1/urgency-reports/{id}",
+    "/api/v1/scrutiny-referrals",
+    "/api/v1/scrutiny-referrals/{id}",
 };
 
 // The residents' pages that are the same for every anonymous reader (nothing of a session in
@@ -398,7 +404,7 @@ void Api::Impl::dispatch(const HttpRequest& req, Respond& respond) {
       res.headers.emplace_back("Allow", allow);
       return reply(std::move(res));
     }
-    if (auto html = pages::unknown_page(path)) return reply(std::move(*html));  // "/cy/nope": the 404 page
+    if (auto html = pages::unknown_page(path, req.target)) return reply(std::move(*html));  // "/cy/nope": the 404 page
     return reply(problem(404, "not-found", "Not found", "There is no resource at " + std::string(path) + "."));
   }
 
@@ -557,6 +563,13 @@ Api::Api(Store& store, ApiOptions options) : impl_(std::make_unique<Impl>(store,
   impl_->page_key = key ? *key : new_bearer_token();
   // The pages link the fingerprinted names of this server's assets.
   pages::use_assets(impl_->options.web_assets_dir.empty() ? std::string(TOWNHALL_WEB_ASSETS_DIR) : impl_->options.web_assets_dir);
+  // The council's imported bank holidays (townhall calendar import), read once: an import made
+  // while the server runs counts from its next start.
+  if (!impl_->options.policy.holidays) {
+    if (auto imported = store.holiday_feed(); imported && *imported) {
+      impl_->options.policy.holidays = std::make_shared<const HolidayCalendars>(**imported);
+    }
+  }
   add_routes(*impl_);
   (void)check_audit();
 }

@@ -41,6 +41,7 @@ Content content_of(Store& store, const ConsultationRecord& rec, const std::strin
   c.questions = local_questions.document.value("items", nlohmann::json::array()).get<std::vector<nlohmann::json>>();
   if (c.questions.size() != questions.size()) c.questions = questions;
   c.lang = page_lang;
+  c.machine_draft = t->document.value("machine_draft", false);
   for (const auto& [pointer, lang] : local.fallbacks) c.fallbacks.insert(pointer);
   for (const auto& [pointer, lang] : local_questions.fallbacks) c.fallbacks.insert(pointer);
   return c;
@@ -70,11 +71,14 @@ std::vector<std::string> date_lines(const Localiser& loc, const ConsultationReco
       int64_t left = std::max<int64_t>(0, *closes - today);
       out.push_back(loc.html("consultation.days_left", {{"count", left}}));
     }
-  } else if (closes) {
-    out.push_back(loc.html("consultation.closed_on", {{"date", *closes}}));
+  } else if (auto closed = doc_date(r.document, "closed_on"); closed || closes) {
+    // The day it really closed, once recorded: never the published date still to come.
+    out.push_back(loc.html("consultation.closed_on", {{"date", closed ? *closed : *closes}}));
   }
   return out;
 }
+
+std::string isolate(std::string_view text) { return "\u2068" + std::string(text) + "\u2069"; }
 
 std::string join_html(const std::vector<std::string>& parts, const std::string& sep) {
   std::string out;

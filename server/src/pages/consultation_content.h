@@ -41,6 +41,7 @@ struct Content {
   std::vector<nlohmann::json> questions;
   std::string lang = kContentLang;
   std::set<std::string> fallbacks;  // JSON pointers shown in English ("/title", "/items/0/text")
+  bool machine_draft = false;       // the translation is a machine draft not yet checked (pages say so)
 
   nlohmann::json attrs(const std::string& pointer) const {
     std::string l = fallbacks.count(pointer) ? std::string(kContentLang) : lang;
@@ -57,6 +58,11 @@ std::optional<Date> doc_date(const nlohmann::json& doc, const char* key);
 
 // "Closes 12 March 2026" and friends for a listing or a consultation page.
 std::vector<std::string> date_lines(const Localiser& loc, const ConsultationRecord& r, Date today);
+
+// Wraps text of unknown direction (a name, a place, a phone number) in Unicode isolates (FSI … PDI)
+// so that it keeps its own direction inside a sentence in the other direction; for message
+// arguments, which are escaped as a whole and so cannot carry a <bdi>.
+std::string isolate(std::string_view text);
 
 std::string join_html(const std::vector<std::string>& parts, const std::string& sep);
 

@@ -14,6 +14,9 @@ void get_assets_dir_file(Api::Impl& api, RequestContext& ctx, Respond& respond);
 void get_root(RequestContext& ctx, Respond& respond);
 Result<HttpResponse> get_hub_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
 
+// pages/forward_plan_page.cpp
+Result<HttpResponse> get_forward_plan_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+
 // pages/consultation.cpp
 Result<HttpResponse> get_consultations_id_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
 Result<HttpResponse> get_consultations_id_results_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
@@ -31,8 +34,8 @@ Result<HttpResponse> get_consultations_id_resume_token_page(Api::Impl& api, Requ
 Result<HttpResponse> post_consultations_id_resume_token_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
 
 // pages/static_pages.cpp
-Result<HttpResponse> get_accessibility_page(RequestContext&, const pages::Localiser& loc);
-Result<HttpResponse> get_privacy_page(RequestContext&, const pages::Localiser& loc);
+Result<HttpResponse> get_accessibility_page(Api::Impl& api, RequestContext&, const pages::Localiser& loc);
+Result<HttpResponse> get_privacy_page(Api::Impl& api, RequestContext&, const pages::Localiser& loc);
 
 // pages/panel_member.cpp
 Result<HttpResponse> get_panel_sign_in_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);

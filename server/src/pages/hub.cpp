@@ -72,6 +72,9 @@ Result<HttpResponse> get_hub_page(Api::Impl& api, RequestContext& ctx, const Loc
                              {"sa", c.attrs("/summary")},
                              {"dates", join_html(date_lines(loc, r, today), " · ")}};
       item["lang"] = loc.lang();
+      // A closed consultation says whether what happened next is out yet.
+      if (r.status == S::kOutcomePublished) item["results_published"] = true;
+      if (r.status == S::kClosed) item["results_pending"] = true;
       items.push_back(item);
     }
     section_data.push_back({{"id", s.id}, {"heading", loc.html(s.heading)}, {"items", items}, {"empty", items.empty()}});

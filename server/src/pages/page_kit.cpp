@@ -31,7 +31,7 @@ namespace mu = kainjow::mustache;
 
 // Message-key prefixes the templates use.
 constexpr std::string_view kPagePrefixes[] = {"site.", "nav.", "common.", "hub.", "consultation.", "journey.",
-                                              "error.", "results.", "accessibility.", "privacy.", "panel."};
+                                              "error.", "results.", "accessibility.", "privacy.", "panel.", "forward_plan."};
 
 const i18n::CatalogSet& catalogs() { return i18n::CatalogSet::builtin(); }
 
@@ -171,6 +171,34 @@ const std::map<std::string, std::unique_ptr<LocaleStrings>, std::less<>>& catalo
   return all;
 }
 
+// "pa" of "pa-Guru", lower case.
+std::string primary_language(std::string_view tag) {
+  std::string out(tag.substr(0, tag.find_first_of("-_")));
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// The catalog a first path segment that is not one means: the same tag in other letter case
+// ("EN-gb"), or a bare language with exactly one catalog ("en" → "en-GB", "pa" → "pa-Guru").
+std::optional<std::string> catalog_meant_by(std::string_view segment) {
+  if (segment.empty() || segment.size() > 35) return std::nullopt;
+  std::string lower(segment);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::optional<std::string> only;
+  int same_language = 0;
+  for (const auto& tag : catalogs().locales()) {
+    std::string t = tag;
+    for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (t == lower) return tag;
+    if (primary_language(tag) == lower) {
+      ++same_language;
+      only = tag;
+    }
+  }
+  if (same_language == 1) return only;
+  return std::nullopt;
+}
+
 // The language picker's entries (every catalog, by its endonym), the same on every page.
 struct PickerLanguage {
   std::string tag, name, dir;
@@ -178,7 +206,16 @@ struct PickerLanguage {
 const std::vector<PickerLanguage>& picker_languages() {
   static const auto all = [] {
     std::vector<PickerLanguage> v;
-    for (const auto& tag : catalogs().locales()) v.push_back({tag, i18n::endonym(tag), i18n::html_dir(tag)});
+    // A language with one catalog is named by the language alone ("English", not "British
+    // English"); one written in two scripts or regions keeps the distinction ("ਪੰਜਾਬੀ (ਗੁਰਮੁਖੀ)").
+    std::map<std::string, int> per_language;
+    for (const auto& tag : catalogs().locales()) ++per_language[primary_language(tag)];
+    for (const auto& tag : catalogs().locales()) {
+      std::string primary = primary_language(tag);
+      std::string name = per_language[primary] == 1 ? i18n::endonym(primary) : i18n::endonym(tag);
+      if (name.empty() || name == primary) name = i18n::endonym(tag);
+      v.push_back({tag, name, i18n::html_dir(tag)});
+    }
     return v;
   }();
   return all;
@@ -412,7 +449,22 @@ std::optional<std::string> page_language_of(std::string_view path) {
   return std::string(first);
 }
 
-std::optional<HttpResponse> unknown_page(std::string_view path) {
+std::optional<HttpResponse> language_redirect(std::string_view target) {
+  if (target.size() < 2 || target[0] != '/') return std::nullopt;
+  size_t end = target.find_first_of("/?", 1);
+  std::string_view first = target.substr(1, end == std::string_view::npos ? std::string_view::npos : end - 1);
+  if (is_page_language(first)) return std::nullopt;
+  auto meant = catalog_meant_by(first);
+  if (!meant) return std::nullopt;
+  std::string rest(end == std::string_view::npos ? std::string_view("/") : target.substr(end));
+  if (rest[0] == '?') rest = "/" + rest;
+  HttpResponse r = redirect("/" + *meant + rest);
+  r.status = 308;  // permanent, and a form posted to it is posted again to the catalog's path
+  return r;
+}
+
+std::optional<HttpResponse> unknown_page(std::string_view path, std::string_view target) {
+  if (auto moved = language_redirect(target.empty() ? path : target)) return moved;
   auto lang = page_language_of(path);
   if (!lang) return std::nullopt;
   return not_found_page(*lang);
@@ -421,7 +473,10 @@ std::optional<HttpResponse> unknown_page(std::string_view path) {
 Handler page(PageHandler handler) {
   return [h = std::move(handler)](RequestContext& ctx, Respond& respond) {
     const std::string& lang = ctx.params["lang"];
-    if (!is_page_language(lang)) return respond(not_found_page(std::string(i18n::kDefaultLocale)));
+    if (!is_page_language(lang)) {
+      if (auto moved = language_redirect(ctx.request.target)) return respond(std::move(*moved));
+      return respond(not_found_page(std::string(i18n::kDefaultLocale)));
+    }
     Localiser loc(lang);
     respond(page_or_error(loc, [&] { return h(ctx, loc); }));
   };

@@ -81,9 +81,13 @@ HttpResponse text_page(const Localiser& loc, int status, const std::string& head
 HttpResponse not_found_page(const std::string& lang);
 // The first segment of `path` when it is a page language ("/cy/consultations" → "cy"), else nullopt.
 std::optional<std::string> page_language_of(std::string_view path);
-// The 404 page for a path no route matched, when its first segment is a page language ("/cy/nope");
-// nullopt for other paths (the API's problem+json 404 applies).
-std::optional<HttpResponse> unknown_page(std::string_view path);
+// A 308 to the same path under the catalog a first segment means when it is not one itself:
+// "/en/…" → "/en-GB/…", "/CY/…" → "/cy/…" (the query kept); nullopt otherwise.
+std::optional<HttpResponse> language_redirect(std::string_view target);
+// For a path no route matched: language_redirect() of `target` (the path and query; the path when
+// empty), else the 404 page when its first segment is a page language ("/cy/nope"); nullopt for
+// other paths (the API's problem+json 404 applies).
+std::optional<HttpResponse> unknown_page(std::string_view path, std::string_view target = {});
 
 // The page for an error a page handler could not deal with, in the page's language: the 404 page
 // for kNotFound, "there is a problem with the service" otherwise (503 with Retry-After when the

@@ -12,6 +12,7 @@
 #include "pages/page_kit.h"
 #include "pages/handlers.h"
 #include "pages/consultation_content.h"
+#include "pages/journey_sent.h"
 #include "townhall/consultations/status.h"
 #include "townhall/consultations/translation.h"
 #include "townhall/i18n/catalog.h"
@@ -214,7 +215,10 @@ class ResponseJourney {
 
   Result<HttpResponse> show_question();    // GET questions/{n}
   Result<HttpResponse> answer_question();  // POST questions/{n}
-  HttpResponse check_answers() const { return check_page("", 0); }
+  HttpResponse check_answers() const {
+    if (auto sent = sent_reference(draft)) return already_responded_page(loc, rec.id, *sent, 200);
+    return check_page("", 0);
+  }
   // POST check: sends the answers; `respond` is called once they are stored (or refused).
   void send(const Respond& respond);
   HttpResponse show_save() const { return save_page(draft.email, false); }
@@ -504,6 +508,8 @@ Result<HttpResponse> ResponseJourney::answer_question() {
 void ResponseJourney::send(const Respond& respond) {
   auto form = posted_form();
   if (!form) return respond(form.error());
+  // Back from the confirmation and Send again: the response is stored already, so say so.
+  if (auto sent = sent_reference(draft)) return respond(already_responded_page(loc, rec.id, *sent, 409));
   ResponseRequest request;
   request.channel = "online";
   request.language = loc.lang();
@@ -526,8 +532,8 @@ void ResponseJourney::send(const Respond& respond) {
     return respond(text_page(loc, 409, "error.not_sent_title", {"error.not_sent"}, ""));
   }
   api.committer.submit(std::move(checked).value(),
-                       [respond, key = draft.key, confirmation = base() + "/confirmation/", lang = loc.lang(),
-                        &store = api.store](Result<StoredResponse> r) {
+                       [respond, key = draft.key, id = rec.id, confirmation = base() + "/confirmation/",
+                        lang = loc.lang(), &store = api.store](Result<StoredResponse> r) {
                          if (!r) {
                            Localiser l(lang);
                            if (r.error().code == ErrorCode::kStorageFull) {
@@ -538,7 +544,7 @@ void ResponseJourney::send(const Respond& respond) {
                            }
                            return respond(text_page(l, 409, "error.not_sent_title", {"error.not_sent"}, ""));
                          }
-                         (void)store.delete_draft(key);
+                         remember_sent(store, key, id, lang, r->reference);
                          respond(pages::redirect(confirmation + r->reference));
                        });
 }
@@ -648,27 +654,6 @@ void post_consultations_id_check(Api::Impl& api, RequestContext& ctx, Respond& r
     respond(pages::error_page(loc, Error{ErrorCode::kInternal, "", e.what()}));
   }
 }
-
-// GET /{lang}/consultations/{id}/confirmation/{reference}
-Result<HttpResponse> get_consultations_id_confirmation_reference_page(Api::Impl& api, RequestContext& ctx, const Localiser& loc) {
-  HttpResponse fail;
-  auto rec = load_public_consultation(api, ctx.params["id"], loc, fail);
-  if (!rec) return fail;
-  auto response = api.store.response_by_reference(ctx.params["reference"]);
-  if (!response || response->consultation_id != rec->id) return not_found_page(loc.lang());
-  nlohmann::json d = {
-      {"reference_text",
-       loc.html("journey.reference", {{"reference", response->reference}})},
-      {"what_next", ""}};
-  if (auto closes = doc_date(rec->document, "closes")) {
-    d["what_next"] = loc.html("journey.what_next", {{"date", *closes}});
-  }
-  PageOptions o;
-  o.title = loc.text("journey.confirmation_title");
-  o.rest_path = "/consultations/" + rec->id + "/confirmation/" + response->reference;
-  return pages::render_page(loc, "confirmation", d, o);
-}
-
 
 // GET /{lang}/consultations/{id}/save
 Result<HttpResponse> get_consultations_id_save_page(Api::Impl& api, RequestContext& ctx, const Localiser& loc) {

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <iostream>
 #include <memory>
+#include <set>
 
 namespace townhall::server::staff {
 namespace {
@@ -49,6 +50,14 @@ HttpResponse serve(Api::Impl& api, const StaffRoute& route, RequestContext& ctx)
     auto form = pages::parse_form(ctx.request.content_type, ctx.request.body);
     if (!form) return message_page(sc, 400, "The form could not be read", form.error().describe());
     sc.form = std::move(form).value();
+    // Every console form names each field once; a repeated name is not a form of ours, and which
+    // value would count is better refused than guessed.
+    std::set<std::string> names;
+    for (const auto& [name, value] : sc.form) {
+      if (!names.insert(name).second) {
+        return message_page(sc, 400, "The form could not be read", "The field \"" + name + "\" appears more than once.");
+      }
+    }
     if (pages::form_value(sc.form, "csrf").empty()) {
       return message_page(sc, 403, "The form has expired", "Nothing was changed. Go back, reload the page and try again.");
     }
@@ -94,7 +103,9 @@ HttpResponse serve(Api::Impl& api, const StaffRoute& route, RequestContext& ctx)
 const std::vector<StaffRoute>& staff_routes() {
   const std::set<Role> staff = {Role::kOfficer, Role::kGovernance, Role::kAdmin};
   const std::set<Role> officers = {Role::kOfficer, Role::kAdmin};
-  static const std::vector<StaffRoute> routes = {
+  const std::set<Role> governance = {Role::kGovernance, Role::kAdmin};
+  static const std::vector<StaffRoute> routes = [&] {
+    std::vector<StaffRoute> all = {
       {"GET", "/staff/sign-in", {}, get_sign_in},
       {"POST", "/staff/sign-in", {}, post_sign_in, true},
       {"POST", "/staff/sign-out", staff, post_sign_out},
@@ -103,7 +114,16 @@ const std::vector<StaffRoute>& staff_routes() {
       {"GET", "/staff", staff, get_consultations},
       {"GET", "/staff/consultations/{id}", staff, get_consultation},
       {"POST", "/staff/consultations/{id}/transitions", officers, post_consultation_transition},
-  };
+      // Governance: the compliance dashboard and report (every staff role may read them), the
+      // Forward Plan register (read by every staff role, changed by governance).
+      {"GET", "/staff/compliance", staff, get_compliance},
+      {"GET", "/staff/compliance/report", staff, get_compliance_report},
+      {"GET", "/staff/forward-plan/import", governance, get_forward_plan_import},
+      {"POST", "/staff/forward-plan/import", governance, post_forward_plan_import},
+    };
+    for (auto& r : register_routes(staff, governance)) all.push_back(std::move(r));
+    return all;
+  }();
   return routes;
 }
 

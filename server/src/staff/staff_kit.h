@@ -74,7 +74,7 @@ std::string format_instant(int64_t unix_seconds);
 // A Date as "7 December 2026".
 std::string format_date(const std::string& iso);
 
-// Handlers (sign_in.cpp, consultations.cpp).
+// Handlers (sign_in.cpp, consultations.cpp, …).
 Result<HttpResponse> get_sign_in(Api::Impl& api, StaffContext& sc);
 Result<HttpResponse> post_sign_in(Api::Impl& api, StaffContext& sc);
 Result<HttpResponse> post_sign_out(Api::Impl& api, StaffContext& sc);
@@ -83,5 +83,13 @@ Result<HttpResponse> post_sessions_end(Api::Impl& api, StaffContext& sc);
 Result<HttpResponse> get_consultations(Api::Impl& api, StaffContext& sc);
 Result<HttpResponse> get_consultation(Api::Impl& api, StaffContext& sc);
 Result<HttpResponse> post_consultation_transition(Api::Impl& api, StaffContext& sc);
+// The Forward Plan register (register_pages.cpp): each kind's list, new, edit and withdraw routes
+// and a key decision's exception routes, readable by `readers`, changed by `writers`.
+std::vector<StaffRoute> register_routes(const std::set<Role>& readers, const std::set<Role>& writers);
+// compliance_pages.cpp, forward_plan_import.cpp.
+Result<HttpResponse> get_compliance(Api::Impl& api, StaffContext& sc);
+Result<HttpResponse> get_compliance_report(Api::Impl& api, StaffContext& sc);
+Result<HttpResponse> get_forward_plan_import(Api::Impl& api, StaffContext& sc);
+Result<HttpResponse> post_forward_plan_import(Api::Impl& api, StaffContext& sc);
 
 }  // namespace townhall::server::staff

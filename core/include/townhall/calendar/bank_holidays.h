@@ -4,11 +4,18 @@
 // substitute days when a fixed-date holiday falls at a weekend) and then corrected by the table of
 // proclaimed moves and one-off days in core/data/bank-holidays.json. Years after the table's
 // `confirmed_through` year are rule-only and marked provisional. Supported years: 1978–2100
-// (the Early May bank holiday began in 1978).
+// (the Early May bank holiday began in 1978); a date outside them has no known holidays, so
+// every function that counts days refuses it (check_supported) rather than answer as if there
+// were none.
+//
+// A council can bring the table up to date without a new release by importing the GOV.UK feed
+// (holiday_feed.h): with_feed() builds a region's calendar from the built-in one, every year the
+// feed lists taken from the feed instead, and source() then names the feed and its import date.
 // Thread-safety: HolidayCalendar is immutable after construction; share it freely.
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,13 +39,25 @@ struct BankHoliday {
   bool provisional = false; // year beyond the proclamation table: computed by rule only
 };
 
+struct HolidayFeed;
+
 class HolidayCalendar {
  public:
   static constexpr int kFirstYear = 1978;
   static constexpr int kLastYear = 2100;
 
-  // The shared, lazily built calendar of a region.
+  // Whether `date` lies in the supported years, whose holidays are known.
+  static bool supports(Date date);
+  // kInvalidArgument naming `field` for a date outside the supported years.
+  static Status check_supported(Date date, std::string_view field);
+  // A strict YYYY-MM-DD date (Date::parse) that is also in the supported years.
+  static Result<Date> parse_supported(std::string_view text, std::string_view field);
+
+  // The shared, lazily built calendar of a region (the built-in table only).
   static const HolidayCalendar& for_region(Region region);
+  // The built-in calendar of `region` with every year that `feed` lists for the region's division
+  // replaced by the feed's days.
+  static std::shared_ptr<const HolidayCalendar> with_feed(Region region, const HolidayFeed& feed);
 
   Region region() const { return region_; }
 
@@ -52,13 +71,21 @@ class HolidayCalendar {
   bool is_working_day(Date date) const;
   // The region's New Year's Day bank holiday (1 January or its substitute) in `year`.
   Date new_year_bank_holiday(int year) const;
-  // Last year whose holidays come from the proclamation table rather than rule alone.
+  // The last of the region's New Year bank holidays in `year`: the one above, or in Scotland the
+  // 2 January holiday (or its substitute) that follows it.
+  Date new_year_holidays_end(int year) const;
+  // Last year whose holidays come from the proclamation table (or an imported feed) rather than
+  // rule alone.
   int confirmed_through() const { return confirmed_through_; }
+  // Where the holidays come from, for findings that depend on them: "built-in table (confirmed
+  // through 2026)" or "GOV.UK feed imported 2026-12-07".
+  const std::string& source() const { return source_; }
 
  private:
-  explicit HolidayCalendar(Region region);
+  HolidayCalendar(Region region, const HolidayFeed* feed);
   Region region_;
   int confirmed_through_ = 0;
+  std::string source_;
   std::map<Date, BankHoliday> by_date_;
 };
 

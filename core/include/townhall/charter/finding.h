@@ -34,6 +34,10 @@ struct Finding {
   std::string citation;
   std::map<std::string, Date> dates;        // e.g. required_by, published, event
   std::map<std::string, int64_t> figures;   // e.g. clear_days, required_days, value_pence
+  // Where the bank holidays behind the finding came from, when it depends on them (a count of
+  // working days, a window ending on the New Year bank holiday): HolidayCalendar::source(),
+  // e.g. "GOV.UK feed imported 2026-12-07". Empty for findings that do not.
+  std::string bank_holidays;
 
   nlohmann::json to_json() const;
   // One line: "BREACH KD-2 key_decision kd-17: message [SI 2012/2089 reg 9]"

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,7 @@
 
 #include "townhall/calendar/bank_holidays.h"
 #include "townhall/calendar/clear_days.h"
+#include "townhall/calendar/holiday_feed.h"
 #include "townhall/charter/finding.h"
 #include "townhall/date.h"
 #include "townhall/error.h"
@@ -102,6 +104,10 @@ struct CharterPolicy {
   double panel_repeat_question_similarity = 0.8;
 
   std::map<std::string, Severity> severity_overrides;  // rule id → severity
+  // The bank holidays the rules count with: the built-in table, or the table brought up to date by
+  // the council's imported GOV.UK feed (holiday_feed.h). Not part of the policy file: the front
+  // ends set it from the database (null = the built-in table).
+  std::shared_ptr<const HolidayCalendars> holidays;
 
   // The charter's defaults.
   static CharterPolicy defaults();
@@ -115,7 +121,9 @@ struct CharterPolicy {
 
   // Severity for a failed check of `rule_id`, after overrides.
   Severity severity_of(std::string_view rule_id) const;
-  const HolidayCalendar& calendar() const { return HolidayCalendar::for_region(region); }
+  const HolidayCalendar& calendar() const {
+    return holidays ? holidays->of(region) : HolidayCalendar::for_region(region);
+  }
 };
 
 }  // namespace townhall

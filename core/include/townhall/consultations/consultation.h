@@ -35,6 +35,11 @@ struct Consultation {
   std::string title;
   bool big_decision = false;             // a big decision taken on council services (C-MIN)
   std::optional<Date> opens, closes;     // both inclusive
+  // The days it actually opened and closed, once they happened (the lifecycle records them).
+  std::optional<Date> opened_on, closed_on;
+  // The days it was (or is to be) open: the actual days where they happened, else the published.
+  std::optional<Date> first_day() const { return opened_on ? opened_on : opens; }
+  std::optional<Date> last_day() const { return closed_on ? closed_on : closes; }
   std::string urgency_reason;            // recorded reason for a shorter period (C-MIN/C-EXT)
   bool formal_written = false;           // formal written consultation (C-12)
   bool affects_voluntary_sector = false; // materially affects VCS organisations (C-12)

@@ -23,7 +23,7 @@ namespace townhall {
 
 StatusGuard editing_allowed();              // draft
 StatusGuard deleting_allowed();             // draft
-StatusGuard translation_changes_allowed();  // draft, scheduled, open
+StatusGuard translation_changes_allowed();  // draft, scheduled, open (and closed for the outcome only)
 StatusGuard translation_removal_allowed();  // draft, scheduled
 StatusGuard responses_allowed();            // open
 
@@ -32,6 +32,8 @@ Result<ConsultationRecord> update_consultation(ConsultationStore& store, const s
                                                const nlohmann::json& document, int64_t expected_version,
                                                const AuditEvent& audit);
 Status delete_consultation(ConsultationStore& store, const std::string& id, const AuditEvent& audit);
+// Replaces one language's translation. While the consultation is closed only its outcome (and
+// machine_draft) may change: anything else is kConflict naming the first field that differs.
 Result<TranslationRecord> put_translation(ConsultationStore& store, const std::string& consultation_id,
                                           const std::string& lang, const nlohmann::json& document,
                                           const AuditEvent& audit);

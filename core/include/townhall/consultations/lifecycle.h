@@ -4,7 +4,10 @@
 // draft → scheduled → open → closed → outcome_published, one step at a time (status.h). Every
 // step runs the charter checks (findings.h); a breach blocks it unless the step records an
 // exception (a reason and the approving officer) or an exception recorded at an earlier step
-// already covers every breached rule. The new status, any outcome or exception, and their audit
+// already covers every breached rule. Opening records the day and instant it happened (opened_on,
+// opened_at in the document), closing likewise (closed_on, closed_at), and the checks judge the
+// step on those days; opening before the published opening date or closing before the published
+// closing date is refused unless the step records an exception. The new status, any outcome or exception, and their audit
 // entries are written in the store's one transaction, so a refused or failed step changes
 // nothing. The API, the bindings and `townhall demo seed` call these functions; they only parse
 // what they are given and map the result.
@@ -45,6 +48,9 @@ struct TransitionRequest {
   int64_t expected_version = 0;          // 0 = whatever the current version is
   std::optional<nlohmann::json> outcome;  // {we_asked, you_said, we_did}: needed for outcome_published
   std::optional<CharterException> exception;
+  // The step was taken earlier, on the published dates (an import): record no actual day and do
+  // not compare today with the published dates. add_consultation() sets it.
+  bool as_published = false;
 };
 
 struct Transitioned {
@@ -61,6 +67,9 @@ enum class Refusal {
   kOutcomeRequired,    // outcome_published without the outcome (kSchemaViolation, "/outcome")
   kDatesRequired,      // scheduling or opening without opens and closes (kInvalidArgument)
   kCharterBreach,      // breaches not covered by an exception (kConflict)
+  // opening before the published opening date, or closing before the published closing date,
+  // without an exception (kConflict, "/to"); rules and findings as for kCharterBreach
+  kBeforePublishedDate,
 };
 
 struct LifecycleError : Error {

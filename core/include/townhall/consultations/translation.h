@@ -3,8 +3,10 @@
 // A translation (schemas/consultation-translation.schema.json) carries, for one language, the
 // translatable fields of a consultation document: title, summary, proposal, reasons, the options
 // considered (option and reason, by position), the documents' titles (by position) and, keyed by
-// question id, each question's text and option labels (in the English order). English is the
-// source: the consultation document itself.
+// question id, each question's text and option labels (in the English order), and the outcome
+// ("We asked, you said, we did") once the consultation has one. English is the source: the
+// consultation document itself. `machine_draft: true` marks a translation not yet checked by a
+// translator (pages say so).
 //
 // A translation is complete when every translatable field that the English document fills has a
 // non-empty counterpart; missing_translation_fields() lists the gaps as JSON pointers into the

@@ -44,6 +44,9 @@ struct ApiOptions {
   // Web pages: the public address put in front of links in emails ("https://haveyoursay.example.gov.uk");
   // empty = links are paths only. An https:// address also marks every cookie Secure.
   std::string public_url;
+  // Web pages: the council's configuration (schemas/council-config.schema.json, already validated):
+  // its name, accessibility statement and privacy notice. Empty = the catalogs' generic text.
+  nlohmann::json council;
   // Peers whose X-Forwarded-Proto and X-Forwarded-For headers are believed: the addresses of the
   // reverse proxies in front of the server ("127.0.0.1"). Behind one, "X-Forwarded-Proto: https"
   // marks cookies Secure and the last X-Forwarded-For address is the client's for the rate
