@@ -170,6 +170,10 @@ class PgStore final : public Store {
   Status change_register(const std::vector<RegisterChange>& changes, const RegisterCheck& check,
                          const AuditEvent& audit) override;
 
+  // HolidayFeedStore (holidays.cpp).
+  Status put_holiday_feed(const HolidayFeed& feed, const AuditEvent& audit) override;
+  Result<std::optional<HolidayFeed>> holiday_feed() override;
+
   // PanelStore (panel.cpp).
   Result<panel::Member> add_member(const panel::NewMember& member, const AuditEvent& audit) override;
   Result<std::vector<panel::Member>> import_members(const std::vector<panel::NewMember>& members,
@@ -295,6 +299,9 @@ class PgStore final : public Store {
   void seal_log();
 
   static constexpr int kRetries = 4;
+  // The migration that added the holiday feeds and the instants a consultation actually opened
+  // and closed (SQLite's 15).
+  static constexpr int kActualDatesVersion = 3;
 
   std::unique_ptr<Pool> pool_;
   PostgresOptions options_;
