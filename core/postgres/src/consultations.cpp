@@ -248,11 +248,23 @@ Result<ConsultationRecord> PgStore::transition_consultation(const TransitionReco
       for (auto it = t.document_patch.begin(); it != t.document_patch.end(); ++it) doc[it.key()] = it.value();
     }
     std::string now = now_rfc3339_utc();
-    tx.exec("UPDATE consultations SET status=$1, title=$2, summary=$3, opens=$4, closes=$5, document=$6, "
-            "version=version+1, updated_at=$7 WHERE id=$8",
-            {to_string(t.to), str_or_empty(doc, "title"), str_or_empty(doc, "summary"),
-             text_or_null(str_or_empty(doc, "opens")), text_or_null(str_or_empty(doc, "closes")), doc.dump(), now,
-             t.consultation_id});
+    if (version_ >= kActualDatesVersion) {
+      // When it really opened and closed, kept in columns too for reports over many consultations.
+      tx.exec("UPDATE consultations SET status=$1, title=$2, summary=$3, opens=$4, closes=$5, document=$6, "
+              "version=version+1, updated_at=$7, opened_at=COALESCE($9, opened_at), "
+              "closed_at=COALESCE($10, closed_at) WHERE id=$8",
+              {to_string(t.to), str_or_empty(doc, "title"), str_or_empty(doc, "summary"),
+               text_or_null(str_or_empty(doc, "opens")), text_or_null(str_or_empty(doc, "closes")), doc.dump(), now,
+               t.consultation_id, text_or_null(str_or_empty(t.document_patch, "opened_at")),
+               text_or_null(str_or_empty(t.document_patch, "closed_at"))});
+    } else {
+      // A database held at an older schema (PostgresOptions::target_version) has no such columns.
+      tx.exec("UPDATE consultations SET status=$1, title=$2, summary=$3, opens=$4, closes=$5, document=$6, "
+              "version=version+1, updated_at=$7 WHERE id=$8",
+              {to_string(t.to), str_or_empty(doc, "title"), str_or_empty(doc, "summary"),
+               text_or_null(str_or_empty(doc, "opens")), text_or_null(str_or_empty(doc, "closes")), doc.dump(), now,
+               t.consultation_id});
+    }
     for (const auto& ev : t.audit) append_audit_locked(tx, ev);
     return ConsultationRecord{t.consultation_id, t.to, doc, cur->version + 1, cur->created_at, now};
   });

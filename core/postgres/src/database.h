@@ -125,6 +125,7 @@ class PgStore final : public Store {
   Status delete_meeting(const std::string& consultation_id, int64_t meeting_id, const AuditEvent& audit) override;
   Result<MeetingRecord> get_meeting(const std::string& consultation_id, int64_t meeting_id) override;
   Result<std::vector<MeetingRecord>> list_meetings(const std::string& consultation_id) override;
+  Result<bool> run_exclusively(std::string_view job, const std::function<Status()>& pass) override;  // jobs.cpp
 
   // ResponseStore and SubmissionStore (responses.cpp).
   std::vector<Result<StoredResponse>> submit_responses_in_place(std::vector<ResponseSubmission>& batch,
@@ -168,6 +169,10 @@ class PgStore final : public Store {
   Result<std::vector<RegisterRecord>> register_records() override;
   Status change_register(const std::vector<RegisterChange>& changes, const RegisterCheck& check,
                          const AuditEvent& audit) override;
+
+  // HolidayFeedStore (holidays.cpp).
+  Status put_holiday_feed(const HolidayFeed& feed, const AuditEvent& audit) override;
+  Result<std::optional<HolidayFeed>> holiday_feed() override;
 
   // PanelStore (panel.cpp).
   Result<panel::Member> add_member(const panel::NewMember& member, const AuditEvent& audit) override;
@@ -277,9 +282,13 @@ class PgStore final : public Store {
   std::vector<Result<StoredResponse>> submit_batch(size_t n, const std::function<ResponseSubmission&(size_t)>& submission,
                                                    const std::function<void(Tx&, size_t, const StoredResponse&)>& after,
                                                    const StatusGuard& accepting);
-  Result<StoredResponse> submit_one(Tx& tx, ResponseSubmission& s, const std::string& now,
-                                    const StatusGuard& accepting,
-                                    std::map<std::string, std::optional<ConsultationStatus>>& status_cache);
+  void decide_batch(Tx& tx, size_t n, const std::function<ResponseSubmission&(size_t)>& submission,
+                    const StatusGuard& accepting, std::vector<std::optional<Result<StoredResponse>>>& decided,
+                    std::vector<size_t>& fresh, std::vector<size_t>& repeats);
+  std::optional<Error> refusal(Tx& tx, const ResponseSubmission& s, const StatusGuard& accepting,
+                               std::map<std::string, std::optional<ConsultationStatus>>& status_cache);
+  void insert_batch(Tx& tx, const std::function<ResponseSubmission&(size_t)>& submission,
+                    const std::vector<size_t>& fresh, std::vector<std::optional<Result<StoredResponse>>>& decided);
   std::optional<Result<StoredResponse>> replay(Tx& tx, const ResponseSubmission& s);
   void prune_keys(bool now);
 
@@ -290,6 +299,9 @@ class PgStore final : public Store {
   void seal_log();
 
   static constexpr int kRetries = 4;
+  // The migration that added the holiday feeds and the instants a consultation actually opened
+  // and closed (SQLite's 15).
+  static constexpr int kActualDatesVersion = 3;
 
   std::unique_ptr<Pool> pool_;
   PostgresOptions options_;
@@ -301,6 +313,9 @@ class PgStore final : public Store {
   bool sealing_with_key_ = false;
   std::atomic<bool> head_mark_frozen_{false};
   std::mutex prune_mu_;
+  // The connection that holds a job's lock while its pass runs (jobs.cpp), one pass at a time.
+  std::mutex job_mu_;
+  std::unique_ptr<pq::Conn> job_conn_;
   std::chrono::steady_clock::time_point last_prune_{};
 };
 

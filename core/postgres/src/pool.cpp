@@ -12,6 +12,12 @@ Pool::Pool(const std::string& conninfo, int size, const std::string& setup) : co
   }
 }
 
+std::unique_ptr<pq::Conn> Pool::open_apart() const {
+  auto c = std::make_unique<pq::Conn>(conninfo_);
+  if (!setup_.empty()) c->exec_script(setup_);
+  return c;
+}
+
 Pool::Lease::~Lease() {
   if (conn_) pool_->give_back(std::move(conn_), dirty_);
 }

@@ -36,6 +36,8 @@ class Pool {
   };
 
   Lease acquire();
+  // A connection of its own, set up like the pool's but never handed out by it; throws pq::Failure.
+  std::unique_ptr<pq::Conn> open_apart() const;
 
  private:
   void give_back(std::unique_ptr<pq::Conn> conn, bool dirty);

@@ -4,6 +4,7 @@
 // reaches; keys older than the retention window are cleared from their rows.
 #include <chrono>
 #include <ctime>
+#include <set>
 
 #include "database.h"
 #include "townhall/access/token.h"
@@ -40,6 +41,21 @@ std::string created_at_days_ago(int days) {
   char out[32];
   std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return out;
+}
+
+// A response's columns as row_to_response reads them, then the request hash and the key.
+constexpr const char* kPgReplayColumns =
+    "SELECT r.id, r.reference, r.consultation_id, r.channel, r.person_id, r.submitted_by, r.entered_by, r.answers, "
+    "r.created_at, r.language, r.request_hash, r.idempotency_scope, r.idempotency_key";
+
+// One element of a PostgreSQL array literal ({"a","b"}): quoted, with quotes and backslashes escaped.
+std::string pg_array_element(const std::string& text) {
+  std::string out = "\"";
+  for (char ch : text) {
+    if (ch == '"' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out + "\"";
 }
 
 }  // namespace
@@ -108,12 +124,22 @@ std::vector<Result<StoredResponse>> PgStore::submit_batch(
   // The answers move into the results only once the batch committed: a batch run again after a
   // deadlock reads them again.
   auto stored = write("cannot store response", [&](Tx& tx) -> Result<Out> {
+    std::vector<std::optional<Result<StoredResponse>>> decided(n);
+    std::vector<size_t> fresh;  // to insert, in batch order
+    std::vector<size_t> repeats;  // a key an earlier submission of this batch is storing
+    decide_batch(tx, n, submission, accepting, decided, fresh, repeats);
+    insert_batch(tx, submission, fresh, decided);
+    // A key given twice in one batch: the second is answered with the first's stored response
+    // (our own row, or another server's that won the race).
+    for (size_t i : repeats) {
+      auto earlier = replay(tx, submission(i));
+      if (!earlier) throw std::runtime_error("a response repeated in a batch was not stored");
+      decided[i].emplace(std::move(*earlier));
+    }
     Out out;
     out.reserve(n);
-    std::map<std::string, std::optional<ConsultationStatus>> status_cache;
-    const std::string now = now_rfc3339_utc();
     for (size_t i = 0; i < n; ++i) {
-      out.push_back(submit_one(tx, submission(i), now, accepting, status_cache));
+      out.push_back(std::move(*decided[i]));
       if (after && out.back()) after(tx, i, *out.back());
     }
     return out;
@@ -124,31 +150,69 @@ std::vector<Result<StoredResponse>> PgStore::submit_batch(
   return failed;
 }
 
-// The earlier response of this submission's idempotency key: replayed when the body is the same,
-// kConflict when it is not; nullopt when the key is new.
-std::optional<Result<StoredResponse>> PgStore::replay(Tx& tx, const ResponseSubmission& s) {
-  auto q = tx.exec(
-      "SELECT id, reference, consultation_id, channel, person_id, submitted_by, entered_by, answers, created_at, "
-      "language, request_hash FROM responses WHERE idempotency_scope=$1 AND idempotency_key=$2",
-      {s.idempotency_scope, s.idempotency_key});
-  if (q.empty()) return std::nullopt;
-  if (q.str(0, 10) != s.request_hash) {
-    return Result<StoredResponse>(
-        Error{ErrorCode::kConflict, "Idempotency-Key", "this Idempotency-Key was already used for a different response"});
+// Settles every submission of a batch that needs no insert — the replays (all looked up in one
+// statement), and the refusals — and lists the rest for insert_batch.
+void PgStore::decide_batch(Tx& tx, size_t n, const std::function<ResponseSubmission&(size_t)>& submission,
+                           const StatusGuard& accepting, std::vector<std::optional<Result<StoredResponse>>>& decided,
+                           std::vector<size_t>& fresh, std::vector<size_t>& repeats) {
+  std::string scopes = "{", keys = "{";
+  for (size_t i = 0; i < n; ++i) {
+    const ResponseSubmission& s = submission(i);
+    if (s.idempotency_key.empty()) continue;
+    scopes += (scopes.size() > 1 ? "," : "") + pg_array_element(s.idempotency_scope);
+    keys += (keys.size() > 1 ? "," : "") + pg_array_element(s.idempotency_key);
   }
-  StoredResponse r = row_to_response(q, 0);
-  r.replayed = true;
-  return Result<StoredResponse>(std::move(r));
+  scopes += "}";
+  keys += "}";
+  // (scope, key) -> the stored row.
+  std::map<std::pair<std::string, std::string>, std::pair<StoredResponse, std::string>> earlier;
+  if (keys.size() > 2) {
+    auto q = tx.exec(std::string(kPgReplayColumns) +
+                         " FROM responses r JOIN unnest($1::text[], $2::text[]) AS k(scope, key) "
+                         "ON r.idempotency_scope = k.scope AND r.idempotency_key = k.key "
+                         "WHERE r.idempotency_key IS NOT NULL",
+                     {scopes, keys});
+    for (int row = 0; row < q.size(); ++row) {
+      earlier[{q.str(row, 11), q.str(row, 12)}] = {row_to_response(q, row), q.str(row, 10)};
+    }
+  }
+  std::map<std::string, std::optional<ConsultationStatus>> status_cache;
+  std::set<std::pair<std::string, std::string>> storing;
+  for (size_t i = 0; i < n; ++i) {
+    ResponseSubmission& s = submission(i);
+    const bool keyed = !s.idempotency_key.empty();
+    // Replays first: a retry after the consultation closed still gets its original answer.
+    if (keyed) {
+      auto it = earlier.find({s.idempotency_scope, s.idempotency_key});
+      if (it != earlier.end()) {
+        if (it->second.second != s.request_hash) {
+          decided[i].emplace(Error{ErrorCode::kConflict, "Idempotency-Key",
+                                  "this Idempotency-Key was already used for a different response"});
+        } else {
+          StoredResponse r = it->second.first;
+          r.replayed = true;
+          decided[i].emplace(std::move(r));
+        }
+        continue;
+      }
+      if (storing.count({s.idempotency_scope, s.idempotency_key})) {
+        repeats.push_back(i);
+        continue;
+      }
+    }
+    if (auto refused = refusal(tx, s, accepting, status_cache)) {
+      decided[i].emplace(std::move(*refused));
+      continue;
+    }
+    if (s.answers_text.empty()) s.answers_text = s.answers.dump();
+    if (keyed) storing.insert({s.idempotency_scope, s.idempotency_key});
+    fresh.push_back(i);
+  }
 }
 
-Result<StoredResponse> PgStore::submit_one(Tx& tx, ResponseSubmission& s, const std::string& now,
-                                           const StatusGuard& accepting,
-                                           std::map<std::string, std::optional<ConsultationStatus>>& status_cache) {
-  const bool keyed = !s.idempotency_key.empty();
-  // Replays first: a retry after the consultation closed still gets its original answer.
-  if (keyed) {
-    if (auto earlier = replay(tx, s)) return std::move(*earlier);
-  }
+// Why `s` may not be stored now, if it may not.
+std::optional<Error> PgStore::refusal(Tx& tx, const ResponseSubmission& s, const StatusGuard& accepting,
+                                      std::map<std::string, std::optional<ConsultationStatus>>& status_cache) {
   auto it = status_cache.find(s.consultation_id);
   if (it == status_cache.end()) {
     // FOR SHARE: a lifecycle step (FOR UPDATE) waits for this batch, or this batch for it, so a
@@ -168,34 +232,79 @@ Result<StoredResponse> PgStore::submit_one(Tx& tx, ResponseSubmission& s, const 
   if (missing("people", s.person_id) || missing("users", s.submitted_by) || missing("users", s.entered_by)) {
     return Error{ErrorCode::kInvalidArgument, "", "response refused: it names a person or user that does not exist"};
   }
-  if (s.answers_text.empty()) s.answers_text = s.answers.dump();
-  StoredResponse r;
-  r.id = tx.exec("SELECT nextval(pg_get_serial_sequence('responses', 'id'))").i64(0, 0);
-  r.reference = response_reference(r.id);
-  auto ins = tx.exec(
+  return std::nullopt;
+}
+
+// Stores the `fresh` submissions: their ids in one statement, their rows in another. A row whose
+// key another server stored (and committed) meanwhile is answered with that server's response.
+void PgStore::insert_batch(Tx& tx, const std::function<ResponseSubmission&(size_t)>& submission,
+                           const std::vector<size_t>& fresh, std::vector<std::optional<Result<StoredResponse>>>& decided) {
+  if (fresh.empty()) return;
+  const std::string now = now_rfc3339_utc();
+  auto ids = tx.exec("SELECT nextval(pg_get_serial_sequence('responses', 'id')) FROM generate_series(1, $1)",
+                     {static_cast<int64_t>(fresh.size())});
+  std::string sql =
       "INSERT INTO responses(id, reference, consultation_id, channel, person_id, submitted_by, entered_by, answers, "
-      "created_at, language, idempotency_scope, idempotency_key, request_hash) "
-      "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) "
-      "ON CONFLICT (idempotency_scope, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id",
-      {r.id, r.reference, s.consultation_id, s.channel, s.person_id, s.submitted_by, s.entered_by, s.answers_text, now,
-       s.language, keyed ? pq::Param(s.idempotency_scope) : pq::Param(nullptr),
-       keyed ? pq::Param(s.idempotency_key) : pq::Param(nullptr),
-       keyed ? pq::Param(s.request_hash) : pq::Param(nullptr)});
-  if (ins.empty()) {
-    // Another server stored this key between our look and our insert, and has committed: the
-    // retry is answered with its response.
-    if (auto earlier = replay(tx, s)) return std::move(*earlier);
-    throw std::runtime_error("an idempotency key clashed with a response that is not there");
+      "created_at, language, idempotency_scope, idempotency_key, request_hash) VALUES ";
+  constexpr size_t kColumns = 13;
+  std::vector<pq::Param> params;
+  params.reserve(fresh.size() * kColumns);
+  std::vector<StoredResponse> rows(fresh.size());
+  for (size_t f = 0; f < fresh.size(); ++f) {
+    const ResponseSubmission& s = submission(fresh[f]);
+    const bool keyed = !s.idempotency_key.empty();
+    StoredResponse& r = rows[f];
+    r.id = ids.i64(static_cast<int>(f), 0);
+    r.reference = response_reference(r.id);
+    sql += f ? ",(" : "(";
+    for (size_t c = 0; c < kColumns; ++c) sql += (c ? ",$" : "$") + std::to_string(f * kColumns + c + 1);
+    sql += ")";
+    params.insert(params.end(), {r.id, r.reference, s.consultation_id, s.channel, s.person_id, s.submitted_by,
+                                 s.entered_by, s.answers_text, now, s.language,
+                                 keyed ? pq::Param(s.idempotency_scope) : pq::Param(nullptr),
+                                 keyed ? pq::Param(s.idempotency_key) : pq::Param(nullptr),
+                                 keyed ? pq::Param(s.request_hash) : pq::Param(nullptr)});
   }
-  r.consultation_id = s.consultation_id;
-  r.channel = s.channel;
-  r.language = s.language;
-  r.person_id = s.person_id;
-  r.submitted_by = s.submitted_by;
-  r.entered_by = s.entered_by;
-  r.answers = s.answers;
-  r.created_at = now;
-  return r;
+  sql += " ON CONFLICT (idempotency_scope, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id";
+  auto inserted = tx.c.exec_v(sql, params);
+  std::set<int64_t> kept;
+  for (int row = 0; row < inserted.size(); ++row) kept.insert(inserted.i64(row, 0));
+  for (size_t f = 0; f < fresh.size(); ++f) {
+    ResponseSubmission& s = submission(fresh[f]);
+    StoredResponse& r = rows[f];
+    if (!kept.count(r.id)) {
+      // Another server stored this key between our look and our insert, and has committed: the
+      // retry is answered with its response.
+      auto earlier = replay(tx, s);
+      if (!earlier) throw std::runtime_error("an idempotency key clashed with a response that is not there");
+      decided[fresh[f]].emplace(std::move(*earlier));
+      continue;
+    }
+    r.consultation_id = s.consultation_id;
+    r.channel = s.channel;
+    r.language = s.language;
+    r.person_id = s.person_id;
+    r.submitted_by = s.submitted_by;
+    r.entered_by = s.entered_by;
+    r.answers = s.answers;
+    r.created_at = now;
+    decided[fresh[f]].emplace(std::move(r));
+  }
+}
+
+// The earlier response of this submission's idempotency key: replayed when the body is the same,
+// kConflict when it is not; nullopt when the key is new.
+std::optional<Result<StoredResponse>> PgStore::replay(Tx& tx, const ResponseSubmission& s) {
+  auto q = tx.exec(std::string(kPgReplayColumns) + " FROM responses r WHERE idempotency_scope=$1 AND idempotency_key=$2",
+                   {s.idempotency_scope, s.idempotency_key});
+  if (q.empty()) return std::nullopt;
+  if (q.str(0, 10) != s.request_hash) {
+    return Result<StoredResponse>(
+        Error{ErrorCode::kConflict, "Idempotency-Key", "this Idempotency-Key was already used for a different response"});
+  }
+  StoredResponse r = row_to_response(q, 0);
+  r.replayed = true;
+  return Result<StoredResponse>(std::move(r));
 }
 
 Result<std::vector<StoredResponse>> PgStore::list_responses(const std::string& consultation_id, int64_t limit,

@@ -245,16 +245,18 @@ Result<std::vector<ScheduledStep>> run_schedule(ConsultationStore& store, const 
     }
     return Status::Ok();
   };
-  if (auto st = step(ConsultationStatus::kScheduled, ConsultationStatus::kOpen,
-                     [&](const Consultation& c) { return c.opens && *c.opens <= today; });
-      !st) {
-    return st.error();
-  }
-  if (auto st = step(ConsultationStatus::kOpen, ConsultationStatus::kClosed,
-                     [&](const Consultation& c) { return c.closes && *c.closes < today; });
-      !st) {
-    return st.error();
-  }
+  // One server at a time over a shared database: a pass that found another running does nothing,
+  // since that one takes every step due (and the next minute's pass finds them taken).
+  auto ran = store.run_exclusively("schedule", [&]() -> Status {
+    if (auto st = step(ConsultationStatus::kScheduled, ConsultationStatus::kOpen,
+                       [&](const Consultation& c) { return c.opens && *c.opens <= today; });
+        !st) {
+      return st;
+    }
+    return step(ConsultationStatus::kOpen, ConsultationStatus::kClosed,
+                [&](const Consultation& c) { return c.closes && *c.closes < today; });
+  });
+  if (!ran) return ran.error();
   return done;
 }
 

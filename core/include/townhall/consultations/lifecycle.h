@@ -103,6 +103,8 @@ struct ScheduledStep {
 
 // Opens every scheduled consultation whose opening date has come, and closes every open one whose
 // closing date (inclusive) has passed, as `actor` ("system (schedule)"), through transition().
+// Servers sharing one database run it in turn (ConsultationStore::run_exclusively): while one
+// server's pass runs, another's does nothing and returns no steps, so each step is taken once.
 Result<std::vector<ScheduledStep>> run_schedule(ConsultationStore& store, const Actor& actor, const CharterPolicy& policy,
                                                 Date today);
 

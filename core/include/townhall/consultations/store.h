@@ -13,7 +13,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -121,6 +123,17 @@ class ConsultationStore {
   virtual Status delete_meeting(const std::string& consultation_id, int64_t meeting_id, const AuditEvent& audit) = 0;
   virtual Result<MeetingRecord> get_meeting(const std::string& consultation_id, int64_t meeting_id) = 0;
   virtual Result<std::vector<MeetingRecord>> list_meetings(const std::string& consultation_id) = 0;
+
+  // Runs `pass` (e.g. the schedule's opening and closing) unless a pass of the same `job` is
+  // running at this moment in another process sharing the database, and says whether it ran; the
+  // pass's own error is returned as it is. Several servers over one database (PostgreSQL) thus
+  // take turns and a due step is taken once, by whichever server comes first; a store that one
+  // process owns (SQLite) just runs the pass.
+  virtual Result<bool> run_exclusively(std::string_view job, const std::function<Status()>& pass) {
+    (void)job;
+    if (Status st = pass(); !st) return st.error();
+    return true;
+  }
 };
 
 }  // namespace townhall
