@@ -78,8 +78,13 @@ nlohmann::json deadline_of(Api::Impl& api, const nlohmann::json& doc) {
   if (!event) return false;
   const auto& policy = api.options.policy;
   const auto& period = policy.key_decision_notice;
-  Date latest = latest_publication(*event, period.days, period.mode, policy.calendar());
-  Date practical = last_working_day_on_or_before(latest, policy.calendar());
+  // A day the calendar cannot count back from (before 1978 or after 2100) has no deadline to show;
+  // saving it was refused with the reason.
+  auto latest_day = latest_publication(*event, period.days, period.mode, policy.calendar());
+  if (!latest_day) return false;
+  const Date latest = *latest_day;
+  auto practical_day = last_working_day_on_or_before(latest, policy.calendar());
+  const Date practical = practical_day ? *practical_day : latest;
   return {{"decision_day", format_date(event->iso())},
           {"days", period.days},
           {"mode", mode_id(period.mode)},
