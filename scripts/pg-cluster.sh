@@ -53,12 +53,30 @@ url() {
   echo "postgresql:///postgres?host=$enc&user=$owner"
 }
 
+# A database named townhall, owned by the caller's own role (as root too: the server runs as
+# another user, but root may connect as "root"), so the README's
+# `townhall serve --db 'postgresql:///townhall?host=DIR' --create` works as it stands.
+townhall_database() {
+  local me socket
+  me=$(id -un)
+  socket=$(cd "$dir" && pwd)
+  local psql=("${runas[@]}" "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h "$socket" -U "$owner" -d postgres)
+  if [ "$("${psql[@]}" -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$me'")" != 1 ]; then
+    "${psql[@]}" -c "CREATE ROLE \"$me\" LOGIN CREATEDB" >/dev/null
+  fi
+  if [ "$("${psql[@]}" -tAc "SELECT 1 FROM pg_database WHERE datname = 'townhall'")" != 1 ]; then
+    "${psql[@]}" -c "CREATE DATABASE townhall OWNER \"$me\"" >/dev/null
+  fi
+  echo "pg-cluster: Townhall's database: postgresql:///townhall?host=$socket" >&2
+}
+
 case "$cmd" in
   start)
     mkdir -p "$dir"
     if [ "$(id -u)" -eq 0 ]; then chown "$owner" "$dir"; fi
     chmod 700 "$dir"
     if [ -f "$data/postmaster.pid" ] && "${runas[@]}" "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+      townhall_database
       url | tee "$dir/url"  # already running (a run before this one did not stop it)
       exit 0
     fi
@@ -70,6 +88,7 @@ case "$cmd" in
     "${runas[@]}" "$bindir/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 \
       -o "-c listen_addresses='' -c unix_socket_directories='$(cd "$dir" && pwd)' -c max_connections=200 -c shared_buffers=64MB" \
       start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+    townhall_database
     url | tee "$dir/url"
     ;;
   stop)
