@@ -38,8 +38,10 @@ struct NoticeDeadline {
 void add_deadline(std::vector<NoticeDeadline>& out, Date event, const NoticePeriod& period, const CharterPolicy& policy,
                   const std::string& what, const std::string& subject, const std::string& href,
                   const std::optional<Date>& published) {
-  Date latest = latest_publication(event, period.days, period.mode, policy.calendar());
-  NoticeDeadline d{latest, what, subject, href, "", published.has_value()};
+  // A day outside the calendar's supported years has no deadline to list (the check names it).
+  auto latest = latest_publication(event, period.days, period.mode, policy.calendar());
+  if (!latest) return;
+  NoticeDeadline d{*latest, what, subject, href, "", published.has_value()};
   d.status = published ? "Published " + format_date(published->iso()) : "Not yet published";
   out.push_back(std::move(d));
 }

@@ -78,8 +78,12 @@ nlohmann::json deadline_of(Api::Impl& api, const nlohmann::json& doc) {
   if (!event) return false;
   const auto& policy = api.options.policy;
   const auto& period = policy.key_decision_notice;
-  Date latest = latest_publication(*event, period.days, period.mode, policy.calendar());
-  Date practical = last_working_day_on_or_before(latest, policy.calendar());
+  // A day outside the calendar's supported years has no deadline to show (the check names it).
+  auto counted = latest_publication(*event, period.days, period.mode, policy.calendar());
+  if (!counted) return false;
+  auto working = last_working_day_on_or_before(*counted, policy.calendar());
+  if (!working) return false;
+  const Date latest = *counted, practical = *working;
   return {{"decision_day", format_date(event->iso())},
           {"days", period.days},
           {"mode", mode_id(period.mode)},
