@@ -113,7 +113,9 @@ TEST(TwoServers, OneKilledMidLoadLosesNothingAcknowledgedAndStoresNothingTwice) 
     ASSERT_EQ(created.status, 201) << created.body;
     id = created.json()["id"];
     for (const char* to : {"scheduled", "open"}) {
-      auto moved = officer.post("/api/v1/consultations/" + id + "/transitions", {{"to", to}});
+      auto moved = officer.post("/api/v1/consultations/" + id + "/transitions",
+                                {{"to", to},
+                                 {"exception", {{"reason", "The test runs before the published dates"}, {"approved_by", "J. Smith"}}}});
       ASSERT_EQ(moved.status, 200) << moved.body;
     }
   }
