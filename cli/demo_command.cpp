@@ -31,8 +31,8 @@ TOWNHALL_COMMAND("demo seed",
                              << " consultations (2 open, scheduled, closed, outcome published, draft), a panel member "
                                 "(panel.member@example.org) and a Forward Plan of "
                              << seed->key_decisions
-                             << " key decisions (one short of 28 clear days' notice); the officer token above is "
-                                "shown only once\n";
+                             << " key decisions (one short of 28 clear days' notice) and " << seed->meetings
+                             << " Cabinet meetings; the officer token above is shown only once\n";
                    return kExitOk;
                  });
 

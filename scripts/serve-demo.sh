@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make serve`: starts Townhall on 127.0.0.1 with an embedded database, seeded with demo data on
-# first run, and prints the URL, a fresh officer token and a staff console sign-in (user
-# demo.officer, a new random password each start). Stop it with Ctrl-C.
+# first run, and prints the URL, a fresh officer token and the staff console's sign-ins (users
+# demo.officer and demo.governance, new random passwords each start). Stop it with Ctrl-C.
 set -euo pipefail
 build=${1:-build}
 cd "$(dirname "$0")/.."
@@ -12,13 +12,19 @@ if [ ! -f "$db" ]; then
   "$cli" demo seed --db "$db" >/dev/null
 fi
 token=$("$cli" users add --db "$db" --role officer --name "Demo officer" 2>/dev/null)
-# The console's demo officer: made on first run, given a new password on every later one.
-staff_user=demo.officer
-staff_password=$(head -c 15 /dev/urandom | base64 | tr '+/' '-_')
-if ! printf '%s\n' "$staff_password" | "$cli" users add --db "$db" --role officer --name "Demo officer (console)" \
-       --username "$staff_user" --email demo.officer@example.gov.uk --password-stdin >/dev/null 2>&1; then
-  printf '%s\n' "$staff_password" | "$cli" users password --db "$db" --username "$staff_user" --password-stdin 2>/dev/null
-fi
+# The console's demo staff, an engagement officer and a governance officer: made on first run,
+# given new passwords on every later one.
+staff_account() {  # role, user name, name; prints the password
+  local password
+  password=$(head -c 15 /dev/urandom | base64 | tr '+/' '-_')
+  if ! printf '%s\n' "$password" | "$cli" users add --db "$db" --role "$1" --name "$3" \
+         --username "$2" --email "$2@example.gov.uk" --password-stdin >/dev/null 2>&1; then
+    printf '%s\n' "$password" | "$cli" users password --db "$db" --username "$2" --password-stdin >/dev/null
+  fi
+  printf '%s' "$password"
+}
+officer_password=$(staff_account officer demo.officer "Demo officer (console)")
+governance_password=$(staff_account governance demo.governance "Demo governance officer (console)")
 cat <<MSG
 
   Townhall is starting on http://127.0.0.1:$port  (database $db)
@@ -29,7 +35,8 @@ cat <<MSG
   API description: http://127.0.0.1:$port/api/v1/openapi.json
 
   Staff console:   http://127.0.0.1:$port/staff/sign-in
-                   user name $staff_user   password $staff_password
+                   engagement officer:  user name demo.officer     password $officer_password
+                   governance officer:  user name demo.governance  password $governance_password
 
 MSG
 # The sample council configuration names the council and gives its accessibility statement and

@@ -21,7 +21,7 @@ before(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'townhall-staff-'))
   db = path.join(tmp, 'townhall.db')
   execFileSync(cli, ['demo', 'seed', '--db', db], { encoding: 'utf8' })
-  for (const [role, username] of [['officer', 'olivia'], ['governance', 'gwen']]) {
+  for (const [role, username] of [['officer', 'olivia'], ['governance', 'gwen'], ['admin', 'adam']]) {
     execFileSync(cli, ['users', 'add', '--db', db, '--role', role, '--name', username + ' (browser test)',
       '--username', username, '--email', username + '@example.gov.uk', '--password-stdin'],
     { input: PASSWORD + '\n', encoding: 'utf8' })
@@ -227,3 +227,40 @@ test('a governance user records a key decision with 27 clear days\' notice and s
 test('the governance journey works with JavaScript off', async () => {
   await governanceJourney(false, 'NOJS')
 })
+
+// An administrator adds a member of staff, sees the account and disables it; axe on the accounts
+// list, the new-account form (also with its errors) and an account's page.
+test('an administrator adds a staff account, is shown a bad password by its field, and disables the account: every page passes axe', async () => {
+  const context = await browser.newContext({ locale: 'en-GB' })
+  const page = await context.newPage()
+  assert.equal((await signIn(page, 'adam', PASSWORD)).status(), 200)
+  await page.goto(base + '/staff/accounts')
+  await expectAccessibleWithAxe(page, 'staff accounts')
+  await page.click('text=Add a staff account')
+  await expectAccessibleWithAxe(page, 'new staff account')
+  await page.fill('#name', 'Nia Newcomer')
+  await page.fill('#username', 'nia')
+  await page.check('#role-governance')
+  await page.fill('#password', 'too short')
+  const refused = await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]).then(([r]) => r)
+  assert.equal(refused.status(), 422)
+  assert.match(await page.locator('.govuk-error-summary').innerText(), /at least 12 characters/)
+  await expectAccessibleWithAxe(page, 'new staff account with errors')
+  await page.fill('#password', PASSWORD)
+  await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')])
+  assert.match(await page.locator('.govuk-notification-banner').innerText(), /nia was added/)
+  await page.screenshot({ path: path.join(artifacts, 'staff-accounts.png'), fullPage: true })
+  await page.click('text=Nia Newcomer')
+  await expectAccessibleWithAxe(page, 'staff account')
+  await page.check('#state-disabled')
+  await Promise.all([page.waitForNavigation(), page.click('text=Save role and state')])
+  assert.match(await page.locator('.govuk-summary-list').innerText(), /Disabled/)
+  await page.screenshot({ path: path.join(artifacts, 'staff-account.png'), fullPage: true })
+  const other = await browser.newContext({ locale: 'en-GB' })
+  const nia = await other.newPage()
+  assert.equal((await signIn(nia, 'nia', PASSWORD)).status(), 403)
+  assert.match(await nia.locator('.govuk-error-summary').innerText(), /has been disabled/)
+  await other.close()
+  await context.close()
+})
+

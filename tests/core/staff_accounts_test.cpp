@@ -241,6 +241,67 @@ TEST_P(SignIn, PasswordsCanBeChangedAndOutdatedHashesAreReplaced) {
   EXPECT_FALSE(password_needs_rehash(s->staff_account_by_key("ada")->password_hash));
 }
 
+// An administrator disables a member of staff who has left: the account keeps its name (the audit
+// trail still says who did what) but signs in no more, its open sessions end and its bearer token
+// stops working; enabling it again lets the same password in.
+TEST_P(SignIn, DisablingAnAccountEndsItsSessionsAndStopsItsTokenAndSignIn) {
+  NewStaffAccount boss{Role::kAdmin, "Grace Hopper", "grace", ""};
+  auto admin = add_staff_account(*s, boss, kPassword, hash_token("admin-token"), kAdmin);
+  ASSERT_TRUE(admin.ok()) << admin.error().describe();
+  auto open_session = attempt("ada", kPassword);
+  ASSERT_EQ(open_session.outcome, SignInOutcome::kSignedIn);
+  ASSERT_TRUE(s->user_by_token_hash(hash_token("t")).has_value());
+
+  ASSERT_TRUE(change_staff_account(*s, id, Role::kOfficer, true, admin->user).ok());
+  EXPECT_FALSE(s->staff_account(id)->disabled_at.empty());
+  EXPECT_EQ(staff_of_session(*s, open_session.session_secret, now + 5).error().code, ErrorCode::kNotFound);
+  EXPECT_FALSE(s->user_by_token_hash(hash_token("t")).has_value());
+  EXPECT_EQ(attempt("ada", kPassword).outcome, SignInOutcome::kDisabled);
+  // A wrong password is the plain refusal: only the password's owner learns the account is disabled.
+  EXPECT_EQ(attempt("ada", "a wrong password here").outcome, SignInOutcome::kRefused);
+
+  ASSERT_TRUE(change_staff_account(*s, id, Role::kOfficer, false, admin->user).ok());
+  EXPECT_TRUE(s->staff_account(id)->disabled_at.empty());
+  EXPECT_TRUE(s->user_by_token_hash(hash_token("t")).has_value());
+  EXPECT_EQ(attempt("ada", kPassword).outcome, SignInOutcome::kSignedIn);
+}
+
+TEST_P(SignIn, RolesChangeButNobodyChangesThemselvesAndAnAdministratorIsAlwaysLeft) {
+  NewStaffAccount boss{Role::kAdmin, "Grace Hopper", "grace", ""};
+  auto grace = add_staff_account(*s, boss, kPassword, hash_token("admin-token"), kAdmin);
+  ASSERT_TRUE(grace.ok());
+  ASSERT_TRUE(change_staff_account(*s, id, Role::kGovernance, false, grace->user).ok());
+  EXPECT_EQ(s->staff_account(id)->user.role, Role::kGovernance);
+  EXPECT_EQ(change_staff_account(*s, id, Role::kPanelMember, false, grace->user).error().field, "role");
+  // Grace may not demote or disable herself...
+  EXPECT_EQ(change_staff_account(*s, grace->user.id, Role::kOfficer, false, grace->user).error().code,
+            ErrorCode::kConflict);
+  EXPECT_EQ(change_staff_account(*s, grace->user.id, Role::kAdmin, true, grace->user).error().field, "disabled");
+  // ...and Ada, made an administrator, may not leave the console with none: the store refuses
+  // and changes nothing. (Ada is an administrator now, so demoting Grace leaves Ada; then
+  // disabling Ada would leave nobody.)
+  ASSERT_TRUE(change_staff_account(*s, id, Role::kAdmin, false, grace->user).ok());
+  ASSERT_TRUE(change_staff_account(*s, grace->user.id, Role::kOfficer, false, s->staff_account(id)->user).ok());
+  auto last = change_staff_account(*s, id, Role::kAdmin, true, grace->user);
+  ASSERT_FALSE(last.ok());
+  EXPECT_EQ(last.error().code, ErrorCode::kConflict);
+  EXPECT_TRUE(s->staff_account(id)->disabled_at.empty());
+  EXPECT_EQ(s->staff_account(id)->user.role, Role::kAdmin);
+  // Every change is in the audit log, with who made it.
+  auto log = s->audit_entries();
+  ASSERT_TRUE(log.ok());
+  int changes = 0;
+  for (const auto& e : *log) {
+    if (e.event.action == "user.change") ++changes;
+  }
+  EXPECT_EQ(changes, 3);
+  auto all = s->staff_accounts();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].username, "ada");  // by user name
+  EXPECT_EQ(s->staff_account(424242).error().code, ErrorCode::kNotFound);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StaffAccounts, ::testing::Values("sqlite", "postgresql"),
                          testing_store::backend_name);
 INSTANTIATE_TEST_SUITE_P(Backends, SignIn, ::testing::Values("sqlite", "postgresql"), testing_store::backend_name);

@@ -149,6 +149,13 @@ const std::map<std::string, std::set<std::string>>& expected_matrix() {
       {"GET /staff/forward-plan/{id}/withdraw", {"public", "panel_member", "officer", "governance", "admin"}},
       {"POST /staff/forward-plan/{id}/withdraw", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /staff/forward-plan/{id}/exceptions", {"public", "panel_member", "officer", "governance", "admin"}},
+      {"GET /staff/accounts", {"public", "panel_member", "officer", "governance", "admin"}},
+      {"GET /staff/accounts/new", {"public", "panel_member", "officer", "governance", "admin"}},
+      {"POST /staff/accounts/new", {"public", "panel_member", "officer", "governance", "admin"}},
+      {"GET /staff/accounts/{user_id}", {"public", "panel_member", "officer", "governance", "admin"}},
+      {"POST /staff/accounts/{user_id}", {"public", "panel_member", "officer", "governance", "admin"}},
+      {"POST /staff/accounts/{user_id}/password", {"public", "panel_member", "officer", "governance", "admin"}},
+      {"POST /staff/accounts/{user_id}/unlock", {"public", "panel_member", "officer", "governance", "admin"}},
       {"POST /staff/forward-plan/{id}/exceptions", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /staff/meetings", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /staff/meetings/new", {"public", "panel_member", "officer", "governance", "admin"}},
@@ -191,6 +198,7 @@ TEST_F(ApiTest, EveryRouteTimesEveryRoleMatchesTheMatrix) {
     if (auto p = target.find("{meeting_id}"); p != std::string::npos) target.replace(p, 12, "1");
     if (auto p = target.find("{person_id}"); p != std::string::npos) target.replace(p, 11, "404");
     if (auto p = target.find("{session_id}"); p != std::string::npos) target.replace(p, 12, "404");
+    if (auto p = target.find("{user_id}"); p != std::string::npos) target.replace(p, 9, "404");
     for (Role role : all_roles()) {
       auto res = call(route.method, target, role, route.body_schema.empty() ? "" : "{}");
       bool allowed = it->second.count(role_id(role)) > 0;

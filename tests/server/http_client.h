@@ -217,4 +217,29 @@ class ServerProcess {
   int exit_code_ = -1;
 };
 
+// Creates the two-question consultation the load tests answer ("ok", a required yes/no, and
+// "why", free text) and opens it at once: the step needs the exception that opening before the
+// published dates always needs. Its id; throws with the server's answer when a step is refused.
+inline std::string open_load_test_consultation(HttpClient& officer) {
+  nlohmann::json doc = {{"title", "Late-night opening of the leisure centre"},
+                        {"opens", "2027-03-01"},
+                        {"closes", "2027-04-11"},
+                        {"proposal", "Open until 11pm on weekdays."},
+                        {"reasons", "Shift workers asked for it."},
+                        {"options_considered", {{{"option", "Open late"}}, {{"option", "No change"}, {"rejected", true}}}},
+                        {"questions",
+                         {{{"id", "ok"}, {"type", "yes_no"}, {"text", "Do you agree?"}, {"required", true}},
+                          {{"id", "why"}, {"type", "free_text"}, {"text", "Why?"}}}}};
+  auto created = officer.post("/api/v1/consultations", doc);
+  if (created.status != 201) throw std::runtime_error("creating the consultation: " + created.body);
+  const std::string id = created.json()["id"];
+  for (const char* to : {"scheduled", "open"}) {
+    auto moved = officer.post(
+        "/api/v1/consultations/" + id + "/transitions",
+        {{"to", to}, {"exception", {{"reason", "The test runs before the published dates"}, {"approved_by", "J. Smith"}}}});
+    if (moved.status != 200) throw std::runtime_error(std::string("moving the consultation to ") + to + ": " + moved.body);
+  }
+  return id;
+}
+
 }  // namespace townhall::testing

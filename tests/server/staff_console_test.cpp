@@ -70,6 +70,14 @@ const std::map<std::string, std::set<std::string>>& staff_matrix() {
       {"POST /staff/referrals/{id}", {"governance", "admin"}},
       {"GET /staff/referrals/{id}/withdraw", {"governance", "admin"}},
       {"POST /staff/referrals/{id}/withdraw", {"governance", "admin"}},
+      // Staff accounts are managed by administrators only.
+      {"GET /staff/accounts", {"admin"}},
+      {"GET /staff/accounts/new", {"admin"}},
+      {"POST /staff/accounts/new", {"admin"}},
+      {"GET /staff/accounts/{user_id}", {"admin"}},
+      {"POST /staff/accounts/{user_id}", {"admin"}},
+      {"POST /staff/accounts/{user_id}/password", {"admin"}},
+      {"POST /staff/accounts/{user_id}/unlock", {"admin"}},
   };
   return m;
 }
@@ -233,6 +241,7 @@ TEST_F(StaffConsoleTest, EveryStaffRouteTimesEveryRoleMatchesTheMatrix) {
     // Unknown ids: the role is decided before the lookup, and nothing is changed.
     if (auto p = target.find("{id}"); p != std::string::npos) target.replace(p, 4, "c-404");
     if (auto p = target.find("{session_id}"); p != std::string::npos) target.replace(p, 12, "999999");
+    if (auto p = target.find("{user_id}"); p != std::string::npos) target.replace(p, 9, "999999");
     for (const std::string role : {"signed_out", "officer", "governance", "admin"}) {
       Browser b = role == "signed_out" ? Browser{} : session_for(role);
       // A form's token, as the browser would have it from a page of the console: the sign-in
@@ -609,6 +618,57 @@ TEST_F(StaffConsoleTest, ForwardPlanCsvImportNamesEveryBadRowAndRecordsAllOrNoth
   ASSERT_EQ(ok.status, 303) << ok.body;
   EXPECT_EQ(read_register(*store)->key_decisions.size(), 1u);
   EXPECT_NE(call(gwen, "GET", header(ok, "Location")).body.find("1 key decision was recorded"), std::string::npos);
+}
+
+// An administrator adds an account through the form, the new member of staff signs in with it,
+// and disabling it signs them out at once; nobody may disable their own account.
+TEST_F(StaffConsoleTest, AnAdministratorAddsDisablesAndEnablesAStaffAccount) {
+  Browser admin = session_for("admin");
+  auto form = call(admin, "GET", "/staff/accounts/new");
+  ASSERT_EQ(form.status, 200);
+  const std::string token = csrf_of(form.body);
+  // A password too short is shown by its field, and no account is made.
+  auto short_pw = call(admin, "POST", "/staff/accounts/new",
+                       "csrf=" + token + "&name=Nia+Newcomer&username=nia&email=&role=governance&password=short");
+  EXPECT_EQ(short_pw.status, 422);
+  EXPECT_NE(short_pw.body.find("href=\"#password\""), std::string::npos);
+  EXPECT_NE(short_pw.body.find("value=\"nia\""), std::string::npos);  // what was typed is kept
+  EXPECT_EQ(store->staff_account_by_key("nia").error().code, ErrorCode::kNotFound);
+  auto made = call(admin, "POST", "/staff/accounts/new",
+                   "csrf=" + token + "&name=Nia+Newcomer&username=nia&email=&role=governance&password=" +
+                       form_escape(kPassword));
+  ASSERT_EQ(made.status, 303) << made.body;
+  auto nia = store->staff_account_by_key("nia");
+  ASSERT_TRUE(nia.ok());
+  EXPECT_EQ(nia->user.role, Role::kGovernance);
+  EXPECT_NE(call(admin, "GET", "/staff/accounts").body.find("Nia Newcomer"), std::string::npos);
+
+  Browser newcomer;
+  ASSERT_EQ(sign_in(newcomer, "nia", kPassword).status, 303);
+  ASSERT_EQ(call(newcomer, "GET", "/staff/forward-plan").status, 200);
+
+  const std::string page = "/staff/accounts/" + std::to_string(nia->user.id);
+  auto off = call(admin, "POST", page, "csrf=" + token + "&role=governance&state=disabled");
+  ASSERT_EQ(off.status, 303) << off.body;
+  auto after = call(newcomer, "GET", "/staff/forward-plan");
+  EXPECT_EQ(after.status, 303);
+  EXPECT_EQ(header(after, "Location"), "/staff/sign-in");
+  Browser again;
+  auto refused = sign_in(again, "nia", kPassword);
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_NE(refused.body.find("has been disabled"), std::string::npos);
+
+  ASSERT_EQ(call(admin, "POST", page, "csrf=" + token + "&role=governance&state=enabled").status, 303);
+  Browser back;
+  EXPECT_EQ(sign_in(back, "nia", kPassword).status, 303);
+
+  // The administrator's own account shows no role form, and a forged post is refused by the core.
+  const std::string own = "/staff/accounts/" + std::to_string(users.at("admin").id);
+  EXPECT_EQ(call(admin, "GET", own).body.find("Save role and state"), std::string::npos);
+  auto self = call(admin, "POST", own, "csrf=" + token + "&role=admin&state=disabled");
+  EXPECT_EQ(self.status, 409);
+  EXPECT_NE(self.body.find("another administrator"), std::string::npos);
+  EXPECT_TRUE(store->staff_account(users.at("admin").id)->disabled_at.empty());
 }
 
 }  // namespace

@@ -100,24 +100,7 @@ TEST(TwoServers, OneKilledMidLoadLosesNothingAcknowledgedAndStoresNothingTwice) 
   {
     HttpClient officer(survivor.port);
     officer.token = token;
-    nlohmann::json doc = {{"title", "Late-night opening of the leisure centre"},
-                          {"opens", "2027-03-01"},
-                          {"closes", "2027-04-11"},
-                          {"proposal", "Open until 11pm on weekdays."},
-                          {"reasons", "Shift workers asked for it."},
-                          {"options_considered", {{{"option", "Open late"}}, {{"option", "No change"}, {"rejected", true}}}},
-                          {"questions",
-                           {{{"id", "ok"}, {"type", "yes_no"}, {"text", "Do you agree?"}, {"required", true}},
-                            {{"id", "why"}, {"type", "free_text"}, {"text", "Why?"}}}}};
-    auto created = officer.post("/api/v1/consultations", doc);
-    ASSERT_EQ(created.status, 201) << created.body;
-    id = created.json()["id"];
-    for (const char* to : {"scheduled", "open"}) {
-      auto moved = officer.post("/api/v1/consultations/" + id + "/transitions",
-                                {{"to", to},
-                                 {"exception", {{"reason", "The test runs before the published dates"}, {"approved_by", "J. Smith"}}}});
-      ASSERT_EQ(moved.status, 200) << moved.body;
-    }
+    id = open_load_test_consultation(officer);
   }
 
   constexpr int kClients = 8;

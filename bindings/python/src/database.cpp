@@ -157,6 +157,7 @@ void register_database(py::module_& m) {
              out["consultations"] = s.consultations;
              out["responses"] = s.responses;
              out["key_decisions"] = s.key_decisions;
+             out["meetings"] = s.meetings;
              return out;
            },
            "Seeds the demo consultations, panel member and Forward Plan (townhall/demo/demo.h) into an "

@@ -27,6 +27,7 @@ class DemoDatabase:
     consultations: int
     responses: int
     key_decisions: int
+    meetings: int
 
 
 def seed(path: str | os.PathLike[str], *,
@@ -35,7 +36,7 @@ def seed(path: str | os.PathLike[str], *,
 
     Six consultations (two open, one scheduled, one closed, one with its outcome published and a
     draft that breaches the minimum consultation period) with 21 responses, a panel member
-    (panel.member@example.org) and two key decisions, dated around today. A database that already
+    (panel.member@example.org), two key decisions and two Cabinet meetings, dated around today. A database that already
     has consultations is left unchanged. The officer's bearer token (for ``townhall serve``'s API)
     is returned once and stored only as a hash. Writes are sealed with ``audit_key`` (default: the
     file beside the database, ``PATH.audit-key``). Raises :class:`townhall.NotATownhallDatabase`
@@ -49,7 +50,7 @@ def seed(path: str | os.PathLike[str], *,
         officer_token=made["officer_token"] or None,
         governance_token=made["governance_token"] or None,
         consultations=made["consultations"], responses=made["responses"],
-        key_decisions=made["key_decisions"])
+        key_decisions=made["key_decisions"], meetings=made["meetings"])
 
 
 __all__ = ["DemoDatabase", "seed"]

@@ -19,7 +19,7 @@ Result<User> PgStore::add_user(Role role, const std::string& name, const std::st
 
 std::optional<User> PgStore::user_by_token_hash(const std::string& token_hash) {
   auto found = read("cannot read user", [&](Tx& tx) -> Result<std::optional<User>> {
-    auto q = tx.exec("SELECT id, name, role FROM users WHERE token_hash = $1", {token_hash});
+    auto q = tx.exec("SELECT id, name, role FROM users WHERE token_hash = $1 AND disabled_at IS NULL", {token_hash});
     if (q.empty()) return std::optional<User>();
     auto role = parse_role(q.str(0, 2));
     if (!role) return std::optional<User>();

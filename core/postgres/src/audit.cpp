@@ -54,32 +54,14 @@ Status PgStore::init_audit() {
     sealing_ = read("cannot read the audit seal", [&](Tx& tx) -> Result<std::optional<AuditSealing>> {
       return read_sealing_locked(tx);
     }).value();
-    auto key = AuditKey::load(path);
-    if (!key && key.error().code == ErrorCode::kNotFound && !options_.read_only && options_.create_audit_key &&
-        !sealing_) {
-      key = AuditKey::create(path);
-      if (!key && key.error().code == ErrorCode::kConflict) key = AuditKey::load(path);
-    }
-    if (key) {
-      audit_key_ = *key;
-    } else {
-      audit_key_unavailable_ = key.error().code == ErrorCode::kNotFound
-                                   ? "no audit key at " + path
-                                   : "the audit key cannot be used: " + key.error().describe();
-    }
-    if (!audit_key_ || options_.read_only) return Status::Ok();
+    auto choice = choose_audit_key(path, !options_.read_only && options_.create_audit_key, !options_.read_only,
+                                   sealing_.has_value());
+    audit_key_unavailable_ = choice.unavailable;
+    if (!choice.key) return Status::Ok();
+    audit_key_ = choice.key;
+    if (options_.read_only) return Status::Ok();
     if (!sealing_) {
-      auto mark = audit_key_->read_head_mark();
-      if (!mark) {
-        audit_key_unavailable_ = "the audit key's head mark cannot be read (" + mark.error().describe() +
-                                 "), so the log is not sealed with it";
-        return Status::Ok();
-      }
-      if (*mark) {
-        audit_key_unavailable_ = "the audit key at " + path +
-                                 " already seals another log; give each database its own key";
-        return Status::Ok();
-      }
+      if (!choice.seal_now) return Status::Ok();
       seal_log();
     }
     sealing_with_key_ = sealing_ && sealing_->public_key == audit_key_->public_key();

@@ -35,11 +35,6 @@ ConsultationRecord row_to_record(const pq::Rows& q, int i) {
   return r;
 }
 
-// "YYYY-MM-DD HH:MM", the sort key of a meeting.
-std::string meeting_starts(const nlohmann::json& doc) {
-  return str_or_empty(doc, "date") + " " + str_or_empty(doc, "starts_at");
-}
-
 }  // namespace
 
 // Translations.

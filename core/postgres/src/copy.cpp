@@ -10,8 +10,8 @@ namespace townhall {
 namespace {
 
 // The SQLite schema version the PostgreSQL store's migrations reproduce (001: 14; 002: 16's
-// register; 003: 15's holiday feeds and actual dates).
-constexpr int kMirroredSqliteVersion = 16;
+// register; 003: 15's holiday feeds and actual dates; 004: 17's disabled users).
+constexpr int kMirroredSqliteVersion = 17;
 
 // The tables in an order that satisfies every foreign key; audit_head is updated, not inserted.
 constexpr const char* kTables[] = {

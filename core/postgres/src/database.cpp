@@ -28,21 +28,6 @@ Error store_error(std::string_view what, const std::exception& e) {
   return Error{ErrorCode::kIo, "", std::string(what) + ": " + e.what()};
 }
 
-Error not_found(const std::string& kind, const std::string& id) {
-  return Error{ErrorCode::kNotFound, "", "no " + kind + " \"" + id + "\""};
-}
-
-std::string str_or_empty(const nlohmann::json& doc, const char* key) {
-  auto it = doc.find(key);
-  return (it != doc.end() && it->is_string()) ? it->get<std::string>() : std::string();
-}
-
-ConsultationStatus stored_status(std::string_view text) {
-  auto status = parse_consultation_status(text);
-  if (!status) throw std::runtime_error("stored consultation status: " + status.error().message);
-  return *status;
-}
-
 PgStore::PgStore(const std::string& conninfo, const PostgresOptions& options) : options_(options) {
   // Every session speaks UTC and refuses to write when the store is read-only.
   std::string setup = "SET TIME ZONE 'UTC'";

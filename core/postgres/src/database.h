@@ -29,6 +29,7 @@
 #include "pool.h"
 #include "pq.h"
 #include "townhall/audit/audit_key.h"
+#include "store/stored_fields.h"
 #include "townhall/store/postgres_store.h"
 
 namespace townhall::postgres {
@@ -43,9 +44,10 @@ struct Tx {
 };
 
 Error store_error(std::string_view what, const std::exception& e);
-Error not_found(const std::string& kind, const std::string& id);
-std::string str_or_empty(const nlohmann::json& doc, const char* key);
-ConsultationStatus stored_status(std::string_view text);
+using store_detail::meeting_starts;
+using store_detail::not_found;
+using store_detail::stored_status;
+using store_detail::str_or_empty;
 
 // A failed statement means `error` when `when` says so.
 struct NoPgMapping {
@@ -86,6 +88,9 @@ class PgStore final : public Store {
                                          const std::string& token_hash, const AuditEvent& audit) override;
   Result<StaffAccount> staff_account_by_key(const std::string& key) override;
   Status set_staff_password(int64_t user_id, const std::string& password_hash, const AuditEvent* audit) override;
+  Result<std::vector<StaffAccount>> staff_accounts() override;
+  Result<StaffAccount> staff_account(int64_t user_id) override;
+  Status update_staff_account(int64_t user_id, Role role, bool disabled, const AuditEvent& audit) override;
   Result<std::vector<SignInFailures>> sign_in_failures(const std::vector<std::string>& keys, int64_t forget_before) override;
   Status record_sign_in_failure(const std::vector<std::string>& keys, int64_t now, int64_t forget_before) override;
   Status clear_sign_in_failures(const std::vector<std::string>& keys) override;
@@ -175,7 +180,6 @@ class PgStore final : public Store {
   Result<std::optional<HolidayFeed>> holiday_feed() override;
 
   // PanelStore (panel.cpp).
-  Result<panel::Member> add_member(const panel::NewMember& member, const AuditEvent& audit) override;
   Result<std::vector<panel::Member>> import_members(const std::vector<panel::NewMember>& members,
                                                     const AuditEvent& audit) override;
   Result<panel::Member> get_member(int64_t member_id) override;

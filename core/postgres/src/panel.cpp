@@ -174,16 +174,6 @@ panel::Erasure erase(Tx& tx, const panel::Member& m) {
 
 }  // namespace panel_tables
 
-Result<panel::Member> PgStore::add_member(const panel::NewMember& member, const AuditEvent& audit) {
-  auto all = import_members({member}, audit);
-  if (!all) {
-    Error e = all.error();
-    if (e.field.rfind("/0", 0) == 0) e.field = e.field.substr(2);
-    return e;
-  }
-  return all->front();
-}
-
 Result<std::vector<panel::Member>> PgStore::import_members(const std::vector<panel::NewMember>& members,
                                                            const AuditEvent& audit) {
   return write("cannot add panel members", [&](Tx& tx) -> Result<std::vector<panel::Member>> {

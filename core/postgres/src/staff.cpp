@@ -6,8 +6,8 @@ namespace townhall::postgres {
 namespace {
 
 constexpr const char* kAccountColumns =
-    "SELECT u.id, u.name, u.role, a.username, COALESCE(a.email, ''), a.password_hash, a.created_at "
-    "FROM staff_accounts a JOIN users u ON u.id = a.user_id ";
+    "SELECT u.id, u.name, u.role, a.username, COALESCE(a.email, ''), a.password_hash, a.created_at, "
+    "COALESCE(u.disabled_at, '') FROM staff_accounts a JOIN users u ON u.id = a.user_id ";
 
 StaffAccount account_of(const pq::Rows& q, int i) {
   StaffAccount a;
@@ -20,6 +20,7 @@ StaffAccount account_of(const pq::Rows& q, int i) {
   a.email = q.str(i, 4);
   a.password_hash = q.str(i, 5);
   a.created_at = q.str(i, 6);
+  a.disabled_at = q.str(i, 7);
   return a;
 }
 
@@ -97,6 +98,44 @@ Status PgStore::set_staff_password(int64_t user_id, const std::string& password_
   });
 }
 
+Result<std::vector<StaffAccount>> PgStore::staff_accounts() {
+  return read("cannot list staff accounts", [&](Tx& tx) -> Result<std::vector<StaffAccount>> {
+    auto q = tx.exec(std::string(kAccountColumns) + "ORDER BY a.username_key");
+    std::vector<StaffAccount> out;
+    for (int i = 0; i < q.size(); ++i) out.push_back(account_of(q, i));
+    return out;
+  });
+}
+
+Result<StaffAccount> PgStore::staff_account(int64_t user_id) {
+  return read("cannot read staff account", [&](Tx& tx) -> Result<StaffAccount> {
+    auto q = tx.exec(std::string(kAccountColumns) + "WHERE a.user_id=$1", {user_id});
+    if (q.empty()) return not_found("staff account", std::to_string(user_id));
+    return account_of(q, 0);
+  });
+}
+
+Status PgStore::update_staff_account(int64_t user_id, Role role, bool disabled, const AuditEvent& audit) {
+  return write("cannot change staff account", [&](Tx& tx) -> Status {
+    // Two administrators disabling each other at once on two servers: one waits for the other,
+    // then counts what the other left.
+    tx.exec("SELECT pg_advisory_xact_lock(hashtext('townhall.staff_accounts'))");
+    if (tx.exec("UPDATE users SET role=$1, disabled_at = CASE WHEN $2::boolean THEN COALESCE(disabled_at, $3) ELSE NULL END "
+                "WHERE id=$4 AND id IN (SELECT user_id FROM staff_accounts)",
+                {role_id(role), disabled ? "true" : "false", now_rfc3339_utc(), user_id})
+            .affected() == 0) {
+      return not_found("staff account", std::to_string(user_id));
+    }
+    if (tx.exec("SELECT COUNT(*) FROM users WHERE role='admin' AND disabled_at IS NULL").i64(0, 0) == 0) {
+      return Error{ErrorCode::kConflict, role == Role::kAdmin ? "disabled" : "role",
+                   "this would leave no enabled administrator: enable or make another administrator first"};
+    }
+    if (disabled) tx.exec("DELETE FROM staff_sessions WHERE user_id=$1", {user_id});
+    append_audit_locked(tx, audit);
+    return Status::Ok();
+  });
+}
+
 Result<std::vector<SignInFailures>> PgStore::sign_in_failures(const std::vector<std::string>& keys,
                                                               int64_t forget_before) {
   return read("cannot read sign-in failures", [&](Tx& tx) -> Result<std::vector<SignInFailures>> {
@@ -145,7 +184,7 @@ Result<StaffSession> PgStore::put_staff_session(const StaffSession& session) {
 Result<SignedInStaff> PgStore::staff_session(const std::string& hash, int64_t now, int64_t idle_seconds) {
   return write("cannot read session", [&](Tx& tx, bool& keep) -> Result<SignedInStaff> {
     auto q = tx.exec("SELECT u.name, u.role, s.id, s.hash, s.user_id, s.client, s.created_at, s.last_seen_at, "
-                     "s.expires_at FROM staff_sessions s JOIN users u ON u.id = s.user_id WHERE s.hash=$1",
+                     "s.expires_at FROM staff_sessions s JOIN users u ON u.id = s.user_id WHERE s.hash=$1 AND u.disabled_at IS NULL",
                      {hash});
     if (q.empty()) return not_found("session", "");
     SignedInStaff out;

@@ -22,7 +22,7 @@ Result<User> SqliteStore::add_user(Role role, const std::string& name, const std
 
 std::optional<User> SqliteStore::user_by_token_hash(const std::string& token_hash) {
   std::lock_guard lock(mu_);
-  SQLite::Statement q(db_, "SELECT id, name, role FROM users WHERE token_hash = ?");
+  SQLite::Statement q(db_, "SELECT id, name, role FROM users WHERE token_hash = ? AND disabled_at IS NULL");
   q.bind(1, token_hash);
   if (!q.executeStep()) return std::nullopt;
   auto role = parse_role(q.getColumn(2).getString());

@@ -68,34 +68,15 @@ Status SqliteStore::init_audit(const SqliteOptions& options, const std::string& 
   audit_key_path_ = options.audit_key_file.empty() ? default_audit_key_path(path) : options.audit_key_file;
   try {
     if (version_ >= kSealedAuditVersion) sealing_ = read_sealing_locked();
-    auto key = AuditKey::load(audit_key_path_);
-    if (!key && key.error().code == ErrorCode::kNotFound && !read_only_ && options.create_audit_key &&
-        !sealing_ && version_ >= kSealedAuditVersion) {
-      key = AuditKey::create(audit_key_path_);
-      // Another process opening the same new database may have made it a moment ago.
-      if (!key && key.error().code == ErrorCode::kConflict) key = AuditKey::load(audit_key_path_);
-    }
-    if (key) {
-      audit_key_ = *key;
-    } else {
-      audit_key_unavailable_ = key.error().code == ErrorCode::kNotFound
-                                   ? "no audit key at " + audit_key_path_
-                                   : "the audit key cannot be used: " + key.error().describe();
-    }
-    if (!audit_key_ || read_only_ || version_ < kSealedAuditVersion) return Status::Ok();
+    const bool sealable = version_ >= kSealedAuditVersion;
+    auto choice = choose_audit_key(audit_key_path_, !read_only_ && options.create_audit_key && sealable,
+                                   !read_only_ && sealable, sealing_.has_value());
+    audit_key_unavailable_ = choice.unavailable;
+    if (!choice.key) return Status::Ok();
+    audit_key_ = choice.key;
+    if (read_only_ || !sealable) return Status::Ok();
     if (!sealing_) {
-      auto mark = audit_key_->read_head_mark();
-      if (!mark) {
-        audit_key_unavailable_ = "the audit key's head mark cannot be read (" + mark.error().describe() +
-                                 "), so the log is not sealed with it";
-        return Status::Ok();
-      }
-      if (*mark) {
-        // The key already seals a log: sealing this one too would mix two logs' head marks.
-        audit_key_unavailable_ = "the audit key at " + audit_key_path_ +
-                                 " already seals another log; give each database its own key";
-        return Status::Ok();
-      }
+      if (!choice.seal_now) return Status::Ok();
       seal_log_locked();
     }
     sealing_with_key_ = sealing_ && sealing_->public_key == audit_key_->public_key();

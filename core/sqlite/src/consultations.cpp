@@ -39,11 +39,6 @@ ConsultationRecord row_to_record(SQLite::Statement& q) {
   return r;
 }
 
-// "YYYY-MM-DD HH:MM", the sort key of a meeting.
-std::string meeting_starts(const nlohmann::json& doc) {
-  return str_or_empty(doc, "date") + " " + str_or_empty(doc, "starts_at");
-}
-
 }  // namespace
 
 // Translations.

@@ -71,24 +71,9 @@ Error store_error(std::string_view what, const std::exception& e, sqlite3* db) {
   return Error{ErrorCode::kIo, "", std::string(what) + ": " + e.what()};
 }
 
-Error not_found(const std::string& kind, const std::string& id) {
-  return Error{ErrorCode::kNotFound, "", "no " + kind + " \"" + id + "\""};
-}
-
 std::optional<int64_t> opt_int(const SQLite::Column& c) {
   if (c.isNull()) return std::nullopt;
   return c.getInt64();
-}
-
-std::string str_or_empty(const nlohmann::json& doc, const char* key) {
-  auto it = doc.find(key);
-  return (it != doc.end() && it->is_string()) ? it->get<std::string>() : std::string();
-}
-
-ConsultationStatus stored_status(std::string_view text) {
-  auto status = parse_consultation_status(text);
-  if (!status) throw std::runtime_error("stored consultation status: " + status.error().message);
-  return *status;
 }
 
 SqliteStore::SqliteStore(const std::string& path, const SqliteOptions& options, bool create)

@@ -32,6 +32,7 @@
 #include <nlohmann/json.hpp>
 
 #include "townhall/audit/audit_key.h"
+#include "store/stored_fields.h"
 #include "townhall/store/sqlite_store.h"
 #include "townhall/util/siphash.h"
 
@@ -50,12 +51,11 @@ inline constexpr int kSealedAuditVersion = 12;
 // under the store's mutex) gives the errno of a failed write.
 Error store_error(std::string_view what, const std::exception& e, sqlite3* db);
 
-Error not_found(const std::string& kind, const std::string& id);
+using store_detail::meeting_starts;
+using store_detail::not_found;
+using store_detail::stored_status;
+using store_detail::str_or_empty;
 std::optional<int64_t> opt_int(const SQLite::Column& c);
-std::string str_or_empty(const nlohmann::json& doc, const char* key);
-// A consultation's status as the database holds it; a value the schema's CHECK should have kept
-// out means the file was changed behind the store's back, and throws like corrupt stored JSON.
-ConsultationStatus stored_status(std::string_view text);
 
 // No SQLite error of a write has a meaning of its own: all are store_error()s.
 struct NoSqliteMapping {
@@ -101,6 +101,9 @@ class SqliteStore final : public Store {
                                          const std::string& token_hash, const AuditEvent& audit) override;
   Result<StaffAccount> staff_account_by_key(const std::string& key) override;
   Status set_staff_password(int64_t user_id, const std::string& password_hash, const AuditEvent* audit) override;
+  Result<std::vector<StaffAccount>> staff_accounts() override;
+  Result<StaffAccount> staff_account(int64_t user_id) override;
+  Status update_staff_account(int64_t user_id, Role role, bool disabled, const AuditEvent& audit) override;
   Result<std::vector<SignInFailures>> sign_in_failures(const std::vector<std::string>& keys, int64_t forget_before) override;
   Status record_sign_in_failure(const std::vector<std::string>& keys, int64_t now, int64_t forget_before) override;
   Status clear_sign_in_failures(const std::vector<std::string>& keys) override;
@@ -186,7 +189,6 @@ class SqliteStore final : public Store {
                          const AuditEvent& audit) override;
 
   // PanelStore (panel.cpp).
-  Result<panel::Member> add_member(const panel::NewMember& member, const AuditEvent& audit) override;
   Result<std::vector<panel::Member>> import_members(const std::vector<panel::NewMember>& members,
                                                     const AuditEvent& audit) override;
   Result<panel::Member> get_member(int64_t member_id) override;

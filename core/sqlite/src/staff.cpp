@@ -5,8 +5,8 @@ namespace townhall::sqlite {
 namespace {
 
 constexpr const char* kAccountColumns =
-    "SELECT u.id, u.name, u.role, a.username, COALESCE(a.email, ''), a.password_hash, a.created_at "
-    "FROM staff_accounts a JOIN users u ON u.id = a.user_id ";
+    "SELECT u.id, u.name, u.role, a.username, COALESCE(a.email, ''), a.password_hash, a.created_at, "
+    "COALESCE(u.disabled_at, '') FROM staff_accounts a JOIN users u ON u.id = a.user_id ";
 
 StaffAccount account_of(SQLite::Statement& q) {
   StaffAccount a;
@@ -19,6 +19,7 @@ StaffAccount account_of(SQLite::Statement& q) {
   a.email = q.getColumn(4).getString();
   a.password_hash = q.getColumn(5).getString();
   a.created_at = q.getColumn(6).getString();
+  a.disabled_at = q.getColumn(7).getString();
   return a;
 }
 
@@ -112,6 +113,51 @@ Status SqliteStore::set_staff_password(int64_t user_id, const std::string& passw
   });
 }
 
+Result<std::vector<StaffAccount>> SqliteStore::staff_accounts() {
+  return read("cannot list staff accounts", [&]() -> Result<std::vector<StaffAccount>> {
+    SQLite::Statement q(db_, std::string(kAccountColumns) + "ORDER BY a.username_key");
+    std::vector<StaffAccount> out;
+    while (q.executeStep()) out.push_back(account_of(q));
+    return out;
+  });
+}
+
+Result<StaffAccount> SqliteStore::staff_account(int64_t user_id) {
+  return read("cannot read staff account", [&]() -> Result<StaffAccount> {
+    SQLite::Statement q(db_, std::string(kAccountColumns) + "WHERE a.user_id=?");
+    q.bind(1, user_id);
+    if (!q.executeStep()) return not_found("staff account", std::to_string(user_id));
+    return account_of(q);
+  });
+}
+
+Status SqliteStore::update_staff_account(int64_t user_id, Role role, bool disabled, const AuditEvent& audit) {
+  return write("cannot change staff account", [&]() -> Status {
+    SQLite::Statement u(db_,
+                        "UPDATE users SET role=?, disabled_at = CASE WHEN ? THEN COALESCE(disabled_at, ?) ELSE NULL END "
+                        "WHERE id=? AND id IN (SELECT user_id FROM staff_accounts)");
+    u.bind(1, role_id(role));
+    u.bind(2, disabled ? 1 : 0);
+    u.bind(3, now_rfc3339_utc());
+    u.bind(4, user_id);
+    if (u.exec() == 0) return not_found("staff account", std::to_string(user_id));
+    SQLite::Statement admins(db_, "SELECT COUNT(*) FROM users WHERE role='admin' AND disabled_at IS NULL");
+    admins.executeStep();
+    if (admins.getColumn(0).getInt64() == 0) {
+      // The write transaction rolls back: nothing changes.
+      return Error{ErrorCode::kConflict, role == Role::kAdmin ? "disabled" : "role",
+                   "this would leave no enabled administrator: enable or make another administrator first"};
+    }
+    if (disabled) {
+      SQLite::Statement d(db_, "DELETE FROM staff_sessions WHERE user_id=?");
+      d.bind(1, user_id);
+      d.exec();
+    }
+    append_audit_locked(audit);
+    return Status::Ok();
+  });
+}
+
 Result<std::vector<SignInFailures>> SqliteStore::sign_in_failures(const std::vector<std::string>& keys,
                                                                   int64_t forget_before) {
   return read("cannot read sign-in failures", [&]() -> Result<std::vector<SignInFailures>> {
@@ -181,7 +227,7 @@ Result<SignedInStaff> SqliteStore::staff_session(const std::string& hash, int64_
   return write("cannot read session", [&](bool& keep) -> Result<SignedInStaff> {
     SQLite::Statement q(db_,
                         "SELECT u.name, u.role, s.id, s.hash, s.user_id, s.client, s.created_at, s.last_seen_at, s.expires_at "
-                        "FROM staff_sessions s JOIN users u ON u.id = s.user_id WHERE s.hash=?");
+                        "FROM staff_sessions s JOIN users u ON u.id = s.user_id WHERE s.hash=? AND u.disabled_at IS NULL");
     q.bind(1, hash);
     if (!q.executeStep()) return not_found("session", "");
     SignedInStaff out;

@@ -103,6 +103,25 @@ Status set_staff_password(StaffStore& store, std::string_view name_or_email, std
   return store.set_staff_password(account->user.id, *hash, &ev);
 }
 
+Status change_staff_account(StaffStore& store, int64_t user_id, Role role, bool disabled, const User& by) {
+  if (role != Role::kOfficer && role != Role::kGovernance && role != Role::kAdmin) {
+    return invalid_argument("role", "a staff account's role is officer, governance or admin");
+  }
+  auto account = store.staff_account(user_id);
+  if (!account) return account.error();
+  const bool was_disabled = !account->disabled_at.empty();
+  if (account->user.role == role && was_disabled == disabled) return Status::Ok();
+  if (user_id == by.id) {
+    return Error{ErrorCode::kConflict, account->user.role != role ? "role" : "disabled",
+                 "you cannot change your own role or disable your own account: ask another administrator"};
+  }
+  nlohmann::json detail = {{"username", account->username}};
+  if (account->user.role != role) detail["role"] = {{"from", role_id(account->user.role)}, {"to", role_id(role)}};
+  if (was_disabled != disabled) detail["disabled"] = disabled;
+  AuditEvent ev{Actor::of(by).who, "user.change", "user", std::to_string(user_id), std::move(detail)};
+  return store.update_staff_account(user_id, role, disabled, ev);
+}
+
 int64_t sign_in_wait(const SignInPolicy& policy, int64_t free_failures, int64_t failures, int64_t last_failure,
                      int64_t now) {
   if (failures <= free_failures) return 0;
@@ -145,6 +164,11 @@ Result<SignInResult> sign_in_staff(StaffStore& store, std::string_view name_or_e
   if (!account || !matches) {
     if (auto st = store.record_sign_in_failure({name_key, client_key}, now, forget_before); !st) return st.error();
     out.outcome = SignInOutcome::kRefused;
+    return out;
+  }
+  // Only someone who knows the password learns that the account is disabled.
+  if (!account->disabled_at.empty()) {
+    out.outcome = SignInOutcome::kDisabled;
     return out;
   }
   if (auto st = store.clear_sign_in_failures({name_key}); !st) return st.error();

@@ -304,4 +304,33 @@ Status AuditKey::advance_head_mark(const AuditHeadMark& mark) const {
   return Status::Ok();
 }
 
+AuditKeyChoice choose_audit_key(const std::string& path, bool may_create, bool may_seal, bool log_sealed) {
+  AuditKeyChoice choice;
+  auto key = AuditKey::load(path);
+  if (!key && key.error().code == ErrorCode::kNotFound && may_create && !log_sealed) {
+    key = AuditKey::create(path);
+    // Another process opening the same new database may have made it a moment ago.
+    if (!key && key.error().code == ErrorCode::kConflict) key = AuditKey::load(path);
+  }
+  if (!key) {
+    choice.unavailable = key.error().code == ErrorCode::kNotFound
+                             ? "no audit key at " + path
+                             : "the audit key cannot be used: " + key.error().describe();
+    return choice;
+  }
+  choice.key = *key;
+  if (!may_seal || log_sealed) return choice;
+  auto mark = choice.key->read_head_mark();
+  if (!mark) {
+    choice.unavailable =
+        "the audit key's head mark cannot be read (" + mark.error().describe() + "), so the log is not sealed with it";
+  } else if (*mark) {
+    // The key already seals a log: sealing this one too would mix two logs' head marks.
+    choice.unavailable = "the audit key at " + path + " already seals another log; give each database its own key";
+  } else {
+    choice.seal_now = true;
+  }
+  return choice;
+}
+
 }  // namespace townhall

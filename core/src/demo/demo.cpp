@@ -8,6 +8,7 @@
 #include "townhall/charter/policy.h"
 #include "townhall/consultations/editing.h"
 #include "townhall/consultations/lifecycle.h"
+#include "townhall/compliance/register.h"
 #include "townhall/consultations/translation.h"
 #include "townhall/forward_plan/forward_plan.h"
 #include "townhall/panel/member_import.h"
@@ -251,17 +252,30 @@ void seed(Store& st, Date today, DemoSeed& out) {
                                      {"documents_available_from", "Democratic Services, Town Hall"},
                                      {"other_documents_statement", true},
                                      {"how_to_request", "Email democratic.services@example.gov.uk"}}}};
-    // Checked as PUT /api/v1/key-decisions/{id} checks it, with the decisions stored so far.
-    seeded(validate_against_schema(kd, "key-decision.schema.json"), id);
-    auto plan = seeded(st.list_key_decisions(), id);
-    plan.push_back(kd);
-    seeded(parse_forward_plan(nlohmann::json{{"key_decisions", plan}}), id);
-    seeded(st.put_key_decision(id, kd, AuditEvent{governance.who, "key_decision.record", "key_decision", id, {}}), id);
+    // Checked as the API and the console check it: against the whole register stored so far.
+    seeded(record_in_register(st, RecordKind::kKeyDecision, id, kd, governance), id);
     ++out.key_decisions;
   };
   decision("kd-1", "Award of the highways maintenance contract", today.plus_days(40), today.minus_days(1), 12'000'000);
   decision("kd-2", "Sale of the Market Street car park", today.plus_days(20), today.minus_days(3),
            45'000'000);  // 22 clear days: a KD-2 breach
+  // Cabinet meetings: the one taking kd-1, part in private (its open part is a public meeting,
+  // notice and agenda still to come), and last month's, held in public.
+  auto meeting = [&](const std::string& id, nlohmann::json doc) {
+    doc["id"] = id;
+    doc["body"] = "Cabinet";
+    seeded(record_in_register(st, RecordKind::kMeeting, id, doc, governance), id);
+    ++out.meetings;
+  };
+  meeting("cabinet-next", {{"date", today.plus_days(40).iso()},
+                           {"private", true},
+                           {"intention_notice_published_on", today.minus_days(1).iso()},
+                           {"intention_notice_reasons",
+                            "The contract award report's appendix gives the bidders' prices: information about "
+                            "the financial affairs of particular persons (Schedule 12A, paragraph 3)."}});
+  meeting("cabinet-last", {{"date", today.minus_days(30).iso()},
+                           {"notice_published_on", today.minus_days(40).iso()},
+                           {"agenda_published_on", today.minus_days(40).iso()}});
 }
 
 }  // namespace

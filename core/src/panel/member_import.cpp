@@ -1,4 +1,5 @@
 #include "townhall/panel/member_import.h"
+#include "townhall/panel/store.h"
 
 #include <algorithm>
 #include <cctype>
@@ -200,3 +201,17 @@ Result<NewMember> member_from_join(const nlohmann::json& form, const ImportOptio
 }
 
 }  // namespace townhall::panel
+
+namespace townhall {
+
+Result<panel::Member> PanelStore::add_member(const panel::NewMember& member, const AuditEvent& audit) {
+  auto all = import_members({member}, audit);
+  if (!all) {
+    Error e = all.error();
+    if (e.field.rfind("/0", 0) == 0) e.field = e.field.substr(2);
+    return e;
+  }
+  return all->front();
+}
+
+}  // namespace townhall

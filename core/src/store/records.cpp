@@ -1,5 +1,9 @@
 #include "townhall/store/store.h"
 
+#include <stdexcept>
+
+#include "store/stored_fields.h"
+
 namespace townhall {
 
 nlohmann::json ConsultationRecord::to_json() const {
@@ -49,4 +53,26 @@ nlohmann::json PersonRecord::to_json() const {
   return j;
 }
 
+namespace store_detail {
+
+Error not_found(const std::string& kind, const std::string& id) {
+  return Error{ErrorCode::kNotFound, "", "no " + kind + " \"" + id + "\""};
+}
+
+std::string str_or_empty(const nlohmann::json& doc, const char* key) {
+  auto it = doc.find(key);
+  return (it != doc.end() && it->is_string()) ? it->get<std::string>() : std::string();
+}
+
+ConsultationStatus stored_status(std::string_view text) {
+  auto status = parse_consultation_status(text);
+  if (!status) throw std::runtime_error("stored consultation status: " + status.error().message);
+  return *status;
+}
+
+std::string meeting_starts(const nlohmann::json& doc) {
+  return str_or_empty(doc, "date") + " " + str_or_empty(doc, "starts_at");
+}
+
+}  // namespace store_detail
 }  // namespace townhall

@@ -52,6 +52,10 @@ Result<HttpResponse> post_sign_in(Api::Impl& api, StaffContext& sc) {
     }
     case SignInOutcome::kRefused:
       return sign_in_form(sc, name, "name", "Enter a correct user name or email address and password", 422, false);
+    case SignInOutcome::kDisabled:
+      return sign_in_form(sc, name, "name",
+                          "This account has been disabled. Ask an administrator of the console to enable it again", 403,
+                          false);
     case SignInOutcome::kSignedIn: break;
   }
   HttpResponse r = pages::redirect("/staff");

@@ -1,6 +1,8 @@
 // The staff console's route table, its session and CSRF checks, and its layout (staff_kit.h).
 #include "staff/staff_kit.h"
 
+#include "staff/account_pages.h"
+
 #include <cstdio>
 #include <ctime>
 #include <iostream>
@@ -122,6 +124,7 @@ const std::vector<StaffRoute>& staff_routes() {
       {"POST", "/staff/forward-plan/import", governance, post_forward_plan_import},
     };
     for (auto& r : register_routes(staff, governance)) all.push_back(std::move(r));
+    for (auto& r : account_routes({Role::kAdmin})) all.push_back(std::move(r));
     return all;
   }();
   return routes;
@@ -169,7 +172,10 @@ HttpResponse render_staff_page(const StaffContext& sc, const std::string& templa
   data["has_error"] = page.has_error;
   nlohmann::json who = false;
   if (sc.staff) {
-    who = {{"name", sc.staff->user.name}, {"role", role_id(sc.staff->user.role)}, {"id", sc.staff->user.id}};
+    who = {{"name", sc.staff->user.name},
+           {"role", role_id(sc.staff->user.role)},
+           {"id", sc.staff->user.id},
+           {"is_admin", sc.staff->user.role == Role::kAdmin}};
   }
   data["staff"] = who;
   data["error_summary_html"] = page.has_error ? pages::render_fragment("staff_errors", data) : std::string();

@@ -32,6 +32,7 @@ struct StaffAccount {
   std::string email;          // "" when none
   std::string password_hash;  // Argon2id hash text
   std::string created_at;     // RFC 3339 UTC
+  std::string disabled_at;    // RFC 3339 UTC when an administrator disabled it; "" = enabled
 };
 
 // What `townhall users add` and the admin give for a new account. Checked by check_new_staff().
@@ -79,6 +80,14 @@ class StaffStore {
   // Replaces the password hash; `audit` (when given) in the same transaction. kNotFound for a
   // user without a staff account.
   virtual Status set_staff_password(int64_t user_id, const std::string& password_hash, const AuditEvent* audit) = 0;
+  // Every staff account, by user name.
+  virtual Result<std::vector<StaffAccount>> staff_accounts() = 0;
+  // The staff account of `user_id`; kNotFound when the user has none.
+  virtual Result<StaffAccount> staff_account(int64_t user_id) = 0;
+  // Gives the account `role` and enables or disables it, with `audit`, in one transaction.
+  // Disabling ends the account's sessions. kConflict (field "role", or "disabled") when no enabled
+  // administrator would be left: the console could then never be managed again.
+  virtual Status update_staff_account(int64_t user_id, Role role, bool disabled, const AuditEvent& audit) = 0;
 
   // The failures counted against `keys` (absent keys are left out), forgetting counts whose last
   // failure is older than `forget_before`.
@@ -90,8 +99,8 @@ class StaffStore {
   virtual Status clear_sign_in_failures(const std::vector<std::string>& keys) = 0;
 
   // Sessions. staff_session gives the live session with this hash and its user, kNotFound when it
-  // is unknown, past expires_at, or unused for `idle_seconds`; such sessions are deleted on the
-  // way, and last_seen_at moves to `now`.
+  // is unknown, past expires_at, unused for `idle_seconds`, or its user is disabled; such
+  // sessions are deleted on the way, and last_seen_at moves to `now`.
   virtual Result<StaffSession> put_staff_session(const StaffSession& session) = 0;
   virtual Result<SignedInStaff> staff_session(const std::string& hash, int64_t now, int64_t idle_seconds) = 0;
   // The user's live sessions, newest first.
@@ -121,6 +130,13 @@ Result<StaffAccount> add_staff_account(StaffStore& store, const NewStaffAccount&
 Status set_staff_password(StaffStore& store, std::string_view name_or_email, std::string_view password,
                           const Actor& actor);
 
+// An administrator (`by`) changes the role of the account `user_id` and whether it is disabled,
+// audited as "user.change". `role` must be a staff role (kInvalidArgument, field "role"). Nobody
+// changes their own role or disables themselves (kConflict): another administrator must, so a
+// slip of the mouse cannot lock the council out. The store refuses to leave no enabled
+// administrator. Disabling ends the account's sessions and stops its bearer token.
+Status change_staff_account(StaffStore& store, int64_t user_id, Role role, bool disabled, const User& by);
+
 // ---- signing in -----------------------------------------------------------------------------
 
 struct SignInPolicy {
@@ -142,6 +158,7 @@ enum class SignInOutcome {
   kSignedIn,
   kRefused,    // the name and password do not match an account (never says which was wrong)
   kThrottled,  // too many failures for this name or from this address: wait retry_after seconds
+  kDisabled,   // the name and password match an account an administrator has disabled
 };
 
 struct SignInResult {

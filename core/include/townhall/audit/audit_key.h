@@ -74,6 +74,19 @@ class AuditKey {
   std::string public_key_;
 };
 
+// Which key a store opening its audit log uses, and whether it should seal the log now. Every
+// store makes the same choice, so it is made here once.
+struct AuditKeyChoice {
+  std::shared_ptr<const AuditKey> key;  // null when none can be used
+  std::string unavailable;              // why not, for the store to report ("" when `key` is set)
+  bool seal_now = false;                // the log is not sealed yet and this key may seal it
+};
+// Loads the key at `path`; when there is none and `may_create` and the log is not sealed yet
+// (`log_sealed` false), makes one (a key another process made a moment ago is loaded instead).
+// When `may_seal` and the log is not sealed, the key seals it only if its head mark shows it
+// seals no other log: one key's head mark cannot follow two logs.
+AuditKeyChoice choose_audit_key(const std::string& path, bool may_create, bool may_seal, bool log_sealed);
+
 // True when `signature_hex` is a valid Ed25519 signature of `message` by `public_key_hex`.
 bool audit_signature_valid(std::string_view public_key_hex, std::string_view message,
                            std::string_view signature_hex);

@@ -21,12 +21,13 @@ struct DemoSeed {
   int consultations = 0;
   int responses = 0;
   int key_decisions = 0;
+  int meetings = 0;
 };
 
 // Seeds an empty store, dated around `today`: six consultations (two open, scheduled, closed,
 // outcome published and a draft that breaches C-MIN) with 21 responses, a panel member who can sign
-// in (panel.member@example.org) and a Forward Plan of two key decisions, one short of 28 clear days'
-// notice. Leaves a store that already has consultations unchanged. The error names the step that
+// in (panel.member@example.org) and a Forward Plan register of two key decisions, one short of 28
+// clear days' notice, and two Cabinet meetings, the next part in private. Leaves a store that already has consultations unchanged. The error names the step that
 // failed.
 Result<DemoSeed> seed_demo(Store& store, Date today);
 

@@ -27,8 +27,9 @@ class PanelStore {
   virtual ~PanelStore() = default;
 
   // Adds a person, the member and their facts (and a panel_member user when a token hash is given)
-  // in one transaction, with `audit` (its subject_id is set to the member id).
-  virtual Result<panel::Member> add_member(const panel::NewMember& member, const AuditEvent& audit) = 0;
+  // in one transaction, with `audit` (its subject_id is set to the member id): an import of one,
+  // with its errors naming the member's own fields ("external_id", not "/0/external_id").
+  Result<panel::Member> add_member(const panel::NewMember& member, const AuditEvent& audit);
   // All or nothing: every member is added, or (on any error) none is. A clash of external ids, or
   // of proven sign-in addresses (with the database or within the batch), is kConflict naming the
   // batch index ("/3/external_id", "/3/email"). An unproven address clashes with nothing.
