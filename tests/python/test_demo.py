@@ -29,7 +29,7 @@ def summary(path):
 def test_seed_makes_the_demo_database(tmp_path):
     made = townhall.demo.seed(tmp_path / "demo.db")
     assert made.seeded and made.path == tmp_path / "demo.db"
-    assert (made.consultations, made.responses, made.key_decisions) == (6, 21, 2)
+    assert (made.consultations, made.responses, made.key_decisions, made.meetings) == (6, 21, 2, 2)
     assert made.officer_token and made.governance_token
     assert made.officer_token != made.governance_token
     assert summary(made.path) == EXPECTED
