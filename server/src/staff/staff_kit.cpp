@@ -1,5 +1,6 @@
 // The staff console's route table, its session and CSRF checks, and its layout (staff_kit.h).
 #include "staff/staff_kit.h"
+#include "staff/panel_pages.h"
 
 #include <cstdio>
 #include <ctime>
@@ -122,6 +123,7 @@ const std::vector<StaffRoute>& staff_routes() {
       {"POST", "/staff/forward-plan/import", governance, post_forward_plan_import},
     };
     for (auto& r : register_routes(staff, governance)) all.push_back(std::move(r));
+    for (auto& r : panel_routes(officers)) all.push_back(std::move(r));
     return all;
   }();
   return routes;
