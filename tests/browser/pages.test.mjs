@@ -297,7 +297,11 @@ test('the Forward Plan\'s Atom feed opened in a browser reads as a GOV.UK page (
   // Styled by GOV.UK Frontend, not the browser's XML tree.
   const font = await page.locator('h1').evaluate((el) => getComputedStyle(el).fontWeight)
   assert.equal(font, '700')
-  await expectAccessible(page, 'the Atom feed as a page')
+  // Chromium puts its own notice that it is phasing out XSLT above the page (an element of its own,
+  // xslt-warning-banner, not part of the feed's page); axe checks the page itself.
+  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).exclude('xslt-warning-banner').analyze()
+  assert.deepEqual(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [],
+    'axe violations on the Atom feed as a page')
   await page.screenshot({ path: path.join(artifacts, 'forward-plan-feed.png'), fullPage: true })
   await page.click('a[href="/en-GB/forward-plan"]')
   assert.match(page.url(), /\/en-GB\/forward-plan$/)

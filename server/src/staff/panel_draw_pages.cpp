@@ -27,7 +27,8 @@ namespace townhall::server::staff {
 
 namespace {
 
-constexpr size_t kKeptDraws = 64;
+// Each kept draw holds every eligible member's probability, so only a few are kept.
+constexpr size_t kKeptDraws = 16;
 // As the API's draws: a draw stops after this long rather than hold the queue of slow work.
 constexpr double kConsoleDrawSeconds = 300;
 
