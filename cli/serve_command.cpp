@@ -46,15 +46,16 @@ TOWNHALL_COMMAND(
     "serve [--db PATH] [--create] [--audit-key FILE] [--port N] [--bind ADDR] [--policy FILE] [--council-config FILE] "
     "[--sync normal|full] "
     "[--max-connections N] [--public-url URL] [--trusted-proxy ADDR[,ADDR...]] [--join-limit N] [--email-limit N] "
-    "[--email-client-limit N] [--smtp-url URL --mail-from ADDRESS ... | --notify-key-file FILE --notify-template ID ...]  "
+    "[--email-client-limit N] [--outbox-retention-days N] [--smtp-url URL --mail-from ADDRESS ... | --notify-key-file FILE --notify-template ID ...]  "
     "(port 0 picks a free port; --create makes the database when there is none; at most N connections open at once, "
     "default 2048; --council-config names the council and gives its accessibility statement and privacy notice, "
     "checked against schemas/council-config.schema.json; with --smtp-url or --notify-key-file the outbox is delivered as emails are written, see `townhall "
-    "outbox deliver --help`, and --public-url is required so links in emails work)",
+    "outbox deliver --help`, and --public-url is required so links in emails work; the schedule removes emails "
+    "delivered or failed more than --outbox-retention-days ago, default 30)",
     OptionSpec{[] {
                  std::set<std::string> names = {"db", "port", "bind", "policy", "council-config", "sync", "max-connections", "audit-key",
                                                 "public-url", "trusted-proxy", "join-limit", "email-limit",
-                                                "email-client-limit"};
+                                                "email-client-limit", "outbox-retention-days"};
                  names.insert(mail_value_options().begin(), mail_value_options().end());
                  return names;
                }(),
@@ -143,6 +144,9 @@ TOWNHALL_COMMAND(
         limit->limit = *n;
         limit->window_seconds = 3600;
       }
+      auto retention = int_option(a, "outbox-retention-days", api_options.outbox_retention_days, 1, 3650);
+      if (!retention) return bad_input(retention.error());
+      api_options.outbox_retention_days = *retention;
       auto transport = mail_transport_option(a);
       if (!transport) return bad_input(transport.error());
       if (*transport && api_options.public_url.empty()) {

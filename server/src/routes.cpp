@@ -162,6 +162,9 @@ void add_routes(Api::Impl& api) {
   api.add("GET", "/{lang}/privacy", everyone(), "", on(api, get_privacy_page));
 
   // ---- the Citizens' Panel member pages ---------------------------------------------------------
+  api.add("GET", "/{lang}/panel/join", everyone(), "", on(api, get_panel_join_page));
+  api.add("POST", "/{lang}/panel/join", everyone(), "", on(api, post_panel_join_page));
+  api.add("GET", "/{lang}/panel/joined", everyone(), "", on(api, get_panel_joined_page));
   api.add("GET", "/{lang}/panel/sign-in", everyone(), "", on(api, get_panel_sign_in_page));
   api.add("POST", "/{lang}/panel/sign-in", everyone(), "", on(api, post_panel_sign_in_page));
   api.add("GET", "/{lang}/panel/check-email", everyone(), "", on(api, get_panel_check_email_page));

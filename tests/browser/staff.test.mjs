@@ -105,6 +105,75 @@ test('the same journey works with JavaScript off', async () => {
   await officerJourney(false)
 })
 
+test('an officer runs the Citizens\' Panel: members and search, recruitment gaps, contact limits, a draw previewed then invited, the outbox: every page passes axe', async () => {
+  const context = await browser.newContext({ locale: 'en-GB' })
+  const page = await context.newPage()
+  await signIn(page, 'olivia', PASSWORD)
+  await page.click('.govuk-service-navigation a[href="/staff/panel"]')
+  assert.match(page.url(), /\/staff\/panel$/)
+  assert.ok((await page.locator('main table').innerText()).includes('Sam Demo'))
+  await expectAccessibleWithAxe(page, 'panel members')
+  await page.screenshot({ path: path.join(artifacts, 'staff-panel-members.png'), fullPage: true })
+  await page.fill('#q', 'CASTLE')
+  await Promise.all([page.waitForNavigation(), page.click('main form[action="/staff/panel"] button')])
+  assert.ok((await page.locator('caption').innerText()).includes('1 of 1 members match'))
+  await page.fill('#q', 'nobody-here')
+  await Promise.all([page.waitForNavigation(), page.click('main form[action="/staff/panel"] button')])
+  assert.ok((await page.locator('main').innerText()).includes('No member matches'))
+  await expectAccessibleWithAxe(page, 'panel search with no match')
+
+  await page.goto(base + '/staff/panel/recruitment')
+  assert.equal(await page.locator('main table').count() >= 3, true)
+  await expectAccessibleWithAxe(page, 'recruitment gaps')
+  await page.screenshot({ path: path.join(artifacts, 'staff-panel-recruitment.png'), fullPage: true })
+  await page.goto(base + '/staff/panel/contact-limits')
+  assert.ok((await page.locator('main').innerText()).includes('at most'))
+  await expectAccessibleWithAxe(page, 'contact limits')
+
+  // A draw: errors first, then a preview with its commitment and probabilities, then the invitations.
+  await page.goto(base + '/staff/panel/draws')
+  await expectAccessibleWithAxe(page, 'draw form')
+  await Promise.all([page.waitForNavigation(), page.click('main form[action="/staff/panel/draws"] button')])
+  const links = await page.locator('.govuk-error-summary__list a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))
+  assert.deepEqual(links, ['#consultation', '#size', '#quotas'])
+  await expectAccessibleWithAxe(page, 'draw form with errors')
+  await page.selectOption('#consultation', 'c-6')
+  await page.fill('#size', '1')
+  await page.fill('#seed', '20261207')
+  await page.fill('#quotas', 'category,feature,min,max\ntenure,Social rented,0,1\ntenure,Owned,0,1')
+  await Promise.all([page.waitForNavigation(), page.click('main form[action="/staff/panel/draws"] button')])
+  assert.match(page.url(), /\/staff\/panel\/draws\/[A-Za-z0-9_-]+$/)
+  const preview = page.url()
+  for (let i = 0; i < 100 && (await page.locator('text=The draw is running').count()) > 0; ++i) {
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    await page.goto(preview)
+  }
+  assert.match(await page.locator('code.townhall-commitment').innerText(), /^[0-9a-f]{64}$/)
+  assert.ok((await page.locator('main ul.govuk-list--bullet').innerText()).includes('Sam Demo'))
+  await expectAccessibleWithAxe(page, 'draw preview')
+  await page.screenshot({ path: path.join(artifacts, 'staff-panel-draw-preview.png'), fullPage: true })
+  await Promise.all([page.waitForNavigation(), page.click('main form[action$="/invite"] button')])
+  for (let i = 0; i < 100 && (await page.locator('text=The draw is running').count()) > 0; ++i) {
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    await page.goto(page.url())
+  }
+  assert.ok((await page.locator('.govuk-notification-banner').innerText()).includes('Invitations recorded: 1'))
+  await expectAccessibleWithAxe(page, 'invitations recorded')
+
+  await page.goto(base + '/staff/panel/outbox')
+  await expectAccessibleWithAxe(page, 'email outbox')
+  await page.screenshot({ path: path.join(artifacts, 'staff-panel-outbox.png'), fullPage: true })
+  await context.close()
+
+  // Governance staff do not see the panel's members.
+  const gov = await browser.newContext({ locale: 'en-GB' })
+  const gpage = await gov.newPage()
+  await signIn(gpage, 'gwen', PASSWORD)
+  const refused = await gpage.goto(base + '/staff/panel')
+  assert.equal(refused.status(), 403)
+  await gov.close()
+})
+
 test('governance staff see consultations without lifecycle buttons; a forged form is refused', async () => {
   const context = await browser.newContext({ locale: 'en-GB', javaScriptEnabled: false })
   const page = await context.newPage()

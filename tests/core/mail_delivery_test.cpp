@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <ctime>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -195,6 +196,40 @@ TEST_P(MailDelivery, AnEmailWhoseLastAttemptGotNoAnswerIsFailedNotSentAgain) {
   EXPECT_EQ(round->failed, 1);
   EXPECT_EQ(t.sent[id], 0);
   EXPECT_EQ(find(*store, id).state, DeliveryState::kFailed);
+}
+
+// An email done with (delivered, or failed for good) is removed once the retention period has
+// passed since then; one still waiting to be sent stays however old it is.
+TEST_P(MailDelivery, FinishedEmailsAreRemovedAfterTheRetentionPeriodAndQueuedOnesStay) {
+  store = open();
+  const int64_t delivered = store->add_outbox_email(email_to("ada@example.org")).value();
+  const int64_t failed = store->add_outbox_email(email_to("gone@example.org")).value();
+  const int64_t queued = store->add_outbox_email(email_to("busy@example.org")).value();
+  ScriptedTransport t;
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  ASSERT_TRUE(deliver_due(*store, t, now).ok());
+  ASSERT_EQ(find(*store, delivered).state, DeliveryState::kDelivered);
+  ASSERT_EQ(find(*store, failed).state, DeliveryState::kFailed);
+  ASSERT_EQ(find(*store, queued).state, DeliveryState::kQueued);
+  constexpr int64_t kDay = 86400;
+  // Within 30 days nothing goes.
+  auto kept = remove_expired_emails(*store, now + 29 * kDay, 30);
+  ASSERT_TRUE(kept.ok()) << kept.error().describe();
+  EXPECT_EQ(*kept, 0);
+  EXPECT_EQ(store->outbox()->size(), 3u);
+  // After 30 days the delivered and the failed ones go; the queued one stays.
+  auto removed = remove_expired_emails(*store, now + 31 * kDay, 30);
+  ASSERT_TRUE(removed.ok()) << removed.error().describe();
+  EXPECT_EQ(*removed, 2);
+  auto left = store->outbox();
+  ASSERT_TRUE(left.ok());
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ((*left)[0].id, queued);
+  // A period shorter than a day is refused, naming it, and removes nothing.
+  auto refused = remove_expired_emails(*store, now + 400 * kDay, 0);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().field, "retention_days");
+  EXPECT_EQ(store->outbox()->size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MailDelivery, ::testing::Values("sqlite", "postgresql"),

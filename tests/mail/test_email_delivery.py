@@ -19,6 +19,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
@@ -498,14 +499,28 @@ def test_a_resident_joins_confirms_signs_in_from_the_email_and_responds_in_welsh
     try:
         first = proc.stdout.readline().decode()
         base = "http://127.0.0.1:" + first.split("127.0.0.1:")[1].split()[0]
-        join = urllib.request.Request(
-            base + "/api/v1/panel/join", method="POST",
-            data=json.dumps({"name": "Nia Newydd", "email": "nia@example.org", "consent": True}).encode(),
-            headers={"Content-Type": "application/json", "Accept-Language": "cy"})
-        urllib.request.urlopen(join, timeout=30).close()
         nia = Browser(base, "cy")
-        # 1. The confirmation email: its link, then its one button.
+        # 0. Join on the Welsh page: an error first (no consent chosen), then the form as a person
+        # fills it in; the equality questions take their first answers.
+        nia.get("/cy/panel/join")
+        assert 'lang="cy"' in nia.page
+        try:
+            nia.submit(name="Nia Newydd", email="nia@example.org", postcode="cf10 1ep", phone="", consent="")
+            raise AssertionError("a join without the consent question answered was accepted")
+        except urllib.error.HTTPError as refused:
+            assert refused.code == 422
+            page = refused.read().decode()
+            assert 'href="#consent"' in page and "govuk-error-summary" in page
+        nia.get("/cy/panel/join")
+        nia.submit(name="Nia Newydd", email="nia@example.org", postcode="cf10 1ep", phone="")
+        assert nia.url.endswith("/cy/panel/joined"), nia.url
+        with sqlite3.connect(db) as c:
+            (verified,), = c.execute("SELECT email_verified FROM panel_members m JOIN people p ON p.id = m.person_id "
+                                     "WHERE p.data LIKE '%nia@example.org%'")
+        assert not verified
+        # 1. The confirmation email: its absolute link, then its one button.
         (confirm, _), = box.wait_for(1)
+        assert PUBLIC_URL + "/cy/panel/confirm-email/" in confirm.get_content()
         nia.get(link_in(confirm, PUBLIC_URL + "/cy/panel/confirm-email/"))
         nia.submit()
         assert nia.url.endswith("/cy/panel/email-confirmed"), nia.url

@@ -100,6 +100,40 @@ TEST_F(Caching, AChangeThroughTheApiGivesTheHubANewETag) {
   EXPECT_NE(header(after, "ETag"), etag);
 }
 
+// The Forward Plan page is kept like the hub: an ETag and 304 while the register is unchanged, a
+// new page and ETag once a key decision is recorded through the API.
+TEST_F(Caching, TheForwardPlanPageIsKeptAndFollowsTheRegister) {
+  const std::string governance = new_bearer_token();
+  ASSERT_TRUE(store->add_user(Role::kGovernance, "Gita", hash_token(governance)).ok());
+  auto first = get("/cy/forward-plan");
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(header(first, "Cache-Control"), "public, no-cache");
+  const std::string etag = header(first, "ETag");
+  ASSERT_FALSE(etag.empty());
+  EXPECT_EQ(get("/cy/forward-plan", etag).status, 304);
+  const std::string matter = "Award of the street lighting contract";
+  nlohmann::json kd = {{"id", "kd-lights"},
+                       {"matter", matter},
+                       {"decision_maker", {{"name", "Cllr Asha Patel"}, {"title", "Cabinet Member for Highways"}}},
+                       {"decision_date", "2099-07-17"},
+                       {"value_pence", 12000000},
+                       {"treated_as_key", true},
+                       {"assessment_reasons", "Spend over £100,000"}};
+  HttpRequest put;
+  put.method = "PUT";
+  put.target = "/api/v1/key-decisions/kd-lights";
+  put.authorization = "Bearer " + governance;
+  put.content_type = "application/json";
+  put.body = kd.dump();
+  auto done = testing::handle_and_wait(*api, put);
+  ASSERT_LT(done.status, 300) << done.body;
+  auto after = get("/cy/forward-plan", etag);
+  EXPECT_EQ(after.status, 200);
+  EXPECT_NE(after.body.find(matter), std::string::npos);
+  EXPECT_NE(header(after, "ETag"), etag);
+  EXPECT_EQ(get("/cy/forward-plan", header(after, "ETag")).status, 304);
+}
+
 TEST_F(Caching, GzipDecodesToTheSameBytes) {
   for (const std::string& target : std::vector<std::string>{"/en-GB/consultations/" + id, "/en-GB/", "/api/v1/consultations",
                                    "/en-GB/consultations/" + id + "/questions/1"}) {

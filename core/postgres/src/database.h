@@ -149,6 +149,7 @@ class PgStore final : public Store {
   Result<std::vector<OutboxEmail>> claim_due_emails(int64_t now, int limit, int64_t lease_seconds) override;
   Status record_delivered(int64_t id, const std::string& reference) override;
   Status record_failed_attempt(int64_t id, const std::string& error, std::optional<int64_t> retry_at) override;
+  Result<int64_t> remove_finished_emails(const std::string& before) override;
 
   // WebSessionStore (web_sessions.cpp).
   Status save_draft(const ResponseDraft& draft) override;

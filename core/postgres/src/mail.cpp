@@ -93,4 +93,13 @@ Status PgStore::record_failed_attempt(int64_t id, const std::string& error, std:
   });
 }
 
+Result<int64_t> PgStore::remove_finished_emails(const std::string& before) {
+  return write("cannot remove old emails from the outbox", [&](Tx& tx) -> Result<int64_t> {
+    return static_cast<int64_t>(tx.exec("DELETE FROM pages_outbox WHERE (state = 'delivered' AND delivered_at < $1) "
+                                        "OR (state = 'failed' AND created_at < $1)",
+                                        {before})
+                                    .affected());
+  });
+}
+
 }  // namespace townhall::postgres

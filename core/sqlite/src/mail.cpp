@@ -104,4 +104,15 @@ Status SqliteStore::record_failed_attempt(int64_t id, const std::string& error, 
   });
 }
 
+Result<int64_t> SqliteStore::remove_finished_emails(const std::string& before) {
+  return write("cannot remove old emails from the outbox", [&]() -> Result<int64_t> {
+    SQLite::Statement q(db_,
+                        "DELETE FROM pages_outbox WHERE (state = 'delivered' AND delivered_at < ?) "
+                        "OR (state = 'failed' AND created_at < ?)");
+    q.bind(1, before);
+    q.bind(2, before);
+    return static_cast<int64_t>(q.exec());
+  });
+}
+
 }  // namespace townhall::sqlite

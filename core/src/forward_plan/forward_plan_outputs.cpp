@@ -94,8 +94,10 @@ std::string forward_plan_csv(const ForwardPlan& plan) {
   return out;
 }
 
-std::string forward_plan_atom(const ForwardPlan& plan, const std::string& now_rfc3339) {
-  std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n";
+std::string forward_plan_atom(const ForwardPlan& plan, const std::string& now_rfc3339, const std::string& stylesheet_href) {
+  std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
+  if (!stylesheet_href.empty()) out += "<?xml-stylesheet type=\"text/xsl\" href=\"" + xml_escape(stylesheet_href) + "\"?>\n";
+  out += "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n";
   out += "  <id>urn:townhall:forward-plan</id>\n  <title>Forward Plan of key decisions</title>\n";
   out += "  <updated>" + now_rfc3339 + "</updated>\n  <author><name>" +
          xml_escape(plan.authority.empty() ? std::string("The council") : plan.authority) + "</name></author>\n";

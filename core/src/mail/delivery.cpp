@@ -1,6 +1,7 @@
 #include "townhall/mail/delivery.h"
 
 #include <algorithm>
+#include <ctime>
 
 namespace townhall {
 
@@ -67,6 +68,18 @@ Result<DeliveryRound> deliver_due(MailOutbox& outbox, MailTransport& transport, 
       }
     }
   }
+}
+
+Result<int64_t> remove_expired_emails(MailOutbox& outbox, int64_t now, int retention_days) {
+  if (retention_days < 1) {
+    return Error{ErrorCode::kInvalidArgument, "retention_days", "the outbox must keep emails for at least a day"};
+  }
+  const std::time_t cutoff = static_cast<std::time_t>(now - static_cast<int64_t>(retention_days) * 86400);
+  std::tm utc{};
+  gmtime_r(&cutoff, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return outbox.remove_finished_emails(text);
 }
 
 }  // namespace townhall

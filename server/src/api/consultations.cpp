@@ -18,6 +18,7 @@
 #include "townhall/forward_plan/forward_plan.h"
 #include "townhall/forward_plan/forward_plan_rules.h"
 #include "townhall/forward_plan/outputs.h"
+#include "townhall/mail/delivery.h"
 #include "townhall/i18n/locale.h"
 #include "townhall/responses/answers.h"
 #include "townhall/responses/submission_body.h"
@@ -123,6 +124,13 @@ std::vector<std::string> run_schedule(Api::Impl& api, Date today) {
     const std::string to = to_string(s.to);
     done.push_back(s.refused ? s.consultation_id + " not " + to + ": " + lifecycle_problem(*s.refused).body
                              : s.consultation_id + " " + to);
+  }
+  // The outbox keeps what it has sent only as long as the council's retention period says.
+  auto removed = remove_expired_emails(api.store, now_seconds(api), api.options.outbox_retention_days);
+  if (!removed) done.push_back("outbox not tidied: " + removed.error().describe());
+  else if (*removed > 0) {
+    done.push_back("outbox: " + std::to_string(*removed) + " email(s) delivered or failed more than " +
+                   std::to_string(api.options.outbox_retention_days) + " days ago removed");
   }
   return done;
 }

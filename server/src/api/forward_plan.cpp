@@ -101,8 +101,11 @@ void get_forward_plan_csv(Api::Impl& api, RequestContext&, Respond& respond) {
 
 // GET /api/v1/forward-plan.atom
 void get_forward_plan_atom(Api::Impl& api, RequestContext&, Respond& respond) {
-  plan_output(api, respond, "application/atom+xml; charset=utf-8",
-              [](const ForwardPlan& p) { return forward_plan_atom(p, now_rfc3339_utc()); });
+  // application/xml, not application/atom+xml: browsers show the latter as plain text and ignore
+  // its stylesheet, so a resident following the feed link would read raw XML; feed readers know
+  // an Atom feed by its root element.
+  plan_output(api, respond, "application/xml; charset=utf-8",
+              [](const ForwardPlan& p) { return forward_plan_atom(p, now_rfc3339_utc(), "/assets/forward-plan-feed.xsl"); });
 }
 
 // GET /api/v1/forward-plan.ics

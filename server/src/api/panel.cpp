@@ -133,43 +133,55 @@ panel::FactValidity fact_validity(const Api::Impl& api) {
   return v;
 }
 
-// POST /api/v1/panel/join
-void post_panel_join(Api::Impl& api, RequestContext& ctx, Respond& respond) {
+Result<PanelJoin> join_panel(Api::Impl& api, const nlohmann::json& form, const HttpRequest& request, const User& user,
+                            const std::string& lang) {
   panel::ImportOptions o;
   o.today = api.today();
   o.channel = "online";
   o.validity = fact_validity(api);
-  auto m = panel::member_from_join(ctx.body, o);
-  if (!m) return respond(error_response(m.error()));
+  auto m = panel::member_from_join(form, o);
+  if (!m) return m.error();
   // The address is a claim until the link emailed to it is pressed (see send_email_confirmation).
   m->email_verified = false;
   std::optional<std::string> email;
   if (m->personal.contains("email")) {
     email = email_address(m->personal["email"].get<std::string>());
-    if (!email) return respond(problem(422, "invalid-argument", "Invalid request", "'" + m->personal["email"].get<std::string>() +
-                                                                                        "' is not an email address", "/email"));
+    if (!email) return invalid_argument("/email", "'" + m->personal["email"].get<std::string>() + "' is not an email address");
     m->personal["email"] = *email;
   }
   // One client may not fill the panel with made-up members, nor anyone's inbox with links.
-  std::vector<RateCheck> limits = {{&api.join_limiter, client_of(api, ctx.request)}};
+  std::vector<RateCheck> limits = {{&api.join_limiter, client_of(api, request)}};
   if (email) {
-    for (auto& c : email_checks(api, ctx.request, *email)) limits.push_back(std::move(c));
+    for (auto& c : email_checks(api, request, *email)) limits.push_back(std::move(c));
   }
-  if (auto d = take_all(api, limits); !d.allowed) return respond(too_many_requests(d));
-  std::string token = new_bearer_token();
-  m->user_token_hash = hash_token(token);
-  auto added = api.store.add_member(*m, AuditEvent{actor_of(ctx.user), "panel.join", "panel_member", "", {}});
-  if (!added) return respond(error_response(added.error()));
-  nlohmann::json body = {{"member_id", added->id},
-                         {"person_id", added->person_id},
-                         {"facts_kept", added->fact_consent ? m->facts.size() : 0},
-                         {"token", token}};
+  PanelJoin out;
+  if (auto d = take_all(api, limits); !d.allowed) {
+    out.refused = d;
+    return out;
+  }
+  out.token = new_bearer_token();
+  m->user_token_hash = hash_token(out.token);
+  auto added = api.store.add_member(*m, AuditEvent{actor_of(user), "panel.join", "panel_member", "", {}});
+  if (!added) return added.error();
+  out.facts_kept = added->fact_consent ? m->facts.size() : 0;
   if (email) {
-    if (auto st = send_email_confirmation(api, *added, *email, email_language(ctx.request)); !st) {
-      return respond(error_response(st.error()));
-    }
-    body["email_confirmation"] = "sent";
+    if (auto st = send_email_confirmation(api, *added, *email, lang); !st) return st.error();
+    out.email_sent = true;
   }
+  out.member = std::move(*added);
+  return out;
+}
+
+// POST /api/v1/panel/join
+void post_panel_join(Api::Impl& api, RequestContext& ctx, Respond& respond) {
+  auto joined = join_panel(api, ctx.body, ctx.request, ctx.user, email_language(ctx.request));
+  if (!joined) return respond(error_response(joined.error()));
+  if (joined->refused) return respond(too_many_requests(*joined->refused));
+  nlohmann::json body = {{"member_id", joined->member.id},
+                         {"person_id", joined->member.person_id},
+                         {"facts_kept", joined->facts_kept},
+                         {"token", joined->token}};
+  if (joined->email_sent) body["email_confirmation"] = "sent";
   auto res = json_response(201, body);
   res.headers.emplace_back("Location", "/api/v1/me/panel");
   respond(std::move(res));

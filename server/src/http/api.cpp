@@ -248,6 +248,7 @@ constexpr std::string_view kPublicPages[] = {
     "/{lang}/consultations/{id}/results",
     "/{lang}/accessibility",
     "/{lang}/privacy",
+    "/{lang}/forward-plan",
 };
 
 bool is_json_type(std::string_view type) {

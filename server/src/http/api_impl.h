@@ -16,6 +16,7 @@
 #include "townhall/charter/finding.h"
 #include "townhall/forward_plan/forward_plan.h"
 #include "townhall/panel/ask_once.h"
+#include "townhall/panel/member.h"
 #include "townhall/panel/fact.h"
 #include "townhall/responses/answers.h"
 #include "townhall/submissions/submit.h"
@@ -173,6 +174,21 @@ std::optional<std::string> email_address(std::string_view text);
 // answers exactly as if a link had gone. Nothing is sent while kSignInLinksOutstanding of the
 // member's links are live. Rate limits are the caller's.
 Status send_email_confirmation(Api::Impl& api, const panel::Member& member, const std::string& email, const std::string& lang);
+// Joining the Citizens' Panel, for the API route and the join page alike: `form` (valid against
+// panel-join.schema.json) through the core's member_from_join, the email address checked, the
+// rate limits (joins per client; emails per address and per client) taken, the member stored with
+// an audit entry by `user`, and the link proving the address emailed in `lang`. When a limit
+// refuses, `refused` is set and nothing is stored or sent. Errors name the JSON pointer (/email,
+// /facts/postcode).
+struct PanelJoin {
+  std::optional<RateDecision> refused;
+  panel::Member member;
+  std::string token;      // the member's API bearer token (only its hash is stored)
+  size_t facts_kept = 0;  // 0 without consent: the facts are not kept at all
+  bool email_sent = false;
+};
+Result<PanelJoin> join_panel(Api::Impl& api, const nlohmann::json& form, const HttpRequest& request, const User& user,
+                             const std::string& lang);
 // The language of emails sent for an API request: Accept-Language against the catalogs.
 std::string email_language(const HttpRequest& request);
 

@@ -12,6 +12,7 @@
 namespace townhall::embedded::pages {
 std::string_view asset_townhall_css();
 std::string_view asset_townhall_js();
+std::string_view asset_forward_plan_feed_xsl();
 }  // namespace townhall::embedded::pages
 
 namespace townhall::server::pages {
@@ -26,6 +27,8 @@ std::string content_type_for(const std::string& name) {
   if (ends(".woff2")) return "font/woff2";
   if (ends(".woff")) return "font/woff";
   if (ends(".svg")) return "image/svg+xml";
+  // An XSLT stylesheet: browsers apply one to an XML document only when it comes as XML.
+  if (ends(".xsl")) return "text/xsl; charset=utf-8";
   if (ends(".png")) return "image/png";
   if (ends(".ico")) return "image/x-icon";
   return "";
@@ -54,6 +57,7 @@ AssetSet::AssetSet(const std::string& dir) {
   std::map<std::string, std::string> files;  // name → bytes
   files["townhall.css"] = std::string(embedded::pages::asset_townhall_css());
   files["townhall.js"] = std::string(embedded::pages::asset_townhall_js());
+  files["forward-plan-feed.xsl"] = std::string(embedded::pages::asset_forward_plan_feed_xsl());
   for (const char* name : {"govuk-frontend.min.css", "govuk-frontend.min.js"}) {
     std::string body = read_file(std::filesystem::path(dir) / name);
     if (!body.empty()) files[name] = std::move(body);

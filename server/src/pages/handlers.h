@@ -37,6 +37,11 @@ Result<HttpResponse> post_consultations_id_resume_token_page(Api::Impl& api, Req
 Result<HttpResponse> get_accessibility_page(Api::Impl& api, RequestContext&, const pages::Localiser& loc);
 Result<HttpResponse> get_privacy_page(Api::Impl& api, RequestContext&, const pages::Localiser& loc);
 
+// pages/panel_join.cpp
+Result<HttpResponse> get_panel_join_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+Result<HttpResponse> post_panel_join_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+Result<HttpResponse> get_panel_joined_page(RequestContext&, const pages::Localiser& loc);
+
 // pages/panel_member.cpp
 Result<HttpResponse> get_panel_sign_in_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
 Result<HttpResponse> post_panel_sign_in_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);

@@ -2,6 +2,7 @@
 #include "staff/staff_kit.h"
 
 #include "staff/account_pages.h"
+#include "staff/panel_pages.h"
 
 #include <cstdio>
 #include <ctime>
@@ -125,6 +126,7 @@ const std::vector<StaffRoute>& staff_routes() {
     };
     for (auto& r : register_routes(staff, governance)) all.push_back(std::move(r));
     for (auto& r : account_routes({Role::kAdmin})) all.push_back(std::move(r));
+    for (auto& r : panel_routes(officers)) all.push_back(std::move(r));
     return all;
   }();
   return routes;

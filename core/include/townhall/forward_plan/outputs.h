@@ -13,7 +13,10 @@ namespace townhall {
 
 std::string forward_plan_csv(const ForwardPlan& plan);
 // `now_rfc3339` is the feed's and the calendar's own timestamp (e.g. "2025-06-19T09:00:00Z").
-std::string forward_plan_atom(const ForwardPlan& plan, const std::string& now_rfc3339);
+// A non-empty `stylesheet_href` names an XSLT stylesheet (an xml-stylesheet instruction) that a
+// browser opening the feed renders it with; feed readers ignore it.
+std::string forward_plan_atom(const ForwardPlan& plan, const std::string& now_rfc3339,
+                              const std::string& stylesheet_href = "");
 std::string forward_plan_ics(const ForwardPlan& plan, const std::string& now_rfc3339);
 
 }  // namespace townhall

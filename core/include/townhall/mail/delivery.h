@@ -45,4 +45,12 @@ Result<DeliveryRound> deliver_due(MailOutbox& outbox, MailTransport& transport, 
                                   const RetryPolicy& policy = {},
                                   const std::function<void(const std::string&)>& log = {});
 
+// How long the outbox keeps an email once it is done with (delivered, or failed for good): it
+// holds a person's address and, often, a link, and is kept only for staff to see what arrived.
+inline constexpr int kDefaultOutboxRetentionDays = 30;
+
+// Removes the emails done with more than `retention_days` days before `now` (Unix seconds); queued
+// ones stay. Gives how many were removed; an error for retention_days < 1.
+Result<int64_t> remove_expired_emails(MailOutbox& outbox, int64_t now, int retention_days = kDefaultOutboxRetentionDays);
+
 }  // namespace townhall

@@ -53,6 +53,11 @@ class MailOutbox {
   // The attempt failed with `error`: queued again for `retry_at` (Unix seconds), or failed for
   // good when `retry_at` is not given.
   virtual Status record_failed_attempt(int64_t id, const std::string& error, std::optional<int64_t> retry_at) = 0;
+  // Removes the emails done with before `before` (RFC 3339 UTC, as created_at is written):
+  // delivered ones by when they were delivered, failed ones by when they were written (a failed
+  // email was given up on within the retry policy's day or so). Queued emails stay whatever
+  // their age. Gives how many were removed.
+  virtual Result<int64_t> remove_finished_emails(const std::string& before) = 0;
 };
 
 }  // namespace townhall

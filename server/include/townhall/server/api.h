@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "townhall/charter/policy.h"
+#include "townhall/mail/delivery.h"
 #include "townhall/server/http.h"
 #include "townhall/access/role.h"
 #include "townhall/store/store.h"
@@ -63,6 +64,9 @@ struct ApiOptions {
     RateLimit email_per_client{30, 3600};
     size_t max_keys = 50000;  // per limit; beyond it the longest-unused key is forgotten
   } rate_limits;
+  // Days the outbox keeps an email once it is delivered or failed for good; the schedule removes
+  // older ones (they hold a person's address and often a link).
+  int outbox_retention_days = kDefaultOutboxRetentionDays;
   // Web pages: the clock for panel members' sign-in links and sessions (Unix seconds); default the
   // system clock. Tests set it to check expiry.
   std::function<int64_t()> now_seconds;
