@@ -122,6 +122,7 @@ const std::vector<StaffRoute>& staff_routes() {
       {"POST", "/staff/forward-plan/import", governance, post_forward_plan_import},
     };
     for (auto& r : register_routes(staff, governance)) all.push_back(std::move(r));
+    { auto b = consultation_builder_routes(staff, officers); all.insert(all.begin(), b.begin(), b.end()); }  // "new" before {id}
     return all;
   }();
   return routes;
