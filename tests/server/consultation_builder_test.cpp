@@ -390,5 +390,61 @@ TEST_F(ConsultationBuilderTest, TheOutcomeEditorPublishesTheOutcomeOfAClosedCons
   EXPECT_NE(editor.body.find("name=\"t/outcome/we_did\""), std::string::npos);
 }
 
+TEST_F(ConsultationBuilderTest, TheLifecycleButtonSaysWhichFindingsBlockIt) {
+  const std::string id = create_from_form(five_week_form());
+  auto page = call("GET", "/staff/consultations/" + id);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("Schedule: Blocked by the charter findings C-MIN, LANG below"), std::string::npos) << page.body;
+  EXPECT_NE(page.body.find("href=\"/staff/consultations/" + id + "/edit\""), std::string::npos);
+  EXPECT_NE(page.body.find("href=\"/staff/consultations/" + id + "/translations/cy\""), std::string::npos);
+  EXPECT_NE(call("GET", "/staff").body.find("href=\"/staff/consultations/new\""), std::string::npos);
+  // Governance staff read it: no builder link, no button, no new consultation.
+  page = call("GET", "/staff/consultations/" + id, "", "governance");
+  EXPECT_EQ(page.body.find("/edit\""), std::string::npos);
+  EXPECT_EQ(page.body.find("Blocked by"), std::string::npos);
+  EXPECT_EQ(call("GET", "/staff", "", "governance").body.find("/staff/consultations/new"), std::string::npos);
+  // Six weeks and no language promised: nothing blocks it.
+  auto form = five_week_form();
+  for (auto& [k, v] : form)
+    if (k == "closes" || k == "languages") v = k == "closes" ? "2026-04-13" : "";
+  form.emplace_back("version", std::to_string(store->get_consultation(id)->version));
+  ASSERT_EQ(post("/staff/consultations/" + id + "/edit", form).status, 303);
+  page = call("GET", "/staff/consultations/" + id);
+  EXPECT_EQ(page.body.find("Blocked by"), std::string::npos) << page.body;
+}
+
+TEST_F(ConsultationBuilderTest, AnXliffFileImportsWholeOrNotAtAll) {
+  const std::string id = create_from_form(five_week_form());
+  const std::string editor = "/staff/consultations/" + id + "/translations/cy";
+  ASSERT_EQ(post(editor, {{"t/title", "Teitl"}}).status, 303);
+  auto unit = [](const std::string& n, const std::string& name, const std::string& target) {
+    return "<unit id=\"u" + n + "\" name=\"" + name + "\"><segment><source>x</source><target>" + target +
+           "</target></segment></unit>";
+  };
+  auto file = [](const std::string& units) {
+    return "<?xml version=\"1.0\"?><xliff xmlns=\"urn:oasis:names:tc:xliff:document:2.0\" version=\"2.0\" "
+           "srcLang=\"en-GB\" trgLang=\"cy\"><file id=\"f1\">" + units + "</file></xliff>";
+  };
+  auto r = post(editor, {{"translation_file", file(unit("1", "/title", "Teitl newydd") + unit("2", "/questions/q7/text", "Beth?") +
+                                                  unit("3", "/reasons", "a <pc id=\"1\">b</pc>"))}},
+                "import");
+  ASSERT_EQ(r.status, 422) << r.body;
+  EXPECT_NE(r.body.find("Nothing imported: 2 units are wrong"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("/questions/q7/text: no such field"), std::string::npos);
+  EXPECT_NE(r.body.find("/reasons: its target holds markup"), std::string::npos);
+  EXPECT_EQ(store->get_translation(id, "cy")->document["title"], "Teitl");
+  ASSERT_EQ(post(editor, {{"translation_file", file(unit("1", "/title", "Teitl newydd") + unit("2", "/questions/q1/options/1", "Na"))}},
+                 "import").status,
+            303);
+  auto stored = store->get_translation(id, "cy")->document;
+  EXPECT_EQ(stored["title"], "Teitl newydd");
+  EXPECT_EQ(stored["questions"]["q1"]["options"][1], "Na");
+  auto download = call("GET", editor + "?download=xliff");
+  ASSERT_EQ(download.status, 200);
+  EXPECT_EQ(download.content_type, "application/xliff+xml");
+  EXPECT_NE(download.body.find("name=\"/title\"><segment><source>Library opening hours</source><target>Teitl newydd</target>"),
+            std::string::npos) << download.body;
+}
+
 }  // namespace
 }  // namespace townhall::server

@@ -18,7 +18,7 @@ namespace townhall::server::staff {
 
 namespace {
 
-std::string one_decimal(double v) {
+std::string builder_one_decimal(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f", v);
   return buf;
@@ -38,7 +38,7 @@ nlohmann::json builder_finding_rows(const std::vector<Finding>& findings) {
 }
 
 // The readability of the saved summary, proposal and reasons, in English and in each translation.
-nlohmann::json readability_rows(Api::Impl& api, const ConsultationRecord& rec) {
+nlohmann::json builder_readability_rows(Api::Impl& api, const ConsultationRecord& rec) {
   nlohmann::json rows = nlohmann::json::array();
   auto add = [&rows](const nlohmann::json& doc, const std::string& lang, const char* key, const char* name) {
     auto it = doc.find(key);
@@ -48,10 +48,10 @@ nlohmann::json readability_rows(Api::Impl& api, const ConsultationRecord& rec) {
     nlohmann::json guidance = nlohmann::json::array();
     for (const auto& g : r->guidance) guidance.push_back(g.message);
     rows.push_back({{"text", std::string(name) + " (" + lang + ")"},
-                    {"words_per_sentence", one_decimal(r->words_per_sentence)},
-                    {"ease", r->flesch_reading_ease ? one_decimal(*r->flesch_reading_ease) : "–"},
-                    {"age", r->reading_age ? one_decimal(*r->reading_age) : "–"},
-                    {"lix", one_decimal(r->lix)},
+                    {"words_per_sentence", builder_one_decimal(r->words_per_sentence)},
+                    {"ease", r->flesch_reading_ease ? builder_one_decimal(*r->flesch_reading_ease) : "–"},
+                    {"age", r->reading_age ? builder_one_decimal(*r->reading_age) : "–"},
+                    {"lix", builder_one_decimal(r->lix)},
                     {"guidance", guidance}});
   };
   for (auto [key, name] : {std::pair{"summary", "Summary"}, std::pair{"proposal", "Proposal"}, std::pair{"reasons", "Reasons"}}) {
@@ -92,7 +92,7 @@ Result<HttpResponse> builder_page(Api::Impl& api, StaffContext& sc, const std::o
     data["show_findings"] = true;
     data["findings"] = builder_finding_rows(*findings);
     data["has_findings"] = !findings->empty();
-    data["readability"] = readability_rows(api, *rec);
+    data["readability"] = builder_readability_rows(api, *rec);
     data["has_readability"] = !data["readability"].empty();
     p.title = "Edit " + title;
     p.back = "/staff/consultations/" + rec->id;
@@ -112,24 +112,24 @@ Result<HttpResponse> builder_page(Api::Impl& api, StaffContext& sc, const std::o
 }
 
 // "Summary: must be at most 5000 characters" from a core error about "/summary".
-BuilderProblem problem_of(const BuiltDocument& built, const Error& e, int status = 422) {
+BuilderProblem builder_problem_of(const BuiltDocument& built, const Error& e, int status = 422) {
   return {status, builder_field_for(built, e.field), e.message};
 }
 
-std::optional<int64_t> form_version(const StaffContext& sc) {
+std::optional<int64_t> builder_form_version(const StaffContext& sc) {
   const std::string v = pages::form_value(sc.form, "version");
   if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
   return std::stoll(v);
 }
 
 // The database's trouble, not the form's: the error page, not the form again.
-bool server_trouble(const Error& e) {
+bool builder_server_trouble(const Error& e) {
   return e.code == ErrorCode::kInternal || e.code == ErrorCode::kIo || e.code == ErrorCode::kStorageFull;
 }
 
-bool may_edit(const ConsultationRecord& rec) { return rec.status == ConsultationStatus::kDraft; }
+bool builder_may_edit(const ConsultationRecord& rec) { return rec.status == ConsultationStatus::kDraft; }
 
-HttpResponse not_a_draft(const StaffContext& sc, const ConsultationRecord& rec) {
+HttpResponse builder_not_a_draft(const StaffContext& sc, const ConsultationRecord& rec) {
   StaffPage p;
   p.title = "Only a draft can be changed";
   p.status = 409;
@@ -154,11 +154,11 @@ Result<HttpResponse> post_new_consultation(Api::Impl& api, StaffContext& sc) {
     return builder_page(api, sc, std::nullopt, state, 0, std::nullopt, false);
   }
   BuiltDocument built = build_consultation_document(state);
-  if (built.error) return builder_page(api, sc, std::nullopt, state, 0, problem_of(built, *built.error), false);
+  if (built.error) return builder_page(api, sc, std::nullopt, state, 0, builder_problem_of(built, *built.error), false);
   auto rec = create_consultation(api.store, built.document, Actor::of(sc.staff->user));
   if (!rec) {
-    if (server_trouble(rec.error())) return rec.error();
-    return builder_page(api, sc, std::nullopt, state, 0, problem_of(built, rec.error()), false);
+    if (builder_server_trouble(rec.error())) return rec.error();
+    return builder_page(api, sc, std::nullopt, state, 0, builder_problem_of(built, rec.error()), false);
   }
   api.invalidate(rec->id);
   return pages::redirect("/staff/consultations/" + rec->id + "/edit?saved=1");
@@ -168,7 +168,7 @@ Result<HttpResponse> post_new_consultation(Api::Impl& api, StaffContext& sc) {
 Result<HttpResponse> get_edit_consultation(Api::Impl& api, StaffContext& sc) {
   auto rec = api.store.get_consultation(sc.ctx.params["id"]);
   if (!rec) return rec.error();
-  if (!may_edit(*rec)) return not_a_draft(sc, *rec);
+  if (!builder_may_edit(*rec)) return builder_not_a_draft(sc, *rec);
   const bool saved = sc.ctx.query.count("saved") != 0;
   return builder_page(api, sc, *rec, builder_state_of(rec->document), rec->version, std::nullopt, saved);
 }
@@ -178,9 +178,9 @@ Result<HttpResponse> get_edit_consultation(Api::Impl& api, StaffContext& sc) {
 Result<HttpResponse> post_edit_consultation(Api::Impl& api, StaffContext& sc) {
   auto rec = api.store.get_consultation(sc.ctx.params["id"]);
   if (!rec) return rec.error();
-  if (!may_edit(*rec)) return not_a_draft(sc, *rec);
+  if (!builder_may_edit(*rec)) return builder_not_a_draft(sc, *rec);
   BuilderState state = builder_state_posted(sc.form);
-  auto version = form_version(sc);
+  auto version = builder_form_version(sc);
   if (!version) {
     return builder_page(api, sc, *rec, state, rec->version, BuilderProblem{400, "title", "The form has no version: reload the page."},
                         false);
@@ -189,10 +189,10 @@ Result<HttpResponse> post_edit_consultation(Api::Impl& api, StaffContext& sc) {
     return builder_page(api, sc, *rec, state, *version, std::nullopt, false);
   }
   BuiltDocument built = build_consultation_document(state);
-  if (built.error) return builder_page(api, sc, *rec, state, *version, problem_of(built, *built.error), false);
+  if (built.error) return builder_page(api, sc, *rec, state, *version, builder_problem_of(built, *built.error), false);
   Status checked = validate_against_schema(built.document, "consultation-draft.schema.json");
   if (checked) checked = check_draft_document(built.document);
-  if (!checked) return builder_page(api, sc, *rec, state, *version, problem_of(built, checked.error()), false);
+  if (!checked) return builder_page(api, sc, *rec, state, *version, builder_problem_of(built, checked.error()), false);
   auto saved = update_consultation(api.store, rec->id, built.document, *version,
                                    AuditEvent{Actor::of(sc.staff->user).who, "consultation.update", "consultation", "", {}});
   api.invalidate(rec->id);
@@ -208,9 +208,9 @@ Result<HttpResponse> post_edit_consultation(Api::Impl& api, StaffContext& sc) {
                                          "then save again to replace the other changes with yours."},
                           false);
     }
-    if (e.code == ErrorCode::kConflict) return not_a_draft(sc, *rec);
-    if (server_trouble(e) || e.code == ErrorCode::kNotFound) return e;
-    return builder_page(api, sc, *rec, state, *version, problem_of(built, e), false);
+    if (e.code == ErrorCode::kConflict) return builder_not_a_draft(sc, *rec);
+    if (builder_server_trouble(e) || e.code == ErrorCode::kNotFound) return e;
+    return builder_page(api, sc, *rec, state, *version, builder_problem_of(built, e), false);
   }
   return pages::redirect("/staff/consultations/" + rec->id + "/edit?saved=1");
 }
@@ -222,17 +222,17 @@ struct OutcomeField {
   const char* label;
   const char* hint;
 };
-constexpr OutcomeField kOutcomeFields[] = {
+constexpr OutcomeField kBuilderOutcomeFields[] = {
     {"we_asked", "We asked", "What the consultation asked residents."},
     {"you_said", "You said", "What residents told the council."},
     {"we_did", "We did", "What the council decided or did as a result."},
 };
 
-Result<HttpResponse> outcome_page(StaffContext& sc, const ConsultationRecord& rec, const nlohmann::json& values,
+Result<HttpResponse> builder_outcome_page(StaffContext& sc, const ConsultationRecord& rec, const nlohmann::json& values,
                                   int64_t version, const std::optional<BuilderProblem>& problem) {
   const bool published = rec.status == ConsultationStatus::kOutcomePublished;
   nlohmann::json fields = nlohmann::json::array();
-  for (const auto& f : kOutcomeFields) {
+  for (const auto& f : kBuilderOutcomeFields) {
     const std::string id = std::string("outcome-") + f.key;
     fields.push_back({{"id", id},
                       {"name", f.key},
@@ -262,7 +262,7 @@ Result<HttpResponse> outcome_page(StaffContext& sc, const ConsultationRecord& re
 Result<HttpResponse> get_outcome(Api::Impl& api, StaffContext& sc) {
   auto rec = api.store.get_consultation(sc.ctx.params["id"]);
   if (!rec) return rec.error();
-  return outcome_page(sc, *rec, rec->document.value("outcome", nlohmann::json::object()), rec->version, std::nullopt);
+  return builder_outcome_page(sc, *rec, rec->document.value("outcome", nlohmann::json::object()), rec->version, std::nullopt);
 }
 
 // POST /staff/consultations/{id}/outcome: publishes the outcome, the core's last lifecycle step.
@@ -270,16 +270,16 @@ Result<HttpResponse> post_outcome(Api::Impl& api, StaffContext& sc) {
   auto rec = api.store.get_consultation(sc.ctx.params["id"]);
   if (!rec) return rec.error();
   nlohmann::json outcome = nlohmann::json::object();
-  for (const auto& f : kOutcomeFields) outcome[f.key] = pages::form_value(sc.form, f.key);
-  auto version = form_version(sc);
-  if (!version) return outcome_page(sc, *rec, outcome, rec->version, BuilderProblem{400, "outcome-we_asked", "The form has no version: reload the page."});
+  for (const auto& f : kBuilderOutcomeFields) outcome[f.key] = pages::form_value(sc.form, f.key);
+  auto version = builder_form_version(sc);
+  if (!version) return builder_outcome_page(sc, *rec, outcome, rec->version, BuilderProblem{400, "outcome-we_asked", "The form has no version: reload the page."});
   nlohmann::json body = {{"to", "outcome_published"}, {"outcome", outcome}};
   if (auto st = validate_against_schema(body, "transition.schema.json"); !st) {
     std::string field = "outcome-we_asked";
-    for (const auto& f : kOutcomeFields) {
+    for (const auto& f : kBuilderOutcomeFields) {
       if (st.error().field == std::string("/outcome/") + f.key) field = std::string("outcome-") + f.key;
     }
-    return outcome_page(sc, *rec, outcome, *version, BuilderProblem{422, field, st.error().message});
+    return builder_outcome_page(sc, *rec, outcome, *version, BuilderProblem{422, field, st.error().message});
   }
   TransitionRequest step(ConsultationStatus::kOutcomePublished);
   step.expected_version = *version;
@@ -288,7 +288,7 @@ Result<HttpResponse> post_outcome(Api::Impl& api, StaffContext& sc) {
   api.invalidate(rec->id);
   if (!done) {
     const auto& e = done.error();
-    if (e.code == ErrorCode::kNotFound || server_trouble(e)) return Error(e);
+    if (e.code == ErrorCode::kNotFound || builder_server_trouble(e)) return Error(e);
     std::string message = e.message;
     if (e.refusal == Refusal::kCharterBreach) {
       std::string rules;
@@ -300,7 +300,7 @@ Result<HttpResponse> post_outcome(Api::Impl& api, StaffContext& sc) {
       message = "Someone else changed this consultation after you opened it. Your text is still below: save again to publish it.";
     }
     auto now = api.store.get_consultation(rec->id);
-    return outcome_page(sc, now ? *now : *rec, outcome, now ? now->version : *version,
+    return builder_outcome_page(sc, now ? *now : *rec, outcome, now ? now->version : *version,
                         BuilderProblem{409, "outcome-we_asked", message});
   }
   return pages::redirect("/staff/consultations/" + rec->id);

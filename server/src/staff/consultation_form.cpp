@@ -118,16 +118,16 @@ const std::vector<BuilderPart>& builder_parts() {
   return p;
 }
 
-std::string lower_first(std::string s) {
+std::string builder_lower_first(std::string s) {
   if (!s.empty() && s[0] >= 'A' && s[0] <= 'Z') s[0] = static_cast<char>(s[0] - 'A' + 'a');
   return s;
 }
 
-std::string row_name(const BuilderPart& part, int row, const std::string& key) {
+std::string builder_row_name(const BuilderPart& part, int row, const std::string& key) {
   return part.name + "-" + std::to_string(row) + "-" + key;
 }
 
-std::string trimmed(std::string v) {
+std::string builder_trimmed(std::string v) {
   while (!v.empty() && (v.back() == ' ' || v.back() == '\r' || v.back() == '\n' || v.back() == '\t')) v.pop_back();
   size_t start = v.find_first_not_of(" \t\r\n");
   return start == std::string::npos ? std::string() : v.substr(start);
@@ -137,7 +137,7 @@ std::vector<std::string> builder_lines(const std::string& text, bool split_space
   std::vector<std::string> out;
   std::string cur;
   auto flush = [&] {
-    std::string t = trimmed(cur);
+    std::string t = builder_trimmed(cur);
     if (!t.empty()) out.push_back(t);
     cur.clear();
   };
@@ -149,7 +149,7 @@ std::vector<std::string> builder_lines(const std::string& text, bool split_space
   return out;
 }
 
-std::string text_of(const nlohmann::json& v, BuilderKind kind) {
+std::string builder_text_of(const nlohmann::json& v, BuilderKind kind) {
   if (kind == BuilderKind::kCheckbox) return v.is_boolean() && v.get<bool>() ? "yes" : "";
   if (kind == BuilderKind::kLines) {
     std::string text;
@@ -161,22 +161,22 @@ std::string text_of(const nlohmann::json& v, BuilderKind kind) {
   return v.is_string() ? v.get<std::string>() : v.dump();
 }
 
-std::string value_in(const BuilderState& s, const std::string& name) {
+std::string builder_value_in(const BuilderState& s, const std::string& name) {
   auto it = s.values.find(name);
   return it == s.values.end() ? std::string() : it->second;
 }
 
 // One field's value into the document at `pointer`; false (with `error` set) when it cannot be read.
 // `pointer` is where in `doc` it goes, `named` how an error names it (its place in the whole document).
-bool put_value(nlohmann::json& doc, const std::string& pointer, const std::string& named, const BuilderField& f,
+bool builder_put_value(nlohmann::json& doc, const std::string& pointer, const std::string& named, const BuilderField& f,
                const std::string& raw, std::optional<Error>& error) {
   const nlohmann::json::json_pointer ptr(pointer);
-  std::string v = f.kind == BuilderKind::kArea ? raw : trimmed(raw);
+  std::string v = f.kind == BuilderKind::kArea ? raw : builder_trimmed(raw);
   if (f.kind == BuilderKind::kCheckbox) {
     if (!v.empty()) doc[ptr] = true;
     return true;
   }
-  if (trimmed(v).empty()) return true;
+  if (builder_trimmed(v).empty()) return true;
   switch (f.kind) {
     case BuilderKind::kLines: {
       auto lines = builder_lines(v, f.key == "languages");
@@ -206,7 +206,7 @@ bool put_value(nlohmann::json& doc, const std::string& pointer, const std::strin
   }
 }
 
-nlohmann::json field_data(const BuilderField& f, const std::string& name, const std::string& value,
+nlohmann::json builder_field_data(const BuilderField& f, const std::string& name, const std::string& value,
                           const std::string& error_field, const std::string& error_message) {
   nlohmann::json opts = nlohmann::json::array();
   if (f.kind == BuilderKind::kSelect) {
@@ -250,7 +250,7 @@ BuilderState builder_state_of(const nlohmann::json& doc) {
       }
       const std::string pointer = "/" + (f.member.empty() ? f.key : f.member);
       const nlohmann::json::json_pointer ptr(pointer);
-      if (doc.contains(ptr)) s.values[f.key] = text_of(doc.at(ptr), f.kind);
+      if (doc.contains(ptr)) s.values[f.key] = builder_text_of(doc.at(ptr), f.kind);
     }
   }
   for (const auto& part : builder_parts()) {
@@ -259,7 +259,7 @@ BuilderState builder_state_of(const nlohmann::json& doc) {
     s.rows[part.name] = static_cast<int>(std::min<size_t>(rows.size(), static_cast<size_t>(part.max_rows)));
     for (int r = 0; r < s.rows[part.name]; ++r) {
       for (const auto& f : part.fields) {
-        if (rows[r].contains(f.key)) s.values[row_name(part, r, f.key)] = text_of(rows[r][f.key], f.kind);
+        if (rows[r].contains(f.key)) s.values[builder_row_name(part, r, f.key)] = builder_text_of(rows[r][f.key], f.kind);
       }
     }
   }
@@ -300,7 +300,7 @@ bool apply_builder_action(BuilderState& state, const std::string& action) {
     int& rows = state.rows[part.name];
     if (action == "add-" + part.name) {
       if (rows < part.max_rows) {
-        if (part.name == "question") state.values[row_name(part, rows, "type")] = "single_choice";
+        if (part.name == "question") state.values[builder_row_name(part, rows, "type")] = "single_choice";
         ++rows;
       }
       return true;
@@ -314,7 +314,7 @@ bool apply_builder_action(BuilderState& state, const std::string& action) {
     // Later rows move up one, so the numbers stay 0..rows-1.
     for (int r = row; r < rows; ++r) {
       for (const auto& f : part.fields) {
-        const std::string here = row_name(part, r, f.key), next = row_name(part, r + 1, f.key);
+        const std::string here = builder_row_name(part, r, f.key), next = builder_row_name(part, r + 1, f.key);
         auto it = state.values.find(next);
         if (r + 1 < rows && it != state.values.end()) state.values[here] = it->second;
         else state.values.erase(here);
@@ -332,7 +332,7 @@ BuiltDocument build_consultation_document(const BuilderState& state) {
   nlohmann::json channels = nlohmann::json::array();
   for (const auto& section : builder_scalar_sections()) {
     for (const auto& f : section.fields) {
-      const std::string value = value_in(state, f.key);
+      const std::string value = builder_value_in(state, f.key);
       if (f.key.rfind("channel-", 0) == 0) {
         if (!out.field_of.count("/channels")) out.field_of["/channels"] = f.key;
         if (!value.empty()) channels.push_back(f.key.substr(8));
@@ -341,7 +341,7 @@ BuiltDocument build_consultation_document(const BuilderState& state) {
       const std::string pointer = "/" + (f.member.empty() ? f.key : f.member);
       out.field_of[pointer] = f.key;
       if (!f.member.empty() && !out.field_of.count("/contact")) out.field_of["/contact"] = f.key;
-      put_value(doc, pointer, pointer, f, value, out.error);
+      builder_put_value(doc, pointer, pointer, f, value, out.error);
     }
   }
   if (!channels.empty()) doc["channels"] = channels;
@@ -352,16 +352,16 @@ BuiltDocument build_consultation_document(const BuilderState& state) {
       bool empty = true;
       for (const auto& f : part.fields) {
         if (part.name == "question" && f.key == "type") continue;  // always has a value
-        empty = empty && trimmed(value_in(state, row_name(part, r, f.key))).empty();
+        empty = empty && builder_trimmed(builder_value_in(state, builder_row_name(part, r, f.key))).empty();
       }
       if (empty) continue;
       const std::string at = part.pointer + "/" + std::to_string(items.size());
       nlohmann::json item = nlohmann::json::object();
-      out.field_of[at] = row_name(part, r, part.fields.front().key);
+      out.field_of[at] = builder_row_name(part, r, part.fields.front().key);
       for (const auto& f : part.fields) {
-        const std::string name = row_name(part, r, f.key);
+        const std::string name = builder_row_name(part, r, f.key);
         out.field_of[at + "/" + f.key] = name;
-        put_value(item, "/" + f.key, at + "/" + f.key, f, value_in(state, name), out.error);
+        builder_put_value(item, "/" + f.key, at + "/" + f.key, f, builder_value_in(state, name), out.error);
       }
       items.push_back(std::move(item));
     }
@@ -405,7 +405,7 @@ nlohmann::json builder_sections(const BuilderState& state, const std::string& er
   for (const auto& section : builder_scalar_sections()) {
     nlohmann::json fields = nlohmann::json::array();
     for (const auto& f : section.fields) {
-      fields.push_back(field_data(f, f.key, value_in(state, f.key), error_field, error_message));
+      fields.push_back(builder_field_data(f, f.key, builder_value_in(state, f.key), error_field, error_message));
     }
     sections.push_back({{"legend", section.legend},
                         {"rows", nlohmann::json::array({{{"row_legend", false}, {"fields", fields}, {"remove", false}}})},
@@ -417,8 +417,8 @@ nlohmann::json builder_sections(const BuilderState& state, const std::string& er
     for (int r = 0; r < rows; ++r) {
       nlohmann::json fields = nlohmann::json::array();
       for (const auto& f : part.fields) {
-        const std::string name = row_name(part, r, f.key);
-        fields.push_back(field_data(f, name, value_in(state, name), error_field, error_message));
+        const std::string name = builder_row_name(part, r, f.key);
+        fields.push_back(builder_field_data(f, name, builder_value_in(state, name), error_field, error_message));
       }
       const std::string legend = part.row + " " + std::to_string(r + 1);
       row_data.push_back({{"row_legend", legend},
@@ -426,7 +426,7 @@ nlohmann::json builder_sections(const BuilderState& state, const std::string& er
                           {"remove", {{"value", "remove-" + part.name + "-" + std::to_string(r)}, {"label", "Remove " + legend}}}});
     }
     nlohmann::json add = false;
-    if (rows < part.max_rows) add = {{"value", "add-" + part.name}, {"label", "Add another " + lower_first(part.row)}};
+    if (rows < part.max_rows) add = {{"value", "add-" + part.name}, {"label", "Add another " + builder_lower_first(part.row)}};
     sections.push_back({{"legend", part.legend}, {"rows", row_data}, {"add", add}, {"none", rows == 0}});
   }
   return sections;

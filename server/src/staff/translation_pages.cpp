@@ -1,14 +1,15 @@
 // The console's translation editor (builder_pages.h): one language's translation beside the
 // English source, field by field, with what the LANG rule still misses (check_languages and
-// missing_translation_fields, from the core); saved through put_translation. A translation file in
-// the project's JSON (consultation-translation.schema.json) can be downloaded and pasted back: an
-// import is checked whole (schema, then prepare_translation) and stores nothing unless all of it
-// is good.
+// missing_translation_fields, from the core); saved through put_translation. A translation file,
+// XLIFF 2.0 (consultations/xliff.h) or the project's JSON (consultation-translation.schema.json),
+// can be downloaded and pasted back: an import is checked whole (the XLIFF reader or the schema,
+// then prepare_translation) and stores nothing unless all of it is good.
 #include "api/api_kit.h"
 #include "staff/builder_pages.h"
 #include "townhall/consultations/editing.h"
 #include "townhall/consultations/language_rules.h"
 #include "townhall/consultations/translation.h"
+#include "townhall/consultations/xliff.h"
 #include "townhall/util/json_schema.h"
 
 namespace townhall::server::staff {
@@ -21,7 +22,7 @@ struct TranslatableField {
   bool long_text = false;
 };
 
-std::string text_in(const nlohmann::json& doc, const std::string& pointer) {
+std::string translation_text_in(const nlohmann::json& doc, const std::string& pointer) {
   const nlohmann::json::json_pointer ptr(pointer);
   if (!doc.is_object() || !doc.contains(ptr)) return "";
   const auto& v = doc.at(ptr);
@@ -34,19 +35,19 @@ std::vector<TranslatableField> translatable_fields(const nlohmann::json& source)
   auto add = [&](const std::string& pointer, const std::string& label, const std::string& text, bool long_text) {
     if (!text.empty()) out.push_back({pointer, label, text, long_text});
   };
-  add("/title", "Title", text_in(source, "/title"), false);
-  add("/summary", "Summary", text_in(source, "/summary"), true);
-  add("/proposal", "What we propose", text_in(source, "/proposal"), true);
-  add("/reasons", "Why we propose it", text_in(source, "/reasons"), true);
+  add("/title", "Title", translation_text_in(source, "/title"), false);
+  add("/summary", "Summary", translation_text_in(source, "/summary"), true);
+  add("/proposal", "What we propose", translation_text_in(source, "/proposal"), true);
+  add("/reasons", "Why we propose it", translation_text_in(source, "/reasons"), true);
   const auto options = source.value("options_considered", nlohmann::json::array());
   for (size_t i = 0; i < options.size(); ++i) {
     const std::string at = "/options_considered/" + std::to_string(i);
-    add(at + "/option", "Option considered " + std::to_string(i + 1), text_in(options[i], "/option"), false);
-    add(at + "/reason", "Option considered " + std::to_string(i + 1) + ": why", text_in(options[i], "/reason"), true);
+    add(at + "/option", "Option considered " + std::to_string(i + 1), translation_text_in(options[i], "/option"), false);
+    add(at + "/reason", "Option considered " + std::to_string(i + 1) + ": why", translation_text_in(options[i], "/reason"), true);
   }
   const auto documents = source.value("documents", nlohmann::json::array());
   for (size_t i = 0; i < documents.size(); ++i) {
-    add("/documents/" + std::to_string(i) + "/title", "Document " + std::to_string(i + 1), text_in(documents[i], "/title"), false);
+    add("/documents/" + std::to_string(i) + "/title", "Document " + std::to_string(i + 1), translation_text_in(documents[i], "/title"), false);
   }
   const auto questions = source.value("questions", nlohmann::json::array());
   for (size_t i = 0; i < questions.size(); ++i) {
@@ -54,7 +55,7 @@ std::vector<TranslatableField> translatable_fields(const nlohmann::json& source)
     const std::string id = q.value("id", "");
     const std::string at = "/questions/" + json_pointer_token(id);
     const std::string name = "Question " + std::to_string(i + 1) + " (" + id + ")";
-    add(at + "/text", name, text_in(q, "/text"), true);
+    add(at + "/text", name, translation_text_in(q, "/text"), true);
     const auto qo = q.value("options", nlohmann::json::array());
     for (size_t j = 0; j < qo.size(); ++j) {
       add(at + "/options/" + std::to_string(j), name + ": option " + std::to_string(j + 1),
@@ -62,13 +63,13 @@ std::vector<TranslatableField> translatable_fields(const nlohmann::json& source)
     }
   }
   for (auto [key, label] : {std::pair{"we_asked", "We asked"}, std::pair{"you_said", "You said"}, std::pair{"we_did", "We did"}}) {
-    add(std::string("/outcome/") + key, std::string("Outcome: ") + label, text_in(source, std::string("/outcome/") + key), true);
+    add(std::string("/outcome/") + key, std::string("Outcome: ") + label, translation_text_in(source, std::string("/outcome/") + key), true);
   }
   return out;
 }
 
-std::string field_name(const std::string& pointer) { return "t" + pointer; }
-std::string field_id(const std::string& pointer) {
+std::string translation_field_name(const std::string& pointer) { return "t" + pointer; }
+std::string translation_field_id(const std::string& pointer) {
   std::string id = "t";
   for (char c : pointer) id += c == '/' ? '-' : c;
   return id;
@@ -93,7 +94,7 @@ nlohmann::json translation_of_form(const std::vector<TranslatableField>& fields,
     doc["questions"][q.value("id", "")] = entry;
   }
   for (const auto& f : fields) {
-    const std::string v = pages::form_value(form, field_name(f.pointer));
+    const std::string v = pages::form_value(form, translation_field_name(f.pointer));
     if (!v.empty()) doc[nlohmann::json::json_pointer(f.pointer)] = v;
   }
   if (!pages::form_value(form, "machine_draft").empty()) doc["machine_draft"] = true;
@@ -123,11 +124,11 @@ Result<HttpResponse> editor_page(Api::Impl& api, StaffContext& sc, const Consult
   }
   nlohmann::json rows = nlohmann::json::array();
   for (const auto& f : fields) {
-    rows.push_back({{"id", field_id(f.pointer)},
-                    {"name", field_name(f.pointer)},
+    rows.push_back({{"id", translation_field_id(f.pointer)},
+                    {"name", translation_field_name(f.pointer)},
                     {"label", f.label},
                     {"source", f.source},
-                    {"value", text_in(shown, f.pointer)},
+                    {"value", translation_text_in(shown, f.pointer)},
                     {"long", f.long_text},
                     {"missing", missing.count(f.pointer) != 0},
                     {"error", problem && f.pointer == error_pointer ? nlohmann::json(problem->message) : nlohmann::json(false)}});
@@ -138,7 +139,7 @@ Result<HttpResponse> editor_page(Api::Impl& api, StaffContext& sc, const Consult
   }
   nlohmann::json missing_labels = nlohmann::json::array();
   for (const auto& f : fields) {
-    if (missing.count(f.pointer)) missing_labels.push_back({{"label", f.label}, {"href", "#" + field_id(f.pointer)}});
+    if (missing.count(f.pointer)) missing_labels.push_back({{"label", f.label}, {"href", "#" + translation_field_id(f.pointer)}});
   }
   nlohmann::json data = {{"id", rec.id},
                          {"lang", lang},
@@ -157,7 +158,7 @@ Result<HttpResponse> editor_page(Api::Impl& api, StaffContext& sc, const Consult
   if (problem) {
     p.has_error = true;
     p.status = problem->status;
-    const std::string href = problem->in_import ? "#import" : "#" + field_id(error_pointer);
+    const std::string href = problem->in_import ? "#import" : "#" + translation_field_id(error_pointer);
     data["errors"] = nlohmann::json::array({{{"href", href}, {"message", problem->message}}});
   }
   return render_staff_page(sc, "staff_translation", data, p);
@@ -202,12 +203,19 @@ Result<HttpResponse> get_translation_editor(Api::Impl& api, StaffContext& sc) {
   if (!rec) return rec.error();
   const nlohmann::json stored = stored_or_empty(api, rec->id, *lang);
   if (auto it = sc.ctx.query.find("download"); it != sc.ctx.query.end()) {
-    if (it->second != "json") return Error{ErrorCode::kNotFound, "download", "no such file"};
     HttpResponse r;
     r.status = 200;
-    r.content_type = "application/json";
-    r.body = stored.dump(2) + "\n";
-    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + rec->id + "." + *lang + ".json\"");
+    if (it->second == "json") {
+      r.content_type = "application/json";
+      r.body = stored.dump(2) + "\n";
+      r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + rec->id + "." + *lang + ".json\"");
+    } else if (it->second == "xliff") {
+      r.content_type = "application/xliff+xml";
+      r.body = write_translation_xliff(rec->document, stored, "en-GB", *lang);
+      r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + rec->id + "." + *lang + ".xlf\"");
+    } else {
+      return Error{ErrorCode::kNotFound, "download", "no such file"};
+    }
     return r;
   }
   return editor_page(api, sc, *rec, *lang, stored, std::nullopt, sc.ctx.query.count("saved") != 0, "");
@@ -224,6 +232,23 @@ Result<HttpResponse> post_translation_editor(Api::Impl& api, StaffContext& sc) {
   if (pages::form_value(sc.form, "action") == "import") {
     const std::string text = pages::form_value(sc.form, "translation_file");
     const nlohmann::json stored = stored_or_empty(api, rec->id, *lang);
+    const size_t first = text.find_first_not_of(" \t\r\n");
+    if (first != std::string::npos && text[first] == '<') {
+      auto read = read_translation_xliff(text, rec->document, *lang);
+      if (!read) return editor_page(api, sc, *rec, *lang, stored, EditorProblem{422, read.error().field, read.error().message, true}, false, text);
+      auto prepared = prepare_translation(*read, rec->document);
+      if (!prepared) {
+        return editor_page(api, sc, *rec, *lang, stored,
+                           EditorProblem{422, prepared.error().field, "Nothing imported. " + prepared.error().describe(), true},
+                           false, text);
+      }
+      if (auto problem = store_translation(api, sc, *rec, *lang, *prepared, true)) {
+        if (problem->status >= 500) return Error{ErrorCode::kInternal, "", problem->message};
+        problem->message = "Nothing imported. " + problem->message;
+        return editor_page(api, sc, *rec, *lang, stored, problem, false, text);
+      }
+      return pages::redirect(back);
+    }
     auto parsed = parse_json(text);
     if (!parsed) {
       return editor_page(api, sc, *rec, *lang, stored,
