@@ -442,7 +442,9 @@ TEST_F(ConsultationBuilderTest, AnXliffFileImportsWholeOrNotAtAll) {
   auto download = call("GET", editor + "?download=xliff");
   ASSERT_EQ(download.status, 200);
   EXPECT_EQ(download.content_type, "application/xliff+xml");
-  EXPECT_NE(download.body.find("name=\"/title\"><segment><source>Library opening hours</source><target>Teitl newydd</target>"),
+  EXPECT_NE(download.body.find("<file id=\"f1\" original=\"" + id + "\">"), std::string::npos) << download.body;
+  EXPECT_NE(download.body.find("name=\"/title\">\n   <segment>\n    <source>Library opening hours</source>\n"
+                               "    <target>Teitl newydd</target>"),
             std::string::npos) << download.body;
 }
 

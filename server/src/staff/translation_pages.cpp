@@ -211,7 +211,9 @@ Result<HttpResponse> get_translation_editor(Api::Impl& api, StaffContext& sc) {
       r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + rec->id + "." + *lang + ".json\"");
     } else if (it->second == "xliff") {
       r.content_type = "application/xliff+xml";
-      r.body = write_translation_xliff(rec->document, stored, "en-GB", *lang);
+      nlohmann::json source = rec->document;
+      source["id"] = rec->id;  // the file's "original"
+      r.body = write_translation_xliff(source, stored, "en-GB", *lang);
       r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + rec->id + "." + *lang + ".xlf\"");
     } else {
       return Error{ErrorCode::kNotFound, "download", "no such file"};
