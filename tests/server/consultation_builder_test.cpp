@@ -350,6 +350,9 @@ TEST_F(ConsultationBuilderTest, ThePreviewIsTheResidentsPageMarkedNotPublished) 
   EXPECT_EQ(header_of(r, "X-Robots-Tag"), "noindex, nofollow");
   EXPECT_EQ(header_of(r, "Cache-Control"), "private, no-store");
   EXPECT_NE(r.body.find("Open on Saturday afternoons"), std::string::npos);
+  // A draft reads as it will be published: scheduled, opening on its date.
+  EXPECT_EQ(r.body.find("consultation.status_"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("2 March 2026"), std::string::npos) << r.body;
   auto welsh = call("GET", "/staff/consultations/" + id + "/preview?lang=cy");
   ASSERT_EQ(welsh.status, 200);
   EXPECT_NE(welsh.body.find("Oriau agor llyfrgelloedd"), std::string::npos);

@@ -108,7 +108,15 @@ Result<HttpResponse> get_consultations_id_page(Api::Impl& api, RequestContext& c
 
 Result<HttpResponse> render_consultation_page(Api::Impl& api, const ConsultationRecord& found, const Localiser& loc,
                                        const std::string& content_lang, bool preview) {
+  // A draft is previewed as it will be published: as scheduled (its dates and status as residents
+  // will first read them; the residents' catalogs have no words for a draft).
+  ConsultationRecord as_published;
   const ConsultationRecord* rec = &found;
+  if (preview && found.status == ConsultationStatus::kDraft) {
+    as_published = found;
+    as_published.status = ConsultationStatus::kScheduled;
+    rec = &as_published;
+  }
   Content local = content_of(api.store, *rec, content_lang);
   const auto& doc = local.doc;
   nlohmann::json data = {{"id", rec->id},

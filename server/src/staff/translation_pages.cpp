@@ -134,7 +134,9 @@ Result<HttpResponse> editor_page(Api::Impl& api, StaffContext& sc, const Consult
                     {"error", problem && f.pointer == error_pointer ? nlohmann::json(problem->message) : nlohmann::json(false)}});
   }
   std::vector<Finding> lang_findings;
-  for (auto& f : check_languages(rec.id, rec.document, {{lang, shown}}, api.options.policy)) {
+  std::map<std::string, nlohmann::json> translations;
+  if (!shown.empty()) translations[lang] = shown;  // none yet: LANG says so
+  for (auto& f : check_languages(rec.id, rec.document, translations, api.options.policy)) {
     if (f.rule == "LANG" && f.severity != Severity::kInfo) lang_findings.push_back(std::move(f));
   }
   nlohmann::json missing_labels = nlohmann::json::array();
