@@ -451,5 +451,22 @@ TEST_F(ConsultationBuilderTest, AnXliffFileImportsWholeOrNotAtAll) {
             std::string::npos) << download.body;
 }
 
+TEST_F(ConsultationBuilderTest, TheBuilderShowsCExtWithTheComputedCloseDate) {
+  // The design notes' example: six weeks from Mon 1 Dec 2025 would close Sun 11 Jan 2026; nine
+  // holiday days inside, so it closes no earlier than Sun 25 Jan 2026 (56 days).
+  auto form = five_week_form();
+  for (auto& [k, v] : form) {
+    if (k == "opens") v = "2025-12-01";
+    if (k == "closes") v = "2026-01-11";
+    if (k == "languages") v = "";
+  }
+  const std::string id = create_from_form(form);
+  auto page = call("GET", "/staff/consultations/" + id + "/edit");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find(">C-EXT<"), std::string::npos) << page.body;
+  EXPECT_NE(page.body.find("9 holiday days"), std::string::npos);
+  EXPECT_NE(page.body.find("25 January 2026 (56 days)"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace townhall::server
