@@ -17,6 +17,8 @@ packages=(
   libcurl4-openssl-dev
   # gzip for the server's text responses and static assets.
   zlib1g-dev
+  # XLIFF 2.0 translation files are read with libxml2 (no network, no DTD, no entity expansion).
+  libxml2-dev
   # libFuzzer targets (make fuzz-smoke, make fuzz) are built with clang.
   clang-14 libclang-rt-14-dev
   # The Python wheel (scripts/check-pip-install.sh) reuses make's compiled objects through ccache.

@@ -9,6 +9,7 @@
 
 #include "townhall/consultations/findings.h"
 #include "townhall/consultations/lifecycle.h"
+#include "townhall/consultations/editing.h"
 #include "townhall/store/sqlite_store.h"
 
 namespace townhall {
@@ -68,6 +69,34 @@ TEST(ConsultationStatus, OneSpellingBothWays) {
   EXPECT_EQ(public_statuses(), (std::vector<ConsultationStatus>{ConsultationStatus::kScheduled, ConsultationStatus::kOpen,
                                                              ConsultationStatus::kClosed,
                                                              ConsultationStatus::kOutcomePublished}));
+}
+
+TEST_F(LifecycleTest, CheckingAStepNamesWhatBlocksItAndChangesNothing) {
+  auto c = create_consultation(*store, five_weeks(), officer);
+  ASSERT_TRUE(c.ok()) << c.error().describe();
+  const size_t before = audit_count();
+  LifecycleError refusal;
+  Status st = check_transition(*store, c->id, TransitionRequest(ConsultationStatus::kScheduled), policy, today, &refusal);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(refusal.refusal, Refusal::kCharterBreach);
+  EXPECT_EQ(refusal.rules, std::vector<std::string>{"C-MIN"});  // 35 days, six weeks needed
+  EXPECT_EQ(audit_count(), before);
+  EXPECT_EQ(store->get_consultation(c->id)->status, ConsultationStatus::kDraft);
+  EXPECT_EQ(store->get_consultation(c->id)->version, c->version);
+  // Six weeks: nothing blocks it, and it is still not taken.
+  auto doc = five_weeks();
+  doc["closes"] = "2026-04-12";
+  ASSERT_TRUE(update_consultation(*store, c->id, doc, 0, AuditEvent{"test", "consultation.update", "consultation", "", {}}).ok());
+  EXPECT_TRUE(check_transition(*store, c->id, TransitionRequest(ConsultationStatus::kScheduled), policy, today).ok());
+  EXPECT_EQ(store->get_consultation(c->id)->status, ConsultationStatus::kDraft);
+  // Out of order, and unknown: the one a refusal of the step, the other not.
+  LifecycleError order;
+  EXPECT_FALSE(check_transition(*store, c->id, TransitionRequest(ConsultationStatus::kClosed), policy, today, &order).ok());
+  EXPECT_EQ(order.refusal, Refusal::kInvalidTransition);
+  LifecycleError none;
+  Status missing = check_transition(*store, "c-404", TransitionRequest(ConsultationStatus::kScheduled), policy, today, &none);
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(none.refusal, Refusal::kNone);
 }
 
 TEST_F(LifecycleTest, CharterBreachBlocksTheStepAndChangesNothing) {

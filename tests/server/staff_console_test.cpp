@@ -35,6 +35,17 @@ const std::map<std::string, std::set<std::string>>& staff_matrix() {
       {"GET /staff", {"officer", "governance", "admin"}},
       {"GET /staff/consultations/{id}", {"officer", "governance", "admin"}},
       {"POST /staff/consultations/{id}/transitions", {"officer", "admin"}},
+      // The builder, outcome and translation editors change consultations (officers); every staff
+      // role may preview one.
+      {"GET /staff/consultations/new", {"officer", "admin"}},
+      {"POST /staff/consultations/new", {"officer", "admin"}},
+      {"GET /staff/consultations/{id}/edit", {"officer", "admin"}},
+      {"POST /staff/consultations/{id}/edit", {"officer", "admin"}},
+      {"GET /staff/consultations/{id}/preview", {"officer", "governance", "admin"}},
+      {"GET /staff/consultations/{id}/outcome", {"officer", "admin"}},
+      {"POST /staff/consultations/{id}/outcome", {"officer", "admin"}},
+      {"GET /staff/consultations/{id}/translations/{lang}", {"officer", "admin"}},
+      {"POST /staff/consultations/{id}/translations/{lang}", {"officer", "admin"}},
       // Governance: every staff role reads the register and the compliance pages; governance changes it.
       {"GET /staff/compliance", {"officer", "governance", "admin"}},
       {"GET /staff/compliance/report", {"officer", "governance", "admin"}},

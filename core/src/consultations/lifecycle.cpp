@@ -182,6 +182,25 @@ Result<Transitioned, LifecycleError> transition(ConsultationStore& store, const 
   return Transitioned{std::move(*updated), std::move(planned->findings), planned->exception_recorded};
 }
 
+Status check_transition(ConsultationStore& store, const std::string& id, const TransitionRequest& request,
+                        const CharterPolicy& policy, Date today, LifecycleError* refusal) {
+  auto current = store.get_consultation(id);
+  if (!current) return current.error();
+  Translations translations;
+  if (publishes_text(request.to) || request.to == ConsultationStatus::kOutcomePublished) {
+    auto stored = stored_translations(store, id);
+    if (!stored) return stored.error();
+    translations = std::move(*stored);
+  }
+  auto planned = plan(*current, request, translations, Actor::system("check"), policy, today);
+  if (!planned) {
+    if (planned.error().refusal == Refusal::kNone) return Error(planned.error());
+    if (refusal) *refusal = planned.error();
+    return planned.error();
+  }
+  return Status::Ok();
+}
+
 Result<ConsultationRecord, LifecycleError> add_consultation(ConsultationStore& store, const nlohmann::json& document,
                                                             ConsultationStatus status, const Actor& actor,
                                                             const CharterPolicy& policy, Date today) {

@@ -103,7 +103,21 @@ Result<HttpResponse> get_consultations_id_page(Api::Impl& api, RequestContext& c
   HttpResponse fail;
   auto rec = load_public_consultation(api, ctx.params["id"], loc, fail);
   if (!rec) return fail;
-  Content local = content_of(api.store, *rec, loc.lang());
+  return render_consultation_page(api, *rec, loc, loc.lang(), false);
+}
+
+Result<HttpResponse> render_consultation_page(Api::Impl& api, const ConsultationRecord& found, const Localiser& loc,
+                                       const std::string& content_lang, bool preview) {
+  // A draft is previewed as it will be published: as scheduled (its dates and status as residents
+  // will first read them; the residents' catalogs have no words for a draft).
+  ConsultationRecord as_published;
+  const ConsultationRecord* rec = &found;
+  if (preview && found.status == ConsultationStatus::kDraft) {
+    as_published = found;
+    as_published.status = ConsultationStatus::kScheduled;
+    rec = &as_published;
+  }
+  Content local = content_of(api.store, *rec, content_lang);
   const auto& doc = local.doc;
   nlohmann::json data = {{"id", rec->id},
                          {"status_text", loc.html(std::string("consultation.status_") + to_string(rec->status))},
@@ -163,6 +177,12 @@ Result<HttpResponse> get_consultations_id_page(Api::Impl& api, RequestContext& c
   o.back = "/" + loc.lang() + "/";
   o.rest_path = "/consultations/" + rec->id;
   data["english_path"] = o.rest_path;
+  if (preview) {
+    // Staff read it before residents can: no link leads to a public page that does not exist yet.
+    o.preview = true;
+    o.back = "/staff/consultations/" + rec->id;
+    o.rest_path.clear();
+  }
   return pages::render_page(loc, "consultation", data, o);
 }
 

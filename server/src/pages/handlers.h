@@ -19,6 +19,10 @@ Result<HttpResponse> get_forward_plan_page(Api::Impl& api, RequestContext& ctx, 
 
 // pages/consultation.cpp
 Result<HttpResponse> get_consultations_id_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+// The consultation page of `rec` whatever its status, its content in `content_lang` where
+// translated; `preview` marks it "not published" and keeps search engines away (the staff console).
+Result<HttpResponse> render_consultation_page(Api::Impl& api, const ConsultationRecord& rec, const pages::Localiser& loc,
+                                       const std::string& content_lang, bool preview);
 Result<HttpResponse> get_consultations_id_results_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
 
 // pages/response_journey.cpp

@@ -347,6 +347,7 @@ std::shared_ptr<const LayoutFrame> render_layout_frame(const Localiser& loc, con
   layout.set("nav_language", strings.nav_language);
   layout.set("error_prefix", strings.error_prefix);
   layout.set("has_error", options.has_error);
+  layout.set("preview", options.preview);
   if (options.back.empty()) {
     layout.set("back", false);
   } else {
@@ -372,7 +373,7 @@ std::shared_ptr<const LayoutFrame> layout_frame(const Localiser& loc, const Loca
   static std::unordered_map<std::string, std::shared_ptr<const LayoutFrame>> frames;
   // Asset paths are part of the frame: a server started over other assets gets other frames.
   std::string key = loc.lang() + '\n' + options.title + '\n' + options.back + '\n' + options.rest_path + '\n' +
-                    (options.has_error ? "1" : "0") + '\n' + asset_path("govuk-frontend.min.css");
+                    (options.has_error ? "1" : "0") + (options.preview ? "p" : "") + '\n' + asset_path("govuk-frontend.min.css");
   {
     std::lock_guard lock(mu);
     if (auto it = frames.find(key); it != frames.end()) return it->second;

@@ -59,6 +59,7 @@ struct PageOptions {
   std::string rest_path;   // the path after /{lang}, for the language picker ("/consultations/c-1")
   int status = 200;
   bool has_error = false;  // prefixes the title with "Error:"
+  bool preview = false;    // a staff preview: a "not published" banner and noindex
 };
 
 // Renders `template_name` (server/templates/<name>.mustache) with `data` plus {lang, dir, t,

@@ -112,7 +112,34 @@ Result<HttpResponse> consultation_page(Api::Impl& api, StaffContext& sc, const s
   const bool may_step = sc.staff->user.role == Role::kOfficer || sc.staff->user.role == Role::kAdmin;
   nlohmann::json step = false;
   if (auto next = next_status(rec->status); next && may_step) {
-    if (const char* label = step_label(*next)) step = {{"to", to_string(*next)}, {"label", label}};
+    if (const char* label = step_label(*next)) {
+      step = {{"to", to_string(*next)}, {"label", label}, {"blocked", false}};
+      // What the core would say if the button were pressed now.
+      LifecycleError why;
+      if (!check_transition(api.store, id, TransitionRequest(*next), api.options.policy, api.today(), &why)) {
+        if (why.refusal == Refusal::kCharterBreach) {
+          std::string rules;
+          for (const auto& r : why.rules) rules += (rules.empty() ? "" : ", ") + r;
+          step["blocked"] = "Blocked by the charter findings " + rules + " below. Fix them" +
+                            (rec->status == ConsultationStatus::kDraft ? " in the builder" : "") +
+                            ", or record an exception.";
+        } else if (why.refusal != Refusal::kNone) {
+          step["blocked"] = "Not yet: " + why.message;
+        }
+      }
+    }
+  }
+  nlohmann::json links = nlohmann::json::array();
+  const std::string base = "/staff/consultations/" + id;
+  if (may_step && rec->status == ConsultationStatus::kDraft) links.push_back({{"href", base + "/edit"}, {"text", "Edit in the builder"}});
+  links.push_back({{"href", base + "/preview"}, {"text", "Preview the public page"}});
+  if (may_step) {
+    for (const auto& l : rec->document.value("languages", nlohmann::json::array())) {
+      if (l.is_string()) links.push_back({{"href", base + "/translations/" + l.get<std::string>()}, {"text", "Translation: " + l.get<std::string>()}});
+    }
+    if (rec->status == ConsultationStatus::kClosed || rec->status == ConsultationStatus::kOutcomePublished) {
+      links.push_back({{"href", base + "/outcome"}, {"text", "We asked, you said, we did (outcome)"}});
+    }
   }
   const auto& doc = rec->document;
   nlohmann::json data = {{"id", rec->id},
@@ -126,6 +153,7 @@ Result<HttpResponse> consultation_page(Api::Impl& api, StaffContext& sc, const s
                          {"findings", findings_rows(*findings)},
                          {"has_findings", !findings->empty()},
                          {"step", step},
+                         {"links", links},
                          {"audit", audit_rows(api, id)}};
   StaffPage p;
   p.title = doc.value("title", rec->id);
@@ -180,7 +208,8 @@ Result<HttpResponse> get_consultations(Api::Impl& api, StaffContext& sc) {
                     {"responses", *responses},
                     {"findings", at_a_glance(*findings)}});
   }
-  nlohmann::json data = {{"consultations", rows}, {"total", list->total}, {"none", list->total == 0}};
+  const bool may_create = sc.staff->user.role == Role::kOfficer || sc.staff->user.role == Role::kAdmin;
+  nlohmann::json data = {{"consultations", rows}, {"total", list->total}, {"none", list->total == 0}, {"may_create", may_create}};
   if (page > 1) data["previous"] = "/staff?page=" + std::to_string(page - 1);
   if (q.offset + kPerPage < list->total) data["next"] = "/staff?page=" + std::to_string(page + 1);
   StaffPage p;

@@ -127,6 +127,7 @@ const std::vector<StaffRoute>& staff_routes() {
     for (auto& r : register_routes(staff, governance)) all.push_back(std::move(r));
     for (auto& r : account_routes({Role::kAdmin})) all.push_back(std::move(r));
     for (auto& r : panel_routes(officers)) all.push_back(std::move(r));
+    { auto b = consultation_builder_routes(staff, officers); all.insert(all.begin(), b.begin(), b.end()); }  // "new" before {id}
     return all;
   }();
   return routes;

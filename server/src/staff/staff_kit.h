@@ -86,6 +86,9 @@ Result<HttpResponse> post_consultation_transition(Api::Impl& api, StaffContext& 
 // The Forward Plan register (register_pages.cpp): each kind's list, new, edit and withdraw routes
 // and a key decision's exception routes, readable by `readers`, changed by `writers`.
 std::vector<StaffRoute> register_routes(const std::set<Role>& readers, const std::set<Role>& writers);
+// The consultation builder, preview, outcome and translation editors (builder_pages.cpp), used by
+// `writers` (the preview by `readers`); listed before /staff/consultations/{id}, which would take "new".
+std::vector<StaffRoute> consultation_builder_routes(const std::set<Role>& readers, const std::set<Role>& writers);
 // compliance_pages.cpp, forward_plan_import.cpp.
 Result<HttpResponse> get_compliance(Api::Impl& api, StaffContext& sc);
 Result<HttpResponse> get_compliance_report(Api::Impl& api, StaffContext& sc);

@@ -86,6 +86,13 @@ struct LifecycleError : Error {
 Result<Transitioned, LifecycleError> transition(ConsultationStore& store, const std::string& id, const TransitionRequest& request,
                                                 const Actor& actor, const CharterPolicy& policy, Date today);
 
+// The checks transition() would run for `request` now, without taking the step or writing
+// anything: Ok when the step would go through; otherwise the error, and when it is a refusal of
+// the step (a breach, the dates, the order of states) `*refusal` gets it with its rules and
+// findings, so a front end can say which findings block a button before it is pressed.
+Status check_transition(ConsultationStore& store, const std::string& id, const TransitionRequest& request,
+                        const CharterPolicy& policy, Date today, LifecycleError* refusal = nullptr);
+
 // Stores a new consultation (as create_consultation) and moves it from draft to `status` one step
 // at a time, each step checked as transition() checks it with no exception recorded. For imports
 // and seeding. Every step is checked before anything is stored, so a refusal stores nothing (its
