@@ -35,6 +35,14 @@ const std::map<std::string, std::set<std::string>>& staff_matrix() {
       {"GET /staff", {"officer", "governance", "admin"}},
       {"GET /staff/consultations/{id}", {"officer", "governance", "admin"}},
       {"POST /staff/consultations/{id}/transitions", {"officer", "admin"}},
+      // A consultation's responses: every staff role reads them; officers key in paper responses.
+      {"GET /staff/consultations/{id}/responses", {"officer", "governance", "admin"}},
+      {"GET /staff/consultations/{id}/responses/new", {"officer", "admin"}},
+      {"POST /staff/consultations/{id}/responses/new", {"officer", "admin"}},
+      {"GET /staff/consultations/{id}/responses/{reference}", {"officer", "governance", "admin"}},
+      {"GET /staff/consultations/{id}/export.csv", {"officer", "governance", "admin"}},
+      {"GET /staff/consultations/{id}/export.xlsx", {"officer", "governance", "admin"}},
+      {"GET /staff/consultations/{id}/charts", {"officer", "governance", "admin"}},
       // Governance: every staff role reads the register and the compliance pages; governance changes it.
       {"GET /staff/compliance", {"officer", "governance", "admin"}},
       {"GET /staff/compliance/report", {"officer", "governance", "admin"}},
@@ -233,6 +241,7 @@ TEST_F(StaffConsoleTest, EveryStaffRouteTimesEveryRoleMatchesTheMatrix) {
     // Unknown ids: the role is decided before the lookup, and nothing is changed.
     if (auto p = target.find("{id}"); p != std::string::npos) target.replace(p, 4, "c-404");
     if (auto p = target.find("{session_id}"); p != std::string::npos) target.replace(p, 12, "999999");
+    if (auto p = target.find("{reference}"); p != std::string::npos) target.replace(p, 11, "TH-0000-0000");
     for (const std::string role : {"signed_out", "officer", "governance", "admin"}) {
       Browser b = role == "signed_out" ? Browser{} : session_for(role);
       // A form's token, as the browser would have it from a page of the console: the sign-in

@@ -139,6 +139,7 @@ Result<Submission, SubmitError> check_response(PanelStore& store, const Response
     if (member->fact_consent) out.given.facts = std::move(asked.updates);
   }
   out.given.actor = respondent.actor();
+  out.audit_entry = s.entered_by.has_value();
 
   if (auto st = validate_answers(target.rules, request.answers); !st) {
     return SubmitError{SubmitRefusal::kInvalidAnswer, st.error()};
@@ -161,6 +162,8 @@ std::optional<ResponseSubmission> check_plain_response(const ResponseTarget& tar
   s.consultation_id = target.id;
   s.channel = channel;
   if (set_channel_and_respondent(caller, target, s)) return std::nullopt;
+  // An officer's entry is audited with its actor: check_response builds that.
+  if (s.entered_by) return std::nullopt;
   if (!validate_answers(target.rules, answers)) return std::nullopt;
   s.language = language;
   answers.append_json(s.answers_text);
@@ -183,6 +186,11 @@ AuditEvent given_facts_audit(const GivenFacts& given, const StoredResponse& stor
   const std::string member = given.member_id ? std::to_string(*given.member_id) : std::string();
   return AuditEvent{given.actor.who, "panel.facts", "panel_member", member,
                     {{"response", stored.reference}, {"keys", keys}, {"facts", provenance}}};
+}
+
+AuditEvent entered_response_audit(const GivenFacts& given, const StoredResponse& stored) {
+  return AuditEvent{given.actor.who, "response.entered", "consultation", stored.consultation_id,
+                    {{"response", stored.reference}, {"channel", stored.channel}, {"language", stored.language}}};
 }
 
 Result<StoredResponse, SubmitError> submit_response(ConsultationStore& consultations, PanelStore& panel,

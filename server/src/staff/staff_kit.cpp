@@ -1,6 +1,8 @@
 // The staff console's route table, its session and CSRF checks, and its layout (staff_kit.h).
 #include "staff/staff_kit.h"
 
+#include "staff/responses_pages.h"
+
 #include <cstdio>
 #include <ctime>
 #include <iostream>
@@ -122,6 +124,7 @@ const std::vector<StaffRoute>& staff_routes() {
       {"POST", "/staff/forward-plan/import", governance, post_forward_plan_import},
     };
     for (auto& r : register_routes(staff, governance)) all.push_back(std::move(r));
+    for (auto& r : responses_routes(staff, officers)) all.push_back(std::move(r));
     return all;
   }();
   return routes;
