@@ -110,7 +110,9 @@ Result<HttpResponse> get_responses(Api::Impl& api, StaffContext& sc) {
   const std::string base = "/staff/consultations/" + id;
   nlohmann::json data = {{"id", id},
                          {"title", rec->document.value("title", id)},
-                         {"values", form.values},
+                         {"value_from", form.values.value("from", "")},
+                         {"value_to", form.values.value("to", "")},
+                         {"value_q", form.values.value("q", "")},
                          {"may_enter", sc.staff->user.role == Role::kOfficer || sc.staff->user.role == Role::kAdmin},
                          {"is_open", rec->status == ConsultationStatus::kOpen}};
   std::vector<std::pair<std::string, std::string>> channels = {{"", "Any channel"}};
