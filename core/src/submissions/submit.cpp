@@ -162,8 +162,6 @@ std::optional<ResponseSubmission> check_plain_response(const ResponseTarget& tar
   s.consultation_id = target.id;
   s.channel = channel;
   if (set_channel_and_respondent(caller, target, s)) return std::nullopt;
-  // An officer's entry is audited with its actor: check_response builds that.
-  if (s.entered_by) return std::nullopt;
   if (!validate_answers(target.rules, answers)) return std::nullopt;
   s.language = language;
   answers.append_json(s.answers_text);
@@ -186,6 +184,13 @@ AuditEvent given_facts_audit(const GivenFacts& given, const StoredResponse& stor
   const std::string member = given.member_id ? std::to_string(*given.member_id) : std::string();
   return AuditEvent{given.actor.who, "panel.facts", "panel_member", member,
                     {{"response", stored.reference}, {"keys", keys}, {"facts", provenance}}};
+}
+
+Submission plain_submission(ResponseSubmission checked, const User& caller) {
+  Submission out{std::move(checked), {}};
+  out.given.actor = Actor::of(caller);
+  out.audit_entry = out.response.entered_by.has_value();
+  return out;
 }
 
 AuditEvent entered_response_audit(const GivenFacts& given, const StoredResponse& stored) {
