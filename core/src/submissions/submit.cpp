@@ -5,6 +5,7 @@
 #include "townhall/consultations/editing.h"
 #include "townhall/consultations/status.h"
 #include "townhall/panel/ask_once.h"
+#include "townhall/submissions/plain_submission.h"
 #include "townhall/util/sha256.h"
 
 namespace townhall {

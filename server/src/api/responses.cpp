@@ -20,6 +20,7 @@
 #include "townhall/i18n/locale.h"
 #include "townhall/responses/answers.h"
 #include "townhall/responses/submission_body.h"
+#include "townhall/submissions/plain_submission.h"
 #include "townhall/access/token.h"
 #include "townhall/util/json_schema.h"
 #include "townhall/util/sha256.h"

@@ -115,10 +115,6 @@ std::optional<ResponseSubmission> check_plain_response(const ResponseTarget& tar
                                                        const std::string& idempotency_key,
                                                        std::string_view idempotency_text);
 
-// What check_plain_response() accepted, as the store takes it: an officer's entry carries its
-// audit record, as check_response() gives it.
-Submission plain_submission(ResponseSubmission checked, const User& caller);
-
 // check_response, then SubmissionStore::submit_in_place.
 Result<StoredResponse, SubmitError> submit_response(ConsultationStore& consultations, PanelStore& panel,
                                                    SubmissionStore& submissions, const std::string& consultation_id,
