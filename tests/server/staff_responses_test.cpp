@@ -313,7 +313,7 @@ TEST_F(StaffResponsesTest, AnOfficersEntryOverTheApiIsAuditedOnEitherPath) {
   auto officer = store->add_user(Role::kOfficer, "api officer", hash_token(token));
   ASSERT_TRUE(officer.ok());
   const uint64_t plain_before = api->commit_stats().plain_bodies;
-  for (const std::string body : {std::string(R"({"channel":"paper","answers":{"q1":"A"}})"),
+  for (const std::string& body : {std::string(R"({"channel":"paper","answers":{"q1":"A"}})"),
                                  std::string(R"({"channel":"phone","answers":{"q3":["park"]},"language":"cy"})")}) {
     HttpRequest r;
     r.method = "POST";
