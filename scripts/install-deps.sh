@@ -11,6 +11,8 @@ packages=(
   pybind11-dev python3-dev
   libkainjow-mustache-dev chromium fonts-noto-core sqlite3
   libsodium-dev
+  # The staff console's Excel export of a consultation's responses.
+  libxlsxwriter-dev
   # The PostgreSQL store (libpq) and a throwaway PostgreSQL 15 cluster for its tests (scripts/pg-cluster.sh).
   libpq-dev postgresql
   # Delivering the email outbox: SMTP (with STARTTLS) and the GOV.UK Notify API.

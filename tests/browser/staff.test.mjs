@@ -333,3 +333,69 @@ test('an administrator adds a staff account, is shown a bad password by its fiel
   await context.close()
 })
 
+// The responses of an open consultation: the table and its filter, keying in a paper response
+// (an error first, then stored once), a response's page, the charts and both exports.
+async function responsesJourney (javaScriptEnabled) {
+  const context = await browser.newContext({ locale: 'en-GB', javaScriptEnabled, acceptDownloads: true })
+  const page = await context.newPage()
+  const expectAccessible = javaScriptEnabled ? expectAccessibleWithAxe : async () => {}
+  const shot = javaScriptEnabled ? (name) => page.screenshot({ path: path.join(artifacts, name), fullPage: true }) : async () => {}
+  await signIn(page, 'olivia', PASSWORD)
+  await page.locator('tr', { hasText: 'Open' }).locator('a').first().click()
+  const id = page.url().match(/consultations\/(c-\d+)$/)[1]
+  await Promise.all([page.waitForNavigation(), page.click(`main a[href="/staff/consultations/${id}/responses"]`)])
+  assert.match(page.url(), new RegExp(`/staff/consultations/${id}/responses$`))
+  const shown = async () => Number(((await page.locator('#count').innerText()).match(/of (\d+)/) || [0, 0])[1])
+  const before = await shown()
+  await expectAccessible(page, 'responses table')
+
+  // Keying in a paper response: without a channel the form says so; then it is stored.
+  await Promise.all([page.waitForNavigation(), page.click('main a:has-text("Enter a paper, phone or face-to-face response")')])
+  await expectAccessible(page, 'response entry form')
+  const refused = await Promise.all([page.waitForNavigation(), page.click('main button:has-text("Store the response")')])
+  assert.equal(refused[0].status(), 400)
+  assert.match(await page.locator('.govuk-error-summary').innerText(), /Choose how the response was given/)
+  await expectAccessible(page, 'response entry form with an error')
+  await page.check('input[name=channel][value=paper]')
+  for (const radio of await page.locator('.govuk-radios__input[name^="q"][value="yes"]').all()) await radio.check()
+  const text = page.locator('textarea[name^="q"]')
+  if (await text.count()) await text.first().fill('Written on the paper form')
+  await shot('staff-response-entry.png')
+  await Promise.all([page.waitForNavigation(), page.click('main button:has-text("Store the response")')])
+  assert.match(page.url(), /\/responses\/TH-[0-9A-Z-]+\?entered=1$/)
+  assert.match(await page.locator('main').innerText(), /The response is stored/)
+  assert.match(await page.locator('main').innerText(), /Paper/)
+  await expectAccessible(page, 'one response')
+  await shot('staff-response.png')
+  await page.goto(base + `/staff/consultations/${id}/responses?channel=paper`)
+  await expectAccessible(page, 'responses filtered')
+  await shot('staff-responses.png')
+  await page.goto(base + `/staff/consultations/${id}/responses`)
+  const after = await shown()
+  assert.equal(after, before + 1)
+
+  // Both exports download with the table's filter.
+  for (const [link, ext] of [['CSV', 'csv'], ['Excel (.xlsx)', 'xlsx']]) {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(`main a:has-text("${link}")`)])
+    assert.equal(download.suggestedFilename(), `${id}-responses.${ext}`)
+    const file = await download.path()
+    const bytes = fs.readFileSync(file)
+    if (ext === 'csv') assert.ok(bytes.toString('utf8').includes('Written on the paper form') || bytes.length > 3)
+    else assert.equal(bytes.subarray(0, 2).toString(), 'PK')
+  }
+
+  await page.goto(base + `/staff/consultations/${id}/charts`)
+  assert.ok(await page.locator('svg[role=img] title').count() > 0)
+  assert.match(await page.locator('#facts').innerText(), /respondents have panel facts/)
+  await expectAccessible(page, 'charts')
+  await shot('staff-charts.png')
+  await context.close()
+}
+
+test('an officer reads the responses, keys in a paper response, exports and sees the charts: every page passes axe', async () => {
+  await responsesJourney(true)
+})
+
+test('the responses journey works with JavaScript off', async () => {
+  await responsesJourney(false)
+})

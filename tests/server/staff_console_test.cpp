@@ -46,6 +46,14 @@ const std::map<std::string, std::set<std::string>>& staff_matrix() {
       {"POST /staff/consultations/{id}/outcome", {"officer", "admin"}},
       {"GET /staff/consultations/{id}/translations/{lang}", {"officer", "admin"}},
       {"POST /staff/consultations/{id}/translations/{lang}", {"officer", "admin"}},
+      // A consultation's responses: every staff role reads them; officers key in paper responses.
+      {"GET /staff/consultations/{id}/responses", {"officer", "governance", "admin"}},
+      {"GET /staff/consultations/{id}/responses/new", {"officer", "admin"}},
+      {"POST /staff/consultations/{id}/responses/new", {"officer", "admin"}},
+      {"GET /staff/consultations/{id}/responses/{reference}", {"officer", "governance", "admin"}},
+      {"GET /staff/consultations/{id}/export.csv", {"officer", "governance", "admin"}},
+      {"GET /staff/consultations/{id}/export.xlsx", {"officer", "governance", "admin"}},
+      {"GET /staff/consultations/{id}/charts", {"officer", "governance", "admin"}},
       // Governance: every staff role reads the register and the compliance pages; governance changes it.
       {"GET /staff/compliance", {"officer", "governance", "admin"}},
       {"GET /staff/compliance/report", {"officer", "governance", "admin"}},
@@ -262,6 +270,7 @@ TEST_F(StaffConsoleTest, EveryStaffRouteTimesEveryRoleMatchesTheMatrix) {
     if (auto p = target.find("{id}"); p != std::string::npos) target.replace(p, 4, "c-404");
     if (auto p = target.find("{session_id}"); p != std::string::npos) target.replace(p, 12, "999999");
     if (auto p = target.find("{user_id}"); p != std::string::npos) target.replace(p, 9, "999999");
+    if (auto p = target.find("{reference}"); p != std::string::npos) target.replace(p, 11, "TH-0000-0000");
     for (const std::string role : {"signed_out", "officer", "governance", "admin"}) {
       Browser b = role == "signed_out" ? Browser{} : session_for(role);
       // A form's token, as the browser would have it from a page of the console: the sign-in

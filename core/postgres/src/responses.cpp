@@ -95,7 +95,9 @@ std::vector<Result<StoredResponse>> PgStore::submit_in_place(std::vector<Submiss
                                                              const StatusGuard& accepting) {
   auto keep_facts = [&](Tx& tx, size_t i, const StoredResponse& stored) {
     const GivenFacts& given = batch[i].given;
-    if (given.empty() || stored.replayed) return;
+    if (stored.replayed) return;
+    if (batch[i].audit_entry) append_audit_locked(tx, entered_response_audit(given, stored));
+    if (given.empty()) return;
     // No fact is kept for a member who no longer exists (their response names no person then).
     if (tx.exec("SELECT 1 FROM panel_members WHERE id=$1 FOR SHARE", {*given.member_id}).empty()) return;
     for (const auto& f : given_facts_to_record(given, stored)) {
@@ -319,6 +321,32 @@ Result<std::vector<StoredResponse>> PgStore::list_responses(const std::string& c
                      {consultation_id, limit, offset});
     for (int i = 0; i < q.size(); ++i) out.push_back(row_to_response(q, i));
     return out;
+  });
+}
+
+Result<ResponsePage> PgStore::find_responses(const std::string& consultation_id, const ResponseFilter& f) {
+  if (f.limit < 1 || f.limit > 1000) return invalid_argument("limit", "must be between 1 and 1000");
+  if (f.offset < 0) return invalid_argument("offset", "must not be negative");
+  const std::string from = f.received_from ? f.received_from->iso() : "";
+  // The stored times are RFC 3339 UTC text, so "before the next day" compares as text.
+  const std::string before = f.received_to ? f.received_to->plus_days(1).iso() : "";
+  // lower() of ASCII letters only, as SQLite's, so both stores match the same responses.
+  const std::string where =
+      " WHERE consultation_id=$1 AND ($2='' OR channel=$2) AND ($3='' OR language=$3)"
+      " AND ($4='' OR created_at>=$4) AND ($5='' OR created_at<$5)"
+      " AND ($6='' OR strpos(translate(answers, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'),"
+      " translate($6, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'))>0)";
+  return read("cannot list responses", [&](Tx& tx) -> Result<ResponsePage> {
+    auto cur = get_locked(tx, consultation_id);
+    if (!cur) return cur.error();
+    ResponsePage page;
+    page.total = tx.exec("SELECT COUNT(*) FROM responses" + where,
+                         {consultation_id, f.channel, f.language, from, before, f.text})
+                     .i64(0, 0);
+    auto q = tx.exec(std::string(kResponseColumns) + where + " AND id>$7 ORDER BY id LIMIT $8 OFFSET $9",
+                     {consultation_id, f.channel, f.language, from, before, f.text, f.after_id, f.limit, f.offset});
+    for (int i = 0; i < q.size(); ++i) page.items.push_back(row_to_response(q, i));
+    return page;
   });
 }
 

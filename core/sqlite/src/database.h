@@ -152,6 +152,7 @@ class SqliteStore final : public Store {
                                                       const StatusGuard& accepting) override;
   Result<std::vector<StoredResponse>> list_responses(const std::string& consultation_id, int64_t limit,
                                                      int64_t offset) override;
+  Result<ResponsePage> find_responses(const std::string& consultation_id, const ResponseFilter& filter) override;
   Result<StoredResponse> response_by_reference(const std::string& reference) override;
   Result<int64_t> count_responses(const std::string& consultation_id) override;
   Result<std::vector<StoredResponse>> responses_of_person(int64_t person_id) override;

@@ -39,7 +39,9 @@ std::vector<Result<StoredResponse>> SqliteStore::submit_in_place(std::vector<Sub
                                                                  const StatusGuard& accepting) {
   auto keep_facts = [&](size_t i, const StoredResponse& stored) {
     const GivenFacts& given = batch[i].given;
-    if (given.empty() || stored.replayed) return;
+    if (stored.replayed) return;
+    if (batch[i].audit_entry) append_audit_locked(entered_response_audit(given, stored));
+    if (given.empty()) return;
     // No fact is kept for a member who no longer exists (their response names no person then).
     if (!panel_tables::member_where(db_, "id", *given.member_id)) return;
     panel_tables::upsert_facts(db_, *given.member_id, given_facts_to_record(given, stored));
@@ -110,6 +112,42 @@ Result<std::vector<StoredResponse>> SqliteStore::list_responses(const std::strin
     q.bind(3, offset);
     while (q.executeStep()) out.push_back(row_to_response(q));
     return out;
+  });
+}
+
+Result<ResponsePage> SqliteStore::find_responses(const std::string& consultation_id, const ResponseFilter& f) {
+  if (f.limit < 1 || f.limit > 1000) return invalid_argument("limit", "must be between 1 and 1000");
+  if (f.offset < 0) return invalid_argument("offset", "must not be negative");
+  const std::string from = f.received_from ? f.received_from->iso() : "";
+  // The stored times are RFC 3339 UTC text, so "before the next day" compares as text.
+  const std::string before = f.received_to ? f.received_to->plus_days(1).iso() : "";
+  // One statement whatever is filtered: an empty condition matches everything.
+  const std::string where =
+      " WHERE consultation_id=?1 AND (?2='' OR channel=?2) AND (?3='' OR language=?3)"
+      " AND (?4='' OR created_at>=?4) AND (?5='' OR created_at<?5) AND (?6='' OR instr(lower(answers), lower(?6))>0)";
+  auto bind = [&](SQLite::Statement& q) {
+    q.bind(1, consultation_id);
+    q.bind(2, f.channel);
+    q.bind(3, f.language);
+    q.bind(4, from);
+    q.bind(5, before);
+    q.bind(6, f.text);
+  };
+  return read("cannot list responses", [&]() -> Result<ResponsePage> {
+    auto cur = get_locked(consultation_id);
+    if (!cur) return cur.error();
+    ResponsePage page;
+    SQLite::Statement count(db_, "SELECT COUNT(*) FROM responses" + where);
+    bind(count);
+    count.executeStep();
+    page.total = count.getColumn(0).getInt64();
+    SQLite::Statement q(db_, std::string(kResponseColumns) + where + " AND id>?7 ORDER BY id LIMIT ?8 OFFSET ?9");
+    bind(q);
+    q.bind(7, f.after_id);
+    q.bind(8, f.limit);
+    q.bind(9, f.offset);
+    while (q.executeStep()) page.items.push_back(row_to_response(q));
+    return page;
   });
 }
 

@@ -5,6 +5,7 @@
 #include "townhall/consultations/editing.h"
 #include "townhall/consultations/status.h"
 #include "townhall/panel/ask_once.h"
+#include "townhall/submissions/plain_submission.h"
 #include "townhall/util/sha256.h"
 
 namespace townhall {
@@ -139,6 +140,7 @@ Result<Submission, SubmitError> check_response(PanelStore& store, const Response
     if (member->fact_consent) out.given.facts = std::move(asked.updates);
   }
   out.given.actor = respondent.actor();
+  out.audit_entry = s.entered_by.has_value();
 
   if (auto st = validate_answers(target.rules, request.answers); !st) {
     return SubmitError{SubmitRefusal::kInvalidAnswer, st.error()};
@@ -183,6 +185,18 @@ AuditEvent given_facts_audit(const GivenFacts& given, const StoredResponse& stor
   const std::string member = given.member_id ? std::to_string(*given.member_id) : std::string();
   return AuditEvent{given.actor.who, "panel.facts", "panel_member", member,
                     {{"response", stored.reference}, {"keys", keys}, {"facts", provenance}}};
+}
+
+Submission plain_submission(ResponseSubmission checked, const User& caller) {
+  Submission out{std::move(checked), {}};
+  out.given.actor = Actor::of(caller);
+  out.audit_entry = out.response.entered_by.has_value();
+  return out;
+}
+
+AuditEvent entered_response_audit(const GivenFacts& given, const StoredResponse& stored) {
+  return AuditEvent{given.actor.who, "response.entered", "consultation", stored.consultation_id,
+                    {{"response", stored.reference}, {"channel", stored.channel}, {"language", stored.language}}};
 }
 
 Result<StoredResponse, SubmitError> submit_response(ConsultationStore& consultations, PanelStore& panel,

@@ -20,6 +20,7 @@
 #include "townhall/i18n/locale.h"
 #include "townhall/responses/answers.h"
 #include "townhall/responses/submission_body.h"
+#include "townhall/submissions/plain_submission.h"
 #include "townhall/access/token.h"
 #include "townhall/util/json_schema.h"
 #include "townhall/util/sha256.h"
@@ -107,7 +108,7 @@ bool post_consultations_id_responses_plain(Api::Impl& api, RequestContext& ctx, 
                                 ctx.request.idempotency_key, ctx.request.body);
   if (!s) return false;
   api.plain_bodies.fetch_add(1, std::memory_order_relaxed);
-  answer_when_stored(api, Submission{std::move(*s), {}}, respond);
+  answer_when_stored(api, plain_submission(std::move(*s), ctx.user), respond);
   return true;
 }
 

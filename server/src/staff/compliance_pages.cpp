@@ -9,6 +9,7 @@
 #include "townhall/calendar/clear_days.h"
 #include "townhall/compliance/register.h"
 #include "townhall/consultations/findings.h"
+#include "townhall/panel/respondents.h"
 
 namespace townhall::server::staff {
 namespace {
@@ -212,6 +213,21 @@ Result<HttpResponse> get_compliance(Api::Impl& api, StaffContext& sc) {
 }
 
 // GET /staff/compliance/report?from=YYYY-MM-DD&to=YYYY-MM-DD (default: the last six months)
+namespace {
+// One line for the report: how many respondents had panel facts, and who they under-represent.
+std::string representativeness_summary(const panel::RespondentsReport& r) {
+  if (r.with_facts == 0) return "No respondent had panel facts";
+  std::string under;
+  for (const auto& c : r.fit.categories) {
+    for (const auto& v : c.values) {
+      if (v.flagged) under += (under.empty() ? "" : ", ") + c.category + " " + v.value;
+    }
+  }
+  return std::to_string(r.with_facts) + " of " + std::to_string(r.responses) + " respondents had panel facts; " +
+         (under.empty() ? "none under-represented" : "under-represented: " + under);
+}
+}  // namespace
+
 Result<HttpResponse> get_compliance_report(Api::Impl& api, StaffContext& sc) {
   const Date today = api.today();
   Date to = query_date(sc, "to").value_or(today);
@@ -219,6 +235,8 @@ Result<HttpResponse> get_compliance_report(Api::Impl& api, StaffContext& sc) {
   if (from > to) std::swap(from, to);
   auto consultations = all_consultations(api);
   if (!consultations) return consultations.error();
+  // Respondents are compared with the same census as on a consultation's charts page.
+  auto census = panel::census_report_targets(analysis::default_census_dir(), "ward,ethnicity,tenure", "E09000020", false);
   nlohmann::json rows = nlohmann::json::array();
   int64_t total_responses = 0;
   int c_breaches = 0;
@@ -237,7 +255,13 @@ Result<HttpResponse> get_compliance_report(Api::Impl& api, StaffContext& sc) {
       rules += (rules.empty() ? "" : ", ") + f.rule;
     }
     total_responses += *responses;
-    rows.push_back({{"id", c.id}, {"title", c.document.value("title", c.id)}, {"opens", format_date(opens->iso())},
+    std::string fit = "The census tables could not be read";
+    if (census) {
+      auto respondents = panel::respondents_report(api.store, api.store, c.id, census->borough, today);
+      if (!respondents) return respondents.error();
+      fit = representativeness_summary(*respondents);
+    }
+    rows.push_back({{"id", c.id}, {"representativeness", fit}, {"title", c.document.value("title", c.id)}, {"opens", format_date(opens->iso())},
                     {"closes", format_date(closes->iso())}, {"days", *closes - *opens}, {"weeks", (*closes - *opens) / 7},
                     {"responses", *responses}, {"channels", joined_list(c.document.value("channels", nlohmann::json::array()))},
                     {"languages", joined_list(c.document.value("languages", nlohmann::json::array()))},

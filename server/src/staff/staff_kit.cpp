@@ -3,6 +3,7 @@
 
 #include "staff/account_pages.h"
 #include "staff/panel_pages.h"
+#include "staff/responses_pages.h"
 
 #include <cstdio>
 #include <ctime>
@@ -128,6 +129,7 @@ const std::vector<StaffRoute>& staff_routes() {
     for (auto& r : account_routes({Role::kAdmin})) all.push_back(std::move(r));
     for (auto& r : panel_routes(officers)) all.push_back(std::move(r));
     { auto b = consultation_builder_routes(staff, officers); all.insert(all.begin(), b.begin(), b.end()); }  // "new" before {id}
+    for (auto& r : responses_routes(staff, officers)) all.push_back(std::move(r));
     return all;
   }();
   return routes;

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "townhall/consultations/status.h"
+#include "townhall/date.h"
 #include "townhall/error.h"
 
 namespace townhall {
@@ -53,6 +54,26 @@ struct StoredResponse {
   nlohmann::json to_json() const;
 };
 
+// Which of a consultation's responses to read, for the staff console's table and exports. Every
+// condition left empty matches everything. Dates are whole days in UTC (the stored times are UTC),
+// both ends included.
+struct ResponseFilter {
+  std::string channel;    // "paper", ...; "" = any
+  std::string language;   // BCP 47 tag exactly as stored; "" = any
+  std::optional<Date> received_from, received_to;
+  // Text the answers contain (ASCII letters in any case). It is looked for in the answers as
+  // stored, so it is best for words a resident wrote, not for punctuation.
+  std::string text;
+  int64_t after_id = 0;   // only responses with a larger id (to read a long list page by page)
+  int64_t limit = 50;     // 1..1000
+  int64_t offset = 0;
+};
+
+struct ResponsePage {
+  std::vector<StoredResponse> items;  // in the order they were stored
+  int64_t total = 0;                  // how many match, ignoring after_id, limit and offset
+};
+
 class ResponseStore {
  public:
   virtual ~ResponseStore() = default;
@@ -73,6 +94,9 @@ class ResponseStore {
   // One page of a consultation's responses in the order they were stored.
   virtual Result<std::vector<StoredResponse>> list_responses(const std::string& consultation_id,
                                                              int64_t limit = 100, int64_t offset = 0) = 0;
+  // One page of the responses that match `filter` (kInvalidArgument naming "limit" or "offset"
+  // for a page out of range, kNotFound for an unknown consultation).
+  virtual Result<ResponsePage> find_responses(const std::string& consultation_id, const ResponseFilter& filter) = 0;
   // The response with this quotable reference ("TH-00A1-Q9XD"), for enquiries by phone or letter.
   virtual Result<StoredResponse> response_by_reference(const std::string& reference) = 0;
   virtual Result<int64_t> count_responses(const std::string& consultation_id) = 0;

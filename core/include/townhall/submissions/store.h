@@ -35,6 +35,9 @@ struct GivenFacts {
 struct Submission {
   ResponseSubmission response;
   GivenFacts given;
+  // An officer keyed it in (a paper, phone or face-to-face response): the audit trail records
+  // that they did, in the response's own transaction (entered_response_audit).
+  bool audit_entry = false;
 };
 
 // The facts as they are kept: each with "response <reference>" as its source.
@@ -43,13 +46,18 @@ std::vector<panel::Fact> given_facts_to_record(const GivenFacts& given, const St
 // (never the values, which are personal data).
 AuditEvent given_facts_audit(const GivenFacts& given, const StoredResponse& stored);
 
+// The "response.entered" audit record of an officer keying in a response: the officer (given.actor),
+// the consultation, the response's reference, channel and language (never the answers).
+AuditEvent entered_response_audit(const GivenFacts& given, const StoredResponse& stored);
+
 class SubmissionStore {
  public:
   virtual ~SubmissionStore() = default;
 
   // Stores each submission's response exactly as ResponseStore::submit_responses_in_place does
   // (each succeeds or fails on its own, all in ONE transaction, a replay answered whatever the
-  // state), and in that same transaction the facts its respondent gave (not for a replay). A
+  // state), and in that same transaction the facts its respondent gave and, for an officer's entry,
+  // its audit record (neither for a replay). A
   // member erased meanwhile keeps nothing: their response names a person who no longer exists and
   // is refused (kInvalidArgument) on its own, the rest of the batch going ahead.
   virtual std::vector<Result<StoredResponse>> submit_in_place(std::vector<Submission>& batch,
