@@ -55,6 +55,12 @@ struct Route {
 // What response submission needs of a consultation, cached so the hot path avoids the database.
 using CachedConsultation = ResponseTarget;
 
+// The first public-content generation of a new Api (see Api::Impl::public_generation).
+inline uint64_t first_public_generation() {
+  static std::atomic<uint64_t> next{0};
+  return next.fetch_add(uint64_t{1} << 40, std::memory_order_relaxed);
+}
+
 struct Api::Impl {
   Impl(Store& s, ApiOptions o)
       : store(s),
@@ -99,7 +105,10 @@ struct Api::Impl {
   // Forward Plan): public answers made from an older one are made again. Bumped once a write
   // through the Api that may change it has been answered, by invalidate() and by the schedule.
   // Writes made to the database by another process are not seen (as with the cache above).
-  std::atomic<uint64_t> public_generation{0};
+  // Each Api of the process starts where no other has been: kept question pages
+  // (pages/kept_pages.h) are kept for the whole process by generation, so two Apis over different
+  // databases (the tests, a host embedding two) must never share a generation number.
+  std::atomic<uint64_t> public_generation{first_public_generation()};
   void public_changed() { public_generation.fetch_add(1, std::memory_order_acq_rel); }
   ResponseCache answers;
   // A consultation as the store holds it, read once per generation of the public content (the
