@@ -1,4 +1,5 @@
 #include "townhall/charter/policy.h"
+#include "townhall/charter/wording.h"
 
 #include "townhall/charter/rules.h"
 #include "townhall/util/json_schema.h"
@@ -71,8 +72,7 @@ Nation nation_of(Region r) {
 }
 
 std::string period_text(const NoticePeriod& p) {
-  return std::to_string(p.days) + (p.mode == DayCountMode::kCalendar ? " clear calendar day" : " clear working day") +
-         (p.days == 1 ? "" : "s");
+  return counted(p.mode == DayCountMode::kCalendar ? Counted::kClearCalendarDays : Counted::kClearWorkingDays, p.days);
 }
 
 // A notice period is laxer than its floor when it is shorter, or counts calendar days where the
