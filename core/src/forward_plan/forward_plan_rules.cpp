@@ -612,6 +612,7 @@ std::vector<Finding> check_forward_plan(const ForwardPlan& plan, const CharterPo
   for (const auto& d : plan.key_decisions) c.key_decision(d, plan);
   for (const auto& m : plan.meetings) c.meeting(m);
   for (const auto& r : plan.scrutiny_referrals) c.kd6(r);
+  for (auto& f : check_urgency_report_intervals(plan, policy, as_of)) c.out.push_back(std::move(f));
   return std::move(c.out);
 }
 

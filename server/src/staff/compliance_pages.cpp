@@ -26,6 +26,7 @@ std::string href_of(const Finding& f) {
   if (f.subject_kind == "key_decision") return "/staff/forward-plan/" + f.subject_id;
   if (f.subject_kind == "meeting") return "/staff/meetings/" + f.subject_id;
   if (f.subject_kind == "consultation") return "/staff/consultations/" + f.subject_id;
+  if (f.subject_kind == "urgency_report") return "/staff/urgency-reports";
   return "";
 }
 
