@@ -68,6 +68,19 @@ TEST(CheckCli, BadInputExitsTwoAndNamesTheField) {
   EXPECT_EQ(utf8.exit_code, 2);
 }
 
+// Governance staff read `townhall check`'s errors: what the value must be, not which schema
+// keyword failed ("Value type not permitted by 'type' constraint").
+TEST(CheckCli, SchemaErrorsArePhrasedForPeople) {
+  auto date = run_cli("check -", R"({"consultations": [{"id": "a", "title": "t", "opens": 20250301}]})");
+  EXPECT_EQ(date.exit_code, 2);
+  EXPECT_NE(date.err.find("/consultations/0/opens"), std::string::npos) << date.err;
+  EXPECT_NE(date.err.find("must be a date like 2026-03-01"), std::string::npos) << date.err;
+  auto flag = run_cli("check -", R"({"consultations": [{"id": "a", "title": "t", "big_decision": "yes"}]})");
+  EXPECT_EQ(flag.exit_code, 2);
+  EXPECT_NE(flag.err.find("must be true or false"), std::string::npos) << flag.err;
+  for (const auto& r : {date, flag}) EXPECT_EQ(r.err.find("constraint"), std::string::npos) << r.err;
+}
+
 TEST(CheckCli, AsOfOptionOverridesTheFile) {
   std::string doc = kCompliant;
   doc.replace(doc.find("\"decision_date\": \"2025-06-01\""), 29,

@@ -327,5 +327,51 @@ TEST(RuleRegistry, EveryRegisteredRuleIsReportedByItsCheck) {
   }
 }
 
+// The severity a finding reports is the one its words carry, for every rule and every severity a
+// policy may give it: a statutory rule (SI 2012/2089) cannot be set below breach, so its shortfall
+// never reads "info"; a charter rule reports exactly the severity the council set. And with the
+// defaults, a note (info) never states a shortfall, and a breach never reads as a note.
+TEST(RuleRegistry, EverySeverityAPolicyMaySetIsTheSeverityReportedAndMatchesTheWords) {
+  const char* const shortfall_words[] = {"only ", "not recorded", "has not been", "had to be", "is missing",
+                                         "must stay open", "should close no earlier", "reached council late"};
+  const char* const note_words[] = {"Due:", " was reported to full council on ", "by the deadline of "};
+  for (const auto& t : triggers()) {
+    const RuleInfo* info = find_rule(t.rule);
+    ASSERT_NE(info, nullptr);
+    for (Severity set : {Severity::kBreach, Severity::kWarning, Severity::kInfo}) {
+      SCOPED_TRACE(std::string(t.rule) + " set to " + severity_id(set));
+      json policy = t.policy;
+      policy["severities"][t.rule] = severity_id(set);
+      auto report = run(t.document, policy);
+      if (is_statutory(*info) && set != Severity::kBreach) {
+        ASSERT_FALSE(report.ok()) << "a statutory breach downgraded to " << severity_id(set);
+        EXPECT_EQ(report.error().field, "/severities/" + std::string(t.rule));
+        continue;
+      }
+      ASSERT_TRUE(report.ok()) << report.error().describe();
+      // The finding the trigger makes at the default severity now carries the one set.
+      EXPECT_TRUE(has_finding(report->findings, t.rule, set));
+      // ...and no breach of the rule is left behind when the council set it lower.
+      if (set != Severity::kBreach) {
+        EXPECT_FALSE(has_finding(report->findings, t.rule, Severity::kBreach));
+      }
+    }
+    auto report = run(t.document, t.policy);
+    ASSERT_TRUE(report.ok());
+    for (const auto& f : report->findings) {
+      for (const char* w : shortfall_words) {
+        if (f.severity == Severity::kInfo) {
+          EXPECT_EQ(f.message.find(w), std::string::npos) << f.to_line();
+        }
+      }
+      for (const char* w : note_words) {
+        if (f.severity == Severity::kBreach) {
+          EXPECT_EQ(f.message.find(w), std::string::npos) << f.to_line();
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace townhall

@@ -43,7 +43,18 @@ class CopyToPostgres : public ::testing::Test {
     auto stored = st.submit_responses({r, plain}, responses_allowed());
     ASSERT_TRUE(stored[0].ok() && stored[1].ok());
     reference = stored[0]->reference;
-    ASSERT_TRUE(st.add_user(Role::kOfficer, "Olive", sha256_hex("olive-token")).ok());
+    auto olive = st.add_user(Role::kOfficer, "Olive", sha256_hex("olive-token"));
+    auto bea = st.add_user(Role::kOfficer, "Bea", sha256_hex("bea-token"));
+    ASSERT_TRUE(olive.ok() && bea.ok());
+    ExceptionRequest x;
+    x.consultation_id = "c-1";
+    x.consultation_version = 1;
+    x.to = ConsultationStatus::kClosed;
+    x.reason = "The proposal was withdrawn.";
+    x.requested_by = olive->id;
+    x.approver = bea->id;
+    x.requested_at = 1'800'000'000;
+    ASSERT_TRUE(st.add_exception_request(x, AuditEvent{"user:2", "exception.request", "exception_request", "", {}}).ok());
   }
   PostgresOptions keyed() const {
     PostgresOptions o;
@@ -61,13 +72,17 @@ TEST_F(CopyToPostgres, EveryTableIsCopiedAndTheChainVerifies) {
   auto copied = copy_sqlite_to_postgres(source.url(), target->url(), source.audit_key());
   ASSERT_TRUE(copied.ok()) << copied.error().describe();
   EXPECT_EQ(copied->audit.state, AuditState::kIntact) << copied->audit.problem;
-  EXPECT_EQ(copied->audit.entries, 2);  // the create and the user; transitions here carry none
+  EXPECT_EQ(copied->audit.entries, 4);  // the create, two users and the request; transitions here carry none
   auto pg = open_postgres_store(target->url(), keyed());
   ASSERT_TRUE(pg.ok()) << pg.error().describe();
   EXPECT_EQ(*(*pg)->count_responses("c-1"), 2);
   EXPECT_EQ((*pg)->response_by_reference(reference)->answers, (nlohmann::json{{"q1", "yes"}}));
   EXPECT_EQ((*pg)->get_consultation("c-1")->status, ConsultationStatus::kOpen);
   EXPECT_TRUE((*pg)->user_by_token_hash(sha256_hex("olive-token")).has_value());
+  auto pending = (*pg)->pending_exception_requests(2);  // Bea, the second user added
+  ASSERT_TRUE(pending.ok()) << pending.error().describe();
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ((*pending)[0].reason, "The proposal was withdrawn.");
   // The retry of a response given before the move is answered with it; numbering goes on.
   ResponseSubmission retry;
   retry.consultation_id = "c-1";

@@ -573,6 +573,29 @@ TEST_F(StaffConsoleTest, GovernanceRecordsAKeyDecisionThroughTheFormAndSeesKd2An
   EXPECT_EQ(call(gwen, "GET", "/staff/forward-plan").body.find("1 breach"), std::string::npos);
 }
 
+TEST_F(StaffConsoleTest, G1AConsultationClosingAfterItsKeyDecisionShowsOnTheDashboardAndItsPage) {
+  // Charter G1: a consultation closes before the decision it informs. Recorded to close Mon 27 Apr
+  // 2026 (eight weeks from Mon 2 March); the Forward Plan gives the decision for Thu 23 Apr 2026.
+  nlohmann::json doc = eight_weeks();
+  doc["key_decision_id"] = "KD-2026-009";
+  auto c = create_consultation(*store, doc, Actor::system("test"));
+  ASSERT_TRUE(c.ok()) << c.error().describe();
+  const nlohmann::json kd = {{"id", "KD-2026-009"}, {"matter", "Library opening hours"},
+                             {"decision_maker", {{"name", "Cllr Asha Patel"}}}, {"decision_date", "2026-04-23"},
+                             {"treated_as_key", true}};
+  ASSERT_TRUE(record_in_register(*store, RecordKind::kKeyDecision, "KD-2026-009", kd, Actor::system("test")).ok());
+  Browser gwen = session_for("governance");
+  auto dash = call(gwen, "GET", "/staff/compliance");
+  ASSERT_EQ(dash.status, 200);
+  EXPECT_NE(dash.body.find("key decision KD-2026-009, which it informs"), std::string::npos) << dash.body;
+  auto page = call(gwen, "GET", "/staff/consultations/" + c->id);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("key decision KD-2026-009, which it informs"), std::string::npos) << page.body;
+  auto report = call(gwen, "GET", "/staff/compliance/report?from=2026-01-01&to=2026-06-30");
+  ASSERT_EQ(report.status, 200);
+  EXPECT_NE(report.body.find("G1"), std::string::npos) << report.body;
+}
+
 TEST_F(StaffConsoleTest, ABadFieldIsShownByTheFieldAndNothingIsStored) {
   Browser gwen = session_for("governance");
   const std::string token = csrf_of(call(gwen, "GET", "/staff/forward-plan/new").body);

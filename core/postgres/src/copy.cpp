@@ -10,8 +10,9 @@ namespace townhall {
 namespace {
 
 // The SQLite schema version the PostgreSQL store's migrations reproduce (001: 14; 002: 16's
-// register; 003: 15's holiday feeds and actual dates; 004: 17's disabled users).
-constexpr int kMirroredSqliteVersion = 17;
+// register; 003: 15's holiday feeds and actual dates; 004: 17's disabled users; 005: 18's exception
+// requests).
+constexpr int kMirroredSqliteVersion = 18;
 
 // The tables in an order that satisfies every foreign key; audit_head is updated, not inserted.
 constexpr const char* kTables[] = {
@@ -19,12 +20,13 @@ constexpr const char* kTables[] = {
     "responses", "key_decisions", "notices", "audit_log", "audit_sealing", "consultation_translations",
     "consultation_meetings", "pages_drafts", "pages_outbox", "panel_members", "panel_facts", "panel_invitations",
     "pages_member_tokens", "panel_email_confirmations", "site_secrets", "staff_accounts", "staff_sessions",
-    "sign_in_failures", "forward_plan_records", "bank_holiday_feeds"};
+    "sign_in_failures", "forward_plan_records", "bank_holiday_feeds", "exception_requests"};
 
 // Tables whose id the PostgreSQL store numbers itself: their sequences continue after the copy.
 constexpr const char* kIdentityTables[] = {"users",  "people",        "responses",     "notices",
                                            "consultation_meetings", "pages_outbox", "panel_members",
-                                           "panel_invitations", "staff_sessions", "bank_holiday_feeds"};
+                                           "panel_invitations", "staff_sessions", "bank_holiday_feeds",
+                                           "exception_requests"};
 
 }  // namespace
 

@@ -177,6 +177,12 @@ class PgStore final : public Store {
   Status change_register(const std::vector<RegisterChange>& changes, const RegisterCheck& check,
                          const AuditEvent& audit) override;
 
+  // ExceptionRequestStore (exception_requests.cpp).
+  Result<ExceptionRequest> add_exception_request(const ExceptionRequest& request, const AuditEvent& audit) override;
+  Result<ExceptionRequest> get_exception_request(int64_t id) override;
+  Result<std::vector<ExceptionRequest>> pending_exception_requests(int64_t approver) override;
+  Status decide_exception_request(int64_t id, ApprovalState state, int64_t decided_at, const AuditEvent& audit) override;
+
   // HolidayFeedStore (holidays.cpp).
   Status put_holiday_feed(const HolidayFeed& feed, const AuditEvent& audit) override;
   Result<std::optional<HolidayFeed>> holiday_feed() override;
@@ -308,6 +314,8 @@ class PgStore final : public Store {
   // The migration that added the holiday feeds and the instants a consultation actually opened
   // and closed (SQLite's 15).
   static constexpr int kActualDatesVersion = 3;
+  // The migration that added the requests for a charter exception waiting for approval.
+  static constexpr int kExceptionRequestsVersion = 4;
 
   std::unique_ptr<Pool> pool_;
   PostgresOptions options_;

@@ -208,6 +208,12 @@ class SqliteStore final : public Store {
   Result<std::vector<panel::Invitation>> member_invitations(int64_t member_id) override;
   Result<panel::Erasure> erase_member(int64_t member_id, const AuditEvent& audit) override;
 
+  // ExceptionRequestStore (exception_requests.cpp).
+  Result<ExceptionRequest> add_exception_request(const ExceptionRequest& request, const AuditEvent& audit) override;
+  Result<ExceptionRequest> get_exception_request(int64_t id) override;
+  Result<std::vector<ExceptionRequest>> pending_exception_requests(int64_t approver) override;
+  Status decide_exception_request(int64_t id, ApprovalState state, int64_t decided_at, const AuditEvent& audit) override;
+
   // HolidayFeedStore (holidays.cpp).
   Status put_holiday_feed(const HolidayFeed& feed, const AuditEvent& audit) override;
   Result<std::optional<HolidayFeed>> holiday_feed() override;

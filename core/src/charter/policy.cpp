@@ -1,11 +1,16 @@
 #include "townhall/charter/policy.h"
 
+#include <string>
+
 #include "townhall/charter/rules.h"
+#include "townhall/charter/wording.h"
 #include "townhall/util/json_schema.h"
 
 namespace townhall {
 
 namespace {
+
+std::string two_digits(unsigned n) { return (n < 10 ? "0" : "") + std::to_string(n); }
 
 std::vector<HolidayWindow> default_windows() {
   HolidayWindow christmas;
@@ -71,8 +76,7 @@ Nation nation_of(Region r) {
 }
 
 std::string period_text(const NoticePeriod& p) {
-  return std::to_string(p.days) + (p.mode == DayCountMode::kCalendar ? " clear calendar day" : " clear working day") +
-         (p.days == 1 ? "" : "s");
+  return counted(p.mode == DayCountMode::kCalendar ? Counted::kClearCalendarDays : Counted::kClearWorkingDays, p.days);
 }
 
 // A notice period is laxer than its floor when it is shorter, or counts calendar days where the
@@ -258,6 +262,19 @@ Result<CharterPolicy> CharterPolicy::from_json(const nlohmann::json& doc) {
       if (auto st = read_period(k["general_exception_notice"], p.general_exception_notice); !st) return st.error();
     }
     if (k.contains("urgency_report_months")) p.urgency_report_months = k["urgency_report_months"].get<int>();
+    if (k.contains("urgency_reporting_year_starts")) {
+      const std::string md = k["urgency_reporting_year_starts"].get<std::string>();
+      const unsigned month = static_cast<unsigned>(std::stoi(md.substr(0, 2)));
+      const unsigned day = static_cast<unsigned>(std::stoi(md.substr(3, 2)));
+      // A day every year has: 29 February would leave three years in four without a start.
+      static const unsigned kDaysIn[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+      if (day > kDaysIn[month - 1]) {
+        return invalid_argument("/key_decisions/urgency_reporting_year_starts",
+                                "\"" + md + "\" is not a day every year has; give a month and day such as 05-01");
+      }
+      p.urgency_reporting_year_start_month = month;
+      p.urgency_reporting_year_start_day = day;
+    }
   }
   if (doc.contains("meetings")) {
     const auto& m = doc["meetings"];
@@ -330,7 +347,9 @@ nlohmann::json CharterPolicy::to_json() const {
         {"ward_count", key_decision_ward_count},
         {"notice", period_json(key_decision_notice)},
         {"general_exception_notice", period_json(general_exception_notice)},
-        {"urgency_report_months", urgency_report_months}}},
+        {"urgency_report_months", urgency_report_months},
+        {"urgency_reporting_year_starts", two_digits(urgency_reporting_year_start_month) + "-" +
+                                              two_digits(urgency_reporting_year_start_day)}}},
       {"meetings",
        {{"private_notice", period_json(private_meeting_notice)},
         {"private_further_notice", period_json(private_meeting_further_notice)},

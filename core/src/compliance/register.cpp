@@ -5,6 +5,8 @@
 #include <regex>
 #include <set>
 
+#include "townhall/consultations/document.h"
+#include "townhall/consultations/findings.h"
 #include "townhall/util/csv.h"
 
 namespace townhall {
@@ -198,6 +200,63 @@ Result<ComplianceReport> check_register(ForwardPlanRegisterStore& store, const C
   auto records = store.register_records();
   if (!records) return records.error();
   return check_document(register_plan_document(*records), policy, as_of);
+}
+
+namespace {
+
+// Every stored consultation, whatever its status, a page at a time.
+Result<std::vector<ConsultationRecord>> every_consultation(ConsultationStore& store) {
+  std::vector<ConsultationRecord> out;
+  ConsultationQuery q;
+  q.sort = "opens";
+  q.limit = 100;
+  for (int64_t offset = 0;; offset += q.limit) {
+    q.offset = offset;
+    auto page = store.list_consultations(q);
+    if (!page) return page.error();
+    for (auto& r : page->items) out.push_back(std::move(r));
+    if (offset + q.limit >= page->total) break;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<ComplianceReport> check_live_records(ForwardPlanRegisterStore& plan_store, ConsultationStore& consultations,
+                                            const CharterPolicy& policy, Date as_of) {
+  auto records = plan_store.register_records();
+  if (!records) return records.error();
+  auto report = check_document(register_plan_document(*records), policy, as_of);
+  if (!report) return report.error();
+  auto plan = parse_forward_plan(register_plan_document(*records));
+  if (!plan) return plan.error();
+  auto stored = every_consultation(consultations);
+  if (!stored) return stored.error();
+  std::vector<Consultation> linked;
+  for (const auto& c : *stored) {
+    auto view = charter_view(c.id, c.document);
+    if (!view) return view.error();
+    if (!view->key_decision_id.empty()) linked.push_back(std::move(*view));
+  }
+  auto cross = check_consultations_against_plan(linked, *plan, policy);
+  report->findings.insert(report->findings.begin(), cross.begin(), cross.end());
+  report->consultations_checked = linked.size();
+  return report;
+}
+
+Result<std::vector<Finding>> consultation_findings_on_register(ConsultationStore& consultations,
+                                                               ForwardPlanRegisterStore& plan_store,
+                                                               const ConsultationRecord& consultation,
+                                                               const CharterPolicy& policy, Date as_of) {
+  auto findings = consultation_findings(consultations, consultation, policy, as_of);
+  if (!findings) return findings.error();
+  auto view = charter_view(consultation.id, consultation.document);
+  if (!view) return view.error();
+  if (view->key_decision_id.empty()) return findings;
+  auto plan = read_register(plan_store);
+  if (!plan) return plan.error();
+  for (auto& f : check_consultations_against_plan({*view}, *plan, policy)) findings->push_back(std::move(f));
+  return findings;
 }
 
 }  // namespace townhall

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "townhall/charter/rules.h"
+#include "townhall/charter/wording.h"
 
 namespace townhall {
 
@@ -65,13 +66,13 @@ void check_length(const Consultation& c, const CharterPolicy& p, std::vector<Fin
     if (length < need) {
       const bool excused = !c.urgency_reason.empty();
       Finding f = consultation_finding(c, "C-MIN", excused ? Severity::kInfo : p.severity_of("C-MIN"),
-                               excused ? "Open for " + std::to_string(length) + " days, less than " +
-                                             std::to_string(p.big_decision_weeks) +
-                                             " weeks, for the recorded urgency reason: " + c.urgency_reason
+                               excused ? "Open for " + counted(Counted::kDays, length) + ", less than " +
+                                             counted(Counted::kWeeks, p.big_decision_weeks) +
+                                             ", for the recorded urgency reason: " + c.urgency_reason
                                        : "A consultation on a big decision must stay open at least " +
-                                             std::to_string(p.big_decision_weeks) + " weeks: " + opening +
+                                             counted(Counted::kWeeks, p.big_decision_weeks) + ": " + opening +
                                              ", so it must close no earlier than " + day(base_close) + ", but " +
-                                             closing + " (" + std::to_string(length) + " days).");
+                                             closing + " (" + counted(Counted::kDays, length) + ").");
       f.dates = {{"opens", opens}, {"closes", closes}, {"required_close", base_close}};
       f.figures = {{"length_days", length}, {"required_days", need}};
       out.push_back(std::move(f));
@@ -84,12 +85,12 @@ void check_length(const Consultation& c, const CharterPolicy& p, std::vector<Fin
       const bool excused = !c.shorter_period_reason.empty();
       Finding f = consultation_finding(
           c, "C-12", excused ? Severity::kInfo : p.severity_of("C-12"),
-          excused ? "Shorter than " + std::to_string(p.voluntary_sector_weeks) +
-                        " weeks with a published reason: " + c.shorter_period_reason
+          excused ? "Shorter than " + counted(Counted::kWeeks, p.voluntary_sector_weeks) +
+                        " with a published reason: " + c.shorter_period_reason
                   : "A formal written consultation that materially affects voluntary and community sector "
-                    "organisations should last " + std::to_string(p.voluntary_sector_weeks) +
-                        " weeks (until " + day(opens.plus_days(need - 1)) + ") unless a reason is published; it lasts " +
-                        std::to_string(length) + " days.");
+                    "organisations should last " + counted(Counted::kWeeks, p.voluntary_sector_weeks) +
+                        " (until " + day(opens.plus_days(need - 1)) + ") unless a reason is published; it lasts " +
+                        counted(Counted::kDays, length) + ".");
       f.dates = {{"opens", opens}, {"closes", closes}, {"required_close", opens.plus_days(need - 1)}};
       f.figures = {{"length_days", length}, {"required_days", need}};
       out.push_back(std::move(f));
@@ -106,16 +107,16 @@ void check_length(const Consultation& c, const CharterPolicy& p, std::vector<Fin
         c, "C-EXT", excused ? Severity::kInfo : p.severity_of("C-EXT"),
         excused ? "Runs over a holiday period without the extension, for the recorded urgency reason: " +
                       c.urgency_reason
-                : "The consultation runs over a holiday period (" + std::to_string(plan.holiday_days) +
-                      " holiday days), so it should close no earlier than " + day(plan.close) + " (" +
-                      std::to_string(plan.length_days) + " days) instead of " + day(closes) + ".");
+                : "The consultation runs over a holiday period (" + counted(Counted::kHolidayDays, plan.holiday_days) +
+                      "), so it should close no earlier than " + day(plan.close) + " (" +
+                      counted(Counted::kDays, plan.length_days) + ") instead of " + day(closes) + ".");
     f.dates = {{"opens", opens}, {"closes", closes}, {"base_close", plan.base_close}, {"required_close", plan.close}};
     f.figures = {{"holiday_days", plan.holiday_days}, {"length_days", length}, {"required_days", plan.length_days}};
     f.bank_holidays = p.calendar().source();
     out.push_back(std::move(f));
   } else {
     Finding f = consultation_finding(c, "C-EXT", Severity::kInfo,
-                             "Extended for " + std::to_string(plan.holiday_days) + " holiday days: closes " +
+                             "Extended for " + counted(Counted::kHolidayDays, plan.holiday_days) + ": closes " +
                                  day(closes) + ", on or after the extended date " + day(plan.close) + ".");
     f.dates = {{"opens", opens}, {"closes", closes}, {"base_close", plan.base_close}, {"required_close", plan.close}};
     f.figures = {{"holiday_days", plan.holiday_days}, {"length_days", length}, {"required_days", plan.length_days}};
@@ -201,15 +202,16 @@ void check_considered(const Consultation& c, const CharterPolicy& p, Date as_of,
   }
   const Date due = *latest;
   const std::string holidays = period.mode == DayCountMode::kWorking ? cal.source() : "";
-  const std::string need = std::to_string(period.days) + " clear " + (period.mode == DayCountMode::kWorking ? "working " : "") + "days";
+  const Counted clear_unit = period.mode == DayCountMode::kWorking ? Counted::kClearWorkingDays : Counted::kClearDays;
+  const std::string need = townhall::counted(clear_unit, period.days);
   if (c.summary_published_on) {
     const int clear = *counted;
     const bool ok = clear >= period.days;
     Finding f = consultation_finding(c, "G4", ok ? Severity::kInfo : p.severity_of("G4"),
-                             ok ? "The summary of responses was published " + std::to_string(clear) +
-                                      " clear days before the decision report."
+                             ok ? "The summary of responses was published " + townhall::counted(clear_unit, clear) +
+                                      " before the decision report."
                                 : "The summary of responses was published on " + day(*c.summary_published_on) +
-                                      ", only " + std::to_string(clear) + " clear days before the decision report on " +
+                                      ", only " + townhall::counted(clear_unit, clear) + " before the decision report on " +
                                       day(*c.decision_report_date) + "; it needs " + need + " (by " + day(due) + ").");
     f.dates = {{"published", *c.summary_published_on}, {"decision_report_date", *c.decision_report_date}, {"required_by", due}};
     f.figures = {{"clear_days", clear}, {"required_days", period.days}};

@@ -8,6 +8,7 @@
 
 #include "townhall/calendar/clear_days.h"
 #include "townhall/charter/rules.h"
+#include "townhall/charter/wording.h"
 
 namespace townhall {
 
@@ -75,8 +76,7 @@ constexpr const char* kKeyDecision = "key_decision";
 constexpr const char* kMeeting = "meeting";
 
 std::string days_text(int n, DayCountMode mode) {
-  return std::to_string(n) + (mode == DayCountMode::kCalendar ? " clear calendar day" : " clear working day") +
-         (n == 1 ? "" : "s");
+  return counted(mode == DayCountMode::kCalendar ? Counted::kClearCalendarDays : Counted::kClearWorkingDays, n);
 }
 
 std::string lower_first(std::string s) {
@@ -165,8 +165,7 @@ class Checker {
                                 " before " + event_name + " on " + event.long_english() + " (" +
                                 std::to_string(p.days) + " required; the latest day was " + deadline + ").")
                      : fail(rule, kind, id,
-                            shortfall + days_text(p.days, p.mode) + (p.days == 1 ? " is" : " are") +
-                                " required, so it had to be " + verb + " by " +
+                            shortfall + "It needed " + days_text(p.days, p.mode) + ", so it had to be " + verb + " by " +
                                 deadline + ".");
     set_dates(f, required_by, practical, event);
     f.dates["published"] = *published;
@@ -274,7 +273,7 @@ class Checker {
       const int clear = published ? count(*published, event, p.mode) : 0;
       if (!published || clear < p.days) {
         Finding& f = info("KD-2", kKeyDecision, d.id,
-                          std::string(published ? "The notice gives only " + days_text(clear, p.mode) + "; "
+                          std::string(published ? "The notice gives " + days_text(clear, p.mode) + "; "
                                                 : "No notice of this key decision was published; ") +
                               "the decision relies on the " + route_name + " instead of " +
                               days_text(p.days, p.mode) + "' notice.");
@@ -456,7 +455,7 @@ class Checker {
     }
     const int months = policy_.urgency_report_months;
     const Date due = add_months(*taken_on, months);
-    const std::string period = std::to_string(months) + (months == 1 ? " month" : " months");
+    const std::string period = counted(Counted::kMonths, months);
     if (!plan.records_urgency_reports) {
       Finding& f = add("KD-5", Severity::kWarning, kKeyDecision, d.id,
                        "Could not check whether this special-urgency decision, taken on " + taken_on->long_english() +
@@ -613,6 +612,7 @@ std::vector<Finding> check_forward_plan(const ForwardPlan& plan, const CharterPo
   for (const auto& d : plan.key_decisions) c.key_decision(d, plan);
   for (const auto& m : plan.meetings) c.meeting(m);
   for (const auto& r : plan.scrutiny_referrals) c.kd6(r);
+  for (auto& f : check_urgency_report_intervals(plan, policy, as_of)) c.out.push_back(std::move(f));
   return std::move(c.out);
 }
 

@@ -12,6 +12,7 @@
 #include "townhall/consultations/consultation.h"
 #include "townhall/consultations/document.h"
 #include "townhall/consultations/editing.h"
+#include "townhall/compliance/register.h"
 #include "townhall/consultations/findings.h"
 #include "townhall/consultations/lifecycle.h"
 #include "townhall/consultations/translation.h"
@@ -333,7 +334,7 @@ void get_consultations_id_questions(Api::Impl& api, RequestContext& ctx, Respond
 void get_consultations_id_findings(Api::Impl& api, RequestContext& ctx, Respond& respond) {
   auto rec = load_visible(api, ctx);
   if (!rec) return respond(error_response(rec.error()));
-  auto findings = consultation_findings(api.store, *rec, api.options.policy, api.today());
+  auto findings = consultation_findings_on_register(api.store, api.store, *rec, api.options.policy, api.today());
   if (!findings) return respond(error_response(findings.error()));
   respond(json_response(200, findings_to_json(*findings)));
 }

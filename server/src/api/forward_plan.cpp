@@ -116,7 +116,7 @@ void get_forward_plan_ics(Api::Impl& api, RequestContext&, Respond& respond) {
 
 // GET /api/v1/forward-plan/compliance
 void get_forward_plan_compliance(Api::Impl& api, RequestContext&, Respond& respond) {
-  auto report = check_register(api.store, api.options.policy, api.today());
+  auto report = check_live_records(api.store, api.store, api.options.policy, api.today());
   if (!report) return respond(error_response(report.error()));
   respond(json_response(200, report->to_json()));
 }

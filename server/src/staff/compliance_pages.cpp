@@ -1,6 +1,6 @@
 // The console's compliance dashboard (breaches and warnings now, notice deadlines in the next 28
 // days, the exceptions log) and the printable report for the Monitoring Officer and scrutiny. The
-// findings are the core's (check_register, consultation_findings); the deadlines are the core
+// findings are the core's (check_live_records, consultation_findings); the deadlines are the core
 // calendar's latest_publication() over the policy's notice periods.
 #include "staff/staff_kit.h"
 
@@ -27,6 +27,7 @@ std::string href_of(const Finding& f) {
   if (f.subject_kind == "key_decision") return "/staff/forward-plan/" + f.subject_id;
   if (f.subject_kind == "meeting") return "/staff/meetings/" + f.subject_id;
   if (f.subject_kind == "consultation") return "/staff/consultations/" + f.subject_id;
+  if (f.subject_kind == "urgency_report") return "/staff/urgency-reports";
   return "";
 }
 
@@ -163,7 +164,7 @@ std::string joined_list(const nlohmann::json& list) {
 // GET /staff/compliance
 Result<HttpResponse> get_compliance(Api::Impl& api, StaffContext& sc) {
   const Date today = api.today();
-  auto report = check_register(api.store, api.options.policy, today);
+  auto report = check_live_records(api.store, api.store, api.options.policy, today);
   if (!report) return report.error();
   auto plan = read_register(api.store);
   if (!plan) return plan.error();
@@ -246,7 +247,7 @@ Result<HttpResponse> get_compliance_report(Api::Impl& api, StaffContext& sc) {
     if (!opens || !closes || *opens > to || *closes < from) continue;
     auto responses = api.store.count_responses(c.id);
     if (!responses) return responses.error();
-    auto fs = consultation_findings(api.store, c, api.options.policy, today);
+    auto fs = consultation_findings_on_register(api.store, api.store, c, api.options.policy, today);
     if (!fs) return fs.error();
     std::string rules;
     for (const auto& f : *fs) {

@@ -3,6 +3,7 @@
 // core (the consultation store, consultation_findings, transition); no charter rule is here.
 #include "staff/staff_kit.h"
 
+#include "townhall/compliance/register.h"
 #include "townhall/consultations/findings.h"
 #include "townhall/consultations/lifecycle.h"
 
@@ -105,7 +106,7 @@ Result<HttpResponse> consultation_page(Api::Impl& api, StaffContext& sc, const s
                                        const std::optional<LifecycleError>& refused) {
   auto rec = api.store.get_consultation(id);
   if (!rec) return rec.error();
-  auto findings = consultation_findings(api.store, *rec, api.options.policy, api.today());
+  auto findings = consultation_findings_on_register(api.store, api.store, *rec, api.options.policy, api.today());
   if (!findings) return findings.error();
   auto responses = api.store.count_responses(id);
   if (!responses) return responses.error();
@@ -195,7 +196,7 @@ Result<HttpResponse> get_consultations(Api::Impl& api, StaffContext& sc) {
   if (!list) return list.error();
   nlohmann::json rows = nlohmann::json::array();
   for (const auto& rec : list->items) {
-    auto findings = consultation_findings(api.store, rec, api.options.policy, api.today());
+    auto findings = consultation_findings_on_register(api.store, api.store, rec, api.options.policy, api.today());
     if (!findings) return findings.error();
     auto responses = api.store.count_responses(rec.id);
     if (!responses) return responses.error();

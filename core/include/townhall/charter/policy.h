@@ -89,7 +89,13 @@ struct CharterPolicy {
   NoticePeriod private_meeting_notice{28, DayCountMode::kCalendar};
   NoticePeriod private_meeting_further_notice{5, DayCountMode::kWorking};
   NoticePeriod public_meeting_notice{5, DayCountMode::kWorking};
+  // KD-5 (reg 19): the leader reports special-urgency decisions to full council at least once in
+  // every reporting interval: intervals of urgency_report_months (at most 12) from the first day of
+  // the council's reporting year (month and day, the municipal year from 1 May by default), the
+  // last interval of a year ending when the next year starts.
   int urgency_report_months = 12;
+  unsigned urgency_reporting_year_start_month = 5;
+  unsigned urgency_reporting_year_start_day = 1;
   // Plain language (READ), after GOV.UK's writing guidance.
   int readability_max_sentence_words = 25;  // "sentences of 25 words or fewer"
   double readability_reading_age = 9.0;     // "a reading age of about 9" (English: FK grade + 5)

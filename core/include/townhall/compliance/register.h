@@ -6,7 +6,8 @@
 // ids, cross-references such as an urgency report naming a decision) inside the store's
 // transaction, so the stored register always reads back as a valid Forward Plan; and it is audited
 // with the actor's identity. The compliance report runs check_document() — the function
-// `townhall check` runs on a file — on the register as one Forward Plan document.
+// `townhall check` runs on a file — on the register as one Forward Plan document, and checks the
+// stored consultations against the key decisions they inform as it does for a file.
 // Errors name the field as a JSON pointer relative to the record (e.g. "/notice/published_on").
 // Thread-safety: functions of their arguments; the store serialises changes.
 #pragma once
@@ -21,6 +22,7 @@
 #include "townhall/access/role.h"
 #include "townhall/charter/policy.h"
 #include "townhall/compliance/compliance.h"
+#include "townhall/consultations/store.h"
 #include "townhall/date.h"
 #include "townhall/error.h"
 #include "townhall/forward_plan/forward_plan.h"
@@ -59,5 +61,21 @@ Result<std::vector<std::string>> import_forward_plan_csv(ForwardPlanRegisterStor
 
 // Every KD-*, PM-* and MEET-5 finding on the stored register as of `as_of`.
 Result<ComplianceReport> check_register(ForwardPlanRegisterStore& store, const CharterPolicy& policy, Date as_of);
+
+// The live records checked against each other, as `townhall check` checks a file holding
+// consultations and a Forward Plan: check_register()'s findings, then G1 for every stored
+// consultation linked to a key decision (check_consultations_against_plan). The consultations'
+// own findings are consultation_findings()'s and are not repeated here. The API's compliance
+// report and the staff console's compliance pages call this.
+Result<ComplianceReport> check_live_records(ForwardPlanRegisterStore& plan_store, ConsultationStore& consultations,
+                                            const CharterPolicy& policy, Date as_of);
+
+// One stored consultation's findings: consultation_findings(), then, when it informs a key
+// decision, G1 against that decision as the register holds it (check_consultations_against_plan).
+// GET /api/v1/consultations/{id}/findings and the console's consultation page call this.
+Result<std::vector<Finding>> consultation_findings_on_register(ConsultationStore& consultations,
+                                                               ForwardPlanRegisterStore& plan_store,
+                                                               const ConsultationRecord& consultation,
+                                                               const CharterPolicy& policy, Date as_of);
 
 }  // namespace townhall

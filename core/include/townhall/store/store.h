@@ -1,6 +1,6 @@
 // townhall/store/store.h — a Townhall database: one handle holding every capability's store.
 //
-// Each capability has its own small interface (consultations/store.h, responses/store.h,
+// Each capability has its own small interface (consultations/store.h, consultations/exception_store.h, responses/store.h,
 // panel/store.h, forward_plan/store.h, forward_plan/register_store.h, people_store.h, web_session_store.h,
 // mail/outbox.h, access_store.h, staff.h, calendar/store.h, audit_log.h); core functions take the narrowest one they need. Store
 // derives from all of them so the server, the CLI and the bindings keep one object;
@@ -11,6 +11,7 @@
 #pragma once
 
 #include "townhall/calendar/store.h"
+#include "townhall/consultations/exception_store.h"
 #include "townhall/consultations/store.h"
 #include "townhall/forward_plan/register_store.h"
 #include "townhall/forward_plan/store.h"
@@ -28,6 +29,7 @@
 namespace townhall {
 
 class Store : public ConsultationStore,
+              public ExceptionRequestStore,
               public ResponseStore,
               public SubmissionStore,
               public PanelStore,
