@@ -19,38 +19,6 @@
 namespace townhall::server {
 namespace {
 
-std::string builder_csrf(const std::string& html) {
-  std::smatch m;
-  static const std::regex re(R"re(name="csrf" value="([0-9a-f]{64})")re");
-  return std::regex_search(html, m, re) ? m[1].str() : "";
-}
-
-std::string enc(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
-std::string body_of(const std::vector<std::pair<std::string, std::string>>& fields) {
-  std::string out;
-  for (const auto& [k, v] : fields) out += (out.empty() ? "" : "&") + enc(k) + "=" + enc(v);
-  return out;
-}
-
-std::string header_of(const HttpResponse& r, const std::string& name) {
-  for (const auto& [k, v] : r.headers)
-    if (k == name) return v;
-  return "";
-}
-
 size_t count_of(const std::string& text, const std::string& what) {
   size_t n = 0;
   for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
@@ -135,18 +103,18 @@ class ConsultationBuilderTest : public ::testing::Test {
     const std::string page = target.find("/translations/") != std::string::npos || target.find("/outcome") != std::string::npos
                                  ? target
                                  : "/staff/consultations/new";
-    const std::string token = builder_csrf(call("GET", page).body);
+    const std::string token = testing::csrf_of(call("GET", page).body);
     EXPECT_EQ(token.size(), 64u);
     fields.insert(fields.begin(), {"csrf", token});
     if (!action.empty()) fields.emplace_back("action", action);
-    return call("POST", target, body_of(fields));
+    return call("POST", target, testing::form_body(fields));
   }
 
   std::string create_from_form(const std::vector<std::pair<std::string, std::string>>& form) {
     auto r = post("/staff/consultations/new", form);
     EXPECT_EQ(r.status, 303) << r.body;
     std::smatch m;
-    const std::string location = header_of(r, "Location");
+    const std::string location = testing::header_value(r, "Location");
     static const std::regex re("^/staff/consultations/([^/]+)/edit\\?saved=1$");
     EXPECT_TRUE(std::regex_match(location, m, re)) << location;
     return m.size() > 1 ? m[1].str() : "";
@@ -347,8 +315,8 @@ TEST_F(ConsultationBuilderTest, ThePreviewIsTheResidentsPageMarkedNotPublished) 
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_NE(r.body.find("Preview — not published"), std::string::npos);
   EXPECT_NE(r.body.find("<meta name=\"robots\" content=\"noindex, nofollow\">"), std::string::npos);
-  EXPECT_EQ(header_of(r, "X-Robots-Tag"), "noindex, nofollow");
-  EXPECT_EQ(header_of(r, "Cache-Control"), "private, no-store");
+  EXPECT_EQ(testing::header_value(r, "X-Robots-Tag"), "noindex, nofollow");
+  EXPECT_EQ(testing::header_value(r, "Cache-Control"), "private, no-store");
   EXPECT_NE(r.body.find("Open on Saturday afternoons"), std::string::npos);
   // A draft reads as it will be published: scheduled, opening on its date.
   EXPECT_EQ(r.body.find("consultation.status_"), std::string::npos) << r.body;

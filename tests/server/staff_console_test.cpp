@@ -110,36 +110,13 @@ const std::map<std::string, std::set<std::string>>& staff_matrix() {
   return m;
 }
 
-std::string header(const HttpResponse& r, const std::string& name) {
-  for (const auto& [k, v] : r.headers)
-    if (k == name) return v;
-  return "";
-}
+using testing::csrf_of;
+using testing::form_escape;
 
 std::string set_cookie(const HttpResponse& r, const std::string& name) {
   for (const auto& [k, v] : r.headers)
     if (k == "Set-Cookie" && v.rfind(name + "=", 0) == 0) return v;
   return "";
-}
-
-std::string csrf_of(const std::string& html) {
-  std::smatch m;
-  static const std::regex re(R"re(name="csrf" value="([0-9a-f]{64})")re");
-  return std::regex_search(html, m, re) ? m[1].str() : "";
-}
-
-std::string form_escape(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
 }
 
 nlohmann::json eight_weeks() {
@@ -287,14 +264,14 @@ TEST_F(StaffConsoleTest, EveryStaffRouteTimesEveryRoleMatchesTheMatrix) {
       ASSERT_EQ(token.size(), 64u) << key << " as " << role;
       std::string body = "csrf=" + token + "&to=scheduled&version=1";
       auto res = call(b, method, target, method == "POST" ? body : "");
-      EXPECT_EQ(header(res, "Cache-Control"), "private, no-store") << key << " as " << role;
+      EXPECT_EQ(testing::header_value(res, "Cache-Control"), "private, no-store") << key << " as " << role;
       if (allowed.count(role)) {
         EXPECT_NE(res.status, 403) << key << " as " << role << ": " << res.body;
-        EXPECT_NE(header(res, "Location"), "/staff/sign-in") << key << " as " << role;
+        EXPECT_NE(testing::header_value(res, "Location"), "/staff/sign-in") << key << " as " << role;
         EXPECT_LT(res.status, 500) << key << " as " << role;
       } else if (role == "signed_out") {
         EXPECT_EQ(res.status, 303) << key;
-        EXPECT_EQ(header(res, "Location"), "/staff/sign-in") << key;
+        EXPECT_EQ(testing::header_value(res, "Location"), "/staff/sign-in") << key;
       } else {
         EXPECT_EQ(res.status, 403) << key << " as " << role;
         EXPECT_NE(res.body.find("You cannot use this page"), std::string::npos) << key;
@@ -353,7 +330,7 @@ TEST_F(StaffConsoleTest, FormsWithoutTheSessionsCsrfTokenAreRefusedAndChangeNoth
   // With its token the step goes through the core, recorded with the officer's identity.
   auto ok = call(olivia, "POST", target, "csrf=" + token + fields);
   ASSERT_EQ(ok.status, 303) << ok.body;
-  EXPECT_EQ(header(ok, "Location"), "/staff/consultations/" + c->id);
+  EXPECT_EQ(testing::header_value(ok, "Location"), "/staff/consultations/" + c->id);
   EXPECT_EQ(store->get_consultation(c->id)->status, ConsultationStatus::kScheduled);
   auto log = store->audit_entries();
   ASSERT_TRUE(log.ok());
@@ -368,7 +345,7 @@ TEST_F(StaffConsoleTest, SignInSetsAStrictHttpOnlyCookieSecureOverHttps) {
   Browser b;
   auto r = sign_in(b, "OLIVIA@example.gov.uk", kPassword);
   ASSERT_EQ(r.status, 303) << r.body;
-  EXPECT_EQ(header(r, "Location"), "/staff");
+  EXPECT_EQ(testing::header_value(r, "Location"), "/staff");
   std::string c = set_cookie(r, "th_staff");
   EXPECT_NE(c.find("HttpOnly"), std::string::npos) << c;
   EXPECT_NE(c.find("SameSite=Strict"), std::string::npos) << c;
@@ -415,10 +392,10 @@ TEST_F(StaffConsoleTest, AnAccountIsLockedOutAfterRepeatedFailedSignIns) {
   b.client = "203.0.113.7";
   auto locked = sign_in(b, "olivia", kPassword);
   EXPECT_EQ(locked.status, 429);
-  EXPECT_EQ(header(locked, "Retry-After"), std::to_string(policy.first_wait_seconds));
+  EXPECT_EQ(testing::header_value(locked, "Retry-After"), std::to_string(policy.first_wait_seconds));
   EXPECT_NE(locked.body.find("too many failed attempts"), std::string::npos);
   EXPECT_EQ(set_cookie(locked, "th_staff"), "");
-  EXPECT_EQ(header(locked, "Cache-Control"), "private, no-store");
+  EXPECT_EQ(testing::header_value(locked, "Cache-Control"), "private, no-store");
   // A name that has no account answers exactly the same, so the lock reveals nothing.
   Browser guesser;
   for (int i = 0; i < policy.free_account_failures + 1; ++i) {
@@ -428,7 +405,7 @@ TEST_F(StaffConsoleTest, AnAccountIsLockedOutAfterRepeatedFailedSignIns) {
   guesser.client = "203.0.113.8";
   auto unknown = sign_in(guesser, "nobody-here", kPassword);
   EXPECT_EQ(unknown.status, 429);
-  EXPECT_EQ(header(unknown, "Retry-After"), header(locked, "Retry-After"));
+  EXPECT_EQ(testing::header_value(unknown, "Retry-After"), testing::header_value(locked, "Retry-After"));
   // After the wait, the right password signs in.
   clock += policy.first_wait_seconds;
   EXPECT_EQ(sign_in(b, "olivia", kPassword).status, 303);
@@ -456,10 +433,10 @@ TEST_F(StaffConsoleTest, SessionsAreListedAndCanBeEndedAndSignOutEndsThisOne) {
   // Its owner can, from the laptop: the phone is signed out.
   auto end = call(laptop, "POST", "/staff/sessions/" + std::to_string(phone_id) + "/end", "csrf=" + csrf_of(page.body));
   EXPECT_EQ(end.status, 303);
-  EXPECT_EQ(header(end, "Location"), "/staff/sessions");
+  EXPECT_EQ(testing::header_value(end, "Location"), "/staff/sessions");
   auto gone = call(phone, "GET", "/staff");
   EXPECT_EQ(gone.status, 303);
-  EXPECT_EQ(header(gone, "Location"), "/staff/sign-in");
+  EXPECT_EQ(testing::header_value(gone, "Location"), "/staff/sign-in");
   // Signing out ends the laptop's session and clears its cookie.
   auto home = call(laptop, "GET", "/staff");
   ASSERT_EQ(home.status, 200);
@@ -468,7 +445,7 @@ TEST_F(StaffConsoleTest, SessionsAreListedAndCanBeEndedAndSignOutEndsThisOne) {
   EXPECT_EQ(out.status, 303);
   EXPECT_NE(set_cookie(out, "th_staff").find("Max-Age=0"), std::string::npos);
   laptop.cookies["th_staff"] = secret;  // even a browser that kept it
-  EXPECT_EQ(header(call(laptop, "GET", "/staff"), "Location"), "/staff/sign-in");
+  EXPECT_EQ(testing::header_value(call(laptop, "GET", "/staff"), "Location"), "/staff/sign-in");
   EXPECT_TRUE(store->staff_sessions(users.at("officer").id, clock, 1800)->empty());
 }
 
@@ -479,7 +456,7 @@ TEST_F(StaffConsoleTest, ConsultationsListShowsStatusDatesResponsesAndFindingsFr
   auto page = call(b, "GET", "/staff");
   ASSERT_EQ(page.status, 200);
   EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
-  EXPECT_NE(header(page, "Content-Security-Policy").find("default-src 'none'"), std::string::npos);
+  EXPECT_NE(testing::header_value(page, "Content-Security-Policy").find("default-src 'none'"), std::string::npos);
   ConsultationQuery q;
   q.limit = 100;
   auto all = store->list_consultations(q);
@@ -544,7 +521,7 @@ TEST_F(StaffConsoleTest, GovernanceRecordsAKeyDecisionThroughTheFormAndSeesKd2An
   const std::string token = csrf_of(blank.body);
   auto saved = call(gwen, "POST", "/staff/forward-plan/new", key_decision_form(token, "2026-01-15"));
   ASSERT_EQ(saved.status, 303) << saved.body;
-  EXPECT_EQ(header(saved, "Location"), "/staff/forward-plan/KD-2026-001?saved=1");
+  EXPECT_EQ(testing::header_value(saved, "Location"), "/staff/forward-plan/KD-2026-001?saved=1");
   // Stored through the core, the notice's particulars taken from the decision.
   auto doc = register_record(*store, RecordKind::kKeyDecision, "KD-2026-001");
   ASSERT_TRUE(doc.ok());
@@ -669,7 +646,7 @@ TEST_F(StaffConsoleTest, ForwardPlanCsvImportNamesEveryBadRowAndRecordsAllOrNoth
   auto ok = call(gwen, "POST", "/staff/forward-plan/import", "csrf=" + token + "&csv=" + form_escape(good));
   ASSERT_EQ(ok.status, 303) << ok.body;
   EXPECT_EQ(read_register(*store)->key_decisions.size(), 1u);
-  EXPECT_NE(call(gwen, "GET", header(ok, "Location")).body.find("1 key decision was recorded"), std::string::npos);
+  EXPECT_NE(call(gwen, "GET", testing::header_value(ok, "Location")).body.find("1 key decision was recorded"), std::string::npos);
 }
 
 // An administrator adds an account through the form, the new member of staff signs in with it,
@@ -704,7 +681,7 @@ TEST_F(StaffConsoleTest, AnAdministratorAddsDisablesAndEnablesAStaffAccount) {
   ASSERT_EQ(off.status, 303) << off.body;
   auto after = call(newcomer, "GET", "/staff/forward-plan");
   EXPECT_EQ(after.status, 303);
-  EXPECT_EQ(header(after, "Location"), "/staff/sign-in");
+  EXPECT_EQ(testing::header_value(after, "Location"), "/staff/sign-in");
   Browser again;
   auto refused = sign_in(again, "nia", kPassword);
   EXPECT_EQ(refused.status, 403);

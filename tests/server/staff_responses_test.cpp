@@ -27,36 +27,10 @@ const nlohmann::json kSixQuestions = nlohmann::json::parse(R"([
   {"id": "q6", "type": "free_text", "text": "Anything else?"}
 ])");
 
-std::string response_header(const HttpResponse& r, const std::string& name) {
-  for (const auto& [k, v] : r.headers)
-    if (k == name) return v;
-  return "";
-}
-
-std::string csrf_in(const std::string& html) {
-  std::smatch m;
-  static const std::regex re(R"re(name="csrf" value="([0-9a-f]{64})")re");
-  return std::regex_search(html, m, re) ? m[1].str() : "";
-}
-
 std::string submission_in(const std::string& html) {
   std::smatch m;
   static const std::regex re(R"re(name="submission" value="([^"]+)")re");
   return std::regex_search(html, m, re) ? m[1].str() : "";
-}
-
-std::string url_encode(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
 }
 
 // An RFC 4180 reader of its own, so the export is not checked by the code that wrote it.
@@ -259,18 +233,18 @@ TEST_F(StaffResponsesTest, AnOfficerEntersAPaperResponseOnceHoweverOftenTheFormI
   Browser olivia = session_for("officer");
   auto form = call(olivia, "GET", "/staff/consultations/" + id + "/responses/new");
   ASSERT_EQ(form.status, 200) << form.body;
-  const std::string csrf = csrf_in(form.body), key = submission_in(form.body);
+  const std::string csrf = testing::csrf_of(form.body), key = submission_in(form.body);
   ASSERT_EQ(csrf.size(), 64u);
   ASSERT_FALSE(key.empty());
   // Only the channels the consultation offers, besides online.
   EXPECT_NE(form.body.find("value=\"phone\""), std::string::npos);
   EXPECT_EQ(form.body.find("value=\"face_to_face\""), std::string::npos);
-  const std::string body = "csrf=" + csrf + "&submission=" + url_encode(key) +
+  const std::string body = "csrf=" + csrf + "&submission=" + testing::form_escape(key) +
                            "&channel=paper&language=cy&q0=B&q1=4&q2-0=yes&q2-2=yes&q3=no&q4-0=2&q4-1=&q4-2=1&q5=" +
-                           url_encode("=HYPERLINK(\"http://evil\")");
+                           testing::form_escape("=HYPERLINK(\"http://evil\")");
   auto stored = call(olivia, "POST", "/staff/consultations/" + id + "/responses/new", body);
   ASSERT_EQ(stored.status, 303) << stored.body;
-  const std::string location = response_header(stored, "Location");
+  const std::string location = testing::header_value(stored, "Location");
   std::smatch m;
   ASSERT_TRUE(std::regex_search(location, m, std::regex("/responses/(TH-[0-9A-Z-]+)\\?entered=1$"))) << location;
   const std::string reference = m[1].str();
@@ -295,7 +269,7 @@ TEST_F(StaffResponsesTest, AnOfficerEntersAPaperResponseOnceHoweverOftenTheFormI
   // Back, then send again: the same response, not a second one.
   auto again = call(olivia, "POST", "/staff/consultations/" + id + "/responses/new", body);
   EXPECT_EQ(again.status, 303);
-  EXPECT_EQ(response_header(again, "Location"), location);
+  EXPECT_EQ(testing::header_value(again, "Location"), location);
   EXPECT_EQ(count(), 1);
   // The same form changed and sent again is refused, and changes nothing.
   auto changed = call(olivia, "POST", "/staff/consultations/" + id + "/responses/new",
@@ -336,7 +310,7 @@ TEST_F(StaffResponsesTest, AnOfficersEntryOverTheApiIsAuditedOnEitherPath) {
 TEST_F(StaffResponsesTest, EntryErrorsNameTheFieldAndStoreNothing) {
   Browser olivia = session_for("officer");
   auto form = call(olivia, "GET", "/staff/consultations/" + id + "/responses/new");
-  const std::string start = "csrf=" + csrf_in(form.body) + "&submission=" + url_encode(submission_in(form.body));
+  const std::string start = "csrf=" + testing::csrf_of(form.body) + "&submission=" + testing::form_escape(submission_in(form.body));
   auto no_channel = call(olivia, "POST", "/staff/consultations/" + id + "/responses/new", start + "&language=en-GB&q0=A");
   EXPECT_EQ(no_channel.status, 400);
   EXPECT_NE(no_channel.body.find("href=\"#channel\""), std::string::npos);
@@ -363,7 +337,7 @@ TEST_F(StaffResponsesTest, EntryErrorsNameTheFieldAndStoreNothing) {
   EXPECT_EQ(twice.status, 400);
   EXPECT_NE(twice.body.find("href=\"#q4-0\""), std::string::npos);
   auto no_key = call(olivia, "POST", "/staff/consultations/" + id + "/responses/new",
-                     "csrf=" + csrf_in(form.body) + "&channel=paper&language=en-GB");
+                     "csrf=" + testing::csrf_of(form.body) + "&channel=paper&language=en-GB");
   EXPECT_EQ(no_key.status, 400);
   EXPECT_EQ(count(), 0);
   // Governance staff may not enter one.
@@ -377,7 +351,7 @@ TEST_F(StaffResponsesTest, AClosedConsultationRefusesAnEntryAndStoresNothing) {
   ASSERT_EQ(form.status, 200);
   ASSERT_TRUE(store->transition_consultation(TransitionRecord{id, ConsultationStatus::kOpen, ConsultationStatus::kClosed, 0, {}, {}}).ok());
   auto r = call(olivia, "POST", "/staff/consultations/" + id + "/responses/new",
-                "csrf=" + csrf_in(form.body) + "&submission=" + url_encode(submission_in(form.body)) +
+                "csrf=" + testing::csrf_of(form.body) + "&submission=" + testing::form_escape(submission_in(form.body)) +
                     "&channel=paper&language=en-GB&q0=A");
   EXPECT_EQ(r.status, 409);
   EXPECT_NE(r.body.find("This consultation is not open for responses"), std::string::npos);
@@ -397,7 +371,7 @@ TEST_F(StaffResponsesTest, TheCsvExportHoldsTheStoredAnswersWithFormulasNeutrali
   auto r = call(gwen, "GET", "/staff/consultations/" + id + "/export.csv");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.content_type, "text/csv; charset=utf-8");
-  EXPECT_NE(response_header(r, "Content-Disposition").find("attachment; filename=\"" + id + "-responses.csv\""), std::string::npos);
+  EXPECT_NE(testing::header_value(r, "Content-Disposition").find("attachment; filename=\"" + id + "-responses.csv\""), std::string::npos);
   ASSERT_EQ(r.body.substr(0, 3), "\xEF\xBB\xBF");
   auto rows = parse_csv(r.body.substr(3));
   ASSERT_EQ(rows.size(), 4u);
