@@ -103,6 +103,19 @@ struct World {
       if (!store->add_user(role, name, hash_token(t))) std::abort();
       tokens[name] = t;
     }
+    {
+      // A second officer with a console account approves the seed's exceptions (no password is
+      // hashed: nobody signs in as it here).
+      NewStaffAccount n;
+      n.role = Role::kOfficer;
+      n.name = n.username = "approver";
+      std::string t = new_bearer_token();
+      if (!store->add_staff_account(n, "approver", "", "unusable", hash_token(t),
+                                    AuditEvent{"fuzz", "user.add", "user", "", {}})) {
+        std::abort();
+      }
+      tokens["approver"] = t;
+    }
     ApiOptions o;
     o.body_limit = 64 * 1024;
     o.today = [] { return Date::from_ymd(2027, 3, 10); };
@@ -127,10 +140,19 @@ struct World {
          R"({"title":"Oriau agor y llyfrgell","summary":"Rydym am agor yn hwyrach.","proposal":"Agor am 10yb.",
              "reasons":"Ychydig o bobl.","options_considered":[{"option":"Cau ar ddydd Sul","reason":"Gormod."}],
              "questions":{"agree":{"text":"Ydych chi'n cytuno?"}}})");
-    seed("POST", "/api/v1/consultations/c-1/transitions", "officer",
-         R"({"to":"scheduled","exception":{"reason":"Fuzzing","approved_by":"J. Smith"}})");
-    seed("POST", "/api/v1/consultations/c-1/transitions", "officer",
-         R"({"to":"open","exception":{"reason":"Fuzzing","approved_by":"J. Smith"}})");
+    // Each step with an exception the officer asks for and the approver approves.
+    const std::string approver_id = nlohmann::json::parse(seed("GET", "/api/v1/me", "approver", "").body)["id"].dump();
+    for (const char* to : {"scheduled", "open"}) {
+      auto asked = seed("POST", "/api/v1/consultations/c-1/exception-requests", "officer",
+                        std::string(R"({"to":")") + to + R"(","reason":"Fuzzing","approver":)" + approver_id + "}");
+      const std::string request = nlohmann::json::parse(asked.body)["id"].dump();
+      seed("POST", "/api/v1/exception-requests/" + request + "/decision", "approver", R"({"decision":"approve"})");
+      seed("POST", "/api/v1/consultations/c-1/transitions", "officer",
+           std::string(R"({"to":")") + to + R"(","exception":{"request_id":)" + request + "}}");
+    }
+    // One request left waiting, for the decision route.
+    seed("POST", "/api/v1/consultations/c-1/exception-requests", "officer",
+         R"({"to":"closed","reason":"Fuzzing","approver":)" + approver_id + "}");
     seed("POST", "/api/v1/consultations/c-1/meetings", "officer",
          R"({"kind":"public_meeting","title":"Drop-in session","date":"2027-03-20","starts_at":"18:30",
              "ends_at":"20:00","place":"Central Library","online_url":"https://example.org/live"})");

@@ -50,6 +50,10 @@ void add_routes(Api::Impl& api) {
   api.add("GET", "/api/v1/consultations/{id}/questions", everyone(), "", on(api, get_consultations_id_questions));
   api.add("GET", "/api/v1/consultations/{id}/findings", staff, "", on(api, get_consultations_id_findings));
   api.add("POST", "/api/v1/consultations/{id}/transitions", officers, "transition.schema.json", on(api, post_consultations_id_transitions));
+  api.add("POST", "/api/v1/consultations/{id}/exception-requests", officers, "exception-request.schema.json", on(api, post_consultations_id_exception_requests));
+  api.add("GET", "/api/v1/consultations/{id}/exception-requests", staff, "", on(api, get_consultations_id_exception_requests));
+  api.add("GET", "/api/v1/exception-requests", officers, "", on(api, get_exception_requests));
+  api.add("POST", "/api/v1/exception-requests/{request_id}/decision", officers, "exception-decision.schema.json", on(api, post_exception_requests_id_decision));
 
   // ---- responses -------------------------------------------------------------------------------
   api.add("POST", "/api/v1/consultations/{id}/responses", respondents, "response-submission.schema.json", on(api, post_consultations_id_responses))

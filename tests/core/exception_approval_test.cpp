@@ -33,7 +33,7 @@ TEST(ExceptionApproval, TheApproverIsAnotherOfficerOrAnAdministrator) {
   EXPECT_TRUE(check_named_approver(kAnn, kAdam).ok());
   auto self = check_named_approver(kAnn, kAnn);
   ASSERT_FALSE(self.ok());
-  EXPECT_EQ(self.error().field, "/exception/approved_by");
+  EXPECT_EQ(self.error().field, "/approver");
   EXPECT_FALSE(check_named_approver(kAnn, kGwen).ok());  // governance staff keep the register
   EXPECT_FALSE(check_named_approver(kAnn, User{}).ok());
 }

@@ -11,6 +11,7 @@
 #include "townhall/consultations/lifecycle.h"
 #include "townhall/consultations/editing.h"
 #include "townhall/store/sqlite_store.h"
+#include "exception_test_util.h"
 
 namespace townhall {
 namespace {
@@ -109,7 +110,7 @@ TEST_F(LifecycleTest, CharterBreachBlocksTheStepAndChangesNothing) {
   EXPECT_EQ(r.error().code, ErrorCode::kConflict);
   EXPECT_EQ(r.error().rules, (std::vector<std::string>{"C-MIN"}));
   EXPECT_EQ(r.error().message,
-            "Breaches: [\"C-MIN\"]. Fix them, or record an exception with a reason and the approving officer.");
+            "Breaches: [\"C-MIN\"]. Fix them, or ask another officer to approve an exception.");
   const Finding* c_min = find(r.error().findings, "C-MIN", Severity::kBreach);
   ASSERT_NE(c_min, nullptr);
   EXPECT_EQ(c_min->dates.at("required_close"), *Date::parse("2026-04-12"));
@@ -121,15 +122,21 @@ TEST_F(LifecycleTest, CharterBreachBlocksTheStepAndChangesNothing) {
 TEST_F(LifecycleTest, AnExceptionRecordedAtSchedulingCarriesToOpening) {
   auto c = create_consultation(*store, five_weeks(), officer);
   ASSERT_TRUE(c.ok());
+  const User ann = testing::add_staff_officer(*store, "ann");
+  const User ben = testing::add_staff_officer(*store, "ben");
   TransitionRequest step(ConsultationStatus::kScheduled);
-  step.exception = CharterException{"Budget deadline", "J. Smith"};
-  auto scheduled = transition(*store, c->id, step, officer, policy, today);
+  step.exception_request = testing::approved_exception(*store, c->id, ConsultationStatus::kScheduled, "Budget deadline", ann, ben);
+  auto scheduled = transition(*store, c->id, step, ann, policy, today, std::time(nullptr));
   ASSERT_TRUE(scheduled.ok()) << scheduled.error().describe();
   EXPECT_TRUE(scheduled->exception_recorded);
   EXPECT_EQ(scheduled->consultation.status, ConsultationStatus::kScheduled);
   const auto& ex = scheduled->consultation.document["exceptions"][0];
   EXPECT_EQ(ex["rules"], nlohmann::json({"C-MIN"}));
-  EXPECT_EQ(ex["recorded_by"], "user:7 (Ann, officer)");
+  EXPECT_EQ(ex["recorded_by"], Actor::of(ann).who);
+  EXPECT_EQ(ex["requested_by"], Actor::of(ann).who);
+  EXPECT_EQ(ex["approved_by"], Actor::of(ben).who);
+  EXPECT_EQ(ex["reason"], "Budget deadline");
+  EXPECT_EQ(ex["request_id"], step.exception_request);
   EXPECT_EQ(ex["at_transition"], "scheduled");
   // Opened on its published opening date (opening earlier would need an exception of its own).
   auto opened = transition(*store, c->id, TransitionRequest(ConsultationStatus::kOpen), officer, policy,
@@ -144,6 +151,11 @@ TEST_F(LifecycleTest, AnExceptionRecordedAtSchedulingCarriesToOpening) {
   }
   EXPECT_EQ(actions, (std::vector<std::string>{"consultation.create", "consultation.transition",
                                                "consultation.exception", "consultation.transition"}));
+  std::vector<std::string> request_actions;
+  for (const auto& e : *entries) {
+    if (e.event.subject_kind == "exception_request") request_actions.push_back(e.event.action);
+  }
+  EXPECT_EQ(request_actions, (std::vector<std::string>{"exception.request", "exception.approve"}));
 }
 
 TEST_F(LifecycleTest, OnlyTheNextStateAndTheOutcomeWithItsText) {
@@ -203,9 +215,12 @@ TEST_F(LifecycleTest, PromisedWelshWithoutATranslationBlocksSchedulingNotClosing
   const Finding* lang = find(r.error().findings, "LANG", Severity::kBreach);
   ASSERT_NE(lang, nullptr);
   EXPECT_NE(lang->message.find("Welsh (cy)"), std::string::npos) << lang->message;
+  const User ann = testing::add_staff_officer(*store, "ann");
+  const User ben = testing::add_staff_officer(*store, "ben", Role::kAdmin);
   TransitionRequest excepted(ConsultationStatus::kScheduled);
-  excepted.exception = CharterException{"Translator ill", "J. Smith"};
-  ASSERT_TRUE(transition(*store, c->id, excepted, officer, policy, today).ok());
+  excepted.exception_request =
+      testing::approved_exception(*store, c->id, ConsultationStatus::kScheduled, "Translator ill", ann, ben);
+  ASSERT_TRUE(transition(*store, c->id, excepted, ben, policy, today, std::time(nullptr)).ok());
   ASSERT_TRUE(transition(*store, c->id, TransitionRequest(ConsultationStatus::kOpen), officer, policy,
                          *Date::parse("2026-03-02"))
                   .ok());

@@ -24,8 +24,7 @@ FIVE_WEEKS = {
 AS_OF = datetime.date(2026, 2, 1)
 # The detail of the API's 409 charter-breach problem for the same consultation
 # (tests/server/api_test.cpp, PythonAndApiRefuseTheSameFiveWeekConsultation).
-API_DETAIL = ('Breaches: ["C-MIN"]. Fix them, or record an exception with a reason and the '
-              'approving officer.')
+API_DETAIL = 'Breaches: ["C-MIN"]. Fix them, or ask another officer to approve an exception.'
 
 
 def test_a_five_week_big_consultation_is_refused_at_scheduling_as_over_http(tmp_path):

@@ -36,6 +36,10 @@ const std::map<std::string, std::set<std::string>>& expected_matrix() {
       {"GET /api/v1/consultations/{id}/questions", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /api/v1/consultations/{id}/findings", {"officer", "governance", "admin"}},
       {"POST /api/v1/consultations/{id}/transitions", {"officer", "admin"}},
+      {"POST /api/v1/consultations/{id}/exception-requests", {"officer", "admin"}},
+      {"GET /api/v1/consultations/{id}/exception-requests", {"officer", "governance", "admin"}},
+      {"GET /api/v1/exception-requests", {"officer", "admin"}},
+      {"POST /api/v1/exception-requests/{request_id}/decision", {"officer", "admin"}},
       {"POST /api/v1/consultations/{id}/responses", {"public", "panel_member", "officer", "admin"}},
       {"GET /api/v1/consultations/{id}/responses", {"officer", "admin"}},
       {"GET /api/v1/responses/{reference}", {"officer", "admin"}},
@@ -140,6 +144,9 @@ const std::map<std::string, std::set<std::string>>& expected_matrix() {
       {"GET /staff", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /staff/consultations/{id}", {"public", "panel_member", "officer", "governance", "admin"}},
       {"POST /staff/consultations/{id}/transitions", {"public", "panel_member", "officer", "governance", "admin"}},
+      {"POST /staff/consultations/{id}/exception-requests", {"public", "panel_member", "officer", "governance", "admin"}},
+      {"GET /staff/exceptions", {"public", "panel_member", "officer", "governance", "admin"}},
+      {"POST /staff/exceptions/{request_id}/decision", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /staff/consultations/new", {"public", "panel_member", "officer", "governance", "admin"}},
       {"POST /staff/consultations/new", {"public", "panel_member", "officer", "governance", "admin"}},
       {"GET /staff/consultations/{id}/edit", {"public", "panel_member", "officer", "governance", "admin"}},
@@ -226,6 +233,7 @@ TEST_F(ApiTest, EveryRouteTimesEveryRoleMatchesTheMatrix) {
     if (auto p = target.find("{person_id}"); p != std::string::npos) target.replace(p, 11, "404");
     if (auto p = target.find("{session_id}"); p != std::string::npos) target.replace(p, 12, "404");
     if (auto p = target.find("{user_id}"); p != std::string::npos) target.replace(p, 9, "404");
+    if (auto p = target.find("{request_id}"); p != std::string::npos) target.replace(p, 12, "404");
     for (Role role : all_roles()) {
       auto res = call(route.method, target, role, route.body_schema.empty() ? "" : "{}");
       bool allowed = it->second.count(role_id(role)) > 0;
@@ -487,7 +495,9 @@ TEST_F(ApiTest, ScheduleOpensAndClosesOnTheirDatesThroughTheChecks) {
   ASSERT_EQ(call("POST", "/api/v1/consultations", Role::kOfficer, doc.dump()).status, 201);
   ASSERT_EQ(call("POST", "/api/v1/consultations/c-2/transitions", Role::kOfficer, R"({"to":"scheduled"})").status, 409);
   ASSERT_EQ(call("POST", "/api/v1/consultations/c-2/transitions", Role::kOfficer,
-                 R"({"to":"scheduled","exception":{"reason":"Budget deadline","approved_by":"J. Smith"}})").status, 200);
+                 R"({"to":"scheduled",)" + approved_exception_member("c-2", ConsultationStatus::kScheduled, "Budget deadline") + "}")
+                .status,
+            200);
   // A draft is never opened by the schedule.
   ASSERT_EQ(call("POST", "/api/v1/consultations", Role::kOfficer, doc.dump()).status, 201);
 

@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 
+#include "../core/exception_test_util.h"
 #include "in_process.h"
 #include "townhall/access/token.h"
 #include "townhall/server/api.h"
@@ -35,8 +36,10 @@ class ApiTest : public ::testing::Test {
     api = std::make_unique<Api>(*store, o);
     for (Role r : {Role::kPanelMember, Role::kOfficer, Role::kGovernance, Role::kAdmin}) {
       std::string t = new_bearer_token();
-      ASSERT_TRUE(store->add_user(r, role_id(r), hash_token(t)).ok());
+      auto u = store->add_user(r, role_id(r), hash_token(t));
+      ASSERT_TRUE(u.ok());
       tokens[r] = t;
+      users[r] = *u;
     }
   }
   void TearDown() override {
@@ -57,6 +60,15 @@ class ApiTest : public ::testing::Test {
     return testing::handle_and_wait(*api, r);
   }
 
+  // The "exception" member of a step to `to` of consultation `id`, naming a request the officer
+  // (Role::kOfficer) asked for and a second officer with a console account approved.
+  std::string approved_exception_member(const std::string& id, ConsultationStatus to,
+                                        const std::string& reason = "The test runs before the published dates") {
+    if (approver.id == 0) approver = townhall::testing::add_staff_officer(*store, "approver");
+    const int64_t request = townhall::testing::approved_exception(*store, id, to, reason, users[Role::kOfficer], approver);
+    return R"("exception":{"request_id":)" + std::to_string(request) + "}";
+  }
+
   nlohmann::json problem_of(const HttpResponse& r) {
     EXPECT_EQ(r.content_type, "application/problem+json") << r.body;
     auto j = nlohmann::json::parse(r.body);
@@ -69,6 +81,8 @@ class ApiTest : public ::testing::Test {
   std::unique_ptr<Store> store;
   std::unique_ptr<Api> api;
   std::map<Role, std::string> tokens;
+  std::map<Role, User> users;
+  User approver;  // a console officer, added by the first approved_exception_member()
 };
 
 }  // namespace townhall::server

@@ -8,6 +8,7 @@
 #include <map>
 #include <regex>
 
+#include "../core/exception_test_util.h"
 #include "in_process.h"
 #include "townhall/access/staff.h"
 #include "townhall/access/token.h"
@@ -243,9 +244,12 @@ TEST_F(ConsultationBuilderTest, OnlyADraftIsEdited) {
     if (k == "languages") v = "";
   const std::string id = create_from_form(form);
   auto rec = store->get_consultation(id);
+  const User asker = townhall::testing::add_staff_officer(*store, "asker");
+  const User director = townhall::testing::add_staff_officer(*store, "director");
   TransitionRequest step(ConsultationStatus::kScheduled);
-  step.exception = CharterException{"Urgent: the budget is set in April.", "Director"};
-  ASSERT_TRUE(transition(*store, id, step, Actor::system("test"), CharterPolicy::defaults(), Date::from_ymd(2026, 1, 5)).ok());
+  step.exception_request = townhall::testing::approved_exception(*store, id, ConsultationStatus::kScheduled,
+                                                       "Urgent: the budget is set in April.", asker, director);
+  ASSERT_TRUE(transition(*store, id, step, asker, CharterPolicy::defaults(), Date::from_ymd(2026, 1, 5), std::time(nullptr)).ok());
   EXPECT_EQ(call("GET", "/staff/consultations/" + id + "/edit").status, 409);
   form.emplace_back("version", "2");
   auto r = post("/staff/consultations/" + id + "/edit", form);

@@ -83,12 +83,14 @@ TEST_F(Durability, EveryAcknowledgedResponseSurvivesSigkillUnderLoad) {
   ASSERT_EQ(code, 0);
   while (!token.empty() && token.back() == '\n') token.pop_back();
 
+  const std::string approver_token = add_console_officer(TOWNHALL_CLI, db, "approver");
   std::string id;
   {
     ServerProcess server(db);
-    HttpClient officer(server.port);
+    HttpClient officer(server.port), approver(server.port);
     officer.token = token;
-    id = open_load_test_consultation(officer);
+    approver.token = approver_token;
+    id = open_load_test_consultation(officer, approver);
     server.kill_hard();
   }
 

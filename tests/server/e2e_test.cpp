@@ -45,6 +45,9 @@ class E2E : public ::testing::Test {
     return out;
   }
 
+  // A console officer (who can approve exceptions) with its bearer token.
+  std::string add_console(const std::string& username) { return add_console_officer(TOWNHALL_CLI, db, username); }
+
   std::string dir, db;
 };
 
@@ -78,10 +81,12 @@ const nlohmann::json* finding(const nlohmann::json& findings, const std::string&
 TEST_F(E2E, ConsultationJourneyFromDraftToOutcome) {
   std::string officer_token = add_user("officer");
   std::string governance_token = add_user("governance");
+  std::string approver_token = add_console("approver");
   ServerProcess server(db);
-  HttpClient officer(server.port), resident(server.port), governance(server.port);
+  HttpClient officer(server.port), resident(server.port), governance(server.port), approver(server.port);
   officer.token = officer_token;
   governance.token = governance_token;
+  approver.token = approver_token;
 
   ASSERT_EQ(resident.get("/health").status, 200);
   auto me = officer.get("/api/v1/me");
@@ -131,7 +136,7 @@ TEST_F(E2E, ConsultationJourneyFromDraftToOutcome) {
   EXPECT_FALSE(scheduled.json()["exception_recorded"].get<bool>());
   EXPECT_EQ(officer.put("/api/v1/consultations/" + id, doc).status, 409);  // no edits after scheduling
 
-  auto opened = officer.post("/api/v1/consultations/" + id + "/transitions", {{"to", "open"}, {"exception", {{"reason", "The test runs before the published dates"}, {"approved_by", "J. Smith"}}}});
+  auto opened = step_with_exception(officer, approver, id, "open");
   ASSERT_EQ(opened.status, 200) << opened.body;
 
   // The public hub lists it.
@@ -202,7 +207,7 @@ TEST_F(E2E, ConsultationJourneyFromDraftToOutcome) {
   EXPECT_EQ(resident.get("/api/v1/consultations/" + id + "/responses").status, 401);
 
   // It closes; late responses are refused.
-  ASSERT_EQ(officer.post("/api/v1/consultations/" + id + "/transitions", {{"to", "closed"}, {"exception", {{"reason", "The test runs before the published dates"}, {"approved_by", "J. Smith"}}}}).status, 200);
+  ASSERT_EQ(step_with_exception(officer, approver, id, "closed").status, 200);
   EXPECT_EQ(resident.post("/api/v1/consultations/" + id + "/responses", {{"answers", {{"agree", true}}}}).status, 409);
 
   // The outcome is published: "We asked, you said, we did".
@@ -240,37 +245,63 @@ TEST_F(E2E, ConsultationJourneyFromDraftToOutcome) {
   EXPECT_EQ(code, 0) << out;
 }
 
-TEST_F(E2E, BreachCanBeOverriddenOnlyWithARecordedException) {
+TEST_F(E2E, BreachCanBeOverriddenOnlyWithAnExceptionASecondOfficerApproved) {
   std::string officer_token = add_user("officer");
   std::string admin_token = add_user("admin");
+  std::string director_token = add_console("director");
   ServerProcess server(db);
-  HttpClient officer(server.port), admin(server.port);
+  HttpClient officer(server.port), admin(server.port), director(server.port);
   officer.token = officer_token;
   admin.token = admin_token;
+  director.token = director_token;
   auto created = officer.post("/api/v1/consultations", five_week_big_consultation());
   ASSERT_EQ(created.status, 201);
   std::string id = created.json()["id"];
-  auto incomplete = officer.post("/api/v1/consultations/" + id + "/transitions",
-                                 {{"to", "scheduled"}, {"exception", {{"reason", "Budget deadline"}}}});
+  const std::string step = "/api/v1/consultations/" + id + "/transitions";
+  // A name typed as free text is no approval: the step must name an approved request.
+  auto typed = officer.post(step, {{"to", "scheduled"}, {"exception", {{"reason", "Budget deadline"}, {"approved_by", "J. Smith"}}}});
+  EXPECT_EQ(typed.status, 422) << typed.body;
+  auto incomplete = officer.post(step, {{"to", "scheduled"}, {"exception", nlohmann::json::object()}});
   EXPECT_EQ(incomplete.status, 422);
   EXPECT_EQ(incomplete.json()["pointer"], "/exception");
-  auto excepted = officer.post("/api/v1/consultations/" + id + "/transitions",
-                               {{"to", "scheduled"},
-                                {"exception", {{"reason", "The budget must be set by 1 April."}, {"approved_by", "J. Smith, Director"}}}});
+  // Asked for, not yet approved: still blocked.
+  const auto me = director.get("/api/v1/me").json();
+  auto asked = officer.post("/api/v1/consultations/" + id + "/exception-requests",
+                            {{"to", "scheduled"}, {"reason", "The budget must be set by 1 April."}, {"approver", me["id"]}});
+  ASSERT_EQ(asked.status, 201) << asked.body;
+  EXPECT_EQ(asked.json()["state"], "pending");
+  EXPECT_EQ(asked.json()["approver"]["name"], "director");
+  const int64_t request = asked.json()["id"];
+  auto pending = officer.post(step, {{"to", "scheduled"}, {"exception", {{"request_id", request}}}});
+  EXPECT_EQ(pending.status, 409) << pending.body;
+  // The director sees it waiting and approves it; the officer then takes the step.
+  auto waiting = director.get("/api/v1/exception-requests").json();
+  ASSERT_EQ(waiting["items"].size(), 1u);
+  EXPECT_EQ(waiting["items"][0]["id"], request);
+  EXPECT_EQ(officer.post("/api/v1/exception-requests/" + std::to_string(request) + "/decision", {{"decision", "approve"}}).status,
+            409);  // only the officer named decides
+  ASSERT_EQ(director.post("/api/v1/exception-requests/" + std::to_string(request) + "/decision", {{"decision", "approve"}}).status,
+            200);
+  auto excepted = officer.post(step, {{"to", "scheduled"}, {"exception", {{"request_id", request}}}});
   ASSERT_EQ(excepted.status, 200) << excepted.body;
   EXPECT_TRUE(excepted.json()["exception_recorded"].get<bool>());
   EXPECT_NE(finding(excepted.json()["findings"], "C-MIN"), nullptr);  // the breach is still reported
   bool recorded = false;
   const auto audit = admin.get("/api/v1/audit").json();
+  const std::string director_who = "user:" + std::to_string(me["id"].get<int64_t>()) + " (director, officer)";
   for (const auto& e : audit["items"]) {
     if (e["action"] == "consultation.exception") {
       recorded = true;
-      EXPECT_EQ(e["detail"]["approved_by"], "J. Smith, Director");
+      EXPECT_EQ(e["detail"]["approved_by"], director_who);
+      EXPECT_EQ(e["detail"]["request_id"], request);
       EXPECT_EQ(e["detail"]["reason"], "The budget must be set by 1 April.");
       EXPECT_NE(std::find(e["detail"]["rules"].begin(), e["detail"]["rules"].end(), "C-MIN"), e["detail"]["rules"].end());
     }
   }
   EXPECT_TRUE(recorded);
+  auto listed = officer.get("/api/v1/consultations/" + id + "/exception-requests").json();
+  ASSERT_EQ(listed["items"].size(), 1u);
+  EXPECT_EQ(listed["items"][0]["state"], "approved");
 }
 
 TEST_F(E2E, HostileRequestsGet4xxAndTheServerKeepsServing) {
@@ -310,9 +341,11 @@ TEST_F(E2E, HostileRequestsGet4xxAndTheServerKeepsServing) {
 
 TEST_F(E2E, SigtermFinishesRequestsInFlightAndLosesNothingAcknowledged) {
   std::string officer_token = add_user("officer");
+  std::string approver_token = add_console("approver");
   ServerProcess server(db);
-  HttpClient officer(server.port);
+  HttpClient officer(server.port), approver(server.port);
   officer.token = officer_token;
+  approver.token = approver_token;
   nlohmann::json doc = {{"title", "Bus stop shelters"},
                         {"opens", "2027-03-01"},
                         {"closes", "2027-04-11"},
@@ -324,7 +357,7 @@ TEST_F(E2E, SigtermFinishesRequestsInFlightAndLosesNothingAcknowledged) {
   ASSERT_EQ(created.status, 201);
   std::string id = created.json()["id"];
   for (const char* to : {"scheduled", "open"}) {
-    ASSERT_EQ(officer.post("/api/v1/consultations/" + id + "/transitions", {{"to", to}, {"exception", {{"reason", "The test runs before the published dates"}, {"approved_by", "J. Smith"}}}}).status, 200);
+    ASSERT_EQ(step_with_exception(officer, approver, id, to).status, 200);
   }
   officer.disconnect();
 
@@ -474,9 +507,11 @@ namespace {
 // version is complete; then residents read it in Welsh.
 TEST_F(E2E, PromisedWelshBlocksOpeningUntilTheTranslationIsComplete) {
   std::string officer_token = add_user("officer");
+  std::string approver_token = add_console("approver");
   ServerProcess server(db);
-  HttpClient officer(server.port), resident(server.port);
+  HttpClient officer(server.port), resident(server.port), approver(server.port);
   officer.token = officer_token;
+  approver.token = approver_token;
   nlohmann::json doc = {{"title", "Bus stop shelters"},
                         {"summary", "We plan new bus stop shelters."},
                         {"opens", "2027-03-01"},
@@ -517,7 +552,7 @@ TEST_F(E2E, PromisedWelshBlocksOpeningUntilTheTranslationIsComplete) {
   ASSERT_EQ(complete.status, 200) << complete.body;
   EXPECT_TRUE(complete.json()["complete"].get<bool>());
   for (const char* to : {"scheduled", "open"}) {
-    auto moved = officer.post(base + "/transitions", {{"to", to}, {"exception", {{"reason", "The test runs before the published dates"}, {"approved_by", "J. Smith"}}}});
+    auto moved = step_with_exception(officer, approver, id, to);
     ASSERT_EQ(moved.status, 200) << to << ": " << moved.body;
   }
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
@@ -217,10 +218,62 @@ class ServerProcess {
   int exit_code_ = -1;
 };
 
+// Runs `command` in a shell: its standard output without trailing newlines, and its exit code.
+inline std::string shell_output(const std::string& command, int* exit_code) {
+  std::string out;
+  FILE* p = popen(command.c_str(), "r");
+  if (!p) throw std::runtime_error("cannot run " + command);
+  char buf[4096];
+  size_t n = 0;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  const int status = pclose(p);
+  if (exit_code) *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
+// A console account for an officer (`username`, or `role`) made with the command-line tool `cli`
+// in the database `db` (a path or a PostgreSQL URL; the database is made if missing): its bearer
+// token. An exception needs one: the officer who approves it must have a console account.
+inline std::string add_console_officer(const std::string& cli, const std::string& db, const std::string& username,
+                                       const std::string& role = "officer") {
+  int code = -1;
+  std::string token = shell_output("printf '%s' 'a long enough test password' | " + cli + " users add --db '" + db +
+                                       "' --create --role " + role + " --username " + username +
+                                       " --password-stdin 2>/dev/null",
+                                   &code);
+  if (code != 0) throw std::runtime_error("adding the console officer " + username + " failed: " + token);
+  return token;
+}
+
+// `officer` asks for the exception the step to `to` of consultation `id` needs, naming the
+// officer signed in as `approver` (a console account), who approves it: the approved request's id,
+// for the step's {"exception": {"request_id": ...}}. Throws with the server's answer when refused.
+inline int64_t approved_exception(HttpClient& officer, HttpClient& approver, const std::string& id, const std::string& to,
+                                  const std::string& reason = "The test runs before the published dates") {
+  auto me = approver.get("/api/v1/me");
+  if (me.status != 200) throw std::runtime_error("the approver is not signed in: " + me.body);
+  auto asked = officer.post("/api/v1/consultations/" + id + "/exception-requests",
+                            {{"to", to}, {"reason", reason}, {"approver", me.json()["id"]}});
+  if (asked.status != 201) throw std::runtime_error("asking for the exception: " + asked.body);
+  const int64_t request = asked.json()["id"];
+  auto decided = approver.post("/api/v1/exception-requests/" + std::to_string(request) + "/decision", {{"decision", "approve"}});
+  if (decided.status != 200) throw std::runtime_error("approving the exception: " + decided.body);
+  return request;
+}
+
+// Moves consultation `id` to `to` with an exception `officer` asks for and `approver` approves.
+inline HttpResult step_with_exception(HttpClient& officer, HttpClient& approver, const std::string& id, const std::string& to,
+                                      const std::string& reason = "The test runs before the published dates") {
+  const int64_t request = approved_exception(officer, approver, id, to, reason);
+  return officer.post("/api/v1/consultations/" + id + "/transitions", {{"to", to}, {"exception", {{"request_id", request}}}});
+}
+
 // Creates the two-question consultation the load tests answer ("ok", a required yes/no, and
 // "why", free text) and opens it at once: the step needs the exception that opening before the
-// published dates always needs. Its id; throws with the server's answer when a step is refused.
-inline std::string open_load_test_consultation(HttpClient& officer) {
+// published dates always needs, which `approver` approves. Its id; throws with the server's answer
+// when a step is refused.
+inline std::string open_load_test_consultation(HttpClient& officer, HttpClient& approver) {
   nlohmann::json doc = {{"title", "Late-night opening of the leisure centre"},
                         {"opens", "2027-03-01"},
                         {"closes", "2027-04-11"},
@@ -234,9 +287,7 @@ inline std::string open_load_test_consultation(HttpClient& officer) {
   if (created.status != 201) throw std::runtime_error("creating the consultation: " + created.body);
   const std::string id = created.json()["id"];
   for (const char* to : {"scheduled", "open"}) {
-    auto moved = officer.post(
-        "/api/v1/consultations/" + id + "/transitions",
-        {{"to", to}, {"exception", {{"reason", "The test runs before the published dates"}, {"approved_by", "J. Smith"}}}});
+    auto moved = step_with_exception(officer, approver, id, to);
     if (moved.status != 200) throw std::runtime_error(std::string("moving the consultation to ") + to + ": " + moved.body);
   }
   return id;

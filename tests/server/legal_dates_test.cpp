@@ -103,14 +103,17 @@ TEST_F(LegalDatesTest, OpeningEarlyAndClosingEarlyNeedAnExceptionAndThePageShows
   EXPECT_EQ(p["type"], "urn:townhall:problem:before-published-date");
   EXPECT_EQ(p["pointer"], "/to");
   EXPECT_NE(p["detail"].get<std::string>().find("before the published opening date"), std::string::npos);
-  const std::string exception = R"("exception":{"reason":"The library roof failed","approved_by":"Head of Service"})";
-  ASSERT_EQ(call("POST", path, Role::kOfficer, R"({"to":"open",)" + exception + "}").status, 200);
+  ASSERT_EQ(call("POST", path, Role::kOfficer,
+                 R"({"to":"open",)" + approved_exception_member(id, ConsultationStatus::kOpen, "The library roof failed") + "}")
+                .status,
+            200);
 
   auto closing = call("POST", path, Role::kOfficer, R"({"to":"closed"})");  // seconds later
   EXPECT_EQ(closing.status, 409) << closing.body;
   EXPECT_NE(problem_of(closing)["detail"].get<std::string>().find("before the published closing date"),
             std::string::npos);
-  auto closed = call("POST", path, Role::kOfficer, R"({"to":"closed",)" + exception + "}");
+  auto closed = call("POST", path, Role::kOfficer,
+                     R"({"to":"closed",)" + approved_exception_member(id, ConsultationStatus::kClosed, "The library roof failed") + "}");
   ASSERT_EQ(closed.status, 200) << closed.body;
   auto body = nlohmann::json::parse(closed.body);
   EXPECT_EQ(body["consultation"]["opened_on"], "2026-02-27");

@@ -123,7 +123,7 @@ TEST_F(OneRulebookTest, PythonAndApiRefuseTheSameFiveWeekConsultation) {
   EXPECT_EQ(p["type"], "urn:townhall:problem:charter-breach");
   EXPECT_EQ(p["rules"], nlohmann::json({"C-MIN"}));
   // The message tests/python/test_lifecycle.py expects from Database.add_consultation.
-  EXPECT_EQ(p["detail"], "Breaches: [\"C-MIN\"]. Fix them, or record an exception with a reason and the approving officer.");
+  EXPECT_EQ(p["detail"], "Breaches: [\"C-MIN\"]. Fix them, or ask another officer to approve an exception.");
   EXPECT_EQ(rules_of(p["findings"], "breach"), (std::vector<std::string>{"C-MIN"}));
 }
 

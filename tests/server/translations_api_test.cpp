@@ -166,11 +166,15 @@ TEST_F(ApiTest, LangBlocksSchedulingUntilThePromisedLanguageIsCompleteAndReadWar
 TEST_F(ApiTest, LangBreachCanBeExceptedWithAReason) {
   ASSERT_EQ(call("POST", "/api/v1/consultations", Role::kOfficer, promising_welsh().dump()).status, 201);
   auto ok = call("POST", "/api/v1/consultations/c-1/transitions", Role::kOfficer,
-                 R"({"to":"scheduled","exception":{"reason":"Translator booked; Welsh version follows in a week","approved_by":"J. Smith"}})");
+                 R"({"to":"scheduled",)" +
+                     approved_exception_member("c-1", ConsultationStatus::kScheduled,
+                                               "Translator booked; Welsh version follows in a week") +
+                     "}");
   ASSERT_EQ(ok.status, 200) << ok.body;
   EXPECT_TRUE(nlohmann::json::parse(ok.body)["exception_recorded"].get<bool>());
   // The recorded exception covers opening too, as for the other rules.
-  EXPECT_EQ(call("POST", "/api/v1/consultations/c-1/transitions", Role::kOfficer, R"({"to":"open","exception":{"reason":"Opened before its published date for the test","approved_by":"J. Smith"}})")
+  EXPECT_EQ(call("POST", "/api/v1/consultations/c-1/transitions", Role::kOfficer,
+                 R"({"to":"open",)" + approved_exception_member("c-1", ConsultationStatus::kOpen) + "}")
                 .status,
             200);
 }

@@ -95,12 +95,14 @@ TEST(TwoServers, OneKilledMidLoadLosesNothingAcknowledgedAndStoresNothingTwice) 
   ASSERT_EQ(code, 0) << token;
   while (!token.empty() && token.back() == '\n') token.pop_back();
 
+  const std::string approver_token = add_console_officer(TOWNHALL_CLI, url, "approver");
   ServerProcess doomed(url), survivor(url);
   std::string id;
   {
-    HttpClient officer(survivor.port);
+    HttpClient officer(survivor.port), approver(survivor.port);
     officer.token = token;
-    id = open_load_test_consultation(officer);
+    approver.token = approver_token;
+    id = open_load_test_consultation(officer, approver);
   }
 
   constexpr int kClients = 8;

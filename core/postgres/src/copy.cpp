@@ -12,7 +12,7 @@ namespace {
 // The SQLite schema version the PostgreSQL store's migrations reproduce (001: 14; 002: 16's
 // register; 003: 15's holiday feeds and actual dates; 004: 17's disabled users; 005: 18's exception
 // requests).
-constexpr int kMirroredSqliteVersion = 18;
+constexpr int kMirroredSqliteVersion = 19;
 
 // The tables in an order that satisfies every foreign key; audit_head is updated, not inserted.
 constexpr const char* kTables[] = {

@@ -181,6 +181,7 @@ class PgStore final : public Store {
   Result<ExceptionRequest> add_exception_request(const ExceptionRequest& request, const AuditEvent& audit) override;
   Result<ExceptionRequest> get_exception_request(int64_t id) override;
   Result<std::vector<ExceptionRequest>> pending_exception_requests(int64_t approver) override;
+  Result<std::vector<ExceptionRequest>> exception_requests_about(const std::string& consultation_id) override;
   Status decide_exception_request(int64_t id, ApprovalState state, int64_t decided_at, const AuditEvent& audit) override;
 
   // HolidayFeedStore (holidays.cpp).
@@ -314,8 +315,8 @@ class PgStore final : public Store {
   // The migration that added the holiday feeds and the instants a consultation actually opened
   // and closed (SQLite's 15).
   static constexpr int kActualDatesVersion = 3;
-  // The migration that added the requests for a charter exception waiting for approval.
-  static constexpr int kExceptionRequestsVersion = 4;
+  // The migration that added the requests for a charter exception waiting for approval (005).
+  static constexpr int kExceptionRequestsVersion = 5;
 
   std::unique_ptr<Pool> pool_;
   PostgresOptions options_;

@@ -70,6 +70,16 @@ Result<std::vector<ExceptionRequest>> PgStore::pending_exception_requests(int64_
   });
 }
 
+Result<std::vector<ExceptionRequest>> PgStore::exception_requests_about(const std::string& consultation_id) {
+  return read("cannot read the exception requests", [&](Tx& tx) -> Result<std::vector<ExceptionRequest>> {
+    std::vector<ExceptionRequest> out;
+    if (version_ < kExceptionRequestsVersion) return out;
+    auto q = tx.exec(std::string(kRequestColumns) + "WHERE consultation_id=$1 ORDER BY id DESC", {consultation_id});
+    for (int i = 0; i < q.size(); ++i) out.push_back(request_from_row(q, i));
+    return out;
+  });
+}
+
 Status PgStore::decide_exception_request(int64_t id, ApprovalState state, int64_t decided_at, const AuditEvent& audit) {
   if (state == ApprovalState::kPending) return invalid_argument("state", "a decision approves or declines");
   return write("cannot decide the exception request", [&](Tx& tx) -> Status {

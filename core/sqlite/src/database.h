@@ -212,6 +212,7 @@ class SqliteStore final : public Store {
   Result<ExceptionRequest> add_exception_request(const ExceptionRequest& request, const AuditEvent& audit) override;
   Result<ExceptionRequest> get_exception_request(int64_t id) override;
   Result<std::vector<ExceptionRequest>> pending_exception_requests(int64_t approver) override;
+  Result<std::vector<ExceptionRequest>> exception_requests_about(const std::string& consultation_id) override;
   Status decide_exception_request(int64_t id, ApprovalState state, int64_t decided_at, const AuditEvent& audit) override;
 
   // HolidayFeedStore (holidays.cpp).

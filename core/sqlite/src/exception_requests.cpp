@@ -1,9 +1,12 @@
 // ExceptionRequestStore over SQLite: requests for a charter exception waiting for the second
-// officer's approval (migration 17).
+// officer's approval (migration 18).
 #include "database.h"
 
 namespace townhall::sqlite {
 namespace {
+
+// The schema version that made the table (migration 018).
+constexpr int kExceptionRequestsVersion = 18;
 
 constexpr const char* kRequestColumns =
     "SELECT id, consultation_id, consultation_version, to_status, reason, requested_by, approver, requested_at, "
@@ -57,7 +60,7 @@ Result<ExceptionRequest> SqliteStore::add_exception_request(const ExceptionReque
 
 Result<ExceptionRequest> SqliteStore::get_exception_request(int64_t id) {
   return read("cannot read the exception request", [&]() -> Result<ExceptionRequest> {
-    if (version_ < 17) return Error{ErrorCode::kNotFound, "id", "no exception request " + std::to_string(id)};
+    if (version_ < kExceptionRequestsVersion) return Error{ErrorCode::kNotFound, "id", "no exception request " + std::to_string(id)};
     SQLite::Statement q(db_, std::string(kRequestColumns) + "WHERE id=?");
     q.bind(1, id);
     if (!q.executeStep()) return Error{ErrorCode::kNotFound, "id", "no exception request " + std::to_string(id)};
@@ -68,9 +71,20 @@ Result<ExceptionRequest> SqliteStore::get_exception_request(int64_t id) {
 Result<std::vector<ExceptionRequest>> SqliteStore::pending_exception_requests(int64_t approver) {
   return read("cannot read the exception requests", [&]() -> Result<std::vector<ExceptionRequest>> {
     std::vector<ExceptionRequest> out;
-    if (version_ < 17) return out;
+    if (version_ < kExceptionRequestsVersion) return out;
     SQLite::Statement q(db_, std::string(kRequestColumns) + "WHERE approver=? AND state='pending' ORDER BY id");
     q.bind(1, approver);
+    while (q.executeStep()) out.push_back(request_from_row(q));
+    return out;
+  });
+}
+
+Result<std::vector<ExceptionRequest>> SqliteStore::exception_requests_about(const std::string& consultation_id) {
+  return read("cannot read the exception requests", [&]() -> Result<std::vector<ExceptionRequest>> {
+    std::vector<ExceptionRequest> out;
+    if (version_ < kExceptionRequestsVersion) return out;
+    SQLite::Statement q(db_, std::string(kRequestColumns) + "WHERE consultation_id=? ORDER BY id DESC");
+    q.bind(1, consultation_id);
     while (q.executeStep()) out.push_back(request_from_row(q));
     return out;
   });

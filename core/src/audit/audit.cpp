@@ -338,7 +338,11 @@ AnchorCheck check_audit_anchor(const std::vector<AuditEntry>& entries, const Aud
 }
 
 std::string now_rfc3339_utc() {
-  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  return rfc3339_utc(static_cast<int64_t>(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
+}
+
+std::string rfc3339_utc(int64_t unix_seconds) {
+  std::time_t t = static_cast<std::time_t>(unix_seconds);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[32];

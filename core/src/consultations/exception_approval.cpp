@@ -33,14 +33,14 @@ const char* to_string(ApprovalState state) {
 
 Status check_named_approver(const User& requester, const User& approver) {
   if (approver.id == 0) {
-    return Error{ErrorCode::kInvalidArgument, "/exception/approved_by", "name the officer who must approve the exception"};
+    return Error{ErrorCode::kInvalidArgument, "/approver", "name the officer who must approve the exception"};
   }
   if (approver.id == requester.id) {
-    return Error{ErrorCode::kInvalidArgument, "/exception/approved_by",
+    return Error{ErrorCode::kInvalidArgument, "/approver",
                  "another officer must approve the exception, not the officer asking for it"};
   }
   if (approver.role != Role::kOfficer && approver.role != Role::kAdmin) {
-    return Error{ErrorCode::kInvalidArgument, "/exception/approved_by",
+    return Error{ErrorCode::kInvalidArgument, "/approver",
                  approver.name + " cannot approve exceptions: only an officer or an administrator can"};
   }
   return Status::Ok();

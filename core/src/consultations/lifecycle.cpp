@@ -29,8 +29,8 @@ struct Planned {
 // Checks one step of `current` (stored, or in memory before it is stored) and builds what the
 // store writes for it. Reads nothing and writes nothing.
 Result<Planned, LifecycleError> plan(const ConsultationRecord& current, const TransitionRequest& request,
-                                     const Translations& translations, const Actor& actor,
-                                     const CharterPolicy& policy, Date today) {
+                                     const CharterException* exception, const Translations& translations,
+                                     const Actor& actor, const CharterPolicy& policy, Date today) {
   const std::string& id = current.id;
   const auto next = next_status(current.status);
   const ConsultationStatus to = request.to;
@@ -103,11 +103,11 @@ Result<Planned, LifecycleError> plan(const ConsultationRecord& current, const Tr
   }
   const bool covered =
       std::all_of(breaches.begin(), breaches.end(), [&](const std::string& r) { return excepted.count(r) > 0; });
-  const bool new_exception = (!breaches.empty() || !departure.empty()) && request.exception.has_value();
+  const bool new_exception = (!breaches.empty() || !departure.empty()) && exception != nullptr;
   if (!departure.empty() && !new_exception) {
     auto e = refuse(Refusal::kBeforePublishedDate, ErrorCode::kConflict, "/to",
                     "Consultation " + id + ": " + departure +
-                        ". Wait for the date, or record an exception with a reason and the approving officer.");
+                        ". Wait for the date, or ask another officer to approve an exception.");
     e.rules = std::move(breaches);
     e.findings = std::move(findings);
     return e;
@@ -115,7 +115,7 @@ Result<Planned, LifecycleError> plan(const ConsultationRecord& current, const Tr
   if (!breaches.empty() && !covered && !new_exception) {
     auto e = refuse(Refusal::kCharterBreach, ErrorCode::kConflict, "",
                     "Breaches: " + nlohmann::json(breaches).dump() +
-                        ". Fix them, or record an exception with a reason and the approving officer.");
+                        ". Fix them, or ask another officer to approve an exception.");
     e.rules = std::move(breaches);
     e.findings = std::move(findings);
     return e;
@@ -132,16 +132,18 @@ Result<Planned, LifecycleError> plan(const ConsultationRecord& current, const Tr
   t.audit.push_back(AuditEvent{actor.who, "consultation.transition", "consultation", id,
                                {{"from", to_string(current.status)}, {"to", to_string(to)}, {"findings", rule_ids}}});
   if (new_exception) {
-    nlohmann::json exception = {{"rules", breaches},
-                                {"reason", request.exception->reason},
-                                {"approved_by", request.exception->approved_by},
-                                {"recorded_by", actor.who},
-                                {"at_transition", to_string(to)}};
-    if (!departure.empty()) exception["departure"] = departure;
+    nlohmann::json recorded = {{"rules", breaches},
+                               {"reason", exception->reason},
+                               {"requested_by", exception->requested_by},
+                               {"approved_by", exception->approved_by},
+                               {"request_id", exception->request_id},
+                               {"recorded_by", actor.who},
+                               {"at_transition", to_string(to)}};
+    if (!departure.empty()) recorded["departure"] = departure;
     nlohmann::json all_exceptions = doc.value("exceptions", nlohmann::json::array());
-    all_exceptions.push_back(exception);
+    all_exceptions.push_back(recorded);
     patch["exceptions"] = all_exceptions;
-    t.audit.push_back(AuditEvent{actor.who, "consultation.exception", "consultation", id, exception});
+    t.audit.push_back(AuditEvent{actor.who, "consultation.exception", "consultation", id, recorded});
   }
   if (to == ConsultationStatus::kOutcomePublished) {
     t.audit.push_back(
@@ -158,6 +160,47 @@ Status check_new_document(const nlohmann::json& document) {
   return check_draft_document(document);
 }
 
+Result<Transitioned, LifecycleError> take_step(ConsultationStore& store, const ConsultationRecord& current,
+                                               const TransitionRequest& request, const CharterException* exception,
+                                               const Actor& actor, const CharterPolicy& policy, Date today) {
+  const std::string& id = current.id;
+  Translations translations;
+  if (publishes_text(request.to) || request.to == ConsultationStatus::kOutcomePublished) {
+    auto stored = stored_translations(store, id);
+    if (!stored) return LifecycleError(stored.error());
+    translations = std::move(*stored);
+  }
+  auto planned = plan(current, request, exception, translations, actor, policy, today);
+  if (!planned) return planned.error();
+  auto updated = store.transition_consultation(planned->record);
+  if (!updated) return LifecycleError(updated.error());
+  return Transitioned{std::move(*updated), std::move(planned->findings), planned->exception_recorded};
+}
+
+// The approved request `request.exception_request`, checked as usable by `user` for this step of
+// `current` now, as the exception the step records.
+Result<CharterException> approved_exception(ExceptionStores stores, const ConsultationRecord& current,
+                                            const TransitionRequest& request, const User& user, int64_t now) {
+  const std::string which = "exception request " + std::to_string(request.exception_request);
+  auto r = stores.requests.get_exception_request(request.exception_request);
+  if (!r) {
+    if (r.error().code != ErrorCode::kNotFound) return r.error();
+    return invalid_argument("/exception/request_id", "there is no " + which);
+  }
+  if (r->consultation_id != current.id) {
+    return invalid_argument("/exception/request_id", which + " is about consultation " + r->consultation_id);
+  }
+  if (auto st = check_usable(*r, user, request.to, now, current.version); !st) return st.error();
+  if (request.expected_version != 0 && request.expected_version != current.version) {
+    return Error{ErrorCode::kConflict, "/version", "the consultation has changed since you saw it"};
+  }
+  auto name = [&](int64_t staff_id) {
+    auto account = stores.staff.staff_account(staff_id);
+    return account ? Actor::of(account->user).who : "user:" + std::to_string(staff_id);
+  };
+  return CharterException{r->reason, name(r->approver), name(r->requested_by), r->id};
+}
+
 }  // namespace
 
 Result<ConsultationRecord> create_consultation(ConsultationStore& store, const nlohmann::json& document, const Actor& actor) {
@@ -167,19 +210,29 @@ Result<ConsultationRecord> create_consultation(ConsultationStore& store, const n
 
 Result<Transitioned, LifecycleError> transition(ConsultationStore& store, const std::string& id, const TransitionRequest& request,
                                                 const Actor& actor, const CharterPolicy& policy, Date today) {
+  if (request.exception_request != 0) {
+    return LifecycleError(invalid_argument("/exception/request_id",
+                                           "an exception is used only by the officer who asked for it or approved it"));
+  }
   auto current = store.get_consultation(id);
   if (!current) return LifecycleError(current.error());
-  Translations translations;
-  if (publishes_text(request.to) || request.to == ConsultationStatus::kOutcomePublished) {
-    auto stored = stored_translations(store, id);
-    if (!stored) return LifecycleError(stored.error());
-    translations = std::move(*stored);
+  return take_step(store, *current, request, nullptr, actor, policy, today);
+}
+
+Result<Transitioned, LifecycleError> transition(ExceptionStores stores, const std::string& id, const TransitionRequest& request,
+                                                const User& user, const CharterPolicy& policy, Date today, int64_t now) {
+  auto current = stores.consultations.get_consultation(id);
+  if (!current) return LifecycleError(current.error());
+  if (request.exception_request == 0) {
+    return take_step(stores.consultations, *current, request, nullptr, Actor::of(user), policy, today);
   }
-  auto planned = plan(*current, request, translations, actor, policy, today);
-  if (!planned) return planned.error();
-  auto updated = store.transition_consultation(planned->record);
-  if (!updated) return LifecycleError(updated.error());
-  return Transitioned{std::move(*updated), std::move(planned->findings), planned->exception_recorded};
+  auto ex = approved_exception(stores, *current, request, user, now);
+  if (!ex) return LifecycleError(ex.error());
+  TransitionRequest step = request;
+  // The approval is of the consultation as it was asked about: the store refuses the step if it
+  // changed meanwhile.
+  step.expected_version = current->version;
+  return take_step(stores.consultations, *current, step, &*ex, Actor::of(user), policy, today);
 }
 
 Status check_transition(ConsultationStore& store, const std::string& id, const TransitionRequest& request,
@@ -192,7 +245,10 @@ Status check_transition(ConsultationStore& store, const std::string& id, const T
     if (!stored) return stored.error();
     translations = std::move(*stored);
   }
-  auto planned = plan(*current, request, translations, Actor::system("check"), policy, today);
+  // An exception request stands for itself being usable: what would block the step besides.
+  const CharterException assumed{"(checking)", "", "", request.exception_request};
+  auto planned = plan(*current, request, request.exception_request != 0 ? &assumed : nullptr, translations,
+                      Actor::system("check"), policy, today);
   if (!planned) {
     if (planned.error().refusal == Refusal::kNone) return Error(planned.error());
     if (refusal) *refusal = planned.error();
@@ -216,7 +272,7 @@ Result<ConsultationRecord, LifecycleError> add_consultation(ConsultationStore& s
     if (!next) break;
     TransitionRequest step(*next);
     step.as_published = true;
-    auto planned = plan(draft, step, {}, actor, policy, today);
+    auto planned = plan(draft, step, nullptr, {}, actor, policy, today);
     if (!planned) return planned.error();
     draft.status = planned->record.to;
     for (auto it = planned->record.document_patch.begin(); it != planned->record.document_patch.end(); ++it) {

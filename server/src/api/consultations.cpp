@@ -97,17 +97,15 @@ HttpResponse lifecycle_problem(const LifecycleError& e) {
 }
 
 // One lifecycle step for `id`, as asked in `request` (a transition.schema.json document).
-HttpResponse run_transition(Api::Impl& api, const std::string& id, const nlohmann::json& request, const Actor& actor) {
+HttpResponse run_transition(Api::Impl& api, const std::string& id, const nlohmann::json& request, const User& user) {
   TransitionRequest step;
   auto to = parse_consultation_status(request["to"].get<std::string>(), "/to");
   if (!to) return error_response(to.error());
   step.to = *to;
   step.expected_version = request.value("version", int64_t{0});
   if (request.contains("outcome")) step.outcome = request["outcome"];
-  if (auto ex = request.find("exception"); ex != request.end()) {
-    step.exception = CharterException{(*ex)["reason"].get<std::string>(), (*ex)["approved_by"].get<std::string>()};
-  }
-  auto done = transition(api.store, id, step, actor, api.options.policy, api.today());
+  if (auto ex = request.find("exception"); ex != request.end()) step.exception_request = (*ex)["request_id"].get<int64_t>();
+  auto done = transition(api.store, id, step, user, api.options.policy, api.today(), now_seconds(api));
   api.invalidate(id);
   if (!done) return lifecycle_problem(done.error());
   nlohmann::json body = {{"consultation", done->consultation.to_json()},
@@ -341,7 +339,7 @@ void get_consultations_id_findings(Api::Impl& api, RequestContext& ctx, Respond&
 
 // POST /api/v1/consultations/{id}/transitions
 void post_consultations_id_transitions(Api::Impl& api, RequestContext& ctx, Respond& respond) {
-  respond(run_transition(api, ctx.params["id"], ctx.body, Actor::of(ctx.user)));
+  respond(run_transition(api, ctx.params["id"], ctx.body, ctx.user));
 }
 
 }  // namespace townhall::server

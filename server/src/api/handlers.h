@@ -25,6 +25,12 @@ void get_consultations_id_questions(Api::Impl& api, RequestContext& ctx, Respond
 void get_consultations_id_findings(Api::Impl& api, RequestContext& ctx, Respond& respond);
 void post_consultations_id_transitions(Api::Impl& api, RequestContext& ctx, Respond& respond);
 
+// api/exception_requests.cpp
+void post_consultations_id_exception_requests(Api::Impl& api, RequestContext& ctx, Respond& respond);
+void get_consultations_id_exception_requests(Api::Impl& api, RequestContext& ctx, Respond& respond);
+void get_exception_requests(Api::Impl& api, RequestContext& ctx, Respond& respond);
+void post_exception_requests_id_decision(Api::Impl& api, RequestContext& ctx, Respond& respond);
+
 // api/responses.cpp
 void post_consultations_id_responses(Api::Impl& api, RequestContext& ctx, Respond& respond);
 bool post_consultations_id_responses_plain(Api::Impl& api, RequestContext& ctx, Respond& respond);

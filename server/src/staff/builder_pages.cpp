@@ -284,7 +284,7 @@ Result<HttpResponse> post_outcome(Api::Impl& api, StaffContext& sc) {
   TransitionRequest step(ConsultationStatus::kOutcomePublished);
   step.expected_version = *version;
   step.outcome = outcome;
-  auto done = transition(api.store, rec->id, step, Actor::of(sc.staff->user), api.options.policy, api.today());
+  auto done = transition(api.store, rec->id, step, sc.staff->user, api.options.policy, api.today(), now_seconds(api));
   api.invalidate(rec->id);
   if (!done) {
     const auto& e = done.error();

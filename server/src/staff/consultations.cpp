@@ -1,6 +1,7 @@
 // The console's consultations: the list with charter findings at a glance, one consultation with
 // its findings, lifecycle buttons and audit trail. Everything it shows or changes comes from the
 // core (the consultation store, consultation_findings, transition); no charter rule is here.
+#include "staff/exception_pages.h"
 #include "staff/staff_kit.h"
 
 #include "townhall/compliance/register.h"
@@ -102,8 +103,17 @@ nlohmann::json audit_rows(Api::Impl& api, const std::string& id) {
   return rows;
 }
 
+// A positive whole number typed in a form field, or nothing.
+std::optional<int64_t> form_number(const std::string& text) {
+  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  const int64_t v = std::stoll(text);
+  if (v <= 0) return std::nullopt;
+  return v;
+}
+
 Result<HttpResponse> consultation_page(Api::Impl& api, StaffContext& sc, const std::string& id,
-                                       const std::optional<LifecycleError>& refused) {
+                                       const std::optional<LifecycleError>& refused,
+                                       const std::optional<ExceptionAskForm>& asked = std::nullopt) {
   auto rec = api.store.get_consultation(id);
   if (!rec) return rec.error();
   auto findings = consultation_findings_on_register(api.store, api.store, *rec, api.options.policy, api.today());
@@ -112,7 +122,9 @@ Result<HttpResponse> consultation_page(Api::Impl& api, StaffContext& sc, const s
   if (!responses) return responses.error();
   const bool may_step = sc.staff->user.role == Role::kOfficer || sc.staff->user.role == Role::kAdmin;
   nlohmann::json step = false;
-  if (auto next = next_status(rec->status); next && may_step) {
+  bool needs_exception = false;
+  const auto next = next_status(rec->status);
+  if (next && may_step) {
     if (const char* label = step_label(*next)) {
       step = {{"to", to_string(*next)}, {"label", label}, {"blocked", false}};
       // What the core would say if the button were pressed now.
@@ -123,7 +135,11 @@ Result<HttpResponse> consultation_page(Api::Impl& api, StaffContext& sc, const s
           for (const auto& r : why.rules) rules += (rules.empty() ? "" : ", ") + r;
           step["blocked"] = "Blocked by the charter findings " + rules + " below. Fix them" +
                             (rec->status == ConsultationStatus::kDraft ? " in the builder" : "") +
-                            ", or record an exception.";
+                            ", or ask another officer to approve an exception.";
+          needs_exception = true;
+        } else if (why.refusal == Refusal::kBeforePublishedDate) {
+          step["blocked"] = "Not yet: " + why.message;
+          needs_exception = true;
         } else if (why.refusal != Refusal::kNone) {
           step["blocked"] = "Not yet: " + why.message;
         }
@@ -156,6 +172,9 @@ Result<HttpResponse> consultation_page(Api::Impl& api, StaffContext& sc, const s
                          {"step", step},
                          {"links", links},
                          {"audit", audit_rows(api, id)}};
+  if (next) {
+    if (auto st = add_exception_parts(api, sc, *rec, *next, needs_exception, data["step"], data, asked); !st) return st.error();
+  }
   StaffPage p;
   p.title = doc.value("title", rec->id);
   p.back = "/staff";
@@ -166,9 +185,13 @@ Result<HttpResponse> consultation_page(Api::Impl& api, StaffContext& sc, const s
     if (refused->refusal == Refusal::kCharterBreach) {
       std::string rules;
       for (const auto& r : refused->rules) rules += (rules.empty() ? "" : ", ") + r;
-      message = "Not moved: the charter findings " + rules + " block this step. Fix them, or record an exception.";
+      message = "Not moved: the charter findings " + rules + " block this step. Fix them, or ask another officer to approve an exception.";
     }
     data["errors"] = nlohmann::json::array({{{"href", "#findings"}, {"message", message}}});
+  } else if (asked && !asked->field.empty()) {
+    p.has_error = true;
+    p.status = 422;
+    data["errors"] = nlohmann::json::array({{{"href", "#" + asked->field}, {"message", asked->message}}});
   }
   return render_staff_page(sc, "staff_consultation", data, p);
 }
@@ -231,17 +254,45 @@ Result<HttpResponse> post_consultation_transition(Api::Impl& api, StaffContext& 
   if (!to) return consultation_page(api, sc, id, LifecycleError(to.error()));
   TransitionRequest step(*to);
   const std::string version = pages::form_value(sc.form, "version");
-  if (version.empty() || version.size() > 18 || version.find_first_not_of("0123456789") != std::string::npos) {
+  if (!form_number(version)) {
     return consultation_page(api, sc, id, LifecycleError(invalid_argument("version", "the form has no version")));
   }
   step.expected_version = std::stoll(version);
-  auto done = transition(api.store, id, step, Actor::of(sc.staff->user), api.options.policy, api.today());
+  if (auto ex = form_number(pages::form_value(sc.form, "exception_request"))) step.exception_request = *ex;
+  auto done = transition(api.store, id, step, sc.staff->user, api.options.policy, api.today(), now_seconds(api));
   api.invalidate(id);
   if (!done) {
     if (done.error().code == ErrorCode::kNotFound) return Error(done.error());
     return consultation_page(api, sc, id, done.error());
   }
   return pages::redirect("/staff/consultations/" + id);
+}
+
+// POST /staff/consultations/{id}/exception-requests: to and version (the step and the version the
+// officer saw), the reason and the approving officer.
+Result<HttpResponse> post_consultation_exception_request(Api::Impl& api, StaffContext& sc) {
+  const std::string id = sc.ctx.params["id"];
+  ExceptionAskForm typed{pages::form_value(sc.form, "reason"), pages::form_value(sc.form, "approver"), "", ""};
+  auto to = parse_consultation_status(pages::form_value(sc.form, "to"), "to");
+  auto version = form_number(pages::form_value(sc.form, "version"));
+  if (!to || !version) return consultation_page(api, sc, id, LifecycleError(invalid_argument("version", "the form has no step or version: reload the page")));
+  ExceptionAsk ask;
+  ask.consultation_id = id;
+  ask.to = *to;
+  ask.reason = typed.reason;
+  ask.expected_version = *version;
+  if (auto approver = form_number(typed.approver)) ask.approver = *approver;
+  auto made = ask_for_exception(api.store, ask, sc.staff->user, now_seconds(api));
+  if (!made) {
+    const Error& e = made.error();
+    if (e.code == ErrorCode::kNotFound && e.field.empty()) return e;
+    typed.message = e.message;
+    if (e.field == "/reason") typed.field = "reason";
+    else if (e.field == "/approver") typed.field = "approver";
+    else return consultation_page(api, sc, id, LifecycleError(e));
+    return consultation_page(api, sc, id, std::nullopt, typed);
+  }
+  return pages::redirect("/staff/consultations/" + id + "#exception-requests");
 }
 
 }  // namespace townhall::server::staff

@@ -2,6 +2,7 @@
 #include "staff/staff_kit.h"
 
 #include "staff/account_pages.h"
+#include "staff/exception_pages.h"
 #include "staff/panel_pages.h"
 #include "staff/responses_pages.h"
 
@@ -118,6 +119,7 @@ const std::vector<StaffRoute>& staff_routes() {
       {"GET", "/staff", staff, get_consultations},
       {"GET", "/staff/consultations/{id}", staff, get_consultation},
       {"POST", "/staff/consultations/{id}/transitions", officers, post_consultation_transition},
+      {"POST", "/staff/consultations/{id}/exception-requests", officers, post_consultation_exception_request},
       // Governance: the compliance dashboard and report (every staff role may read them), the
       // Forward Plan register (read by every staff role, changed by governance).
       {"GET", "/staff/compliance", staff, get_compliance},
@@ -128,6 +130,7 @@ const std::vector<StaffRoute>& staff_routes() {
     for (auto& r : register_routes(staff, governance)) all.push_back(std::move(r));
     for (auto& r : account_routes({Role::kAdmin})) all.push_back(std::move(r));
     for (auto& r : panel_routes(officers)) all.push_back(std::move(r));
+    for (auto& r : exception_routes(officers)) all.push_back(std::move(r));
     { auto b = consultation_builder_routes(staff, officers); all.insert(all.begin(), b.begin(), b.end()); }  // "new" before {id}
     for (auto& r : responses_routes(staff, officers)) all.push_back(std::move(r));
     return all;
@@ -180,7 +183,8 @@ HttpResponse render_staff_page(const StaffContext& sc, const std::string& templa
     who = {{"name", sc.staff->user.name},
            {"role", role_id(sc.staff->user.role)},
            {"id", sc.staff->user.id},
-           {"is_admin", sc.staff->user.role == Role::kAdmin}};
+           {"is_admin", sc.staff->user.role == Role::kAdmin},
+           {"approves", sc.staff->user.role == Role::kAdmin || sc.staff->user.role == Role::kOfficer}};
   }
   data["staff"] = who;
   data["error_summary_html"] = page.has_error ? pages::render_fragment("staff_errors", data) : std::string();

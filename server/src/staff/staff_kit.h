@@ -83,6 +83,7 @@ Result<HttpResponse> post_sessions_end(Api::Impl& api, StaffContext& sc);
 Result<HttpResponse> get_consultations(Api::Impl& api, StaffContext& sc);
 Result<HttpResponse> get_consultation(Api::Impl& api, StaffContext& sc);
 Result<HttpResponse> post_consultation_transition(Api::Impl& api, StaffContext& sc);
+Result<HttpResponse> post_consultation_exception_request(Api::Impl& api, StaffContext& sc);
 // The Forward Plan register (register_pages.cpp): each kind's list, new, edit and withdraw routes
 // and a key decision's exception routes, readable by `readers`, changed by `writers`.
 std::vector<StaffRoute> register_routes(const std::set<Role>& readers, const std::set<Role>& writers);

@@ -159,5 +159,7 @@ AnchorCheck check_audit_anchor(const std::vector<AuditEntry>& entries, const Aud
 
 // Current instant as RFC 3339 UTC with seconds ("...Z").
 std::string now_rfc3339_utc();
+// The instant `unix_seconds` as RFC 3339 UTC ("2026-12-07T14:03:00Z").
+std::string rfc3339_utc(int64_t unix_seconds);
 
 }  // namespace townhall

@@ -39,7 +39,7 @@ struct ExceptionRequest {
 };
 
 // Whether `approver` may be named by `requester`: a different account, with the officer or admin
-// role. kInvalidArgument naming "/exception/approved_by".
+// role. kInvalidArgument naming "/approver".
 Status check_named_approver(const User& requester, const User& approver);
 
 // Whether `who` may approve or decline `request` at `now` with the consultation at

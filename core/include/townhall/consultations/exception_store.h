@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "townhall/audit/audit.h"
@@ -25,6 +26,8 @@ class ExceptionRequestStore {
   virtual Result<ExceptionRequest> get_exception_request(int64_t id) = 0;
   // The pending requests naming `approver`, oldest first.
   virtual Result<std::vector<ExceptionRequest>> pending_exception_requests(int64_t approver) = 0;
+  // Every request about consultation `consultation_id`, newest first.
+  virtual Result<std::vector<ExceptionRequest>> exception_requests_about(const std::string& consultation_id) = 0;
   // Decides a pending request (kApproved or kDeclined) at `decided_at`. kConflict when it is no
   // longer pending (decided by someone else meanwhile); kNotFound for an unknown id.
   virtual Status decide_exception_request(int64_t id, ApprovalState state, int64_t decided_at,

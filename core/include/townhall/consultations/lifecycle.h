@@ -3,8 +3,9 @@
 //
 // draft → scheduled → open → closed → outcome_published, one step at a time (status.h). Every
 // step runs the charter checks (findings.h); a breach blocks it unless the step records an
-// exception (a reason and the approving officer) or an exception recorded at an earlier step
-// already covers every breached rule. Opening records the day and instant it happened (opened_on,
+// exception or an exception recorded at an earlier step already covers every breached rule. An
+// exception is asked for by one officer and approved by another in advance (exceptions.h); the
+// step names the approved request, and records its reason and both officers. Opening records the day and instant it happened (opened_on,
 // opened_at in the document), closing likewise (closed_on, closed_at), and the checks judge the
 // step on those days; opening before the published opening date or closing before the published
 // closing date is refused unless the step records an exception. The new status, any outcome or exception, and their audit
@@ -22,6 +23,7 @@
 
 #include "townhall/charter/finding.h"
 #include "townhall/charter/policy.h"
+#include "townhall/consultations/exceptions.h"
 #include "townhall/consultations/status.h"
 #include "townhall/date.h"
 #include "townhall/error.h"
@@ -34,10 +36,13 @@ namespace townhall {
 // the schema and check_draft_document), audited as "consultation.create".
 Result<ConsultationRecord> create_consultation(ConsultationStore& store, const nlohmann::json& document, const Actor& actor);
 
-// A recorded departure from the charter: why, and the officer who approved it.
+// A recorded departure from the charter: why, the officer who asked for it and the one who
+// approved it, from the approved request (exceptions.h).
 struct CharterException {
   std::string reason;
   std::string approved_by;
+  std::string requested_by;
+  int64_t request_id = 0;
 };
 
 struct TransitionRequest {
@@ -47,7 +52,9 @@ struct TransitionRequest {
   ConsultationStatus to = ConsultationStatus::kScheduled;
   int64_t expected_version = 0;          // 0 = whatever the current version is
   std::optional<nlohmann::json> outcome;  // {we_asked, you_said, we_did}: needed for outcome_published
-  std::optional<CharterException> exception;
+  // The approved exception request (exceptions.h) this step uses, 0 = none. Only a staff
+  // member's step (the transition() taking a User) may use one.
+  int64_t exception_request = 0;
   // The step was taken earlier, on the published dates (an import): record no actual day and do
   // not compare today with the published dates. add_consultation() sets it.
   bool as_published = false;
@@ -82,12 +89,22 @@ struct LifecycleError : Error {
   std::vector<Finding> findings;   // kCharterBreach: every finding of the checks
 };
 
-// One lifecycle step of consultation `id`, checked against `policy` as of `today`.
+// One lifecycle step of consultation `id`, checked against `policy` as of `today`, taken by a
+// part of the system or an import (`actor`), which records no exception.
 Result<Transitioned, LifecycleError> transition(ConsultationStore& store, const std::string& id, const TransitionRequest& request,
                                                 const Actor& actor, const CharterPolicy& policy, Date today);
 
-// The checks transition() would run for `request` now, without taking the step or writing
-// anything: Ok when the step would go through; otherwise the error, and when it is a refusal of
+// One lifecycle step taken by staff member `user`, who may use an approved exception request
+// (request.exception_request): it must be approved, about this consultation as it is now and this
+// step, not older than 14 days (at `now`, Unix seconds), and `user` the officer who asked for it or
+// the one who approved it (exception_approval.h). kInvalidArgument "/exception/request_id" for a
+// request that does not exist or is about another consultation; kConflict "/exception" or "/to"
+// when it cannot be used.
+Result<Transitioned, LifecycleError> transition(ExceptionStores stores, const std::string& id, const TransitionRequest& request,
+                                                const User& user, const CharterPolicy& policy, Date today, int64_t now);
+
+// The checks transition() would run for `request` now (as if with an approved exception when
+// request.exception_request is set), without taking the step or writing anything: Ok when the step would go through; otherwise the error, and when it is a refusal of
 // the step (a breach, the dates, the order of states) `*refusal` gets it with its rules and
 // findings, so a front end can say which findings block a button before it is pressed.
 Status check_transition(ConsultationStore& store, const std::string& id, const TransitionRequest& request,

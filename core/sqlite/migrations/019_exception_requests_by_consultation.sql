@@ -1,0 +1,2 @@
+-- Migration 19: a consultation's page lists the exceptions asked for it, newest first.
+CREATE INDEX exception_requests_consultation ON exception_requests(consultation_id, id);
