@@ -117,10 +117,18 @@ nlohmann::json exceptions_log(Api::Impl& api, const ForwardPlan& plan, std::opti
       if (e.event.action.find("exception") == std::string::npos || e.event.subject_kind != "consultation") continue;
       auto day = Date::parse(e.at.substr(0, 10));
       if (day && !in_period(*day)) continue;
-      std::string detail = e.event.detail.is_object() ? e.event.detail.value("reason", e.event.detail.dump()) : "";
+      const auto& d = e.event.detail;
+      std::string detail = d.is_object() ? d.value("reason", d.dump()) : "";
+      std::string who = "recorded by " + e.event.actor;
+      if (d.is_object() && d.contains("approved_by") && d["approved_by"].is_string()) {
+        // Exceptions recorded before approvals were asked for in the console name no asker.
+        const auto asker = d.find("requested_by");
+        who = (asker != d.end() && asker->is_string() ? "asked by " + asker->get<std::string>() + ", " : std::string()) +
+              "approved by " + d["approved_by"].get<std::string>() + ", " + who;
+      }
       rows.push_back({{"route", "Consultation exception"}, {"subject", e.event.subject_id},
                       {"href", "/staff/consultations/" + e.event.subject_id},
-                      {"detail", detail + " (recorded by " + e.event.actor + ", " + e.at + ")"}});
+                      {"detail", detail + " (" + who + ", " + e.at + ")"}});
     }
   }
   return rows;
