@@ -156,9 +156,17 @@ function readXlsx (file) {
 
 // Asks, as the officer on `page`, for the exception the blocked step needs, naming Owen; Owen
 // approves it in his own browser; the officer's page then offers the step with it.
-async function exceptionApproved (page, approverPage, consultationUrl, reason, shot) {
+async function exceptionApproved (page, approverPage, consultationUrl, reason, shot, expectAccessible) {
   await page.goto(consultationUrl)
   assert.equal(await page.locator('#ask-exception').count(), 1, 'the page offers to ask for an exception')
+  await expectAccessible(page, 'consultation with the form to ask for an exception')
+  // Without a reason the form says so and keeps the officer chosen.
+  await page.selectOption('#approver', { label: 'Owen Approver (owen, officer)' })
+  const refused = await press(page, 'main button:has-text("Ask for approval")')
+  assert.equal(refused.status(), 422)
+  assert.match(await page.locator('.govuk-error-summary').innerText(), /give the reason/)
+  assert.equal(await page.locator('#approver option:checked').innerText(), 'Owen Approver (owen, officer)')
+  await expectAccessible(page, 'the form to ask for an exception with an error')
   await page.fill('#reason', reason)
   await page.selectOption('#approver', { label: 'Owen Approver (owen, officer)' })
   if (shot) await shot('staff-exception-ask.png')
@@ -169,6 +177,7 @@ async function exceptionApproved (page, approverPage, consultationUrl, reason, s
   await press(approverPage, 'nav a:has-text("Exceptions to approve")')
   const card = approverPage.locator('.govuk-summary-card', { hasText: reason })
   assert.equal(await card.count(), 1)
+  await expectAccessible(approverPage, 'exceptions to approve')
   if (shot) await approverPage.screenshot({ path: path.join(artifacts, 'staff-exceptions-approve.png'), fullPage: true })
   await Promise.all([approverPage.waitForNavigation(), card.locator('button[value=approve]').click()])
   assert.match(await approverPage.locator('.govuk-notification-banner').innerText(), /Exception approved/)
@@ -255,9 +264,8 @@ async function officerJourney (javaScriptEnabled, title) {
   // Opening now is before the published opening date: Owen approves an exception first.
   await page.goto(consultationUrl)
   assert.match(await page.locator('#blocked').innerText(), /before the published opening date/)
-  await exceptionApproved(page, approverPage, consultationUrl, `Open the ${title} consultation early: the library board meets in December.`, shot)
+  await exceptionApproved(page, approverPage, consultationUrl, `Open the ${title} consultation early: the library board meets in December.`, shot, expectAccessible)
   await expectAccessible(page, 'consultation with an approved exception')
-  await expectAccessible(approverPage, 'exceptions to approve')
   await press(page, 'main button:has-text("Open now")')
   assert.equal(await statusOf(page), 'Open')
 
@@ -289,7 +297,7 @@ async function officerJourney (javaScriptEnabled, title) {
   }
 
   // Closing before the published closing date: another exception, approved by Owen.
-  await exceptionApproved(page, approverPage, consultationUrl, `Close the ${title} consultation early: the decision moved.`, null)
+  await exceptionApproved(page, approverPage, consultationUrl, `Close the ${title} consultation early: the decision moved.`, null, expectAccessible)
   await press(page, 'main button:has-text("Close now")')
   assert.equal(await statusOf(page), 'Closed')
 

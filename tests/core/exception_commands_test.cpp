@@ -32,7 +32,7 @@ class ExceptionCommandsTest : public ::testing::Test {
     gwen = testing::add_staff_officer(*store, "gwen", Role::kGovernance);
     // Five weeks for a big decision: C-MIN (six weeks) blocks scheduling.
     nlohmann::json doc = {{"title", "Library opening hours"},
-                          {"decision_size", "big"},
+                          {"big_decision", true},
                           {"opens", "2026-03-02"},
                           {"closes", "2026-04-05"},
                           {"summary", "We want to change library opening hours."},
