@@ -54,7 +54,8 @@ nlohmann::json request_row(const ExceptionRequestView& v) {
 
 // The requests waiting for the signed-in officer's decision; `refused` says why a decision was not
 // taken.
-Result<HttpResponse> exceptions_page(Api::Impl& api, StaffContext& sc, const std::optional<Error>& refused) {
+Result<HttpResponse> exceptions_page(Api::Impl& api, StaffContext& sc, const std::optional<Error>& refused,
+                                     int status = 409) {
   auto waiting = exception_requests_waiting_for(api.store, sc.staff->user.id);
   if (!waiting) return waiting.error();
   nlohmann::json rows = nlohmann::json::array();
@@ -75,7 +76,7 @@ Result<HttpResponse> exceptions_page(Api::Impl& api, StaffContext& sc, const std
   p.title = "Exceptions waiting for your approval";
   if (refused) {
     p.has_error = true;
-    p.status = 409;
+    p.status = status;
     data["errors"] = nlohmann::json::array({{{"href", "#requests"}, {"message", refused->message}}});
   }
   return render_staff_page(sc, "staff_exceptions", data, p);
@@ -89,7 +90,9 @@ Result<HttpResponse> post_exception_decision(Api::Impl& api, StaffContext& sc) {
   auto id = id_param(sc.ctx, "request_id", "exception request");
   if (!id) return id.error();
   const std::string decision = pages::form_value(sc.form, "decision");
-  if (decision != "approve" && decision != "decline") return invalid_argument("decision", "approve or decline");
+  if (decision != "approve" && decision != "decline") {
+    return exceptions_page(api, sc, invalid_argument("decision", "Choose Approve or Decline."), 422);
+  }
   auto decided = decide_exception(api.store, *id, decision == "approve", sc.staff->user, now_seconds(api));
   if (!decided) {
     // Someone else's request, or one that can no longer be decided: say why on the list.
