@@ -29,8 +29,11 @@ std::string translation_text_in(const nlohmann::json& doc, const std::string& po
   return v.is_string() ? v.get<std::string>() : "";
 }
 
-// Every translatable field the English document fills, in document order.
-std::vector<TranslatableField> translatable_fields(const nlohmann::json& source) {
+// Every translatable field the English document fills, in document order. Once the consultation
+// has closed (`outcome_due`) the outcome's fields are there before the English outcome is
+// published: LANG publishes the outcome in every promised language at once, so its translations
+// are written first.
+std::vector<TranslatableField> translatable_fields(const nlohmann::json& source, bool outcome_due) {
   std::vector<TranslatableField> out;
   auto add = [&](const std::string& pointer, const std::string& label, const std::string& text, bool long_text) {
     if (!text.empty()) out.push_back({pointer, label, text, long_text});
@@ -63,7 +66,10 @@ std::vector<TranslatableField> translatable_fields(const nlohmann::json& source)
     }
   }
   for (auto [key, label] : {std::pair{"we_asked", "We asked"}, std::pair{"you_said", "You said"}, std::pair{"we_did", "We did"}}) {
-    add(std::string("/outcome/") + key, std::string("Outcome: ") + label, translation_text_in(source, std::string("/outcome/") + key), true);
+    const std::string pointer = std::string("/outcome/") + key;
+    std::string text = translation_text_in(source, pointer);
+    if (text.empty() && outcome_due) text = "(Not yet published: the English is written on the outcome page.)";
+    add(pointer, std::string("Outcome: ") + label, text, true);
   }
   return out;
 }
@@ -111,7 +117,7 @@ struct EditorProblem {
 Result<HttpResponse> editor_page(Api::Impl& api, StaffContext& sc, const ConsultationRecord& rec, const std::string& lang,
                                  const nlohmann::json& shown, const std::optional<EditorProblem>& problem, bool saved,
                                  const std::string& import_text) {
-  const auto fields = translatable_fields(rec.document);
+  const auto fields = translatable_fields(rec.document, rec.status == ConsultationStatus::kClosed);
   const auto missing_list = missing_translation_fields(rec.document, shown);
   const std::set<std::string> missing(missing_list.begin(), missing_list.end());
   // The error's field: the one whose pointer is the longest prefix of the error's.
@@ -276,7 +282,7 @@ Result<HttpResponse> post_translation_editor(Api::Impl& api, StaffContext& sc) {
     }
     return pages::redirect(back);
   }
-  const auto fields = translatable_fields(rec->document);
+  const auto fields = translatable_fields(rec->document, rec->status == ConsultationStatus::kClosed);
   nlohmann::json doc = translation_of_form(fields, sc.form, rec->document);
   auto prepared = prepare_translation(doc, rec->document);
   if (!prepared) {
