@@ -287,6 +287,10 @@ Result<HttpResponse> post_consultation_exception_request(Api::Impl& api, StaffCo
     const Error& e = made.error();
     if (e.code == ErrorCode::kNotFound && e.field.empty()) return e;
     typed.message = e.message;
+    // The core's messages start in lower case; an error summary's are sentences.
+    if (!typed.message.empty() && typed.message[0] >= 'a' && typed.message[0] <= 'z') {
+      typed.message[0] = static_cast<char>(typed.message[0] - 'a' + 'A');
+    }
     if (e.field == "/reason") typed.field = "reason";
     else if (e.field == "/approver") typed.field = "approver";
     else return consultation_page(api, sc, id, LifecycleError(e));
