@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { cli, artifacts, AxeBuilder, WCAG_TAGS, startServer, stopServer, launchBrowser } from './harness.mjs'
+import { cli, artifacts, startServer, stopServer, launchBrowser, expectAccessible, signInToConsole, press, breaches } from './harness.mjs'
 
 const PASSWORD = 'a long console password'
 
@@ -36,31 +36,11 @@ after(async () => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true })
 })
 
-async function expectAccessible (page, label) {
-  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze()
-  const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-  assert.deepEqual(summary, [], `axe violations on ${label} (${page.url()})`)
-}
-
 async function signIn (page) {
-  await page.goto(base + '/staff/sign-in')
-  await page.fill('#name', 'olivia')
-  await page.fill('#password', PASSWORD)
-  await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')])
-  assert.match(page.url(), /\/staff$/)
-}
-
-async function press (page, selector) {
-  const [res] = await Promise.all([page.waitForNavigation(), page.click(selector)])
-  return res
+  await signInToConsole(page, base, 'olivia', PASSWORD)
 }
 
 const SAVE = 'main button[value=save]:not(.govuk-visually-hidden)'
-
-// The rule ids of the findings table's breaches.
-async function breaches (page) {
-  return page.locator('#findings + table tbody tr', { has: page.locator('.govuk-tag--red') }).locator('td:first-child').allInnerTexts()
-}
 
 // A year ahead of whatever day the test runs: five weeks in spring, far from the holiday windows.
 const year = new Date().getUTCFullYear() + 1

@@ -50,3 +50,31 @@ export async function launchBrowser () {
   fs.mkdirSync(artifacts, { recursive: true })
   return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS })
 }
+
+// Fails with every axe-core violation of WCAG 2.2 AA on `page` (needs JavaScript in the page).
+export async function expectAccessible (page, label) {
+  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze()
+  const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+  assert.deepEqual(summary, [], `axe violations on ${label} (${page.url()})`)
+}
+
+// Signs in to the staff console at `base` through its sign-in page.
+export async function signInToConsole (page, base, name, password) {
+  await page.goto(base + '/staff/sign-in')
+  await page.fill('#name', name)
+  await page.fill('#password', password)
+  await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')])
+  assert.match(page.url(), /\/staff$/)
+}
+
+// Clicks `selector` and waits for the page it leads to: the navigation's response.
+export async function press (page, selector) {
+  const [res] = await Promise.all([page.waitForNavigation(), page.click(selector)])
+  return res
+}
+
+// The rule ids of the breaches in a console page's findings table, sorted.
+export async function breaches (page) {
+  return (await page.locator('#findings + table tbody tr', { has: page.locator('.govuk-tag--red') })
+    .locator('td:first-child').allInnerTexts()).sort()
+}

@@ -19,7 +19,7 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { cli, artifacts, AxeBuilder, WCAG_TAGS, startServer, stopServer, launchBrowser } from './harness.mjs'
+import { cli, artifacts, startServer, stopServer, launchBrowser, expectAccessible as expectAccessibleWithAxe, signInToConsole, press, breaches } from './harness.mjs'
 
 const PASSWORD = 'a long console password'
 const python = process.env.TOWNHALL_PYTHON
@@ -97,24 +97,10 @@ function christmasOpening () {
 // ---- the pages ----------------------------------------------------------------------------
 
 async function signIn (page, name) {
-  await page.goto(base + '/staff/sign-in')
-  await page.fill('#name', name)
-  await page.fill('#password', PASSWORD)
-  await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')])
-  assert.match(page.url(), /\/staff$/)
-}
-
-async function press (page, selector) {
-  const [res] = await Promise.all([page.waitForNavigation(), page.click(selector)])
-  return res
+  await signInToConsole(page, base, name, PASSWORD)
 }
 
 const SAVE = 'main button[value=save]:not(.govuk-visually-hidden)'
-
-async function breaches (page) {
-  return (await page.locator('#findings + table tbody tr', { has: page.locator('.govuk-tag--red') })
-    .locator('td:first-child').allInnerTexts()).sort()
-}
 
 // The status the consultation's page shows.
 async function statusOf (page) {
@@ -192,13 +178,7 @@ async function officerJourney (javaScriptEnabled, title) {
   const approverContext = await browser.newContext({ locale: 'en-GB', javaScriptEnabled })
   const page = await context.newPage()
   const approverPage = await approverContext.newPage()
-  const expectAccessible = javaScriptEnabled
-    ? async (p, label) => {
-      const results = await new AxeBuilder({ page: p }).withTags(WCAG_TAGS).analyze()
-      const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-      assert.deepEqual(summary, [], `axe violations on ${label} (${p.url()})`)
-    }
-    : async () => {}
+  const expectAccessible = javaScriptEnabled ? expectAccessibleWithAxe : async () => {}
   const shot = javaScriptEnabled ? (name) => page.screenshot({ path: path.join(artifacts, name), fullPage: true }) : null
   await signIn(page, 'olivia')
   await signIn(approverPage, 'owen')
