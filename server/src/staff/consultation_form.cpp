@@ -108,6 +108,7 @@ const std::vector<BuilderPart>& builder_parts() {
        {{"id", "Short name", "Letters, digits, - and _, such as q1. Left empty, one is made.", K::kText, ""},
         {"type", "Kind of answer", "", K::kSelect, ""},
         {"text", "Question", "", K::kArea, ""},
+        {"hint", "Hint text (optional)", "Shown under the question, such as what it means or how to answer it.", K::kArea, ""},
         {"required", "An answer is required", "", K::kCheckbox, ""},
         {"options", "Options", "One option a line (choice and ranking questions).", K::kLines, ""},
         {"min", "Lowest number", "Scale questions.", K::kInteger, ""},
