@@ -177,6 +177,36 @@ TEST_F(ConsultationBuilderTest, ARefusedSaveNamesTheFieldAndKeepsTheInput) {
   EXPECT_EQ(store->list_consultations({})->total, 0);
 }
 
+TEST_F(ConsultationBuilderTest, EveryFieldTheSchemaRefusesIsInTheErrorSummary) {
+  // Three bad fields at once: each linked from the summary and marked at its field, in form order.
+  auto form = five_week_form();
+  for (auto& [k, v] : form) {
+    if (k == "contact-email") v = "not an email";
+    if (k == "question-0-type") v = "maybe";
+  }
+  form.emplace_back("contact-phone", "call us");
+  form.emplace_back("question-0-hint", std::string(1001, 'h'));
+  auto check = [&](const HttpResponse& r) {
+    ASSERT_EQ(r.status, 422) << r.body;
+    size_t last = 0;
+    for (const char* field : {"contact-email", "contact-phone", "question-0-type", "question-0-hint"}) {
+      const size_t link = r.body.find(std::string("<a href=\"#") + field + "\"");
+      EXPECT_NE(link, std::string::npos) << field << "\n" << r.body;
+      EXPECT_GT(link, last) << field;  // the summary in the form's order
+      last = link == std::string::npos ? last : link;
+      EXPECT_NE(r.body.find(std::string("id=\"") + field + "-error\""), std::string::npos) << field;
+    }
+    EXPECT_NE(r.body.find("value=\"call us\""), std::string::npos);
+  };
+  check(post("/staff/consultations/new", form));
+  EXPECT_EQ(store->list_consultations({})->total, 0);
+  // Editing a saved draft the same way.
+  const std::string id = create_from_form(five_week_form());
+  form.emplace_back("version", std::to_string(store->get_consultation(id)->version));
+  check(post("/staff/consultations/" + id + "/edit", form));
+  EXPECT_EQ(store->get_consultation(id)->document["contact"]["email"], "libraries@example.gov.uk");
+}
+
 TEST_F(ConsultationBuilderTest, SavingCreatesThroughTheCoreAndShowsTheFindingsAndScores) {
   const std::string id = create_from_form(five_week_form());
   ASSERT_FALSE(id.empty());
