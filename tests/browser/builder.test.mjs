@@ -2,8 +2,8 @@
 // editor: the real `townhall serve` over a temporary demo database, Debian's Chromium through
 // playwright-core, axe-core on every one of those page types (zero violations against WCAG 2.2 AA),
 // and the repeating parts of the form working with JavaScript off. Screenshots go to
-// TOWNHALL_ARTIFACTS (staff-builder*.png, staff-preview.png, staff-translation.png,
-// staff-outcome.png).
+// TOWNHALL_ARTIFACTS (staff-builder*.png, staff-preview.png, staff-preview-question.png,
+// staff-translation.png, staff-outcome.png).
 //
 // Environment (set by tests/CMakeLists.txt): TOWNHALL_CLI, TOWNHALL_WEB_DIR, TOWNHALL_ARTIFACTS,
 // CHROMIUM (default /usr/bin/chromium).
@@ -78,9 +78,11 @@ test('an officer builds a five-week big consultation, fixes C-MIN, translates it
   assert.match(page.url(), /\/staff\/consultations\/new$/)
   await expectAccessible(page, 'new consultation')
   await fillFiveWeeks(page)
+  await page.fill('#question-0-hint', 'Think about the whole borough, not only your street.')
   // Another option considered: what was typed stays.
   await press(page, 'main button:has-text("Add another option considered")')
   assert.equal(await page.inputValue('#option-0-option'), 'Keep the hours')
+  assert.equal(await page.inputValue('#question-0-hint'), 'Think about the whole borough, not only your street.')
   assert.equal(await page.inputValue('#summary'), 'We want to change when libraries open. Tell us what you think.')
   assert.ok(await page.isChecked('#big_decision'))
   await page.fill('#option-1-option', 'Close on Mondays')
@@ -124,6 +126,19 @@ test('an officer builds a five-week big consultation, fixes C-MIN, translates it
   assert.equal(await page.locator('meta[name=robots]').getAttribute('content'), 'noindex, nofollow')
   await expectAccessible(page, 'preview in Welsh')
   await shot('staff-preview.png')
+
+  // Its first question as residents will see it: the hint text under the question, in Welsh,
+  // describing the answer's fieldset.
+  await press(page, 'main a[href$="preview?lang=cy&question=1"]')
+  assert.equal(await page.locator('#answer-hint').getAttribute('lang'), 'cy')
+  assert.equal(await page.locator('main fieldset').getAttribute('aria-describedby'), 'answer-hint')
+  await expectAccessible(page, 'question preview in Welsh')
+  // And in English, the hint as the officer typed it.
+  await page.goto(`${base}/staff/consultations/${id}/preview?question=1`)
+  assert.equal(await page.locator('#answer-hint').innerText(), 'Think about the whole borough, not only your street.')
+  assert.ok((await page.locator('main').innerText()).includes('Preview — not published'))
+  await expectAccessible(page, 'question preview')
+  await shot('staff-preview-question.png')
 
   // The lifecycle button no longer says anything blocks it.
   await page.goto(`${base}/staff/consultations/${id}`)

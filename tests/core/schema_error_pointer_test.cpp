@@ -2,6 +2,8 @@
 // document that was checked.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "townhall/util/json_schema.h"
 
 namespace townhall {
@@ -55,6 +57,37 @@ TEST(SchemaErrorPointer, NamesAnUnknownMemberWhateverItsName) {
   e = refusal(R"({"to":"open","exception":{"request_id":1,"":1}})", "transition.schema.json");
   EXPECT_EQ(e.field, "/exception/");
   EXPECT_EQ(e.message, "unknown field \"\"");
+}
+
+// schema_errors: every bad field at once (for a form's error summary), one error a field, in the
+// order the document has them, with the same pointers and words as validate_against_schema.
+TEST(SchemaErrors, NamesEveryBadFieldOnceAndIsBounded) {
+  auto doc = parse_json(R"({"big_decision":"yes","opens":"2026-02-30","colour":"red",
+                           "questions":[{"id":"q1","type":"yes_no","text":""},{"id":"q2","type":"maybe","text":"Why?"}]})");
+  ASSERT_TRUE(doc.ok());
+  auto errors = schema_errors(*doc, "consultation-draft.schema.json");
+  std::map<std::string, std::string> by_field;
+  for (const auto& e : errors) EXPECT_TRUE(by_field.emplace(e.field, e.message).second) << "twice: " << e.field;
+  const std::map<std::string, std::string> expected = {
+      {"/", "needs the field \"title\""},
+      {"/big_decision", "must be true or false"},
+      {"/opens", "must be a date like 2026-03-01"},
+      {"/colour", "unknown field \"colour\""},
+      {"/questions/0/text", "must not be empty"},
+      {"/questions/1/type", R"(must be one of "single_choice", "multiple_choice", "scale", "free_text", "ranking", "yes_no")"}};
+  EXPECT_EQ(by_field, expected);
+  for (const auto& e : errors) EXPECT_EQ(e.code, ErrorCode::kSchemaViolation);
+  // Bounded; nothing for a valid document; one field's error is what validate_against_schema says.
+  EXPECT_EQ(schema_errors(*doc, "consultation-draft.schema.json", 2).size(), 2u);
+  EXPECT_TRUE(schema_errors(nlohmann::json{{"title", "Parks"}}, "consultation-draft.schema.json").empty());
+  auto one = schema_errors(nlohmann::json{{"title", "Parks"}, {"big_decision", "yes"}}, "consultation-draft.schema.json");
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].field, refusal(R"({"title":"Parks","big_decision":"yes"})", "consultation-draft.schema.json").field);
+  EXPECT_EQ(one[0].message, "must be true or false");
+  // A prefix goes before every pointer, as for validate_against_schema.
+  auto prefixed = schema_errors(nlohmann::json{{"title", "Parks"}, {"big_decision", "yes"}}, "consultation-draft.schema.json", 20, "/body");
+  ASSERT_EQ(prefixed.size(), 1u);
+  EXPECT_EQ(prefixed[0].field, "/body/big_decision");
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "townhall/consultations/language_rules.h"
 #include "townhall/consultations/translation.h"
 #include "townhall/store/sqlite_store.h"
+#include "townhall/util/json_schema.h"
 
 namespace townhall {
 namespace {
@@ -107,6 +108,78 @@ TEST(Translation, PrepareNormalisesToNfcAndRefusesWhatTheSourceLacks) {
   e = prepare_translation(docs, source());
   ASSERT_FALSE(e.ok());
   EXPECT_EQ(e.error().field, "/documents/1");
+}
+
+// Hint text (GOV.UK's hint under a question) is translated like the question's text: shown in
+// the translation where it has one, in English (and marked) where not, and counted by LANG.
+nlohmann::json source_with_hint() {
+  auto s = source();
+  s["questions"][1]["hint"] = "Choose the day you visit the library most.";
+  return s;
+}
+
+TEST(Translation, AQuestionsHintIsTranslatableLikeItsText) {
+  // The Welsh of source() has no hint: exactly the hint is missing, named like the text would be.
+  EXPECT_EQ(missing_translation_fields(source_with_hint(), welsh()), std::vector<std::string>{"/questions/day/hint"});
+  auto t = welsh();
+  t["questions"]["day"]["hint"] = "Dewiswch y diwrnod rydych chi'n ymweld fwyaf.";
+  EXPECT_TRUE(missing_translation_fields(source_with_hint(), t).empty());
+  // A question without a hint needs no translated hint; an empty one is not a translation.
+  t["questions"]["day"]["hint"] = "";
+  EXPECT_EQ(missing_translation_fields(source_with_hint(), t), std::vector<std::string>{"/questions/day/hint"});
+
+  // Localised: the Welsh hint in place; without it the English one, recorded as a fallback.
+  t["questions"]["day"]["hint"] = "Dewiswch y diwrnod rydych chi'n ymweld fwyaf.";
+  auto local = localise(source_with_hint(), t);
+  EXPECT_EQ(local.document["questions"][1]["hint"], "Dewiswch y diwrnod rydych chi'n ymweld fwyaf.");
+  EXPECT_TRUE(local.fallbacks.empty());
+  EXPECT_FALSE(local.document["questions"][0].contains("hint"));
+  local = localise(source_with_hint(), welsh(), "en-GB");
+  EXPECT_EQ(local.document["questions"][1]["hint"], "Choose the day you visit the library most.");
+  EXPECT_EQ(local.fallbacks, (std::map<std::string, std::string>{{"/questions/1/hint", "en-GB"}}));
+  // The questions list (GET …/questions, the question pages) the same, under /items.
+  auto qs = localise_questions({source_with_hint()["questions"][0], source_with_hint()["questions"][1]}, welsh());
+  EXPECT_EQ(qs.document["items"][1]["hint"], "Choose the day you visit the library most.");
+  EXPECT_EQ(qs.fallbacks, (std::map<std::string, std::string>{{"/items/1/hint", "en-GB"}}));
+
+  // LANG: one field missing, the hint, named in the finding.
+  auto f = check_languages("c-1", source_with_hint(), {{"cy", welsh()}}, CharterPolicy::defaults());
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].severity, Severity::kBreach);
+  EXPECT_EQ(f[0].figures.at("missing_fields"), 1);
+  EXPECT_NE(f[0].message.find("/questions/day/hint"), std::string::npos) << f[0].message;
+}
+
+TEST(Translation, AHintIsValidatedAndNormalisedLikeText) {
+  // Stored in NFC, like every translated string.
+  auto t = welsh();
+  t["questions"]["day"]["hint"] = "Caf\x65\xcc\x81";
+  auto ok = prepare_translation(t, source_with_hint());
+  ASSERT_TRUE(ok.ok()) << ok.error().describe();
+  EXPECT_EQ((*ok)["questions"]["day"]["hint"], "Caf\xc3\xa9");
+  // Controls are refused by pointer.
+  t["questions"]["day"]["hint"] = "a\x07";
+  auto bad = prepare_translation(t, source_with_hint());
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "/questions/day/hint");
+  // At most 1,000 characters, in the consultation and in a translation; never empty in the consultation.
+  auto draft = source_with_hint();
+  draft.erase("languages");
+  EXPECT_TRUE(validate_against_schema(draft, "consultation-draft.schema.json").ok());
+  draft["questions"][1]["hint"] = std::string(1000, 'a');
+  EXPECT_TRUE(validate_against_schema(draft, "consultation-draft.schema.json").ok());
+  draft["questions"][1]["hint"] = std::string(1001, 'a');
+  auto e = validate_against_schema(draft, "consultation-draft.schema.json");
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.error().field, "/questions/1/hint");
+  draft["questions"][1]["hint"] = "";
+  EXPECT_FALSE(validate_against_schema(draft, "consultation-draft.schema.json").ok());
+  nlohmann::json tr = {{"questions", {{"day", {{"hint", std::string(1000, 'a')}}}}}};
+  EXPECT_TRUE(validate_against_schema(tr, "consultation-translation.schema.json").ok());
+  tr["questions"]["day"]["hint"] = std::string(1001, 'a');
+  e = validate_against_schema(tr, "consultation-translation.schema.json");
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.error().field, "/questions/day/hint");
 }
 
 TEST(LangRule, PromisedLanguageWithoutCompleteTranslationIsABreach) {

@@ -147,5 +147,35 @@ TEST(Xliff, WritingThenReadingGivesTheTranslationBack) {
   EXPECT_FALSE(back->contains("proposal"));
 }
 
+TEST(Xliff, AQuestionsHintIsItsOwnUnitAndComesBack) {
+  auto source = english();
+  source["questions"][0]["hint"] = "Think about the last month.";
+  nlohmann::json welsh = {{"questions", {{"q1", {{"text", "Ydych chi'n cytuno?"}, {"hint", "Meddyliwch am y mis diwethaf."}}}}}};
+  const std::string file = write_translation_xliff(source, welsh, "en-GB", "cy");
+  // The hint is a unit of its own, named by its pointer, with the English as its source, after the text.
+  const size_t text = file.find("name=\"/questions/q1/text\"");
+  const size_t hint = file.find("name=\"/questions/q1/hint\"");
+  ASSERT_NE(hint, std::string::npos) << file;
+  EXPECT_LT(text, hint);
+  EXPECT_NE(file.find("<source>Think about the last month.</source>\n    <target>Meddyliwch am y mis diwethaf.</target>", hint),
+            std::string::npos)
+      << file;
+  auto back = read_translation_xliff(file, source, "cy");
+  ASSERT_TRUE(back.ok()) << back.error().describe();
+  EXPECT_EQ((*back)["questions"]["q1"]["hint"], "Meddyliwch am y mis diwethaf.");
+  EXPECT_EQ((*back)["questions"]["q1"]["text"], "Ydych chi'n cytuno?");
+  // A hand-written file translating only the hint; and a hint unit for a question without one is refused.
+  auto only = read_translation_xliff(xliff("<unit id=\"h\" name=\"/questions/q1/hint\"><segment><source>Think</source>"
+                                           "<target>Meddyliwch</target></segment></unit>"),
+                                     source, "cy");
+  ASSERT_TRUE(only.ok()) << only.error().describe();
+  EXPECT_EQ((*only)["questions"]["q1"]["hint"], "Meddyliwch");
+  auto refused = read_translation_xliff(xliff("<unit id=\"h\" name=\"/questions/q1/hint\"><segment><source>Think</source>"
+                                              "<target>Meddyliwch</target></segment></unit>"),
+                                        english(), "cy");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().field, "/questions/q1/hint");
+}
+
 }  // namespace
 }  // namespace townhall

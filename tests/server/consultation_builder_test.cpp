@@ -178,6 +178,36 @@ TEST_F(ConsultationBuilderTest, ARefusedSaveNamesTheFieldAndKeepsTheInput) {
   EXPECT_EQ(store->list_consultations({})->total, 0);
 }
 
+TEST_F(ConsultationBuilderTest, EveryFieldTheSchemaRefusesIsInTheErrorSummary) {
+  // Three bad fields at once: each linked from the summary and marked at its field, in form order.
+  auto form = five_week_form();
+  for (auto& [k, v] : form) {
+    if (k == "contact-email") v = "not an email";
+    if (k == "question-0-type") v = "maybe";
+  }
+  form.emplace_back("contact-phone", "call us");
+  form.emplace_back("question-0-hint", std::string(1001, 'h'));
+  auto check = [&](const HttpResponse& r) {
+    ASSERT_EQ(r.status, 422) << r.body;
+    size_t last = 0;
+    for (const char* field : {"contact-email", "contact-phone", "question-0-type", "question-0-hint"}) {
+      const size_t link = r.body.find(std::string("<a href=\"#") + field + "\"");
+      EXPECT_NE(link, std::string::npos) << field << "\n" << r.body;
+      EXPECT_GT(link, last) << field;  // the summary in the form's order
+      last = link == std::string::npos ? last : link;
+      EXPECT_NE(r.body.find(std::string("id=\"") + field + "-error\""), std::string::npos) << field;
+    }
+    EXPECT_NE(r.body.find("value=\"call us\""), std::string::npos);
+  };
+  check(post("/staff/consultations/new", form));
+  EXPECT_EQ(store->list_consultations({})->total, 0);
+  // Editing a saved draft the same way.
+  const std::string id = create_from_form(five_week_form());
+  form.emplace_back("version", std::to_string(store->get_consultation(id)->version));
+  check(post("/staff/consultations/" + id + "/edit", form));
+  EXPECT_EQ(store->get_consultation(id)->document["contact"]["email"], "libraries@example.gov.uk");
+}
+
 TEST_F(ConsultationBuilderTest, SavingCreatesThroughTheCoreAndShowsTheFindingsAndScores) {
   const std::string id = create_from_form(five_week_form());
   ASSERT_FALSE(id.empty());
@@ -421,6 +451,77 @@ TEST_F(ConsultationBuilderTest, AnXliffFileImportsWholeOrNotAtAll) {
   EXPECT_NE(download.body.find("name=\"/title\">\n   <segment>\n    <source>Library opening hours</source>\n"
                                "    <target>Teitl newydd</target>"),
             std::string::npos) << download.body;
+}
+
+TEST_F(ConsultationBuilderTest, AQuestionsHintTextIsKeptSavedPreviewedAndTranslated) {
+  auto form = five_week_form();
+  form.emplace_back("question-0-hint", "Think about the whole borough.");
+  // Each question has a "Hint text (optional)" box; what is typed in it survives "Add another".
+  auto added = post("/staff/consultations/new", form, "add-question");
+  ASSERT_EQ(added.status, 200) << added.body;
+  EXPECT_NE(added.body.find(">Hint text (optional)</label>"), std::string::npos) << added.body;
+  EXPECT_NE(added.body.find("name=\"question-0-hint\""), std::string::npos);
+  EXPECT_NE(added.body.find("name=\"question-1-hint\""), std::string::npos);
+  EXPECT_NE(added.body.find(">Think about the whole borough.</textarea>"), std::string::npos);
+  // And "Remove" of the question before it moves it up with its question.
+  form.emplace_back("question-1-type", "free_text");
+  form.emplace_back("question-1-text", "Anything else?");
+  form.emplace_back("question-1-hint", "Tell us in your own words.");
+  auto removed = post("/staff/consultations/new", form, "remove-question-0");
+  ASSERT_EQ(removed.status, 200) << removed.body;
+  EXPECT_NE(removed.body.find("id=\"question-0-hint\" name=\"question-0-hint\""), std::string::npos) << removed.body;
+  EXPECT_NE(removed.body.find(">Tell us in your own words.</textarea>"), std::string::npos);
+  EXPECT_EQ(removed.body.find("Think about the whole borough."), std::string::npos);
+  // A refused save keeps it too.
+  auto bad = form;
+  bad.emplace_back("event-0-title", "Drop-in");
+  bad.emplace_back("event-0-date", "2026-02-30");
+  auto refused = post("/staff/consultations/new", bad);
+  ASSERT_EQ(refused.status, 422);
+  EXPECT_NE(refused.body.find(">Think about the whole borough.</textarea>"), std::string::npos);
+
+  // Saved in the document, on its question; a question without one has none.
+  const std::string id = create_from_form(form);
+  auto doc = store->get_consultation(id)->document;
+  EXPECT_EQ(doc["questions"][0]["hint"], "Think about the whole borough.");
+  EXPECT_EQ(doc["questions"][1]["hint"], "Tell us in your own words.");
+  // Read back into the builder.
+  auto edit = call("GET", "/staff/consultations/" + id + "/edit");
+  EXPECT_NE(edit.body.find(">Think about the whole borough.</textarea>"), std::string::npos);
+
+  // The preview lists the questions; each is the residents' question page with its hint.
+  auto preview = call("GET", "/staff/consultations/" + id + "/preview");
+  EXPECT_NE(preview.body.find("href=\"/staff/consultations/" + id + "/preview?question=1\""), std::string::npos) << preview.body;
+  auto q1 = call("GET", "/staff/consultations/" + id + "/preview?question=1");
+  ASSERT_EQ(q1.status, 200) << q1.body;
+  EXPECT_NE(q1.body.find("Preview — not published"), std::string::npos);
+  EXPECT_NE(q1.body.find(R"(<div id="answer-hint" class="govuk-hint" lang="en-GB" dir="ltr">Think about the whole borough.</div>)"),
+            std::string::npos)
+      << q1.body;
+  EXPECT_NE(q1.body.find(R"(aria-describedby="answer-hint")"), std::string::npos);
+  EXPECT_EQ(q1.body.find("<form method=\"post\" action=\"/en-GB/consultations/"), std::string::npos);  // nothing to send
+  EXPECT_NE(q1.body.find("href=\"/staff/consultations/" + id + "/preview?question=2\""), std::string::npos);
+  EXPECT_EQ(call("GET", "/staff/consultations/" + id + "/preview?question=3").status, 404);
+  EXPECT_EQ(call("GET", "/staff/consultations/" + id + "/preview?question=x").status, 404);
+
+  // The translation editor shows the hint beside its translation box; the translation is saved,
+  // counted by LANG like the question's text, and previewed in Welsh.
+  const std::string editor = "/staff/consultations/" + id + "/translations/cy";
+  auto page = call("GET", editor);
+  EXPECT_NE(page.body.find("name=\"t/questions/q1/hint\""), std::string::npos) << page.body;
+  EXPECT_NE(page.body.find("Think about the whole borough."), std::string::npos);
+  EXPECT_NE(page.body.find("href=\"#t-questions-q1-hint\""), std::string::npos);  // listed as missing
+  ASSERT_EQ(post(editor, {{"t/questions/q1/hint", "Meddyliwch am y fwrdeistref gyfan."}}).status, 303);
+  EXPECT_EQ(store->get_translation(id, "cy")->document["questions"]["q1"]["hint"], "Meddyliwch am y fwrdeistref gyfan.");
+  page = call("GET", editor);
+  EXPECT_EQ(page.body.find("href=\"#t-questions-q1-hint\""), std::string::npos);
+  EXPECT_NE(page.body.find("href=\"#t-questions-q2-hint\""), std::string::npos);
+  auto welsh = call("GET", "/staff/consultations/" + id + "/preview?lang=cy&question=1");
+  ASSERT_EQ(welsh.status, 200) << welsh.body;
+  EXPECT_NE(welsh.body.find(R"(<div id="answer-hint" class="govuk-hint" lang="cy" dir="ltr">Meddyliwch am y fwrdeistref gyfan.</div>)"),
+            std::string::npos)
+      << welsh.body;
+  EXPECT_NE(welsh.body.find("href=\"/staff/consultations/" + id + "/preview?lang=cy&amp;question=2\""), std::string::npos);
 }
 
 TEST_F(ConsultationBuilderTest, TheBuilderShowsCExtWithTheComputedCloseDate) {

@@ -58,14 +58,18 @@ Status normalise_strings(nlohmann::json& j, const std::string& at) {
   return Status::Ok();
 }
 
-// Puts translated question text and option labels into `q`, recording fallbacks under `at`.
+// A question's translatable strings besides its option labels, in document order.
+constexpr const char* kQuestionFields[] = {"text", "hint"};
+
+// Puts translated question text, hint and option labels into `q`, recording fallbacks under `at`.
 void localise_question(nlohmann::json& q, const nlohmann::json* tq, const std::string& at, std::string_view lang,
                        std::map<std::string, std::string>& fallbacks) {
-  if (text_at(q, "text")) {
-    if (const auto* t = tq ? text_at(*tq, "text") : nullptr) {
-      q["text"] = *t;
+  for (const char* key : kQuestionFields) {
+    if (!text_at(q, key)) continue;
+    if (const auto* t = tq ? text_at(*tq, key) : nullptr) {
+      q[key] = *t;
     } else {
-      fallbacks[at + "/text"] = lang;
+      fallbacks[at + "/" + key] = lang;
     }
   }
   if (const auto* options = array_at(q, "options")) {
@@ -170,7 +174,9 @@ std::vector<std::string> missing_translation_fields(const nlohmann::json& source
       nlohmann::json copy = q;
       localise_question(copy, question_translation(translation, q), at, "", one.fallbacks);
       // localise_question names option labels "option_labels"; the translation calls them "options".
-      if (one.fallbacks.count(at + "/text")) out.push_back(at + "/text");
+      for (const char* key : kQuestionFields) {
+        if (one.fallbacks.count(at + "/" + key)) out.push_back(at + "/" + key);
+      }
       if (const auto* options = array_at(q, "options")) {
         for (size_t j = 0; j < options->size(); ++j) {
           if (one.fallbacks.count(at + "/option_labels/" + std::to_string(j))) {

@@ -3,6 +3,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -174,6 +175,35 @@ std::string schema_error_for_people(const std::string& message, const nlohmann::
   return message;
 }
 
+// One of valijson's errors as the field it is about (a JSON pointer after `pointer_prefix`) and a
+// message for people.
+Error schema_error_of(const Compiled& c, const valijson::ValidationResults::Error& best, std::string_view pointer_prefix) {
+  std::string pointer = std::string(pointer_prefix) + to_pointer(best.context);
+  std::vector<std::string> tokens;
+  for (const auto& part : best.context) {
+    if (part == "<root>") continue;
+    tokens.push_back(part.size() >= 2 && part.front() == '[' && part.back() == ']' ? part.substr(1, part.size() - 2)
+                                                                                    : part);
+  }
+  std::string message = schema_error_for_people(best.description, schema_node_at(c.doc, tokens));
+  // Name an unknown key in the pointer itself: "... constraints: 'colour'." The key is everything
+  // between the opening quote and the final "'." (it may hold quotes of its own, or be empty).
+  static const std::string kUnknown =
+      "could not be validated using 'properties' or 'additionalProperties' constraints: '";
+  if (auto at = message.find(kUnknown); at != std::string::npos && message.ends_with("'.") &&
+                                        message.size() >= at + kUnknown.size() + 2) {
+    const size_t start = at + kUnknown.size();
+    std::string key = message.substr(start, message.size() - 2 - start);
+    pointer += "/" + json_pointer_token(key);
+    message = "unknown field \"" + key + "\"";
+  }
+  return Error{ErrorCode::kSchemaViolation, pointer.empty() ? "/" : pointer, message};
+}
+
+// valijson's summary of an error found further down ("Failed to validate item #0 in array."): it
+// names no field of its own.
+bool schema_summary_error(const valijson::ValidationResults::Error& e) { return e.description.starts_with("Failed to validate"); }
+
 }  // namespace
 
 Status validate_against_schema(const nlohmann::json& doc, std::string_view schema_file,
@@ -189,26 +219,28 @@ Status validate_against_schema(const nlohmann::json& doc, std::string_view schem
   for (const auto& e : results) {
     if (best == nullptr || e.context.size() > best->context.size()) best = &e;
   }
-  std::string pointer = std::string(pointer_prefix) + to_pointer(best->context);
-  std::vector<std::string> tokens;
-  for (const auto& part : best->context) {
-    if (part == "<root>") continue;
-    tokens.push_back(part.size() >= 2 && part.front() == '[' && part.back() == ']' ? part.substr(1, part.size() - 2)
-                                                                                    : part);
+  return schema_error_of(c, *best, pointer_prefix);
+}
+
+std::vector<Error> schema_errors(const nlohmann::json& doc, std::string_view schema_file, size_t max_errors,
+                                 std::string_view pointer_prefix) {
+  std::vector<Error> out;
+  const Compiled& c = compiled(schema_file);
+  valijson::Validator validator(valijson::Validator::kStrongTypes);
+  valijson::ValidationResults results;
+  valijson::adapters::NlohmannJsonAdapter target(doc);
+  if (validator.validate(c.schema, target, &results) || max_errors == 0) return out;
+  const valijson::ValidationResults::Error* best = nullptr;
+  std::set<std::string> seen;
+  for (const auto& e : results) {
+    if (best == nullptr || e.context.size() > best->context.size()) best = &e;
+    if (schema_summary_error(e) || out.size() >= max_errors) continue;
+    Error one = schema_error_of(c, e, pointer_prefix);
+    if (seen.insert(one.field).second) out.push_back(std::move(one));
   }
-  std::string message = schema_error_for_people(best->description, schema_node_at(c.doc, tokens));
-  // Name an unknown key in the pointer itself: "... constraints: 'colour'." The key is everything
-  // between the opening quote and the final "'." (it may hold quotes of its own, or be empty).
-  static const std::string kUnknown =
-      "could not be validated using 'properties' or 'additionalProperties' constraints: '";
-  if (auto at = message.find(kUnknown); at != std::string::npos && message.ends_with("'.") &&
-                                        message.size() >= at + kUnknown.size() + 2) {
-    const size_t start = at + kUnknown.size();
-    std::string key = message.substr(start, message.size() - 2 - start);
-    pointer += "/" + json_pointer_token(key);
-    message = "unknown field \"" + key + "\"";
-  }
-  return Error{ErrorCode::kSchemaViolation, pointer.empty() ? "/" : pointer, message};
+  // Only summaries (a failed anyOf, say): the most specific of them, as validate_against_schema gives.
+  if (out.empty()) out.push_back(schema_error_of(c, *best, pointer_prefix));
+  return out;
 }
 
 std::string json_pointer_token(std::string_view token) {

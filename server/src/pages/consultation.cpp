@@ -106,6 +106,13 @@ Result<HttpResponse> get_consultations_id_page(Api::Impl& api, RequestContext& c
   return render_consultation_page(api, *rec, loc, loc.lang(), false);
 }
 
+std::string preview_question_href(const std::string& id, const std::string& content_lang, size_t number) {
+  std::string query;
+  if (!is_english_tag(content_lang)) query = "lang=" + content_lang;
+  if (number > 0) query += (query.empty() ? "" : "&") + std::string("question=") + std::to_string(number);
+  return "/staff/consultations/" + id + "/preview" + (query.empty() ? "" : "?" + query);
+}
+
 Result<HttpResponse> render_consultation_page(Api::Impl& api, const ConsultationRecord& found, const Localiser& loc,
                                        const std::string& content_lang, bool preview) {
   // A draft is previewed as it will be published: as scheduled (its dates and status as residents
@@ -182,6 +189,16 @@ Result<HttpResponse> render_consultation_page(Api::Impl& api, const Consultation
     o.preview = true;
     o.back = "/staff/consultations/" + rec->id;
     o.rest_path.clear();
+    // Each question page as residents will see it (staff_preview_question_href).
+    nlohmann::json questions = nlohmann::json::array();
+    const auto qs = doc.value("questions", nlohmann::json::array());
+    for (size_t i = 0; i < qs.size(); ++i) {
+      nlohmann::json item = {{"href", preview_question_href(rec->id, content_lang, i + 1)}, {"text", qs[i].value("text", "")}};
+      merge(item, local.attrs("/questions/" + std::to_string(i) + "/text"));
+      questions.push_back(std::move(item));
+    }
+    data["preview_questions"] = questions;
+    data["has_preview_questions"] = !questions.empty();
   }
   return pages::render_page(loc, "consultation", data, o);
 }

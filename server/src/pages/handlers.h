@@ -24,6 +24,15 @@ Result<HttpResponse> get_consultations_id_page(Api::Impl& api, RequestContext& c
 Result<HttpResponse> render_consultation_page(Api::Impl& api, const ConsultationRecord& rec, const pages::Localiser& loc,
                                        const std::string& content_lang, bool preview);
 Result<HttpResponse> get_consultations_id_results_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);
+// The staff preview's address of question `number` (from 1; 0: the consultation page) in `content_lang`.
+std::string preview_question_href(const std::string& id, const std::string& content_lang, size_t number);
+
+// pages/question_view.cpp
+// Question `number` (from 1) of `rec` as its residents' question page shows it before anything is
+// answered, its content in `content_lang` where translated, marked "not published": Continue and
+// Back lead through the previews (preview_question_href), nothing is sent. 404 for no such question.
+Result<HttpResponse> render_question_preview(Api::Impl& api, const ConsultationRecord& rec, const pages::Localiser& loc,
+                                             const std::string& content_lang, const std::string& number);
 
 // pages/response_journey.cpp
 Result<HttpResponse> get_consultations_id_questions_n_page(Api::Impl& api, RequestContext& ctx, const pages::Localiser& loc);

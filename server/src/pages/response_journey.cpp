@@ -13,6 +13,7 @@
 #include "pages/handlers.h"
 #include "pages/consultation_content.h"
 #include "pages/journey_sent.h"
+#include "pages/question_view.h"
 #include "townhall/consultations/status.h"
 #include "townhall/consultations/translation.h"
 #include "townhall/i18n/catalog.h"
@@ -111,75 +112,6 @@ JourneyError check_answer(const nlohmann::json& q, const nlohmann::json& value) 
   if (value.is_null()) return {type == "free_text" ? "error.enter_answer" : "error.select_answer", {}};
   if (type == "free_text") return {"error.too_long", {{"max", q.value("max_length", int64_t{10000})}}};
   return {"error.select_answer", {}};
-}
-
-// The question page's template data, with the answer in `value` shown as chosen.
-nlohmann::json question_data(const Localiser& loc, const std::string& id, const std::vector<nlohmann::json>& qs,
-                             const Content& content, size_t index, const nlohmann::json& value,
-                             const std::string& raw_text) {
-  const auto& q = qs[index];
-  const auto& shown = content.questions.size() == qs.size() ? content.questions[index] : q;
-  const std::string at = "/items/" + std::to_string(index);
-  const std::string type = q["type"];
-  nlohmann::json d = {{"id", id},
-                      {"number", std::to_string(index + 1)},
-                      {"text", shown["text"]},
-                      {"required", q.value("required", false)},
-                      {"is_text", type == "free_text"},
-                      {"is_fieldset", type != "free_text"},
-                      {"is_radios", type == "yes_no" || type == "single_choice" || type == "scale"},
-                      {"inline", type == "yes_no" || type == "scale"},
-                      {"is_checkboxes", type == "multiple_choice"},
-                      {"is_ranking", type == "ranking"}};
-  merge(d, content.attrs(at + "/text"));
-  nlohmann::json choices = nlohmann::json::array();
-  auto add = [&](const std::string& v, const std::string& label_html, bool is_content, bool checked) {
-    size_t n = choices.size();
-    nlohmann::json choice = {{"input_id", n == 0 ? std::string("answer") : "answer-" + std::to_string(n + 1)},
-                             {"value", v},
-                             {"label", label_html},
-                             {"content", is_content},
-                             {"checked", checked},
-                             {"index", std::to_string(n + 1)}};
-    if (is_content) merge(choice, content.attrs(at + "/option_labels/" + std::to_string(n)));
-    choices.push_back(choice);
-  };
-  if (type == "yes_no") {
-    add("yes", loc.html("common.yes"), false, value == true);
-    add("no", loc.html("common.no"), false, value == false);
-  } else if (type == "scale") {
-    int64_t lo = q.value("min", int64_t{1}), hi = q.value("max", int64_t{5});
-    for (int64_t v = lo; v <= hi; ++v) {
-      add(std::to_string(v), pages::escape_html(i18n::format_number(loc.lang(), static_cast<double>(v), 0)), false,
-          value.is_number_integer() && value.get<int64_t>() == v);
-    }
-  } else if (type == "single_choice" || type == "multiple_choice" || type == "ranking") {
-    const auto& options = q["options"];
-    for (size_t i = 0; i < options.size(); ++i) {
-      const std::string o = options[i];
-      bool checked = value == o || (value.is_array() && std::find(value.begin(), value.end(), o) != value.end());
-      std::string label = o;
-      if (auto shown_options = shown.find("option_labels"); shown_options != shown.end() && i < shown_options->size()) {
-        label = (*shown_options)[i].get<std::string>();
-      }
-      add(o, pages::escape_html(label), true, checked);
-      if (type == "ranking") {
-        nlohmann::json ranks = nlohmann::json::array();
-        int64_t chosen = 0;
-        if (value.is_array()) {
-          auto it = std::find(value.begin(), value.end(), o);
-          if (it != value.end()) chosen = static_cast<int64_t>(it - value.begin()) + 1;
-        }
-        for (size_t r = 1; r <= options.size(); ++r) {
-          ranks.push_back({{"value", std::to_string(r)}, {"selected", chosen == static_cast<int64_t>(r)}});
-        }
-        choices.back()["ranks"] = ranks;
-      }
-    }
-  }
-  d["choices"] = choices;
-  d["value"] = raw_text.empty() && value.is_string() ? value.get<std::string>() : raw_text;
-  return d;
 }
 
 // An answer as the check-your-answers page shows it (escaped HTML).
@@ -368,11 +300,14 @@ HttpResponse ResponseJourney::question_page(size_t index, const nlohmann::json& 
       return with_session(std::move(*kept), session);
     }
   }
-  nlohmann::json d = question_data(loc, rec.id, cached->questions, content, index, value, raw);
+  nlohmann::json d = question_view_data(loc, rec.id, cached->questions, content, index, value, raw);
   d["csrf"] = first_view ? pages::token_marker() : pages::csrf_token(session);
   d["change"] = change;
   d["question_of"] = loc.html("journey.question_of", {{"number", number}, {"total", total}});
-  if (!error.key.empty()) pages::add_field_error(d, o, loc.html(error.key, error.args), "answer");
+  if (!error.key.empty()) {
+    pages::add_field_error(d, o, loc.html(error.key, error.args), "answer");
+    set_question_described_by(d, true);
+  }
   HttpResponse page = pages::render_page(loc, "question", d, o);
   if (first_view) page = pages::keep_page(generation, kept_key, std::move(page), pages::csrf_token(session));
   return with_session(std::move(page), session);

@@ -5,6 +5,7 @@
 #include "staff/builder_pages.h"
 
 #include <cstdio>
+#include <set>
 
 #include "staff/consultation_form.h"
 #include "townhall/consultations/document.h"
@@ -66,16 +67,38 @@ nlohmann::json builder_readability_rows(Api::Impl& api, const ConsultationRecord
 }
 
 struct BuilderProblem {
+  BuilderProblem(int s, std::string f, std::string m) : status(s), field(std::move(f)), message(std::move(m)) {}
   int status = 422;
   std::string field;    // the form field it is about
   std::string message;
+  std::vector<std::pair<std::string, std::string>> more;  // further fields and their messages, in order
 };
 
 Result<HttpResponse> builder_page(Api::Impl& api, StaffContext& sc, const std::optional<ConsultationRecord>& rec,
                                   const BuilderState& state, int64_t version, const std::optional<BuilderProblem>& problem,
                                   bool saved) {
-  nlohmann::json data = {{"sections", builder_sections(state, problem ? problem->field : "", problem ? problem->message : "")},
-                         {"saved", saved}};
+  std::map<std::string, std::string> field_errors;
+  if (problem) {
+    field_errors[problem->field] = problem->message;
+    for (const auto& [field, message] : problem->more) field_errors.emplace(field, message);
+  }
+  nlohmann::json sections = builder_sections(state, field_errors);
+  // The error summary lists the fields in the order the form shows them, as GOV.UK asks.
+  nlohmann::json summary = nlohmann::json::array();
+  std::set<std::string> shown;
+  for (const auto& section : sections) {
+    for (const auto& row : section["rows"]) {
+      for (const auto& f : row["fields"]) {
+        if (!f["error"].is_string()) continue;
+        summary.push_back({{"href", "#" + f["id"].get<std::string>()}, {"message", f["error"]}});
+        shown.insert(f["id"].get<std::string>());
+      }
+    }
+  }
+  for (const auto& [field, message] : field_errors) {
+    if (!shown.count(field)) summary.push_back({{"href", "#" + field}, {"message", message}});
+  }
+  nlohmann::json data = {{"sections", sections}, {"saved", saved}};
   StaffPage p;
   if (rec) {
     const std::string title = rec->document.value("title", rec->id);
@@ -106,7 +129,7 @@ Result<HttpResponse> builder_page(Api::Impl& api, StaffContext& sc, const std::o
   if (problem) {
     p.has_error = true;
     p.status = problem->status;
-    data["errors"] = nlohmann::json::array({{{"href", "#" + problem->field}, {"message", problem->message}}});
+    data["errors"] = summary;
   }
   return render_staff_page(sc, "staff_builder", data, p);
 }
@@ -114,6 +137,16 @@ Result<HttpResponse> builder_page(Api::Impl& api, StaffContext& sc, const std::o
 // "Summary: must be at most 5000 characters" from a core error about "/summary".
 BuilderProblem builder_problem_of(const BuiltDocument& built, const Error& e, int status = 422) {
   return {status, builder_field_for(built, e.field), e.message};
+}
+
+// Every field the schema refuses (at most 20), each linked from the error summary and marked at
+// its field; nothing when the document passes.
+std::optional<BuilderProblem> builder_schema_problem(const BuiltDocument& built) {
+  const auto errors = schema_errors(built.document, "consultation-draft.schema.json", 20);
+  if (errors.empty()) return std::nullopt;
+  BuilderProblem p = builder_problem_of(built, errors.front());
+  for (size_t i = 1; i < errors.size(); ++i) p.more.emplace_back(builder_field_for(built, errors[i].field), errors[i].message);
+  return p;
 }
 
 std::optional<int64_t> builder_form_version(const StaffContext& sc) {
@@ -155,6 +188,7 @@ Result<HttpResponse> post_new_consultation(Api::Impl& api, StaffContext& sc) {
   }
   BuiltDocument built = build_consultation_document(state);
   if (built.error) return builder_page(api, sc, std::nullopt, state, 0, builder_problem_of(built, *built.error), false);
+  if (auto problem = builder_schema_problem(built)) return builder_page(api, sc, std::nullopt, state, 0, *problem, false);
   auto rec = create_consultation(api.store, built.document, Actor::of(sc.staff->user));
   if (!rec) {
     if (builder_server_trouble(rec.error())) return rec.error();
@@ -190,8 +224,8 @@ Result<HttpResponse> post_edit_consultation(Api::Impl& api, StaffContext& sc) {
   }
   BuiltDocument built = build_consultation_document(state);
   if (built.error) return builder_page(api, sc, *rec, state, *version, builder_problem_of(built, *built.error), false);
-  Status checked = validate_against_schema(built.document, "consultation-draft.schema.json");
-  if (checked) checked = check_draft_document(built.document);
+  if (auto problem = builder_schema_problem(built)) return builder_page(api, sc, *rec, state, *version, *problem, false);
+  Status checked = check_draft_document(built.document);
   if (!checked) return builder_page(api, sc, *rec, state, *version, builder_problem_of(built, checked.error()), false);
   auto saved = update_consultation(api.store, rec->id, built.document, *version,
                                    AuditEvent{Actor::of(sc.staff->user).who, "consultation.update", "consultation", "", {}});

@@ -108,6 +108,7 @@ const std::vector<BuilderPart>& builder_parts() {
        {{"id", "Short name", "Letters, digits, - and _, such as q1. Left empty, one is made.", K::kText, ""},
         {"type", "Kind of answer", "", K::kSelect, ""},
         {"text", "Question", "", K::kArea, ""},
+        {"hint", "Hint text (optional)", "Shown under the question, such as what it means or how to answer it.", K::kArea, ""},
         {"required", "An answer is required", "", K::kCheckbox, ""},
         {"options", "Options", "One option a line (choice and ranking questions).", K::kLines, ""},
         {"min", "Lowest number", "Scale questions.", K::kInteger, ""},
@@ -207,7 +208,7 @@ bool builder_put_value(nlohmann::json& doc, const std::string& pointer, const st
 }
 
 nlohmann::json builder_field_data(const BuilderField& f, const std::string& name, const std::string& value,
-                          const std::string& error_field, const std::string& error_message) {
+                                  const std::map<std::string, std::string>& errors) {
   nlohmann::json opts = nlohmann::json::array();
   if (f.kind == BuilderKind::kSelect) {
     for (const auto& [v, label] : question_types()) opts.push_back({{"value", v}, {"label", label}, {"selected", v == value}});
@@ -218,7 +219,7 @@ nlohmann::json builder_field_data(const BuilderField& f, const std::string& name
           {"hint", f.hint.empty() ? nlohmann::json(false) : nlohmann::json(f.hint)},
           {"value", value},
           {"checked", !value.empty()},
-          {"error", name == error_field ? nlohmann::json(error_message) : nlohmann::json(false)},
+          {"error", errors.count(name) ? nlohmann::json(errors.at(name)) : nlohmann::json(false)},
           {"is_text", f.kind == BuilderKind::kText || f.kind == BuilderKind::kInteger},
           {"is_number", f.kind == BuilderKind::kInteger},
           {"is_date", f.kind == BuilderKind::kDate},
@@ -400,12 +401,12 @@ std::string builder_field_for(const BuiltDocument& built, const std::string& poi
   return "title";
 }
 
-nlohmann::json builder_sections(const BuilderState& state, const std::string& error_field, const std::string& error_message) {
+nlohmann::json builder_sections(const BuilderState& state, const std::map<std::string, std::string>& errors) {
   nlohmann::json sections = nlohmann::json::array();
   for (const auto& section : builder_scalar_sections()) {
     nlohmann::json fields = nlohmann::json::array();
     for (const auto& f : section.fields) {
-      fields.push_back(builder_field_data(f, f.key, builder_value_in(state, f.key), error_field, error_message));
+      fields.push_back(builder_field_data(f, f.key, builder_value_in(state, f.key), errors));
     }
     sections.push_back({{"legend", section.legend},
                         {"rows", nlohmann::json::array({{{"row_legend", false}, {"fields", fields}, {"remove", false}}})},
@@ -418,7 +419,7 @@ nlohmann::json builder_sections(const BuilderState& state, const std::string& er
       nlohmann::json fields = nlohmann::json::array();
       for (const auto& f : part.fields) {
         const std::string name = builder_row_name(part, r, f.key);
-        fields.push_back(builder_field_data(f, name, builder_value_in(state, name), error_field, error_message));
+        fields.push_back(builder_field_data(f, name, builder_value_in(state, name), errors));
       }
       const std::string legend = part.row + " " + std::to_string(r + 1);
       row_data.push_back({{"row_legend", legend},

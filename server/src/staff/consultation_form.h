@@ -49,7 +49,8 @@ BuiltDocument build_consultation_document(const BuilderState& state);
 std::string builder_field_for(const BuiltDocument& built, const std::string& pointer);
 
 // The template data of the form: "sections", each with its rows of fields (in the shape of
-// staff_builder_fields.mustache), `error_field` showing `error_message`.
-nlohmann::json builder_sections(const BuilderState& state, const std::string& error_field, const std::string& error_message);
+// staff_builder_fields.mustache), each field named in `errors` (field name → message) showing its
+// message.
+nlohmann::json builder_sections(const BuilderState& state, const std::map<std::string, std::string>& errors);
 
 }  // namespace townhall::server::staff

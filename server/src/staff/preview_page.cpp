@@ -1,5 +1,6 @@
 // The preview of a consultation's public page for staff (builder_pages.h): the residents' own
-// page renderer, for a consultation in any status, in English or any language it promises.
+// page renderer, for a consultation in any status, in English or any language it promises; with
+// ?question=N, its question page N (the question, its hint text and its answer controls).
 #include "api/api_kit.h"
 #include "pages/handlers.h"
 #include "staff/builder_pages.h"
@@ -7,7 +8,7 @@
 
 namespace townhall::server::staff {
 
-// GET /staff/consultations/{id}/preview?lang=xx
+// GET /staff/consultations/{id}/preview?lang=xx[&question=N]
 Result<HttpResponse> get_consultation_preview(Api::Impl& api, StaffContext& sc) {
   auto rec = api.store.get_consultation(sc.ctx.params["id"]);
   if (!rec) return rec.error();
@@ -30,7 +31,9 @@ Result<HttpResponse> get_consultation_preview(Api::Impl& api, StaffContext& sc) 
   // The page's own words come from the deployment's catalogs; a promised language without one
   // shows its content inside the English page.
   pages::Localiser loc(pages::is_page_language(lang) ? lang : std::string("en-GB"));
-  auto page = render_consultation_page(api, *rec, loc, lang, true);
+  auto question = sc.ctx.query.find("question");
+  auto page = question == sc.ctx.query.end() ? render_consultation_page(api, *rec, loc, lang, true)
+                                             : render_question_preview(api, *rec, loc, lang, question->second);
   if (!page) return page.error();
   page->headers.emplace_back("X-Robots-Tag", "noindex, nofollow");
   return page;

@@ -59,6 +59,7 @@ std::vector<TranslatableField> translatable_fields(const nlohmann::json& source,
     const std::string at = "/questions/" + json_pointer_token(id);
     const std::string name = "Question " + std::to_string(i + 1) + " (" + id + ")";
     add(at + "/text", name, translation_text_in(q, "/text"), true);
+    add(at + "/hint", name + ": hint text", translation_text_in(q, "/hint"), true);
     const auto qo = q.value("options", nlohmann::json::array());
     for (size_t j = 0; j < qo.size(); ++j) {
       add(at + "/options/" + std::to_string(j), name + ": option " + std::to_string(j + 1),

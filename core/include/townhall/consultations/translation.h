@@ -3,14 +3,14 @@
 // A translation (schemas/consultation-translation.schema.json) carries, for one language, the
 // translatable fields of a consultation document: title, summary, proposal, reasons, the options
 // considered (option and reason, by position), the documents' titles (by position) and, keyed by
-// question id, each question's text and option labels (in the English order), and the outcome
+// question id, each question's text, hint and option labels (in the English order), and the outcome
 // ("We asked, you said, we did") once the consultation has one. English is the source: the
 // consultation document itself. `machine_draft: true` marks a translation not yet checked by a
 // translator (pages say so).
 //
 // A translation is complete when every translatable field that the English document fills has a
 // non-empty counterpart; missing_translation_fields() lists the gaps as JSON pointers into the
-// translation document ("/summary", "/questions/q2/options/1"). localise() merges a translation
+// translation document ("/summary", "/questions/q2/hint", "/questions/q2/options/1"). localise() merges a translation
 // over the English document and marks each field that fell back to English.
 // Thread-safety: pure functions.
 #pragma once
@@ -47,7 +47,7 @@ LocalisedDocument localise(const nlohmann::json& source, const nlohmann::json& t
                            std::string_view source_lang = "en-GB");
 
 // The same for a list of question definitions (as GET …/questions returns them); pointers are
-// "/items/<i>/text" and "/items/<i>/options/<j>".
+// "/items/<i>/text", "/items/<i>/hint" and "/items/<i>/option_labels/<j>".
 LocalisedDocument localise_questions(const std::vector<nlohmann::json>& questions, const nlohmann::json& translation,
                                      std::string_view source_lang = "en-GB");
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "townhall/error.h"
 #include "townhall/util/json_parse.h"  // parse_json, for documents read from outside
@@ -23,6 +24,13 @@ std::string_view embedded_schema(std::string_view file_name);
 // prefixed with `pointer_prefix` (for documents nested inside larger ones).
 Status validate_against_schema(const nlohmann::json& doc, std::string_view schema_file,
                                std::string_view pointer_prefix = {});
+
+// Every field of `doc` that breaks the schema `schema_file`, each as validate_against_schema names
+// one (a JSON pointer after `pointer_prefix` and a message for people), in the order the validator
+// met them, one error a field and at most `max_errors`; empty when `doc` is valid. For forms that
+// show every bad field at once.
+std::vector<Error> schema_errors(const nlohmann::json& doc, std::string_view schema_file, size_t max_errors = 20,
+                                 std::string_view pointer_prefix = {});
 
 // Escapes one JSON pointer reference token (RFC 6901: "~" → "~0", "/" → "~1").
 std::string json_pointer_token(std::string_view token);
