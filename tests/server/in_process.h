@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "townhall/consultations/store.h"
 #include "townhall/server/api.h"
 
 namespace townhall::server::testing {
@@ -72,6 +73,38 @@ inline std::string header_value(const HttpResponse& r, const std::string& name) 
   for (const auto& [k, v] : r.headers)
     if (k == name) return v;
   return "";
+}
+
+// A request as a browser without JavaScript sends it, carrying `cookie` ("name=value" or ""): a
+// POST is form-encoded, and a Set-Cookie for `session_cookie` in the answer replaces `cookie`, as
+// the browser would keep it.
+inline HttpResponse browser_request(Api& api, const std::string& method, const std::string& target,
+                                    const std::string& body, std::string& cookie,
+                                    const std::string& session_cookie = "th_session") {
+  HttpRequest r;
+  r.method = method;
+  r.target = target;
+  r.cookie = cookie;
+  r.body = body;
+  if (method == "POST") r.content_type = "application/x-www-form-urlencoded";
+  HttpResponse out = handle_and_wait(api, r);
+  for (const auto& [k, v] : out.headers) {
+    if (k == "Set-Cookie" && v.rfind(session_cookie + "=", 0) == 0) cookie = v.substr(0, v.find(';'));
+  }
+  return out;
+}
+
+// Moves the stored draft `id` to open without the lifecycle's checks: tests of the residents'
+// pages need an open consultation whatever its dates.
+inline void open_without_checks(ConsultationStore& store, const std::string& id) {
+  for (auto [from, to] : {std::pair{ConsultationStatus::kDraft, ConsultationStatus::kScheduled},
+                          std::pair{ConsultationStatus::kScheduled, ConsultationStatus::kOpen}}) {
+    TransitionRecord t;
+    t.consultation_id = id;
+    t.from = from;
+    t.to = to;
+    ASSERT_TRUE(store.transition_consultation(t).ok());
+  }
 }
 
 }  // namespace townhall::server::testing

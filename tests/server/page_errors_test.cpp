@@ -27,14 +27,7 @@ class PageErrorsTest : public ::testing::Test {
                           {"questions", {{{"id", "agree"}, {"type", "yes_no"}, {"text", "Do you agree?"}}}}};
     auto rec = store->create_consultation(doc, AuditEvent{"test", "consultation.create", "consultation", "", {}});
     ASSERT_TRUE(rec.ok());
-    for (auto [from, to] : {std::pair{ConsultationStatus::kDraft, ConsultationStatus::kScheduled},
-                            std::pair{ConsultationStatus::kScheduled, ConsultationStatus::kOpen}}) {
-      TransitionRecord t;
-      t.consultation_id = rec->id;
-      t.from = from;
-      t.to = to;
-      ASSERT_TRUE(store->transition_consultation(t).ok());
-    }
+    testing::open_without_checks(*store, rec->id);
     id = rec->id;
   }
   void TearDown() override {
@@ -43,17 +36,7 @@ class PageErrorsTest : public ::testing::Test {
   }
 
   HttpResponse call(const std::string& method, const std::string& target, const std::string& body = "") {
-    HttpRequest r;
-    r.method = method;
-    r.target = target;
-    r.cookie = cookie;
-    r.body = body;
-    if (method == "POST") r.content_type = "application/x-www-form-urlencoded";
-    HttpResponse out = testing::handle_and_wait(*api, r);
-    for (const auto& [k, v] : out.headers) {
-      if (k == "Set-Cookie" && v.rfind("th_session=", 0) == 0) cookie = v.substr(0, v.find(';'));
-    }
-    return out;
+    return testing::browser_request(*api, method, target, body, cookie);
   }
 
   static std::string csrf_of(const std::string& html) {

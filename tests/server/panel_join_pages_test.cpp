@@ -35,17 +35,7 @@ class PanelJoinPages : public ::testing::Test {
   }
 
   HttpResponse call(const std::string& method, const std::string& target, const std::string& body = "") {
-    HttpRequest r;
-    r.method = method;
-    r.target = target;
-    r.cookie = cookie;
-    r.body = body;
-    if (method == "POST") r.content_type = "application/x-www-form-urlencoded";
-    HttpResponse out = testing::handle_and_wait(*api, r);
-    for (const auto& [k, v] : out.headers) {
-      if (k == "Set-Cookie" && v.rfind("th_session=", 0) == 0) cookie = v.substr(0, v.find(';'));
-    }
-    return out;
+    return testing::browser_request(*api, method, target, body, cookie);
   }
   static std::string header(const HttpResponse& r, const std::string& name) {
     for (const auto& [k, v] : r.headers) {

@@ -36,14 +36,7 @@ class QuestionHintTest : public ::testing::Test {
     auto rec = store->create_consultation(doc, AuditEvent{"test", "consultation.create", "consultation", "", {}});
     ASSERT_TRUE(rec.ok());
     id = rec->id;
-    for (auto [from, to] : {std::pair{ConsultationStatus::kDraft, ConsultationStatus::kScheduled},
-                            std::pair{ConsultationStatus::kScheduled, ConsultationStatus::kOpen}}) {
-      TransitionRecord t;
-      t.consultation_id = id;
-      t.from = from;
-      t.to = to;
-      ASSERT_TRUE(store->transition_consultation(t).ok());
-    }
+    testing::open_without_checks(*store, id);
   }
   void TearDown() override {
     api.reset();
@@ -51,17 +44,7 @@ class QuestionHintTest : public ::testing::Test {
   }
 
   HttpResponse call(const std::string& method, const std::string& target, const std::string& body = "") {
-    HttpRequest r;
-    r.method = method;
-    r.target = target;
-    r.cookie = cookie;
-    r.body = body;
-    if (method == "POST") r.content_type = "application/x-www-form-urlencoded";
-    HttpResponse out = testing::handle_and_wait(*api, r);
-    for (const auto& [k, v] : out.headers) {
-      if (k == "Set-Cookie" && v.rfind("th_member=", 0) != 0) cookie = v.substr(0, v.find(';'));
-    }
-    return out;
+    return testing::browser_request(*api, method, target, body, cookie);
   }
   std::string question(int n, const std::string& lang = "en-GB") {
     return "/" + lang + "/consultations/" + id + "/questions/" + std::to_string(n);
