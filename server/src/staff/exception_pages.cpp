@@ -5,10 +5,12 @@
 namespace townhall::server::staff {
 namespace {
 
-bool may_use(const ExceptionRequest& r, const User& who) { return who.id == r.requested_by || who.id == r.approver; }
-
-bool current_for(const ExceptionRequest& r, const ConsultationRecord& rec, ConsultationStatus next, int64_t now) {
-  return r.to == next && r.consultation_version == rec.version && now < r.requested_at + kExceptionApprovalValidSeconds;
+// A pending request for this step of the consultation as it is, not yet expired: the approver
+// could still decide it (exception_approval.h's rule, asked as the approver).
+bool still_decidable(const ExceptionRequest& r, const ConsultationRecord& rec, ConsultationStatus next, int64_t now) {
+  User approver;
+  approver.id = r.approver;
+  return r.to == next && check_can_decide(r, approver, now, rec.version).ok();
 }
 
 const char* state_tag(ApprovalState s) {
@@ -64,8 +66,7 @@ Result<HttpResponse> exceptions_page(Api::Impl& api, StaffContext& sc, const std
     nlohmann::json row = request_row(v);
     row["title"] = rec ? rec->document.value("title", rec->id) : v.request.consultation_id;
     // Still listed, as the request is pending; deciding it would be refused.
-    row["stale"] = !rec || rec->version != v.request.consultation_version ||
-                   now_seconds(api) >= v.request.requested_at + kExceptionApprovalValidSeconds;
+    row["stale"] = !rec || !check_can_decide(v.request, sc.staff->user, now_seconds(api), rec->version).ok();
     rows.push_back(std::move(row));
   }
   nlohmann::json data = {{"requests", rows}, {"none", rows.empty()}};
@@ -118,8 +119,7 @@ Status add_exception_parts(Api::Impl& api, const StaffContext& sc, const Consult
   const int64_t now = now_seconds(api);
   for (const auto& v : *requests) {
     const ExceptionRequest& r = v.request;
-    if (!current_for(r, rec, next, now)) continue;
-    if (r.state == ApprovalState::kApproved && may_use(r, me)) {
+    if (r.state == ApprovalState::kApproved && check_usable(r, me, next, now, rec.version).ok()) {
       // Would the step go through with it (a breach the request did not foresee still blocks)?
       TransitionRequest with(next);
       with.exception_request = r.id;
@@ -133,7 +133,7 @@ Status add_exception_parts(Api::Impl& api, const StaffContext& sc, const Consult
         return Status::Ok();
       }
     }
-    if (r.state == ApprovalState::kPending) {
+    if (still_decidable(r, rec, next, now)) {
       step["waiting"] = "Waiting for " + v.approver_name + " to approve the exception " + v.requested_by_name +
                         " asked for on " + format_instant(r.requested_at) + ".";
       return Status::Ok();
